@@ -1,0 +1,43 @@
+// Package bot is textfix's domain: conversations, the engine that moves
+// them one text at a time, keywords, and redaction. It has no I/O.
+//
+// # Basics
+//
+// Everything textfix knows about a phone number is one [Conversation]: its
+// [Status] (idle, active, fixed, handoff, opted_out), the tree and node it
+// is at, the answers given so far, and a few counters. A text from that
+// number is an [Inbound]. [Engine.Step] takes both and the time, and
+// returns a [Result]: the new conversation, the SMS replies, and effects
+// for the layers around it — a [Page] to store, a [Handoff] to open,
+// consent changes, feedback on a fix page.
+//
+// Step is a pure function: same inputs, same result. The caller supplies
+// the clock and the random page id. That is what makes every behaviour
+// testable with a table or a golden transcript (testdata/transcripts), and
+// what lets the store run Step inside a transaction that may be retried.
+//
+// One step, in order:
+//
+//  1. An opted-out number hears only START, UNSTOP or YES; nothing else gets
+//     a reply.
+//  2. Keywords (whole message): STOP family, HELP, RESET, BACK, HUMAN.
+//  3. While a human has the conversation the engine stays quiet, apart from
+//     one "a person has this" note per quiet period.
+//  4. After IdleAfter of silence the conversation starts fresh.
+//  5. Idle: intake picks a tree (flows.Library.Classify) and walks into it.
+//     Active: the answer picks a choice (flows.Tree.Match). Fixed: YES/NO
+//     feedback on the fix page, NO leading to the next likely fix.
+//
+// Walking into a node answers questions the person already answered in
+// earlier texts (flows.Tree.Infer), sends info texts, and stops at the first
+// question to ask, or at a fix (a page and its link) or a handoff.
+//
+// # Caveats
+//
+// Everything stored is redacted first ([Redact]): keys, tokens and
+// passwords people paste never reach the store, a page or an operator.
+// The transcript is not part of the Conversation; [Engine.Handle] turns a
+// step into the lines to append, so the cost of a text does not grow with
+// the conversation. The engine never sends anything itself: whether a reply
+// goes out as TwiML or through the outbox is the caller's business.
+package bot

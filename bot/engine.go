@@ -1,0 +1,610 @@
+package bot
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/textfix/textfix/flows"
+)
+
+// Engine runs one conversation step. It is immutable and safe for
+// concurrent use; to change trees, build a new Engine.
+type Engine struct {
+	Flows *flows.Library
+	// BaseURL is the public URL that page links start with.
+	BaseURL string
+	// Operator is how the bot names the human ("a person" by default).
+	Operator string
+	// IdleAfter starts a fresh conversation after this much silence
+	// (default 24h).
+	IdleAfter time.Duration
+	// AckEvery is the quiet period between "a person has this" notes while
+	// a handoff is open (default 10 minutes).
+	AckEvery time.Duration
+	// Fallback is the tree to start when intake has failed twice (the
+	// catch-all tree); empty offers a human instead.
+	Fallback string
+	// Hours describes when people answer; nil means always.
+	Hours *OfficeHours
+}
+
+// Limits of what the engine keeps.
+const (
+	maxSaid     = 12   // texts remembered for "don't re-ask"
+	maxSaidLen  = 500  // characters kept of each
+	maxMisses   = 3    // answers not understood before a human takes over
+	MaxReplyLen = 1600 // Twilio's limit for one message
+)
+
+// Step applies one inbound text to a conversation. It is a pure function
+// of its arguments: no I/O, no clock, no randomness (the page id comes in
+// with the Inbound). The returned conversation is the new state.
+func (e *Engine) Step(c Conversation, in Inbound, now time.Time) Result {
+	s := &step{e: e, c: cloneConversation(c), in: in, now: now}
+	if s.c.Phone == "" {
+		s.c.Phone = in.From
+	}
+	if s.c.Status == "" {
+		s.c.Status = StatusIdle
+	}
+	if s.c.Started.IsZero() {
+		s.c.Started = now
+	}
+	s.run()
+	s.c.Updated = now
+	s.r.Conversation = s.c
+	for i, m := range s.r.Replies {
+		s.r.Replies[i] = clip(m, MaxReplyLen)
+	}
+	return s.r
+}
+
+type step struct {
+	e   *Engine
+	c   Conversation
+	in  Inbound
+	now time.Time
+	r   Result
+}
+
+func (s *step) reply(texts ...string) {
+	for _, t := range texts {
+		if t = strings.TrimSpace(t); t != "" {
+			s.r.Replies = append(s.r.Replies, t)
+		}
+	}
+}
+
+func (s *step) run() {
+	text := strings.TrimSpace(s.in.Body)
+	kw := KeywordOf(text)
+	if kw == KwNone {
+		switch s.in.OptOutType {
+		case "STOP":
+			kw = KwStop
+		case "START":
+			kw = KwStart
+		case "HELP":
+			kw = KwHelp
+		}
+	}
+
+	if s.c.Status == StatusOptedOut {
+		// Only an opt-in word is heard; nothing else gets an answer.
+		if kw == KwStart || flows.Normalize(text) == "yes" {
+			s.r.OptIn, s.r.Keyword = true, string(KwStart)
+			s.fresh()
+			s.reply("You're back on textfix. " + greeting)
+		}
+		return
+	}
+
+	switch kw {
+	case KwStop:
+		// Twilio sends the one confirmation; we add nothing.
+		s.r.OptOut, s.r.Keyword = true, string(kw)
+		s.fresh()
+		s.c.Status = StatusOptedOut
+		return
+	case KwStart:
+		if s.c.Status == StatusIdle {
+			s.r.Keyword = string(kw)
+			s.reply(greeting)
+			return
+		}
+	case KwHelp:
+		s.r.Keyword = string(kw)
+		s.reply(helpText)
+		return
+	}
+
+	if s.c.Status == StatusHandoff {
+		s.inHandoff(kw)
+		return
+	}
+
+	switch kw {
+	case KwReset:
+		s.r.Keyword = string(kw)
+		s.fresh()
+		s.reply("OK, starting over. " + greeting)
+		return
+	case KwHuman:
+		s.r.Keyword = string(kw)
+		s.handoff("The person asked for a human.")
+		return
+	case KwBack:
+		s.r.Keyword = string(kw)
+		s.back()
+		return
+	}
+
+	if s.c.Status != StatusIdle && s.idleFor() > s.idleAfter() {
+		s.fresh()
+	}
+	if text == "" {
+		if s.in.NumMedia > 0 {
+			s.reply("I can only read text, not pictures or files. Please type the error message or status code, like 403.")
+		} else {
+			s.reply(greeting)
+		}
+		return
+	}
+	s.remember(text)
+
+	switch s.c.Status {
+	case StatusActive:
+		s.answer(text)
+	case StatusFixed:
+		s.feedback(text)
+	default:
+		s.intake(text)
+	}
+}
+
+const greeting = `Text me the error you're seeing, like "claude code 403" or the exact message, and I'll walk you to a fix. Reply HUMAN for a person.`
+
+const helpText = "textfix: text an error and get a fix link by SMS. Reply HUMAN for a person, RESET to start over. Reply STOP to opt out. Msg & data rates may apply."
+
+func (s *step) idleAfter() time.Duration {
+	if s.e.IdleAfter > 0 {
+		return s.e.IdleAfter
+	}
+	return 24 * time.Hour
+}
+
+func (s *step) idleFor() time.Duration {
+	if s.c.Updated.IsZero() {
+		return 0
+	}
+	return s.now.Sub(s.c.Updated)
+}
+
+// fresh starts a new conversation, keeping what outlives one: the number,
+// its pages (so forget can erase them) and its ticket counter.
+func (s *step) fresh() {
+	s.c = Conversation{
+		Phone:   s.c.Phone,
+		Status:  StatusIdle,
+		Pages:   s.c.Pages,
+		Ticket:  s.c.Ticket,
+		Test:    s.c.Test,
+		Started: s.now,
+	}
+}
+
+func (s *step) remember(text string) {
+	t := clip(Redact(text), maxSaidLen)
+	s.c.Said = append(s.c.Said, t)
+	if len(s.c.Said) > maxSaid {
+		s.c.Said = append([]string(nil), s.c.Said[len(s.c.Said)-maxSaid:]...)
+	}
+}
+
+func (s *step) tree() *flows.Tree { return s.e.Flows.Tree(s.c.Flow) }
+
+// intake picks a tree for a text that starts a conversation.
+func (s *step) intake(text string) {
+	lib := s.e.Flows
+	if len(s.c.Candidates) > 0 {
+		var trees []*flows.Tree
+		for _, id := range s.c.Candidates {
+			if t := lib.Tree(id); t != nil {
+				trees = append(trees, t)
+			}
+		}
+		if i := flows.PickCandidate(trees, text); i >= 0 {
+			s.start(trees[i], s.c.FirstText)
+			return
+		}
+	}
+	v := lib.Classify(text)
+	switch {
+	case v.Tree != nil:
+		s.start(v.Tree, Redact(text))
+	case len(v.Close) == 2:
+		s.c.Candidates = []string{v.Close[0].ID, v.Close[1].ID}
+		s.c.FirstText = clip(Redact(text), maxSaidLen)
+		s.reply(fmt.Sprintf("Is this 1) %s or 2) %s? Reply 1 or 2.", v.Close[0].ShortTitle(), v.Close[1].ShortTitle()))
+	case v.Greeting && len(s.c.Candidates) == 0:
+		s.c.Said = nil
+		s.reply("Hi! " + greeting)
+	default:
+		s.c.Misses++
+		s.c.Candidates = nil
+		if s.c.FirstText == "" {
+			s.c.FirstText = clip(Redact(text), maxSaidLen)
+		}
+		if s.c.Misses < 2 {
+			s.reply("I couldn't tell which error that is. Text the exact error message or the status code (like 403 or 429). Or reply HUMAN for a person.")
+			return
+		}
+		if fb := lib.Tree(s.e.Fallback); fb != nil {
+			s.start(fb, s.c.FirstText)
+			return
+		}
+		s.reply("I still can't match that to a fix I know. Reply HUMAN and a person will text you back, or send the error text exactly as shown.")
+	}
+}
+
+// start begins tree t; first is the (redacted) text that chose it.
+func (s *step) start(t *flows.Tree, first string) {
+	s.c.Flow, s.c.Status = t.ID, StatusActive
+	s.c.FirstText = clip(first, maxSaidLen)
+	s.c.Candidates, s.c.Misses = nil, 0
+	s.c.Answers, s.c.Tried = nil, nil
+	s.enter(t, t.Start, nil)
+}
+
+// enter walks from node id: it answers questions the person already
+// answered, sends info texts, and stops at the first question to ask or
+// at a fix or handoff.
+func (s *step) enter(t *flows.Tree, id string, known []string) {
+	for hops := 0; hops < 2*len(t.Nodes)+1; hops++ {
+		n := t.Node(id)
+		if n == nil {
+			break
+		}
+		s.c.Node = id
+		switch n.Kind {
+		case flows.Question:
+			if k := t.Infer(n, s.c.Said); k >= 0 {
+				ch := n.Choices[k]
+				s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: k, Label: ch.Label, Inferred: true})
+				known = append(known, ch.Label)
+				id = ch.Next
+				continue
+			}
+			s.c.Status = StatusActive
+			s.c.Misses = 0
+			s.reply(withNote(known, n.SMS(s.checkLink(t, n))))
+			return
+		case flows.Info:
+			s.reply(withNote(known, n.Text))
+			known = nil
+			id = n.Next
+			continue
+		case flows.Fix:
+			s.fix(t, n, known)
+			return
+		case flows.Handoff:
+			s.handoff(n.Reason)
+			return
+		}
+	}
+	// Unreachable with a checked tree; recover rather than strand anyone.
+	s.fresh()
+	s.reply("Sorry, something went wrong on my side. " + greeting)
+}
+
+// withNote prefixes msg with what was understood without asking, when it
+// still fits two segments.
+func withNote(known []string, msg string) string {
+	if len(known) == 0 {
+		return msg
+	}
+	note := "Got it: " + strings.Join(known, ", ") + ".\n"
+	if len(note)+len(msg) > 306 {
+		return msg
+	}
+	return note + msg
+}
+
+func (s *step) checkLink(t *flows.Tree, n *flows.Node) string {
+	if id := t.CheckID(n.ID); id != "" {
+		return s.link(id)
+	}
+	return ""
+}
+
+func (s *step) link(pageID string) string {
+	return strings.TrimRight(s.e.BaseURL, "/") + "/f/" + pageID
+}
+
+func (s *step) fix(t *flows.Tree, n *flows.Node, known []string) {
+	id := s.in.PageID
+	if id == "" {
+		sum := sha256.Sum256([]byte(s.c.Phone + "\x00" + s.now.String() + "\x00" + n.ID))
+		id = hex.EncodeToString(sum[:8])
+	}
+	s.r.Page = &Page{
+		ID: id, Kind: "fix", Flow: t.ID, Node: n.ID,
+		Title: n.Title, Summary: n.Summary, Steps: n.Steps,
+		Commands: n.Commands, Sources: n.Sources, Verified: n.Verified,
+		Reported: s.c.FirstText,
+		Answers:  append([]Answer(nil), s.c.Answers...),
+		Created:  s.now,
+	}
+	s.c.Status, s.c.Node = StatusFixed, n.ID
+	s.c.PageID = id
+	s.c.Pages = append(s.c.Pages, id)
+	s.c.Tried = append(s.c.Tried, n.ID)
+	s.reply(withNote(known, n.FixSMS(s.link(id))))
+}
+
+// answer handles a reply to the current question.
+func (s *step) answer(text string) {
+	t := s.tree()
+	n := t.Node(s.c.Node)
+	if n == nil || n.Kind != flows.Question {
+		// The tree changed under a live conversation: start it again.
+		if t == nil {
+			s.fresh()
+			s.intake(text)
+			return
+		}
+		s.start(t, s.c.FirstText)
+		return
+	}
+	k, _ := t.Match(n, text)
+	if k < 0 {
+		s.miss(t, n)
+		return
+	}
+	ch := n.Choices[k]
+	s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: k, Label: ch.Label, Text: clip(Redact(text), maxSaidLen)})
+	s.c.Misses = 0
+	s.enter(t, ch.Next, nil)
+}
+
+func (s *step) miss(t *flows.Tree, n *flows.Node) {
+	s.r.Missed = true
+	s.c.Misses++
+	switch {
+	case s.c.Misses >= maxMisses:
+		s.handoff("The bot did not understand the answers to: " + n.Text)
+	case s.c.Misses == maxMisses-1:
+		s.reply(fmt.Sprintf("Sorry, I still didn't get that. Reply %s, or HUMAN for a person.", numbered(n)))
+	default:
+		s.reply(fmt.Sprintf("Sorry, I didn't get that. %s\nReply %s.", strings.TrimSpace(n.Text), numbered(n)))
+	}
+}
+
+func numbered(n *flows.Node) string {
+	return n.ChoiceList()
+}
+
+// feedback handles the answer to "Did this fix it?".
+func (s *step) feedback(text string) {
+	norm := flows.Normalize(text)
+	t := s.tree()
+	switch feedbackOf(norm) {
+	case "yes":
+		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: "yes"}
+		s.fresh()
+		s.reply("Glad it's fixed! Text me anytime you hit another error.")
+		return
+	case "no":
+		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: "no"}
+		n := t.Node(s.c.Node)
+		if n != nil && n.IfNotFixed != "" && !contains(s.c.Tried, n.IfNotFixed) {
+			next := t.Node(n.IfNotFixed)
+			if next.Kind == flows.Fix {
+				s.fix(t, next, []string{"Let's try the next likely cause"})
+				return
+			}
+			s.handoff(next.Reason)
+			return
+		}
+		s.handoff("The fix page did not solve it.")
+		return
+	}
+	// Not an answer to the question: a new problem?
+	if v := s.e.Flows.Classify(text); v.Tree != nil {
+		s.fresh()
+		s.remember(text)
+		s.start(v.Tree, Redact(text))
+		return
+	}
+	s.reply("Did the fix work? Reply YES or NO. Or text a new error to start again.")
+}
+
+// Feedback is the person's answer to "Did this fix it?".
+type Feedback struct {
+	PageID string `json:"page_id"`
+	Answer string `json:"answer"` // "yes" or "no"
+}
+
+var fixedWords = map[string]string{
+	"fixed": "yes", "it worked": "yes", "worked": "yes", "that worked": "yes", "works": "yes", "it works": "yes",
+	"solved": "yes", "thanks": "yes", "thank you": "yes", "thx": "yes", "ty": "yes", "perfect": "yes", "all good": "yes",
+	"that fixed it": "yes", "it did": "yes", "great": "yes", "awesome": "yes",
+	"didnt work": "no", "did not work": "no", "still broken": "no", "still": "no", "same error": "no",
+	"not fixed": "no", "still failing": "no", "still getting it": "no", "nothing changed": "no", "no luck": "no",
+	"it didnt": "no", "doesnt work": "no", "not working": "no", "still not working": "no",
+}
+
+func feedbackOf(norm string) string {
+	if f, ok := fixedWords[norm]; ok {
+		return f
+	}
+	ws := strings.Fields(norm)
+	for _, n := range []int{3, 2} {
+		if len(ws) >= n {
+			if f, ok := fixedWords[strings.Join(ws[:n], " ")]; ok {
+				return f
+			}
+		}
+	}
+	if len(ws) > 0 && len(ws) <= 6 {
+		switch flows.Family(norm) {
+		case "yes":
+			return "yes"
+		case "no":
+			return "no"
+		}
+	}
+	return ""
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// back returns to the previous question the person was asked.
+func (s *step) back() {
+	t := s.tree()
+	if t == nil || len(s.c.Answers) == 0 {
+		if t != nil && s.c.Status == StatusActive {
+			if n := t.Node(s.c.Node); n != nil && n.Kind == flows.Question {
+				s.reply("This is the first question.\n" + n.SMS(s.checkLink(t, n)))
+				return
+			}
+		}
+		s.reply("There's nothing to go back to. " + greeting)
+		return
+	}
+	// Pop answers the engine inferred, then the last one the person gave.
+	for len(s.c.Answers) > 0 {
+		last := s.c.Answers[len(s.c.Answers)-1]
+		s.c.Answers = s.c.Answers[:len(s.c.Answers)-1]
+		s.forget(last.Text)
+		if !last.Inferred || len(s.c.Answers) == 0 {
+			n := t.Node(last.Node)
+			s.c.Node, s.c.Status, s.c.Misses = n.ID, StatusActive, 0
+			s.reply(n.SMS(s.checkLink(t, n)))
+			return
+		}
+	}
+}
+
+// forget drops the newest remembered copy of text, so an undone answer
+// does not answer the question again.
+func (s *step) forget(text string) {
+	for i := len(s.c.Said) - 1; i >= 0; i-- {
+		if s.c.Said[i] == text {
+			s.c.Said = append(s.c.Said[:i:i], s.c.Said[i+1:]...)
+			return
+		}
+	}
+}
+
+// handoff gives the conversation to a human.
+func (s *step) handoff(reason string) {
+	s.c.Status = StatusHandoff
+	s.c.Candidates = nil
+	s.c.Misses = 0
+	s.c.AckedAt = s.now
+	s.r.Handoff = &Handoff{Reason: reason, Summary: s.summary(reason)}
+	s.reply(s.e.handoffText(s.now))
+}
+
+// inHandoff: the bot steps aside. Texts are stored and relayed by the
+// layers around; the person is acknowledged at most once per quiet period.
+func (s *step) inHandoff(kw Keyword) {
+	if kw == KwReset {
+		s.r.Keyword = string(kw)
+		s.r.CloseHandoff = true
+		s.fresh()
+		s.reply("OK, back to the bot. " + greeting)
+		return
+	}
+	if strings.TrimSpace(s.in.Body) != "" {
+		s.remember(s.in.Body)
+	}
+	every := s.e.AckEvery
+	if every <= 0 {
+		every = 10 * time.Minute
+	}
+	if s.now.Sub(s.c.AckedAt) >= every {
+		s.c.AckedAt = s.now
+		s.reply(fmt.Sprintf("Got it. %s has your messages and will reply here. Reply RESET to go back to the bot.", capitalize(s.e.operator())))
+	}
+}
+
+func (e *Engine) operator() string {
+	if e.Operator != "" {
+		return e.Operator
+	}
+	return "a person"
+}
+
+// summary is what the operator reads first: tree, answers, the person's
+// own words, all redacted.
+func (s *step) summary(reason string) string {
+	var b strings.Builder
+	if t := s.tree(); t != nil {
+		fmt.Fprintf(&b, "%s. ", t.Title)
+	}
+	if s.c.FirstText != "" {
+		fmt.Fprintf(&b, "Said: %q. ", clip(s.c.FirstText, 200))
+	}
+	for _, a := range s.c.Answers {
+		fmt.Fprintf(&b, "%s: %s. ", clip(a.Question, 60), a.Label)
+	}
+	b.WriteString(reason)
+	return clip(Redact(b.String()), 600)
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// clip cuts s to at most n runes.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-3]) + "..."
+}
+
+func cloneConversation(c Conversation) Conversation {
+	c.Answers = append([]Answer(nil), c.Answers...)
+	c.Said = append([]string(nil), c.Said...)
+	c.Candidates = append([]string(nil), c.Candidates...)
+	c.Pages = append([]string(nil), c.Pages...)
+	c.Tried = append([]string(nil), c.Tried...)
+	return c
+}
+
+// Handle runs Step and turns its result into the store change for this
+// message: the new conversation, the transcript lines (the inbound text
+// redacted) and any page. The caller adds the encoded reply.
+func (e *Engine) Handle(c Conversation, in Inbound, now time.Time) (Result, Change) {
+	r := e.Step(c, in, now)
+	ch := Change{Conversation: r.Conversation, Feedback: r.Feedback}
+	body := Redact(in.Body)
+	if in.NumMedia > 0 {
+		body = strings.TrimSpace(fmt.Sprintf("%s [%d attachment(s)]", body, in.NumMedia))
+	}
+	ch.Lines = append(ch.Lines, Line{Dir: In, Body: body, At: now, MessageID: in.MessageID})
+	for _, m := range r.Replies {
+		ch.Lines = append(ch.Lines, Line{Dir: Out, Body: m, At: now})
+	}
+	if r.Page != nil {
+		ch.Pages = append(ch.Pages, *r.Page)
+	}
+	return r, ch
+}

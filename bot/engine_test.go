@@ -1,0 +1,239 @@
+package bot_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/sms/segment"
+)
+
+// exampleEngine runs on the small example trees of flows/testdata.
+func exampleEngine(tb testing.TB, dir string) *bot.Engine {
+	tb.Helper()
+	lib, problems, err := flows.Load(os.DirFS(dir))
+	if err != nil {
+		tb.Fatalf("%v %v", err, problems)
+	}
+	return &bot.Engine{Flows: lib, BaseURL: "https://textfix.test"}
+}
+
+// say plays texts one minute apart and returns every result.
+func say(e *bot.Engine, c bot.Conversation, texts ...string) (bot.Conversation, []bot.Result) {
+	var rs []bot.Result
+	now := T0
+	if !c.Updated.IsZero() {
+		now = c.Updated
+	}
+	for _, text := range texts {
+		now = now.Add(time.Minute)
+		r := e.Step(c, bot.Inbound{From: "+15555550100", Body: text, PageID: "p" + text}, now)
+		c = r.Conversation
+		rs = append(rs, r)
+	}
+	return c, rs
+}
+
+func TestKeywords(t *testing.T) {
+	for text, want := range map[string]bot.Keyword{
+		"STOP": bot.KwStop, "stop.": bot.KwStop, " Unsubscribe ": bot.KwStop, "stop texting me": bot.KwStop,
+		"Stop texting me!": bot.KwStop, "OPTOUT": bot.KwStop, "cancel": bot.KwStop, "quit": bot.KwStop,
+		"START": bot.KwStart, "unstop": bot.KwStart,
+		"HELP": bot.KwHelp, "info": bot.KwHelp,
+		"reset": bot.KwReset, "start over": bot.KwReset, "MENU": bot.KwReset, "restart": bot.KwReset,
+		"back":  bot.KwBack,
+		"HUMAN": bot.KwHuman, "agent": bot.KwHuman, "talk to a human": bot.KwHuman, "operator": bot.KwHuman, "person": bot.KwHuman,
+		"stop the 403":               bot.KwNone, // not the whole message
+		"help my claude code is 403": bot.KwNone,
+		"yes":                        bot.KwNone,
+		"":                           bot.KwNone,
+	} {
+		if got := bot.KeywordOf(text); got != want {
+			t.Errorf("KeywordOf(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+func TestRedact(t *testing.T) {
+	for _, secret := range []string{
+		"sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcdEFGH",
+		"sk-proj-abcdefghijklmnopqrstuvwxyz0123",
+		"AKIAIOSFODNN7EXAMPLE",
+		"ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+		"github_pat_11ABCDEFG0123456789_abcdefghijklmnop",
+		"xoxb-123456789012-123456789012-abcdefghijklmnop",
+		"sk_live_abcdefghijklmnop1234",
+		"rk_test_abcdefghijklmnop1234",
+		"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+	} {
+		in := "my key is " + secret + " ok"
+		got := bot.Redact(in)
+		if strings.Contains(got, secret) || strings.Contains(got, secret[8:]) || !strings.Contains(got, bot.Redacted) {
+			t.Errorf("Redact(%q) = %q", in, got)
+		}
+	}
+	for in, want := range map[string]string{
+		"Authorization: Bearer abc.def-ghi_jkl123":   "Authorization: Bearer [REDACTED]",
+		"ANTHROPIC_API_KEY=abcd1234efgh5678":         "ANTHROPIC_API_KEY=[REDACTED]",
+		`"x-api-key": "abcdefgh12345678"`:            `"x-api-key": "[REDACTED]"`,
+		"password: hunter2hunter2":                   "password: [REDACTED]",
+		"claude code 403 region not supported":       "claude code 403 region not supported",
+		"request id req_011CKd is fine, so is 21610": "request id req_011CKd is fine, so is 21610",
+	} {
+		if got := bot.Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestStopIsSilentUntilStart(t *testing.T) {
+	e := exampleEngine(t, "../flows/testdata/valid")
+	c, rs := say(e, bot.Conversation{}, "example api 404", "STOP", "hello?", "HELP", "human", "yes please")
+	if !rs[1].OptOut || c.Status != bot.StatusOptedOut {
+		t.Fatalf("STOP: optout=%v status=%s", rs[1].OptOut, c.Status)
+	}
+	for _, r := range rs[1:] {
+		if len(r.Replies) != 0 || r.Handoff != nil || r.Page != nil {
+			t.Errorf("opted-out number got %q (handoff %v)", r.Replies, r.Handoff)
+		}
+	}
+	c, rs = say(e, c, "START")
+	if !rs[0].OptIn || c.Status != bot.StatusIdle || len(rs[0].Replies) != 1 {
+		t.Fatalf("START: optin=%v status=%s replies=%q", rs[0].OptIn, c.Status, rs[0].Replies)
+	}
+	// YES while opted out opts in too (Twilio's keyword).
+	c, _ = say(e, c, "stop texting me")
+	c, rs = say(e, c, "Yes")
+	if !rs[0].OptIn || c.Status != bot.StatusIdle {
+		t.Errorf("YES while opted out: optin=%v status=%s", rs[0].OptIn, c.Status)
+	}
+}
+
+func TestAmbiguousIntakeAsks(t *testing.T) {
+	e := exampleEngine(t, "testdata/twotrees")
+	c, rs := say(e, bot.Conversation{}, "example api error")
+	if c.Status != bot.StatusIdle || len(c.Candidates) != 2 {
+		t.Fatalf("want a question between two trees, got status %s candidates %v replies %q", c.Status, c.Candidates, rs[0].Replies)
+	}
+	if !strings.Contains(rs[0].Replies[0], "1)") || !strings.Contains(rs[0].Replies[0], "2)") {
+		t.Errorf("reply %q does not number the trees", rs[0].Replies[0])
+	}
+	second := c.Candidates[1]
+	c, _ = say(e, c, "2")
+	if c.Status != bot.StatusActive || c.Flow != second {
+		t.Errorf("after picking 2: status %s flow %s", c.Status, c.Flow)
+	}
+}
+
+func TestExpiryStartsFresh(t *testing.T) {
+	e := exampleEngine(t, "../flows/testdata/valid")
+	e.IdleAfter = time.Hour
+	c, _ := say(e, bot.Conversation{}, "example api keeps returning 404")
+	if c.Status != bot.StatusActive {
+		t.Fatalf("status %s", c.Status)
+	}
+	c.Updated = c.Updated.Add(-2 * time.Hour) // two hours of silence
+	r := e.Step(c, bot.Inbound{Body: "yes"}, T0.Add(time.Hour))
+	if r.Conversation.Status == bot.StatusFixed || r.Conversation.Node == "fix-key" {
+		t.Errorf("a stale answer still counted: %s/%s", r.Conversation.Status, r.Conversation.Node)
+	}
+}
+
+func TestBackAndMisses(t *testing.T) {
+	e := exampleEngine(t, "../flows/testdata/valid")
+	c, rs := say(e, bot.Conversation{}, "example api keeps returning 404", "no", "back")
+	if c.Node != "which-url" || c.Status != bot.StatusActive || len(c.Answers) != 0 {
+		t.Fatalf("BACK: node %s status %s answers %v", c.Node, c.Status, c.Answers)
+	}
+	if !strings.Contains(rs[2].Replies[0], "1) Yes") {
+		t.Errorf("BACK did not re-ask: %q", rs[2].Replies)
+	}
+	c, rs = say(e, c, "banana", "pineapple")
+	if !rs[0].Missed || !strings.Contains(rs[1].Replies[0], "HUMAN") {
+		t.Errorf("second miss should offer HUMAN: %q", rs[1].Replies)
+	}
+	c, rs = say(e, c, "mango")
+	if c.Status != bot.StatusHandoff || rs[0].Handoff == nil {
+		t.Errorf("third miss: status %s handoff %v", c.Status, rs[0].Handoff)
+	}
+}
+
+func TestMediaOnly(t *testing.T) {
+	e := exampleEngine(t, "../flows/testdata/valid")
+	r := e.Step(bot.Conversation{}, bot.Inbound{NumMedia: 1}, T0)
+	if len(r.Replies) != 1 || !strings.Contains(r.Replies[0], "type the error") {
+		t.Errorf("media only: %q", r.Replies)
+	}
+}
+
+// FuzzStep: whatever people text, the engine never panics, never answers
+// an opted-out number, never sends over 1,600 characters, and keeps every
+// conversation on a valid node.
+func FuzzStep(f *testing.F) {
+	for _, s := range []string{
+		"claude code 403\n3\nregion not supported",
+		"hi\nclaude code 403\nSTOP\nhello\nSTART\nback\nback",
+		"example api 404\nyes\nno\nNO\nhuman\nreset",
+		"403 forbidden\n\x00\xff\n👍\n" + strings.Repeat("a", 3000),
+		"claude code 403\n2\nBACK\nBACK\nRESET\nstop texting me\nyes",
+	} {
+		f.Add(s)
+	}
+	lib := mustLibrary(f)
+	e := &bot.Engine{Flows: lib, BaseURL: "https://textfix.test", IdleAfter: 3 * time.Minute}
+	f.Fuzz(func(t *testing.T, script string) {
+		var c bot.Conversation
+		now := T0
+		for i, text := range strings.Split(script, "\n") {
+			if i > 40 {
+				break
+			}
+			now = now.Add(time.Minute)
+			optedOut := c.Status == bot.StatusOptedOut
+			r := e.Step(c, bot.Inbound{From: "+15555550100", Body: text, PageID: "p"}, now)
+			c = r.Conversation
+			if optedOut && !r.OptIn && (len(r.Replies) > 0 || r.Handoff != nil) {
+				t.Fatalf("replied to an opted-out number: %q", r.Replies)
+			}
+			for _, m := range r.Replies {
+				if utf8.RuneCountInString(m) > bot.MaxReplyLen {
+					t.Fatalf("reply of %d characters", utf8.RuneCountInString(m))
+				}
+				if n, enc := segment.Count(m); n > 3 {
+					t.Fatalf("reply of %d %s segments: %q", n, enc, m)
+				}
+			}
+			validState(t, lib, c)
+		}
+	})
+}
+
+func validState(t *testing.T, lib *flows.Library, c bot.Conversation) {
+	t.Helper()
+	switch c.Status {
+	case bot.StatusIdle, bot.StatusOptedOut:
+		return
+	case bot.StatusActive, bot.StatusFixed, bot.StatusHandoff:
+	default:
+		t.Fatalf("unknown status %q", c.Status)
+	}
+	if c.Status == bot.StatusHandoff && c.Flow == "" {
+		return // HUMAN before any tree
+	}
+	tree := lib.Tree(c.Flow)
+	if tree == nil {
+		t.Fatalf("status %s on unknown tree %q", c.Status, c.Flow)
+	}
+	n := tree.Node(c.Node)
+	if n == nil {
+		t.Fatalf("status %s on unknown node %s/%q", c.Status, c.Flow, c.Node)
+	}
+	want := map[bot.Status]flows.Kind{bot.StatusActive: flows.Question, bot.StatusFixed: flows.Fix}
+	if k, ok := want[c.Status]; ok && n.Kind != k {
+		t.Fatalf("status %s at a %s node %s", c.Status, n.Kind, n.ID)
+	}
+}

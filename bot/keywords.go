@@ -1,0 +1,51 @@
+package bot
+
+import "github.com/textfix/textfix/flows"
+
+// Keyword is a whole-message command checked before any tree.
+type Keyword string
+
+const (
+	KwNone  Keyword = ""
+	KwStop  Keyword = "STOP"
+	KwStart Keyword = "START"
+	KwHelp  Keyword = "HELP"
+	KwReset Keyword = "RESET"
+	KwBack  Keyword = "BACK"
+	KwHuman Keyword = "HUMAN"
+)
+
+// keywords maps a normalised whole message to its keyword. Twilio acts on
+// the single words itself; the phrases are the "reasonable means" of
+// revoking consent that people actually text.
+var keywords = buildKeywords()
+
+func buildKeywords() map[string]Keyword {
+	m := map[string]Keyword{}
+	for kw, msgs := range map[Keyword][]string{
+		KwStop: {"stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "revoke", "optout", "opt out",
+			"stop texting me", "stop texting", "stop messaging me", "stop sending", "stop sending me messages",
+			"stop texting me please", "please stop", "please stop texting me", "dont text me", "do not text me",
+			"dont text me again", "do not text me again", "remove me", "remove me from this list", "unsubscribe me",
+			"leave me alone", "no more texts", "no more messages", "stop contacting me", "opt me out", "take me off"},
+		KwStart: {"start", "unstop", "opt in", "optin", "subscribe", "resume"},
+		KwHelp:  {"help", "info", "help me", "commands"},
+		KwReset: {"reset", "restart", "menu", "start over", "start again", "new", "new problem", "begin again"},
+		KwBack:  {"back", "go back", "previous", "undo"},
+		KwHuman: {"human", "agent", "operator", "person", "talk to a human", "talk to a person", "speak to a human",
+			"speak to a person", "real person", "a human", "a person", "human please", "agent please",
+			"talk to someone", "representative", "support", "live agent", "i want a human", "i want to talk to a human",
+			"can i talk to a human", "can i talk to a person", "let me talk to a human"},
+	} {
+		for _, msg := range msgs {
+			m[flows.Normalize(msg)] = kw
+		}
+	}
+	return m
+}
+
+// KeywordOf returns the keyword a whole message is, case and punctuation
+// ignored ("Stop!" is STOP), or KwNone.
+func KeywordOf(text string) Keyword {
+	return keywords[flows.Normalize(text)]
+}

@@ -1,0 +1,175 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Status is where a conversation stands.
+type Status string
+
+const (
+	StatusIdle     Status = "idle"      // no tree chosen yet
+	StatusActive   Status = "active"    // walking a tree
+	StatusFixed    Status = "fixed"     // reached a fix page
+	StatusHandoff  Status = "handoff"   // a human has it
+	StatusOptedOut Status = "opted_out" // texted STOP: never send anything
+)
+
+// Conversation is everything the engine knows about one phone number.
+// It is small and bounded: the transcript lives elsewhere, line by line.
+type Conversation struct {
+	Phone  string `json:"phone"`
+	Status Status `json:"status"`
+	Flow   string `json:"flow,omitempty"` // tree id
+	Node   string `json:"node,omitempty"` // current node id
+
+	// Answers are the questions answered on the way to Node, in order.
+	// BACK pops the last one.
+	Answers []Answer `json:"answers,omitempty"`
+	// Said is what the person has said in this conversation (redacted,
+	// newest last, bounded), used to avoid re-asking.
+	Said []string `json:"said,omitempty"`
+	// FirstText is the message that started the tree (redacted).
+	FirstText string `json:"first_text,omitempty"`
+	// Candidates are tree ids offered in an "Is this 1) … or 2) …?" intake.
+	Candidates []string `json:"candidates,omitempty"`
+	// Misses counts answers not understood at the current step.
+	Misses int `json:"misses,omitempty"`
+	// PageID is the fix page of the last fix reached.
+	PageID string `json:"page_id,omitempty"`
+	// Pages are the ids of every page made for this number (forget erases them).
+	Pages []string `json:"pages,omitempty"`
+	// Tried lists fix node ids already offered (for NO → next fix).
+	Tried []string `json:"tried,omitempty"`
+	// Ticket is the open or last handoff ticket number.
+	Ticket int `json:"ticket,omitempty"`
+	// AckedAt is when the person was last told a human has the
+	// conversation (one note per quiet period).
+	AckedAt time.Time `json:"acked_at,omitempty"`
+	// Test marks a simulator conversation (not counted in analytics).
+	Test bool `json:"test,omitempty"`
+
+	Started time.Time `json:"started"`
+	Updated time.Time `json:"updated"`
+}
+
+// Answer is one question answered, with the text that selected it.
+type Answer struct {
+	Node     string `json:"node"`
+	Question string `json:"question"`
+	Choice   int    `json:"choice"` // index into the question's choices
+	Label    string `json:"label"`
+	Text     string `json:"text"`               // redacted
+	Inferred bool   `json:"inferred,omitempty"` // taken from earlier texts
+}
+
+// Inbound is one text from a person.
+type Inbound struct {
+	From string
+	Body string
+	// NumMedia counts attachments; a media-only text gets a "please
+	// describe it in words" reply.
+	NumMedia int
+	// OptOutType is Twilio's Advanced Opt-Out verdict (STOP, START or
+	// HELP), honoured like the keyword when present.
+	OptOutType string
+	// MessageID is Twilio's MessageSid, when there is one.
+	MessageID string
+	// PageID is a fresh random id the engine uses if this step creates a
+	// page. The caller generates it so the engine stays deterministic.
+	PageID string
+}
+
+// Result is the outcome of one engine step.
+type Result struct {
+	Conversation Conversation
+	Replies      []string
+	// Page, when set, is a fix or check page to store under Page.ID.
+	Page *Page
+	// Handoff, when set, asks the layers around to open a handoff ticket.
+	Handoff *Handoff
+	// OptOut and OptIn report a change of consent in this step.
+	OptOut, OptIn bool
+	// CloseHandoff asks the layers around to close the open ticket (the
+	// person went back to the bot).
+	CloseHandoff bool
+	// Feedback is the answer to "Did this fix it?", to record on the page.
+	Feedback *Feedback
+	// Keyword is the keyword the step obeyed, if any (for logs and tests).
+	Keyword string
+	// Missed is true when an answer to a question was not understood.
+	Missed bool
+}
+
+// Handoff asks for a human.
+type Handoff struct {
+	Reason  string `json:"reason"`
+	Summary string `json:"summary"` // redacted, for the operator
+}
+
+// Page is a generated fix page or check page. It never holds a phone number.
+type Page struct {
+	ID       string    `json:"id"`
+	Kind     string    `json:"kind"` // "fix", "check" or "custom"
+	Flow     string    `json:"flow,omitempty"`
+	Node     string    `json:"node,omitempty"`
+	Title    string    `json:"title"`
+	Summary  string    `json:"summary,omitempty"`
+	Steps    string    `json:"steps,omitempty"` // Markdown
+	Commands []string  `json:"commands,omitempty"`
+	Sources  []string  `json:"sources,omitempty"`
+	Verified string    `json:"verified,omitempty"`
+	Reported string    `json:"reported,omitempty"` // first text, redacted
+	Answers  []Answer  `json:"answers,omitempty"`
+	Created  time.Time `json:"created"`
+	Revoked  bool      `json:"revoked,omitempty"`
+	// Feedback is "yes" or "no" once the person answered "Did this fix it?".
+	Feedback string `json:"feedback,omitempty"`
+}
+
+// Direction of a transcript line.
+const (
+	In  = "in"
+	Out = "out"
+)
+
+// Line is one message in a number's transcript.
+type Line struct {
+	Seq       uint64    `json:"seq"`
+	Dir       string    `json:"dir"` // In or Out
+	Body      string    `json:"body"`
+	At        time.Time `json:"at"`
+	MessageID string    `json:"message_id,omitempty"` // Twilio MessageSid, when known
+	Status    string    `json:"status,omitempty"`     // delivery status, outbound
+	Error     string    `json:"error,omitempty"`      // Twilio error code
+}
+
+// ErrNotFound is returned by stores for a missing conversation or page.
+var ErrNotFound = errors.New("not found")
+
+// Change is what one inbound message does to the store, applied atomically
+// with the conversation update.
+type Change struct {
+	Conversation Conversation
+	// Lines are appended to the number's transcript in order.
+	Lines []Line
+	// Pages are stored (new pages only).
+	Pages []Page
+	// Feedback, when set, records "Did this fix it?" on its page.
+	Feedback *Feedback
+	// Reply is recorded against the MessageSid so a retry gets it back.
+	Reply []byte
+}
+
+// Store keeps conversations, transcripts and pages.
+type Store interface {
+	// Apply claims msgID for phone and, unless it was claimed before,
+	// calls fn with the number's conversation (a zero Conversation with
+	// Phone set when there is none) and saves what fn returns, all in one
+	// atomic write. A claimed msgID returns the recorded reply and
+	// dup=true without calling fn. fn may be called more than once and
+	// must not have side effects.
+	Apply(ctx context.Context, phone, msgID string, fn func(Conversation) (Change, error)) (reply []byte, dup bool, err error)
+}

@@ -1,0 +1,364 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/store"
+)
+
+// CLI runs textfix's subcommands against explicit streams and environment,
+// so tests run them in-process exactly as a shell would.
+type CLI struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+}
+
+const usage = `textfix: text an error, get a fix.
+
+Usage:
+  textfix [serve]                       run the server (sandbox mode without TWILIO_AUTH_TOKEN)
+  textfix chat [--from E164] [--db PATH] [--json]
+                                        text the bot from this terminal; one line = one SMS
+  textfix flows check [DIR]             validate and lint the trees (exit 1 on an error)
+  textfix conversations [PHONE] [--json] [--db PATH]
+                                        list conversations, or one number's transcript
+  textfix forget PHONE [--db PATH]      erase everything stored about a number
+
+Environment: see README.md.
+`
+
+// errUsage marks a command-line mistake (exit 2).
+var errUsage = errors.New("usage")
+
+// Run executes the command in args and returns the process exit code.
+func (cli *CLI) Run(ctx context.Context, args []string) int {
+	err := cli.run(ctx, args)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintln(cli.Stderr, err)
+		return 2
+	case errors.Is(err, errFailed):
+		return 1 // the command printed its own report
+	default:
+		fmt.Fprintln(cli.Stderr, "textfix:", err)
+		return 1
+	}
+}
+
+// errFailed means "exit 1, the report is already printed".
+var errFailed = errors.New("failed")
+
+func (cli *CLI) run(ctx context.Context, args []string) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return cli.serve(ctx, args)
+	case "chat":
+		return cli.chat(ctx, args)
+	case "flows":
+		return cli.flows(ctx, args)
+	case "conversations":
+		return cli.conversations(ctx, args)
+	case "forget":
+		return cli.forget(ctx, args)
+	case "help", "-h", "--help":
+		fmt.Fprint(cli.Stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("%w: unknown command %q\n\n%s", errUsage, cmd, usage)
+}
+
+// parse parses flags that may come before or after positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", errUsage, fs.Name(), err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos, args = append(pos, args[0]), args[1:]
+	}
+}
+
+func (cli *CLI) config() (Config, error) { return LoadConfig(cli.Getenv) }
+
+// chat: each stdin line is one inbound SMS from --from.
+func (cli *CLI) chat(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	from := fs.String("from", "+15555550100", "the number you text from (E.164)")
+	dbPath := fs.String("db", "", "bbolt file (default: a fresh temporary file)")
+	asJSON := fs.Bool("json", false, "one JSON object per inbound line")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if !isE164(*from) {
+		return fmt.Errorf("%w: chat: --from %q is not an E.164 number like +15551234567", errUsage, *from)
+	}
+	cfg, err := cli.config()
+	if err != nil {
+		return err
+	}
+	lib, _, err := cfg.Flows()
+	if err != nil {
+		return err
+	}
+	if *dbPath == "" {
+		dir, err := os.MkdirTemp("", "textfix-chat-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		*dbPath = filepath.Join(dir, "chat.db")
+	}
+	db, err := store.Open(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	engine := cfg.Engine(lib)
+
+	interactive := isTerminal(cli.Stdin)
+	if interactive && !*asJSON {
+		fmt.Fprintf(cli.Stdout, "Texting textfix as %s. Type a message; Ctrl-D to quit.\n> ", *from)
+	}
+	enc := json.NewEncoder(cli.Stdout)
+	enc.SetEscapeHTML(false)
+	sc := bufio.NewScanner(cli.Stdin)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		text := strings.TrimRight(sc.Text(), "\r")
+		in := bot.Inbound{From: *from, Body: text, PageID: bot.NewPageID()}
+		var res bot.Result
+		_, _, err := db.Apply(ctx, *from, "", func(c bot.Conversation) (bot.Change, error) {
+			var ch bot.Change
+			res, ch = engine.Handle(c, in, time.Now())
+			return ch, nil
+		})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			c := res.Conversation
+			replies := res.Replies
+			if replies == nil {
+				replies = []string{}
+			}
+			if err := enc.Encode(chatLine{In: text, Replies: replies, Flow: c.Flow, Node: c.Node, Status: string(c.Status)}); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, r := range res.Replies {
+			fmt.Fprintf(cli.Stdout, "textfix: %s\n\n", strings.ReplaceAll(r, "\n", "\n         "))
+		}
+		if interactive {
+			fmt.Fprint(cli.Stdout, "> ")
+		}
+	}
+	return sc.Err()
+}
+
+type chatLine struct {
+	In      string   `json:"in"`
+	Replies []string `json:"replies"`
+	Flow    string   `json:"flow"`
+	Node    string   `json:"node"`
+	Status  string   `json:"status"`
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func (cli *CLI) flows(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: flows check [DIR]", errUsage)
+	}
+	switch args[0] {
+	case "check":
+		return cli.flowsCheck(args[1:])
+	}
+	return fmt.Errorf("%w: unknown flows command %q (check)", errUsage, args[0])
+}
+
+func (cli *CLI) flowsCheck(args []string) error {
+	fs := flag.NewFlagSet("flows check", flag.ContinueOnError)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	cfg, err := cli.config()
+	if err != nil {
+		return err
+	}
+	var lib *flows.Library
+	var problems []flows.Problem
+	where := "embedded library"
+	switch {
+	case len(pos) > 1:
+		return fmt.Errorf("%w: flows check [DIR]", errUsage)
+	case len(pos) == 1:
+		where = pos[0]
+		if st, err := os.Stat(where); err != nil || !st.IsDir() {
+			return fmt.Errorf("flows check: %s is not a folder", where)
+		}
+		lib, problems, err = flows.Load(os.DirFS(where))
+	default:
+		if cfg.FlowsDir != "" {
+			where = cfg.FlowsDir
+		}
+		lib, problems, err = cfg.Flows()
+	}
+	for _, p := range problems {
+		fmt.Fprintln(cli.Stdout, p)
+	}
+	if err != nil {
+		if errors.Is(err, flows.ErrInvalid) {
+			fmt.Fprintf(cli.Stdout, "%s: FAILED (%d problem(s))\n", where, len(problems))
+			return errFailed
+		}
+		return err
+	}
+	fmt.Fprintf(cli.Stdout, "%s: %d tree(s) OK", where, len(lib.Trees))
+	if len(problems) > 0 {
+		fmt.Fprintf(cli.Stdout, ", %d warning(s)", len(problems))
+	}
+	fmt.Fprintln(cli.Stdout)
+	return nil
+}
+
+func (cli *CLI) openDB(path string) (*store.DB, error) {
+	if path == "" {
+		cfg, err := cli.config()
+		if err != nil {
+			return nil, err
+		}
+		path = cfg.DB
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("no database at %s (set --db or TEXTFIX_DB)", path)
+	}
+	return store.Open(path)
+}
+
+func (cli *CLI) conversations(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("conversations", flag.ContinueOnError)
+	dbPath := fs.String("db", "", "bbolt file (default TEXTFIX_DB)")
+	asJSON := fs.Bool("json", false, "JSON output")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return fmt.Errorf("%w: conversations [PHONE] [--json]", errUsage)
+	}
+	db, err := cli.openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	enc := json.NewEncoder(cli.Stdout)
+	enc.SetIndent("", "  ")
+	if len(pos) == 1 {
+		c, err := db.Conversation(ctx, pos[0])
+		if errors.Is(err, bot.ErrNotFound) {
+			return fmt.Errorf("no conversation with %s", pos[0])
+		} else if err != nil {
+			return err
+		}
+		lines, err := db.Transcript(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return enc.Encode(struct {
+				Conversation bot.Conversation `json:"conversation"`
+				Transcript   []bot.Line       `json:"transcript"`
+			}{c, lines})
+		}
+		fmt.Fprintf(cli.Stdout, "%s  status=%s flow=%s node=%s updated=%s\n\n", c.Phone, c.Status, c.Flow, c.Node, c.Updated.Format(time.RFC3339))
+		for _, l := range lines {
+			arrow := "<"
+			if l.Dir == bot.In {
+				arrow = ">"
+			}
+			status := ""
+			if l.Status != "" {
+				status = " [" + l.Status + "]"
+			}
+			fmt.Fprintf(cli.Stdout, "%s %s %s%s\n", l.At.Format("2006-01-02 15:04:05"), arrow, strings.ReplaceAll(l.Body, "\n", " / "), status)
+		}
+		return nil
+	}
+	cs, err := db.Conversations(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if cs == nil {
+			cs = []bot.Conversation{}
+		}
+		return enc.Encode(cs)
+	}
+	tw := tabwriter.NewWriter(cli.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PHONE\tSTATUS\tFLOW\tNODE\tUPDATED")
+	for _, c := range cs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Phone, c.Status, c.Flow, c.Node, c.Updated.Format(time.RFC3339))
+	}
+	return tw.Flush()
+}
+
+func (cli *CLI) forget(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("forget", flag.ContinueOnError)
+	dbPath := fs.String("db", "", "bbolt file (default TEXTFIX_DB)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: forget PHONE", errUsage)
+	}
+	db, err := cli.openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Forget(ctx, pos[0]); errors.Is(err, bot.ErrNotFound) {
+		return fmt.Errorf("nothing stored about %s", pos[0])
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(cli.Stdout, "forgot %s\n", pos[0])
+	return nil
+}

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/flows"
+)
+
+// Config is everything textfix reads from its environment. It is loaded
+// once, by LoadConfig, and passed explicitly from there.
+type Config struct {
+	Addr      string // TEXTFIX_ADDR
+	DB        string // TEXTFIX_DB
+	PublicURL string // TEXTFIX_PUBLIC_URL
+
+	AccountSID          string // TWILIO_ACCOUNT_SID
+	AuthToken           string // TWILIO_AUTH_TOKEN; empty = sandbox
+	From                string // TWILIO_FROM
+	MessagingServiceSID string // TWILIO_MESSAGING_SERVICE_SID
+	TwilioAPIURL        string // TEXTFIX_TWILIO_API_URL
+
+	OperatorPhones  []string // TEXTFIX_OPERATOR_PHONES
+	OperatorName    string   // TEXTFIX_OPERATOR_NAME
+	ConsolePassword string   // TEXTFIX_CONSOLE_PASSWORD
+	FlowsDir        string   // TEXTFIX_FLOWS_DIR
+
+	IdleAfter time.Duration    // TEXTFIX_IDLE_AFTER (default 24h)
+	Hours     *bot.OfficeHours // TEXTFIX_OFFICE_HOURS, e.g. "Mon-Fri 09-18 America/New_York"
+}
+
+// Defaults of the external contract (ARCHITECTURE.md).
+const (
+	DefaultDB          = "data/textfix.db"
+	DefaultAddr        = ":8080"
+	DefaultSandboxAddr = "127.0.0.1:8080"
+)
+
+// Sandbox reports whether textfix runs without Twilio credentials: no
+// signature checks, loopback only, REST messages recorded instead of sent.
+func (c Config) Sandbox() bool { return c.AuthToken == "" }
+
+// LoadConfig reads the configuration from getenv (os.Getenv in main).
+func LoadConfig(getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:                getenv("TEXTFIX_ADDR"),
+		DB:                  getenv("TEXTFIX_DB"),
+		PublicURL:           strings.TrimRight(getenv("TEXTFIX_PUBLIC_URL"), "/"),
+		AccountSID:          getenv("TWILIO_ACCOUNT_SID"),
+		AuthToken:           getenv("TWILIO_AUTH_TOKEN"),
+		From:                getenv("TWILIO_FROM"),
+		MessagingServiceSID: getenv("TWILIO_MESSAGING_SERVICE_SID"),
+		TwilioAPIURL:        getenv("TEXTFIX_TWILIO_API_URL"),
+		OperatorName:        getenv("TEXTFIX_OPERATOR_NAME"),
+		ConsolePassword:     getenv("TEXTFIX_CONSOLE_PASSWORD"),
+		FlowsDir:            getenv("TEXTFIX_FLOWS_DIR"),
+		IdleAfter:           24 * time.Hour,
+	}
+	for _, p := range strings.Split(getenv("TEXTFIX_OPERATOR_PHONES"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			if !isE164(p) {
+				return c, fmt.Errorf("config: TEXTFIX_OPERATOR_PHONES: %q is not an E.164 number like +15551234567", p)
+			}
+			c.OperatorPhones = append(c.OperatorPhones, p)
+		}
+	}
+	if c.DB == "" {
+		c.DB = DefaultDB
+	}
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+		if c.Sandbox() {
+			c.Addr = DefaultSandboxAddr
+		}
+	}
+	if c.PublicURL == "" {
+		host := c.Addr
+		if strings.HasPrefix(host, ":") {
+			host = "localhost" + host
+		}
+		c.PublicURL = "http://" + host
+	}
+	if v := getenv("TEXTFIX_IDLE_AFTER"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("config: TEXTFIX_IDLE_AFTER: %q is not a duration like 24h", v)
+		}
+		c.IdleAfter = d
+	}
+	if v := getenv("TEXTFIX_OFFICE_HOURS"); v != "" {
+		h, err := ParseOfficeHours(v)
+		if err != nil {
+			return c, fmt.Errorf("config: TEXTFIX_OFFICE_HOURS: %w", err)
+		}
+		c.Hours = h
+	}
+	if !c.Sandbox() {
+		if c.AccountSID == "" {
+			return c, fmt.Errorf("config: TWILIO_AUTH_TOKEN is set but TWILIO_ACCOUNT_SID is not")
+		}
+		if c.ConsolePassword == "" {
+			return c, fmt.Errorf("config: TEXTFIX_CONSOLE_PASSWORD is required outside sandbox mode")
+		}
+		if c.From == "" && c.MessagingServiceSID == "" {
+			return c, fmt.Errorf("config: set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID")
+		}
+	}
+	return c, nil
+}
+
+// CheckListen refuses a non-loopback address in sandbox mode: without a
+// token nothing checks who is calling.
+func (c Config) CheckListen() error {
+	if !c.Sandbox() {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return fmt.Errorf("config: TEXTFIX_ADDR %q: %w", c.Addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("config: sandbox mode (no TWILIO_AUTH_TOKEN) listens on loopback only, not %q; set TEXTFIX_ADDR=127.0.0.1:8080 or configure Twilio", c.Addr)
+}
+
+// Flows loads the trees: TEXTFIX_FLOWS_DIR when set, else the embedded
+// library.
+func (c Config) Flows() (*flows.Library, []flows.Problem, error) {
+	var fsys fs.FS = flows.Embedded()
+	if c.FlowsDir != "" {
+		fsys = os.DirFS(c.FlowsDir)
+	}
+	return flows.Load(fsys)
+}
+
+// Engine builds the conversation engine for lib.
+func (c Config) Engine(lib *flows.Library) *bot.Engine {
+	fallback := ""
+	if lib.Tree("other-error") != nil {
+		fallback = "other-error"
+	}
+	return &bot.Engine{
+		Flows:     lib,
+		BaseURL:   c.PublicURL,
+		Operator:  c.OperatorName,
+		IdleAfter: c.IdleAfter,
+		Fallback:  fallback,
+		Hours:     c.Hours,
+	}
+}
+
+func isE164(s string) bool {
+	if len(s) < 8 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+		return false
+	}
+	for _, r := range s[1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+var weekdays = map[string]time.Weekday{"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}
+
+// ParseOfficeHours reads "Mon-Fri 09-18 America/New_York".
+func ParseOfficeHours(s string) (*bot.OfficeHours, error) {
+	f := strings.Fields(s)
+	if len(f) != 3 {
+		return nil, fmt.Errorf("%q: want DAYS HOURS ZONE, like \"Mon-Fri 09-18 America/New_York\"", s)
+	}
+	h := &bot.OfficeHours{}
+	days := strings.Split(strings.ToLower(f[0]), "-")
+	d0, ok0 := weekdays[days[0]]
+	d1, ok1 := d0, ok0
+	if len(days) == 2 {
+		d1, ok1 = weekdays[days[1]]
+	}
+	if !ok0 || !ok1 || len(days) > 2 {
+		return nil, fmt.Errorf("%q: days must be like Mon-Fri", f[0])
+	}
+	for d := d0; ; d = (d + 1) % 7 {
+		h.Days[d] = true
+		if d == d1 {
+			break
+		}
+	}
+	if _, err := fmt.Sscanf(f[1], "%d-%d", &h.From, &h.To); err != nil || h.From < 0 || h.To > 24 || h.From >= h.To {
+		return nil, fmt.Errorf("%q: hours must be like 09-18", f[1])
+	}
+	loc, err := time.LoadLocation(f[2])
+	if err != nil {
+		return nil, fmt.Errorf("%q: unknown time zone", f[2])
+	}
+	h.Loc = loc
+	return h, nil
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/textfix/textfix/store"
+	"github.com/textfix/textfix/web"
+)
+
+// App is the running server: config, store and HTTP. The end-to-end tests
+// start it exactly as main does.
+type App struct {
+	Config Config
+	Log    *slog.Logger
+
+	db     *store.DB
+	web    *web.Server
+	http   *http.Server
+	ln     net.Listener
+	closed chan struct{}
+}
+
+// ClaimTTL is how long a MessageSid is remembered for dedup: Twilio
+// retries within minutes; 48 h is ample.
+const ClaimTTL = 48 * time.Hour
+
+// NewApp opens the store, loads the trees and listens. Nothing is served
+// until Run.
+func NewApp(cfg Config, logOut io.Writer) (*App, error) {
+	a := &App{Config: cfg, closed: make(chan struct{})}
+	if cfg.Sandbox() {
+		a.Log = slog.New(slog.NewTextHandler(logOut, nil))
+	} else {
+		a.Log = slog.New(slog.NewJSONHandler(logOut, nil))
+	}
+	if err := cfg.CheckListen(); err != nil {
+		return nil, err
+	}
+	lib, problems, err := cfg.Flows()
+	for _, p := range problems {
+		a.Log.Warn("flows", "problem", p.String())
+	}
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	a.db = db
+	a.web = web.New(web.Config{
+		PublicURL: cfg.PublicURL,
+		AuthToken: cfg.AuthToken,
+		Store:     db,
+		Log:       a.Log,
+	}, cfg.Engine(lib))
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	a.ln = ln
+	a.http = &http.Server{
+		Handler:           a.web.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	return a, nil
+}
+
+// Addr is the address the server listens on.
+func (a *App) Addr() string { return a.ln.Addr().String() }
+
+// Run serves until ctx is done, then shuts down gracefully: it stops
+// accepting, lets requests in flight finish (up to 10 s) and closes the
+// store.
+func (a *App) Run(ctx context.Context) error {
+	defer a.Close()
+	if a.Config.Sandbox() {
+		a.Log.Info("sandbox mode: no TWILIO_AUTH_TOKEN, so signatures are not checked, texts are recorded instead of sent, and only loopback is served")
+		a.Log.Info(fmt.Sprintf("try: curl -d From=+15555550100 -d MessageSid=SM$RANDOM -d 'Body=claude code 403' http://%s/twilio/sms", a.Addr()))
+	}
+	a.Log.Info("listening", "addr", a.Addr(), "public_url", a.Config.PublicURL, "db", a.Config.DB)
+
+	errc := make(chan error, 1)
+	go func() { errc <- a.http.Serve(a.ln) }()
+	var wg sync.WaitGroup
+	wg.Go(func() { a.pruneClaims(ctx) })
+	defer wg.Wait() // before the deferred Close
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.http.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// pruneClaims forgets MessageSids older than ClaimTTL, hourly.
+func (a *App) pruneClaims(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		n, err := a.db.PruneClaims(ctx, time.Now().Add(-ClaimTTL))
+		if err != nil && ctx.Err() == nil {
+			a.Log.Error("prune claims", "err", err)
+		} else if n > 0 {
+			a.Log.Info("pruned claims", "n", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Close releases the listener and the store. It is safe to call twice.
+func (a *App) Close() error {
+	select {
+	case <-a.closed:
+		return nil
+	default:
+		close(a.closed)
+	}
+	a.ln.Close()
+	return a.db.Close()
+}
+
+func (cli *CLI) serve(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%w: serve takes no arguments (configure with environment variables)", errUsage)
+	}
+	cfg, err := cli.config()
+	if err != nil {
+		return err
+	}
+	app, err := NewApp(cfg, cli.Stderr)
+	if err != nil {
+		return err
+	}
+	return app.Run(ctx)
+}

@@ -1,0 +1,307 @@
+package flows
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/textfix/textfix/sms/segment"
+)
+
+// Severity of a Problem.
+type Severity string
+
+const (
+	Error   Severity = "error"   // the tree cannot go live
+	Warning Severity = "warning" // the tree works but costs or confuses
+)
+
+// Problem is one finding of the checker, named by file and node.
+type Problem struct {
+	File     string
+	Tree     string
+	Node     string
+	Severity Severity
+	Msg      string
+}
+
+func (p Problem) String() string {
+	where := p.File
+	if where == "" {
+		where = "flows"
+	}
+	if p.Node != "" {
+		where += ": node " + p.Node
+	}
+	return fmt.Sprintf("%s: %s: %s", where, p.Severity, p.Msg)
+}
+
+// LintLink stands in for a page link when the checker measures an SMS:
+// about as long as a real one on a short domain.
+const LintLink = "https://textfix.fly.dev/f/0123456789abc"
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+// check validates t, builds its indexes and returns what it found.
+func check(t *Tree) []Problem {
+	var ps []Problem
+	add := func(node string, sev Severity, format string, args ...any) {
+		ps = append(ps, Problem{File: t.File, Tree: t.ID, Node: node, Severity: sev, Msg: fmt.Sprintf(format, args...)})
+	}
+
+	if !idPattern.MatchString(t.ID) {
+		add("", Error, "tree id %q must be lowercase letters, digits and dashes", t.ID)
+	}
+	if strings.TrimSpace(t.Title) == "" {
+		add("", Error, "tree has no title")
+	}
+	if len(t.Intake.Codes)+len(t.Intake.Products)+len(t.Intake.Keywords)+len(t.Intake.Phrases)+len(t.Intake.Examples) == 0 {
+		add("", Error, "intake has no signals (codes, products, keywords, phrases or examples)")
+	}
+
+	t.intake = compileIntake(t.Intake)
+	t.index = make(map[string]*Node, len(t.Nodes))
+	t.compiled = map[string][]compiledChoice{}
+	for i := range t.Nodes {
+		n := &t.Nodes[i]
+		if !idPattern.MatchString(n.ID) {
+			add(n.ID, Error, "node id %q must be lowercase letters, digits and dashes", n.ID)
+			continue
+		}
+		if _, dup := t.index[n.ID]; dup {
+			add(n.ID, Error, "duplicate node id %q", n.ID)
+			continue
+		}
+		t.index[n.ID] = n
+	}
+	if t.Start == "" {
+		add("", Error, "tree has no start node")
+	} else if t.index[t.Start] == nil {
+		add("", Error, "start node %q does not exist", t.Start)
+	}
+
+	for i := range t.Nodes {
+		n := &t.Nodes[i]
+		ps = append(ps, checkNode(t, n)...)
+	}
+	if hasError(ps) {
+		return ps
+	}
+
+	// Reachability from the start, and whether every node can still end.
+	reach := map[string]bool{}
+	var walk func(id string)
+	walk = func(id string) {
+		if reach[id] {
+			return
+		}
+		reach[id] = true
+		for _, next := range t.index[id].successors() {
+			walk(next)
+		}
+	}
+	walk(t.Start)
+	for _, n := range t.Nodes {
+		if !reach[n.ID] {
+			add(n.ID, Error, "unreachable from the start node")
+		}
+	}
+	ends := map[string]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, n := range t.Nodes {
+			if ends[n.ID] {
+				continue
+			}
+			ok := n.Kind == Fix || n.Kind == Handoff
+			for _, next := range n.successors() {
+				if n.Kind != Fix && ends[next] { // a fix's if_not_fixed is not its end
+					ok = true
+				}
+			}
+			if ok {
+				ends[n.ID] = true
+				changed = true
+			}
+		}
+	}
+	for _, n := range t.Nodes {
+		if !ends[n.ID] {
+			add(n.ID, Error, "no path from here reaches a fix or handoff (a loop?)")
+		}
+	}
+	return ps
+}
+
+func checkNode(t *Tree, n *Node) []Problem {
+	var ps []Problem
+	add := func(sev Severity, format string, args ...any) {
+		ps = append(ps, Problem{File: t.File, Tree: t.ID, Node: n.ID, Severity: sev, Msg: fmt.Sprintf(format, args...)})
+	}
+	next := func(what, id string) {
+		if id == "" {
+			add(Error, "%s has no next node", what)
+		} else if t.index[id] == nil {
+			add(Error, "%s: unknown next node %q", what, id)
+		}
+	}
+	lint := func(what, text string) {
+		if k, enc := segment.Count(text); k > 2 {
+			add(Warning, "%s is %d %s segments (%d characters); aim for at most 2", what, k, enc, len([]rune(text)))
+		}
+		if bad := segment.NonGSM7(text); len(bad) > 0 {
+			add(Warning, "%s has characters outside GSM-7 (%q): the whole SMS goes out as UCS-2 at 70 characters a segment", what, string(bad))
+		}
+	}
+
+	switch n.Kind {
+	case Question:
+		if strings.TrimSpace(n.Text) == "" {
+			add(Error, "question has no text")
+		}
+		if len(n.Choices) < 2 {
+			add(Error, "question has %d choice(s); it needs at least two", len(n.Choices))
+		}
+		ccs := make([]compiledChoice, 0, len(n.Choices))
+		means := map[string]bool{}
+		for i, c := range n.Choices {
+			what := fmt.Sprintf("choice %d (%q)", i+1, c.Label)
+			if strings.TrimSpace(c.Label) == "" {
+				add(Error, "choice %d has no label", i+1)
+			}
+			next(what, c.Next)
+			switch c.Means {
+			case "", "yes", "no":
+			default:
+				add(Error, "%s: means must be yes or no, not %q", what, c.Means)
+			}
+			if c.Means != "" {
+				if means[c.Means] {
+					add(Error, "%s: two choices mean %q", what, c.Means)
+				}
+				means[c.Means] = true
+			}
+			cc, err := compileChoice(c)
+			if err != nil {
+				add(Error, "%s: bad pattern: %v", what, err)
+			}
+			ccs = append(ccs, cc)
+		}
+		t.compiled[n.ID] = ccs
+		// A choice's own words must select that choice and no other.
+		for i, c := range n.Choices {
+			for _, w := range append([]string{c.Label}, c.Match...) {
+				norm := Normalize(w)
+				ws := words(norm)
+				if len(ws) == 0 {
+					continue
+				}
+				for j, other := range ccs {
+					if j != i && other.score(norm, ws, false, other.phrases) >= ccs[i].score(norm, ws, false, ccs[i].phrases) {
+						add(Error, "choice %d (%q): its words %q also select choice %d (%q)", i+1, c.Label, w, j+1, n.Choices[j].Label)
+					}
+				}
+			}
+		}
+		lint("question SMS", n.SMS(LintLink))
+		if n.Check != nil && strings.TrimSpace(n.Check.Body) == "" && len(n.Check.Commands) == 0 {
+			add(Error, "check_page has no body or commands")
+		}
+	case Info:
+		if strings.TrimSpace(n.Text) == "" {
+			add(Error, "info has no text")
+		}
+		next("info", n.Next)
+		lint("info SMS", n.Text)
+	case Fix:
+		if strings.TrimSpace(n.Title) == "" {
+			add(Error, "fix has no title")
+		}
+		if strings.TrimSpace(n.Summary) == "" {
+			add(Error, "fix has no summary")
+		}
+		if strings.TrimSpace(n.Steps) == "" {
+			add(Error, "fix has no steps")
+		}
+		if len(n.Sources) == 0 {
+			add(Warning, "fix has no sources")
+		}
+		for _, s := range n.Sources {
+			if !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") {
+				add(Error, "source %q is not a URL", s)
+			}
+		}
+		if n.Verified == "" {
+			add(Warning, "fix has no verified date")
+		} else if _, err := time.Parse(time.DateOnly, n.Verified); err != nil {
+			add(Error, "verified %q is not a date (YYYY-MM-DD)", n.Verified)
+		}
+		if n.IfNotFixed != "" {
+			if nf := t.index[n.IfNotFixed]; nf == nil {
+				add(Error, "if_not_fixed: unknown node %q", n.IfNotFixed)
+			} else if nf.Kind != Fix && nf.Kind != Handoff {
+				add(Error, "if_not_fixed must name a fix or handoff, not a %s", nf.Kind)
+			}
+		}
+		lint("fix SMS", n.FixSMS(LintLink))
+	case Handoff:
+		if strings.TrimSpace(n.Reason) == "" {
+			add(Error, "handoff has no reason")
+		}
+	default:
+		add(Error, "unknown kind %q (question, info, fix or handoff)", n.Kind)
+	}
+	if n.Kind != Question && len(n.Choices) > 0 {
+		add(Error, "only questions have choices")
+	}
+	return ps
+}
+
+func (n *Node) successors() []string {
+	var out []string
+	switch n.Kind {
+	case Question:
+		for _, c := range n.Choices {
+			out = append(out, c.Next)
+		}
+	case Info:
+		out = append(out, n.Next)
+	case Fix:
+		if n.IfNotFixed != "" {
+			out = append(out, n.IfNotFixed)
+		}
+	}
+	return out
+}
+
+// SMS renders a question as the text the person receives: the question,
+// the check-page link when it has one, and the numbered choices.
+func (n *Node) SMS(checkLink string) string {
+	var b strings.Builder
+	b.WriteString(strings.TrimSpace(n.Text))
+	if n.Check != nil && checkLink != "" {
+		b.WriteString("\nHow: ")
+		b.WriteString(checkLink)
+	}
+	for i, c := range n.Choices {
+		fmt.Fprintf(&b, "\n%d) %s", i+1, c.Label)
+	}
+	fmt.Fprintf(&b, "\nReply 1-%d or in your words.", len(n.Choices))
+	return b.String()
+}
+
+// Choices renders the numbered choices on one line, for a re-ask.
+func (n *Node) ChoiceList() string {
+	parts := make([]string, len(n.Choices))
+	for i, c := range n.Choices {
+		parts[i] = fmt.Sprintf("%d) %s", i+1, c.Label)
+	}
+	return strings.Join(parts, " ")
+}
+
+// FixSMS renders the text that carries a fix page link: the link in the
+// first segment, and the feedback question last.
+func (n *Node) FixSMS(link string) string {
+	return fmt.Sprintf("Your fix: %s\n%s\nDid this fix it? Reply YES or NO", link, strings.TrimSpace(n.Title))
+}

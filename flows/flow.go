@@ -1,0 +1,168 @@
+package flows
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"strings"
+)
+
+// Kind is what a node does when the conversation reaches it.
+type Kind string
+
+const (
+	// Question sends Text with its choices and waits for an answer.
+	Question Kind = "question"
+	// Info sends Text and moves straight on to Next.
+	Info Kind = "info"
+	// Fix ends the tree with a fix page.
+	Fix Kind = "fix"
+	// Handoff ends the tree by opening a handoff to a human.
+	Handoff Kind = "handoff"
+)
+
+// Tree is one troubleshooting tree, loaded from one YAML file.
+type Tree struct {
+	ID     string `yaml:"id"`
+	Title  string `yaml:"title"`
+	Intake Intake `yaml:"intake"`
+	Start  string `yaml:"start"`
+	Nodes  []Node `yaml:"nodes"`
+
+	// File is the path the tree was loaded from (for messages).
+	File     string                      `yaml:"-"`
+	index    map[string]*Node            // node id → node, built by Load
+	compiled map[string][]compiledChoice // question id → its choices, built by Load
+	intake   compiledIntake
+}
+
+// Intake lists the signals that say a first message belongs to this tree.
+type Intake struct {
+	// Codes are status or error codes ("403", "21610", "INVALID_SESSION_ID").
+	Codes []string `yaml:"codes"`
+	// Products are product names ("claude code", "stripe").
+	Products []string `yaml:"products"`
+	// Keywords are single words typical of the error ("forbidden").
+	Keywords []string `yaml:"keywords"`
+	// Phrases are multi-word strings seen in error output or descriptions.
+	Phrases []string `yaml:"phrases"`
+	// Examples are realistic first messages; they are scored as phrases of
+	// lower weight and document the tree.
+	Examples []string `yaml:"examples"`
+	// Requires, when set, lists words of which at least one must appear for
+	// the tree to be chosen at all (e.g. a product family).
+	Requires []string `yaml:"requires"`
+}
+
+// Node is one step of a tree. Which fields apply depends on Kind.
+type Node struct {
+	ID   string `yaml:"id"`
+	Kind Kind   `yaml:"kind"`
+
+	// Text is the SMS for question and info nodes (choices are appended to
+	// a question's text by the engine).
+	Text string `yaml:"text"`
+	// Next is the node after an info node.
+	Next string `yaml:"next"`
+
+	// Choices are a question's answers, numbered from 1 in SMS.
+	Choices []Choice `yaml:"choices"`
+	// Infer, when false, stops the engine from taking this question's
+	// answer from earlier texts by its choices' Match words; ImpliedBy
+	// still applies. Default true.
+	Infer *bool `yaml:"infer"`
+	// Check is a short page linked from the question's SMS, for content too
+	// long for a text (a command to run, say).
+	Check *CheckPage `yaml:"check_page"`
+
+	// Fix fields.
+	Title    string   `yaml:"title"`
+	Summary  string   `yaml:"summary"`
+	Steps    string   `yaml:"steps"` // Markdown
+	Commands []string `yaml:"commands"`
+	Sources  []string `yaml:"sources"`
+	Verified string   `yaml:"verified"` // YYYY-MM-DD
+
+	// IfNotFixed is where a "NO, that didn't fix it" goes: the next most
+	// likely fix, or a handoff. Empty means a handoff to a human.
+	IfNotFixed string `yaml:"if_not_fixed"`
+
+	// Reason says why a handoff node hands off (shown to the operator).
+	Reason string `yaml:"reason"`
+}
+
+// Choice is one answer to a question.
+type Choice struct {
+	Label string `yaml:"label"`
+	// Match are words and phrases that select this choice when they appear
+	// in an answer (whole words, case and punctuation ignored).
+	Match []string `yaml:"match"`
+	// Patterns are regular expressions (RE2, matched case-insensitively
+	// against the normalised answer) that select this choice.
+	Patterns []string `yaml:"patterns"`
+	// Means makes the yes or no family ("yeah", "nope", 👍 …) select this
+	// choice: "yes" or "no".
+	Means string `yaml:"means"`
+	// ImpliedBy are phrases that, found in anything the person said earlier,
+	// answer this question without asking it.
+	ImpliedBy []string `yaml:"implied_by"`
+	Next      string   `yaml:"next"`
+}
+
+// CheckPage is a short page a question links to.
+type CheckPage struct {
+	Title    string   `yaml:"title"`
+	Body     string   `yaml:"body"` // Markdown
+	Commands []string `yaml:"commands"`
+}
+
+// Node returns the node with the given id, or nil.
+func (t *Tree) Node(id string) *Node {
+	if t == nil {
+		return nil
+	}
+	return t.index[id]
+}
+
+// Infers reports whether the engine may answer q from earlier texts.
+func (n *Node) Infers() bool { return n.Infer == nil || *n.Infer }
+
+// Terminal reports whether the node ends the tree.
+func (n *Node) Terminal() bool { return n.Kind == Fix || n.Kind == Handoff }
+
+// CheckID is the page id of question node's check page: derived from the
+// tree, node and content, so it is stable across restarts and changes when
+// the page does. Check pages hold no personal data.
+func (t *Tree) CheckID(node string) string {
+	n := t.Node(node)
+	if n == nil || n.Check == nil {
+		return ""
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%q", t.ID, node, n.Check.Title, n.Check.Body, n.Check.Commands)
+	return "c" + base62(h.Sum(nil), 12)
+}
+
+// CheckPage finds a check page by id.
+func (l *Library) CheckPage(id string) (*Tree, *Node) {
+	if l == nil || !strings.HasPrefix(id, "c") {
+		return nil, nil
+	}
+	for _, t := range l.Trees {
+		for i := range t.Nodes {
+			if n := &t.Nodes[i]; n.Check != nil && t.CheckID(n.ID) == id {
+				return t, n
+			}
+		}
+	}
+	return nil, nil
+}
+
+const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+func base62(b []byte, n int) string {
+	out := make([]byte, n)
+	for i := range out {
+		out[i] = alphabet[int(b[i%len(b)])%len(alphabet)]
+	}
+	return string(out)
+}

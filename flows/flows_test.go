@@ -1,0 +1,192 @@
+package flows_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/textfix/textfix/flows"
+)
+
+func mustLoad(tb testing.TB, dir string) *flows.Library {
+	tb.Helper()
+	lib, problems, err := flows.Load(os.DirFS(dir))
+	if err != nil {
+		tb.Fatalf("load %s: %v %v", dir, err, problems)
+	}
+	return lib
+}
+
+// Every broken tree under testdata/broken is refused with the problem its
+// folder is named after, naming the file (and node where there is one).
+func TestCheckBrokenTrees(t *testing.T) {
+	want := map[string]struct{ node, msg string }{
+		"unknown-next":       {"which-url", `unknown next node "no-such-node"`},
+		"unreachable":        {"orphan", "unreachable from the start node"},
+		"one-choice":         {"which-url", "needs at least two"},
+		"no-end":             {"loop-a", "no path from here reaches a fix or handoff"},
+		"bad-pattern":        {"which-url", "bad pattern"},
+		"duplicate-node":     {"fix-key", `duplicate node id "fix-key"`},
+		"duplicate-tree":     {"", `duplicate tree id "example-404"`},
+		"overlapping-choice": {"which-url", `also select choice 2`},
+	}
+	dirs, _ := filepath.Glob("testdata/broken/*")
+	if len(dirs) != len(want) {
+		t.Errorf("testdata/broken has %d trees, the test knows %d", len(dirs), len(want))
+	}
+	for _, dir := range dirs {
+		rule := filepath.Base(dir)
+		t.Run(rule, func(t *testing.T) {
+			w, ok := want[rule]
+			if !ok {
+				t.Fatalf("no expectation for %s", rule)
+			}
+			lib, problems, err := flows.Load(os.DirFS(dir))
+			if !errors.Is(err, flows.ErrInvalid) || lib != nil {
+				t.Fatalf("Load = %v, %v; want ErrInvalid and no library", lib, err)
+			}
+			found := false
+			for _, p := range problems {
+				if p.Severity == flows.Error && p.Node == w.node && strings.Contains(p.Msg, w.msg) && strings.HasSuffix(p.File, ".yaml") {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("problems %v lack an error at node %q containing %q", problems, w.node, w.msg)
+			}
+		})
+	}
+}
+
+func TestCheckWarnings(t *testing.T) {
+	lib, problems, err := flows.Load(os.DirFS("testdata/warn"))
+	if err != nil || lib == nil {
+		t.Fatalf("warnings must not refuse a tree: %v", err)
+	}
+	for _, want := range []string{"segments", "outside GSM-7", "no sources"} {
+		found := false
+		for _, p := range problems {
+			found = found || p.Severity == flows.Warning && strings.Contains(p.Msg, want)
+		}
+		if !found {
+			t.Errorf("no warning about %q in %v", want, problems)
+		}
+	}
+}
+
+func TestCheckYAMLErrors(t *testing.T) {
+	for name, src := range map[string]string{
+		"not yaml":      "id: [unclosed",
+		"unknown field": "id: x\ntitle: X\nwat: 1\n",
+		"unknown kind":  "id: x\ntitle: X\nintake: {codes: ['1']}\nstart: a\nnodes:\n  - id: a\n    kind: maybe\n",
+		"bad date":      "id: x\ntitle: X\nintake: {codes: ['1']}\nstart: a\nnodes:\n  - {id: a, kind: fix, title: T, summary: S, steps: s, sources: ['https://x'], verified: 'soon'}\n",
+		"no start":      "id: x\ntitle: X\nintake: {codes: ['1']}\nnodes:\n  - {id: a, kind: handoff, reason: r}\n",
+		"bad id":        "id: Bad_ID\ntitle: X\nintake: {codes: ['1']}\nstart: a\nnodes:\n  - {id: a, kind: handoff, reason: r}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			tree, problems := flows.Parse("x.yaml", []byte(src))
+			if tree != nil || len(problems) == 0 || problems[0].Severity != flows.Error {
+				t.Errorf("Parse accepted it: %v", problems)
+			}
+		})
+	}
+}
+
+// The embedded library must be clean: no errors and no warnings.
+func TestEmbeddedLibraryIsClean(t *testing.T) {
+	lib, problems, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("%s", p)
+	}
+	if len(lib.Trees) == 0 {
+		t.Fatal("empty library")
+	}
+}
+
+func TestMatch(t *testing.T) {
+	lib := mustLoad(t, "testdata/valid")
+	tree := lib.Tree("example-404")
+	q := tree.Node("which-url")
+	tests := []struct {
+		answer string
+		want   int // 0-based; -1 = no match
+	}{
+		{"1", 0}, {"2", 1}, {"#2", 1}, {"option 1", 0}, {"2)", 1}, {"the second one", 1}, {"3", -1},
+		{"yes", 0}, {"Yeah", 0}, {"yep!", 0}, {"y", 0}, {"sure", 0}, {"👍", 0},
+		{"no", 1}, {"nope", 1}, {"nah", 1}, {"n", 1}, {"👎", 1},
+		{"it ends in /v1/messages", 0},
+		{"it's /v2/complete", 1},
+		{"not v1 messages", 1}, // negated: not a yes
+		{"ye", -1}, {"banana", -1}, {"", -1}, {"   ", -1},
+		{"maybe, not sure", 1},
+	}
+	for _, tt := range tests {
+		got, _ := tree.Match(q, tt.answer)
+		if got != tt.want {
+			t.Errorf("Match(%q) = %d, want %d", tt.answer, got, tt.want)
+		}
+	}
+}
+
+func TestInfer(t *testing.T) {
+	lib := mustLoad(t, "testdata/valid")
+	tree := lib.Tree("example-404")
+	q := tree.Node("which-url")
+	tests := []struct {
+		said []string
+		want int
+	}{
+		{[]string{"example api 404 on /v1/messages"}, 0},
+		{[]string{"example api 404, wrong path I think"}, 1}, // implied_by
+		{[]string{"example api 404"}, -1},
+		{[]string{"yes"}, -1}, // yes/no never infers
+		{[]string{"2"}, -1},   // nor a bare number
+		{[]string{"example api 404", "not v1 messages"}, -1},
+	}
+	for _, tt := range tests {
+		if got := tree.Infer(q, tt.said); got != tt.want {
+			t.Errorf("Infer(%q) = %d, want %d", tt.said, got, tt.want)
+		}
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	for in, want := range map[string]string{
+		"Region-not-supported!":         "region not supported",
+		"  STOP  ":                      "stop",
+		"don't":                         "dont",
+		`{"type":"permission_error"}`:   "type permission_error",
+		"👍":                             "yes",
+		"claude-opus-4-7":               "claude opus 4 7",
+		"Ünïcödé words":                 "ünïcödé words",
+		"\x00\xff broken":               "broken",
+		"curl gave me a 401, not a 403": "curl gave me a 401 not a 403",
+	} {
+		if got := flows.Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCheckIDStable(t *testing.T) {
+	lib := mustLoad(t, "testdata/valid")
+	tree := lib.Tree("example-404")
+	id := tree.CheckID("which-url")
+	if len(id) < 12 || id != mustLoad(t, "testdata/valid").Tree("example-404").CheckID("which-url") {
+		t.Fatalf("CheckID = %q, not stable", id)
+	}
+	if tr, n := lib.CheckPage(id); tr != tree || n == nil || n.ID != "which-url" {
+		t.Errorf("CheckPage(%q) = %v, %v", id, tr, n)
+	}
+	if tr, _ := lib.CheckPage("cnope"); tr != nil {
+		t.Error("unknown check id found")
+	}
+	if tree.CheckID("fix-key") != "" {
+		t.Error("a node without a check page has a check id")
+	}
+}

@@ -1,0 +1,166 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/flows"
+)
+
+// Store is what the web layer needs from storage.
+type Store interface {
+	bot.Store
+	Ping(ctx context.Context) error
+	Page(ctx context.Context, id string) (bot.Page, error)
+	SetDelivery(ctx context.Context, messageSid, status, errorCode string) (phone string, err error)
+}
+
+// Config wires a Server.
+type Config struct {
+	// PublicURL is the base URL Twilio signs requests against.
+	PublicURL string
+	// AuthToken verifies X-Twilio-Signature; empty means sandbox mode (no
+	// check).
+	AuthToken string
+	Store     Store
+	Log       *slog.Logger
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// NewPageID makes page ids (bot.NewPageID when nil).
+	NewPageID func() string
+}
+
+// Server holds the HTTP handlers. Its engine can be swapped at run time
+// (SIGHUP reloads the trees) without a restart.
+type Server struct {
+	cfg    Config
+	engine atomic.Pointer[bot.Engine]
+	locks  *numberLocks
+	echo   *echo.Echo
+}
+
+// MaxBody is the largest request body accepted (413 beyond).
+const MaxBody = 64 << 10
+
+// New builds the server and its routes.
+func New(cfg Config, engine *bot.Engine) *Server {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.NewPageID == nil {
+		cfg.NewPageID = bot.NewPageID
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, locks: newNumberLocks()}
+	s.engine.Store(engine)
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.httpError
+	e.Use(s.requestLog)
+	e.POST("/twilio/sms", s.inboundSMS)
+	e.POST("/twilio/status", s.statusCallback)
+	e.GET("/healthz", s.healthz)
+	s.echo = e
+	return s
+}
+
+// Handler returns the HTTP handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Engine returns the engine in use.
+func (s *Server) Engine() *bot.Engine { return s.engine.Load() }
+
+// SetFlows swaps in a new tree library; conversations in flight finish on
+// the old one.
+func (s *Server) SetFlows(lib *flows.Library) {
+	e := *s.engine.Load()
+	e.Flows = lib
+	s.engine.Store(&e)
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.cfg.Store.Ping(ctx); err != nil {
+		s.cfg.Log.Error("healthz: store", "err", err)
+		return c.String(http.StatusServiceUnavailable, "store unavailable\n")
+	}
+	return c.String(http.StatusOK, "ok\n")
+}
+
+// httpError answers errors with a short plain text and never leaks
+// internal error text.
+func (s *Server) httpError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	code := http.StatusInternalServerError
+	msg := "internal error"
+	if he, ok := err.(*echo.HTTPError); ok {
+		code = he.Code
+		if m, ok := he.Message.(string); ok {
+			msg = m
+		} else {
+			msg = http.StatusText(code)
+		}
+	}
+	if code >= 500 {
+		s.cfg.Log.Error("request failed", "path", c.Path(), "err", err, "request_id", requestID(c))
+	}
+	_ = c.String(code, msg+"\n")
+}
+
+type ctxKey int
+
+const requestIDKey ctxKey = 0
+
+func requestID(c echo.Context) string {
+	id, _ := c.Get("request_id").(string)
+	return id
+}
+
+// requestLog gives each request an id and logs it at info level without
+// bodies or full phone numbers.
+func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		id := c.Request().Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			var b [8]byte
+			rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		c.Set("request_id", id)
+		c.Response().Header().Set("X-Request-Id", id)
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		attrs := []any{"request_id", id, "method", c.Request().Method, "path", c.Request().URL.Path,
+			"status", c.Response().Status, "ms", time.Since(start).Milliseconds()}
+		if from, ok := c.Get("from").(string); ok {
+			attrs = append(attrs, "from", Mask(from))
+		}
+		s.cfg.Log.Info("http", attrs...)
+		return nil
+	}
+}
+
+// Mask hides all but the last four digits of a phone number.
+func Mask(phone string) string {
+	if len(phone) <= 4 {
+		return "****"
+	}
+	return "***" + phone[len(phone)-4:]
+}
