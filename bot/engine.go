@@ -558,7 +558,7 @@ func (s *step) summary(reason string) string {
 		fmt.Fprintf(&b, "Said: %q. ", clip(s.c.FirstText, 200))
 	}
 	for _, a := range s.c.Answers {
-		fmt.Fprintf(&b, "%s: %s. ", clip(a.Question, 60), a.Label)
+		fmt.Fprintf(&b, "%s %s. ", clip(a.Question, 60), a.Said())
 	}
 	b.WriteString(reason)
 	return clip(Redact(b.String()), 600)

@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -63,6 +65,16 @@ type Answer struct {
 	Label    string `json:"label"`
 	Text     string `json:"text"`               // redacted
 	Inferred bool   `json:"inferred,omitempty"` // taken from earlier texts
+}
+
+// Said is the answer as a person would read it: the choice's label, and
+// the person's own words when they say more than a number.
+func (a Answer) Said() string {
+	t := strings.TrimSpace(a.Text)
+	if t == "" || strings.EqualFold(t, a.Label) || strings.Trim(t, "#0123456789 ") == "" {
+		return a.Label
+	}
+	return fmt.Sprintf("%s (%q)", a.Label, t)
 }
 
 // Inbound is one text from a person.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +18,21 @@ const (
 	minIntakeAccuracy = 0.95
 	minAnswerAccuracy = 0.95
 )
+
+// readTSVs reads every *.tsv file in dir (one per tree, so tree authors
+// never edit the same file).
+func readTSVs(tb testing.TB, dir string, cols int) [][]string {
+	tb.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.tsv"))
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("no .tsv files in %s", dir)
+	}
+	var rows [][]string
+	for _, f := range files {
+		rows = append(rows, readTSV(tb, f, cols)...)
+	}
+	return rows
+}
 
 func readTSV(tb testing.TB, path string, cols int) [][]string {
 	tb.Helper()
@@ -41,7 +57,7 @@ func readTSV(tb testing.TB, path string, cols int) [][]string {
 	return rows
 }
 
-// TestIntakeAccuracy routes every first message of testdata/intake.tsv
+// TestIntakeAccuracy routes every first message of testdata/intake/*.tsv
 // ("tree-id<TAB>message", "-" for no tree) and reports accuracy and the
 // confusion between trees. Offering the right tree among two counts as
 // half right.
@@ -50,7 +66,7 @@ func TestIntakeAccuracy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := readTSV(t, "testdata/intake.tsv", 2)
+	rows := readTSVs(t, "testdata/intake", 2)
 	confusion := map[string]map[string]int{}
 	var score float64
 	for _, row := range rows {
@@ -107,14 +123,14 @@ func formatConfusion(m map[string]map[string]int) string {
 	return b.String()
 }
 
-// TestAnswerAccuracy matches every answer of testdata/answers.tsv
+// TestAnswerAccuracy matches every answer of testdata/answers/*.tsv
 // ("tree<TAB>node<TAB>choice (1-based)<TAB>answer") against its question.
 func TestAnswerAccuracy(t *testing.T) {
 	lib, _, err := flows.Load(flows.Embedded())
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := readTSV(t, "testdata/answers.tsv", 4)
+	rows := readTSVs(t, "testdata/answers", 4)
 	right := 0
 	for _, row := range rows {
 		tree := lib.Tree(row[0])

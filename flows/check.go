@@ -165,6 +165,7 @@ func checkNode(t *Tree, n *Node) []Problem {
 		}
 		ccs := make([]compiledChoice, 0, len(n.Choices))
 		means := map[string]bool{}
+		anyChoice := false
 		for i, c := range n.Choices {
 			what := fmt.Sprintf("choice %d (%q)", i+1, c.Label)
 			if strings.TrimSpace(c.Label) == "" {
@@ -175,6 +176,12 @@ func checkNode(t *Tree, n *Node) []Problem {
 			case "", "yes", "no":
 			default:
 				add(Error, "%s: means must be yes or no, not %q", what, c.Means)
+			}
+			if c.Any {
+				if anyChoice {
+					add(Error, "%s: only one choice may be any: true", what)
+				}
+				anyChoice = true
 			}
 			if c.Means != "" {
 				if means[c.Means] {

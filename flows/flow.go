@@ -102,6 +102,10 @@ type Choice struct {
 	// Means makes the yes or no family ("yeah", "nope", 👍 …) select this
 	// choice: "yes" or "no".
 	Means string `yaml:"means"`
+	// Any makes this the catch-all: it selects any answer that selects no
+	// other choice (for free-text questions such as "what product?"). At
+	// most one per question; it never answers a question by inference.
+	Any bool `yaml:"any"`
 	// ImpliedBy are phrases that, found in anything the person said earlier,
 	// answer this question without asking it.
 	ImpliedBy []string `yaml:"implied_by"`

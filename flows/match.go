@@ -181,16 +181,19 @@ type compiledChoice struct {
 	implied  []phrase
 	patterns []*regexp.Regexp
 	means    string
+	any      bool
 }
 
 func compileChoice(c Choice) (compiledChoice, error) {
-	cc := compiledChoice{means: c.Means}
+	cc := compiledChoice{means: c.Means, any: c.Any}
 	add := func(dst *[]phrase, s string) {
 		if p := phrase(words(Normalize(s))); len(p) > 0 {
 			*dst = append(*dst, p)
 		}
 	}
-	add(&cc.phrases, c.Label)
+	if !c.Any { // a catch-all's label ("type the product") is not its words
+		add(&cc.phrases, c.Label)
+	}
 	for _, m := range c.Match {
 		add(&cc.phrases, m)
 	}
@@ -237,6 +240,7 @@ const (
 	ByWords   = "words"
 	ByFamily  = "yes/no"
 	ByImplied = "implied"
+	ByAny     = "any"
 )
 
 // Match picks the choice of question n that the answer selects. It returns
@@ -274,6 +278,11 @@ func (t *Tree) Match(n *Node, answer string) (int, string) {
 				}
 			}
 			break
+		}
+	}
+	for i, cc := range ccs {
+		if cc.any {
+			return i, ByAny
 		}
 	}
 	return -1, ""
