@@ -406,6 +406,7 @@ func (s *step) feedback(text string) {
 				s.fix(t, next, []string{"Let's try the next likely cause"})
 				return
 			}
+			s.c.Node = next.ID
 			s.handoff(next.Reason)
 			return
 		}

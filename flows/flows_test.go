@@ -123,7 +123,9 @@ func TestMatch(t *testing.T) {
 		{"it's /v2/complete", 1},
 		{"not v1 messages", 1}, // negated: not a yes
 		{"ye", -1}, {"banana", -1}, {"", -1}, {"   ", -1},
-		{"maybe, not sure", 1},
+		{"not sure", -1}, {"i dont know", -1}, {"no idea tbh", -1}, // unsure is not no
+		{"no, it ends in v1 messages", 0},                       // "no" only negates right before
+		{"didnt work, it ends in v1 messages", 0},               // a negation stops at the comma
 	}
 	for _, tt := range tests {
 		got, _ := tree.Match(q, tt.answer)
@@ -166,6 +168,9 @@ func TestNormalize(t *testing.T) {
 		"Ünïcödé words":                 "ünïcödé words",
 		"\x00\xff broken":               "broken",
 		"curl gave me a 401, not a 403": "curl gave me a 401 not a 403",
+		"getting 403s all day":          "getting 403 all day",
+		"it 403'd again":                "it 403 again",
+		"opus 4.5 and v1.2":             "opus 4 5 and v1 2",
 	} {
 		if got := flows.Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)

@@ -158,7 +158,7 @@ func isGreeting(ws []string) bool {
 	return hello
 }
 
-var stopWords = set("a", "an", "the", "i", "im", "me", "my", "we", "our", "you", "your", "it", "its", "is", "are", "was", "were", "be", "been", "am", "to", "of", "in", "on", "at", "for", "with", "and", "or", "but", "so", "this", "that", "what", "when", "how", "why", "do", "does", "did", "get", "got", "getting", "keep", "keeps", "just", "now", "still", "any", "can", "cant", "help", "please", "pls", "plz", "hi", "hello", "hey", "error", "errors", "issue", "problem", "saying", "says", "said", "say", "again", "some", "all", "from", "there", "have", "has", "had", "not", "no", "yes")
+var stopWords = set(clauseBreak, "a", "an", "the", "i", "im", "me", "my", "we", "our", "you", "your", "it", "its", "is", "are", "was", "were", "be", "been", "am", "to", "of", "in", "on", "at", "for", "with", "and", "or", "but", "so", "this", "that", "what", "when", "how", "why", "do", "does", "did", "get", "got", "getting", "keep", "keeps", "just", "now", "still", "any", "can", "cant", "help", "please", "pls", "plz", "hi", "hello", "hey", "error", "errors", "issue", "problem", "saying", "says", "said", "say", "again", "some", "all", "from", "there", "have", "has", "had", "not", "no", "yes")
 
 func contentWords(ws []string) []string {
 	var out []string
@@ -172,8 +172,8 @@ func contentWords(ws []string) []string {
 
 // Classify scores the message against every tree and says which fits.
 func (l *Library) Classify(text string) Verdict {
-	ws := words(Normalize(text))
-	v := Verdict{Greeting: isGreeting(ws)}
+	ws := tokens(text)
+	v := Verdict{Greeting: isGreeting(words(Normalize(text)))}
 	if v.Greeting {
 		return v
 	}
@@ -206,7 +206,7 @@ func (l *Library) Classify(text string) Verdict {
 // PickCandidate reads an answer to "Is this 1) … or 2) …?": a number, or
 // words of one tree's title or intake. It returns the index or -1.
 func PickCandidate(trees []*Tree, answer string) int {
-	ws := words(Normalize(answer))
+	ws := tokens(answer)
 	if i := choiceNumber(ws, len(trees)); i >= 0 {
 		return i
 	}

@@ -12,40 +12,112 @@ import (
 // they mean (👍 → yes). Matching always works on normalised text, so
 // "Region-not-supported!" and "region not supported" are the same.
 func Normalize(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space := true
-	for _, r := range s {
+	ts := tokens(s)
+	out := ts[:0]
+	for _, t := range ts {
+		if t != clauseBreak {
+			out = append(out, t)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// clauseBreak stands between clauses in the output of tokens, so that a
+// phrase or a negation never reaches across "didn't work, got 403".
+const clauseBreak = "|"
+
+// tokens splits s into normalised words with clauseBreak where the text
+// had , ; . ! ? or a new line followed by a space (so "4.5" stays one
+// piece). A number with a plural or past ending counts as the number
+// ("403s", "403'd" → "403").
+func tokens(s string) []string {
+	var (
+		out []string
+		cur strings.Builder
+	)
+	flush := func() {
+		if cur.Len() == 0 {
+			return
+		}
+		out = append(out, trimNumberSuffix(cur.String()))
+		cur.Reset()
+	}
+	brk := func() {
+		flush()
+		if len(out) > 0 && out[len(out)-1] != clauseBreak {
+			out = append(out, clauseBreak)
+		}
+	}
+	rs := []rune(s)
+	for i, r := range rs {
 		switch r {
 		case '👍', '✅', '👌', '✔':
-			b.WriteString(" yes ")
-			space = true
+			flush()
+			out = append(out, "yes")
 			continue
 		case '👎', '❌', '✖':
-			b.WriteString(" no ")
-			space = true
+			flush()
+			out = append(out, "no")
 			continue
 		case '\'', '’': // don't → dont
 			continue
+		case '\n', ';', '!', '?':
+			brk()
+			continue
+		case ',', '.':
+			if i+1 == len(rs) || unicode.IsSpace(rs[i+1]) {
+				brk()
+				continue
+			}
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' {
-			b.WriteRune(unicode.ToLower(r))
-			space = false
+			cur.WriteRune(unicode.ToLower(r))
 			continue
 		}
-		if !space {
-			b.WriteByte(' ')
-			space = true
-		}
+		flush()
 	}
-	return strings.TrimSpace(b.String())
+	flush()
+	for len(out) > 0 && out[len(out)-1] == clauseBreak {
+		out = out[:len(out)-1]
+	}
+	return out
+}
+
+// trimNumberSuffix reads "403s", "403d", "403ed", "429ing" as the number.
+func trimNumberSuffix(w string) string {
+	i := 0
+	for i < len(w) && w[i] >= '0' && w[i] <= '9' {
+		i++
+	}
+	if i == 0 || i == len(w) {
+		return w
+	}
+	switch w[i:] {
+	case "s", "d", "ed", "es", "ing":
+		return w[:i]
+	}
+	return w
 }
 
 // words splits normalised text.
 func words(s string) []string { return strings.Fields(s) }
 
+// uncertain answers are neither yes nor no.
+var uncertain = set("not sure", "im not sure", "i dont know", "dont know", "dunno", "idk", "no idea", "unsure", "no clue", "not certain", "maybe", "i have no idea", "i am not sure", "no idea", "not a clue")
+
+func isUncertain(ws []string) bool {
+	for n := min(len(ws), 5); n >= 1; n-- {
+		for i := 0; i+n <= len(ws); i++ {
+			if uncertain[strings.Join(ws[i:i+n], " ")] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 var yesWords = set("yes", "yeah", "yea", "yep", "yup", "y", "ya", "yah", "sure", "correct", "right", "affirmative", "true", "indeed", "definitely", "absolutely", "ok", "okay", "k", "uh huh", "i am", "i do", "it did", "we are", "we do")
-var noWords = set("no", "nope", "nah", "n", "nay", "negative", "false", "never", "not really", "no way", "none", "i am not", "im not", "i dont", "we dont", "we arent", "it didnt", "didnt", "not")
+var noWords = set("no", "nope", "nah", "n", "nay", "negative", "false", "never", "not really", "no way", "none", "i am not", "im not", "i dont", "we dont", "we arent", "it didnt", "didnt")
 
 func set(ws ...string) map[string]bool {
 	m := make(map[string]bool, len(ws))
@@ -59,7 +131,7 @@ func set(ws ...string) map[string]bool {
 // of that family ("yeah it started after billing" → yes), or "".
 func Family(norm string) string {
 	ws := words(norm)
-	if len(ws) == 0 {
+	if len(ws) == 0 || isUncertain(ws) {
 		return ""
 	}
 	for _, n := range []int{3, 2, 1} {
@@ -132,7 +204,7 @@ func hasDigit(s string) bool {
 // "no" counts only right before ("no proxy"), since it is often an
 // interjection ("no, it says region not supported").
 func negated(ws []string, i int) bool {
-	for k := i - 1; k >= 0 && k >= i-3; k-- {
+	for k := i - 1; k >= 0 && k >= i-3 && ws[k] != clauseBreak; k-- {
 		if negations[ws[k]] && (ws[k] != "no" || k == i-1) {
 			return true
 		}
@@ -210,8 +282,9 @@ func compileChoice(c Choice) (compiledChoice, error) {
 	return cc, nil
 }
 
-// score rates how strongly the normalised answer selects the choice: 0 for
-// not at all, otherwise higher for longer, exact matches.
+// score rates how strongly the answer (its tokens ws, and norm for
+// patterns; an empty norm skips patterns) selects the choice by phrases:
+// 0 for not at all, otherwise higher for longer, exact matches.
 func (cc compiledChoice) score(norm string, ws []string, fuzzy bool, phrases []phrase) int {
 	best := 0
 	for _, p := range phrases {
@@ -225,6 +298,9 @@ func (cc compiledChoice) score(norm string, ws []string, fuzzy bool, phrases []p
 			continue
 		}
 		best = max(best, s)
+	}
+	if norm == "" {
+		return best // implied_by phrases only: patterns answer, never infer
 	}
 	for _, re := range cc.patterns {
 		if loc := re.FindStringIndex(norm); loc != nil {
@@ -248,16 +324,21 @@ const (
 // no choice or more than one equally.
 func (t *Tree) Match(n *Node, answer string) (int, string) {
 	ccs := t.compiled[n.ID]
+	ws := tokens(answer)
 	norm := Normalize(answer)
-	ws := words(norm)
 	if len(ws) == 0 {
 		return -1, ""
 	}
 	if i := choiceNumber(ws, len(ccs)); i >= 0 {
 		return i, ByNumber
 	}
+	unsure := isUncertain(words(norm))
 	if i := best(ccs, func(cc compiledChoice) int { return cc.score(norm, ws, false, cc.phrases) }); i >= 0 {
-		return i, ByWords
+		// "no idea" is not the "No" choice; a "Not sure" choice is fine.
+		if !unsure || ccs[i].means == "" {
+			return i, ByWords
+		}
+		return -1, ""
 	}
 	if f := Family(norm); f != "" {
 		for i, cc := range ccs {
@@ -269,9 +350,9 @@ func (t *Tree) Match(n *Node, answer string) (int, string) {
 	if i := best(ccs, func(cc compiledChoice) int { return cc.score(norm, ws, true, cc.phrases) }); i >= 0 {
 		return i, ByWords
 	}
-	// "not behind one" answers a yes/no question with no.
+	// "not behind one" answers a yes/no question with no; "not sure" does not.
 	for _, w := range ws {
-		if negations[w] {
+		if negations[w] && !unsure {
 			for i, cc := range ccs {
 				if cc.means == "no" {
 					return i, ByFamily
@@ -297,7 +378,7 @@ func (t *Tree) Infer(n *Node, said []string) int {
 	ccs := t.compiled[n.ID]
 	for k := len(said) - 1; k >= 0; k-- {
 		norm := Normalize(said[k])
-		ws := words(norm)
+		ws := tokens(said[k])
 		if len(ws) == 0 {
 			continue
 		}
@@ -305,7 +386,7 @@ func (t *Tree) Infer(n *Node, said []string) int {
 			continue
 		}
 		i := best(ccs, func(cc compiledChoice) int {
-			s := cc.score(norm, ws, false, cc.implied)
+			s := cc.score("", ws, false, cc.implied)
 			if n.Infers() {
 				s = max(s, cc.score(norm, ws, false, cc.phrases))
 			}
@@ -345,6 +426,9 @@ var numberWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "fiv
 func choiceNumber(ws []string, n int) int {
 	var rest []string
 	for _, w := range ws {
+		if w == clauseBreak {
+			continue
+		}
 		switch w {
 		case "option", "number", "choice", "no", "the", "one", "its", "it", "is", "pick", "answer", "reply", "im", "i", "say", "go", "with":
 			if len(ws) > 1 {
