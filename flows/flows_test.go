@@ -124,8 +124,8 @@ func TestMatch(t *testing.T) {
 		{"not v1 messages", 1}, // negated: not a yes
 		{"ye", -1}, {"banana", -1}, {"", -1}, {"   ", -1},
 		{"not sure", -1}, {"i dont know", -1}, {"no idea tbh", -1}, // unsure is not no
-		{"no, it ends in v1 messages", 0},                       // "no" only negates right before
-		{"didnt work, it ends in v1 messages", 0},               // a negation stops at the comma
+		{"no, it ends in v1 messages", 0},         // "no" only negates right before
+		{"didnt work, it ends in v1 messages", 0}, // a negation stops at the comma
 	}
 	for _, tt := range tests {
 		got, _ := tree.Match(q, tt.answer)
