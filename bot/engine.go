@@ -147,7 +147,7 @@ func (s *step) run() {
 	}
 	if text == "" {
 		if s.in.NumMedia > 0 {
-			s.reply("I can only read text, not pictures or files. Please type the error message or status code, like 403.")
+			s.reply("I can only read text, not pictures or files. Please describe the error in words, or type its message or code (like 403).")
 		} else {
 			s.reply(greeting)
 		}

@@ -165,7 +165,7 @@ func TestBackAndMisses(t *testing.T) {
 func TestMediaOnly(t *testing.T) {
 	e := exampleEngine(t, "../flows/testdata/valid")
 	r := e.Step(bot.Conversation{}, bot.Inbound{NumMedia: 1}, T0)
-	if len(r.Replies) != 1 || !strings.Contains(r.Replies[0], "type the error") {
+	if len(r.Replies) != 1 || !strings.Contains(r.Replies[0], "in words") {
 		t.Errorf("media only: %q", r.Replies)
 	}
 }

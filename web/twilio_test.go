@@ -1,0 +1,407 @@
+package web_test
+
+import (
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/sms"
+	"github.com/textfix/textfix/store"
+	"github.com/textfix/textfix/web"
+)
+
+const (
+	testToken  = "test-auth-token-0123456789abcdef"
+	publicURL  = "https://textfix.example.com"
+	personA    = "+15555550101"
+	personB    = "+15555550102"
+	smsPath    = "/twilio/sms"
+	statusPath = "/twilio/status"
+)
+
+// env is one server on a real bbolt file.
+type env struct {
+	t   testing.TB
+	db  *store.DB
+	srv *web.Server
+	ts  *httptest.Server
+	sid int
+	mu  sync.Mutex
+}
+
+func newEnv(t testing.TB, token string) *env {
+	t.Helper()
+	db, err := store.Open(t.TempDir() + "/textfix.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := &bot.Engine{Flows: lib, BaseURL: publicURL}
+	srv := web.New(web.Config{PublicURL: publicURL, AuthToken: token, Store: db}, engine)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return &env{t: t, db: db, srv: srv, ts: ts}
+}
+
+func (e *env) nextSid() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.sid++
+	return fmt.Sprintf("SM%032d", e.sid)
+}
+
+// post sends a form to path, signed with token over signURL+path (no
+// signature when token is empty).
+func (e *env) post(path string, form url.Values, token, signURL string) *http.Response {
+	e.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.ts.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if token != "" {
+		req.Header.Set("X-Twilio-Signature", sms.Sign(token, signURL+path, form))
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp
+}
+
+// text is an inbound SMS form as Twilio sends it.
+func text(from, sid, body string) url.Values {
+	return url.Values{
+		"MessageSid": {sid}, "SmsSid": {sid}, "SmsMessageSid": {sid}, "AccountSid": {"AC00000000000000000000000000000000"},
+		"From": {from}, "To": {"+15555550000"}, "Body": {body}, "NumMedia": {"0"}, "NumSegments": {"1"},
+		"SmsStatus": {"received"}, "ApiVersion": {"2010-04-01"}, "FromCountry": {"US"},
+	}
+}
+
+// twiml parses a TwiML response into its messages; nil means <Response/>.
+func twiml(t testing.TB, body []byte) []string {
+	t.Helper()
+	var doc struct {
+		XMLName  xml.Name `xml:"Response"`
+		Messages []string `xml:"Message"`
+	}
+	if err := xml.Unmarshal(body, &doc); err != nil {
+		t.Fatalf("reply is not TwiML: %v\n%s", err, body)
+	}
+	return doc.Messages
+}
+
+func readAll(t testing.TB, resp *http.Response) []byte {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func (e *env) transcript(phone string) []bot.Line {
+	e.t.Helper()
+	lines, err := e.db.Transcript(context.Background(), phone)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return lines
+}
+
+func (e *env) conversation(phone string) bot.Conversation {
+	e.t.Helper()
+	c, err := e.db.Conversation(context.Background(), phone)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+// TestInboundWebhook is the table of webhook cases, in the style of
+// courier's Twilio handler tests: every request is signed live with the
+// same code production verifies with.
+func TestInboundWebhook(t *testing.T) {
+	type check func(t *testing.T, e *env, resp *http.Response, body []byte)
+	stored := func(n int) check {
+		return func(t *testing.T, e *env, _ *http.Response, _ []byte) {
+			if got := len(e.transcript(personA)); got != n {
+				t.Errorf("transcript has %d lines, want %d", got, n)
+			}
+		}
+	}
+	replyContains := func(s string) check {
+		return func(t *testing.T, _ *env, _ *http.Response, body []byte) {
+			msgs := twiml(t, body)
+			if len(msgs) == 0 || !strings.Contains(strings.Join(msgs, "\n"), s) {
+				t.Errorf("reply %q lacks %q", msgs, s)
+			}
+		}
+	}
+	silent := func(t *testing.T, _ *env, _ *http.Response, body []byte) {
+		if msgs := twiml(t, body); len(msgs) != 0 {
+			t.Errorf("want an empty <Response/>, got %q", msgs)
+		}
+	}
+	tests := []struct {
+		name    string
+		before  []string // texts sent (signed, valid) before the request
+		form    url.Values
+		token   string // "" = unsigned
+		signURL string
+		raw     string // a raw body instead of form
+		status  int
+		checks  []check
+	}{
+		{name: "valid", form: text(personA, "SMa1", "claude code 403"), token: testToken, signURL: publicURL,
+			status: 200, checks: []check{replyContains("curl"), stored(2)}},
+		{name: "wrong signature", form: text(personA, "SMa1", "claude code 403"), token: "wrong-token", signURL: publicURL,
+			status: 403, checks: []check{stored(0)}},
+		{name: "missing signature", form: text(personA, "SMa1", "claude code 403"), token: "",
+			status: 403, checks: []check{stored(0)}},
+		{name: "signature over another URL", form: text(personA, "SMa1", "claude code 403"), token: testToken, signURL: "https://evil.example.com",
+			status: 403, checks: []check{stored(0)}},
+		{name: "missing From", form: url.Values{"MessageSid": {"SMa1"}, "Body": {"hi"}}, token: testToken, signURL: publicURL, status: 400},
+		{name: "missing MessageSid", form: url.Values{"From": {personA}, "Body": {"hi"}}, token: testToken, signURL: publicURL, status: 400},
+		{name: "no parameters", form: url.Values{}, token: testToken, signURL: publicURL, status: 400},
+		{name: "oversized body", raw: "Body=" + strings.Repeat("a", web.MaxBody+1), status: 413, checks: []check{stored(0)}},
+		{name: "invalid UTF-8 is repaired", form: text(personA, "SMa1", "claude code 403 \xff\xfe\x00"), token: testToken, signURL: publicURL,
+			status: 200, checks: []check{replyContains("curl"), func(t *testing.T, e *env, _ *http.Response, _ []byte) {
+				if l := e.transcript(personA); len(l) == 0 || !strings.Contains(l[0].Body, "\uFFFD") || strings.Contains(l[0].Body, "\x00") {
+					t.Errorf("stored body not repaired: %+v", l)
+				}
+			}}},
+		{name: "emoji body", form: text(personA, "SMa1", "🙈🔥 claude code 403 😭"), token: testToken, signURL: publicURL,
+			status: 200, checks: []check{replyContains("curl"), stored(2)}},
+		{name: "media only", form: func() url.Values {
+			f := text(personA, "SMa1", "")
+			f.Set("NumMedia", "1")
+			f.Set("MediaUrl0", "https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM0/Media/ME0")
+			f.Set("MediaContentType0", "image/jpeg")
+			return f
+		}(), token: testToken, signURL: publicURL, status: 200, checks: []check{replyContains("in words")}},
+		{name: "STOP then a normal text is silent", before: []string{"claude code 403", "STOP"}, form: text(personA, "SMa9", "hello?"),
+			token: testToken, signURL: publicURL, status: 200, checks: []check{silent, func(t *testing.T, e *env, _ *http.Response, _ []byte) {
+				if c := e.conversation(personA); c.Status != bot.StatusOptedOut {
+					t.Errorf("status %s, want opted_out", c.Status)
+				}
+			}}},
+		{name: "START after STOP", before: []string{"STOP"}, form: text(personA, "SMa9", "START"),
+			token: testToken, signURL: publicURL, status: 200, checks: []check{replyContains("back on textfix")}},
+		{name: "OptOutType STOP", form: func() url.Values {
+			f := text(personA, "SMa1", "ARRET")
+			f.Set("OptOutType", "STOP")
+			return f
+		}(), token: testToken, signURL: publicURL, status: 200, checks: []check{silent, func(t *testing.T, e *env, _ *http.Response, _ []byte) {
+			if c := e.conversation(personA); c.Status != bot.StatusOptedOut {
+				t.Errorf("status %s, want opted_out", c.Status)
+			}
+		}}},
+		{name: "unknown extra parameters are signed too", form: func() url.Values {
+			f := text(personA, "SMa1", "claude code 403")
+			f.Set("SomethingNew", "Twilio adds fields without notice")
+			return f
+		}(), token: testToken, signURL: publicURL, status: 200, checks: []check{stored(2)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, testToken)
+			for i, b := range tt.before {
+				resp := e.post(smsPath, text(personA, fmt.Sprintf("SMbefore%d", i), b), testToken, publicURL)
+				readAll(t, resp)
+				if resp.StatusCode != 200 {
+					t.Fatalf("before %q: %d", b, resp.StatusCode)
+				}
+			}
+			var resp *http.Response
+			if tt.raw != "" {
+				r, err := http.Post(e.ts.URL+smsPath, "application/x-www-form-urlencoded", strings.NewReader(tt.raw))
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp = r
+			} else {
+				resp = e.post(smsPath, tt.form, tt.token, tt.signURL)
+			}
+			body := readAll(t, resp)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, body)
+			}
+			if resp.StatusCode == 200 && !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/xml") {
+				t.Errorf("Content-Type %q", resp.Header.Get("Content-Type"))
+			}
+			for _, c := range tt.checks {
+				c(t, e, resp, body)
+			}
+		})
+	}
+}
+
+// A retried MessageSid gets byte-for-byte the same reply and changes
+// nothing.
+func TestRetriedMessageSid(t *testing.T) {
+	e := newEnv(t, testToken)
+	form := text(personA, "SMretry", "claude code 403")
+	first := readAll(t, e.post(smsPath, form, testToken, publicURL))
+	before := e.transcript(personA)
+	conv := e.conversation(personA)
+	for i := 0; i < 3; i++ {
+		again := readAll(t, e.post(smsPath, form, testToken, publicURL))
+		if string(again) != string(first) {
+			t.Fatalf("retry %d: reply differs:\n%s\n%s", i, again, first)
+		}
+	}
+	if after := e.transcript(personA); len(after) != len(before) {
+		t.Errorf("transcript grew from %d to %d lines", len(before), len(after))
+	}
+	if after := e.conversation(personA); !after.Updated.Equal(conv.Updated) || after.Node != conv.Node {
+		t.Errorf("conversation changed on retry")
+	}
+}
+
+func TestSandboxNeedsNoSignature(t *testing.T) {
+	e := newEnv(t, "")
+	resp := e.post(smsPath, text(personA, "SM1", "claude code 403"), "", "")
+	if body := readAll(t, resp); resp.StatusCode != 200 || len(twiml(t, body)) != 1 {
+		t.Fatalf("sandbox: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestStatusCallback(t *testing.T) {
+	tests := []struct {
+		name   string
+		form   url.Values
+		status int
+		check  func(t *testing.T, e *env)
+	}{
+		{"delivered", url.Values{"MessageSid": {"SMout1"}, "MessageStatus": {"delivered"}, "To": {personA}}, 200, func(t *testing.T, e *env) {
+			if l := e.transcript(personA); l[len(l)-1].Status != "delivered" {
+				t.Errorf("line status %q, want delivered", l[len(l)-1].Status)
+			}
+		}},
+		{"failed with 21610", url.Values{"MessageSid": {"SMout1"}, "MessageStatus": {"failed"}, "ErrorCode": {"21610"}, "To": {personA}}, 200, func(t *testing.T, e *env) {
+			l := e.transcript(personA)
+			if last := l[len(l)-1]; last.Status != "failed" || last.Error != "21610" {
+				t.Errorf("line %+v", last)
+			}
+			if c := e.conversation(personA); c.Status != bot.StatusOptedOut {
+				t.Errorf("status %s, want opted_out", c.Status)
+			}
+		}},
+		{"unknown status", url.Values{"MessageSid": {"SMout1"}, "MessageStatus": {"exploded"}}, 400, nil},
+		{"missing status", url.Values{"MessageSid": {"SMout1"}}, 400, nil},
+		{"unknown message", url.Values{"MessageSid": {"SMnobody"}, "MessageStatus": {"delivered"}}, 200, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, testToken)
+			readAll(t, e.post(smsPath, text(personA, "SM1", "claude code 403"), testToken, publicURL))
+			if _, err := e.db.AppendLines(context.Background(), personA, bot.Line{Dir: bot.Out, Body: "hi from a human", At: time.Now(), MessageID: "SMout1"}); err != nil {
+				t.Fatal(err)
+			}
+			resp := e.post(statusPath, tt.form, testToken, publicURL)
+			readAll(t, resp)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
+			}
+			if tt.check != nil {
+				tt.check(t, e)
+			}
+		})
+	}
+	t.Run("unsigned", func(t *testing.T) {
+		e := newEnv(t, testToken)
+		resp := e.post(statusPath, url.Values{"MessageSid": {"SMout1"}, "MessageStatus": {"delivered"}}, "", "")
+		readAll(t, resp)
+		if resp.StatusCode != 403 {
+			t.Errorf("status %d, want 403", resp.StatusCode)
+		}
+	})
+}
+
+func TestHealthz(t *testing.T) {
+	e := newEnv(t, testToken)
+	resp, err := http.Get(e.ts.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readAll(t, resp)
+	if resp.StatusCode != 200 {
+		t.Fatalf("healthz %d", resp.StatusCode)
+	}
+	e.db.Close()
+	resp, err = http.Get(e.ts.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readAll(t, resp)
+	if resp.StatusCode != 503 {
+		t.Errorf("healthz with a closed store: %d, want 503", resp.StatusCode)
+	}
+}
+
+// Concurrency: texts race, none is lost or applied twice, and each
+// conversation ends in a valid state.
+func TestConcurrentTexts(t *testing.T) {
+	for _, tc := range []struct{ numbers, perNumber int }{{1, 50}, {100, 5}} {
+		t.Run(fmt.Sprintf("%dx%d", tc.numbers, tc.perNumber), func(t *testing.T) {
+			e := newEnv(t, testToken)
+			var wg sync.WaitGroup
+			errs := make(chan error, tc.numbers*tc.perNumber)
+			for n := 0; n < tc.numbers; n++ {
+				phone := fmt.Sprintf("+1555700%04d", n)
+				for i := 0; i < tc.perNumber; i++ {
+					body := fmt.Sprintf("msg %d: claude code 403", i)
+					wg.Go(func() {
+						resp := e.post(smsPath, text(phone, fmt.Sprintf("SM%s-%d", phone, i), body), testToken, publicURL)
+						b := readAll(t, resp)
+						if resp.StatusCode != 200 {
+							errs <- fmt.Errorf("%s: %d %s", body, resp.StatusCode, b)
+						}
+					})
+				}
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+			lib, _, _ := flows.Load(flows.Embedded())
+			for n := 0; n < tc.numbers; n++ {
+				phone := fmt.Sprintf("+1555700%04d", n)
+				seen := map[string]int{}
+				for _, l := range e.transcript(phone) {
+					if l.Dir == bot.In {
+						seen[l.Body]++
+					}
+				}
+				for i := 0; i < tc.perNumber; i++ {
+					if body := fmt.Sprintf("msg %d: claude code 403", i); seen[body] != 1 {
+						t.Errorf("%s: %q stored %d times", phone, body, seen[body])
+					}
+				}
+				c := e.conversation(phone)
+				if c.Status == bot.StatusActive {
+					if tr := lib.Tree(c.Flow); tr == nil || tr.Node(c.Node) == nil || tr.Node(c.Node).Kind != flows.Question {
+						t.Errorf("%s: invalid state %s %s/%s", phone, c.Status, c.Flow, c.Node)
+					}
+				}
+			}
+		})
+	}
+}
