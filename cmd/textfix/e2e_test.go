@@ -1,0 +1,254 @@
+package main_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/store"
+)
+
+var binPath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "textfix-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binPath = filepath.Join(dir, "textfix")
+	if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build textfix: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// proc is a running textfix binary.
+type proc struct {
+	cmd     *exec.Cmd
+	addr    string
+	logs    *logBuffer
+	exited  chan struct{} // closed when the process has exited
+	waitErr error         // valid after exited is closed
+}
+
+// wait returns the exit error once the process has exited.
+func (p *proc) wait() error { <-p.exited; return p.waitErr }
+
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+
+var listenRE = regexp.MustCompile(`listening"?,? ?"?addr"?[=:]"?([0-9.]+:[0-9]+)`)
+
+// start runs textfix serve with env on a free loopback port and waits
+// until it listens.
+func start(t *testing.T, env ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(binPath, "serve")
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "TEXTFIX_ADDR=127.0.0.1:0"}, env...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, logs: &logBuffer{}, exited: make(chan struct{})}
+	addrc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			p.logs.mu.Lock()
+			p.logs.b.WriteString(line + "\n")
+			p.logs.mu.Unlock()
+			if m := listenRE.FindStringSubmatch(line); m != nil {
+				addrc <- m[1]
+			}
+		}
+	}()
+	go func() { p.waitErr = cmd.Wait(); close(p.exited) }()
+	t.Cleanup(func() { cmd.Process.Kill(); p.wait() })
+	select {
+	case p.addr = <-addrc:
+	case <-p.exited:
+		t.Fatalf("textfix exited before listening: %v\n%s", p.waitErr, p.logs)
+	case <-time.After(20 * time.Second):
+		t.Fatalf("textfix did not listen within 20s\n%s", p.logs)
+	}
+	return p
+}
+
+func (p *proc) text(from, sid, body string) (int, error) {
+	form := url.Values{"From": {from}, "MessageSid": {sid}, "Body": {body}, "To": {"+15555550000"}}
+	resp, err := http.PostForm("http://"+p.addr+"/twilio/sms", form)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, nil
+}
+
+// TestCrashLosesNothing sends texts from many numbers, kills the server
+// with SIGKILL in the middle of the load, restarts it on the same file,
+// and checks that every text that got a 200 is in its transcript and the
+// database opens cleanly.
+func TestCrashLosesNothing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "textfix.db")
+	p := start(t, "TEXTFIX_DB="+db)
+
+	var (
+		acked sync.Map // body → phone, for texts answered 200
+		n     atomic.Int64
+		wg    sync.WaitGroup
+	)
+	stop := make(chan struct{})
+	for w := 0; w < 16; w++ {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				phone := fmt.Sprintf("+1555800%02d%02d", w, i%7)
+				body := fmt.Sprintf("w%d-%d claude code 403", w, i)
+				code, err := p.text(phone, fmt.Sprintf("SMw%di%d", w, i), body)
+				if err != nil {
+					return // the server died under us
+				}
+				if code == 200 {
+					acked.Store(body, phone)
+					n.Add(1)
+				}
+			}
+		})
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for n.Load() < 300 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	p.wait()
+	close(stop)
+	wg.Wait()
+	if n.Load() < 100 {
+		t.Fatalf("only %d texts answered before the kill", n.Load())
+	}
+
+	// Restart on the same file: it must open and serve.
+	p2 := start(t, "TEXTFIX_DB="+db)
+	if code, err := p2.text("+15558999999", "SMafter", "claude code 403"); err != nil || code != 200 {
+		t.Fatalf("after restart: %d %v\n%s", code, err, p2.logs)
+	}
+	if err := p2.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := p2.wait(); err != nil {
+		t.Fatalf("graceful stop: %v\n%s", err, p2.logs)
+	}
+
+	s, err := store.Open(db)
+	if err != nil {
+		t.Fatalf("db does not open cleanly after a crash: %v", err)
+	}
+	defer s.Close()
+	stored := map[string]int{}
+	byPhone := map[string]bool{}
+	acked.Range(func(_, phone any) bool { byPhone[phone.(string)] = true; return true })
+	for phone := range byPhone {
+		lines, err := s.Transcript(context.Background(), phone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range lines {
+			if l.Dir == bot.In {
+				stored[l.Body]++
+			}
+		}
+	}
+	missing := 0
+	acked.Range(func(body, _ any) bool {
+		if stored[body.(string)] != 1 {
+			missing++
+			t.Errorf("acknowledged text %q stored %d times", body, stored[body.(string)])
+		}
+		return missing < 10
+	})
+	t.Logf("%d texts acknowledged before SIGKILL, all stored exactly once", n.Load())
+}
+
+// TestGracefulShutdown: SIGINT and SIGTERM stop the server cleanly and
+// release the database.
+func TestGracefulShutdown(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "textfix.db")
+			p := start(t, "TEXTFIX_DB="+db)
+			if code, err := p.text("+15558000001", "SM1", "hi"); err != nil || code != 200 {
+				t.Fatalf("%d %v", code, err)
+			}
+			p.cmd.Process.Signal(sig)
+			select {
+			case <-p.exited:
+				if p.waitErr != nil {
+					t.Fatalf("exit: %v\n%s", p.waitErr, p.logs)
+				}
+			case <-time.After(15 * time.Second):
+				t.Fatal("no exit within 15s")
+			}
+			s, err := store.Open(db)
+			if err != nil {
+				t.Fatalf("store still locked after shutdown: %v", err)
+			}
+			s.Close()
+		})
+	}
+}
+
+// TestProductionNeedsSignature: with a token, an unsigned request is 403.
+func TestProductionNeedsSignature(t *testing.T) {
+	p := start(t, "TEXTFIX_DB="+filepath.Join(t.TempDir(), "x.db"),
+		"TWILIO_AUTH_TOKEN=secret", "TWILIO_ACCOUNT_SID=AC123", "TWILIO_FROM=+15555550000",
+		"TEXTFIX_CONSOLE_PASSWORD=pw", "TEXTFIX_PUBLIC_URL=https://textfix.example.com")
+	code, err := p.text("+15558000001", "SM1", "claude code 403")
+	if err != nil || code != 403 {
+		t.Fatalf("unsigned request: %d %v", code, err)
+	}
+	if !strings.Contains(p.logs.String(), `"level":"INFO"`) {
+		t.Errorf("production logs are not JSON:\n%s", p.logs)
+	}
+}
+
+func TestSandboxRefusesPublicAddress(t *testing.T) {
+	cmd := exec.Command(binPath, "serve")
+	cmd.Env = []string{"TEXTFIX_ADDR=0.0.0.0:0", "TEXTFIX_DB=" + filepath.Join(t.TempDir(), "x.db")}
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "loopback") {
+		t.Fatalf("want a refusal naming loopback, got %v: %s", err, out)
+	}
+}
