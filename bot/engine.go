@@ -373,6 +373,10 @@ func (s *step) answer(text string) {
 func (s *step) miss(t *flows.Tree, n *flows.Node) {
 	s.r.Missed = true
 	s.c.Misses++
+	// A text that answered nothing must not answer a later question.
+	if len(s.c.Said) > 0 {
+		s.c.Said = s.c.Said[:len(s.c.Said)-1]
+	}
 	switch {
 	case s.c.Misses >= maxMisses:
 		s.handoff("The bot did not understand the answers to: " + n.Text)
@@ -389,9 +393,8 @@ func numbered(n *flows.Node) string {
 
 // feedback handles the answer to "Did this fix it?".
 func (s *step) feedback(text string) {
-	norm := flows.Normalize(text)
 	t := s.tree()
-	switch feedbackOf(norm) {
+	switch feedbackOf(text) {
 	case "yes":
 		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: "yes"}
 		s.fresh()
@@ -413,8 +416,9 @@ func (s *step) feedback(text string) {
 		s.handoff("The fix page did not solve it.")
 		return
 	}
-	// Not an answer to the question: a new problem?
-	if v := s.e.Flows.Classify(text); v.Tree != nil {
+	// Not an answer to the question: a new problem? (More about the same
+	// problem is not a reason to start it over.)
+	if v := s.e.Flows.Classify(text); v.Tree != nil && v.Tree.ID != s.c.Flow {
 		s.fresh()
 		s.remember(text)
 		s.start(v.Tree, Redact(text))
@@ -438,9 +442,12 @@ var fixedWords = map[string]string{
 	"it didnt": "no", "doesnt work": "no", "not working": "no", "still not working": "no",
 }
 
-func feedbackOf(norm string) string {
-	if f, ok := fixedWords[norm]; ok {
-		return f
+func feedbackOf(text string) string {
+	norm, first := flows.Normalize(text), flows.FirstClause(text)
+	for _, whole := range []string{norm, first} {
+		if f, ok := fixedWords[whole]; ok {
+			return f
+		}
 	}
 	ws := strings.Fields(norm)
 	for _, n := range []int{3, 2} {
@@ -451,12 +458,11 @@ func feedbackOf(norm string) string {
 		}
 	}
 	if len(ws) > 0 && len(ws) <= 6 {
-		switch flows.Family(norm) {
-		case "yes":
-			return "yes"
-		case "no":
-			return "no"
-		}
+		return flows.Family(norm)
+	}
+	// "no, /usage says I still have 40% left": the first clause decides.
+	if len(strings.Fields(first)) <= 3 {
+		return flows.Family(first)
 	}
 	return ""
 }
@@ -514,7 +520,7 @@ func (s *step) handoff(reason string) {
 	s.c.Candidates = nil
 	s.c.Misses = 0
 	s.c.AckedAt = s.now
-	s.r.Handoff = &Handoff{Reason: reason, Summary: s.summary(reason)}
+	s.r.Handoff = &Handoff{Reason: reason, Summary: s.summary()}
 	s.reply(s.e.handoffText(s.now))
 }
 
@@ -548,9 +554,9 @@ func (e *Engine) operator() string {
 	return "a person"
 }
 
-// summary is what the operator reads first: tree, answers, the person's
-// own words, all redacted.
-func (s *step) summary(reason string) string {
+// summary is what the operator reads first, beside the reason: tree, the
+// person's own words, their answers, all redacted.
+func (s *step) summary() string {
 	var b strings.Builder
 	if t := s.tree(); t != nil {
 		fmt.Fprintf(&b, "%s. ", t.Title)
@@ -561,8 +567,7 @@ func (s *step) summary(reason string) string {
 	for _, a := range s.c.Answers {
 		fmt.Fprintf(&b, "%s %s. ", clip(a.Question, 60), a.Said())
 	}
-	b.WriteString(reason)
-	return clip(Redact(b.String()), 600)
+	return clip(Redact(strings.TrimSpace(b.String())), 600)
 }
 
 func capitalize(s string) string {

@@ -237,3 +237,49 @@ func validState(t *testing.T, lib *flows.Library, c bot.Conversation) {
 		t.Fatalf("status %s at a %s node %s", c.Status, n.Kind, n.ID)
 	}
 }
+
+func TestFeedback(t *testing.T) {
+	e := newEngine(t)
+	tests := []struct {
+		answer     string
+		want       string // feedback recorded
+		status     bot.Status
+		node, flow string
+	}{
+		{"yes", "yes", bot.StatusIdle, "", ""},
+		{"thanks, that did it", "yes", bot.StatusIdle, "", ""},
+		{"nope", "no", bot.StatusHandoff, "handoff-support", "claude-code-403"},
+		{"no, still the same error after waiting a whole hour", "no", bot.StatusHandoff, "handoff-support", "claude-code-403"},
+		{"claude code 403 unusual activity again", "", bot.StatusFixed, "fix-abuse", "claude-code-403"}, // same problem: not restarted
+		{"now stripe says card_declined insufficient_funds", "", bot.StatusActive, "", "stripe-402"},     // a new problem
+	}
+	for _, tt := range tests {
+		c, rs := say(e, bot.Conversation{}, "claude code 403 unusual activity", tt.answer)
+		r := rs[1]
+		got := ""
+		if r.Feedback != nil {
+			got = r.Feedback.Answer
+			if r.Feedback.PageID != rs[0].Page.ID {
+				t.Errorf("%q: feedback on page %q, want %q", tt.answer, r.Feedback.PageID, rs[0].Page.ID)
+			}
+		}
+		if got != tt.want || c.Status != tt.status || tt.node != "" && c.Node != tt.node || c.Flow != tt.flow {
+			t.Errorf("%q: feedback %q status %s node %s flow %s; want %q %s %s %s", tt.answer, got, c.Status, c.Node, c.Flow, tt.want, tt.status, tt.node, tt.flow)
+		}
+	}
+}
+
+// A text that answered nothing is forgotten, so it cannot answer a later
+// question by inference.
+func TestMissIsNotRemembered(t *testing.T) {
+	e := newEngine(t)
+	c, rs := say(e, bot.Conversation{}, "claude code 403", "purple monkey dishwasher")
+	if !rs[1].Missed {
+		t.Fatalf("expected a miss, got %q", rs[1].Replies)
+	}
+	for _, s := range c.Said {
+		if strings.Contains(s, "purple") {
+			t.Errorf("missed answer kept in Said: %q", c.Said)
+		}
+	}
+}

@@ -205,7 +205,10 @@ func checkNode(t *Tree, n *Node) []Problem {
 					continue
 				}
 				for j, other := range ccs {
-					if j != i && other.score(norm, ws, false, other.phrases) >= ccs[i].score(norm, ws, false, ccs[i].phrases) {
+					if j == i {
+						continue
+					}
+					if o := other.score(norm, ws, false, other.phrases); o > 0 && o >= ccs[i].score(norm, ws, false, ccs[i].phrases) {
 						add(Error, "choice %d (%q): its words %q also select choice %d (%q)", i+1, c.Label, w, j+1, n.Choices[j].Label)
 					}
 				}

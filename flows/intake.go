@@ -74,6 +74,14 @@ func compileIntake(in Intake) compiledIntake {
 
 // score rates how well the message's words fit the tree.
 func (ci compiledIntake) score(ws []string) float64 {
+	if !ci.required(ws) {
+		return 0
+	}
+	return ci.signals(ws)
+}
+
+// required reports whether the message has one of the Requires words.
+func (ci compiledIntake) required(ws []string) bool {
 	if len(ci.requires) > 0 {
 		found := false
 		for _, p := range ci.requires {
@@ -83,9 +91,14 @@ func (ci compiledIntake) score(ws []string) float64 {
 			}
 		}
 		if !found {
-			return 0
+			return false
 		}
 	}
+	return true
+}
+
+// signals adds up the intake signals found in the message.
+func (ci compiledIntake) signals(ws []string) float64 {
 	var s float64
 	seen := map[string]bool{}
 	for _, w := range ws {
@@ -212,7 +225,7 @@ func PickCandidate(trees []*Tree, answer string) int {
 	}
 	best, at, tie := 0.0, -1, false
 	for i, t := range trees {
-		s := t.intake.score(ws)
+		s := t.intake.signals(ws) // the reply need not name the product again
 		if tw := phrase(words(Normalize(t.Title))); tw.find(ws, true) >= 0 {
 			s += 10
 		}

@@ -83,6 +83,19 @@ func tokens(s string) []string {
 	return out
 }
 
+// FirstClause returns the normalised words of s up to its first clause
+// break ("no, it still fails" → "no").
+func FirstClause(s string) string {
+	ts := tokens(s)
+	for i, t := range ts {
+		if t == clauseBreak {
+			ts = ts[:i]
+			break
+		}
+	}
+	return strings.Join(ts, " ")
+}
+
 // trimNumberSuffix reads "403s", "403d", "403ed", "429ing" as the number.
 func trimNumberSuffix(w string) string {
 	i := 0
