@@ -45,8 +45,9 @@ var (
 
 // DB is the bbolt-backed store. Its methods are safe for concurrent use.
 type DB struct {
-	bolt *bolt.DB
-	path string
+	bolt   *bolt.DB
+	writes *committer
+	path   string
 
 	// Now is the clock used for claim times and for lines stored without a
 	// time. Open sets it to time.Now; tests may replace it before use.
@@ -82,11 +83,12 @@ func Open(path string) (*DB, error) {
 		b.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	return &DB{bolt: b, path: path, Now: time.Now}, nil
+	return &DB{bolt: b, writes: newCommitter(b), path: path, Now: time.Now}, nil
 }
 
 // Close releases the file. Calls after the first return nil.
 func (db *DB) Close() error {
+	db.writes.close()
 	if err := db.bolt.Close(); err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}
@@ -136,8 +138,9 @@ type outMsg struct {
 //
 // An empty msgID skips the claim (and so the dedup) but does the rest. If
 // fn or any step fails nothing is stored, so a retry runs fn again. fn runs
-// inside the write transaction and, because Apply uses bbolt's Batch, may
-// be called more than once: it must be quick and free of side effects.
+// inside the write transaction and, because Apply shares transactions with
+// other writes (a group commit), may be called more than once: it must be
+// quick and free of side effects.
 // The returned reply is a copy.
 func (db *DB) Apply(ctx context.Context, phone, msgID string, fn func(bot.Conversation) (bot.Change, error)) (reply []byte, dup bool, err error) {
 	if phone == "" {
@@ -146,8 +149,8 @@ func (db *DB) Apply(ctx context.Context, phone, msgID string, fn func(bot.Conver
 	if err := ctx.Err(); err != nil {
 		return nil, false, fmt.Errorf("store: apply: %w", err)
 	}
-	err = db.bolt.Batch(func(tx *bolt.Tx) error {
-		// Batch may run this more than once; start from nothing each time.
+	err = db.writes.do(func(tx *bolt.Tx) error {
+		// This may run more than once; start from nothing each time.
 		reply, dup = nil, false
 		if err := ctx.Err(); err != nil {
 			return err
@@ -300,7 +303,7 @@ func (db *DB) AppendLines(ctx context.Context, phone string, lines ...bot.Line) 
 		return nil, fmt.Errorf("store: append lines: %w", err)
 	}
 	var out []bot.Line
-	err := db.bolt.Batch(func(tx *bolt.Tx) error {
+	err := db.writes.do(func(tx *bolt.Tx) error {
 		var err error
 		out, err = appendLines(tx, phone, lines, db.Now())
 		return err
@@ -321,7 +324,7 @@ func (db *DB) SetMessageID(ctx context.Context, phone string, seq uint64, messag
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: set message id: %w", err)
 	}
-	err := db.bolt.Batch(func(tx *bolt.Tx) error {
+	err := db.writes.do(func(tx *bolt.Tx) error {
 		outs := tx.Bucket([]byte(bucketOutMsgs))
 		return updateLine(tx, phone, seq, func(l *bot.Line) error {
 			if l.MessageID != "" && l.MessageID != messageSid {
@@ -348,7 +351,7 @@ func (db *DB) SetDelivery(ctx context.Context, messageSid, status, errorCode str
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("store: set delivery: %w", err)
 	}
-	err = db.bolt.Batch(func(tx *bolt.Tx) error {
+	err = db.writes.do(func(tx *bolt.Tx) error {
 		phone = ""
 		v := tx.Bucket([]byte(bucketOutMsgs)).Get([]byte(messageSid))
 		if v == nil || messageSid == "" {

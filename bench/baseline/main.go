@@ -1,0 +1,55 @@
+// Command baseline is the yardstick for textfix's load run: a bare echo
+// handler that parses Twilio's form and, with -store=batch, writes one
+// small record per request with bbolt's Batch (1 ms delay). bench/run.sh
+// runs it beside textfix so the figures are ratios from the same machine
+// and the same minute.
+package main
+
+import (
+	"flag"
+	"log"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	bolt "go.etcd.io/bbolt"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8090", "listen address")
+	mode := flag.String("store", "batch", "batch (one bbolt Batch write per request) or none")
+	dir := flag.String("dir", os.TempDir(), "folder for the bbolt file")
+	flag.Parse()
+
+	var db *bolt.DB
+	if *mode == "batch" {
+		var err error
+		db, err = bolt.Open(filepath.Join(*dir, "baseline.db"), 0o600, &bolt.Options{Timeout: time.Second})
+		if err != nil {
+			log.Fatal(err)
+		}
+		db.MaxBatchDelay = time.Millisecond
+		defer db.Close()
+		if err := db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists([]byte("m")); return err }); err != nil {
+			log.Fatal(err)
+		}
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.POST("/twilio/sms", func(c echo.Context) error {
+		if err := c.Request().ParseForm(); err != nil {
+			return c.NoContent(http.StatusBadRequest)
+		}
+		f := c.Request().PostForm
+		if db != nil {
+			sid, from := []byte(f.Get("MessageSid")), []byte(f.Get("From"))
+			if err := db.Batch(func(tx *bolt.Tx) error { return tx.Bucket([]byte("m")).Put(sid, from) }); err != nil {
+				return err
+			}
+		}
+		return c.Blob(http.StatusOK, "text/xml", []byte(`<?xml version="1.0" encoding="UTF-8"?><Response><Message>ok</Message></Response>`))
+	})
+	log.Fatal(e.Start(*addr))
+}

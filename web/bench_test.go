@@ -1,0 +1,49 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/textfix/textfix/bot"
+)
+
+// BenchmarkInbound is one text through the whole path (parse, dedup,
+// engine, store, TwiML) for a number with 10 and with 10,000 earlier
+// transcript lines: the cost must not grow with the conversation.
+func BenchmarkInbound(b *testing.B) {
+	for _, earlier := range []int{10, 10000} {
+		b.Run(fmt.Sprintf("lines=%d", earlier), func(b *testing.B) {
+			e := newEnv(b, "")
+			ctx := context.Background()
+			lines := make([]bot.Line, 0, 1000)
+			for len(lines) < cap(lines) {
+				lines = append(lines, bot.Line{Dir: bot.In, Body: "earlier text", At: time.Now()})
+			}
+			for n := 0; n < earlier; n += len(lines) {
+				if _, err := e.db.AppendLines(ctx, personA, lines[:min(len(lines), earlier-n)]...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			h := e.srv.Handler()
+			texts := []string{"claude code 403", "it says region not supported", "2", "yes", "reset"}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				form := url.Values{"From": {personA}, "MessageSid": {fmt.Sprintf("SMb%d", i)}, "Body": {texts[i%len(texts)]}}
+				req := httptest.NewRequest(http.MethodPost, smsPath, strings.NewReader(form.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != 200 {
+					b.Fatalf("status %d", rec.Code)
+				}
+			}
+		})
+	}
+}
