@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runCLI runs a textfix command in-process, as a shell would.
+func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	cli := &CLI{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }}
+	code = cli.Run(context.Background(), args)
+	return code, out.String(), errb.String()
+}
+
+func TestLoadConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		wantErr string
+		check   func(t *testing.T, c Config)
+	}{
+		{name: "sandbox defaults", env: map[string]string{}, check: func(t *testing.T, c Config) {
+			if !c.Sandbox() || c.Addr != DefaultSandboxAddr || c.DB != DefaultDB || c.PublicURL != "http://127.0.0.1:8080" || c.IdleAfter != 24*time.Hour {
+				t.Errorf("%+v", c)
+			}
+		}},
+		{name: "production", env: map[string]string{"TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_FROM": "+15550001111",
+			"TEXTFIX_CONSOLE_PASSWORD": "pw", "TEXTFIX_PUBLIC_URL": "https://x.fly.dev/", "TEXTFIX_OPERATOR_PHONES": "+15550002222, +15550003333"},
+			check: func(t *testing.T, c Config) {
+				if c.Sandbox() || c.Addr != DefaultAddr || c.PublicURL != "https://x.fly.dev" || len(c.OperatorPhones) != 2 {
+					t.Errorf("%+v", c)
+				}
+			}},
+		{name: "production without console password", env: map[string]string{"TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_FROM": "+15550001111"}, wantErr: "TEXTFIX_CONSOLE_PASSWORD"},
+		{name: "production without sender", env: map[string]string{"TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "AC1", "TEXTFIX_CONSOLE_PASSWORD": "pw"}, wantErr: "TWILIO_FROM"},
+		{name: "token without sid", env: map[string]string{"TWILIO_AUTH_TOKEN": "t"}, wantErr: "TWILIO_ACCOUNT_SID"},
+		{name: "bad operator phone", env: map[string]string{"TEXTFIX_OPERATOR_PHONES": "555-1234"}, wantErr: "E.164"},
+		{name: "bad idle", env: map[string]string{"TEXTFIX_IDLE_AFTER": "soon"}, wantErr: "TEXTFIX_IDLE_AFTER"},
+		{name: "office hours", env: map[string]string{"TEXTFIX_OFFICE_HOURS": "Mon-Fri 09-18 America/New_York"}, check: func(t *testing.T, c Config) {
+			// Friday 2026-11-27 10:00 in New York is open; Saturday is not.
+			ny, _ := time.LoadLocation("America/New_York")
+			if !c.Hours.Open(time.Date(2026, 11, 27, 10, 0, 0, 0, ny)) || c.Hours.Open(time.Date(2026, 11, 28, 10, 0, 0, 0, ny)) {
+				t.Errorf("hours %+v", c.Hours)
+			}
+			if next := c.Hours.NextOpen(time.Date(2026, 11, 27, 19, 0, 0, 0, ny)); next.Weekday() != time.Monday || next.Hour() != 9 {
+				t.Errorf("next open %v", next)
+			}
+		}},
+		{name: "bad office hours", env: map[string]string{"TEXTFIX_OFFICE_HOURS": "weekdays"}, wantErr: "TEXTFIX_OFFICE_HOURS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := LoadConfig(func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one naming %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
+
+// Plain-English conversations piped into `textfix chat --json` reach the
+// leaf of claude-code-403 for each cause the seed names.
+func TestChatReachesEverySeedCause(t *testing.T) {
+	tests := []struct {
+		texts []string
+		node  string
+	}{
+		{[]string{"claude code keeps saying request failed with status code 403", "curl worked fine, got a 200 back"}, "fix-claude-config"},
+		{[]string{"claude code 403 error", "curl gave me a 401"}, "fix-new-key"},
+		{[]string{"getting 403 in claude code", "curl says 403 too", "it says region not supported"}, "fix-region"},
+		{[]string{"claude code 403 forbidden", "403 as well", "the message says model not enabled"}, "fix-model-access"},
+		{[]string{"Claude Code: request failed with status code 403", "also 403", "unusual activity detected"}, "fix-abuse"},
+		{[]string{"claude 403", "403", "its empty", "yes we changed billing last week"}, "fix-workspace-model"},
+		{[]string{"claude 403", "403", "nothing in the body", "nope worked fine until yesterday", "no proxy, home wifi"}, "fix-revoked-key"},
+		{[]string{"claude 403", "403", "blank", "no", "yes we're behind zscaler"}, "fix-proxy"},
+		{[]string{"claude code 403, body says Region not supported"}, "fix-region"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := runCLI(t, nil, strings.Join(tt.texts, "\n")+"\n", "chat", "--json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if len(lines) != len(tt.texts) {
+			t.Fatalf("%d JSON lines for %d texts:\n%s", len(lines), len(tt.texts), out)
+		}
+		var last struct {
+			In      string   `json:"in"`
+			Replies []string `json:"replies"`
+			Flow    string   `json:"flow"`
+			Node    string   `json:"node"`
+			Status  string   `json:"status"`
+		}
+		if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil {
+			t.Fatal(err)
+		}
+		if last.Flow != "claude-code-403" || last.Node != tt.node || last.Status != "fixed" {
+			t.Errorf("%q: ended at %s/%s (%s), want %s\n%s", tt.texts, last.Flow, last.Node, last.Status, tt.node, out)
+		}
+		if len(last.Replies) != 1 || !strings.Contains(last.Replies[0], "/f/") {
+			t.Errorf("%q: no fix link in %q", tt.texts, last.Replies)
+		}
+	}
+}
+
+func TestFlowsCheckExitCodes(t *testing.T) {
+	if code, out, _ := runCLI(t, nil, "", "flows", "check"); code != 0 || !strings.Contains(out, "OK") {
+		t.Errorf("library: exit %d\n%s", code, out)
+	}
+	broken, _ := filepath.Glob("../../flows/testdata/broken/*")
+	if len(broken) == 0 {
+		t.Fatal("no broken trees")
+	}
+	for _, dir := range broken {
+		code, out, _ := runCLI(t, nil, "", "flows", "check", dir)
+		if code != 1 || !strings.Contains(out, ".yaml") || !strings.Contains(out, "error") {
+			t.Errorf("%s: exit %d, want 1 naming the file\n%s", dir, code, out)
+		}
+	}
+	if code, _, _ := runCLI(t, nil, "", "flows", "check", "/no/such/dir"); code != 1 {
+		t.Errorf("missing dir: exit %d", code)
+	}
+	if code, _, _ := runCLI(t, map[string]string{"TEXTFIX_FLOWS_DIR": "../../flows/testdata/broken/unreachable"}, "", "flows", "check"); code != 1 {
+		t.Errorf("broken TEXTFIX_FLOWS_DIR: exit %d", code)
+	}
+}
+
+func TestConversationsAndForget(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	if code, _, e := runCLI(t, nil, "claude code 403\nsk-ant-api03-abcdefghijklmnop1234 is my key\n", "chat", "--db", db, "--from", "+15555550123"); code != 0 {
+		t.Fatal(e)
+	}
+	code, out, _ := runCLI(t, nil, "", "conversations", "--db", db)
+	if code != 0 || !strings.Contains(out, "+15555550123") || !strings.Contains(out, "claude-code-403") {
+		t.Errorf("list: %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, nil, "", "conversations", "+15555550123", "--db", db, "--json")
+	if code != 0 || !strings.Contains(out, `"transcript"`) || strings.Contains(out, "sk-ant-api03-abcdefghijklmnop1234") || !strings.Contains(out, "[REDACTED]") {
+		t.Errorf("one: %d\n%s", code, out)
+	}
+	if code, _, _ := runCLI(t, nil, "", "forget", "+15555550123", "--db", db); code != 0 {
+		t.Errorf("forget: exit %d", code)
+	}
+	if code, _, e := runCLI(t, nil, "", "conversations", "+15555550123", "--db", db); code != 1 || !strings.Contains(e, "no conversation") {
+		t.Errorf("after forget: %d %s", code, e)
+	}
+	if code, _, _ := runCLI(t, nil, "", "forget", "+15555550123", "--db", db); code != 1 {
+		t.Errorf("forget twice: exit %d", code)
+	}
+	if code, _, _ := runCLI(t, nil, "", "bogus"); code != 2 {
+		t.Errorf("unknown command: exit %d", code)
+	}
+	if code, _, _ := runCLI(t, nil, "", "chat", "--from", "12345"); code != 2 {
+		t.Errorf("bad --from: exit %d", code)
+	}
+}
