@@ -183,18 +183,8 @@ func (s *step) idleFor() time.Duration {
 	return s.now.Sub(s.c.Updated)
 }
 
-// fresh starts a new conversation, keeping what outlives one: the number,
-// its pages (so forget can erase them) and its ticket counter.
-func (s *step) fresh() {
-	s.c = Conversation{
-		Phone:   s.c.Phone,
-		Status:  StatusIdle,
-		Pages:   s.c.Pages,
-		Ticket:  s.c.Ticket,
-		Test:    s.c.Test,
-		Started: s.now,
-	}
-}
+// fresh starts a new conversation (see Conversation.Fresh).
+func (s *step) fresh() { s.c = s.c.Fresh(s.now) }
 
 func (s *step) remember(text string) {
 	t := clip(Redact(text), maxSaidLen)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -55,6 +56,13 @@ type Conversation struct {
 
 	Started time.Time `json:"started"`
 	Updated time.Time `json:"updated"`
+}
+
+// Fresh returns a new idle conversation for the same number, keeping what
+// outlives one conversation: its pages (so forget can erase them), its last
+// ticket number and its test mark.
+func (c Conversation) Fresh(now time.Time) Conversation {
+	return Conversation{Phone: c.Phone, Status: StatusIdle, Pages: c.Pages, Ticket: c.Ticket, Test: c.Test, Started: now, Updated: now}
 }
 
 // Answer is one question answered, with the text that selected it.
@@ -184,4 +192,108 @@ type Store interface {
 	// dup=true without calling fn. fn may be called more than once and
 	// must not have side effects.
 	Apply(ctx context.Context, phone, msgID string, fn func(Conversation) (Change, error)) (reply []byte, dup bool, err error)
+}
+
+// Ticket states.
+const (
+	TicketWaiting = "waiting" // no operator has answered yet
+	TicketActive  = "active"  // an operator has answered
+	TicketClosed  = "closed"
+)
+
+// Ticket is one handoff to a human, numbered #1, #2 … for operators.
+type Ticket struct {
+	Number  int    `json:"number"`
+	Phone   string `json:"phone"`
+	State   string `json:"state"`
+	Reason  string `json:"reason"`
+	Summary string `json:"summary"` // redacted
+	Flow    string `json:"flow,omitempty"`
+	PageID  string `json:"page_id,omitempty"` // the fix page reached before, if any
+	Test    bool   `json:"test,omitempty"`
+
+	Opened   time.Time `json:"opened"`
+	Answered time.Time `json:"answered,omitempty"` // first operator reply
+	Closed   time.Time `json:"closed,omitempty"`
+	// TimedOut is set once the person was told nobody answered in time.
+	TimedOut bool `json:"timed_out,omitempty"`
+}
+
+// Open reports whether the ticket still needs a human.
+func (t Ticket) Open() bool { return t.State == TicketWaiting || t.State == TicketActive }
+
+// Outbox message states.
+const (
+	OutQueued = "queued" // waiting to be sent (or retried)
+	OutSent   = "sent"   // accepted by Twilio (or recorded, in sandbox mode)
+	OutFailed = "failed" // given up: permanent error or opted out
+)
+
+// OutMsg is an SMS that leaves through the REST API rather than as a
+// webhook reply: operator notifications, relayed operator text, notices.
+// It is queued in the same transaction as the change that caused it and
+// sent after commit, so a crash loses none.
+type OutMsg struct {
+	ID      string    `json:"id"` // assigned by the store; sortable by queue order
+	To      string    `json:"to"`
+	Body    string    `json:"body"`
+	Kind    string    `json:"kind"` // "notify" (to an operator), "relay" (operator → person), "notice"
+	Ticket  int       `json:"ticket,omitempty"`
+	Line    uint64    `json:"line,omitempty"` // the transcript line of To that shows it
+	State   string    `json:"state"`
+	SID     string    `json:"sid,omitempty"` // Twilio MessageSid once sent
+	Error   string    `json:"error,omitempty"`
+	Tries   int       `json:"tries,omitempty"`
+	Created time.Time `json:"created"`
+	NextAt  time.Time `json:"next_at"` // when it is due (retries back off)
+	Sent    time.Time `json:"sent,omitempty"`
+}
+
+// Tx is one atomic change to the store, handed to a function that may run
+// more than once: everything it reads and writes goes through Tx, and it
+// has no other side effects.
+type Tx interface {
+	// Conversation returns phone's conversation, or a zero one with Phone
+	// set when there is none.
+	Conversation(phone string) (Conversation, error)
+	SaveConversation(c Conversation) error
+	// Append adds lines to phone's transcript and returns them with Seq.
+	Append(phone string, lines ...Line) ([]Line, error)
+	PutPage(p Page) error
+	SetFeedback(pageID, answer string) error
+	// Ticket returns ticket n, or an error wrapping ErrNotFound.
+	Ticket(n int) (Ticket, error)
+	// OpenTickets lists tickets not closed, oldest first.
+	OpenTickets() ([]Ticket, error)
+	// SaveTicket stores t, giving it the next number when it has none.
+	SaveTicket(t *Ticket) error
+	// Enqueue queues m for sending after commit, giving it an ID.
+	Enqueue(m *OutMsg) error
+}
+
+// Save writes a Change for phone through t: the conversation (with the
+// ids of its new pages), the transcript lines, the pages and feedback.
+func Save(t Tx, phone string, ch Change) error {
+	c := ch.Conversation
+	c.Phone = phone
+	for _, p := range ch.Pages {
+		if !slices.Contains(c.Pages, p.ID) {
+			c.Pages = append(slices.Clip(c.Pages), p.ID)
+		}
+	}
+	if err := t.SaveConversation(c); err != nil {
+		return err
+	}
+	if _, err := t.Append(phone, ch.Lines...); err != nil {
+		return err
+	}
+	for _, p := range ch.Pages {
+		if err := t.PutPage(p); err != nil {
+			return err
+		}
+	}
+	if fb := ch.Feedback; fb != nil && fb.PageID != "" {
+		return t.SetFeedback(fb.PageID, fb.Answer)
+	}
+	return nil
 }

@@ -72,7 +72,8 @@ func Open(path string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	err = b.Update(func(tx *bolt.Tx) error {
-		for _, name := range []string{bucketConversations, bucketLines, bucketClaims, bucketPages, bucketOutMsgs} {
+		for _, name := range []string{bucketConversations, bucketLines, bucketClaims, bucketPages, bucketOutMsgs,
+			bucketTickets, bucketOpen, bucketOutbox, bucketPending} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return fmt.Errorf("bucket %s: %w", name, err)
 			}
@@ -146,70 +147,16 @@ func (db *DB) Apply(ctx context.Context, phone, msgID string, fn func(bot.Conver
 	if phone == "" {
 		return nil, false, errors.New("store: apply: empty phone")
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, false, fmt.Errorf("store: apply: %w", err)
-	}
-	err = db.writes.do(func(tx *bolt.Tx) error {
-		// This may run more than once; start from nothing each time.
-		reply, dup = nil, false
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		claims := tx.Bucket([]byte(bucketClaims))
-		if msgID != "" {
-			if v := claims.Get([]byte(msgID)); v != nil {
-				var c claim
-				if err := json.Unmarshal(v, &c); err != nil {
-					return fmt.Errorf("claim %s: %w", msgID, err)
-				}
-				reply, dup = c.Reply, true
-				return nil
-			}
-		}
-
-		conv, err := getConversation(tx, phone)
-		if errors.Is(err, bot.ErrNotFound) {
-			conv, err = bot.Conversation{Phone: phone}, nil
-		}
+	reply, dup, err = db.update(ctx, phone, msgID, func(t bot.Tx) ([]byte, error) {
+		conv, err := t.Conversation(phone)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		change, err := fn(conv)
 		if err != nil {
-			return err
+			return nil, err
 		}
-
-		conv = change.Conversation
-		conv.Phone = phone
-		for _, p := range change.Pages {
-			if !slices.Contains(conv.Pages, p.ID) {
-				conv.Pages = append(slices.Clip(conv.Pages), p.ID)
-			}
-		}
-		if err := putJSON(tx.Bucket([]byte(bucketConversations)), phone, conv); err != nil {
-			return fmt.Errorf("conversation: %w", err)
-		}
-		if _, err := appendLines(tx, phone, change.Lines, db.Now()); err != nil {
-			return err
-		}
-		for _, p := range change.Pages {
-			if err := putNewPage(tx, p); err != nil {
-				return err
-			}
-		}
-		if fb := change.Feedback; fb != nil && fb.PageID != "" {
-			if err := setFeedback(tx, fb.PageID, fb.Answer); err != nil {
-				return err
-			}
-		}
-		if msgID != "" {
-			c := claim{Phone: phone, At: db.Now(), Reply: change.Reply}
-			if err := putJSON(claims, msgID, c); err != nil {
-				return fmt.Errorf("claim %s: %w", msgID, err)
-			}
-		}
-		reply = slices.Clone(change.Reply)
-		return nil
+		return change.Reply, bot.Save(t, phone, change)
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("store: apply: %w", err)
@@ -449,9 +396,10 @@ func (db *DB) RevokePage(ctx context.Context, id string) error {
 
 // Forget erases everything stored about phone in one transaction: its
 // conversation, its transcript, the MessageSid index of its lines, every
-// claim made for it, and every page listed in the conversation's Pages
-// (and PageID). It returns an error wrapping [bot.ErrNotFound] if there
-// was nothing to erase. It reads the whole claims bucket.
+// claim made for it, every page listed in the conversation's Pages (and
+// PageID), its handoff tickets and the outbox messages to it. It returns an
+// error wrapping [bot.ErrNotFound] if there was nothing to erase. It reads
+// the whole claims, tickets and outbox buckets.
 func (db *DB) Forget(ctx context.Context, phone string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: forget: %w", err)
@@ -538,6 +486,11 @@ func (db *DB) Forget(ctx context.Context, phone string) error {
 		if len(keys) > 0 {
 			found = true
 		}
+		n, err := forgetHandoffs(tx, phone)
+		if err != nil {
+			return err
+		}
+		found = found || n > 0
 
 		if !found {
 			return fmt.Errorf("%s: %w", phone, bot.ErrNotFound)

@@ -17,7 +17,8 @@ import (
 
 // Store is what the web layer needs from storage.
 type Store interface {
-	bot.Store
+	// Update runs fn atomically with the claim of msgID (see store.DB.Update).
+	Update(ctx context.Context, phone, msgID string, fn func(bot.Tx) ([]byte, error)) (reply []byte, dup bool, err error)
 	Ping(ctx context.Context) error
 	Page(ctx context.Context, id string) (bot.Page, error)
 	SetDelivery(ctx context.Context, messageSid, status, errorCode string) (phone string, err error)
@@ -31,7 +32,12 @@ type Config struct {
 	// check).
 	AuthToken string
 	Store     Store
-	Log       *slog.Logger
+	// Desk runs people's texts and operators' commands (required).
+	Desk *bot.Desk
+	// Wake is called after a commit that may have queued outbox messages
+	// (nil: nobody to wake).
+	Wake func()
+	Log  *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// NewPageID makes page ids (bot.NewPageID when nil).
@@ -60,6 +66,12 @@ func New(cfg Config, engine *bot.Engine) *Server {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Wake == nil {
+		cfg.Wake = func() {}
+	}
+	if cfg.Desk == nil {
+		cfg.Desk = &bot.Desk{BaseURL: engine.BaseURL}
 	}
 	s := &Server{cfg: cfg, locks: newNumberLocks()}
 	s.engine.Store(engine)
@@ -150,17 +162,9 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		attrs := []any{"request_id", id, "method", c.Request().Method, "path", c.Request().URL.Path,
 			"status", c.Response().Status, "ms", time.Since(start).Milliseconds()}
 		if from, ok := c.Get("from").(string); ok {
-			attrs = append(attrs, "from", Mask(from))
+			attrs = append(attrs, "from", bot.Mask(from))
 		}
 		s.cfg.Log.Info("http", attrs...)
 		return nil
 	}
-}
-
-// Mask hides all but the last four digits of a phone number.
-func Mask(phone string) string {
-	if len(phone) <= 4 {
-		return "****"
-	}
-	return "***" + phone[len(phone)-4:]
 }

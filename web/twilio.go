@@ -69,20 +69,20 @@ func (s *Server) inboundSMS(c echo.Context) error {
 
 	engine := s.engine.Load()
 	now := s.cfg.Now()
-	reply, dup, err := s.cfg.Store.Apply(c.Request().Context(), from, sid, func(conv bot.Conversation) (bot.Change, error) {
-		res, ch := engine.Handle(conv, in, now)
-		twiml, err := sms.TwiML(res.Replies...)
+	reply, dup, err := s.cfg.Store.Update(c.Request().Context(), from, sid, func(t bot.Tx) ([]byte, error) {
+		replies, err := s.cfg.Desk.Handle(t, engine, in, now)
 		if err != nil {
-			return ch, err
+			return nil, err
 		}
-		ch.Reply = twiml
-		return ch, nil
+		return sms.TwiML(replies...)
 	})
 	if err != nil {
 		return err
 	}
 	if dup {
-		s.cfg.Log.Info("twilio: retried MessageSid, replaying reply", "from", Mask(from), "request_id", requestID(c))
+		s.cfg.Log.Info("twilio: retried MessageSid, replaying reply", "from", bot.Mask(from), "request_id", requestID(c))
+	} else {
+		s.cfg.Wake()
 	}
 	return c.Blob(http.StatusOK, "text/xml; charset=utf-8", reply)
 }
@@ -130,14 +130,16 @@ func (s *Server) statusCallback(c echo.Context) error {
 func (s *Server) optOut(c echo.Context, phone string) error {
 	unlock := s.locks.lock(phone)
 	defer unlock()
-	now := s.cfg.Now()
-	_, _, err := s.cfg.Store.Apply(c.Request().Context(), phone, "", func(conv bot.Conversation) (bot.Change, error) {
+	_, _, err := s.cfg.Store.Update(c.Request().Context(), phone, "", func(t bot.Tx) ([]byte, error) {
+		conv, err := t.Conversation(phone)
+		if err != nil {
+			return nil, err
+		}
 		conv.Status = bot.StatusOptedOut
-		conv.Updated = now
-		return bot.Change{Conversation: conv}, nil
+		return nil, t.SaveConversation(conv)
 	})
 	if err == nil {
-		s.cfg.Log.Info("twilio: 21610, number opted out", "from", Mask(phone))
+		s.cfg.Log.Info("twilio: 21610, number opted out", "from", bot.Mask(phone))
 	}
 	return err
 }

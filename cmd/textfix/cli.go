@@ -138,7 +138,7 @@ func (cli *CLI) chat(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	engine := cfg.Engine(lib)
+	engine, desk := cfg.Engine(lib), cfg.Desk()
 
 	interactive := isTerminal(cli.Stdin)
 	if interactive && !*asJSON {
@@ -154,18 +154,20 @@ func (cli *CLI) chat(ctx context.Context, args []string) error {
 		}
 		text := strings.TrimRight(sc.Text(), "\r")
 		in := bot.Inbound{From: *from, Body: text, PageID: bot.NewPageID()}
-		var res bot.Result
-		_, _, err := db.Apply(ctx, *from, "", func(c bot.Conversation) (bot.Change, error) {
-			var ch bot.Change
-			res, ch = engine.Handle(c, in, time.Now())
-			return ch, nil
+		var replies []string
+		_, _, err := db.Update(ctx, *from, "", func(t bot.Tx) ([]byte, error) {
+			var err error
+			replies, err = desk.Handle(t, engine, in, time.Now())
+			return nil, err
 		})
 		if err != nil {
 			return err
 		}
 		if *asJSON {
-			c := res.Conversation
-			replies := res.Replies
+			c, err := db.Conversation(ctx, *from)
+			if err != nil {
+				return err
+			}
 			if replies == nil {
 				replies = []string{}
 			}
@@ -174,7 +176,7 @@ func (cli *CLI) chat(ctx context.Context, args []string) error {
 			}
 			continue
 		}
-		for _, r := range res.Replies {
+		for _, r := range replies {
 			fmt.Fprintf(cli.Stdout, "textfix: %s\n\n", strings.ReplaceAll(r, "\n", "\n         "))
 		}
 		if interactive {

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,8 +31,10 @@ type Config struct {
 	ConsolePassword string   // TEXTFIX_CONSOLE_PASSWORD
 	FlowsDir        string   // TEXTFIX_FLOWS_DIR
 
-	IdleAfter time.Duration    // TEXTFIX_IDLE_AFTER (default 24h)
-	Hours     *bot.OfficeHours // TEXTFIX_OFFICE_HOURS, e.g. "Mon-Fri 09-18 America/New_York"
+	IdleAfter      time.Duration    // TEXTFIX_IDLE_AFTER (default 24h)
+	Hours          *bot.OfficeHours // TEXTFIX_OFFICE_HOURS, e.g. "Mon-Fri 09-18 America/New_York"
+	HandoffTimeout time.Duration    // TEXTFIX_HANDOFF_TIMEOUT (default 15m)
+	SendRate       float64          // TEXTFIX_SEND_RATE, messages/s (default 1)
 }
 
 // Defaults of the external contract (ARCHITECTURE.md).
@@ -60,6 +63,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		ConsolePassword:     getenv("TEXTFIX_CONSOLE_PASSWORD"),
 		FlowsDir:            getenv("TEXTFIX_FLOWS_DIR"),
 		IdleAfter:           24 * time.Hour,
+		HandoffTimeout:      15 * time.Minute,
+		SendRate:            1,
 	}
 	for _, p := range strings.Split(getenv("TEXTFIX_OPERATOR_PHONES"), ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -85,12 +90,21 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.PublicURL = "http://" + host
 	}
-	if v := getenv("TEXTFIX_IDLE_AFTER"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return c, fmt.Errorf("config: TEXTFIX_IDLE_AFTER: %q is not a duration like 24h", v)
+	for name, dst := range map[string]*time.Duration{"TEXTFIX_IDLE_AFTER": &c.IdleAfter, "TEXTFIX_HANDOFF_TIMEOUT": &c.HandoffTimeout} {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return c, fmt.Errorf("config: %s: %q is not a duration like 24h or 15m", name, v)
+			}
+			*dst = d
 		}
-		c.IdleAfter = d
+	}
+	if v := getenv("TEXTFIX_SEND_RATE"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r <= 0 || r > 1000 {
+			return c, fmt.Errorf("config: TEXTFIX_SEND_RATE: %q is not a rate in messages per second, like 1", v)
+		}
+		c.SendRate = r
 	}
 	if v := getenv("TEXTFIX_OFFICE_HOURS"); v != "" {
 		h, err := ParseOfficeHours(v)
@@ -130,6 +144,11 @@ func (c Config) CheckListen() error {
 		return nil
 	}
 	return fmt.Errorf("config: sandbox mode (no TWILIO_AUTH_TOKEN) listens on loopback only, not %q; set TEXTFIX_ADDR=127.0.0.1:8080 or configure Twilio", c.Addr)
+}
+
+// Desk builds the handoff desk.
+func (c Config) Desk() *bot.Desk {
+	return &bot.Desk{Operators: c.OperatorPhones, Timeout: c.HandoffTimeout, BaseURL: c.PublicURL, Operator: c.OperatorName}
 }
 
 // Flows loads the trees: TEXTFIX_FLOWS_DIR when set, else the embedded

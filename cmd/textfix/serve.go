@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/sms"
 	"github.com/textfix/textfix/store"
 	"github.com/textfix/textfix/web"
 )
@@ -22,6 +24,8 @@ type App struct {
 	Log    *slog.Logger
 
 	db     *store.DB
+	desk   *bot.Desk
+	outbox *sms.Outbox
 	web    *web.Server
 	http   *http.Server
 	ln     net.Listener
@@ -56,10 +60,26 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 		return nil, err
 	}
 	a.db = db
+	a.desk = cfg.Desk()
+	var sender sms.MessageSender = &sms.Recorder{Log: a.Log}
+	if !cfg.Sandbox() {
+		sender, err = sms.NewSender(sms.SenderConfig{
+			AccountSID: cfg.AccountSID, AuthToken: cfg.AuthToken,
+			From: cfg.From, MessagingServiceSID: cfg.MessagingServiceSID, BaseURL: cfg.TwilioAPIURL,
+		})
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	a.outbox = &sms.Outbox{Store: db, Sender: sender, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log}
+	a.outbox.Init()
 	a.web = web.New(web.Config{
 		PublicURL: cfg.PublicURL,
 		AuthToken: cfg.AuthToken,
 		Store:     db,
+		Desk:      a.desk,
+		Wake:      a.outbox.Wake,
 		Log:       a.Log,
 	}, cfg.Engine(lib))
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -98,6 +118,8 @@ func (a *App) Run(ctx context.Context) error {
 	go func() { errc <- a.http.Serve(a.ln) }()
 	var wg sync.WaitGroup
 	wg.Go(func() { a.pruneClaims(ctx) })
+	wg.Go(func() { a.outbox.Run(ctx) })
+	wg.Go(func() { a.sweepTickets(ctx) })
 	defer wg.Wait() // before the deferred Close
 
 	select {
@@ -132,6 +154,31 @@ func (a *App) pruneClaims(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// sweepTickets tells people whose ticket waited too long, every 30 s.
+func (a *App) sweepTickets(ctx context.Context) {
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n := 0
+		_, _, err := a.db.Update(ctx, "", "", func(tx bot.Tx) ([]byte, error) {
+			var err error
+			n, err = a.desk.Sweep(tx, time.Now())
+			return nil, err
+		})
+		if err != nil && ctx.Err() == nil {
+			a.Log.Error("sweep tickets", "err", err)
+		}
+		if n > 0 {
+			a.outbox.Wake()
 		}
 	}
 }

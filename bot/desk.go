@@ -1,0 +1,390 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Desk is where people and human operators meet. It runs the engine for
+// people's texts and turns its handoff effects into tickets and operator
+// notifications; it reads operators' texts as commands. Like the engine it
+// does no I/O of its own: everything goes through a Tx, so one inbound
+// text is one atomic change, outbox messages included.
+type Desk struct {
+	// Operators are the E.164 numbers whose texts are commands.
+	Operators []string
+	// Timeout is how long a ticket may wait for a first answer before the
+	// person is told (default 15 minutes).
+	Timeout time.Duration
+	// BaseURL starts page links in notices.
+	BaseURL string
+	// Operator is how the person is told about the human ("a person").
+	Operator string
+}
+
+// IsOperator reports whether phone belongs to an operator.
+func (d *Desk) IsOperator(phone string) bool { return slices.Contains(d.Operators, phone) }
+
+// Handle applies one inbound text: an operator's command, or a person's
+// text through engine e. It returns the replies to send back as the
+// webhook's answer; everything else goes to the outbox through t.
+func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]string, error) {
+	if d.IsOperator(in.From) {
+		return d.operator(t, in, now)
+	}
+	c, err := t.Conversation(in.From)
+	if err != nil {
+		return nil, err
+	}
+	before := c.Status
+	r, ch := e.Handle(c, in, now)
+	conv := r.Conversation
+	switch {
+	case r.Handoff != nil:
+		tk := Ticket{
+			Phone: in.From, State: TicketWaiting, Reason: r.Handoff.Reason, Summary: r.Handoff.Summary,
+			Flow: conv.Flow, PageID: conv.PageID, Test: conv.Test, Opened: now,
+		}
+		if err := t.SaveTicket(&tk); err != nil {
+			return nil, err
+		}
+		conv.Ticket = tk.Number
+		body := fmt.Sprintf("textfix #%d, %s: %s %s\nReply \"#%d your text\" to answer, \"#%d close\" to end.",
+			tk.Number, Mask(in.From), tk.Reason, tk.Summary, tk.Number, tk.Number)
+		if err := d.notify(t, tk.Number, body, now); err != nil {
+			return nil, err
+		}
+	case before == StatusHandoff && conv.Status == StatusHandoff && strings.TrimSpace(in.Body) != "":
+		body := fmt.Sprintf("#%d %s: %s", conv.Ticket, Mask(in.From), clip(Redact(in.Body), 1200))
+		if err := d.notify(t, conv.Ticket, body, now); err != nil {
+			return nil, err
+		}
+	case before == StatusHandoff && conv.Status != StatusHandoff:
+		why := "went back to the bot"
+		if conv.Status == StatusOptedOut {
+			why = "opted out (STOP); nothing more can be sent"
+		}
+		if err := d.closeTicket(t, c.Ticket, now, fmt.Sprintf("#%d closed: %s %s.", c.Ticket, Mask(in.From), why)); err != nil {
+			return nil, err
+		}
+	}
+	ch.Conversation = conv
+	if err := Save(t, in.From, ch); err != nil {
+		return nil, err
+	}
+	return r.Replies, nil
+}
+
+// notify queues body to every operator, each with a line in that
+// operator's transcript.
+func (d *Desk) notify(t Tx, ticket int, body string, now time.Time) error {
+	for _, op := range d.Operators {
+		if err := queue(t, op, body, "notify", ticket, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queue puts body in to's transcript (as queued) and in the outbox.
+func queue(t Tx, to, body, kind string, ticket int, now time.Time) error {
+	body = clip(body, MaxReplyLen)
+	lines, err := t.Append(to, Line{Dir: Out, Body: body, At: now, Status: OutQueued})
+	if err != nil {
+		return err
+	}
+	return t.Enqueue(&OutMsg{To: to, Body: body, Kind: kind, Ticket: ticket, Line: lines[0].Seq, Created: now})
+}
+
+// ErrOptedOut is returned when a message is meant for a number that opted
+// out.
+var ErrOptedOut = errors.New("the number has opted out")
+
+// Reply sends an operator's text to the person of ticket n (from SMS or
+// the console). The ticket becomes active.
+func (d *Desk) Reply(t Tx, n int, text string, now time.Time) error {
+	tk, err := t.Ticket(n)
+	if err != nil {
+		return err
+	}
+	if !tk.Open() {
+		return fmt.Errorf("ticket #%d is closed", n)
+	}
+	c, err := t.Conversation(tk.Phone)
+	if err != nil {
+		return err
+	}
+	if c.Status == StatusOptedOut {
+		return ErrOptedOut
+	}
+	if err := queue(t, tk.Phone, text, "relay", n, now); err != nil {
+		return err
+	}
+	if tk.Answered.IsZero() {
+		tk.Answered = now
+	}
+	tk.State = TicketActive
+	return t.SaveTicket(&tk)
+}
+
+// Close ends ticket n and returns the person to the bot, telling them so
+// (unless they opted out).
+func (d *Desk) Close(t Tx, n int, now time.Time) error {
+	tk, err := t.Ticket(n)
+	if err != nil {
+		return err
+	}
+	if !tk.Open() {
+		return nil
+	}
+	c, err := t.Conversation(tk.Phone)
+	if err != nil {
+		return err
+	}
+	if c.Status == StatusHandoff && c.Ticket == n {
+		c = c.Fresh(now)
+		if err := t.SaveConversation(c); err != nil {
+			return err
+		}
+		msg := fmt.Sprintf("%s has closed this chat. You're back with the textfix bot: text a new error anytime.", capitalize(d.operatorName()))
+		if err := queue(t, tk.Phone, msg, "notice", n, now); err != nil {
+			return err
+		}
+	}
+	return d.closeTicket(t, n, now, "")
+}
+
+// TakeOver opens a ticket for a conversation that is not in handoff (an
+// operator steps in from the console).
+func (d *Desk) TakeOver(t Tx, phone string, now time.Time) (int, error) {
+	c, err := t.Conversation(phone)
+	if err != nil {
+		return 0, err
+	}
+	if c.Status == StatusOptedOut {
+		return 0, ErrOptedOut
+	}
+	if c.Status == StatusHandoff && c.Ticket > 0 {
+		if tk, err := t.Ticket(c.Ticket); err == nil && tk.Open() {
+			return tk.Number, nil
+		}
+	}
+	tk := Ticket{Phone: phone, State: TicketWaiting, Reason: "An operator took over the conversation.", Flow: c.Flow, PageID: c.PageID, Test: c.Test, Opened: now}
+	if err := t.SaveTicket(&tk); err != nil {
+		return 0, err
+	}
+	c.Status, c.Ticket, c.AckedAt, c.Updated = StatusHandoff, tk.Number, now, now
+	return tk.Number, t.SaveConversation(c)
+}
+
+func (d *Desk) closeTicket(t Tx, n int, now time.Time, note string) error {
+	tk, err := t.Ticket(n)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	tk.State, tk.Closed = TicketClosed, now
+	if err := t.SaveTicket(&tk); err != nil {
+		return err
+	}
+	if note != "" {
+		return d.notify(t, n, note, now)
+	}
+	return nil
+}
+
+func (d *Desk) operatorName() string {
+	if d.Operator != "" {
+		return d.Operator
+	}
+	return "a person"
+}
+
+func (d *Desk) timeout() time.Duration {
+	if d.Timeout > 0 {
+		return d.Timeout
+	}
+	return 15 * time.Minute
+}
+
+// Sweep tells people whose ticket waited longer than Timeout without an
+// answer, once, and gives them their fix page link when they had one.
+func (d *Desk) Sweep(t Tx, now time.Time) (int, error) {
+	open, err := t.OpenTickets()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, tk := range open {
+		if tk.State != TicketWaiting || tk.TimedOut || now.Sub(tk.Opened) < d.timeout() {
+			continue
+		}
+		tk.TimedOut = true
+		if err := t.SaveTicket(&tk); err != nil {
+			return n, err
+		}
+		c, err := t.Conversation(tk.Phone)
+		if err != nil {
+			return n, err
+		}
+		if c.Status != StatusHandoff || c.Ticket != tk.Number {
+			continue
+		}
+		msg := "Sorry, nobody has answered yet. Someone will text you here as soon as they can. Reply RESET to go back to the bot."
+		if tk.PageID != "" {
+			msg = fmt.Sprintf("Sorry, nobody has answered yet. Meanwhile your fix page is here: %s/f/%s\nSomeone will text you as soon as they can.", strings.TrimRight(d.BaseURL, "/"), tk.PageID)
+		}
+		if err := queue(t, tk.Phone, msg, "notice", tk.Number, now); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// operatorUsage is the one-line answer to anything an operator texts that
+// is not a command.
+const operatorUsage = `Commands: "list", "#12 your text", "#12 close".`
+
+var ticketCmd = regexp.MustCompile(`(?s)^#\s*(\d+)\s*[:,.-]?\s*(.*)$`)
+
+// operator reads an operator's text as a command; operators never start a
+// troubleshooting tree.
+func (d *Desk) operator(t Tx, in Inbound, now time.Time) ([]string, error) {
+	text := strings.TrimSpace(in.Body)
+	c, err := t.Conversation(in.From)
+	if err != nil {
+		return nil, err
+	}
+	if c.Status == "" {
+		c.Status, c.Started = StatusIdle, now
+	}
+	var replies []string
+	switch kw := KeywordOf(text); {
+	case kw == KwStop:
+		c.Status = StatusOptedOut
+	case c.Status == StatusOptedOut && (kw == KwStart || strings.EqualFold(text, "yes")):
+		c.Status = StatusIdle
+		replies = []string{"Notifications back on. " + operatorUsage}
+	case c.Status == StatusOptedOut:
+		// Silent, like for anyone who opted out.
+	default:
+		replies, err = d.command(t, in.From, text, now)
+		if err != nil {
+			return nil, err
+		}
+	}
+	c.Updated = now
+	lines := []Line{{Dir: In, Body: Redact(in.Body), At: now, MessageID: in.MessageID}}
+	for _, r := range replies {
+		lines = append(lines, Line{Dir: Out, Body: r, At: now})
+	}
+	if err := t.SaveConversation(c); err != nil {
+		return nil, err
+	}
+	if _, err := t.Append(in.From, lines...); err != nil {
+		return nil, err
+	}
+	return replies, nil
+}
+
+func (d *Desk) command(t Tx, from, text string, now time.Time) ([]string, error) {
+	lower := strings.ToLower(text)
+	switch {
+	case text == "":
+		return []string{operatorUsage}, nil
+	case lower == "list" || lower == "ls" || lower == "tickets":
+		return d.list(t, now)
+	case lower == "help" || lower == "?" || lower == "commands":
+		return []string{operatorUsage}, nil
+	}
+	if m := ticketCmd.FindStringSubmatch(text); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		body := strings.TrimSpace(m[2])
+		return d.ticketCommand(t, n, body, now)
+	}
+	if strings.HasPrefix(text, "#") {
+		return []string{operatorUsage}, nil
+	}
+	open, err := t.OpenTickets()
+	if err != nil {
+		return nil, err
+	}
+	switch len(open) {
+	case 0:
+		return []string{"No open tickets. " + operatorUsage}, nil
+	case 1:
+		return d.ticketCommand(t, open[0].Number, text, now)
+	}
+	nums := make([]string, len(open))
+	for i, tk := range open {
+		nums[i] = "#" + strconv.Itoa(tk.Number)
+	}
+	return []string{fmt.Sprintf("Which ticket? Open: %s. Reply \"#%d your text\".", strings.Join(nums, ", "), open[0].Number)}, nil
+}
+
+func (d *Desk) ticketCommand(t Tx, n int, body string, now time.Time) ([]string, error) {
+	tk, err := t.Ticket(n)
+	if errors.Is(err, ErrNotFound) || err == nil && !tk.Open() {
+		return []string{fmt.Sprintf("No open ticket #%d. Text \"list\" to see them.", n)}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch strings.ToLower(body) {
+	case "":
+		return []string{fmt.Sprintf("#%d %s: %s Reply \"#%d your text\" or \"#%d close\".", n, Mask(tk.Phone), tk.Summary, n, n)}, nil
+	case "close", "done", "end", "closed", "resolve", "resolved":
+		if err := d.Close(t, n, now); err != nil {
+			return nil, err
+		}
+		return []string{fmt.Sprintf("#%d closed; %s is back with the bot.", n, Mask(tk.Phone))}, nil
+	}
+	switch err := d.Reply(t, n, body, now); {
+	case errors.Is(err, ErrOptedOut):
+		return []string{fmt.Sprintf("Not sent: %s (#%d) has opted out (STOP). Nothing can be sent to them.", Mask(tk.Phone), n)}, nil
+	case err != nil:
+		return nil, err
+	}
+	return nil, nil // the relay itself is the confirmation; no extra SMS
+}
+
+func (d *Desk) list(t Tx, now time.Time) ([]string, error) {
+	open, err := t.OpenTickets()
+	if err != nil {
+		return nil, err
+	}
+	if len(open) == 0 {
+		return []string{"No open tickets."}, nil
+	}
+	var b strings.Builder
+	for _, tk := range open {
+		fmt.Fprintf(&b, "#%d %s %s %s: %s\n", tk.Number, tk.State, since(now, tk.Opened), Mask(tk.Phone), clip(tk.Summary, 120))
+	}
+	return []string{clip(strings.TrimSpace(b.String()), MaxReplyLen)}, nil
+}
+
+func since(now, t time.Time) string {
+	d := now.Sub(t).Round(time.Minute)
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
+// Mask hides all but the last four digits of a phone number.
+func Mask(phone string) string {
+	if len(phone) <= 4 {
+		return "***"
+	}
+	return "***" + phone[len(phone)-4:]
+}
