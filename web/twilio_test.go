@@ -21,7 +21,7 @@ import (
 )
 
 const (
-	testToken  = "test-auth-token-0123456789abcdef"
+	testToken  = "0123456789abcdef0123456789abcdef"
 	publicURL  = "https://textfix.example.com"
 	personA    = "+15555550101"
 	personB    = "+15555550102"
