@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/sms"
+	"github.com/textfix/textfix/sms/twiliotest"
 	"github.com/textfix/textfix/store"
 )
 
@@ -250,5 +252,68 @@ func TestSandboxRefusesPublicAddress(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "loopback") {
 		t.Fatalf("want a refusal naming loopback, got %v: %s", err, out)
+	}
+}
+
+// TestOutboxSurvivesSIGKILL: messages queued in the same transaction as
+// the texts that caused them reach Twilio exactly once even when the
+// server is killed between commit and send.
+func TestOutboxSurvivesSIGKILL(t *testing.T) {
+	const (
+		sid   = "AC0123456789abcdef0123456789abcdef"
+		token = "0123456789abcdef0123456789abcdef"
+		pub   = "https://textfix.example.com"
+	)
+	tw := twiliotest.New(t, sid, token)
+	db := filepath.Join(t.TempDir(), "textfix.db")
+	env := func(rate string) []string {
+		return []string{"TEXTFIX_DB=" + db, "TWILIO_ACCOUNT_SID=" + sid, "TWILIO_AUTH_TOKEN=" + token,
+			"TWILIO_FROM=+15555550000", "TEXTFIX_CONSOLE_PASSWORD=pw", "TEXTFIX_PUBLIC_URL=" + pub,
+			"TEXTFIX_TWILIO_API_URL=" + tw.URL, "TEXTFIX_SEND_RATE=" + rate,
+			"TEXTFIX_OPERATOR_PHONES=+15555559991,+15555559992,+15555559993"}
+	}
+	signed := func(p *proc, from, msgSid, body string) {
+		t.Helper()
+		form := url.Values{"From": {from}, "MessageSid": {msgSid}, "Body": {body}, "To": {"+15555550000"}}
+		req, _ := http.NewRequest(http.MethodPost, "http://"+p.addr+"/twilio/sms", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Twilio-Signature", sms.Sign(token, pub+"/twilio/sms", form))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s %q: %d", from, body, resp.StatusCode)
+		}
+	}
+
+	// One message every 20 s: the first goes at once, five stay queued.
+	p := start(t, env("0.05")...)
+	signed(p, "+15555550101", "SMa", "human")
+	signed(p, "+15555550102", "SMb", "talk to a human")
+	tw.WaitFor(t, 1, 10*time.Second)
+	time.Sleep(300 * time.Millisecond) // let the first send's outcome commit
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	p.wait()
+	if n := len(tw.Messages()); n != 1 {
+		t.Fatalf("%d messages sent before the kill, want 1", n)
+	}
+
+	p2 := start(t, env("100")...)
+	tw.WaitFor(t, 6, 10*time.Second)
+	time.Sleep(1500 * time.Millisecond) // anything sent twice would show up now
+	msgs := tw.Messages()
+	seen := map[string]int{}
+	for _, m := range msgs {
+		seen[m.To+"|"+m.Body]++
+	}
+	if len(msgs) != 6 || len(seen) != 6 {
+		t.Errorf("Twilio got %d messages (%d distinct), want 6 distinct:\n%+v", len(msgs), len(seen), msgs)
+	}
+	p2.cmd.Process.Signal(syscall.SIGTERM)
+	if err := p2.wait(); err != nil {
+		t.Errorf("graceful stop: %v\n%s", err, p2.logs)
 	}
 }
