@@ -77,6 +77,11 @@ func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]string, err
 	if err := Save(t, in.From, ch); err != nil {
 		return nil, err
 	}
+	if !conv.Test && len(r.Events) > 0 {
+		if err := t.Record(r.Events, now); err != nil {
+			return nil, err
+		}
+	}
 	return r.Replies, nil
 }
 

@@ -143,6 +143,9 @@ func (s *step) run() {
 	}
 
 	if s.c.Status != StatusIdle && s.idleFor() > s.idleAfter() {
+		if s.c.Status == StatusActive {
+			s.event(EventAbandon, s.c.Node, "", "")
+		}
 		s.fresh()
 	}
 	if text == "" {
@@ -243,6 +246,7 @@ func (s *step) intake(text string) {
 // start begins tree t; first is the (redacted) text that chose it.
 func (s *step) start(t *flows.Tree, first string) {
 	s.c.Flow, s.c.Status = t.ID, StatusActive
+	s.event(EventStart, "", "", "")
 	s.c.FirstText = clip(first, maxSaidLen)
 	s.c.Candidates, s.c.Misses = nil, 0
 	s.c.Answers, s.c.Tried = nil, nil
@@ -264,6 +268,7 @@ func (s *step) enter(t *flows.Tree, id string, known []string) {
 			if k := t.Infer(n, s.c.Said); k >= 0 {
 				ch := n.Choices[k]
 				s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: k, Label: ch.Label, Inferred: true})
+				s.event(EventEdge, n.ID, ch.Next, "")
 				known = append(known, ch.Label)
 				id = ch.Next
 				continue
@@ -274,6 +279,7 @@ func (s *step) enter(t *flows.Tree, id string, known []string) {
 			return
 		case flows.Info:
 			s.reply(withNote(known, n.Text))
+			s.event(EventEdge, n.ID, n.Next, "")
 			known = nil
 			id = n.Next
 			continue
@@ -329,6 +335,7 @@ func (s *step) fix(t *flows.Tree, n *flows.Node, known []string) {
 		Created:  s.now,
 	}
 	s.c.Status, s.c.Node = StatusFixed, n.ID
+	s.event(EventFix, n.ID, "", "")
 	s.c.PageID = id
 	s.c.Pages = append(s.c.Pages, id)
 	s.c.Tried = append(s.c.Tried, n.ID)
@@ -356,12 +363,14 @@ func (s *step) answer(text string) {
 	}
 	ch := n.Choices[k]
 	s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: k, Label: ch.Label, Text: clip(Redact(text), maxSaidLen)})
+	s.event(EventEdge, n.ID, ch.Next, "")
 	s.c.Misses = 0
 	s.enter(t, ch.Next, nil)
 }
 
 func (s *step) miss(t *flows.Tree, n *flows.Node) {
 	s.r.Missed = true
+	s.event(EventMiss, n.ID, "", clip(Redact(strings.TrimSpace(s.in.Body)), 80))
 	s.c.Misses++
 	// A text that answered nothing must not answer a later question.
 	if len(s.c.Said) > 0 {
@@ -387,14 +396,17 @@ func (s *step) feedback(text string) {
 	switch feedbackOf(text) {
 	case "yes":
 		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: "yes"}
+		s.event(EventYes, s.c.Node, "", "")
 		s.fresh()
 		s.reply("Glad it's fixed! Text me anytime you hit another error.")
 		return
 	case "no":
 		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: "no"}
+		s.event(EventNo, s.c.Node, "", "")
 		n := t.Node(s.c.Node)
 		if n != nil && n.IfNotFixed != "" && !contains(s.c.Tried, n.IfNotFixed) {
 			next := t.Node(n.IfNotFixed)
+			s.event(EventEdge, n.ID, next.ID, "")
 			if next.Kind == flows.Fix {
 				s.fix(t, next, []string{"Let's try the next likely cause"})
 				return
@@ -506,6 +518,7 @@ func (s *step) forget(text string) {
 
 // handoff gives the conversation to a human.
 func (s *step) handoff(reason string) {
+	s.event(EventHandoff, s.c.Node, "", "")
 	s.c.Status = StatusHandoff
 	s.c.Candidates = nil
 	s.c.Misses = 0
@@ -603,4 +616,10 @@ func (e *Engine) Handle(c Conversation, in Inbound, now time.Time) (Result, Chan
 		ch.Pages = append(ch.Pages, *r.Page)
 	}
 	return r, ch
+}
+
+// event records what happened in this step for the analytics counters,
+// under the conversation's current tree.
+func (s *step) event(kind, node, to, text string) {
+	s.r.Events = append(s.r.Events, Event{Kind: kind, Flow: s.c.Flow, Node: node, To: to, Text: text})
 }

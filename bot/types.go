@@ -121,6 +121,58 @@ type Result struct {
 	Keyword string
 	// Missed is true when an answer to a question was not understood.
 	Missed bool
+	// Events are what this step did, for the analytics counters.
+	Events []Event
+}
+
+// Kinds of Event.
+const (
+	EventStart   = "start"   // a tree was chosen
+	EventEdge    = "edge"    // moved from Node to To
+	EventMiss    = "miss"    // an answer at Node was not understood (Text: what was said, redacted)
+	EventFix     = "fix"     // reached fix Node
+	EventYes     = "yes"     // "did this fix it?" YES at Node
+	EventNo      = "no"      // … NO
+	EventHandoff = "handoff" // handed to a human (Flow may be empty)
+	EventAbandon = "abandon" // expired mid-tree at Node
+)
+
+// Event is one countable thing a step did.
+type Event struct {
+	Kind string `json:"kind"`
+	Flow string `json:"flow"`
+	Node string `json:"node,omitempty"`
+	To   string `json:"to,omitempty"`
+	Text string `json:"text,omitempty"`
+}
+
+// Stats are one tree's counters over a period (see Tx.Record).
+type Stats struct {
+	Started, Fixed, Yes, No, Handoff, Abandoned int
+	// Edges counts people on each edge, keyed "from>to".
+	Edges map[string]int
+	// Misses counts answers not understood, per question node.
+	Misses map[string]int
+	// Unmatched are the most common answers not understood, per node
+	// (redacted, all time).
+	Unmatched map[string][]TextCount
+}
+
+// Answered counts answers understood at node (people leaving it by an edge).
+func (s Stats) Answered(node string) int {
+	n := 0
+	for k, v := range s.Edges {
+		if from, _, _ := strings.Cut(k, ">"); from == node {
+			n += v
+		}
+	}
+	return n
+}
+
+// TextCount is a text and how often it was seen.
+type TextCount struct {
+	Text  string
+	Count int
 }
 
 // Handoff asks for a human.
@@ -269,6 +321,8 @@ type Tx interface {
 	SaveTicket(t *Ticket) error
 	// Enqueue queues m for sending after commit, giving it an ID.
 	Enqueue(m *OutMsg) error
+	// Record adds events to the analytics counters of day now.
+	Record(events []Event, now time.Time) error
 }
 
 // Save writes a Change for phone through t: the conversation (with the

@@ -73,7 +73,7 @@ func Open(path string) (*DB, error) {
 	}
 	err = b.Update(func(tx *bolt.Tx) error {
 		for _, name := range []string{bucketConversations, bucketLines, bucketClaims, bucketPages, bucketOutMsgs,
-			bucketTickets, bucketOpen, bucketOutbox, bucketPending} {
+			bucketTickets, bucketOpen, bucketOutbox, bucketPending, bucketStats, bucketUnmatched} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return fmt.Errorf("bucket %s: %w", name, err)
 			}

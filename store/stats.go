@@ -1,0 +1,116 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/textfix/textfix/bot"
+)
+
+// Analytics buckets. Counters are bumped in the transaction of the text
+// that moves them, never computed by scanning transcripts.
+const (
+	bucketStats     = "stats"     // flow \x00 day \x00 kind [\x00 node [\x00 to]] → uint64
+	bucketUnmatched = "unmatched" // flow \x00 node \x00 text → uint64 (all time)
+)
+
+const sep = "\x00"
+
+func statKey(parts ...string) []byte { return []byte(strings.Join(parts, sep)) }
+
+func bump(b *bolt.Bucket, key []byte) error {
+	var n uint64
+	if v := b.Get(key); len(v) == 8 {
+		n = binary.BigEndian.Uint64(v)
+	}
+	return b.Put(key, binary.BigEndian.AppendUint64(nil, n+1))
+}
+
+// Record adds events to the counters of the UTC day of now.
+func (t *tx) Record(events []bot.Event, now time.Time) error {
+	stats := t.tx.Bucket([]byte(bucketStats))
+	day := now.UTC().Format(time.DateOnly)
+	for _, e := range events {
+		var key []byte
+		switch e.Kind {
+		case bot.EventEdge:
+			key = statKey(e.Flow, day, e.Kind, e.Node, e.To)
+		case bot.EventMiss:
+			key = statKey(e.Flow, day, e.Kind, e.Node)
+			if text := strings.ToLower(strings.TrimSpace(e.Text)); text != "" {
+				if err := bump(t.tx.Bucket([]byte(bucketUnmatched)), statKey(e.Flow, e.Node, text)); err != nil {
+					return err
+				}
+			}
+		default:
+			key = statKey(e.Flow, day, e.Kind)
+		}
+		if err := bump(stats, key); err != nil {
+			return fmt.Errorf("stats: %w", err)
+		}
+	}
+	return nil
+}
+
+// Stats sums flow's counters from the day of since until now, with the
+// top unmatched answers per question (all time).
+func (db *DB) Stats(ctx context.Context, flow string, since time.Time) (bot.Stats, error) {
+	st := bot.Stats{Edges: map[string]int{}, Misses: map[string]int{}, Unmatched: map[string][]bot.TextCount{}}
+	from := since.UTC().Format(time.DateOnly)
+	err := db.bolt.View(func(btx *bolt.Tx) error {
+		prefix := []byte(flow + sep)
+		c := btx.Bucket([]byte(bucketStats)).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			parts := strings.Split(string(k[len(prefix):]), sep)
+			if len(parts) < 2 || parts[0] < from || len(v) != 8 {
+				continue
+			}
+			n := int(binary.BigEndian.Uint64(v))
+			switch parts[1] {
+			case bot.EventStart:
+				st.Started += n
+			case bot.EventFix:
+				st.Fixed += n
+			case bot.EventYes:
+				st.Yes += n
+			case bot.EventNo:
+				st.No += n
+			case bot.EventHandoff:
+				st.Handoff += n
+			case bot.EventAbandon:
+				st.Abandoned += n
+			case bot.EventEdge:
+				if len(parts) == 4 {
+					st.Edges[parts[2]+">"+parts[3]] += n
+				}
+			case bot.EventMiss:
+				if len(parts) == 3 {
+					st.Misses[parts[2]] += n
+				}
+			}
+		}
+		u := btx.Bucket([]byte(bucketUnmatched)).Cursor()
+		for k, v := u.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = u.Next() {
+			node, text, ok := strings.Cut(string(k[len(prefix):]), sep)
+			if ok && len(v) == 8 {
+				st.Unmatched[node] = append(st.Unmatched[node], bot.TextCount{Text: text, Count: int(binary.BigEndian.Uint64(v))})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return st, fmt.Errorf("store: stats: %w", err)
+	}
+	for node, tcs := range st.Unmatched {
+		sort.SliceStable(tcs, func(i, j int) bool { return tcs[i].Count > tcs[j].Count })
+		st.Unmatched[node] = tcs[:min(len(tcs), 5)]
+	}
+	return st, nil
+}

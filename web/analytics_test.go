@@ -1,0 +1,95 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/store"
+	"github.com/textfix/textfix/web"
+)
+
+// The analytics counters match a scripted set of conversations exactly.
+func TestAnalyticsCounters(t *testing.T) {
+	db, err := store.Open(t.TempDir() + "/textfix.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clock atomic.Int64
+	start := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	clock.Store(start.UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
+	srv := web.New(web.Config{PublicURL: publicURL, Store: db, Now: now}, &bot.Engine{Flows: lib, BaseURL: publicURL})
+	e := &env{t: t, db: db, srv: srv}
+	e.ts = newTestServer(t, srv)
+	say := func(from, body string) {
+		t.Helper()
+		clock.Add(int64(time.Minute))
+		resp := e.post(smsPath, text(from, e.nextSid(), body), "", "")
+		readAll(t, resp)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s %q: %d", from, body, resp.StatusCode)
+		}
+	}
+	a, b, c, d, x := "+15555550201", "+15555550202", "+15555550203", "+15555550204", "+15555550205"
+
+	say(a, "claude code 403 unusual activity") // straight to fix-abuse
+	say(a, "yes")
+	say(b, "claude code 403")
+	say(b, "banana") // a miss at smoke-test
+	say(b, "3")
+	say(b, "its empty")
+	say(b, "human")
+	say(c, "claude code 403 region not supported")
+	say(c, "no") // fix-region → handoff-support
+	say(d, "claude code 403")
+	clock.Add(int64(25 * time.Hour))
+	say(d, "hi") // the tree expired mid-way: abandoned
+	// A simulator (test) conversation never counts.
+	if _, _, err := db.Update(context.Background(), "", "", func(tx bot.Tx) ([]byte, error) {
+		return nil, tx.SaveConversation(bot.Conversation{Phone: x, Test: true})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	say(x, "claude code 403 unusual activity")
+	say(x, "yes")
+
+	st, err := db.Stats(context.Background(), "claude-code-403", start.AddDate(0, 0, -7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprintf("started=%d fixed=%d yes=%d no=%d handoff=%d abandoned=%d", st.Started, st.Fixed, st.Yes, st.No, st.Handoff, st.Abandoned)
+	if want := "started=4 fixed=2 yes=1 no=1 handoff=2 abandoned=1"; got != want {
+		t.Errorf("counters %s, want %s", got, want)
+	}
+	wantEdges := map[string]int{
+		"smoke-test>body-says": 3, "body-says>fix-abuse": 1, "body-says>what-changed": 1,
+		"body-says>fix-region": 1, "fix-region>handoff-support": 1,
+	}
+	if !maps.Equal(st.Edges, wantEdges) {
+		t.Errorf("edges %v, want %v", st.Edges, wantEdges)
+	}
+	if !maps.Equal(st.Misses, map[string]int{"smoke-test": 1}) {
+		t.Errorf("misses %v", st.Misses)
+	}
+	if u := st.Unmatched["smoke-test"]; len(u) != 1 || u[0] != (bot.TextCount{Text: "banana", Count: 1}) {
+		t.Errorf("unmatched %v", st.Unmatched)
+	}
+	if n := st.Answered("smoke-test"); n != 3 {
+		t.Errorf("answered at smoke-test = %d, want 3", n)
+	}
+	// A window that starts after everything counts nothing.
+	if st, _ := db.Stats(context.Background(), "claude-code-403", start.AddDate(0, 0, 3)); st.Started != 0 {
+		t.Errorf("future window counts %d starts", st.Started)
+	}
+}
