@@ -251,7 +251,7 @@ func TestFeedback(t *testing.T) {
 		{"nope", "no", bot.StatusHandoff, "handoff-support", "claude-code-403"},
 		{"no, still the same error after waiting a whole hour", "no", bot.StatusHandoff, "handoff-support", "claude-code-403"},
 		{"claude code 403 unusual activity again", "", bot.StatusFixed, "fix-abuse", "claude-code-403"}, // same problem: not restarted
-		{"now stripe says card_declined insufficient_funds", "", bot.StatusActive, "", "stripe-402"},     // a new problem
+		{"now stripe says card_declined insufficient_funds", "", bot.StatusActive, "", "stripe-402"},    // a new problem
 	}
 	for _, tt := range tests {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 unusual activity", tt.answer)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/templates"
 )
 
 // Store is what the web layer needs from storage.
@@ -42,6 +43,12 @@ type Config struct {
 	Now func() time.Time
 	// NewPageID makes page ids (bot.NewPageID when nil).
 	NewPageID func() string
+	// Templates render the fix pages; nil parses the embedded ones (parse
+	// them at start-up instead, so a broken template stops start-up).
+	Templates *templates.Templates
+	// SMSNumber is the bot's own number for the pages' sms: links; empty
+	// leaves the links out.
+	SMSNumber string
 }
 
 // Server holds the HTTP handlers. Its engine can be swapped at run time
@@ -67,6 +74,13 @@ func New(cfg Config, engine *bot.Engine) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Templates == nil {
+		t, err := templates.Parse()
+		if err != nil {
+			cfg.Log.Error("templates", "err", err) // pages answer 500; tested never to happen
+		}
+		cfg.Templates = t
+	}
 	if cfg.Wake == nil {
 		cfg.Wake = func() {}
 	}
@@ -83,6 +97,8 @@ func New(cfg Config, engine *bot.Engine) *Server {
 	e.POST("/twilio/sms", s.inboundSMS)
 	e.POST("/twilio/status", s.statusCallback)
 	e.GET("/healthz", s.healthz)
+	e.GET("/f/:id", s.fixPage)
+	e.GET(previewPath, s.previewImage)
 	s.echo = e
 	return s
 }

@@ -34,9 +34,15 @@ Usage:
   textfix chat [--from E164] [--db PATH] [--json]
                                         text the bot from this terminal; one line = one SMS
   textfix flows check [DIR]             validate and lint the trees (exit 1 on an error)
+  textfix flows test [DIR]              play the conversation scripts (*.test.yaml) beside the trees
+  textfix flows new ID [--dir DIR]      write a commented skeleton tree ID.yaml and ID.test.yaml
+  textfix flows graph ID [--format mermaid|dot|svg] [--dir DIR]
+                                        print a tree's picture
   textfix conversations [PHONE] [--json] [--db PATH]
                                         list conversations, or one number's transcript
   textfix forget PHONE [--db PATH]      erase everything stored about a number
+  textfix pages revoke|show ID [--db PATH]
+                                        take a fix page down (410), or print it
 
 Environment: see README.md.
 `
@@ -80,6 +86,8 @@ func (cli *CLI) run(ctx context.Context, args []string) error {
 		return cli.conversations(ctx, args)
 	case "forget":
 		return cli.forget(ctx, args)
+	case "pages":
+		return cli.pages(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Fprint(cli.Stdout, usage)
 		return nil
@@ -205,13 +213,19 @@ func isTerminal(r io.Reader) bool {
 
 func (cli *CLI) flows(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: flows check [DIR]", errUsage)
+		return fmt.Errorf("%w: flows check|test|new|graph", errUsage)
 	}
 	switch args[0] {
 	case "check":
 		return cli.flowsCheck(args[1:])
+	case "test":
+		return cli.flowsTest(args[1:])
+	case "new":
+		return cli.flowsNew(args[1:])
+	case "graph":
+		return cli.flowsGraph(ctx, args[1:])
 	}
-	return fmt.Errorf("%w: unknown flows command %q (check)", errUsage, args[0])
+	return fmt.Errorf("%w: unknown flows command %q (check, test, new, graph)", errUsage, args[0])
 }
 
 func (cli *CLI) flowsCheck(args []string) error {

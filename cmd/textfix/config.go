@@ -23,6 +23,7 @@ type Config struct {
 	AccountSID          string // TWILIO_ACCOUNT_SID
 	AuthToken           string // TWILIO_AUTH_TOKEN; empty = sandbox
 	From                string // TWILIO_FROM
+	SMSNumber           string // TWILIO_FROM: the number fix pages' sms: links text
 	MessagingServiceSID string // TWILIO_MESSAGING_SERVICE_SID
 	TwilioAPIURL        string // TEXTFIX_TWILIO_API_URL
 
@@ -57,6 +58,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		AccountSID:          getenv("TWILIO_ACCOUNT_SID"),
 		AuthToken:           getenv("TWILIO_AUTH_TOKEN"),
 		From:                getenv("TWILIO_FROM"),
+		SMSNumber:           getenv("TWILIO_FROM"),
 		MessagingServiceSID: getenv("TWILIO_MESSAGING_SERVICE_SID"),
 		TwilioAPIURL:        getenv("TEXTFIX_TWILIO_API_URL"),
 		OperatorName:        getenv("TEXTFIX_OPERATOR_NAME"),

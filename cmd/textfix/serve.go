@@ -14,6 +14,7 @@ import (
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/sms"
 	"github.com/textfix/textfix/store"
+	"github.com/textfix/textfix/templates"
 	"github.com/textfix/textfix/web"
 )
 
@@ -55,6 +56,10 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	pages, err := templates.Parse() // a broken template stops start-up
+	if err != nil {
+		return nil, err
+	}
 	db, err := store.Open(cfg.DB)
 	if err != nil {
 		return nil, err
@@ -81,6 +86,8 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 		Desk:      a.desk,
 		Wake:      a.outbox.Wake,
 		Log:       a.Log,
+		Templates: pages,
+		SMSNumber: cfg.SMSNumber,
 	}, cfg.Engine(lib))
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -110,7 +117,7 @@ func (a *App) Run(ctx context.Context) error {
 	defer a.Close()
 	if a.Config.Sandbox() {
 		a.Log.Info("sandbox mode: no TWILIO_AUTH_TOKEN, so signatures are not checked, texts are recorded instead of sent, and only loopback is served")
-		a.Log.Info(fmt.Sprintf("try: curl -d From=+15555550100 -d MessageSid=SM$RANDOM -d 'Body=claude code 403' http://%s/twilio/sms", a.Addr()))
+		a.Log.Info(fmt.Sprintf("try: curl -d From=%%2B15555550100 -d MessageSid=SM$RANDOM -d 'Body=claude code 403' http://%s/twilio/sms", a.Addr()))
 	}
 	a.Log.Info("listening", "addr", a.Addr(), "public_url", a.Config.PublicURL, "db", a.Config.DB)
 

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestFlowsTestExitCodes(t *testing.T) {
+	code, out, errOut := runCLI(t, nil, "", "flows", "test")
+	if code != 0 || !strings.Contains(out, "PASS  claude-code-403.test.yaml: region by words") || strings.Contains(out, "FAIL") || strings.Contains(out, "note:") {
+		t.Errorf("library: exit %d %s\n%s", code, errOut, out)
+	}
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); !strings.HasSuffix(lines[len(lines)-1], " passed, 0 failed") {
+		t.Errorf("last line %q", lines[len(lines)-1])
+	}
+
+	code, out, _ = runCLI(t, nil, "", "flows", "test", "../../flows/flowtest/testdata/fail")
+	for _, want := range []string{
+		"PASS  demo-500.test.yaml: passes\n",
+		"FAIL  demo-500.test.yaml: expects the wrong fix\n",
+		`step 2: send "all green"`,
+		"want node demo-500/fix-wait\n",
+		"got  demo-500/fix-retry (fixed)\n",
+		"bot: Your fix: ",
+		`script error: tree demo-500 has no node "fix-wiat"`,
+		"1 passed, 2 failed\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("failing scripts: no %q in\n%s", want, out)
+		}
+	}
+	if code != 1 {
+		t.Errorf("failing scripts: exit %d, want 1", code)
+	}
+
+	code, out, _ = runCLI(t, nil, "", "flows", "test", "../../flows/flowtest/testdata/bad")
+	if code != 1 || !strings.Contains(out, `ERROR demo-500.test.yaml: line 8: script "typo": unknown field "nod"`) || !strings.Contains(out, "0 passed, 0 failed, 1 invalid script file(s)") {
+		t.Errorf("bad script: exit %d\n%s", code, out)
+	}
+
+	env := map[string]string{"TEXTFIX_FLOWS_DIR": "../../flows/flowtest/testdata/pass"}
+	if code, out, _ := runCLI(t, env, "", "flows", "test"); code != 0 || !strings.Contains(out, "2 passed, 0 failed") {
+		t.Errorf("TEXTFIX_FLOWS_DIR: exit %d\n%s", code, out)
+	}
+	if code, out, _ := runCLI(t, nil, "", "flows", "test", "../../flows/testdata/broken/unreachable"); code != 1 || !strings.Contains(out, "FAILED") {
+		t.Errorf("broken trees: exit %d\n%s", code, out)
+	}
+	if code, _, _ := runCLI(t, nil, "", "flows", "test", "/no/such/dir"); code != 1 {
+		t.Errorf("missing dir: exit %d", code)
+	}
+	if code, _, _ := runCLI(t, nil, "", "flows", "test", "a", "b"); code != 2 {
+		t.Errorf("two dirs: exit %d", code)
+	}
+}
+
+// `flows new` writes a tree that check passes without a warning and
+// scripts that test passes, and never overwrites.
+func TestFlowsNew(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := runCLI(t, nil, "", "flows", "new", "acme-sync", "--dir", dir)
+	if code != 0 || !strings.Contains(out, "acme-sync.yaml") {
+		t.Fatalf("new: exit %d %s\n%s", code, errOut, out)
+	}
+	for _, name := range []string{"acme-sync.yaml", "acme-sync.test.yaml"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Error(err)
+		}
+	}
+	if code, out, _ := runCLI(t, nil, "", "flows", "check", dir); code != 0 || out != dir+": 1 tree(s) OK\n" {
+		t.Errorf("check: exit %d\n%s", code, out)
+	}
+	if code, out, _ := runCLI(t, nil, "", "flows", "test", dir); code != 0 || !strings.HasSuffix(out, "2 passed, 0 failed\n") {
+		t.Errorf("test: exit %d\n%s", code, out)
+	}
+
+	before, _ := os.ReadFile(filepath.Join(dir, "acme-sync.yaml"))
+	if code, _, errOut := runCLI(t, nil, "", "flows", "new", "acme-sync", "--dir", dir); code != 1 || !strings.Contains(errOut, "already exists") {
+		t.Errorf("overwrite: exit %d %s", code, errOut)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "acme-sync.yaml")); string(after) != string(before) {
+		t.Error("the tree was overwritten")
+	}
+	// The scripts file alone existing also stops it.
+	if err := os.WriteFile(filepath.Join(dir, "other.test.yaml"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := runCLI(t, nil, "", "flows", "new", "other", "--dir", dir); code != 1 {
+		t.Errorf("existing script file: exit %d", code)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "other.yaml")); err == nil {
+		t.Error("wrote other.yaml beside an existing other.test.yaml")
+	}
+
+	for _, bad := range [][]string{{"new", "Acme_Sync"}, {"new", "../x"}, {"new"}, {"new", "a", "b"}} {
+		if code, _, _ := runCLI(t, nil, "", append([]string{"flows"}, bad...)...); code != 2 {
+			t.Errorf("flows %v: exit %d, want 2", bad, code)
+		}
+	}
+	if code, _, _ := runCLI(t, nil, "", "flows", "new", "x", "--dir", filepath.Join(dir, "missing")); code != 1 {
+		t.Errorf("missing --dir: exit %d", code)
+	}
+}
+
+func TestFlowsGraph(t *testing.T) {
+	code, out, errOut := runCLI(t, nil, "", "flows", "graph", "claude-code-403")
+	if code != 0 || !strings.HasPrefix(out, "flowchart TD\n") || !strings.Contains(out, "n_fix_region") {
+		t.Errorf("mermaid: exit %d %s\n%.300s", code, errOut, out)
+	}
+	code, out, _ = runCLI(t, nil, "", "flows", "graph", "claude-code-403", "--format", "dot")
+	if code != 0 || !strings.HasPrefix(out, `digraph "claude-code-403" {`) {
+		t.Errorf("dot: exit %d\n%.300s", code, out)
+	}
+	code, out, _ = runCLI(t, nil, "", "flows", "graph", "--format", "svg", "tricky-graph", "--dir", "../../flows/testdata/graph")
+	if code != 0 || !strings.Contains(out, "<svg") || !strings.Contains(out, "Both fixes failed.") {
+		t.Errorf("svg: exit %d\n%.300s", code, out)
+	}
+	if code, _, errOut := runCLI(t, nil, "", "flows", "graph", "no-such-tree"); code != 1 || !strings.Contains(errOut, "claude-code-403") {
+		t.Errorf("unknown tree: exit %d %s", code, errOut)
+	}
+	if code, _, _ := runCLI(t, nil, "", "flows", "graph", "claude-code-403", "--format", "png"); code != 2 {
+		t.Errorf("bad format: exit %d", code)
+	}
+	if code, _, _ := runCLI(t, nil, "", "flows", "graph"); code != 2 {
+		t.Errorf("no id: exit %d", code)
+	}
+	if code, _, _ := runCLI(t, nil, "", "flows", "nope"); code != 2 {
+		t.Errorf("unknown flows command: exit %d", code)
+	}
+}

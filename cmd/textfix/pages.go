@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+
+	"github.com/textfix/textfix/bot"
+)
+
+// pages: revoke a fix page (it then answers 410) or show what it holds.
+// Like the other database commands it runs on a stopped server's file.
+func (cli *CLI) pages(ctx context.Context, args []string) error {
+	const use = "pages revoke ID [--db PATH] | pages show ID [--db PATH]"
+	if len(args) == 0 {
+		return fmt.Errorf("%w: %s", errUsage, use)
+	}
+	sub := args[0]
+	if sub != "revoke" && sub != "show" {
+		return fmt.Errorf("%w: unknown pages command %q (%s)", errUsage, sub, use)
+	}
+	fs := flag.NewFlagSet("pages "+sub, flag.ContinueOnError)
+	dbPath := fs.String("db", "", "bbolt file (default TEXTFIX_DB)")
+	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: pages %s ID", errUsage, sub)
+	}
+	id := pos[0]
+	db, err := cli.openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if sub == "show" {
+		p, err := db.Page(ctx, id)
+		if errors.Is(err, bot.ErrNotFound) {
+			return fmt.Errorf("no page %s", id)
+		} else if err != nil {
+			return err
+		}
+		enc := json.NewEncoder(cli.Stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(p)
+	}
+	if err := db.RevokePage(ctx, id); errors.Is(err, bot.ErrNotFound) {
+		return fmt.Errorf("no page %s", id)
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(cli.Stdout, "revoked %s: its link now answers 410 Gone\n", id)
+	return nil
+}
