@@ -12,7 +12,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/flows"
 	"github.com/textfix/textfix/templates"
 )
 
@@ -109,13 +108,9 @@ func (s *Server) Handler() http.Handler { return s.echo }
 // Engine returns the engine in use.
 func (s *Server) Engine() *bot.Engine { return s.engine.Load() }
 
-// SetFlows swaps in a new tree library; conversations in flight finish on
-// the old one.
-func (s *Server) SetFlows(lib *flows.Library) {
-	e := *s.engine.Load()
-	e.Flows = lib
-	s.engine.Store(&e)
-}
+// SetEngine swaps in a new engine (new trees after SIGHUP); a text being
+// handled finishes on the old one.
+func (s *Server) SetEngine(e *bot.Engine) { s.engine.Store(e) }
 
 func (s *Server) healthz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)

@@ -317,3 +317,65 @@ func TestOutboxSurvivesSIGKILL(t *testing.T) {
 		t.Errorf("graceful stop: %v\n%s", err, p2.logs)
 	}
 }
+
+// TestReloadOnSIGHUP: trees in TEXTFIX_FLOWS_DIR reload on SIGHUP; a
+// broken set is refused and the previous trees stay live.
+func TestReloadOnSIGHUP(t *testing.T) {
+	dir := t.TempDir()
+	example, err := os.ReadFile("../../flows/testdata/valid/example-404.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, data []byte) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("example-404.yaml", example)
+	p := start(t, "TEXTFIX_DB="+filepath.Join(t.TempDir(), "t.db"), "TEXTFIX_FLOWS_DIR="+dir)
+	reply := func(from, body string) string {
+		t.Helper()
+		form := url.Values{"From": {from}, "MessageSid": {fmt.Sprintf("SM%d", time.Now().UnixNano())}, "Body": {body}}
+		resp, err := http.PostForm("http://"+p.addr+"/twilio/sms", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	hup := func(wantLog string) {
+		t.Helper()
+		p.cmd.Process.Signal(syscall.SIGHUP)
+		deadline := time.Now().Add(5 * time.Second)
+		for !strings.Contains(p.logs.String(), wantLog) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %q in logs:\n%s", wantLog, p.logs)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if r := reply("+15558100001", "example api 404"); !strings.Contains(r, "/v1/messages") {
+		t.Fatalf("the folder's tree is not live: %s", r)
+	}
+
+	// A broken tree is refused with the checker's message; the old set stays.
+	write("broken.yaml", []byte("id: broken\ntitle: Broken\nintake: {codes: ['599']}\nstart: nowhere\nnodes: []\n"))
+	hup("flows reload refused")
+	if !strings.Contains(p.logs.String(), `start node \"nowhere\" does not exist`) && !strings.Contains(p.logs.String(), `start node "nowhere" does not exist`) {
+		t.Errorf("the refusal does not carry the checker's message:\n%s", p.logs)
+	}
+	if r := reply("+15558100002", "example api 404"); !strings.Contains(r, "/v1/messages") {
+		t.Fatalf("old trees gone after a refused reload: %s", r)
+	}
+
+	// Fixed: the new tree goes live without a restart.
+	os.Remove(filepath.Join(dir, "broken.yaml"))
+	renamed := strings.Replace(strings.Replace(string(example), "id: example-404", "id: example-500", 1), `codes: ["404", not_found_error]`, `codes: ["500"]`, 1)
+	write("example-500.yaml", []byte(strings.Replace(renamed, "title: Example API 404", "title: Example API 500", 1)))
+	hup("flows reloaded")
+	if r := reply("+15558100003", "example api 500"); !strings.Contains(r, "/v1/messages") {
+		t.Fatalf("new tree not live after reload: %s", r)
+	}
+}

@@ -8,7 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/textfix/textfix/bot"
@@ -127,6 +130,7 @@ func (a *App) Run(ctx context.Context) error {
 	wg.Go(func() { a.pruneClaims(ctx) })
 	wg.Go(func() { a.outbox.Run(ctx) })
 	wg.Go(func() { a.sweepTickets(ctx) })
+	wg.Go(func() { a.reloadOnHUP(ctx) })
 	defer wg.Wait() // before the deferred Close
 
 	select {
@@ -162,6 +166,31 @@ func (a *App) pruneClaims(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// reloadOnHUP reloads the trees on SIGHUP. A set with any error is refused
+// with the checker's messages, and the trees already live stay live.
+func (a *App) reloadOnHUP(ctx context.Context) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+		}
+		lib, problems, err := a.Config.Flows()
+		for _, p := range problems {
+			a.Log.Warn("flows reload", "problem", p.String())
+		}
+		if err != nil {
+			a.Log.Error("flows reload refused; the previous trees stay live", "err", err)
+			continue
+		}
+		a.web.SetEngine(a.Config.Engine(lib))
+		a.Log.Info("flows reloaded", "trees", len(lib.Trees))
 	}
 }
 
