@@ -202,14 +202,16 @@ func (s *step) tree() *flows.Tree { return s.e.Flows.Tree(s.c.Flow) }
 // intake picks a tree for a text that starts a conversation.
 func (s *step) intake(text string) {
 	lib := s.e.Flows
-	if len(s.c.Candidates) > 0 {
-		var trees []*flows.Tree
-		for _, id := range s.c.Candidates {
-			if t := lib.Tree(id); t != nil {
-				trees = append(trees, t)
-			}
+	if trees := s.candidates(); len(trees) > 0 {
+		i := flows.PickCandidate(trees, text)
+		switch f := flows.Family(flows.Normalize(text)); {
+		case i >= 0:
+		case f == "yes":
+			i = 0 // "Is this Claude Code 403?" "yes"
+		case f == "no" && len(trees) == 2 && trees[1].ID == s.e.Fallback:
+			i = 1 // … or something else? "no"
 		}
-		if i := flows.PickCandidate(trees, text); i >= 0 {
+		if i >= 0 {
 			s.start(trees[i], s.c.FirstText)
 			return
 		}
@@ -219,9 +221,9 @@ func (s *step) intake(text string) {
 	case v.Tree != nil:
 		s.start(v.Tree, Redact(text))
 	case len(v.Close) == 2:
-		s.c.Candidates = []string{v.Close[0].ID, v.Close[1].ID}
-		s.c.FirstText = clip(Redact(text), maxSaidLen)
-		s.reply(fmt.Sprintf("Is this 1) %s or 2) %s? Reply 1 or 2.", v.Close[0].ShortTitle(), v.Close[1].ShortTitle()))
+		s.offer(text, v.Close)
+	case len(v.Maybe) > 0:
+		s.offer(text, v.Maybe)
 	case v.Greeting && len(s.c.Candidates) == 0:
 		s.c.Said = nil
 		s.reply("Hi! " + greeting)
@@ -241,6 +243,40 @@ func (s *step) intake(text string) {
 		}
 		s.reply("I still can't match that to a fix I know. Reply HUMAN and a person will text you back, or send the error text exactly as shown.")
 	}
+}
+
+// candidates are the trees offered by the last "Is this …?".
+func (s *step) candidates() []*flows.Tree {
+	var trees []*flows.Tree
+	for _, id := range s.c.Candidates {
+		if t := s.e.Flows.Tree(id); t != nil {
+			trees = append(trees, t)
+		}
+	}
+	return trees
+}
+
+// offer asks which of one or two trees the text is about. One tree is
+// offered against "something else" (the catch-all tree) when there is one.
+func (s *step) offer(text string, trees []*flows.Tree) {
+	s.c.FirstText = clip(Redact(text), maxSaidLen)
+	fb := s.e.Flows.Tree(s.e.Fallback)
+	if len(trees) == 1 && fb != nil && fb != trees[0] {
+		trees = append(trees, fb)
+	}
+	s.c.Candidates = nil
+	for _, t := range trees {
+		s.c.Candidates = append(s.c.Candidates, t.ID)
+	}
+	if len(trees) == 1 {
+		s.reply(fmt.Sprintf("Is this about %s? Reply YES, or text the product and the exact error.", trees[0].ShortTitle()))
+		return
+	}
+	second := trees[1].ShortTitle()
+	if trees[1] == fb {
+		second = "something else"
+	}
+	s.reply(fmt.Sprintf("Is this 1) %s or 2) %s? Reply 1 or 2.", trees[0].ShortTitle(), second))
 }
 
 // start begins tree t; first is the (redacted) text that chose it.

@@ -17,6 +17,9 @@ type Verdict struct {
 	Tree *Tree
 	// Close holds the two best trees when neither clearly wins.
 	Close []*Tree
+	// Maybe holds one or two trees whose signals fit strongly but whose
+	// Requires words are missing ("403" alone: which product?).
+	Maybe []*Tree
 	// Greeting is true for "hi", "hello" and the like, alone.
 	Greeting bool
 	// Ranked is every tree with a positive score, best first.
@@ -196,24 +199,40 @@ func (l *Library) Classify(text string) Verdict {
 		}
 	}
 	sort.SliceStable(v.Ranked, func(i, j int) bool { return v.Ranked[i].Score > v.Ranked[j].Score })
-	if len(v.Ranked) == 0 {
-		return v
+	score := func(i int) float64 {
+		if i < len(v.Ranked) {
+			return v.Ranked[i].Score
+		}
+		return 0
 	}
-	top := v.Ranked[0]
-	var second, third float64
-	if len(v.Ranked) > 1 {
-		second = v.Ranked[1].Score
-	}
-	if len(v.Ranked) > 2 {
-		third = v.Ranked[2].Score
-	}
-	switch {
-	case top.Score >= Sure && top.Score-second >= Lead:
-		v.Tree = top.Tree
-	case top.Score >= Maybe && second >= Maybe && top.Score-third >= Lead:
-		v.Close = []*Tree{top.Tree, v.Ranked[1].Tree}
+	switch top := score(0); {
+	case top >= Sure && top-score(1) >= Lead:
+		v.Tree = v.Ranked[0].Tree
+	case top >= Maybe && score(1) >= Maybe && top-score(2) >= Lead:
+		v.Close = []*Tree{v.Ranked[0].Tree, v.Ranked[1].Tree}
+	default:
+		v.Maybe = l.maybe(ws)
 	}
 	return v
+}
+
+// maybe ranks trees by their signals alone, ignoring Requires, and keeps
+// the one or two that fit strongly.
+func (l *Library) maybe(ws []string) []*Tree {
+	var ranked []Candidate
+	for _, t := range l.Trees {
+		if s := t.intake.signals(ws); s >= Sure {
+			ranked = append(ranked, Candidate{Tree: t, Score: s})
+		}
+	}
+	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].Score > ranked[j].Score })
+	switch {
+	case len(ranked) == 1, len(ranked) > 1 && ranked[0].Score-ranked[1].Score >= Lead:
+		return []*Tree{ranked[0].Tree}
+	case len(ranked) == 2, len(ranked) > 2 && ranked[0].Score-ranked[2].Score >= Lead:
+		return []*Tree{ranked[0].Tree, ranked[1].Tree}
+	}
+	return nil
 }
 
 // PickCandidate reads an answer to "Is this 1) … or 2) …?": a number, or
