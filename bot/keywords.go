@@ -29,7 +29,7 @@ func buildKeywords() map[string]Keyword {
 			"dont text me again", "do not text me again", "remove me", "remove me from this list", "unsubscribe me",
 			"leave me alone", "no more texts", "no more messages", "stop contacting me", "opt me out", "take me off"},
 		KwStart: {"start", "unstop", "opt in", "optin", "subscribe", "resume"},
-		KwHelp:  {"help", "info", "help me", "commands", "what can you do", "what is this", "what is textfix", "how does this work", "who is this", "?"},
+		KwHelp:  {"help", "info", "help me", "commands", "what can you do", "what is this", "what is textfix", "how does this work", "who is this"},
 		KwReset: {"reset", "restart", "menu", "start over", "start again", "new", "new problem", "begin again"},
 		KwBack:  {"back", "go back", "previous", "undo"},
 		KwHuman: {"human", "agent", "operator", "person", "talk to a human", "talk to a person", "speak to a human",
@@ -38,7 +38,9 @@ func buildKeywords() map[string]Keyword {
 			"can i talk to a human", "can i talk to a person", "let me talk to a human"},
 	} {
 		for _, msg := range msgs {
-			m[flows.Normalize(msg)] = kw
+			if k := flows.Normalize(msg); k != "" { // "" would make empty texts keywords
+				m[k] = kw
+			}
 		}
 	}
 	return m
