@@ -40,6 +40,8 @@ type Config struct {
 	Log  *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// Gauges are extra values for /metrics (outbox sent, open tickets …).
+	Gauges []Gauge
 	// NewPageID makes page ids (bot.NewPageID when nil).
 	NewPageID func() string
 	// Templates render the fix pages; nil parses the embedded ones (parse
@@ -53,6 +55,7 @@ type Config struct {
 // Server holds the HTTP handlers. Its engine can be swapped at run time
 // (SIGHUP reloads the trees) without a restart.
 type Server struct {
+	metrics metrics
 	cfg    Config
 	engine atomic.Pointer[bot.Engine]
 	locks  *numberLocks
@@ -96,6 +99,7 @@ func New(cfg Config, engine *bot.Engine) *Server {
 	e.POST("/twilio/sms", s.inboundSMS)
 	e.POST("/twilio/status", s.statusCallback)
 	e.GET("/healthz", s.healthz)
+	e.GET("/metrics", s.metricsHandler)
 	e.GET("/f/:id", s.fixPage)
 	e.GET(previewPath, s.previewImage)
 	s.echo = e
@@ -170,6 +174,11 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			c.Error(err)
 		}
+		route := c.Path() // the route pattern, never the page id or other values
+		if route == "" {
+			route = "unmatched"
+		}
+		s.metrics.request(route, c.Response().Status)
 		attrs := []any{"request_id", id, "method", c.Request().Method, "path", c.Request().URL.Path,
 			"status", c.Response().Status, "ms", time.Since(start).Milliseconds()}
 		if from, ok := c.Get("from").(string); ok {

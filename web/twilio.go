@@ -80,8 +80,10 @@ func (s *Server) inboundSMS(c echo.Context) error {
 		return err
 	}
 	if dup {
+		s.metrics.replayed.Add(1)
 		s.cfg.Log.Info("twilio: retried MessageSid, replaying reply", "from", bot.Mask(from), "request_id", requestID(c))
 	} else {
+		s.metrics.inbound.Add(1)
 		s.cfg.Wake()
 	}
 	return c.Blob(http.StatusOK, "text/xml; charset=utf-8", reply)
@@ -118,6 +120,7 @@ func (s *Server) statusCallback(c echo.Context) error {
 		return err
 	}
 	c.Set("from", phone)
+	s.metrics.statuses.Add(1)
 	if code == "21610" {
 		if err := s.optOut(c, phone); err != nil {
 			return err

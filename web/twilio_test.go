@@ -405,3 +405,29 @@ func TestConcurrentTexts(t *testing.T) {
 		})
 	}
 }
+
+func TestMetrics(t *testing.T) {
+	e := newEnv(t, testToken)
+	form := text(personA, "SMm1", "claude code 403")
+	readAll(t, e.post(smsPath, form, testToken, publicURL))
+	readAll(t, e.post(smsPath, form, testToken, publicURL)) // a retry
+	readAll(t, e.post(smsPath, form, "", ""))               // unsigned
+	resp, err := http.Get(e.ts.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := string(readAll(t, resp))
+	for _, want := range []string{
+		"textfix_inbound_texts_total 1\n",
+		"textfix_inbound_replays_total 1\n",
+		`textfix_http_requests_total{route="/twilio/sms",code="200"} 2`,
+		`textfix_http_requests_total{route="/twilio/sms",code="403"} 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, personA) || strings.Contains(body, "claude") {
+		t.Errorf("metrics leak a number or text:\n%s", body)
+	}
+}

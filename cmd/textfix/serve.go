@@ -88,6 +88,8 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 		Store:     db,
 		Desk:      a.desk,
 		Wake:      a.outbox.Wake,
+		Gauges: []web.Gauge{{Name: "textfix_outbox_sent_total", Help: "Messages sent by the outbox since start.",
+			Value: func() float64 { return float64(a.outbox.Sent()) }}},
 		Log:       a.Log,
 		Templates: pages,
 		SMSNumber: cfg.SMSNumber,

@@ -1,0 +1,66 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/labstack/echo/v4"
+)
+
+// metrics are the server's counters, served at /metrics in Prometheus'
+// text format. They hold no phone numbers and no message text.
+type metrics struct {
+	inbound  atomic.Int64 // texts handled (first delivery)
+	replayed atomic.Int64 // retried MessageSids answered from the claim
+	statuses atomic.Int64 // delivery callbacks recorded
+
+	mu       sync.Mutex
+	requests map[string]int64 // "route code" → count
+}
+
+func (m *metrics) request(route string, code int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.requests == nil {
+		m.requests = map[string]int64{}
+	}
+	m.requests[fmt.Sprintf("%s %d", route, code)]++
+}
+
+// Gauge is a value read when /metrics is scraped.
+type Gauge struct {
+	Name, Help string
+	Value      func() float64
+}
+
+func (s *Server) metricsHandler(c echo.Context) error {
+	var b strings.Builder
+	counter := func(name, help string, v int64) {
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, help, name, name, v)
+	}
+	counter("textfix_inbound_texts_total", "Inbound texts handled (retries excluded).", s.metrics.inbound.Load())
+	counter("textfix_inbound_replays_total", "Retried webhooks answered with the recorded reply.", s.metrics.replayed.Load())
+	counter("textfix_status_callbacks_total", "Delivery status callbacks recorded.", s.metrics.statuses.Load())
+
+	s.metrics.mu.Lock()
+	keys := make([]string, 0, len(s.metrics.requests))
+	for k := range s.metrics.requests {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	b.WriteString("# HELP textfix_http_requests_total HTTP requests by route and status.\n# TYPE textfix_http_requests_total counter\n")
+	for _, k := range keys {
+		route, code, _ := strings.Cut(k, " ")
+		fmt.Fprintf(&b, "textfix_http_requests_total{route=%q,code=%q} %d\n", route, code, s.metrics.requests[k])
+	}
+	s.metrics.mu.Unlock()
+
+	for _, g := range s.cfg.Gauges {
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s %g\n", g.Name, g.Help, g.Name, g.Name, g.Value())
+	}
+	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", []byte(b.String()))
+}
