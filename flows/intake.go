@@ -217,8 +217,13 @@ func (l *Library) Classify(text string) Verdict {
 }
 
 // maybe ranks trees by their signals alone, ignoring Requires, and keeps
-// the one or two that fit strongly.
+// the one or two that fit strongly. Only for short texts ("403", "card
+// declined"): a longer text that names no product of ours is about
+// something else.
 func (l *Library) maybe(ws []string) []*Tree {
+	if len(contentWords(ws)) > 3 {
+		return nil
+	}
 	var ranked []Candidate
 	for _, t := range l.Trees {
 		if s := t.intake.signals(ws); s >= Sure {
