@@ -86,8 +86,12 @@ func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]string, err
 }
 
 // notify queues body to every operator, each with a line in that
-// operator's transcript.
+// operator's transcript. A simulator ticket (Test) texts nobody: it shows
+// in the console only.
 func (d *Desk) notify(t Tx, ticket int, body string, now time.Time) error {
+	if tk, err := t.Ticket(ticket); err == nil && tk.Test {
+		return nil
+	}
 	for _, op := range d.Operators {
 		if err := queue(t, op, body, "notify", ticket, now); err != nil {
 			return err
@@ -96,9 +100,18 @@ func (d *Desk) notify(t Tx, ticket int, body string, now time.Time) error {
 	return nil
 }
 
-// queue puts body in to's transcript (as queued) and in the outbox.
+// queue puts body in to's transcript (as queued) and in the outbox. For a
+// simulator conversation (Test) the line is all there is: nothing leaves.
 func queue(t Tx, to, body, kind string, ticket int, now time.Time) error {
 	body = clip(body, MaxReplyLen)
+	c, err := t.Conversation(to)
+	if err != nil {
+		return err
+	}
+	if c.Test {
+		_, err := t.Append(to, Line{Dir: Out, Body: body, At: now, Status: LineSimulated})
+		return err
+	}
 	lines, err := t.Append(to, Line{Dir: Out, Body: body, At: now, Status: OutQueued})
 	if err != nil {
 		return err
@@ -110,6 +123,9 @@ func queue(t Tx, to, body, kind string, ticket int, now time.Time) error {
 // out.
 var ErrOptedOut = errors.New("the number has opted out")
 
+// ErrTicketClosed is returned when an operator answers a closed ticket.
+var ErrTicketClosed = errors.New("the ticket is closed")
+
 // Reply sends an operator's text to the person of ticket n (from SMS or
 // the console). The ticket becomes active.
 func (d *Desk) Reply(t Tx, n int, text string, now time.Time) error {
@@ -118,7 +134,7 @@ func (d *Desk) Reply(t Tx, n int, text string, now time.Time) error {
 		return err
 	}
 	if !tk.Open() {
-		return fmt.Errorf("ticket #%d is closed", n)
+		return fmt.Errorf("ticket #%d: %w", n, ErrTicketClosed)
 	}
 	c, err := t.Conversation(tk.Phone)
 	if err != nil {

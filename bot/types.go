@@ -351,3 +351,23 @@ func Save(t Tx, phone string, ch Change) error {
 	}
 	return nil
 }
+
+// ConversationFilter selects conversations for a listing (the console's
+// inbox).
+type ConversationFilter struct {
+	// Status keeps conversations with this status; "" keeps all.
+	Status Status
+	// Test keeps only simulator conversations; NoTest leaves them out.
+	Test, NoTest bool
+}
+
+// Match reports whether a conversation with status and test mark passes f.
+func (f ConversationFilter) Match(status Status, test bool) bool {
+	switch {
+	case f.Status != "" && status != f.Status:
+		return false
+	case f.Test && !test, f.NoTest && test:
+		return false
+	}
+	return true
+}

@@ -189,12 +189,16 @@ func (o *Outbox) send(ctx context.Context, m bot.OutMsg) error {
 	})
 }
 
+// ErrNotFailed is returned by Requeue for a message that has not failed.
+var ErrNotFailed = errors.New("the message has not failed")
+
 // Requeue puts a failed message back in the queue (the console's retry
-// button). Messages to opted-out numbers stay failed.
+// button). Messages to opted-out numbers stay failed (bot.ErrOptedOut);
+// others give ErrNotFailed.
 func Requeue(ctx context.Context, s OutboxStore, id string, now time.Time) error {
 	return s.UpdateMessage(ctx, id, func(t bot.Tx, m *bot.OutMsg) error {
 		if m.State != bot.OutFailed {
-			return fmt.Errorf("message %s is %s, not failed", id, m.State)
+			return fmt.Errorf("message %s is %s: %w", id, m.State, ErrNotFailed)
 		}
 		c, err := t.Conversation(m.To)
 		if err != nil {

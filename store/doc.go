@@ -48,5 +48,9 @@
 //
 // Listing operations ([DB.Conversations], [DB.Transcript], [DB.Forget],
 // [DB.PruneClaims]) read whole buckets; they are for the console and the
-// command line, not for the per-message path.
+// command line, not for the per-message path. The console's inbox uses
+// [DB.RecentConversations] instead, which walks an index of conversations
+// by Updated time (buckets recent and recentkey, kept by every save of a
+// conversation and by Forget, built by Open for files written before it
+// existed) and decodes only the page it returns.
 package store

@@ -73,12 +73,13 @@ func Open(path string) (*DB, error) {
 	}
 	err = b.Update(func(tx *bolt.Tx) error {
 		for _, name := range []string{bucketConversations, bucketLines, bucketClaims, bucketPages, bucketOutMsgs,
-			bucketTickets, bucketOpen, bucketOutbox, bucketPending, bucketStats, bucketUnmatched} {
+			bucketTickets, bucketOpen, bucketOutbox, bucketPending, bucketStats, bucketUnmatched,
+			bucketRecent, bucketRecentKey} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return fmt.Errorf("bucket %s: %w", name, err)
 			}
 		}
-		return nil
+		return buildRecent(tx)
 	})
 	if err != nil {
 		b.Close()
@@ -415,6 +416,9 @@ func (db *DB) Forget(ctx context.Context, phone string) error {
 		default:
 			found = true
 			if err := convs.Delete([]byte(phone)); err != nil {
+				return err
+			}
+			if err := forgetRecent(tx, phone); err != nil {
 				return err
 			}
 			pages := tx.Bucket([]byte(bucketPages))

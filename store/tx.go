@@ -94,7 +94,7 @@ func (t *tx) SaveConversation(c bot.Conversation) error {
 	if c.Phone == "" {
 		return errors.New("conversation: empty phone")
 	}
-	if err := putJSON(t.tx.Bucket([]byte(bucketConversations)), c.Phone, c); err != nil {
+	if err := saveConversation(t.tx, c); err != nil {
 		return fmt.Errorf("conversation %s: %w", c.Phone, err)
 	}
 	return nil

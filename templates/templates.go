@@ -48,9 +48,10 @@ const PreviewFile = "preview.png"
 // Templates are the parsed pages. They are immutable and safe for
 // concurrent use.
 type Templates struct {
-	set     *template.Template
-	csp     string
-	preview []byte
+	set                    *template.Template
+	csp                    string
+	consoleCSP, previewCSP string
+	preview                []byte
 }
 
 // View is what a page template shows.
@@ -112,11 +113,11 @@ func Parse() (*Templates, error) { return ParseFS(files) }
 // the preview image, and renders each page once with sample data so that
 // any template error surfaces here.
 func ParseFS(fsys fs.FS) (*Templates, error) {
-	set, err := template.New("").Funcs(funcs()).ParseFS(fsys, "*.html")
+	set, err := template.New("").Funcs(funcs()).Funcs(consoleFuncs()).ParseFS(fsys, "*.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
-	for _, name := range []string{PageHTML, MissingHTML, "css", "script"} {
+	for _, name := range append([]string{PageHTML, MissingHTML, "css", "script", "console-css", "console-script"}, consolePages...) {
 		if set.Lookup(name) == nil {
 			return nil, fmt.Errorf("templates: %q is missing", name)
 		}
@@ -136,8 +137,24 @@ func ParseFS(fsys fs.FS) (*Templates, error) {
 	}
 	t.csp = "default-src 'none'; style-src " + hash(css) + "; script-src " + hash(js) +
 		"; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	t.previewCSP = strings.Replace(t.csp, "frame-ancestors 'none'", "frame-ancestors 'self'", 1)
+	consoleCSS, err := t.block("console-css")
+	if err != nil {
+		return nil, err
+	}
+	consoleJS, err := t.block("console-script")
+	if err != nil {
+		return nil, err
+	}
+	t.consoleCSP = "default-src 'none'; style-src " + hash(css) + " " + hash(consoleCSS) + "; script-src " + hash(consoleJS) +
+		"; img-src 'self'; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 	for _, s := range samples() {
 		if err := t.Render(io.Discard, s.name, s.view); err != nil {
+			return nil, err
+		}
+	}
+	for _, v := range consoleSamples() {
+		if err := t.RenderConsole(io.Discard, consolePage(v), v); err != nil {
 			return nil, err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -20,7 +21,11 @@ import (
 func embedded(t *testing.T) fstest.MapFS {
 	t.Helper()
 	m := fstest.MapFS{}
-	for _, name := range []string{"base.html", "page.html", "missing.html", "preview.png"} {
+	names, err := fs.Glob(os.DirFS("."), "*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range append(names, "preview.png") {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
@@ -148,7 +153,11 @@ func TestSMSLink(t *testing.T) {
 // The embedded folder holds only what Parse uses (no stray files shipped).
 func TestEmbeddedFiles(t *testing.T) {
 	names, err := fs.Glob(os.DirFS("."), "*.html")
-	if err != nil || len(names) != 3 {
-		t.Errorf("html files %v (%v): update TestParseFailsOnBrokenTemplates's copy", names, err)
+	want := []string{"base.html", "console.html", templates.ConsoleConversation, templates.ConsoleEditor, templates.ConsoleInbox,
+		templates.ConsoleLogin, templates.ConsoleOutbox, templates.ConsoleStats, templates.ConsoleTree, templates.ConsoleTry,
+		templates.MissingHTML, templates.PageHTML}
+	slices.Sort(want)
+	if err != nil || !slices.Equal(names, want) {
+		t.Errorf("html files %v (%v), want %v", names, err, want)
 	}
 }

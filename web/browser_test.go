@@ -36,7 +36,7 @@ func newBrowser(t *testing.T) context.Context {
 	}
 	// Created first, so it is removed after the browser has stopped.
 	profile := t.TempDir()
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), 3*time.Minute)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(path),
 		chromedp.Headless,

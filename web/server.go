@@ -31,7 +31,9 @@ type Config struct {
 	// AuthToken verifies X-Twilio-Signature; empty means sandbox mode (no
 	// check).
 	AuthToken string
-	Store     Store
+	// Store keeps everything; one that also implements ConsoleStore
+	// (store.DB does) serves the operator console.
+	Store Store
 	// Desk runs people's texts and operators' commands (required).
 	Desk *bot.Desk
 	// Wake is called after a commit that may have queued outbox messages
@@ -50,16 +52,25 @@ type Config struct {
 	// SMSNumber is the bot's own number for the pages' sms: links; empty
 	// leaves the links out.
 	SMSNumber string
+	// ConsolePassword opens the operator console (/console) to whoever
+	// knows it. Without one the console is open in sandbox mode (no
+	// AuthToken) to loopback clients only, and off otherwise.
+	ConsolePassword string
+	// ClientIPHeader names a header holding the client's address, set by
+	// a proxy in front that overwrites whatever the client sent (Fly.io:
+	// "Fly-Client-IP"); it keys the console's login rate limit. Empty uses
+	// the connection's address.
+	ClientIPHeader string
 }
 
 // Server holds the HTTP handlers. Its engine can be swapped at run time
 // (SIGHUP reloads the trees) without a restart.
 type Server struct {
 	metrics metrics
-	cfg    Config
-	engine atomic.Pointer[bot.Engine]
-	locks  *numberLocks
-	echo   *echo.Echo
+	cfg     Config
+	engine  atomic.Pointer[bot.Engine]
+	locks   *numberLocks
+	echo    *echo.Echo
 }
 
 // MaxBody is the largest request body accepted (413 beyond).
@@ -102,6 +113,7 @@ func New(cfg Config, engine *bot.Engine) *Server {
 	e.GET("/metrics", s.metricsHandler)
 	e.GET("/f/:id", s.fixPage)
 	e.GET(previewPath, s.previewImage)
+	s.consoleRoutes(e)
 	s.echo = e
 	return s
 }

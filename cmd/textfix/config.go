@@ -32,6 +32,12 @@ type Config struct {
 	ConsolePassword string   // TEXTFIX_CONSOLE_PASSWORD
 	FlowsDir        string   // TEXTFIX_FLOWS_DIR
 
+	// ClientIPHeader is "Fly-Client-IP" on Fly.io (FLY_APP_NAME is set):
+	// Fly's proxy writes the client's address there, overwriting what the
+	// client sent, and the console's login rate limit trusts it. Elsewhere
+	// it is empty: the connection's address counts.
+	ClientIPHeader string
+
 	IdleAfter      time.Duration    // TEXTFIX_IDLE_AFTER (default 24h)
 	Hours          *bot.OfficeHours // TEXTFIX_OFFICE_HOURS, e.g. "Mon-Fri 09-18 America/New_York"
 	HandoffTimeout time.Duration    // TEXTFIX_HANDOFF_TIMEOUT (default 15m)
@@ -67,6 +73,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		IdleAfter:           24 * time.Hour,
 		HandoffTimeout:      15 * time.Minute,
 		SendRate:            1,
+	}
+	if getenv("FLY_APP_NAME") != "" {
+		c.ClientIPHeader = "Fly-Client-IP"
 	}
 	for _, p := range strings.Split(getenv("TEXTFIX_OPERATOR_PHONES"), ",") {
 		if p = strings.TrimSpace(p); p != "" {

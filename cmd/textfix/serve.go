@@ -93,6 +93,9 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 		Log:       a.Log,
 		Templates: pages,
 		SMSNumber: cfg.SMSNumber,
+
+		ConsolePassword: cfg.ConsolePassword,
+		ClientIPHeader:  cfg.ClientIPHeader,
 	}, cfg.Engine(lib))
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

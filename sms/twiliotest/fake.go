@@ -4,8 +4,9 @@
 //
 // The fake checks what Twilio checks first (basic auth, the account in
 // the path, To, From or MessagingServiceSid, Body) and answers in
-// Twilio's JSON shapes. It does not send, deliver or call status
-// callbacks.
+// Twilio's JSON shapes. It sends and delivers nothing by itself; a test
+// calls [Server.Deliver] to make it report a delivery status to a
+// message's StatusCallback, signed as Twilio signs.
 package twiliotest
 
 import (
@@ -13,13 +14,17 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/textfix/textfix/sms"
 	"github.com/textfix/textfix/sms/segment"
 )
 
@@ -124,6 +129,66 @@ func (s *Server) WaitFor(tb testing.TB, n int, timeout time.Duration) []Message 
 			tb.Fatalf("twiliotest: %d of %d messages after %v", got, n, timeout)
 			return nil
 		}
+	}
+}
+
+// Deliver reports status ("delivered", "undelivered", "failed" …) for
+// message sid the way Twilio does: a POST of Twilio's status callback form
+// to the StatusCallback URL the message was created with, signed with the
+// fake's auth token (sms.Sign over that exact URL). errorCode, when given,
+// is sent as ErrorCode. It fails the test (tb.Fatalf) for an unknown sid,
+// a message without a StatusCallback, or an answer other than 2xx; call it
+// from the test's goroutine.
+func (s *Server) Deliver(tb testing.TB, sid, status string, errorCode ...string) {
+	tb.Helper()
+	var m *Message
+	s.mu.Lock()
+	for i := range s.messages {
+		if s.messages[i].SID == sid {
+			m = &s.messages[i]
+		}
+	}
+	var msg Message
+	if m != nil {
+		msg = *m
+	}
+	s.mu.Unlock()
+	switch {
+	case m == nil:
+		tb.Fatalf("twiliotest: Deliver: no message %s", sid)
+		return
+	case msg.StatusCallback == "":
+		tb.Fatalf("twiliotest: Deliver: message %s has no StatusCallback", sid)
+		return
+	}
+	form := url.Values{
+		"AccountSid": {s.accountSID}, "ApiVersion": {"2010-04-01"},
+		"MessageSid": {sid}, "SmsSid": {sid}, "MessageStatus": {status}, "SmsStatus": {status},
+		"To": {msg.To}, "From": {msg.From},
+	}
+	if msg.MessagingServiceSID != "" {
+		form.Set("MessagingServiceSid", msg.MessagingServiceSID)
+	}
+	if len(errorCode) > 0 && errorCode[0] != "" {
+		form.Set("ErrorCode", errorCode[0])
+	}
+	req, err := http.NewRequest(http.MethodPost, msg.StatusCallback, strings.NewReader(form.Encode()))
+	if err != nil {
+		tb.Fatalf("twiliotest: Deliver: %v", err)
+		return
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Twilio-Signature", sms.Sign(s.authToken, msg.StatusCallback, form))
+	req.Header.Set("User-Agent", "TwilioProxy/1.1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatalf("twiliotest: Deliver %s: %v", sid, err)
+		return
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		tb.Fatalf("twiliotest: Deliver %s: status callback answered %s", sid, resp.Status)
 	}
 }
 

@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/textfix/textfix/sms"
 	"github.com/textfix/textfix/sms/twiliotest"
 )
 
@@ -198,5 +200,29 @@ func TestFakeWaitForTimesOut(t *testing.T) {
 	}
 	if d := time.Since(start); d < 50*time.Millisecond {
 		t.Errorf("WaitFor gave up after %v", d)
+	}
+}
+
+// Deliver posts Twilio's status callback form to the message's
+// StatusCallback, signed so that sms.VerifySignature accepts it.
+func TestDeliver(t *testing.T) {
+	fake := twiliotest.New(t, sid, token)
+	got := make(chan url.Values, 1)
+	var verified bool
+	cb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		verified = sms.VerifySignature(token, "http://"+r.Host+r.URL.RequestURI(), r.PostForm, r.Header.Get("X-Twilio-Signature"))
+		got <- r.PostForm
+	}))
+	defer cb.Close()
+	a := post(t, fake, messagesPath, sid, token, url.Values{"To": {"+15551234567"}, "From": {"+15005550006"}, "Body": {"hi"}, "StatusCallback": {cb.URL + "/twilio/status?x=1"}})
+	msgSid, _ := a.json["sid"].(string)
+	fake.Deliver(t, msgSid, "undelivered", "30003")
+	form := <-got
+	if !verified {
+		t.Error("signature does not verify")
+	}
+	if form.Get("MessageSid") != msgSid || form.Get("MessageStatus") != "undelivered" || form.Get("ErrorCode") != "30003" || form.Get("To") != "+15551234567" {
+		t.Errorf("callback form %v", form)
 	}
 }

@@ -1,0 +1,211 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/templates"
+)
+
+// ConsoleStore is what the operator console needs from storage on top of
+// [Store]. The console is served only when Config.Store implements it
+// (store.DB does); otherwise every /console route answers 503.
+type ConsoleStore interface {
+	Store
+	Conversation(ctx context.Context, phone string) (bot.Conversation, error)
+	// RecentConversations is a page of conversations, most recently
+	// updated first, and how many match f in all.
+	RecentConversations(ctx context.Context, f bot.ConversationFilter, offset, limit int) ([]bot.Conversation, int, error)
+	// LastLines is the last transcript line of each number that has one.
+	LastLines(ctx context.Context, phones ...string) (map[string]bot.Line, error)
+	Transcript(ctx context.Context, phone string) ([]bot.Line, error)
+	Tickets(ctx context.Context, limit int, openOnly bool) ([]bot.Ticket, error)
+	Outbox(ctx context.Context, limit int, pendingOrFailed bool) ([]bot.OutMsg, error)
+	Stats(ctx context.Context, flow string, since time.Time) (bot.Stats, error)
+	RevokePage(ctx context.Context, id string) error
+	Forget(ctx context.Context, phone string) error
+	// DueMessages and UpdateMessage (sms.OutboxStore) let the console
+	// requeue a failed message.
+	DueMessages(ctx context.Context, now time.Time, limit int) ([]bot.OutMsg, error)
+	UpdateMessage(ctx context.Context, id string, fn func(t bot.Tx, m *bot.OutMsg) error) error
+}
+
+// console serves /console: the operator's desk in a browser. Handlers
+// parse the request, call bot.Desk or the store, and render; the rules
+// live in package bot.
+type console struct {
+	s     *Server
+	store ConsoleStore // nil: the store cannot serve the console
+	auth  *consoleAuth
+}
+
+// Paths of the console.
+const (
+	consolePath      = "/console"
+	consoleLoginPath = "/console/login"
+)
+
+// consoleRoutes registers the console. Every route but the login page
+// needs a session; every POST needs the session's CSRF token.
+func (s *Server) consoleRoutes(e *echo.Echo) {
+	cs, _ := s.cfg.Store.(ConsoleStore)
+	cn := &console{s: s, store: cs, auth: newConsoleAuth(s.cfg)}
+	e.GET(consoleLoginPath, cn.loginPage)
+	e.POST(consoleLoginPath, cn.login)
+
+	g := e.Group(consolePath, cn.require)
+	g.POST("/logout", cn.logout)
+	g.GET("", cn.inbox)
+	g.GET("/", cn.inbox)
+	g.GET("/conversation", cn.conversation)
+	g.POST("/conversation/reply", cn.reply)
+	g.POST("/conversation/close", cn.closeTicket)
+	g.POST("/conversation/takeover", cn.takeOver)
+	g.POST("/conversation/forget", cn.forget)
+	g.GET("/tickets/:n/page", cn.editor)
+	g.POST("/tickets/:n/page", cn.publish)
+	g.GET("/tickets/:n/preview", cn.preview)
+	g.POST("/tickets/:n/preview", cn.preview)
+	g.POST("/pages/:id/revoke", cn.revoke)
+	g.GET("/try", cn.try)
+	g.POST("/try", cn.trySay)
+	g.POST("/try/erase", cn.tryErase)
+	g.GET("/outbox", cn.outbox)
+	g.POST("/outbox/:id/retry", cn.retry)
+	g.GET("/stats", cn.stats)
+	g.GET("/stats/:flow", cn.treeStats)
+	g.GET("/stats/:flow/tree.svg", cn.treePicture)
+}
+
+// consoleHeaders are the headers of every console response: nothing is
+// cached, framed, sniffed, indexed or sent as a referrer.
+func consoleHeaders(h http.Header) {
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Robots-Tag", "noindex, nofollow")
+	h.Set("X-Frame-Options", "DENY")
+}
+
+// render renders a console page into a buffer, then writes it with the
+// console's CSP. It fills in the frame: site, clock, CSRF token, sign-in
+// state and the session's pending messages.
+func (cn *console) render(c echo.Context, code int, name string, v templates.ConsoleView) error {
+	tpl := cn.s.cfg.Templates
+	if tpl == nil {
+		return errors.New("web: no templates (they failed to parse at start)")
+	}
+	v.Site, v.Now = siteName, cn.s.cfg.Now()
+	v.Open = cn.auth.open()
+	if sess := sessionOf(c); sess != nil {
+		v.CSRF, v.SignedIn = sess.csrf, !v.Open
+		flash, problem := cn.auth.takeFlash(sess)
+		if v.Flash == "" {
+			v.Flash = flash
+		}
+		if v.Error == "" {
+			v.Error = problem
+		}
+	}
+	var buf bytes.Buffer
+	if err := tpl.RenderConsole(&buf, name, v); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	consoleHeaders(h)
+	h.Set("Content-Security-Policy", tpl.ConsoleCSP())
+	return c.HTMLBlob(code, buf.Bytes())
+}
+
+// done ends a POST: it leaves a message for the next page of the session
+// and redirects there (303, so a reload does not post again).
+func (cn *console) done(c echo.Context, to, flash, problem string) error {
+	if sess := sessionOf(c); sess != nil {
+		cn.auth.setFlash(sess, flash, problem)
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// conversationURL is the console page of phone's conversation. The number
+// travels in the query, which the request log leaves out.
+func conversationURL(phone string) string {
+	return consolePath + "/conversation?phone=" + url.QueryEscape(phone)
+}
+
+// formPhone reads a phone number from a form or query value.
+func formPhone(v string) (string, bool) {
+	v = strings.TrimSpace(v)
+	return v, v != "" && len(v) <= 32 && !strings.ContainsAny(v, "\r\n\x00")
+}
+
+// ticketParam reads the :n route parameter.
+func ticketParam(c echo.Context) (int, error) {
+	n, err := strconv.Atoi(c.Param("n"))
+	if err != nil || n <= 0 {
+		return 0, echo.NewHTTPError(http.StatusNotFound, "no such ticket")
+	}
+	return n, nil
+}
+
+// openTicket returns open ticket n, or ErrNotFound.
+func (cn *console) openTicket(ctx context.Context, n int) (bot.Ticket, error) {
+	open, err := cn.store.Tickets(ctx, 0, true)
+	if err != nil {
+		return bot.Ticket{}, err
+	}
+	for _, tk := range open {
+		if tk.Number == n {
+			return tk, nil
+		}
+	}
+	return bot.Ticket{}, bot.ErrNotFound
+}
+
+// ticketOf returns phone's open ticket, if any.
+func (cn *console) ticketOf(ctx context.Context, phone string) (*bot.Ticket, error) {
+	open, err := cn.store.Tickets(ctx, 0, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, tk := range open {
+		if tk.Phone == phone {
+			return &tk, nil
+		}
+	}
+	return nil, nil
+}
+
+// treeTitle names a tree for people; "" for no tree.
+func (cn *console) treeTitle(id string) string {
+	if id == "" {
+		return ""
+	}
+	if t := cn.s.Engine().Flows.Tree(id); t != nil {
+		return t.Title
+	}
+	return id
+}
+
+// update runs fn in one store transaction for phone's conversation, after
+// every earlier change to that number (the webhook's lock), and wakes the
+// outbox when it committed.
+func (cn *console) update(ctx context.Context, phone string, fn func(t bot.Tx) error) error {
+	if phone != "" {
+		unlock := cn.s.locks.lock(phone)
+		defer unlock()
+	}
+	_, _, err := cn.store.Update(ctx, phone, "", func(t bot.Tx) ([]byte, error) { return nil, fn(t) })
+	if err == nil {
+		cn.s.cfg.Wake()
+	}
+	return err
+}

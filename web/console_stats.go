@@ -1,0 +1,135 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/flows/graphsvg"
+	"github.com/textfix/textfix/templates"
+)
+
+// since is the start of a window of days days ending today (UTC days, as
+// the counters are kept).
+func since(now time.Time, days int) time.Time { return now.AddDate(0, 0, 1-days) }
+
+// windowDays reads ?days= (7 or 30; 30 by default).
+func windowDays(c echo.Context) int {
+	if c.QueryParam("days") == "7" {
+		return 7
+	}
+	return 30
+}
+
+// treeRow is one tree's counters over the last 7 and 30 days.
+func (cn *console) treeRow(c echo.Context, t *flows.Tree) (templates.TreeRow, error) {
+	ctx, now := c.Request().Context(), cn.s.cfg.Now()
+	row := templates.TreeRow{ID: t.ID, Title: t.Title}
+	var err error
+	if row.Week, err = cn.store.Stats(ctx, t.ID, since(now, 7)); err != nil {
+		return row, err
+	}
+	row.Month, err = cn.store.Stats(ctx, t.ID, since(now, 30))
+	return row, err
+}
+
+// stats serves GET /console/stats: every tree's counters.
+func (cn *console) stats(c echo.Context) error {
+	v := &templates.StatsView{}
+	for _, t := range cn.s.Engine().Flows.Trees {
+		row, err := cn.treeRow(c, t)
+		if err != nil {
+			return err
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return cn.render(c, http.StatusOK, templates.ConsoleStats, templates.ConsoleView{Title: "Where people get stuck", Nav: "stats", Stats: v})
+}
+
+// flowParam is the tree of route parameter :flow, or a 404.
+func (cn *console) flowParam(c echo.Context) (*flows.Tree, error) {
+	t := cn.s.Engine().Flows.Tree(c.Param("flow"))
+	if t == nil {
+		return nil, echo.NewHTTPError(http.StatusNotFound, "no such tree")
+	}
+	return t, nil
+}
+
+// treeStats serves GET /console/stats/:flow: one tree's counters, its
+// questions' misses with the most common unmatched answers, and its
+// picture with the people on each arrow.
+func (cn *console) treeStats(c echo.Context) error {
+	t, err := cn.flowParam(c)
+	if err != nil {
+		return err
+	}
+	row, err := cn.treeRow(c, t)
+	if err != nil {
+		return err
+	}
+	days := windowDays(c)
+	st := row.Month
+	if days == 7 {
+		st = row.Week
+	}
+	v := &templates.TreeView{TreeRow: row, Days: days,
+		SVGURL: fmt.Sprintf("%s/stats/%s/tree.svg?days=%d", consolePath, t.ID, days)}
+	for i := range t.Nodes {
+		n := &t.Nodes[i]
+		if n.Kind != flows.Question {
+			continue
+		}
+		q := templates.QuestionRow{Node: n.ID, Text: n.Text, Answered: st.Answered(n.ID), Misses: st.Misses[n.ID]}
+		for _, u := range st.Unmatched[n.ID] {
+			q.Unmatched = append(q.Unmatched, bot.TextCount{Text: hideNumbers(u.Text), Count: u.Count})
+		}
+		v.Questions = append(v.Questions, q)
+	}
+	return cn.render(c, http.StatusOK, templates.ConsoleTree, templates.ConsoleView{Title: t.Title, Nav: "stats", Tree: v})
+}
+
+// hideNumbers redacts an unmatched answer again and hides anything that
+// looks like a phone number, as shared pages do.
+func hideNumbers(s string) string {
+	return phoneLike.ReplaceAllString(bot.Redact(s), "[number hidden]")
+}
+
+// edgeCounts turns the counters' "from>to" keys into the picture's edges;
+// the arrow into the start node counts the people who started.
+func edgeCounts(t *flows.Tree, st bot.Stats) map[flows.Edge]int {
+	counts := map[flows.Edge]int{{From: "", To: t.Start}: st.Started}
+	for k, n := range st.Edges {
+		if from, to, ok := strings.Cut(k, ">"); ok {
+			counts[flows.Edge{From: from, To: to}] += n
+		}
+	}
+	return counts
+}
+
+// treePicture serves GET /console/stats/:flow/tree.svg: the tree drawn by
+// graphsvg with the number of people on each arrow over ?days=.
+func (cn *console) treePicture(c echo.Context) error {
+	t, err := cn.flowParam(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	st, err := cn.store.Stats(ctx, t.ID, since(cn.s.cfg.Now(), windowDays(c)))
+	if err != nil {
+		return err
+	}
+	svg, err := graphsvg.Tree(ctx, t, edgeCounts(t, st))
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	consoleHeaders(h)
+	// Opened on its own, the picture may style itself and nothing else.
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+	return c.Blob(http.StatusOK, "image/svg+xml", svg)
+}
