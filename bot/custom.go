@@ -123,19 +123,9 @@ func PageLinkText(baseURL, id, title string) string {
 // reply. The page's id joins the conversation's Pages, so forgetting the
 // number erases it.
 func (d *Desk) PublishPage(t Tx, n int, p Page, now time.Time) error {
-	tk, err := t.Ticket(n)
+	_, c, err := reachable(t, n)
 	if err != nil {
 		return err
-	}
-	if !tk.Open() {
-		return fmt.Errorf("ticket #%d: %w", n, ErrTicketClosed)
-	}
-	c, err := t.Conversation(tk.Phone)
-	if err != nil {
-		return err
-	}
-	if c.Status == StatusOptedOut {
-		return ErrOptedOut
 	}
 	if err := t.PutPage(p); err != nil {
 		return err

@@ -129,19 +129,9 @@ var ErrTicketClosed = errors.New("the ticket is closed")
 // Reply sends an operator's text to the person of ticket n (from SMS or
 // the console). The ticket becomes active.
 func (d *Desk) Reply(t Tx, n int, text string, now time.Time) error {
-	tk, err := t.Ticket(n)
+	tk, _, err := reachable(t, n)
 	if err != nil {
 		return err
-	}
-	if !tk.Open() {
-		return fmt.Errorf("ticket #%d: %w", n, ErrTicketClosed)
-	}
-	c, err := t.Conversation(tk.Phone)
-	if err != nil {
-		return err
-	}
-	if c.Status == StatusOptedOut {
-		return ErrOptedOut
 	}
 	if err := queue(t, tk.Phone, text, "relay", n, now); err != nil {
 		return err
@@ -151,6 +141,26 @@ func (d *Desk) Reply(t Tx, n int, text string, now time.Time) error {
 	}
 	tk.State = TicketActive
 	return t.SaveTicket(&tk)
+}
+
+// reachable returns open ticket n and its person's conversation, or an
+// error when the ticket is closed or the person opted out.
+func reachable(t Tx, n int) (Ticket, Conversation, error) {
+	tk, err := t.Ticket(n)
+	if err != nil {
+		return tk, Conversation{}, err
+	}
+	if !tk.Open() {
+		return tk, Conversation{}, fmt.Errorf("ticket #%d: %w", n, ErrTicketClosed)
+	}
+	c, err := t.Conversation(tk.Phone)
+	if err != nil {
+		return tk, c, err
+	}
+	if c.Status == StatusOptedOut {
+		return tk, c, ErrOptedOut
+	}
+	return tk, c, nil
 }
 
 // Close ends ticket n and returns the person to the bot, telling them so

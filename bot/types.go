@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -233,17 +232,6 @@ type Change struct {
 	Feedback *Feedback
 	// Reply is recorded against the MessageSid so a retry gets it back.
 	Reply []byte
-}
-
-// Store keeps conversations, transcripts and pages.
-type Store interface {
-	// Apply claims msgID for phone and, unless it was claimed before,
-	// calls fn with the number's conversation (a zero Conversation with
-	// Phone set when there is none) and saves what fn returns, all in one
-	// atomic write. A claimed msgID returns the recorded reply and
-	// dup=true without calling fn. fn may be called more than once and
-	// must not have side effects.
-	Apply(ctx context.Context, phone, msgID string, fn func(Conversation) (Change, error)) (reply []byte, dup bool, err error)
 }
 
 // Ticket states.

@@ -124,7 +124,8 @@ type outMsg struct {
 	Seq   uint64 `json:"seq"`
 }
 
-// Apply implements [bot.Store]. In one write transaction it:
+// Apply is Update for one number's conversation: in one write
+// transaction it:
 //
 //   - returns the recorded reply with dup=true if msgID was claimed before,
 //     without calling fn or changing anything;

@@ -16,8 +16,6 @@ import (
 	"github.com/textfix/textfix/store"
 )
 
-var _ bot.Store = (*store.DB)(nil)
-
 const phone = "+15005550006"
 
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
