@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"net"
 	"net/http"
 	"net/url"
@@ -287,13 +286,8 @@ func (cn *console) checkForm(c echo.Context, want string) error {
 	if site := r.Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
 		return echo.NewHTTPError(http.StatusForbidden, "cross-site request refused")
 	}
-	r.Body = http.MaxBytesReader(c.Response(), r.Body, MaxBody)
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "request body over 64 KiB")
-		}
-		return echo.NewHTTPError(http.StatusBadRequest, "malformed form")
+	if err := parseForm(c); err != nil {
+		return err
 	}
 	got := r.PostForm.Get(csrfField)
 	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
@@ -199,4 +200,19 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		s.cfg.Log.Info("http", attrs...)
 		return nil
 	}
+}
+
+// parseForm reads a POST form capped at MaxBody: 413 beyond, 400 when it
+// is not a form.
+func parseForm(c echo.Context) error {
+	r := c.Request()
+	r.Body = http.MaxBytesReader(c.Response(), r.Body, MaxBody)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "request body over 64 KiB")
+		}
+		return echo.NewHTTPError(http.StatusBadRequest, "malformed form")
+	}
+	return nil
 }

@@ -20,13 +20,8 @@ import (
 // before this passes.
 func (s *Server) twilioForm(c echo.Context) error {
 	r := c.Request()
-	r.Body = http.MaxBytesReader(c.Response(), r.Body, MaxBody)
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "request body over 64 KiB")
-		}
-		return echo.NewHTTPError(http.StatusBadRequest, "malformed form")
+	if err := parseForm(c); err != nil {
+		return err
 	}
 	if s.cfg.AuthToken == "" {
 		return nil // sandbox: loopback only, no signature
