@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -13,56 +12,16 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/flows"
-	"github.com/textfix/textfix/sms"
 	"github.com/textfix/textfix/sms/twiliotest"
-	"github.com/textfix/textfix/store"
-	"github.com/textfix/textfix/web"
 )
 
-// consoleStack is the real server stack in process, as serve wires it:
-// bbolt in a temporary directory, the desk with an operator, the outbox
-// sending to a fake Twilio, and the HTTP server at its own public URL (so
-// the fake's status callbacks and the bot's links reach it).
-type consoleStack struct {
-	*env
-	base   string
-	twilio *twiliotest.Server
-}
+// consoleStack is the real server stack at its own public URL, so the
+// fake's status callbacks and the bot's links reach it.
+type consoleStack struct{ *deskEnv }
 
 func newConsoleStack(t *testing.T) *consoleStack {
 	t.Helper()
-	ts := httptest.NewUnstartedServer(nil)
-	base := "http://" + ts.Listener.Addr().String()
-	tw := twiliotest.New(t, accountSID, testToken)
-	db, err := store.Open(t.TempDir() + "/textfix.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	sender, err := sms.NewSender(sms.SenderConfig{AccountSID: accountSID, AuthToken: testToken, From: botNumber, BaseURL: tw.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ob := &sms.Outbox{Store: db, Sender: sender, StatusCallback: base + statusPath, Rate: 100}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { ob.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := web.New(web.Config{
-		PublicURL: base, AuthToken: testToken, Store: db, Wake: ob.Wake, SMSNumber: botNumber,
-		Desk:            &bot.Desk{Operators: []string{operator}, BaseURL: base},
-		ConsolePassword: consolePassword,
-	}, &bot.Engine{Flows: lib, BaseURL: base})
-	ts.Config.Handler = srv.Handler()
-	ts.Start()
-	t.Cleanup(ts.Close)
-	return &consoleStack{env: &env{t: t, db: db, srv: srv, ts: ts}, base: base, twilio: tw}
+	return &consoleStack{newStack(t, stackOpts{token: testToken, password: consolePassword, operators: []string{operator}, ownURL: true})}
 }
 
 // text sends an SMS from a person through the signed webhook.

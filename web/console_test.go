@@ -17,9 +17,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/flows"
-	"github.com/textfix/textfix/sms"
-	"github.com/textfix/textfix/sms/twiliotest"
 	"github.com/textfix/textfix/store"
 	"github.com/textfix/textfix/web"
 )
@@ -29,10 +26,9 @@ var _ web.ConsoleStore = (*store.DB)(nil)
 const consolePassword = "correct horse battery staple"
 
 // consoleEnv is a server with the console, operators, a running outbox
-// and a fake Twilio, on a clock the test can move.
+// and a fake Twilio, on a clock the test can move (skew).
 type consoleEnv struct {
 	*deskEnv
-	skewed   atomic.Int64 // added to the server's clock
 	browsers atomic.Int64
 }
 
@@ -42,36 +38,7 @@ type consoleOpts struct {
 
 func newConsoleEnv(t testing.TB, o consoleOpts) *consoleEnv {
 	t.Helper()
-	tw := twiliotest.New(t, accountSID, testToken)
-	db, err := store.Open(t.TempDir() + "/textfix.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	sender, err := sms.NewSender(sms.SenderConfig{AccountSID: accountSID, AuthToken: testToken, From: botNumber, BaseURL: tw.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ce := &consoleEnv{deskEnv: &deskEnv{twilio: tw}}
-	ob := &sms.Outbox{Store: db, Sender: sender, StatusCallback: publicURL + statusPath, Rate: 1000}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { ob.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := web.New(web.Config{
-		PublicURL: publicURL, AuthToken: o.token, Store: db, Wake: ob.Wake,
-		Desk:            &bot.Desk{Operators: []string{operator}, BaseURL: publicURL},
-		Now:             func() time.Time { return time.Now().Add(time.Duration(ce.skewed.Load())) },
-		ConsolePassword: o.password, ClientIPHeader: o.ipHeader,
-	}, &bot.Engine{Flows: lib, BaseURL: publicURL})
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	ce.env, ce.outbox = &env{t: t, db: db, srv: srv, ts: ts}, ob
-	return ce
+	return &consoleEnv{deskEnv: newStack(t, stackOpts{token: o.token, password: o.password, ipHeader: o.ipHeader, operators: []string{operator}})}
 }
 
 // newConsole is the usual console: Twilio configured, a password.
@@ -209,7 +176,7 @@ func TestConsoleRefusesWithoutSession(t *testing.T) {
 	loggedOut.post("/console/logout", nil)
 	forged := e.browser()
 	forged.cookies["textfix_session"] = &http.Cookie{Name: "textfix_session", Value: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", Path: "/console"}
-	e.skewed.Store(int64(web.SessionIdle + time.Minute)) // expired is idle too long
+	e.skew.Store(int64(web.SessionIdle + time.Minute)) // expired is idle too long
 
 	visitors := map[string]*opBrowser{"no cookie": e.browser(), "forged cookie": forged, "expired": expired, "logged out": loggedOut}
 	for name, b := range visitors {
@@ -331,7 +298,7 @@ func TestConsoleLoginRateLimit(t *testing.T) {
 	other.login()
 
 	// A minute later the attacker may try again.
-	e.skewed.Store(int64(time.Minute))
+	e.skew.Store(int64(time.Minute))
 	attacker.get("/console/login")
 	if rec, _ := attacker.post("/console/login", url.Values{"password": {consolePassword}}); rec.Code != http.StatusSeeOther {
 		t.Errorf("after a minute: %d", rec.Code)
@@ -393,16 +360,16 @@ func TestConsoleSession(t *testing.T) {
 		}
 	}
 	// Idle sessions end; use keeps them alive.
-	e.skewed.Store(int64(web.SessionIdle - time.Minute))
+	e.skew.Store(int64(web.SessionIdle - time.Minute))
 	b.page("/console")
-	e.skewed.Store(int64(2*web.SessionIdle - 2*time.Minute))
+	e.skew.Store(int64(2*web.SessionIdle - 2*time.Minute))
 	b.page("/console")
-	e.skewed.Store(int64(3*web.SessionIdle + time.Minute))
+	e.skew.Store(int64(3*web.SessionIdle + time.Minute))
 	if rec, _ := b.get("/console"); rec.Code != http.StatusSeeOther {
 		t.Errorf("idle session still works: %d", rec.Code)
 	}
 	// Logout ends the session for good.
-	e.skewed.Store(0)
+	e.skew.Store(0)
 	b = e.browser()
 	b.login()
 	old := *b.cookies["textfix_session"]

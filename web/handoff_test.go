@@ -23,26 +23,44 @@ const (
 	botNumber  = "+15555550000"
 )
 
-// desk is a server with operators, a running outbox and a fake Twilio.
+// deskEnv is the server stack as serve wires it: bbolt in a temporary
+// directory, the desk, the outbox sending to a fake Twilio, and the HTTP
+// server; every web test that needs more than the webhook builds one.
 type deskEnv struct {
 	*env
+	base   string // the public URL links and callbacks use
 	twilio *twiliotest.Server
 	outbox *sms.Outbox
-	skew   atomic.Int64 // added to the outbox's clock
+	skew   atomic.Int64 // added to the server's and the outbox's clocks
+}
+
+// stackOpts vary a deskEnv.
+type stackOpts struct {
+	token              string // Twilio auth token; "" = sandbox
+	operators          []string
+	password, ipHeader string // console
+	idle               bool   // leave the outbox worker stopped: the test calls Flush
+	ownURL             bool   // public URL = the server's own address (fake callbacks reach it)
 }
 
 // newDeskEnv starts the outbox worker; newDeskEnvIdle leaves it to the
 // test to call Flush.
 func newDeskEnv(t *testing.T, operators ...string) *deskEnv {
-	return newDesk(t, true, operators...)
+	return newStack(t, stackOpts{token: testToken, operators: operators})
 }
 
 func newDeskEnvIdle(t *testing.T, operators ...string) *deskEnv {
-	return newDesk(t, false, operators...)
+	return newStack(t, stackOpts{token: testToken, operators: operators, idle: true})
 }
 
-func newDesk(t *testing.T, run bool, operators ...string) *deskEnv {
+func newStack(t testing.TB, o stackOpts) *deskEnv {
 	t.Helper()
+	ts := httptest.NewUnstartedServer(nil)
+	t.Cleanup(ts.Close)
+	base := publicURL
+	if o.ownURL {
+		base = "http://" + ts.Listener.Addr().String()
+	}
 	tw := twiliotest.New(t, accountSID, testToken)
 	db, err := store.Open(t.TempDir() + "/textfix.db")
 	if err != nil {
@@ -53,10 +71,10 @@ func newDesk(t *testing.T, run bool, operators ...string) *deskEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	de := &deskEnv{twilio: tw}
-	ob := &sms.Outbox{Store: db, Sender: sender, StatusCallback: publicURL + statusPath, Rate: 1000,
-		Now: func() time.Time { return time.Now().Add(time.Duration(de.skew.Load())) }}
-	if run {
+	de := &deskEnv{base: base, twilio: tw}
+	now := func() time.Time { return time.Now().Add(time.Duration(de.skew.Load())) }
+	ob := &sms.Outbox{Store: db, Sender: sender, StatusCallback: base + statusPath, Rate: 1000, Now: now}
+	if !o.idle {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { ob.Run(ctx); close(done) }()
@@ -66,12 +84,14 @@ func newDesk(t *testing.T, run bool, operators ...string) *deskEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine := &bot.Engine{Flows: lib, BaseURL: publicURL}
-	desk := &bot.Desk{Operators: operators, BaseURL: publicURL}
-	srv := web.New(web.Config{PublicURL: publicURL, AuthToken: testToken, Store: db, Desk: desk, Wake: ob.Wake}, engine)
-	e := &env{t: t, db: db, srv: srv}
-	e.ts = newTestServer(t, srv)
-	de.env, de.outbox = e, ob
+	srv := web.New(web.Config{
+		PublicURL: base, AuthToken: o.token, Store: db, Wake: ob.Wake, Now: now, SMSNumber: botNumber,
+		Desk:            &bot.Desk{Operators: o.operators, BaseURL: base},
+		ConsolePassword: o.password, ClientIPHeader: o.ipHeader,
+	}, &bot.Engine{Flows: lib, BaseURL: base})
+	ts.Config.Handler = srv.Handler()
+	ts.Start()
+	de.env, de.outbox = &env{t: t, db: db, srv: srv, ts: ts}, ob
 	return de
 }
 
