@@ -216,6 +216,12 @@ func (db *DB) Conversations(ctx context.Context) ([]bot.Conversation, error) {
 // Transcript returns phone's lines in Seq order; an empty slice if there
 // are none.
 func (db *DB) Transcript(ctx context.Context, phone string) ([]bot.Line, error) {
+	return db.TranscriptTail(ctx, phone, 0)
+}
+
+// TranscriptTail returns the last n of phone's lines (all of them when n
+// <= 0) in Seq order, reading only those.
+func (db *DB) TranscriptTail(ctx context.Context, phone string, n int) ([]bot.Line, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("store: transcript: %w", err)
 	}
@@ -225,14 +231,25 @@ func (db *DB) Transcript(ctx context.Context, phone string) ([]bot.Line, error) 
 		if b == nil {
 			return nil
 		}
-		return b.ForEach(func(k, v []byte) error {
+		c := b.Cursor()
+		k, _ := c.First()
+		if n > 0 {
+			k, _ = c.Last()
+			for i := 1; i < n && k != nil; i++ {
+				k, _ = c.Prev()
+			}
+			if k == nil {
+				k, _ = c.First()
+			}
+		}
+		for v := b.Get(k); k != nil; k, v = c.Next() {
 			var l bot.Line
 			if err := json.Unmarshal(v, &l); err != nil {
 				return fmt.Errorf("line %x: %w", k, err)
 			}
 			lines = append(lines, l)
-			return nil
-		})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: transcript: %w", err)

@@ -749,3 +749,32 @@ func BenchmarkApplyParallel(b *testing.B) {
 		}
 	})
 }
+
+func TestTranscriptTail(t *testing.T) {
+	db := mustOpen(t)
+	ctx := context.Background()
+	for i := 1; i <= 7; i++ {
+		if _, err := db.AppendLines(ctx, phone, bot.Line{Dir: bot.In, Body: fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{0, "1234567"}, {3, "567"}, {1, "7"}, {7, "1234567"}, {50, "1234567"}} {
+		lines, err := db.TranscriptTail(ctx, phone, tt.n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		for _, l := range lines {
+			got += l.Body
+		}
+		if got != tt.want {
+			t.Errorf("TranscriptTail(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+	if lines, err := db.TranscriptTail(ctx, "+15550009999", 3); err != nil || len(lines) != 0 {
+		t.Errorf("unknown number: %v %v", lines, err)
+	}
+}

@@ -27,7 +27,7 @@ type ConsoleStore interface {
 	RecentConversations(ctx context.Context, f bot.ConversationFilter, offset, limit int) ([]bot.Conversation, int, error)
 	// LastLines is the last transcript line of each number that has one.
 	LastLines(ctx context.Context, phones ...string) (map[string]bot.Line, error)
-	Transcript(ctx context.Context, phone string) ([]bot.Line, error)
+	TranscriptTail(ctx context.Context, phone string, n int) ([]bot.Line, error)
 	Tickets(ctx context.Context, limit int, openOnly bool) ([]bot.Ticket, error)
 	Outbox(ctx context.Context, limit int, pendingOrFailed bool) ([]bot.OutMsg, error)
 	Stats(ctx context.Context, flow string, since time.Time) (bot.Stats, error)

@@ -39,12 +39,9 @@ func (cn *console) conversation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	lines, err := cn.store.Transcript(ctx, phone)
+	lines, err := cn.store.TranscriptTail(ctx, phone, transcriptShown)
 	if err != nil {
 		return err
-	}
-	if len(lines) > transcriptShown {
-		lines = lines[len(lines)-transcriptShown:]
 	}
 	ticket, err := cn.ticketOf(ctx, phone)
 	if err != nil {

@@ -24,12 +24,9 @@ func (cn *console) try(c echo.Context) error {
 	if err != nil && !errors.Is(err, bot.ErrNotFound) {
 		return err
 	}
-	lines, err := cn.store.Transcript(ctx, phone)
+	lines, err := cn.store.TranscriptTail(ctx, phone, transcriptShown)
 	if err != nil {
 		return err
-	}
-	if len(lines) > transcriptShown {
-		lines = lines[len(lines)-transcriptShown:]
 	}
 	return cn.render(c, http.StatusOK, templates.ConsoleTry, templates.ConsoleView{
 		Title: "Try it", Nav: "try",
