@@ -120,18 +120,14 @@ func PageLinkText(baseURL, id, title string) string {
 
 // PublishPage stores custom page p for the person of open ticket n and
 // texts them its link (PageLinkText) through the outbox, like an operator
-// reply. The page's id joins the conversation's Pages, so forgetting the
-// number erases it.
+// reply. The page is stored as the person's, so forgetting the number
+// erases it.
 func (d *Desk) PublishPage(t Tx, n int, p Page, now time.Time) error {
-	_, c, err := reachable(t, n)
+	tk, _, err := reachable(t, n)
 	if err != nil {
 		return err
 	}
-	if err := t.PutPage(p); err != nil {
-		return err
-	}
-	c.Pages = append(c.Pages[:len(c.Pages):len(c.Pages)], p.ID)
-	if err := t.SaveConversation(c); err != nil {
+	if err := t.PutPage(tk.Phone, p); err != nil {
 		return err
 	}
 	return d.Reply(t, n, PageLinkText(d.BaseURL, p.ID, p.Title), now)

@@ -373,7 +373,6 @@ func (s *step) fix(t *flows.Tree, n *flows.Node, known []string) {
 	s.c.Status, s.c.Node = StatusFixed, n.ID
 	s.event(EventFix, n.ID, "", "")
 	s.c.PageID = id
-	s.c.Pages = append(s.c.Pages, id)
 	s.c.Tried = append(s.c.Tried, n.ID)
 	s.reply(withNote(known, n.FixSMS(s.link(id))))
 }
@@ -629,7 +628,6 @@ func cloneConversation(c Conversation) Conversation {
 	c.Answers = append([]Answer(nil), c.Answers...)
 	c.Said = append([]string(nil), c.Said...)
 	c.Candidates = append([]string(nil), c.Candidates...)
-	c.Pages = append([]string(nil), c.Pages...)
 	c.Tried = append([]string(nil), c.Tried...)
 	return c
 }

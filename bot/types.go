@@ -3,7 +3,6 @@ package bot
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -41,8 +40,6 @@ type Conversation struct {
 	Misses int `json:"misses,omitempty"`
 	// PageID is the fix page of the last fix reached.
 	PageID string `json:"page_id,omitempty"`
-	// Pages are the ids of every page made for this number (forget erases them).
-	Pages []string `json:"pages,omitempty"`
 	// Tried lists fix node ids already offered (for NO → next fix).
 	Tried []string `json:"tried,omitempty"`
 	// Ticket is the open or last handoff ticket number.
@@ -58,10 +55,9 @@ type Conversation struct {
 }
 
 // Fresh returns a new idle conversation for the same number, keeping what
-// outlives one conversation: its pages (so forget can erase them), its last
-// ticket number and its test mark.
+// outlives one conversation: its last ticket number and its test mark.
 func (c Conversation) Fresh(now time.Time) Conversation {
-	return Conversation{Phone: c.Phone, Status: StatusIdle, Pages: c.Pages, Ticket: c.Ticket, Test: c.Test, Started: now, Updated: now}
+	return Conversation{Phone: c.Phone, Status: StatusIdle, Ticket: c.Ticket, Test: c.Test, Started: now, Updated: now}
 }
 
 // Answer is one question answered, with the text that selected it.
@@ -299,7 +295,10 @@ type Tx interface {
 	SaveConversation(c Conversation) error
 	// Append adds lines to phone's transcript and returns them with Seq.
 	Append(phone string, lines ...Line) ([]Line, error)
-	PutPage(p Page) error
+	// PutPage stores a new page made for owner's conversation. The page
+	// holds no phone number; the store keeps owner beside it so forgetting
+	// the number erases the page.
+	PutPage(owner string, p Page) error
 	SetFeedback(pageID, answer string) error
 	// Ticket returns ticket n, or an error wrapping ErrNotFound.
 	Ticket(n int) (Ticket, error)
@@ -313,16 +312,11 @@ type Tx interface {
 	Record(events []Event, now time.Time) error
 }
 
-// Save writes a Change for phone through t: the conversation (with the
-// ids of its new pages), the transcript lines, the pages and feedback.
+// Save writes a Change for phone through t: the conversation, the
+// transcript lines, the pages and feedback.
 func Save(t Tx, phone string, ch Change) error {
 	c := ch.Conversation
 	c.Phone = phone
-	for _, p := range ch.Pages {
-		if !slices.Contains(c.Pages, p.ID) {
-			c.Pages = append(slices.Clip(c.Pages), p.ID)
-		}
-	}
 	if err := t.SaveConversation(c); err != nil {
 		return err
 	}
@@ -330,7 +324,7 @@ func Save(t Tx, phone string, ch Change) error {
 		return err
 	}
 	for _, p := range ch.Pages {
-		if err := t.PutPage(p); err != nil {
+		if err := t.PutPage(phone, p); err != nil {
 			return err
 		}
 	}

@@ -42,9 +42,9 @@
 // Claims are kept until [DB.PruneClaims] removes them; run it periodically
 // with a cut-off well past Twilio's retry window (a day is plenty).
 //
-// [DB.Forget] finds a number's pages through Conversation.Pages. Apply adds
-// the ids of the pages it stores there itself; a page stored with
-// [DB.PutPage] is only forgotten if the caller lists it.
+// Pages hold no phone numbers; the bucket "owned" records whose they are
+// (phone, page id), written by Tx.PutPage, so [DB.Forget] erases them. A
+// page stored with [DB.PutPage] has no owner.
 //
 // Listing operations ([DB.Conversations], [DB.Transcript], [DB.Forget],
 // [DB.PruneClaims]) read whole buckets; they are for the console and the

@@ -73,7 +73,7 @@ func Open(path string) (*DB, error) {
 	}
 	err = b.Update(func(tx *bolt.Tx) error {
 		for _, name := range []string{bucketConversations, bucketLines, bucketClaims, bucketPages, bucketOutMsgs,
-			bucketTickets, bucketOpen, bucketOutbox, bucketPending, bucketStats, bucketUnmatched,
+			bucketTickets, bucketOpen, bucketOutbox, bucketPending, bucketStats, bucketUnmatched, bucketOwned,
 			bucketRecent, bucketRecentKey} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return fmt.Errorf("bucket %s: %w", name, err)
@@ -132,7 +132,7 @@ type outMsg struct {
 //   - otherwise loads phone's conversation (a zero Conversation with Phone
 //     set if there is none) and calls fn with it;
 //   - saves change.Conversation under phone (its Phone is forced to phone),
-//     adding the id of every page in change.Pages to its Pages;
+//     (bot.Save);
 //   - appends change.Lines to phone's transcript, assigning Seq (and At
 //     when zero), and indexes every line with a MessageID for SetDelivery;
 //   - stores change.Pages, failing with [ErrPageExists] if an id is taken;
@@ -439,16 +439,17 @@ func (db *DB) Forget(ctx context.Context, phone string) error {
 			if err := forgetRecent(tx, phone); err != nil {
 				return err
 			}
-			pages := tx.Bucket([]byte(bucketPages))
-			for _, id := range append(slices.Clone(conv.Pages), conv.PageID) {
-				if id == "" || pages.Get([]byte(id)) == nil {
-					continue
-				}
-				if err := pages.Delete([]byte(id)); err != nil {
+			if conv.PageID != "" { // made before pages had owners
+				if err := tx.Bucket([]byte(bucketPages)).Delete([]byte(conv.PageID)); err != nil {
 					return err
 				}
 			}
 		}
+		n, err := forgetPages(tx, phone)
+		if err != nil {
+			return err
+		}
+		found = found || n > 0
 
 		if lb := linesBucket(tx, phone); lb != nil {
 			found = true
@@ -508,7 +509,7 @@ func (db *DB) Forget(ctx context.Context, phone string) error {
 		if len(keys) > 0 {
 			found = true
 		}
-		n, err := forgetHandoffs(tx, phone)
+		n, err = forgetHandoffs(tx, phone)
 		if err != nil {
 			return err
 		}

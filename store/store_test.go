@@ -114,8 +114,8 @@ func TestApplySaves(t *testing.T) {
 	if conv.Phone != phone || conv.Status != bot.StatusFixed || conv.Flow != "claude-403" || !conv.Updated.Equal(t0) {
 		t.Errorf("conversation = %+v", conv)
 	}
-	if len(conv.Pages) != 1 || conv.Pages[0] != page.ID {
-		t.Errorf("conversation Pages = %v, want [%s] (added by Apply)", conv.Pages, page.ID)
+	if ps, err := db.PagesOf(ctx, phone, 10); err != nil || len(ps) != 1 || ps[0].ID != page.ID {
+		t.Errorf("PagesOf = %v, %v; want [%s]", ps, err, page.ID)
 	}
 
 	lines := mustTranscript(t, db, phone)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"time"
 
@@ -22,6 +23,7 @@ const (
 	bucketOpen    = "open"    // number → nothing, for tickets not closed
 	bucketOutbox  = "outbox"  // id (8 bytes, queue order) → JSON bot.OutMsg
 	bucketPending = "pending" // id → nothing, for messages still queued
+	bucketOwned   = "owned"   // phone \x00 page id → nothing: whose pages (pages hold no numbers)
 )
 
 // tx implements bot.Tx on a bbolt write transaction.
@@ -107,7 +109,15 @@ func (t *tx) Append(phone string, lines ...bot.Line) ([]bot.Line, error) {
 	return appendLines(t.tx, phone, lines, t.now)
 }
 
-func (t *tx) PutPage(p bot.Page) error { return putNewPage(t.tx, p) }
+func (t *tx) PutPage(owner string, p bot.Page) error {
+	if err := putNewPage(t.tx, p); err != nil {
+		return err
+	}
+	if owner == "" {
+		return nil
+	}
+	return t.tx.Bucket([]byte(bucketOwned)).Put(ownedKey(owner, p.ID), nil)
+}
 
 func (t *tx) SetFeedback(pageID, answer string) error { return setFeedback(t.tx, pageID, answer) }
 
@@ -379,4 +389,51 @@ func forgetHandoffs(btx *bolt.Tx, phone string) (int, error) {
 		return n, fmt.Errorf("outbox: %w", err)
 	}
 	return n, nil
+}
+
+func ownedKey(phone, id string) []byte { return []byte(phone + "\x00" + id) }
+
+// forgetPages deletes the pages made for phone and returns how many.
+func forgetPages(btx *bolt.Tx, phone string) (int, error) {
+	owned, pages := btx.Bucket([]byte(bucketOwned)), btx.Bucket([]byte(bucketPages))
+	prefix := ownedKey(phone, "")
+	var keys [][]byte
+	c := owned.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		keys = append(keys, slices.Clone(k))
+	}
+	for _, k := range keys {
+		if err := pages.Delete(k[len(prefix):]); err != nil {
+			return 0, fmt.Errorf("pages: %w", err)
+		}
+		if err := owned.Delete(k); err != nil {
+			return 0, fmt.Errorf("pages: %w", err)
+		}
+	}
+	return len(keys), nil
+}
+
+// PagesOf returns the pages made for phone, newest first, at most limit.
+func (db *DB) PagesOf(ctx context.Context, phone string, limit int) ([]bot.Page, error) {
+	var out []bot.Page
+	err := db.bolt.View(func(btx *bolt.Tx) error {
+		prefix := ownedKey(phone, "")
+		c := btx.Bucket([]byte(bucketOwned)).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			p, err := getPage(btx, string(k[len(prefix):]))
+			if errors.Is(err, bot.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: pages of: %w", err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Created.After(out[j].Created) })
+	return out[:min(len(out), limit)], nil
 }

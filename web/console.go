@@ -28,6 +28,7 @@ type ConsoleStore interface {
 	// LastLines is the last transcript line of each number that has one.
 	LastLines(ctx context.Context, phones ...string) (map[string]bot.Line, error)
 	TranscriptTail(ctx context.Context, phone string, n int) ([]bot.Line, error)
+	PagesOf(ctx context.Context, phone string, limit int) ([]bot.Page, error)
 	Tickets(ctx context.Context, limit int, openOnly bool) ([]bot.Ticket, error)
 	Outbox(ctx context.Context, limit int, pendingOrFailed bool) ([]bot.OutMsg, error)
 	Stats(ctx context.Context, flow string, since time.Time) (bot.Stats, error)

@@ -58,19 +58,8 @@ func (cn *console) conversation(c echo.Context) error {
 			v.NodeText = nodeText(n)
 		}
 	}
-	ids := conv.Pages
-	if len(ids) > pagesShown {
-		ids = ids[len(ids)-pagesShown:]
-	}
-	for i := len(ids) - 1; i >= 0; i-- {
-		p, err := cn.s.cfg.Store.Page(ctx, ids[i])
-		if errors.Is(err, bot.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		v.Pages = append(v.Pages, p)
+	if v.Pages, err = cn.store.PagesOf(ctx, phone, pagesShown); err != nil {
+		return err
 	}
 	return cn.render(c, http.StatusOK, templates.ConsoleConversation, templates.ConsoleView{
 		Title: "Conversation " + bot.Mask(phone), Nav: "inbox", Conv: v,

@@ -542,8 +542,8 @@ func TestConsoleHandoff(t *testing.T) {
 	if resp, page := e.fetchPage(path); resp.StatusCode != 200 || !strings.Contains(page, "Use the EU endpoint") || !strings.Contains(page, "claude /logout") {
 		t.Fatalf("published page: %d", resp.StatusCode)
 	}
-	if c := e.conversation(personA); !strings.Contains(strings.Join(c.Pages, " "), strings.TrimPrefix(path, "/f/")) {
-		t.Errorf("page not listed on the conversation: %v", c.Pages)
+	if ps, _ := e.db.PagesOf(context.Background(), personA, 10); len(ps) == 0 || ps[0].ID != strings.TrimPrefix(path, "/f/") {
+		t.Errorf("page not stored as the person's: %v", ps)
 	}
 	conv := b.page(convURL)
 	if !strings.Contains(conv, path) || !strings.Contains(conv, "Revoke") {
