@@ -195,3 +195,48 @@ func TestCheckIDStable(t *testing.T) {
 		t.Error("a node without a check page has a check id")
 	}
 }
+
+// The classifier's verdicts, one row per rule: a clear winner, two close
+// trees, a bare code only one tree knows, a greeting, nothing.
+func TestClassify(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(ts []*flows.Tree) string {
+		var out []string
+		for _, t := range ts {
+			out = append(out, t.ID)
+		}
+		return strings.Join(out, ",")
+	}
+	tests := []struct {
+		text               string
+		tree, close, maybe string
+		greeting           bool
+	}{
+		{text: "claude code keeps saying request failed with status code 403", tree: "claude-code-403"},
+		{text: "cluade code 403", tree: "claude-code-403"}, // typo in the product
+		{text: `API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`, tree: "claude-code-529"},
+		{text: "hit my weekly limit", tree: "claude-code-429"},
+		{text: "invalid api key please run /login", tree: "claude-code-401"},
+		{text: "credit balance too low", tree: "claude-code-billing"},
+		{text: "401", maybe: "claude-code-401,salesforce-401"},
+		{text: "403", maybe: "claude-code-403"},
+		{text: "hi", greeting: true},
+		{text: "hello there", greeting: true},
+		{text: "my printer is jammed"},
+		{text: "aws s3 access denied 403 when uploading"}, // names another product: not offered Claude
+	}
+	for _, tt := range tests {
+		v := lib.Classify(tt.text)
+		got := ""
+		if v.Tree != nil {
+			got = v.Tree.ID
+		}
+		if got != tt.tree || ids(v.Close) != tt.close || ids(v.Maybe) != tt.maybe || v.Greeting != tt.greeting {
+			t.Errorf("Classify(%q) = tree %q close %q maybe %q greeting %v; want %q %q %q %v",
+				tt.text, got, ids(v.Close), ids(v.Maybe), v.Greeting, tt.tree, tt.close, tt.maybe, tt.greeting)
+		}
+	}
+}
