@@ -9,29 +9,20 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/flows"
 	"github.com/textfix/textfix/store"
 	"github.com/textfix/textfix/web"
 )
 
 // The analytics counters match a scripted set of conversations exactly.
 func TestAnalyticsCounters(t *testing.T) {
-	db, err := store.Open(t.TempDir() + "/textfix.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
 	var clock atomic.Int64
 	start := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	clock.Store(start.UnixNano())
 	now := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
-	srv := web.New(web.Config{PublicURL: publicURL, Store: db, Now: now}, &bot.Engine{Flows: lib, BaseURL: publicURL})
-	e := &env{t: t, db: db, srv: srv}
-	e.ts = newTestServer(t, srv)
+	e := newEnvWith(t, func(db *store.DB) web.Config {
+		return web.Config{PublicURL: publicURL, Store: db, Now: now}
+	})
+	db := e.db
 	say := func(from, body string) {
 		t.Helper()
 		clock.Add(int64(time.Minute))

@@ -399,9 +399,3 @@ func TestHandoffTimeout(t *testing.T) {
 		t.Errorf("timeout notice %q", got)
 	}
 }
-
-func newTestServer(t *testing.T, srv *web.Server) *httptest.Server {
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return ts
-}

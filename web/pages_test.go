@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -45,25 +44,16 @@ func (s *countingStore) Page(ctx context.Context, id string) (bot.Page, error) {
 // file whose page lookups are counted.
 func newPagesEnv(t testing.TB) (*env, *countingStore, *templates.Templates) {
 	t.Helper()
-	db, err := store.Open(t.TempDir() + "/textfix.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
 	tpl, err := templates.Parse()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := &countingStore{DB: db}
-	srv := web.New(web.Config{PublicURL: publicURL, AuthToken: testToken, Store: cs, Templates: tpl, SMSNumber: pageBotNumber},
-		&bot.Engine{Flows: lib, BaseURL: publicURL})
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return &env{t: t, db: db, srv: srv, ts: ts}, cs, tpl
+	var cs *countingStore
+	e := newEnvWith(t, func(db *store.DB) web.Config {
+		cs = &countingStore{DB: db}
+		return web.Config{PublicURL: publicURL, AuthToken: testToken, Store: cs, Templates: tpl, SMSNumber: pageBotNumber}
+	})
+	return e, cs, tpl
 }
 
 // fetchPage fetches path from the test server.

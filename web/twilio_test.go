@@ -40,6 +40,14 @@ type env struct {
 }
 
 func newEnv(t testing.TB, token string) *env {
+	return newEnvWith(t, func(db *store.DB) web.Config {
+		return web.Config{PublicURL: publicURL, AuthToken: token, Store: db}
+	})
+}
+
+// newEnvWith is a server on a fresh bbolt file and the embedded trees,
+// configured by config (which is given the store).
+func newEnvWith(t testing.TB, config func(*store.DB) web.Config) *env {
 	t.Helper()
 	db, err := store.Open(t.TempDir() + "/textfix.db")
 	if err != nil {
@@ -50,8 +58,7 @@ func newEnv(t testing.TB, token string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine := &bot.Engine{Flows: lib, BaseURL: publicURL}
-	srv := web.New(web.Config{PublicURL: publicURL, AuthToken: token, Store: db}, engine)
+	srv := web.New(config(db), &bot.Engine{Flows: lib, BaseURL: publicURL})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &env{t: t, db: db, srv: srv, ts: ts}
