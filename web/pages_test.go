@@ -100,7 +100,7 @@ func linkIn(t testing.TB, replies []string) string {
 // to the database file.
 var (
 	pastedSecrets = []string{"sk-ant-api03-AbCdEf0123456789xyz_QQ", "AKIAIOSFODNN7EXAMPLE", "ghp_abcdefghijklmnop1234567890"}
-	firstText     = "claude code keeps saying 403 <script>alert(1)</script> <img src=x onerror=alert(2)> my key is " + pastedSecrets[0] + ", text me at +1 (555) 555-0199"
+	firstText     = "claude code keeps saying 403 <script>alert(1)</script> <img src=x onerror=alert(2)> my api key is " + pastedSecrets[0] + ", text me at +1 (555) 555-0199"
 	answerText    = "200, it worked with curl using " + pastedSecrets[1] + " and " + pastedSecrets[2]
 )
 
@@ -184,7 +184,7 @@ func TestFixPageFromWebhook(t *testing.T) {
 		}
 	}
 	p, err := e.db.Page(context.Background(), strings.TrimPrefix(link, "/f/"))
-	if err != nil || p.Reported == "" || len(p.Answers) != 1 {
+	if err != nil || p.Reported == "" || len(p.Answers) != 2 { // the sign-in (inferred from "api key") and the smoke test
 		t.Fatalf("stored page %+v, %v", p, err)
 	}
 
