@@ -168,7 +168,7 @@ func TestSimulate(t *testing.T) {
 		want  string
 		state bot.Status
 	}{
-		{"claude code 403 unusual activity", "/f/", bot.StatusFixed},
+		{"claude code 403 unusual activity on my api key", "/f/", bot.StatusFixed},
 		{"yes", "", bot.StatusIdle},
 		{"human", "", bot.StatusHandoff},
 	}

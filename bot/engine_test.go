@@ -254,7 +254,7 @@ func TestFeedback(t *testing.T) {
 		{"now stripe says card_declined insufficient_funds", "", bot.StatusActive, "", "stripe-402"},    // a new problem
 	}
 	for _, tt := range tests {
-		c, rs := say(e, bot.Conversation{}, "claude code 403 unusual activity", tt.answer)
+		c, rs := say(e, bot.Conversation{}, "claude code 403 unusual activity on my api key", tt.answer)
 		r := rs[1]
 		got := ""
 		if r.Feedback != nil {

@@ -43,8 +43,14 @@ const LintLink = "https://textfix.fly.dev/f/0123456789abc"
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
-// check validates t, builds its indexes and returns what it found.
-func check(t *Tree) []Problem {
+// MaxVerifiedDays is how many days old a fix's verified date may get
+// before the checker warns: vendors move pages and change behaviour, so a
+// fix is checked against its sources again at least this often.
+const MaxVerifiedDays = 180
+
+// check validates t, builds its indexes and returns what it found. now is
+// the clock verified dates are compared with.
+func check(t *Tree, now time.Time) []Problem {
 	var ps []Problem
 	add := func(node string, sev Severity, format string, args ...any) {
 		ps = append(ps, Problem{File: t.File, Tree: t.ID, Node: node, Severity: sev, Msg: fmt.Sprintf(format, args...)})
@@ -83,7 +89,7 @@ func check(t *Tree) []Problem {
 
 	for i := range t.Nodes {
 		n := &t.Nodes[i]
-		ps = append(ps, checkNode(t, n)...)
+		ps = append(ps, checkNode(t, n, now)...)
 	}
 	if hasError(ps) {
 		return ps
@@ -134,7 +140,7 @@ func check(t *Tree) []Problem {
 	return ps
 }
 
-func checkNode(t *Tree, n *Node) []Problem {
+func checkNode(t *Tree, n *Node, now time.Time) []Problem {
 	var ps []Problem
 	add := func(sev Severity, format string, args ...any) {
 		ps = append(ps, Problem{File: t.File, Tree: t.ID, Node: n.ID, Severity: sev, Msg: fmt.Sprintf(format, args...)})
@@ -145,6 +151,15 @@ func checkNode(t *Tree, n *Node) []Problem {
 		} else if t.index[id] == nil {
 			add(Error, "%s: unknown next node %q", what, id)
 		}
+	}
+	// Everything a flow sends or shows must stay usable: no retired model.
+	retired := func(what, text string) {
+		for _, m := range namesRetiredModels(text) {
+			add(Warning, "%s names model %s, %s %s (%s): use one that is current, or a request that names none", what, m.ID, m.Status, m.Date, m.Source)
+		}
+	}
+	if n.Check != nil {
+		retired("check page", strings.Join(append([]string{n.Check.Title, n.Check.Body}, n.Check.Commands...), "\n"))
 	}
 	lint := func(what, text string) {
 		if k, enc := segment.Count(text); k > 2 {
@@ -215,6 +230,7 @@ func checkNode(t *Tree, n *Node) []Problem {
 			}
 		}
 		lint("question SMS", n.SMS(LintLink))
+		retired("question SMS", n.SMS(LintLink))
 		if n.Check != nil && strings.TrimSpace(n.Check.Body) == "" && len(n.Check.Commands) == 0 {
 			add(Error, "check_page has no body or commands")
 		}
@@ -224,6 +240,7 @@ func checkNode(t *Tree, n *Node) []Problem {
 		}
 		next("info", n.Next)
 		lint("info SMS", n.Text)
+		retired("info SMS", n.Text)
 	case Fix:
 		if strings.TrimSpace(n.Title) == "" {
 			add(Error, "fix has no title")
@@ -244,8 +261,10 @@ func checkNode(t *Tree, n *Node) []Problem {
 		}
 		if n.Verified == "" {
 			add(Warning, "fix has no verified date")
-		} else if _, err := time.Parse(time.DateOnly, n.Verified); err != nil {
+		} else if v, err := time.Parse(time.DateOnly, n.Verified); err != nil {
 			add(Error, "verified %q is not a date (YYYY-MM-DD)", n.Verified)
+		} else if days := daysBetween(v, now); days > MaxVerifiedDays {
+			add(Warning, "verified %s is %d days old (more than %d): check the fix against its sources again", n.Verified, days, MaxVerifiedDays)
 		}
 		if n.IfNotFixed != "" {
 			if nf := t.index[n.IfNotFixed]; nf == nil {
@@ -255,10 +274,12 @@ func checkNode(t *Tree, n *Node) []Problem {
 			}
 		}
 		lint("fix SMS", n.FixSMS(LintLink))
+		retired("fix page", strings.Join(append([]string{n.Title, n.Summary, n.Steps}, n.Commands...), "\n"))
 	case Handoff:
 		if strings.TrimSpace(n.Reason) == "" {
 			add(Error, "handoff has no reason")
 		}
+		retired("handoff reason", n.Reason)
 	default:
 		add(Error, "unknown kind %q (question, info, fix or handoff)", n.Kind)
 	}
@@ -266,6 +287,13 @@ func checkNode(t *Tree, n *Node) []Problem {
 		add(Error, "only questions have choices")
 	}
 	return ps
+}
+
+// daysBetween counts calendar days from the date of a to the date of b,
+// each read in its own location.
+func daysBetween(a, b time.Time) int {
+	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+	return int(day(b).Sub(day(a)).Hours() / 24)
 }
 
 func (n *Node) successors() []string {

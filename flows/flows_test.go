@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/textfix/textfix/flows"
 )
@@ -94,9 +95,12 @@ func TestCheckYAMLErrors(t *testing.T) {
 	}
 }
 
-// The embedded library must be clean: no errors and no warnings.
+// The embedded library must be clean: no errors and no warnings. Its
+// verified dates are held to the day after the last full fact check
+// (2026-11-30), so the test does not fail with the calendar; `textfix
+// flows check` holds them to today.
 func TestEmbeddedLibraryIsClean(t *testing.T) {
-	lib, problems, err := flows.Load(flows.Embedded())
+	lib, problems, err := flows.LoadAt(flows.Embedded(), time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -56,8 +57,14 @@ func IsTreeFile(name string) bool {
 // Load reads every tree file at the top of fsys, validates and lints them.
 // It returns every problem found, warnings included. When any problem is an
 // error, the library is nil and err wraps ErrInvalid: a broken tree never
-// goes live.
+// goes live. Verified dates are compared with the wall clock; LoadAt takes
+// the clock.
 func Load(fsys fs.FS) (*Library, []Problem, error) {
+	return LoadAt(fsys, time.Now())
+}
+
+// LoadAt is Load with verified dates compared with now.
+func LoadAt(fsys fs.FS, now time.Time) (*Library, []Problem, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, nil, fmt.Errorf("flows: read folder: %w", err)
@@ -75,7 +82,7 @@ func Load(fsys fs.FS) (*Library, []Problem, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("flows: read %s: %w", e.Name(), err)
 		}
-		t, ps := Parse(e.Name(), data)
+		t, ps := parse(e.Name(), data, now)
 		problems = append(problems, ps...)
 		if t == nil {
 			continue
@@ -99,9 +106,13 @@ func Load(fsys fs.FS) (*Library, []Problem, error) {
 	return lib, problems, nil
 }
 
-// Parse decodes and checks one tree file. The tree is nil when it has
-// errors.
+// Parse decodes and checks one tree file, comparing verified dates with
+// the wall clock. The tree is nil when it has errors.
 func Parse(file string, data []byte) (*Tree, []Problem) {
+	return parse(file, data, time.Now())
+}
+
+func parse(file string, data []byte, now time.Time) (*Tree, []Problem) {
 	var t Tree
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -109,7 +120,7 @@ func Parse(file string, data []byte) (*Tree, []Problem) {
 		return nil, []Problem{{File: file, Severity: Error, Msg: "yaml: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
 	}
 	t.File = path.Base(file)
-	ps := check(&t)
+	ps := check(&t, now)
 	if hasError(ps) {
 		return nil, ps
 	}

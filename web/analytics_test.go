@@ -34,14 +34,14 @@ func TestAnalyticsCounters(t *testing.T) {
 	}
 	a, b, c, d, x := "+15555550201", "+15555550202", "+15555550203", "+15555550204", "+15555550205"
 
-	say(a, "claude code 403 unusual activity") // straight to fix-abuse
+	say(a, "claude code 403 unusual activity on my api key") // straight to fix-abuse
 	say(a, "yes")
-	say(b, "claude code 403")
+	say(b, "claude code 403 with my api key")
 	say(b, "banana") // a miss at smoke-test
 	say(b, "3")
 	say(b, "its empty")
 	say(b, "human")
-	say(c, "claude code 403 region not supported")
+	say(c, "claude code 403 with my api key, region not supported")
 	say(c, "no") // fix-region → handoff-support
 	say(d, "claude code 403")
 	clock.Add(int64(25 * time.Hour))
@@ -52,7 +52,7 @@ func TestAnalyticsCounters(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	say(x, "claude code 403 unusual activity")
+	say(x, "claude code 403 unusual activity on my api key")
 	say(x, "yes")
 
 	st, err := db.Stats(context.Background(), "claude-code-403", start.AddDate(0, 0, -7))
@@ -64,7 +64,7 @@ func TestAnalyticsCounters(t *testing.T) {
 		t.Errorf("counters %s, want %s", got, want)
 	}
 	wantEdges := map[string]int{
-		"smoke-test>body-says": 3, "body-says>fix-abuse": 1, "body-says>what-changed": 1,
+		"sign-in>smoke-test": 3, "smoke-test>body-says": 3, "body-says>fix-abuse": 1, "body-says>what-changed": 1,
 		"body-says>fix-region": 1, "fix-region>handoff-support": 1,
 	}
 	if !maps.Equal(st.Edges, wantEdges) {

@@ -43,7 +43,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	s := newConsoleStack(t)
 	const person = personA
 	// Some traffic for the inbox and the statistics.
-	s.text("+15555550111", "claude code 403 unusual activity")
+	s.text("+15555550111", "claude code 403 unusual activity on my api key")
 	s.text("+15555550111", "yes")
 	s.text("+15555550112", "claude code 403")
 	s.text("+15555550112", "no idea honestly")
@@ -234,7 +234,7 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	// Try it: walk a tree to a fix, as a phone would.
 	do("try it", chromedp.Navigate(s.base+"/console/try"), chromedp.WaitVisible(chromedp.CSS("#say")))
-	for _, say := range []string{"claude code 403", "3", "it says region not supported"} {
+	for _, say := range []string{"claude code 403", "2", "3", "it says region not supported"} {
 		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#thread .msg").length`))
 		if err != nil {
 			t.Fatal(err)

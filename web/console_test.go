@@ -725,10 +725,10 @@ func TestConsoleTryIt(t *testing.T) {
 // picture with counts.
 func TestConsoleStats(t *testing.T) {
 	e := newConsole(t)
-	e.say(personA, "claude code 403")
+	e.say(personA, "claude code 403 with my api key")
 	e.say(personA, "banana 5555550199")
 	e.say(personA, "3")
-	e.say(personB, "claude code 403 unusual activity")
+	e.say(personB, "claude code 403 unusual activity on my api key")
 	e.say(personB, "yes")
 	b := e.browser()
 	b.login()

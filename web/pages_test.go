@@ -100,7 +100,7 @@ func linkIn(t testing.TB, replies []string) string {
 // to the database file.
 var (
 	pastedSecrets = []string{"sk-ant-api03-AbCdEf0123456789xyz_QQ", "AKIAIOSFODNN7EXAMPLE", "ghp_abcdefghijklmnop1234567890"}
-	firstText     = "claude code keeps saying 403 <script>alert(1)</script> <img src=x onerror=alert(2)> my key is " + pastedSecrets[0] + ", text me at +1 (555) 555-0199"
+	firstText     = "claude code keeps saying 403 <script>alert(1)</script> <img src=x onerror=alert(2)> my api key is " + pastedSecrets[0] + ", text me at +1 (555) 555-0199"
 	answerText    = "200, it worked with curl using " + pastedSecrets[1] + " and " + pastedSecrets[2]
 )
 
@@ -184,7 +184,7 @@ func TestFixPageFromWebhook(t *testing.T) {
 		}
 	}
 	p, err := e.db.Page(context.Background(), strings.TrimPrefix(link, "/f/"))
-	if err != nil || p.Reported == "" || len(p.Answers) != 1 {
+	if err != nil || p.Reported == "" || len(p.Answers) != 2 { // the sign-in (inferred from "api key") and the smoke test
 		t.Fatalf("stored page %+v, %v", p, err)
 	}
 
@@ -323,11 +323,11 @@ func goldenPage() bot.Page {
 			"3. Quit Claude Code completely, open a new terminal and start `claude` again.\n",
 		Commands: []string{
 			"env | grep -i -E 'anthropic|claude' | cut -c1-40",
-			`curl -s -w '\nHTTP %{http_code}\n' https://api.anthropic.com/v1/messages -H "x-api-key: $ANTHROPIC_API_KEY" -H "anthropic-version: 2023-06-01" -H "content-type: application/json" -d '{"model":"claude-sonnet-4-5","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}'`,
+			`curl -s -w '\nHTTP %{http_code}\n' https://api.anthropic.com/v1/models -H "x-api-key: $ANTHROPIC_API_KEY" -H "anthropic-version: 2023-06-01"`,
 			"unset ANTHROPIC_BASE_URL",
 		},
-		Sources:  []string{"https://docs.anthropic.com/en/docs/claude-code/settings", "https://docs.anthropic.com/en/docs/claude-code/troubleshooting"},
-		Verified: "2026-11-27",
+		Sources:  []string{"https://code.claude.com/docs/en/settings", "https://code.claude.com/docs/en/troubleshooting"},
+		Verified: "2026-11-30",
 		Reported: "claude code keeps saying request failed with status code 403 <b>help</b>",
 		Answers: []bot.Answer{
 			{Node: "smoke-test", Question: "Run the curl test on the How page. What status came back?", Choice: 0, Label: "200 - curl worked", Text: "it worked fine with curl"},

@@ -176,7 +176,7 @@ func TestInboundWebhook(t *testing.T) {
 		checks  []check
 	}{
 		{name: "valid", form: text(personA, "SMa1", "claude code 403"), token: testToken, signURL: publicURL,
-			status: 200, checks: []check{replyContains("curl"), stored(2)}},
+			status: 200, checks: []check{replyContains("sign in"), stored(2)}},
 		{name: "wrong signature", form: text(personA, "SMa1", "claude code 403"), token: "wrong-token", signURL: publicURL,
 			status: 403, checks: []check{stored(0)}},
 		{name: "missing signature", form: text(personA, "SMa1", "claude code 403"), token: "",
@@ -188,13 +188,13 @@ func TestInboundWebhook(t *testing.T) {
 		{name: "no parameters", form: url.Values{}, token: testToken, signURL: publicURL, status: 400},
 		{name: "oversized body", raw: "Body=" + strings.Repeat("a", web.MaxBody+1), status: 413, checks: []check{stored(0)}},
 		{name: "invalid UTF-8 is repaired", form: text(personA, "SMa1", "claude code 403 \xff\xfe\x00"), token: testToken, signURL: publicURL,
-			status: 200, checks: []check{replyContains("curl"), func(t *testing.T, e *env, _ *http.Response, _ []byte) {
+			status: 200, checks: []check{replyContains("sign in"), func(t *testing.T, e *env, _ *http.Response, _ []byte) {
 				if l := e.transcript(personA); len(l) == 0 || !strings.Contains(l[0].Body, "\uFFFD") || strings.Contains(l[0].Body, "\x00") {
 					t.Errorf("stored body not repaired: %+v", l)
 				}
 			}}},
 		{name: "emoji body", form: text(personA, "SMa1", "🙈🔥 claude code 403 😭"), token: testToken, signURL: publicURL,
-			status: 200, checks: []check{replyContains("curl"), stored(2)}},
+			status: 200, checks: []check{replyContains("sign in"), stored(2)}},
 		{name: "media only", form: func() url.Values {
 			f := text(personA, "SMa1", "")
 			f.Set("NumMedia", "1")
