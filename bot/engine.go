@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -439,7 +440,7 @@ func (s *step) feedback(text string) {
 		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: "no"}
 		s.event(EventNo, s.c.Node, "", "")
 		n := t.Node(s.c.Node)
-		if n != nil && n.IfNotFixed != "" && !contains(s.c.Tried, n.IfNotFixed) {
+		if n != nil && n.IfNotFixed != "" && !slices.Contains(s.c.Tried, n.IfNotFixed) {
 			next := t.Node(n.IfNotFixed)
 			s.event(EventEdge, n.ID, next.ID, "")
 			if next.Kind == flows.Fix {
@@ -504,15 +505,6 @@ func feedbackOf(text string) string {
 	return ""
 }
 
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // back returns to the previous question the person was asked.
 func (s *step) back() {
 	t := s.tree()
@@ -567,7 +559,6 @@ func (s *step) handoff(reason string) {
 func (s *step) inHandoff(kw Keyword) {
 	if kw == KwReset {
 		s.r.Keyword = string(kw)
-		s.r.CloseHandoff = true
 		s.fresh()
 		s.reply("OK, back to the bot. " + greeting)
 		return

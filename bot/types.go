@@ -107,9 +107,6 @@ type Result struct {
 	Handoff *Handoff
 	// OptOut and OptIn report a change of consent in this step.
 	OptOut, OptIn bool
-	// CloseHandoff asks the layers around to close the open ticket (the
-	// person went back to the bot).
-	CloseHandoff bool
 	// Feedback is the answer to "Did this fix it?", to record on the page.
 	Feedback *Feedback
 	// Keyword is the keyword the step obeyed, if any (for logs and tests).

@@ -161,10 +161,6 @@ func (s *Server) httpError(err error, c echo.Context) {
 	_ = c.String(code, msg+"\n")
 }
 
-type ctxKey int
-
-const requestIDKey ctxKey = 0
-
 func requestID(c echo.Context) string {
 	id, _ := c.Get("request_id").(string)
 	return id
