@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -102,9 +101,6 @@ func consoleHeaders(h http.Header) {
 // state and the session's pending messages.
 func (cn *console) render(c echo.Context, code int, name string, v templates.ConsoleView) error {
 	tpl := cn.s.cfg.Templates
-	if tpl == nil {
-		return errors.New("web: no templates (they failed to parse at start)")
-	}
 	v.Site, v.Now = siteName, cn.s.cfg.Now()
 	v.Open = cn.auth.open()
 	if sess := sessionOf(c); sess != nil {

@@ -85,9 +85,6 @@ func (cn *console) preview(c echo.Context) error {
 		p.Title = "Untitled fix page"
 	}
 	tpl := cn.s.cfg.Templates
-	if tpl == nil {
-		return errors.New("web: no templates (they failed to parse at start)")
-	}
 	v := cn.s.view(shareable(p))
 	v.URL, v.Image = "", ""
 	var buf bytes.Buffer

@@ -84,11 +84,14 @@ func newStack(t testing.TB, o stackOpts) *deskEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := web.New(web.Config{
+	srv, err := web.New(web.Config{
 		PublicURL: base, AuthToken: o.token, Store: db, Wake: ob.Wake, Now: now, SMSNumber: botNumber,
 		Desk:            &bot.Desk{Operators: o.operators, BaseURL: base},
 		ConsolePassword: o.password, ClientIPHeader: o.ipHeader,
 	}, &bot.Engine{Flows: lib, BaseURL: base})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
 	de.env, de.outbox = &env{t: t, db: db, srv: srv, ts: ts}, ob

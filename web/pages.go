@@ -106,9 +106,6 @@ func (s *Server) view(p bot.Page) templates.View {
 // headers.
 func (s *Server) renderPage(c echo.Context, code int, name string, v templates.View, cache string) error {
 	tpl := s.cfg.Templates
-	if tpl == nil {
-		return errors.New("web: no templates (they failed to parse at start)")
-	}
 	var buf bytes.Buffer
 	if err := tpl.Render(&buf, name, v); err != nil {
 		return err
@@ -150,9 +147,6 @@ func etagMatch(header, etag string) bool {
 const previewPath = "/static/preview.png"
 
 func (s *Server) previewImage(c echo.Context) error {
-	if s.cfg.Templates == nil {
-		return echo.NewHTTPError(http.StatusNotFound)
-	}
 	pageHeaders(c.Response().Header(), cachePreview)
 	return c.Blob(http.StatusOK, "image/png", s.cfg.Templates.Preview())
 }

@@ -47,8 +47,8 @@ type Config struct {
 	Gauges []Gauge
 	// NewPageID makes page ids (bot.NewPageID when nil).
 	NewPageID func() string
-	// Templates render the fix pages; nil parses the embedded ones (parse
-	// them at start-up instead, so a broken template stops start-up).
+	// Templates render the fix pages and the console; nil parses the
+	// embedded ones.
 	Templates *templates.Templates
 	// SMSNumber is the bot's own number for the pages' sms: links; empty
 	// leaves the links out.
@@ -77,8 +77,9 @@ type Server struct {
 // MaxBody is the largest request body accepted (413 beyond).
 const MaxBody = 64 << 10
 
-// New builds the server and its routes.
-func New(cfg Config, engine *bot.Engine) *Server {
+// New builds the server and its routes. It fails when the templates do
+// not parse, so a broken template stops start-up instead of a request.
+func New(cfg Config, engine *bot.Engine) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -91,7 +92,7 @@ func New(cfg Config, engine *bot.Engine) *Server {
 	if cfg.Templates == nil {
 		t, err := templates.Parse()
 		if err != nil {
-			cfg.Log.Error("templates", "err", err) // pages answer 500; tested never to happen
+			return nil, err
 		}
 		cfg.Templates = t
 	}
@@ -116,7 +117,7 @@ func New(cfg Config, engine *bot.Engine) *Server {
 	e.GET(previewPath, s.previewImage)
 	s.consoleRoutes(e)
 	s.echo = e
-	return s
+	return s, nil
 }
 
 // Handler returns the HTTP handler.

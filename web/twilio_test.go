@@ -58,7 +58,10 @@ func newEnvWith(t testing.TB, config func(*store.DB) web.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := web.New(config(db), &bot.Engine{Flows: lib, BaseURL: publicURL})
+	srv, err := web.New(config(db), &bot.Engine{Flows: lib, BaseURL: publicURL})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &env{t: t, db: db, srv: srv, ts: ts}

@@ -82,7 +82,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	}
 	a.outbox = &sms.Outbox{Store: db, Sender: sender, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log}
 	a.outbox.Init()
-	a.web = web.New(web.Config{
+	a.web, err = web.New(web.Config{
 		PublicURL: cfg.PublicURL,
 		AuthToken: cfg.AuthToken,
 		Store:     db,
@@ -97,6 +97,10 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 		ConsolePassword: cfg.ConsolePassword,
 		ClientIPHeader:  cfg.ClientIPHeader,
 	}, cfg.Engine(lib))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		db.Close()
