@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/textfix/textfix/sms/segment"
+	"github.com/textfix/textfix/segment"
 )
 
 // Draft is a custom fix page as an operator writes it in the console.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
-	"github.com/textfix/textfix/sms/segment"
+	"github.com/textfix/textfix/segment"
 )
 
 // exampleEngine runs on the small example trees of flows/testdata.

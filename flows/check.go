@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/textfix/textfix/sms/segment"
+	"github.com/textfix/textfix/segment"
 )
 
 // Severity of a Problem.

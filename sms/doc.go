@@ -1,7 +1,7 @@
 // Package sms is textfix's adapter to Twilio: it checks webhook
-// signatures, writes TwiML replies, sends messages through Twilio's REST
-// API and does the GSM-7/UCS-2 length maths. It knows nothing about flows
-// or conversations; the bot decides what to say, sms only says it.
+// signatures, writes TwiML replies and sends messages through Twilio's
+// REST API. It knows nothing about flows or conversations; the bot decides
+// what to say, sms only says it.
 //
 // # Basics
 //
@@ -14,10 +14,9 @@
 // [Classify] sorts into [Retry], [OptedOut] or [Permanent]; the outbox
 // decides what to do with each class.
 //
-// Lengths: [segment.Count] tells how many SMS segments a body costs and in
-// which encoding; [NonGSM7] names the characters that forced UCS-2;
-// [segment.Repair] cleans text (invalid UTF-8, control characters) before it is
-// stored or sent.
+// Lengths (GSM-7, UCS-2, segments) are package
+// [github.com/textfix/textfix/segment]'s, which the domain uses too;
+// [TwiML] passes every message through [segment.Repair].
 //
 // Tests use package [github.com/textfix/textfix/sms/twiliotest], a fake
 // of Twilio's Messages endpoint, and [Sign] to sign webhook requests live.

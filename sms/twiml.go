@@ -5,7 +5,7 @@ import (
 
 	"github.com/twilio/twilio-go/twiml"
 
-	"github.com/textfix/textfix/sms/segment"
+	"github.com/textfix/textfix/segment"
 )
 
 // TwiMLContentType is the Content-Type of a [TwiML] reply.

@@ -9,7 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/sms/segment"
+	"github.com/textfix/textfix/segment"
 	"github.com/textfix/textfix/templates"
 )
 

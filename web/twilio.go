@@ -10,8 +10,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/segment"
 	"github.com/textfix/textfix/sms"
-	"github.com/textfix/textfix/sms/segment"
 )
 
 // twilioForm reads and authenticates a Twilio webhook: the body is capped

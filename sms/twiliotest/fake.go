@@ -24,8 +24,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/textfix/textfix/segment"
 	"github.com/textfix/textfix/sms"
-	"github.com/textfix/textfix/sms/segment"
 )
 
 // Server is a running fake. Its methods are safe for concurrent use.

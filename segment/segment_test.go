@@ -6,7 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/textfix/textfix/sms/segment"
+	"github.com/textfix/textfix/segment"
 )
 
 func TestIsGSM7(t *testing.T) {
