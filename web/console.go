@@ -33,7 +33,7 @@ type ConsoleStore interface {
 	Stats(ctx context.Context, flow string, since time.Time) (bot.Stats, error)
 	RevokePage(ctx context.Context, id string) error
 	Forget(ctx context.Context, phone string) error
-	// DueMessages and UpdateMessage (sms.OutboxStore) let the console
+	// DueMessages and UpdateMessage (twilio.OutboxStore) let the console
 	// requeue a failed message.
 	DueMessages(ctx context.Context, now time.Time, limit int) ([]bot.OutMsg, error)
 	UpdateMessage(ctx context.Context, id string, fn func(t bot.Tx, m *bot.OutMsg) error) error

@@ -12,7 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/textfix/textfix/sms/twiliotest"
+	"github.com/textfix/textfix/twilio/twiliotest"
 )
 
 // consoleStack is the real server stack at its own public URL, so the

@@ -9,8 +9,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/sms"
 	"github.com/textfix/textfix/templates"
+	"github.com/textfix/textfix/twilio"
 )
 
 // outboxShown is how many of the newest queued or failed messages the
@@ -38,27 +38,27 @@ func (cn *console) outbox(c echo.Context) error {
 	}
 	v := &templates.OutboxView{}
 	for _, m := range msgs {
-		out := optedOut[m.To] || strings.HasPrefix(m.Error, strconv.Itoa(sms.CodeOptedOut)+" ")
+		out := optedOut[m.To] || strings.HasPrefix(m.Error, strconv.Itoa(twilio.CodeOptedOut)+" ")
 		v.Rows = append(v.Rows, templates.OutRow{Msg: m, OptedOut: out, Retry: m.State == bot.OutFailed && !out})
 	}
 	return cn.render(c, http.StatusOK, templates.ConsoleOutbox, templates.ConsoleView{Title: "Outbox", Nav: "outbox", Outbox: v})
 }
 
 // retry serves POST /console/outbox/:id/retry: a failed message goes back
-// in the queue (sms.Requeue), unless its number opted out.
+// in the queue (twilio.Requeue), unless its number opted out.
 func (cn *console) retry(c echo.Context) error {
 	back := consolePath + "/outbox"
 	id := c.Param("id")
 	if _, err := strconv.ParseUint(id, 10, 64); err != nil {
 		return cn.done(c, back, "", "No such message.")
 	}
-	err := sms.Requeue(c.Request().Context(), cn.store, id, cn.s.cfg.Now())
+	err := twilio.Requeue(c.Request().Context(), cn.store, id, cn.s.cfg.Now())
 	switch {
 	case errors.Is(err, bot.ErrOptedOut):
 		return cn.done(c, back, "", "Not retried: the number opted out (STOP). Nothing can be sent to it until it texts START.")
 	case errors.Is(err, bot.ErrNotFound):
 		return cn.done(c, back, "", "No such message (forgotten?).")
-	case errors.Is(err, sms.ErrNotFailed):
+	case errors.Is(err, twilio.ErrNotFailed):
 		return cn.done(c, back, "", "Message #"+id+" has not failed: nothing to retry.")
 	case err != nil:
 		return err

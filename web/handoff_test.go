@@ -11,9 +11,9 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
-	"github.com/textfix/textfix/sms"
-	"github.com/textfix/textfix/sms/twiliotest"
 	"github.com/textfix/textfix/store"
+	"github.com/textfix/textfix/twilio"
+	"github.com/textfix/textfix/twilio/twiliotest"
 	"github.com/textfix/textfix/web"
 )
 
@@ -30,7 +30,7 @@ type deskEnv struct {
 	*env
 	base   string // the public URL links and callbacks use
 	twilio *twiliotest.Server
-	outbox *sms.Outbox
+	outbox *twilio.Outbox
 	skew   atomic.Int64 // added to the server's and the outbox's clocks
 }
 
@@ -67,13 +67,13 @@ func newStack(t testing.TB, o stackOpts) *deskEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	sender, err := sms.NewSender(sms.SenderConfig{AccountSID: accountSID, AuthToken: testToken, From: botNumber, BaseURL: tw.URL})
+	sender, err := twilio.NewSender(twilio.SenderConfig{AccountSID: accountSID, AuthToken: testToken, From: botNumber, BaseURL: tw.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
 	de := &deskEnv{base: base, twilio: tw}
 	now := func() time.Time { return time.Now().Add(time.Duration(de.skew.Load())) }
-	ob := &sms.Outbox{Store: db, Sender: sender, StatusCallback: base + statusPath, Rate: 1000, Now: now}
+	ob := &twilio.Outbox{Store: db, Sender: sender, StatusCallback: base + statusPath, Rate: 1000, Now: now}
 	if !o.idle {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})

@@ -11,7 +11,7 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/segment"
-	"github.com/textfix/textfix/sms"
+	"github.com/textfix/textfix/twilio"
 )
 
 // twilioForm reads and authenticates a Twilio webhook: the body is capped
@@ -27,7 +27,7 @@ func (s *Server) twilioForm(c echo.Context) error {
 		return nil // sandbox: loopback only, no signature
 	}
 	sig := r.Header.Get("X-Twilio-Signature")
-	if sig == "" || !sms.VerifySignature(s.cfg.AuthToken, s.cfg.PublicURL+r.URL.RequestURI(), r.PostForm, sig) {
+	if sig == "" || !twilio.VerifySignature(s.cfg.AuthToken, s.cfg.PublicURL+r.URL.RequestURI(), r.PostForm, sig) {
 		s.cfg.Log.Warn("twilio: bad or missing signature", "path", r.URL.Path, "request_id", requestID(c))
 		return echo.NewHTTPError(http.StatusForbidden, "invalid Twilio signature")
 	}
@@ -69,7 +69,7 @@ func (s *Server) inboundSMS(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		return sms.TwiML(replies...)
+		return twilio.TwiML(replies...)
 	})
 	if err != nil {
 		return err

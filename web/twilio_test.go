@@ -15,8 +15,8 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
-	"github.com/textfix/textfix/sms"
 	"github.com/textfix/textfix/store"
+	"github.com/textfix/textfix/twilio"
 	"github.com/textfix/textfix/web"
 )
 
@@ -84,7 +84,7 @@ func (e *env) post(path string, form url.Values, token, signURL string) *http.Re
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if token != "" {
-		req.Header.Set("X-Twilio-Signature", sms.Sign(token, signURL+path, form))
+		req.Header.Set("X-Twilio-Signature", twilio.Sign(token, signURL+path, form))
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -19,9 +19,9 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/sms"
-	"github.com/textfix/textfix/sms/twiliotest"
 	"github.com/textfix/textfix/store"
+	"github.com/textfix/textfix/twilio"
+	"github.com/textfix/textfix/twilio/twiliotest"
 )
 
 var binPath string
@@ -277,7 +277,7 @@ func TestOutboxSurvivesSIGKILL(t *testing.T) {
 		form := url.Values{"From": {from}, "MessageSid": {msgSid}, "Body": {body}, "To": {"+15555550000"}}
 		req, _ := http.NewRequest(http.MethodPost, "http://"+p.addr+"/twilio/sms", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Twilio-Signature", sms.Sign(token, pub+"/twilio/sms", form))
+		req.Header.Set("X-Twilio-Signature", twilio.Sign(token, pub+"/twilio/sms", form))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/sms"
 	"github.com/textfix/textfix/store"
 	"github.com/textfix/textfix/templates"
+	"github.com/textfix/textfix/twilio"
 	"github.com/textfix/textfix/web"
 )
 
@@ -29,7 +29,7 @@ type App struct {
 
 	db     *store.DB
 	desk   *bot.Desk
-	outbox *sms.Outbox
+	outbox *twilio.Outbox
 	web    *web.Server
 	http   *http.Server
 	ln     net.Listener
@@ -69,9 +69,9 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	}
 	a.db = db
 	a.desk = cfg.Desk()
-	var sender sms.MessageSender = &sms.Recorder{Log: a.Log}
+	var sender twilio.MessageSender = &twilio.Recorder{Log: a.Log}
 	if !cfg.Sandbox() {
-		sender, err = sms.NewSender(sms.SenderConfig{
+		sender, err = twilio.NewSender(twilio.SenderConfig{
 			AccountSID: cfg.AccountSID, AuthToken: cfg.AuthToken,
 			From: cfg.From, MessagingServiceSID: cfg.MessagingServiceSID, BaseURL: cfg.TwilioAPIURL,
 		})
@@ -80,7 +80,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 			return nil, err
 		}
 	}
-	a.outbox = &sms.Outbox{Store: db, Sender: sender, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log}
+	a.outbox = &twilio.Outbox{Store: db, Sender: sender, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log}
 	a.outbox.Init()
 	a.web, err = web.New(web.Config{
 		PublicURL: cfg.PublicURL,

@@ -1,4 +1,4 @@
-package sms
+package twilio
 
 import (
 	"bytes"
@@ -65,17 +65,17 @@ var alphanumeric = regexp.MustCompile(`^[a-zA-Z0-9]+$`)
 // a [Permanent] HTTP 401.
 func NewSender(cfg SenderConfig) (*Sender, error) {
 	if cfg.AccountSID == "" || cfg.AuthToken == "" {
-		return nil, errors.New("sms: new sender: account SID and auth token are required")
+		return nil, errors.New("twilio: new sender: account SID and auth token are required")
 	}
 	// twilio-go refuses other characters at every send (codes 21222, 21224).
 	if !alphanumeric.MatchString(cfg.AccountSID) || !alphanumeric.MatchString(cfg.AuthToken) {
-		return nil, errors.New("sms: new sender: account SID and auth token must be alphanumeric")
+		return nil, errors.New("twilio: new sender: account SID and auth token must be alphanumeric")
 	}
 	if cfg.From == "" && cfg.MessagingServiceSID == "" {
-		return nil, errors.New("sms: new sender: a From number or a messaging service SID is required")
+		return nil, errors.New("twilio: new sender: a From number or a messaging service SID is required")
 	}
 	if cfg.Timeout < 0 {
-		return nil, fmt.Errorf("sms: new sender: negative timeout %v", cfg.Timeout)
+		return nil, fmt.Errorf("twilio: new sender: negative timeout %v", cfg.Timeout)
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
@@ -84,13 +84,13 @@ func NewSender(cfg SenderConfig) (*Sender, error) {
 	if cfg.BaseURL != "" && cfg.BaseURL != DefaultBaseURL {
 		u, err := url.Parse(cfg.BaseURL)
 		if err != nil {
-			return nil, fmt.Errorf("sms: new sender: base URL: %w", err)
+			return nil, fmt.Errorf("twilio: new sender: base URL: %w", err)
 		}
 		if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-			return nil, fmt.Errorf("sms: new sender: base URL %q: want http(s)://host[:port]", cfg.BaseURL)
+			return nil, fmt.Errorf("twilio: new sender: base URL %q: want http(s)://host[:port]", cfg.BaseURL)
 		}
 		if strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" {
-			return nil, fmt.Errorf("sms: new sender: base URL %q: a path, query or fragment is not supported", cfg.BaseURL)
+			return nil, fmt.Errorf("twilio: new sender: base URL %q: a path, query or fragment is not supported", cfg.BaseURL)
 		}
 		s.base = u
 	}
@@ -248,11 +248,11 @@ type SendError struct {
 func (e *SendError) Error() string {
 	switch {
 	case e.Code != 0:
-		return fmt.Sprintf("sms: send: twilio error %d (HTTP %d, %s): %s", e.Code, e.Status, e.Class, e.Message)
+		return fmt.Sprintf("twilio: send: error %d (HTTP %d, %s): %s", e.Code, e.Status, e.Class, e.Message)
 	case e.Status != 0:
-		return fmt.Sprintf("sms: send: HTTP %d (%s): %s", e.Status, e.Class, e.Message)
+		return fmt.Sprintf("twilio: send: HTTP %d (%s): %s", e.Status, e.Class, e.Message)
 	}
-	return fmt.Sprintf("sms: send (%s): %s", e.Class, e.Message)
+	return fmt.Sprintf("twilio: send (%s): %s", e.Class, e.Message)
 }
 
 // Unwrap returns the underlying error: a *client.TwilioRestError for a

@@ -1,4 +1,4 @@
-package sms_test
+package twilio_test
 
 import (
 	"context"
@@ -19,8 +19,8 @@ import (
 	"github.com/twilio/twilio-go/client"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 
-	"github.com/textfix/textfix/sms"
-	"github.com/textfix/textfix/sms/twiliotest"
+	"github.com/textfix/textfix/twilio"
+	"github.com/textfix/textfix/twilio/twiliotest"
 )
 
 const (
@@ -32,19 +32,19 @@ const (
 
 var sidPattern = regexp.MustCompile(`^SM[0-9a-f]{32}$`)
 
-func mustSender(t *testing.T, cfg sms.SenderConfig) *sms.Sender {
+func mustSender(t *testing.T, cfg twilio.SenderConfig) *twilio.Sender {
 	t.Helper()
-	s, err := sms.NewSender(cfg)
+	s, err := twilio.NewSender(cfg)
 	if err != nil {
 		t.Fatalf("NewSender: %v", err)
 	}
 	return s
 }
 
-func fakeSender(t *testing.T) (*sms.Sender, *twiliotest.Server) {
+func fakeSender(t *testing.T) (*twilio.Sender, *twiliotest.Server) {
 	t.Helper()
 	fake := twiliotest.New(t, testSID, testToken)
-	return mustSender(t, sms.SenderConfig{
+	return mustSender(t, twilio.SenderConfig{
 		AccountSID: testSID, AuthToken: testToken, From: testFrom, BaseURL: fake.URL,
 	}), fake
 }
@@ -71,7 +71,7 @@ func TestSendFrom(t *testing.T) {
 
 func TestSendMessagingServiceWithoutCallback(t *testing.T) {
 	fake := twiliotest.New(t, testSID, testToken)
-	s := mustSender(t, sms.SenderConfig{
+	s := mustSender(t, twilio.SenderConfig{
 		AccountSID: testSID, AuthToken: testToken,
 		MessagingServiceSID: "MG00000000000000000000000000000002",
 		BaseURL:             fake.URL + "/", Timeout: 5 * time.Second,
@@ -89,15 +89,15 @@ func TestSendMessagingServiceWithoutCallback(t *testing.T) {
 
 func TestSendWrongCredentials(t *testing.T) {
 	fake := twiliotest.New(t, testSID, testToken)
-	s := mustSender(t, sms.SenderConfig{
+	s := mustSender(t, twilio.SenderConfig{
 		AccountSID: testSID, AuthToken: "wrongtoken", From: testFrom, BaseURL: fake.URL,
 	})
 	_, err := s.Send(context.Background(), testTo, "hi", "")
-	var se *sms.SendError
+	var se *twilio.SendError
 	if !errors.As(err, &se) {
 		t.Fatalf("err = %v (%T), want *SendError", err, err)
 	}
-	if se.Status != 401 || se.Code != 20003 || se.Class != sms.Permanent {
+	if se.Status != 401 || se.Code != 20003 || se.Class != twilio.Permanent {
 		t.Errorf("got %+v, want 401/20003/permanent", se)
 	}
 	if n := len(fake.Messages()); n != 0 {
@@ -111,46 +111,46 @@ func TestSendErrorClasses(t *testing.T) {
 		fail    func(*twiliotest.Server)
 		code    int
 		status  int
-		class   sms.ErrorClass
+		class   twilio.ErrorClass
 		message string // substring of SendError.Message
 		rest    bool   // unwraps to *client.TwilioRestError
 	}{
 		{"21610 opted out", func(f *twiliotest.Server) {
 			f.FailNext(400, 21610, "Attempt to send to unsubscribed recipient")
-		}, 21610, 400, sms.OptedOut, "unsubscribed", true},
+		}, 21610, 400, twilio.OptedOut, "unsubscribed", true},
 		{"20429 too many requests", func(f *twiliotest.Server) {
 			f.FailNext(429, 20429, "Too Many Requests")
-		}, 20429, 429, sms.Retry, "Too Many", true},
+		}, 20429, 429, twilio.Retry, "Too Many", true},
 		{"20429 with another status", func(f *twiliotest.Server) {
 			f.FailNext(400, 20429, "Too Many Requests")
-		}, 20429, 400, sms.Retry, "Too Many", true},
+		}, 20429, 400, twilio.Retry, "Too Many", true},
 		{"HTTP 429 with another code", func(f *twiliotest.Server) {
 			f.FailNext(429, 14107, "Rate limit exceeded")
-		}, 14107, 429, sms.Retry, "Rate limit", true},
+		}, 14107, 429, twilio.Retry, "Rate limit", true},
 		{"500 JSON", func(f *twiliotest.Server) {
 			f.FailNext(500, 20500, "Internal Server Error")
-		}, 20500, 500, sms.Retry, "Internal", true},
+		}, 20500, 500, twilio.Retry, "Internal", true},
 		{"503 JSON", func(f *twiliotest.Server) {
 			f.FailNext(503, 20503, "Service Unavailable")
-		}, 20503, 503, sms.Retry, "Unavailable", true},
+		}, 20503, 503, twilio.Retry, "Unavailable", true},
 		{"502 non-JSON body", func(f *twiliotest.Server) {
 			f.FailNextRaw(502, "<html><body><h1>502 Bad Gateway</h1></body></html>")
-		}, 0, 502, sms.Retry, "502 Bad Gateway", false},
+		}, 0, 502, twilio.Retry, "502 Bad Gateway", false},
 		{"503 empty body", func(f *twiliotest.Server) {
 			f.FailNextRaw(503, "")
-		}, 0, 503, sms.Retry, "error decoding", false},
+		}, 0, 503, twilio.Retry, "error decoding", false},
 		{"21211 invalid To", func(f *twiliotest.Server) {
 			f.FailNext(400, 21211, "The 'To' number +1555 is not a valid phone number.")
-		}, 21211, 400, sms.Permanent, "not a valid phone number", true},
+		}, 21211, 400, twilio.Permanent, "not a valid phone number", true},
 		{"21614 not a mobile", func(f *twiliotest.Server) {
 			f.FailNext(400, 21614, "'To' number is not a valid mobile number")
-		}, 21614, 400, sms.Permanent, "mobile", true},
+		}, 21614, 400, twilio.Permanent, "mobile", true},
 		{"other 4xx", func(f *twiliotest.Server) {
 			f.FailNext(403, 20403, "Forbidden")
-		}, 20403, 403, sms.Permanent, "Forbidden", true},
+		}, 20403, 403, twilio.Permanent, "Forbidden", true},
 		{"4xx non-JSON body", func(f *twiliotest.Server) {
 			f.FailNextRaw(404, "not found")
-		}, 0, 404, sms.Permanent, "not found", false},
+		}, 0, 404, twilio.Permanent, "not found", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -160,7 +160,7 @@ func TestSendErrorClasses(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Send succeeded (sid %s)", sid)
 			}
-			var se *sms.SendError
+			var se *twilio.SendError
 			if !errors.As(err, &se) {
 				t.Fatalf("err = %v (%T), want *SendError", err, err)
 			}
@@ -168,10 +168,10 @@ func TestSendErrorClasses(t *testing.T) {
 				t.Errorf("got code %d status %d class %v, want %d %d %v (%v)",
 					se.Code, se.Status, se.Class, c.code, c.status, c.class, err)
 			}
-			if got := sms.Classify(err); got != c.class {
+			if got := twilio.Classify(err); got != c.class {
 				t.Errorf("Classify = %v, want %v", got, c.class)
 			}
-			if got := sms.Classify(fmt.Errorf("outbox: %w", err)); got != c.class {
+			if got := twilio.Classify(fmt.Errorf("outbox: %w", err)); got != c.class {
 				t.Errorf("Classify(wrapped) = %v, want %v", got, c.class)
 			}
 			if !strings.Contains(se.Message, c.message) {
@@ -205,19 +205,19 @@ func refusedURL(t *testing.T) string {
 }
 
 func TestSendConnectionRefused(t *testing.T) {
-	s := mustSender(t, sms.SenderConfig{
+	s := mustSender(t, twilio.SenderConfig{
 		AccountSID: testSID, AuthToken: testToken, From: testFrom, BaseURL: refusedURL(t),
 	})
 	_, err := s.Send(context.Background(), testTo, "hi", "")
-	var se *sms.SendError
+	var se *twilio.SendError
 	if !errors.As(err, &se) {
 		t.Fatalf("err = %v (%T), want *SendError", err, err)
 	}
-	if se.Class != sms.Retry || se.Status != 0 || se.Code != 0 {
+	if se.Class != twilio.Retry || se.Status != 0 || se.Code != 0 {
 		t.Errorf("got %+v, want retry with no status or code", se)
 	}
-	if sms.Classify(err) != sms.Retry {
-		t.Errorf("Classify = %v", sms.Classify(err))
+	if twilio.Classify(err) != twilio.Retry {
+		t.Errorf("Classify = %v", twilio.Classify(err))
 	}
 	var ue *url.Error
 	if !errors.As(err, &ue) || !errors.Is(err, syscall.ECONNREFUSED) {
@@ -241,7 +241,7 @@ func blockingServer(t *testing.T) string {
 }
 
 func TestSendHonoursContextDeadline(t *testing.T) {
-	s := mustSender(t, sms.SenderConfig{
+	s := mustSender(t, twilio.SenderConfig{
 		AccountSID: testSID, AuthToken: testToken, From: testFrom,
 		BaseURL: blockingServer(t), Timeout: time.Minute,
 	})
@@ -255,13 +255,13 @@ func TestSendHonoursContextDeadline(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("Send returned after %v", d)
 	}
-	if sms.Classify(err) != sms.Retry {
-		t.Errorf("Classify = %v, want retry", sms.Classify(err))
+	if twilio.Classify(err) != twilio.Retry {
+		t.Errorf("Classify = %v, want retry", twilio.Classify(err))
 	}
 }
 
 func TestSendHonoursCancel(t *testing.T) {
-	s := mustSender(t, sms.SenderConfig{
+	s := mustSender(t, twilio.SenderConfig{
 		AccountSID: testSID, AuthToken: testToken, From: testFrom,
 		BaseURL: blockingServer(t), Timeout: time.Minute,
 	})
@@ -285,14 +285,14 @@ func TestSendCancelledBeforeStart(t *testing.T) {
 }
 
 func TestSendTimeout(t *testing.T) {
-	s := mustSender(t, sms.SenderConfig{
+	s := mustSender(t, twilio.SenderConfig{
 		AccountSID: testSID, AuthToken: testToken, From: testFrom,
 		BaseURL: blockingServer(t), Timeout: 100 * time.Millisecond,
 	})
 	start := time.Now()
 	_, err := s.Send(context.Background(), testTo, "hi", "")
-	var se *sms.SendError
-	if !errors.As(err, &se) || se.Class != sms.Retry || !errors.Is(err, context.DeadlineExceeded) {
+	var se *twilio.SendError
+	if !errors.As(err, &se) || se.Class != twilio.Retry || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v (%T), want a retry *SendError wrapping DeadlineExceeded", err, err)
 	}
 	if d := time.Since(start); d > 5*time.Second {
@@ -328,31 +328,31 @@ func TestSendConcurrent(t *testing.T) {
 }
 
 func TestNewSenderRejects(t *testing.T) {
-	ok := sms.SenderConfig{AccountSID: testSID, AuthToken: testToken, From: testFrom}
+	ok := twilio.SenderConfig{AccountSID: testSID, AuthToken: testToken, From: testFrom}
 	cases := []struct {
 		name string
-		edit func(*sms.SenderConfig)
+		edit func(*twilio.SenderConfig)
 	}{
-		{"no account", func(c *sms.SenderConfig) { c.AccountSID = "" }},
-		{"no token", func(c *sms.SenderConfig) { c.AuthToken = "" }},
-		{"token with symbols", func(c *sms.SenderConfig) { c.AuthToken = "abc-def" }},
-		{"no sender", func(c *sms.SenderConfig) { c.From = "" }},
-		{"negative timeout", func(c *sms.SenderConfig) { c.Timeout = -time.Second }},
-		{"base URL without scheme", func(c *sms.SenderConfig) { c.BaseURL = "localhost:8080" }},
-		{"base URL ftp", func(c *sms.SenderConfig) { c.BaseURL = "ftp://example.com" }},
-		{"base URL with path", func(c *sms.SenderConfig) { c.BaseURL = "http://example.com/twilio" }},
+		{"no account", func(c *twilio.SenderConfig) { c.AccountSID = "" }},
+		{"no token", func(c *twilio.SenderConfig) { c.AuthToken = "" }},
+		{"token with symbols", func(c *twilio.SenderConfig) { c.AuthToken = "abc-def" }},
+		{"no sender", func(c *twilio.SenderConfig) { c.From = "" }},
+		{"negative timeout", func(c *twilio.SenderConfig) { c.Timeout = -time.Second }},
+		{"base URL without scheme", func(c *twilio.SenderConfig) { c.BaseURL = "localhost:8080" }},
+		{"base URL ftp", func(c *twilio.SenderConfig) { c.BaseURL = "ftp://example.com" }},
+		{"base URL with path", func(c *twilio.SenderConfig) { c.BaseURL = "http://example.com/twilio" }},
 	}
 	for _, c := range cases {
 		cfg := ok
 		c.edit(&cfg)
-		if _, err := sms.NewSender(cfg); err == nil {
+		if _, err := twilio.NewSender(cfg); err == nil {
 			t.Errorf("%s: NewSender accepted %+v", c.name, cfg)
 		}
 	}
-	for _, base := range []string{"", sms.DefaultBaseURL, "http://127.0.0.1:9999", "https://staging.example/"} {
+	for _, base := range []string{"", twilio.DefaultBaseURL, "http://127.0.0.1:9999", "https://staging.example/"} {
 		cfg := ok
 		cfg.BaseURL = base
-		if _, err := sms.NewSender(cfg); err != nil {
+		if _, err := twilio.NewSender(cfg); err != nil {
 			t.Errorf("BaseURL %q: %v", base, err)
 		}
 	}
@@ -362,34 +362,34 @@ func TestClassify(t *testing.T) {
 	cases := []struct {
 		name string
 		err  error
-		want sms.ErrorClass
+		want twilio.ErrorClass
 	}{
 		{"nil", nil, 0},
-		{"21610", &client.TwilioRestError{Code: 21610, Status: 400}, sms.OptedOut},
-		{"21610 wrapped", fmt.Errorf("x: %w", &client.TwilioRestError{Code: 21610, Status: 400}), sms.OptedOut},
-		{"20429", &client.TwilioRestError{Code: 20429, Status: 429}, sms.Retry},
-		{"429", &client.TwilioRestError{Status: 429}, sms.Retry},
-		{"500", &client.TwilioRestError{Code: 20500, Status: 500}, sms.Retry},
-		{"21211", &client.TwilioRestError{Code: 21211, Status: 400}, sms.Permanent},
-		{"21614", &client.TwilioRestError{Code: 21614, Status: 400}, sms.Permanent},
-		{"SDK credential check", &client.TwilioRestError{Code: 21222, Status: 400}, sms.Permanent},
-		{"v1 error 503", &client.RestErrorV1{Code: 1, HttpStatusCode: 503}, sms.Retry},
-		{"canceled", context.Canceled, sms.Retry},
-		{"deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), sms.Retry},
-		{"network", &url.Error{Op: "Post", URL: "https://api.twilio.com", Err: syscall.ECONNREFUSED}, sms.Retry},
-		{"SendError", &sms.SendError{Class: sms.OptedOut}, sms.OptedOut},
-		{"unknown", errors.New("something else"), sms.Permanent},
+		{"21610", &client.TwilioRestError{Code: 21610, Status: 400}, twilio.OptedOut},
+		{"21610 wrapped", fmt.Errorf("x: %w", &client.TwilioRestError{Code: 21610, Status: 400}), twilio.OptedOut},
+		{"20429", &client.TwilioRestError{Code: 20429, Status: 429}, twilio.Retry},
+		{"429", &client.TwilioRestError{Status: 429}, twilio.Retry},
+		{"500", &client.TwilioRestError{Code: 20500, Status: 500}, twilio.Retry},
+		{"21211", &client.TwilioRestError{Code: 21211, Status: 400}, twilio.Permanent},
+		{"21614", &client.TwilioRestError{Code: 21614, Status: 400}, twilio.Permanent},
+		{"SDK credential check", &client.TwilioRestError{Code: 21222, Status: 400}, twilio.Permanent},
+		{"v1 error 503", &client.RestErrorV1{Code: 1, HttpStatusCode: 503}, twilio.Retry},
+		{"canceled", context.Canceled, twilio.Retry},
+		{"deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), twilio.Retry},
+		{"network", &url.Error{Op: "Post", URL: "https://api.twilio.com", Err: syscall.ECONNREFUSED}, twilio.Retry},
+		{"SendError", &twilio.SendError{Class: twilio.OptedOut}, twilio.OptedOut},
+		{"unknown", errors.New("something else"), twilio.Permanent},
 	}
 	for _, c := range cases {
-		if got := sms.Classify(c.err); got != c.want {
+		if got := twilio.Classify(c.err); got != c.want {
 			t.Errorf("%s: Classify = %v, want %v", c.name, got, c.want)
 		}
 	}
 }
 
 func TestErrorClassString(t *testing.T) {
-	for c, want := range map[sms.ErrorClass]string{
-		sms.Retry: "retry", sms.OptedOut: "opted-out", sms.Permanent: "permanent", 0: "ErrorClass(0)",
+	for c, want := range map[twilio.ErrorClass]string{
+		twilio.Retry: "retry", twilio.OptedOut: "opted-out", twilio.Permanent: "permanent", 0: "ErrorClass(0)",
 	} {
 		if got := c.String(); got != want {
 			t.Errorf("%d.String() = %q, want %q", int(c), got, want)

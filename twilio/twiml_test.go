@@ -1,4 +1,4 @@
-package sms_test
+package twilio_test
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/textfix/textfix/sms"
+	"github.com/textfix/textfix/twilio"
 )
 
 // response is the TwiML shape textfix sends.
@@ -87,7 +87,7 @@ func TestTwiML(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			doc, err := sms.TwiML(c.in...)
+			doc, err := twilio.TwiML(c.in...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,7 +100,7 @@ func TestTwiML(t *testing.T) {
 }
 
 func TestTwiMLEmptyIsEmptyResponse(t *testing.T) {
-	doc, err := sms.TwiML()
+	doc, err := twilio.TwiML()
 	if err != nil {
 		t.Fatal(err)
 	}

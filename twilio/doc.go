@@ -1,7 +1,7 @@
-// Package sms is textfix's adapter to Twilio: it checks webhook
+// Package twilio is textfix's adapter to Twilio: it checks webhook
 // signatures, writes TwiML replies and sends messages through Twilio's
 // REST API. It knows nothing about flows or conversations; the bot decides
-// what to say, sms only says it.
+// what to say, twilio only says it.
 //
 // # Basics
 //
@@ -18,7 +18,7 @@
 // [github.com/textfix/textfix/segment]'s, which the domain uses too;
 // [TwiML] passes every message through [segment.Repair].
 //
-// Tests use package [github.com/textfix/textfix/sms/twiliotest], a fake
+// Tests use package [github.com/textfix/textfix/twilio/twiliotest], a fake
 // of Twilio's Messages endpoint, and [Sign] to sign webhook requests live.
 //
 // # Caveats
@@ -35,4 +35,4 @@
 //     ([Permanent]).
 //   - Never filter or rewrite the webhook form before [VerifySignature]:
 //     the signature covers every parameter Twilio sent.
-package sms
+package twilio

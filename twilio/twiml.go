@@ -1,4 +1,4 @@
-package sms
+package twilio
 
 import (
 	"fmt"
@@ -34,7 +34,7 @@ func TwiML(messages ...string) ([]byte, error) {
 	}
 	doc, err := twiml.Messages(verbs)
 	if err != nil {
-		return nil, fmt.Errorf("sms: twiml: %w", err)
+		return nil, fmt.Errorf("twilio: twiml: %w", err)
 	}
 	return []byte(doc), nil
 }

@@ -1,6 +1,6 @@
 // Package twiliotest is a fake of the part of Twilio's REST API textfix
 // uses — creating messages — for tests in any package. It runs on
-// net/http/httptest; point sms.SenderConfig.BaseURL at Server.URL.
+// net/http/httptest; point twilio.SenderConfig.BaseURL at Server.URL.
 //
 // The fake checks what Twilio checks first (basic auth, the account in
 // the path, To, From or MessagingServiceSid, Body) and answers in
@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/segment"
-	"github.com/textfix/textfix/sms"
+	"github.com/textfix/textfix/twilio"
 )
 
 // Server is a running fake. Its methods are safe for concurrent use.
@@ -135,7 +135,7 @@ func (s *Server) WaitFor(tb testing.TB, n int, timeout time.Duration) []Message 
 // Deliver reports status ("delivered", "undelivered", "failed" …) for
 // message sid the way Twilio does: a POST of Twilio's status callback form
 // to the StatusCallback URL the message was created with, signed with the
-// fake's auth token (sms.Sign over that exact URL). errorCode, when given,
+// fake's auth token (twilio.Sign over that exact URL). errorCode, when given,
 // is sent as ErrorCode. It fails the test (tb.Fatalf) for an unknown sid,
 // a message without a StatusCallback, or an answer other than 2xx; call it
 // from the test's goroutine.
@@ -178,7 +178,7 @@ func (s *Server) Deliver(tb testing.TB, sid, status string, errorCode ...string)
 		return
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Twilio-Signature", sms.Sign(s.authToken, msg.StatusCallback, form))
+	req.Header.Set("X-Twilio-Signature", twilio.Sign(s.authToken, msg.StatusCallback, form))
 	req.Header.Set("User-Agent", "TwilioProxy/1.1")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

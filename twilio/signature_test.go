@@ -1,11 +1,11 @@
-package sms_test
+package twilio_test
 
 import (
 	"net/url"
 	"strconv"
 	"testing"
 
-	"github.com/textfix/textfix/sms"
+	"github.com/textfix/textfix/twilio"
 )
 
 // Twilio's published example (docs: "Validating signatures from Twilio").
@@ -26,13 +26,13 @@ func vectorForm() url.Values {
 }
 
 func TestVerifySignatureVector(t *testing.T) {
-	if !sms.VerifySignature(vectorToken, vectorURL, vectorForm(), vectorSig) {
+	if !twilio.VerifySignature(vectorToken, vectorURL, vectorForm(), vectorSig) {
 		t.Fatal("Twilio's public test vector rejected")
 	}
 }
 
 func TestSignVector(t *testing.T) {
-	if got := sms.Sign(vectorToken, vectorURL, vectorForm()); got != vectorSig {
+	if got := twilio.Sign(vectorToken, vectorURL, vectorForm()); got != vectorSig {
 		t.Fatalf("Sign = %q, want %q", got, vectorSig)
 	}
 }
@@ -106,7 +106,7 @@ func TestVerifySignatureRejectsAnyChange(t *testing.T) {
 	add("empty token", input{"", vectorURL, vectorSig, vectorForm()})
 
 	for _, c := range cases {
-		if sms.VerifySignature(c.in.token, c.in.url, c.in.form, c.in.sig) {
+		if twilio.VerifySignature(c.in.token, c.in.url, c.in.form, c.in.sig) {
 			t.Errorf("%s: accepted", c.name)
 		}
 	}
@@ -116,11 +116,11 @@ func TestVerifySignatureDefaultPort(t *testing.T) {
 	// Twilio's back end sometimes signs with the default port, sometimes
 	// without; twilio-go accepts both and so do we.
 	const withPort = "https://mycompany.com:443/myapp.php?foo=1&bar=2"
-	if !sms.VerifySignature(vectorToken, withPort, vectorForm(), vectorSig) {
+	if !twilio.VerifySignature(vectorToken, withPort, vectorForm(), vectorSig) {
 		t.Error("URL with :443 rejected for a signature made without it")
 	}
-	sig := sms.Sign(vectorToken, withPort, vectorForm())
-	if !sms.VerifySignature(vectorToken, vectorURL, vectorForm(), sig) {
+	sig := twilio.Sign(vectorToken, withPort, vectorForm())
+	if !twilio.VerifySignature(vectorToken, vectorURL, vectorForm(), sig) {
 		t.Error("URL without port rejected for a signature made with :443")
 	}
 }
@@ -128,10 +128,10 @@ func TestVerifySignatureDefaultPort(t *testing.T) {
 func TestVerifySignatureRepeatedKeyUsesFirstValue(t *testing.T) {
 	form := vectorForm()
 	form.Add("Digits", "9999")
-	if !sms.VerifySignature(vectorToken, vectorURL, form, vectorSig) {
+	if !twilio.VerifySignature(vectorToken, vectorURL, form, vectorSig) {
 		t.Error("repeated key: first value not the one verified")
 	}
-	if got := sms.Sign(vectorToken, vectorURL, form); got != vectorSig {
+	if got := twilio.Sign(vectorToken, vectorURL, form); got != vectorSig {
 		t.Errorf("repeated key: Sign = %q, want %q", got, vectorSig)
 	}
 }
@@ -144,11 +144,11 @@ func TestSignRoundTrip(t *testing.T) {
 		"NumMedia":   {"0"},
 	}
 	const u = "https://textfix.example/twilio/sms"
-	sig := sms.Sign("tok3n", u, form)
-	if !sms.VerifySignature("tok3n", u, form, sig) {
+	sig := twilio.Sign("tok3n", u, form)
+	if !twilio.VerifySignature("tok3n", u, form, sig) {
 		t.Fatal("own signature rejected")
 	}
-	if sms.VerifySignature("other", u, form, sig) {
+	if twilio.VerifySignature("other", u, form, sig) {
 		t.Fatal("signature accepted with another token")
 	}
 }

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/textfix/textfix/sms"
-	"github.com/textfix/textfix/sms/twiliotest"
+	"github.com/textfix/textfix/twilio"
+	"github.com/textfix/textfix/twilio/twiliotest"
 )
 
 const (
@@ -204,14 +204,14 @@ func TestFakeWaitForTimesOut(t *testing.T) {
 }
 
 // Deliver posts Twilio's status callback form to the message's
-// StatusCallback, signed so that sms.VerifySignature accepts it.
+// StatusCallback, signed so that twilio.VerifySignature accepts it.
 func TestDeliver(t *testing.T) {
 	fake := twiliotest.New(t, sid, token)
 	got := make(chan url.Values, 1)
 	var verified bool
 	cb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
-		verified = sms.VerifySignature(token, "http://"+r.Host+r.URL.RequestURI(), r.PostForm, r.Header.Get("X-Twilio-Signature"))
+		verified = twilio.VerifySignature(token, "http://"+r.Host+r.URL.RequestURI(), r.PostForm, r.Header.Get("X-Twilio-Signature"))
 		got <- r.PostForm
 	}))
 	defer cb.Close()
