@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/flows"
-	"github.com/textfix/textfix/flows/flowtest"
 	"github.com/textfix/textfix/flows/graphsvg"
+	"github.com/textfix/textfix/flowtest"
 )
 
 // flowsFolder returns the folder of trees a flows command works on: dir

@@ -16,7 +16,7 @@ func TestFlowsTestExitCodes(t *testing.T) {
 		t.Errorf("last line %q", lines[len(lines)-1])
 	}
 
-	code, out, _ = runCLI(t, nil, "", "flows", "test", "../../flows/flowtest/testdata/fail")
+	code, out, _ = runCLI(t, nil, "", "flows", "test", "../../flowtest/testdata/fail")
 	for _, want := range []string{
 		"PASS  demo-500.test.yaml: passes\n",
 		"FAIL  demo-500.test.yaml: expects the wrong fix\n",
@@ -35,12 +35,12 @@ func TestFlowsTestExitCodes(t *testing.T) {
 		t.Errorf("failing scripts: exit %d, want 1", code)
 	}
 
-	code, out, _ = runCLI(t, nil, "", "flows", "test", "../../flows/flowtest/testdata/bad")
+	code, out, _ = runCLI(t, nil, "", "flows", "test", "../../flowtest/testdata/bad")
 	if code != 1 || !strings.Contains(out, `ERROR demo-500.test.yaml: line 8: script "typo": unknown field "nod"`) || !strings.Contains(out, "0 passed, 0 failed, 1 invalid script file(s)") {
 		t.Errorf("bad script: exit %d\n%s", code, out)
 	}
 
-	env := map[string]string{"TEXTFIX_FLOWS_DIR": "../../flows/flowtest/testdata/pass"}
+	env := map[string]string{"TEXTFIX_FLOWS_DIR": "../../flowtest/testdata/pass"}
 	if code, out, _ := runCLI(t, env, "", "flows", "test"); code != 0 || !strings.Contains(out, "2 passed, 0 failed") {
 		t.Errorf("TEXTFIX_FLOWS_DIR: exit %d\n%s", code, out)
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
-	"github.com/textfix/textfix/flows/flowtest"
+	"github.com/textfix/textfix/flowtest"
 )
 
 // run loads the trees and scripts of fsys and plays them all.
