@@ -14,7 +14,7 @@ import (
 // Names of the operator console's pages (files console_*.html). They share
 // the fix pages' "css" block, add their own "console-css", and have one
 // small optional script, "console-script"; all three are hashed into
-// [Templates.ConsoleCSP].
+// [Set.ConsoleCSP].
 const (
 	ConsoleLogin        = "console_login.html"
 	ConsoleInbox        = "console_inbox.html"
@@ -185,7 +185,7 @@ func (q QuestionRow) MissShare() int {
 
 // RenderConsole executes console page name with v into w. Render into a
 // buffer: an error can leave w with part of a page.
-func (t *Templates) RenderConsole(w io.Writer, name string, v ConsoleView) error {
+func (t *Set) RenderConsole(w io.Writer, name string, v ConsoleView) error {
 	if err := t.set.ExecuteTemplate(w, name, v); err != nil {
 		return fmt.Errorf("templates: %s: %w", name, err)
 	}
@@ -196,12 +196,12 @@ func (t *Templates) RenderConsole(w io.Writer, name string, v ConsoleView) error
 // and console CSS and the console script by hash; images, frames (the page
 // preview), fetches (the refresh) and forms only from the console's own
 // origin; no framing by others.
-func (t *Templates) ConsoleCSP() string { return t.consoleCSP }
+func (t *Set) ConsoleCSP() string { return t.consoleCSP }
 
 // PreviewCSP is the policy of a fix page rendered as a preview inside the
 // console: the fix page's, except that the console (same origin) may frame
 // it.
-func (t *Templates) PreviewCSP() string { return t.previewCSP }
+func (t *Set) PreviewCSP() string { return t.previewCSP }
 
 // consoleFuncs are the console's template functions.
 func consoleFuncs() template.FuncMap {

@@ -8,7 +8,7 @@
 //
 // The pages carry their CSS and their one small script inline. Both are
 // template blocks ("css" and "script") with no actions, so their bytes are
-// fixed; [Templates.CSP] allows exactly those bytes by hash, and nothing
+// fixed; [Set.CSP] allows exactly those bytes by hash, and nothing
 // else: no other script, style, font, frame or image.
 package templates
 
@@ -45,9 +45,9 @@ const (
 // PreviewFile is the link-preview image's file name (1200×630 PNG).
 const PreviewFile = "preview.png"
 
-// Templates are the parsed pages. They are immutable and safe for
-// concurrent use.
-type Templates struct {
+// Set is the parsed pages. It is immutable and safe for concurrent
+// use.
+type Set struct {
 	set                    *template.Template
 	csp                    string
 	consoleCSP, previewCSP string
@@ -107,12 +107,12 @@ func (v View) Description() string {
 }
 
 // Parse parses the embedded templates; see [ParseFS].
-func Parse() (*Templates, error) { return ParseFS(files) }
+func Parse() (*Set, error) { return ParseFS(files) }
 
 // ParseFS parses every *.html file of fsys, requires the page templates and
 // the preview image, and renders each page once with sample data so that
 // any template error surfaces here.
-func ParseFS(fsys fs.FS) (*Templates, error) {
+func ParseFS(fsys fs.FS) (*Set, error) {
 	set, err := template.New("").Funcs(funcs()).Funcs(consoleFuncs()).ParseFS(fsys, "*.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
@@ -126,7 +126,7 @@ func ParseFS(fsys fs.FS) (*Templates, error) {
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
-	t := &Templates{set: set, preview: preview}
+	t := &Set{set: set, preview: preview}
 	css, err := t.block("css")
 	if err != nil {
 		return nil, err
@@ -163,7 +163,7 @@ func ParseFS(fsys fs.FS) (*Templates, error) {
 
 // Render executes the named page with v into w. Render into a buffer:
 // an error can leave w with part of a page.
-func (t *Templates) Render(w io.Writer, name string, v View) error {
+func (t *Set) Render(w io.Writer, name string, v View) error {
 	if err := t.set.ExecuteTemplate(w, name, v); err != nil {
 		return fmt.Errorf("templates: %s: %w", name, err)
 	}
@@ -172,13 +172,13 @@ func (t *Templates) Render(w io.Writer, name string, v View) error {
 
 // CSP is the Content-Security-Policy of every page: nothing but the inline
 // CSS and script of the "css" and "script" blocks, by hash.
-func (t *Templates) CSP() string { return t.csp }
+func (t *Set) CSP() string { return t.csp }
 
 // Preview is the link-preview image (PNG, 1200×630).
-func (t *Templates) Preview() []byte { return t.preview }
+func (t *Set) Preview() []byte { return t.preview }
 
 // block renders a fixed block (one with no actions) on its own.
-func (t *Templates) block(name string) (string, error) {
+func (t *Set) block(name string) (string, error) {
 	var b bytes.Buffer
 	if err := t.set.ExecuteTemplate(&b, name, nil); err != nil {
 		return "", fmt.Errorf("templates: %s: %w", name, err)

@@ -84,7 +84,7 @@ var (
 	scriptRe = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
 )
 
-func render(t *testing.T, tpl *templates.Templates, name string, v templates.View) string {
+func render(t *testing.T, tpl *templates.Set, name string, v templates.View) string {
 	t.Helper()
 	var b bytes.Buffer
 	if err := tpl.Render(&b, name, v); err != nil {

@@ -49,7 +49,7 @@ type Config struct {
 	NewPageID func() string
 	// Templates render the fix pages and the console; nil parses the
 	// embedded ones.
-	Templates *templates.Templates
+	Templates *templates.Set
 	// SMSNumber is the bot's own number for the pages' sms: links; empty
 	// leaves the links out.
 	SMSNumber string
