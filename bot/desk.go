@@ -286,7 +286,7 @@ const operatorUsage = `Commands: "list", "#12 your text", "#12 close".`
 var ticketCmd = regexp.MustCompile(`(?s)^#\s*(\d+)\s*[:,.-]?\s*(.*)$`)
 
 // operator reads an operator's text as a command; operators never start a
-// troubleshooting tree.
+// troubleshooting flow.
 func (d *Desk) operator(t Tx, in Inbound, now time.Time) ([]string, error) {
 	text := strings.TrimSpace(in.Body)
 	c, err := t.Conversation(in.From)

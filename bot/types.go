@@ -11,8 +11,8 @@ import (
 type Status string
 
 const (
-	StatusIdle     Status = "idle"      // no tree chosen yet
-	StatusActive   Status = "active"    // walking a tree
+	StatusIdle     Status = "idle"      // no flow chosen yet
+	StatusActive   Status = "active"    // walking a flow
 	StatusFixed    Status = "fixed"     // reached a fix page
 	StatusHandoff  Status = "handoff"   // a human has it
 	StatusOptedOut Status = "opted_out" // texted STOP: never send anything
@@ -23,7 +23,7 @@ const (
 type Conversation struct {
 	Phone  string `json:"phone"`
 	Status Status `json:"status"`
-	Flow   string `json:"flow,omitempty"` // tree id
+	Flow   string `json:"flow,omitempty"` // flow id
 	Node   string `json:"node,omitempty"` // current node id
 
 	// Answers are the questions answered on the way to Node, in order.
@@ -32,9 +32,9 @@ type Conversation struct {
 	// Said is what the person has said in this conversation (redacted,
 	// newest last, bounded), used to avoid re-asking.
 	Said []string `json:"said,omitempty"`
-	// FirstText is the message that started the tree (redacted).
+	// FirstText is the message that started the flow (redacted).
 	FirstText string `json:"first_text,omitempty"`
-	// Candidates are tree ids offered in an "Is this 1) … or 2) …?" intake.
+	// Candidates are flow ids offered in an "Is this 1) … or 2) …?" intake.
 	Candidates []string `json:"candidates,omitempty"`
 	// Misses counts answers not understood at the current step.
 	Misses int `json:"misses,omitempty"`
@@ -119,14 +119,14 @@ type Result struct {
 
 // Kinds of Event.
 const (
-	EventStart   = "start"   // a tree was chosen
+	EventStart   = "start"   // a flow was chosen
 	EventEdge    = "edge"    // moved from Node to To
 	EventMiss    = "miss"    // an answer at Node was not understood (Text: what was said, redacted)
 	EventFix     = "fix"     // reached fix Node
 	EventYes     = "yes"     // "did this fix it?" YES at Node
 	EventNo      = "no"      // … NO
 	EventHandoff = "handoff" // handed to a human (Flow may be empty)
-	EventAbandon = "abandon" // expired mid-tree at Node
+	EventAbandon = "abandon" // expired mid-flow at Node
 )
 
 // Event is one countable thing a step did.
@@ -138,7 +138,7 @@ type Event struct {
 	Text string `json:"text,omitempty"`
 }
 
-// Stats are one tree's counters over a period (see Tx.Record).
+// Stats are one flow's counters over a period (see Tx.Record).
 type Stats struct {
 	Started, Fixed, Yes, No, Handoff, Abandoned int
 	// Edges counts people on each edge, keyed "from>to".

@@ -8,21 +8,21 @@ import (
 	"github.com/textfix/textfix/flows"
 )
 
-// The skeleton is a tree the checker accepts without a single problem,
+// The skeleton is a flow the checker accepts without a single problem,
 // for ids of words, of numbers, and of one word.
 func TestSkeletonIsClean(t *testing.T) {
 	for _, id := range []string{"acme-sync-failed", "500", "x"} {
-		tree, script, err := flows.Skeleton(id, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+		flow, script, err := flows.Skeleton(id, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, problems := flows.Parse(id+".yaml", tree)
+		got, problems := flows.Parse(id+".yaml", flow)
 		if got == nil || len(problems) > 0 {
 			t.Errorf("%s: problems %v", id, problems)
 			continue
 		}
-		if got.ID != id || !strings.Contains(string(tree), "verified: 2026-11-27") {
-			t.Errorf("%s: id %q, or no verified date:\n%s", id, got.ID, tree)
+		if got.ID != id || !strings.Contains(string(flow), "verified: 2026-11-27") {
+			t.Errorf("%s: id %q, or no verified date:\n%s", id, got.ID, flow)
 		}
 		for _, kind := range []flows.Kind{flows.Question, flows.Info, flows.Fix, flows.Handoff} {
 			found := false

@@ -1,6 +1,6 @@
 // Package flowtest plays conversation scripts through the engine, so a
-// tree's author can say "this text, then this answer, reaches that fix"
-// without writing Go. Scripts live beside the trees as NAME.test.yaml
+// flow's author can say "this text, then this answer, reaches that fix"
+// without writing Go. Scripts live beside the flows as NAME.test.yaml
 // (format: flows/README.md); `textfix flows test` runs them.
 //
 // Running is pure: every script starts a fresh conversation at a fixed
@@ -48,9 +48,9 @@ type Step struct {
 	// ReplyContains must each appear, case ignored, in the step's replies.
 	ReplyContains Strings `yaml:"reply_contains"`
 	// Node is where the conversation must be. Without Flow, it is a node
-	// of the tree the file is named after (NAME.test.yaml → NAME.yaml).
+	// of the flow the file is named after (NAME.test.yaml → NAME.yaml).
 	Node string `yaml:"node"`
-	// Flow is the tree the conversation must be in.
+	// Flow is the flow the conversation must be in.
 	Flow string `yaml:"flow"`
 	// Status is idle, active, fixed, handoff or opted_out.
 	Status string `yaml:"status"`
@@ -147,7 +147,7 @@ func Parse(name string, data []byte) (*File, error) {
 	return f, nil
 }
 
-// describeYAMLError rewrites a decoding error for a tree's author: each
+// describeYAMLError rewrites a decoding error for a flow's author: each
 // problem with its line and the script it is in ("line 7: script "x":
 // unknown field "nod"").
 func describeYAMLError(data []byte, err error) string {
@@ -237,7 +237,7 @@ var start = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 const phone = "+15555550100"
 
 // Engine returns the engine scripts run against: lib, with fallback as the
-// catch-all tree (may be ""), and nothing taken from the environment (no
+// catch-all flow (may be ""), and nothing taken from the environment (no
 // office hours, the default operator name, links on BaseURL), so a script
 // passes or fails the same on every machine.
 func Engine(lib *flows.Library, fallback string) *bot.Engine {
@@ -260,7 +260,7 @@ type Failure struct {
 	Step int    // 1-based
 	Send string // the step's text
 	// Problems are what did not hold, one line each ("want node x/y",
-	// "want status fixed", "script error: …" for a script naming a tree
+	// "want status fixed", "script error: …" for a script naming a flow
 	// or node that does not exist, in which case the text was not sent).
 	Problems []string
 	// Flow, Node and Status are where the conversation was after the step
@@ -275,29 +275,29 @@ type Failure struct {
 func (f *Failure) At() string {
 	where := f.Flow + "/" + f.Node
 	if f.Flow == "" && f.Node == "" {
-		where = "no tree"
+		where = "no flow"
 	}
 	return fmt.Sprintf("%s (%s)", where, f.Status)
 }
 
 // Run plays every script of f through e, in order.
 func Run(e *bot.Engine, f *File) []Result {
-	tree := treeFor(e.Flows, f.Name)
+	flow := flowFor(e.Flows, f.Name)
 	out := make([]Result, 0, len(f.Scripts))
 	for _, s := range f.Scripts {
-		out = append(out, Result{File: f.Name, Script: s.Name, Failure: play(e, tree, s)})
+		out = append(out, Result{File: f.Name, Script: s.Name, Failure: play(e, flow, s)})
 	}
 	return out
 }
 
-// treeFor returns the tree loaded from the file the script file is named
+// flowFor returns the flow loaded from the file the script file is named
 // after (x.test.yaml → x.yaml or x.yml), or "".
-func treeFor(lib *flows.Library, name string) string {
+func flowFor(lib *flows.Library, name string) string {
 	stem := strings.TrimSuffix(strings.TrimSuffix(name, ".test.yaml"), ".test.yml")
 	if lib == nil {
 		return ""
 	}
-	for _, t := range lib.Trees {
+	for _, t := range lib.Flows {
 		if t.File == stem+".yaml" || t.File == stem+".yml" {
 			return t.ID
 		}
@@ -305,7 +305,7 @@ func treeFor(lib *flows.Library, name string) string {
 	return ""
 }
 
-func play(e *bot.Engine, tree string, s Script) *Failure {
+func play(e *bot.Engine, flow string, s Script) *Failure {
 	var c bot.Conversation
 	now := start
 	pages := 0
@@ -313,16 +313,16 @@ func play(e *bot.Engine, tree string, s Script) *Failure {
 		fail := &Failure{Step: i + 1, Send: st.Send}
 		wantFlow := st.Flow
 		if wantFlow == "" && st.Node != "" {
-			wantFlow = tree
+			wantFlow = flow
 		}
 		// Name mistakes in the script itself before blaming the bot.
 		if wantFlow != "" {
-			t := e.Flows.Tree(wantFlow)
+			t := e.Flows.Flow(wantFlow)
 			switch {
 			case t == nil && st.Flow != "":
-				fail.Problems = append(fail.Problems, fmt.Sprintf("script error: no tree %q", wantFlow))
+				fail.Problems = append(fail.Problems, fmt.Sprintf("script error: no flow %q", wantFlow))
 			case t != nil && st.Node != "" && t.Node(st.Node) == nil:
-				fail.Problems = append(fail.Problems, fmt.Sprintf("script error: tree %s has no node %q", wantFlow, st.Node))
+				fail.Problems = append(fail.Problems, fmt.Sprintf("script error: flow %s has no node %q", wantFlow, st.Node))
 			}
 		}
 		if len(fail.Problems) > 0 {

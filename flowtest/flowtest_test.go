@@ -15,12 +15,12 @@ import (
 	"github.com/textfix/textfix/flowtest"
 )
 
-// run loads the trees and scripts of fsys and plays them all.
+// run loads the flows and scripts of fsys and plays them all.
 func run(t *testing.T, fsys fs.FS) []flowtest.Result {
 	t.Helper()
 	lib, problems, err := flows.Load(fsys)
 	if err != nil {
-		t.Fatalf("load trees: %v %v", err, problems)
+		t.Fatalf("load flows: %v %v", err, problems)
 	}
 	files, bad, err := flowtest.Load(fsys)
 	if err != nil || len(bad) > 0 {
@@ -76,7 +76,7 @@ func TestFailingScripts(t *testing.T) {
 		t.Errorf("At() = %q", f.At())
 	}
 
-	// A node the tree does not have is the script's mistake: nothing is
+	// A node the flow does not have is the script's mistake: nothing is
 	// sent and the failure says so.
 	f = byName["names a node the tree does not have"].Failure
 	if f == nil || f.Step != 1 || len(f.Problems) != 1 || !strings.Contains(f.Problems[0], `no node "fix-wiat"`) || f.Status != "" {
@@ -144,7 +144,7 @@ func TestLoadKeepsGoodFiles(t *testing.T) {
 	fsys := fstest.MapFS{
 		"a.test.yaml": {Data: []byte("scripts:\n  - name: a\n    steps: [{send: hi}]\n")},
 		"b.test.yaml": {Data: []byte("scripts:\n  - name: b\n    bogus: 1\n")},
-		"c.yaml":      {Data: []byte("id: c\n")}, // a tree, not a script
+		"c.yaml":      {Data: []byte("id: c\n")}, // a flow, not a script
 	}
 	files, bad, err := flowtest.Load(fsys)
 	if err != nil || len(files) != 1 || files[0].Name != "a.test.yaml" || len(bad) != 1 || !strings.HasPrefix(bad[0].Error(), "b.test.yaml: ") {
@@ -153,14 +153,14 @@ func TestLoadKeepsGoodFiles(t *testing.T) {
 }
 
 // The starter scripts that `textfix flows new` writes pass against the
-// skeleton tree.
+// skeleton flow.
 func TestSkeletonScriptsPass(t *testing.T) {
-	tree, script, err := flows.Skeleton("acme-sync", time.Now())
+	flow, script, err := flows.Skeleton("acme-sync", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	rs := run(t, fstest.MapFS{
-		"acme-sync.yaml":      {Data: tree},
+		"acme-sync.yaml":      {Data: flow},
 		"acme-sync.test.yaml": {Data: script},
 	})
 	if len(rs) == 0 {
@@ -173,7 +173,7 @@ func TestSkeletonScriptsPass(t *testing.T) {
 	}
 }
 
-// Every script beside the embedded library passes, and every tree has
+// Every script beside the embedded library passes, and every flow has
 // scripts.
 func TestLibraryScripts(t *testing.T) {
 	lib, _, err := flows.Load(flows.Embedded())
@@ -194,7 +194,7 @@ func TestLibraryScripts(t *testing.T) {
 			}
 		}
 	}
-	for _, tr := range lib.Trees {
+	for _, tr := range lib.Flows {
 		if !has[tr.File] {
 			t.Errorf("no scripts for %s", tr.File)
 		}

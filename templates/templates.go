@@ -197,7 +197,7 @@ func funcs() template.FuncMap {
 	// links are dropped.
 	md := goldmark.New()
 	return template.FuncMap{
-		// markdown renders Markdown from a tree (steps, check page bodies).
+		// markdown renders Markdown from a flow (steps, check page bodies).
 		"markdown": func(s string) (template.HTML, error) {
 			var b bytes.Buffer
 			if err := md.Convert([]byte(s), &b); err != nil {

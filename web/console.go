@@ -82,8 +82,8 @@ func (s *Server) consoleRoutes(e *echo.Echo) {
 	g.GET("/outbox", cn.outbox)
 	g.POST("/outbox/:id/retry", cn.retry)
 	g.GET("/stats", cn.stats)
-	g.GET("/stats/:flow", cn.treeStats)
-	g.GET("/stats/:flow/tree.svg", cn.treePicture)
+	g.GET("/stats/:flow", cn.flowStats)
+	g.GET("/stats/:flow/tree.svg", cn.flowPicture)
 }
 
 // consoleHeaders are the headers of every console response: nothing is
@@ -181,12 +181,12 @@ func (cn *console) ticketOf(ctx context.Context, phone string) (*bot.Ticket, err
 	return nil, nil
 }
 
-// treeTitle names a tree for people; "" for no tree.
-func (cn *console) treeTitle(id string) string {
+// flowTitle names a flow for people; "" for no flow.
+func (cn *console) flowTitle(id string) string {
 	if id == "" {
 		return ""
 	}
-	if t := cn.s.Engine().Flows.Tree(id); t != nil {
+	if t := cn.s.Engine().Flows.Flow(id); t != nil {
 		return t.Title
 	}
 	return id

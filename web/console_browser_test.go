@@ -37,7 +37,7 @@ func (s *consoleStack) text(from, body string) {
 // An operator runs a whole handoff in a real browser: log in, open the
 // waiting ticket, reply and see the fake Twilio's delivery status arrive,
 // write and publish a custom fix page and open its link, close the
-// handoff after retrying a failed text, walk a tree in Try it, and read
+// handoff after retrying a failed text, walk a flow in Try it, and read
 // where people get stuck. The screens are saved as screenshots.
 func TestConsoleInBrowser(t *testing.T) {
 	s := newConsoleStack(t)
@@ -232,7 +232,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Errorf("close notice %q", notice)
 	}
 
-	// Try it: walk a tree to a fix, as a phone would.
+	// Try it: walk a flow to a fix, as a phone would.
 	do("try it", chromedp.Navigate(s.base+"/console/try"), chromedp.WaitVisible(chromedp.CSS("#say")))
 	for _, say := range []string{"claude code 403", "3", "it says region not supported"} {
 		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#thread .msg").length`))
@@ -259,8 +259,8 @@ func TestConsoleInBrowser(t *testing.T) {
 	// Where people get stuck.
 	do("stats", chromedp.Navigate(s.base+"/console/stats"), chromedp.WaitVisible(chromedp.CSS("table.list")))
 	shot("console-stats.png")
-	do("tree stats", chromedp.Click(chromedp.CSS(`a[href="/console/stats/claude-code-403"]`)), chromedp.WaitVisible(chromedp.CSS(".picture img")))
-	poll("the tree picture", `(() => { const i = document.querySelector(".picture img"); return i.complete && i.naturalWidth > 0; })()`, 20*time.Second)
+	do("flow stats", chromedp.Click(chromedp.CSS(`a[href="/console/stats/claude-code-403"]`)), chromedp.WaitVisible(chromedp.CSS(".picture img")))
+	poll("the flow picture", `(() => { const i = document.querySelector(".picture img"); return i.complete && i.naturalWidth > 0; })()`, 20*time.Second)
 	if q := text("table.list tbody"); !strings.Contains(q, "no idea honestly") {
 		t.Errorf("unmatched answers not shown: %q", q)
 	}

@@ -24,7 +24,7 @@ const (
 )
 
 // conversation serves GET /console/conversation?phone=…: the transcript
-// with delivery statuses, the tree path, the open ticket and its actions,
+// with delivery statuses, the flow path, the open ticket and its actions,
 // the number's pages, and "forget".
 func (cn *console) conversation(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -48,12 +48,12 @@ func (cn *console) conversation(c echo.Context) error {
 		return err
 	}
 	v := &templates.ConversationView{
-		Conv: conv, TreeTitle: cn.treeTitle(conv.Flow), Lines: lines, Ticket: ticket,
+		Conv: conv, FlowTitle: cn.flowTitle(conv.Flow), Lines: lines, Ticket: ticket,
 		Operator: cn.s.cfg.Desk.IsOperator(phone),
 		Last4:    strings.TrimPrefix(bot.Mask(phone), "***"),
 	}
 	v.CanTakeOver = ticket == nil && !v.Operator && conv.Status != bot.StatusOptedOut
-	if t := cn.s.Engine().Flows.Tree(conv.Flow); t != nil {
+	if t := cn.s.Engine().Flows.Flow(conv.Flow); t != nil {
 		if n := t.Node(conv.Node); n != nil {
 			v.NodeText = nodeText(n)
 		}

@@ -71,10 +71,10 @@ func (cn *console) inbox(c echo.Context) error {
 
 	v := &templates.InboxView{Status: status, Total: total}
 	for _, tk := range open {
-		v.Tickets = append(v.Tickets, templates.TicketRow{Ticket: tk, TreeTitle: cn.treeTitle(tk.Flow)})
+		v.Tickets = append(v.Tickets, templates.TicketRow{Ticket: tk, FlowTitle: cn.flowTitle(tk.Flow)})
 	}
 	for _, cv := range convs {
-		v.Convs = append(v.Convs, templates.ConvRow{Conv: cv, TreeTitle: cn.treeTitle(cv.Flow), Last: last[cv.Phone], Operator: cn.s.cfg.Desk.IsOperator(cv.Phone)})
+		v.Convs = append(v.Convs, templates.ConvRow{Conv: cv, FlowTitle: cn.flowTitle(cv.Flow), Last: last[cv.Phone], Operator: cn.s.cfg.Desk.IsOperator(cv.Phone)})
 	}
 	link := func(status string, page int) string {
 		q := url.Values{}

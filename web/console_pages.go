@@ -29,7 +29,7 @@ func draftOf(c echo.Context) bot.Draft {
 
 // editorView is the editor of ticket tk with draft d.
 func (cn *console) editorView(tk bot.Ticket, conv bot.Conversation, d bot.Draft) *templates.EditorView {
-	v := &templates.EditorView{Ticket: tk, Conv: conv, TreeTitle: cn.treeTitle(conv.Flow), Draft: d,
+	v := &templates.EditorView{Ticket: tk, Conv: conv, FlowTitle: cn.flowTitle(conv.Flow), Draft: d,
 		PreviewURL: fmt.Sprintf("%s/tickets/%d/preview", consolePath, tk.Number)}
 	v.Limits.Title, v.Limits.Summary, v.Limits.Steps, v.Limits.Commands = bot.MaxPageTitle, bot.MaxPageSummary, bot.MaxPageSteps, bot.MaxPageCommands
 	return v

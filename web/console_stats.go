@@ -26,10 +26,10 @@ func windowDays(c echo.Context) int {
 	return 30
 }
 
-// treeRow is one tree's counters over the last 7 and 30 days.
-func (cn *console) treeRow(c echo.Context, t *flows.Tree) (templates.TreeRow, error) {
+// flowRow is one flow's counters over the last 7 and 30 days.
+func (cn *console) flowRow(c echo.Context, t *flows.Flow) (templates.FlowRow, error) {
 	ctx, now := c.Request().Context(), cn.s.cfg.Now()
-	row := templates.TreeRow{ID: t.ID, Title: t.Title}
+	row := templates.FlowRow{ID: t.ID, Title: t.Title}
 	var err error
 	if row.Week, err = cn.store.Stats(ctx, t.ID, since(now, 7)); err != nil {
 		return row, err
@@ -38,11 +38,11 @@ func (cn *console) treeRow(c echo.Context, t *flows.Tree) (templates.TreeRow, er
 	return row, err
 }
 
-// stats serves GET /console/stats: every tree's counters.
+// stats serves GET /console/stats: every flow's counters.
 func (cn *console) stats(c echo.Context) error {
 	v := &templates.StatsView{}
-	for _, t := range cn.s.Engine().Flows.Trees {
-		row, err := cn.treeRow(c, t)
+	for _, t := range cn.s.Engine().Flows.Flows {
+		row, err := cn.flowRow(c, t)
 		if err != nil {
 			return err
 		}
@@ -51,24 +51,24 @@ func (cn *console) stats(c echo.Context) error {
 	return cn.render(c, http.StatusOK, templates.ConsoleStats, templates.ConsoleView{Title: "Where people get stuck", Nav: "stats", Stats: v})
 }
 
-// flowParam is the tree of route parameter :flow, or a 404.
-func (cn *console) flowParam(c echo.Context) (*flows.Tree, error) {
-	t := cn.s.Engine().Flows.Tree(c.Param("flow"))
+// flowParam is the flow of route parameter :flow, or a 404.
+func (cn *console) flowParam(c echo.Context) (*flows.Flow, error) {
+	t := cn.s.Engine().Flows.Flow(c.Param("flow"))
 	if t == nil {
-		return nil, echo.NewHTTPError(http.StatusNotFound, "no such tree")
+		return nil, echo.NewHTTPError(http.StatusNotFound, "no such flow")
 	}
 	return t, nil
 }
 
-// treeStats serves GET /console/stats/:flow: one tree's counters, its
+// flowStats serves GET /console/stats/:flow: one flow's counters, its
 // questions' misses with the most common unmatched answers, and its
 // picture with the people on each arrow.
-func (cn *console) treeStats(c echo.Context) error {
+func (cn *console) flowStats(c echo.Context) error {
 	t, err := cn.flowParam(c)
 	if err != nil {
 		return err
 	}
-	row, err := cn.treeRow(c, t)
+	row, err := cn.flowRow(c, t)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (cn *console) treeStats(c echo.Context) error {
 	if days == 7 {
 		st = row.Week
 	}
-	v := &templates.TreeView{TreeRow: row, Days: days,
+	v := &templates.FlowView{FlowRow: row, Days: days,
 		SVGURL: fmt.Sprintf("%s/stats/%s/tree.svg?days=%d", consolePath, t.ID, days)}
 	for i := range t.Nodes {
 		n := &t.Nodes[i]
@@ -90,7 +90,7 @@ func (cn *console) treeStats(c echo.Context) error {
 		}
 		v.Questions = append(v.Questions, q)
 	}
-	return cn.render(c, http.StatusOK, templates.ConsoleTree, templates.ConsoleView{Title: t.Title, Nav: "stats", Tree: v})
+	return cn.render(c, http.StatusOK, templates.ConsoleFlow, templates.ConsoleView{Title: t.Title, Nav: "stats", Flow: v})
 }
 
 // hideNumbers redacts an unmatched answer again and hides anything that
@@ -101,7 +101,7 @@ func hideNumbers(s string) string {
 
 // edgeCounts turns the counters' "from>to" keys into the picture's edges;
 // the arrow into the start node counts the people who started.
-func edgeCounts(t *flows.Tree, st bot.Stats) map[flows.Edge]int {
+func edgeCounts(t *flows.Flow, st bot.Stats) map[flows.Edge]int {
 	counts := map[flows.Edge]int{{From: "", To: t.Start}: st.Started}
 	for k, n := range st.Edges {
 		if from, to, ok := strings.Cut(k, ">"); ok {
@@ -111,9 +111,9 @@ func edgeCounts(t *flows.Tree, st bot.Stats) map[flows.Edge]int {
 	return counts
 }
 
-// treePicture serves GET /console/stats/:flow/tree.svg: the tree drawn by
+// flowPicture serves GET /console/stats/:flow/tree.svg: the flow drawn by
 // graphsvg with the number of people on each arrow over ?days=.
-func (cn *console) treePicture(c echo.Context) error {
+func (cn *console) flowPicture(c echo.Context) error {
 	t, err := cn.flowParam(c)
 	if err != nil {
 		return err
@@ -123,7 +123,7 @@ func (cn *console) treePicture(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	svg, err := graphsvg.Tree(ctx, t, edgeCounts(t, st))
+	svg, err := graphsvg.Flow(ctx, t, edgeCounts(t, st))
 	if err != nil {
 		return err
 	}

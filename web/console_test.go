@@ -734,15 +734,15 @@ func TestConsoleStats(t *testing.T) {
 	b.login()
 	body := b.page("/console/stats")
 	if !strings.Contains(body, `href="/console/stats/claude-code-403"`) {
-		t.Fatal("no link to the tree")
+		t.Fatal("no link to the flow")
 	}
-	tree := b.page("/console/stats/claude-code-403")
+	flow := b.page("/console/stats/claude-code-403")
 	for _, want := range []string{"smoke-test", "“banana [number hidden]”", "33%", "tree.svg?days=30"} {
-		if !strings.Contains(tree, want) {
-			t.Errorf("tree page lacks %q", want)
+		if !strings.Contains(flow, want) {
+			t.Errorf("flow page lacks %q", want)
 		}
 	}
-	if strings.Contains(tree, "5555550199") {
+	if strings.Contains(flow, "5555550199") {
 		t.Error("a number in an unmatched answer is shown")
 	}
 	rec, svg := b.get("/console/stats/claude-code-403/tree.svg?days=7")
@@ -750,6 +750,6 @@ func TestConsoleStats(t *testing.T) {
 		t.Errorf("picture: %d %s %.200s", rec.Code, rec.Header().Get("Content-Type"), svg)
 	}
 	if rec, _ := b.get("/console/stats/nope"); rec.Code != http.StatusNotFound {
-		t.Errorf("unknown tree: %d", rec.Code)
+		t.Errorf("unknown flow: %d", rec.Code)
 	}
 }

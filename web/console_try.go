@@ -30,7 +30,7 @@ func (cn *console) try(c echo.Context) error {
 	}
 	return cn.render(c, http.StatusOK, templates.ConsoleTry, templates.ConsoleView{
 		Title: "Try it", Nav: "try",
-		Try: &templates.TryView{Phone: phone, Conv: conv, TreeTitle: cn.treeTitle(conv.Flow), Lines: lines},
+		Try: &templates.TryView{Phone: phone, Conv: conv, FlowTitle: cn.flowTitle(conv.Flow), Lines: lines},
 	})
 }
 

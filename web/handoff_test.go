@@ -196,12 +196,12 @@ func TestOperatorCommands(t *testing.T) {
 			t.Errorf("%q → %q, want %q", tt.send, r, tt.want)
 		}
 	}
-	// The operator's own texts never start a tree.
+	// The operator's own texts never start a flow.
 	if r := e.say(operator, "claude code 403"); len(r) != 1 || strings.Contains(r[0], "curl") {
-		t.Errorf("operator text ran a tree: %q", r)
+		t.Errorf("operator text ran a flow: %q", r)
 	}
 	if c := e.conversation(operator); c.Flow != "" {
-		t.Errorf("operator has a tree: %+v", c)
+		t.Errorf("operator has a flow: %+v", c)
 	}
 	// Two tickets: plain text asks which; list shows both.
 	e.say(personA, "human")
@@ -368,7 +368,7 @@ func TestOutboxErrorClasses(t *testing.T) {
 }
 
 // Nobody answers: the person is told once, with the fix page link when the
-// tree had reached one.
+// flow had reached one.
 func TestHandoffTimeout(t *testing.T) {
 	e := newDeskEnv(t, operator)
 	e.say(personA, "claude code 403 unusual activity") // straight to a fix

@@ -36,7 +36,7 @@ const (
 )
 
 // pageIDLen is the length of every page id: bot.NewPageID's 13 base62
-// characters for fix pages, "c" and 12 for check pages (flows.Tree.CheckID).
+// characters for fix pages, "c" and 12 for check pages (flows.Flow.CheckID).
 const pageIDLen = 13
 
 // validPageID reports whether id has the shape of a page id; anything else
@@ -54,7 +54,7 @@ func validPageID(id string) bool {
 	return true
 }
 
-// fixPage serves GET /f/:id: a check page from the tree library when the
+// fixPage serves GET /f/:id: a check page from the flow library when the
 // id is one, else a stored fix page; 404 for an unknown or malformed id,
 // 410 for a revoked page.
 func (s *Server) fixPage(c echo.Context) error {

@@ -129,8 +129,8 @@ func TestFixPageFromWebhook(t *testing.T) {
 		t.Fatalf("%s: %d %s", link, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 	lib, _, _ := flows.Load(flows.Embedded())
-	tree := lib.Tree("claude-code-403")
-	node, question := tree.Node("fix-claude-config"), tree.Node("smoke-test")
+	flow := lib.Flow("claude-code-403")
+	node, question := flow.Node("fix-claude-config"), flow.Node("smoke-test")
 	esc := template.HTMLEscapeString
 	for what, want := range map[string]string{
 		"title":             "<h1>" + esc(node.Title) + "</h1>",

@@ -65,7 +65,7 @@ type Config struct {
 }
 
 // Server holds the HTTP handlers. Its engine can be swapped at run time
-// (SIGHUP reloads the trees) without a restart.
+// (SIGHUP reloads the flows) without a restart.
 type Server struct {
 	metrics metrics
 	cfg     Config
@@ -126,7 +126,7 @@ func (s *Server) Handler() http.Handler { return s.echo }
 // Engine returns the engine in use.
 func (s *Server) Engine() *bot.Engine { return s.engine.Load() }
 
-// SetEngine swaps in a new engine (new trees after SIGHUP); a text being
+// SetEngine swaps in a new engine (new flows after SIGHUP); a text being
 // handled finishes on the old one.
 func (s *Server) SetEngine(e *bot.Engine) { s.engine.Store(e) }
 

@@ -45,7 +45,7 @@ func newEnv(t testing.TB, token string) *env {
 	})
 }
 
-// newEnvWith is a server on a fresh bbolt file and the embedded trees,
+// newEnvWith is a server on a fresh bbolt file and the embedded flows,
 // configured by config (which is given the store).
 func newEnvWith(t testing.TB, config func(*store.DB) web.Config) *env {
 	t.Helper()
@@ -407,7 +407,7 @@ func TestConcurrentTexts(t *testing.T) {
 				}
 				c := e.conversation(phone)
 				if c.Status == bot.StatusActive {
-					if tr := lib.Tree(c.Flow); tr == nil || tr.Node(c.Node) == nil || tr.Node(c.Node).Kind != flows.Question {
+					if tr := lib.Flow(c.Flow); tr == nil || tr.Node(c.Node) == nil || tr.Node(c.Node).Kind != flows.Question {
 						t.Errorf("%s: invalid state %s %s/%s", phone, c.Status, c.Flow, c.Node)
 					}
 				}

@@ -40,7 +40,7 @@ type App struct {
 // retries within minutes; 48 h is ample.
 const ClaimTTL = 48 * time.Hour
 
-// NewApp opens the store, loads the trees and listens. Nothing is served
+// NewApp opens the store, loads the flows and listens. Nothing is served
 // until Run.
 func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	a := &App{Config: cfg, closed: make(chan struct{})}
@@ -178,8 +178,8 @@ func (a *App) pruneClaims(ctx context.Context) {
 	}
 }
 
-// reloadOnHUP reloads the trees on SIGHUP. A set with any error is refused
-// with the checker's messages, and the trees already live stay live.
+// reloadOnHUP reloads the flows on SIGHUP. A set with any error is refused
+// with the checker's messages, and the flows already live stay live.
 func (a *App) reloadOnHUP(ctx context.Context) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -195,11 +195,11 @@ func (a *App) reloadOnHUP(ctx context.Context) {
 			a.Log.Warn("flows reload", "problem", p.String())
 		}
 		if err != nil {
-			a.Log.Error("flows reload refused; the previous trees stay live", "err", err)
+			a.Log.Error("flows reload refused; the previous flows stay live", "err", err)
 			continue
 		}
 		a.web.SetEngine(a.Config.Engine(lib))
-		a.Log.Info("flows reloaded", "trees", len(lib.Trees))
+		a.Log.Info("flows reloaded", "flows", len(lib.Flows))
 	}
 }
 
