@@ -42,7 +42,7 @@ var ErrDraft = errors.New("custom page")
 func CustomPage(d Draft, c Conversation, id string, now time.Time) (Page, error) {
 	p := Page{
 		ID:       id,
-		Kind:     "custom",
+		Kind:     PageCustom,
 		Flow:     c.Flow,
 		Title:    oneLine(Redact(d.Title)),
 		Summary:  oneLine(Redact(d.Summary)),

@@ -93,7 +93,7 @@ func (d *Desk) notify(t Tx, ticket int, body string, now time.Time) error {
 		return nil
 	}
 	for _, op := range d.Operators {
-		if err := queue(t, op, body, "notify", ticket, now); err != nil {
+		if err := queue(t, op, body, OutNotify, ticket, now); err != nil {
 			return err
 		}
 	}
@@ -102,7 +102,7 @@ func (d *Desk) notify(t Tx, ticket int, body string, now time.Time) error {
 
 // queue puts body in to's transcript (as queued) and in the outbox. For a
 // simulator conversation (Test) the line is all there is: nothing leaves.
-func queue(t Tx, to, body, kind string, ticket int, now time.Time) error {
+func queue(t Tx, to, body string, kind OutKind, ticket int, now time.Time) error {
 	body = clip(body, MaxReplyLen)
 	c, err := t.Conversation(to)
 	if err != nil {
@@ -112,7 +112,7 @@ func queue(t Tx, to, body, kind string, ticket int, now time.Time) error {
 		_, err := t.Append(to, Line{Dir: Out, Body: body, At: now, Status: LineSimulated})
 		return err
 	}
-	lines, err := t.Append(to, Line{Dir: Out, Body: body, At: now, Status: OutQueued})
+	lines, err := t.Append(to, Line{Dir: Out, Body: body, At: now, Status: Delivery(OutQueued)})
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (d *Desk) Reply(t Tx, n int, text string, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if err := queue(t, tk.Phone, text, "relay", n, now); err != nil {
+	if err := queue(t, tk.Phone, text, OutRelay, n, now); err != nil {
 		return err
 	}
 	if tk.Answered.IsZero() {
@@ -183,7 +183,7 @@ func (d *Desk) Close(t Tx, n int, now time.Time) error {
 			return err
 		}
 		msg := fmt.Sprintf("%s has closed this chat. You're back with the textfix bot: text a new error anytime.", capitalize(d.operatorName()))
-		if err := queue(t, tk.Phone, msg, "notice", n, now); err != nil {
+		if err := queue(t, tk.Phone, msg, OutNotice, n, now); err != nil {
 			return err
 		}
 	}
@@ -271,7 +271,7 @@ func (d *Desk) Sweep(t Tx, now time.Time) (int, error) {
 		if tk.PageID != "" {
 			msg = fmt.Sprintf("Sorry, nobody has answered yet. Meanwhile your fix page is here: %s/f/%s\nSomeone will text you as soon as they can.", strings.TrimRight(d.BaseURL, "/"), tk.PageID)
 		}
-		if err := queue(t, tk.Phone, msg, "notice", tk.Number, now); err != nil {
+		if err := queue(t, tk.Phone, msg, OutNotice, tk.Number, now); err != nil {
 			return n, err
 		}
 		n++

@@ -96,7 +96,7 @@ func (s *step) run() {
 	if s.c.Status == StatusOptedOut {
 		// Only an opt-in word is heard; nothing else gets an answer.
 		if kw == KwStart || flows.Normalize(text) == "yes" {
-			s.r.OptIn, s.r.Keyword = true, string(KwStart)
+			s.r.OptIn, s.r.Keyword = true, KwStart
 			s.fresh()
 			s.reply("You're back on textfix. " + greeting)
 		}
@@ -106,18 +106,18 @@ func (s *step) run() {
 	switch kw {
 	case KwStop:
 		// Twilio sends the one confirmation; we add nothing.
-		s.r.OptOut, s.r.Keyword = true, string(kw)
+		s.r.OptOut, s.r.Keyword = true, kw
 		s.fresh()
 		s.c.Status = StatusOptedOut
 		return
 	case KwStart:
 		if s.c.Status == StatusIdle {
-			s.r.Keyword = string(kw)
+			s.r.Keyword = kw
 			s.reply(greeting)
 			return
 		}
 	case KwHelp:
-		s.r.Keyword = string(kw)
+		s.r.Keyword = kw
 		s.reply(helpText)
 		return
 	}
@@ -129,16 +129,16 @@ func (s *step) run() {
 
 	switch kw {
 	case KwReset:
-		s.r.Keyword = string(kw)
+		s.r.Keyword = kw
 		s.fresh()
 		s.reply("OK, starting over. " + greeting)
 		return
 	case KwHuman:
-		s.r.Keyword = string(kw)
+		s.r.Keyword = kw
 		s.handoff("The person asked for a human.")
 		return
 	case KwBack:
-		s.r.Keyword = string(kw)
+		s.r.Keyword = kw
 		s.back()
 		return
 	}
@@ -364,7 +364,7 @@ func (s *step) fix(t *flows.Flow, n *flows.Node, known []string) {
 		id = hex.EncodeToString(sum[:8])
 	}
 	s.r.Page = &Page{
-		ID: id, Kind: "fix", Flow: t.ID, Node: n.ID,
+		ID: id, Kind: PageFix, Flow: t.ID, Node: n.ID,
 		Title: n.Title, Summary: n.Summary, Steps: n.Steps,
 		Commands: n.Commands, Sources: n.Sources, Verified: n.Verified,
 		Reported: s.c.FirstText,
@@ -430,14 +430,14 @@ func numbered(n *flows.Node) string {
 func (s *step) feedback(text string) {
 	t := s.flow()
 	switch feedbackOf(text) {
-	case "yes":
-		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: "yes"}
+	case FeedbackYes:
+		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackYes}
 		s.event(EventYes, s.c.Node, "", "")
 		s.fresh()
 		s.reply("Glad it's fixed! Text me anytime you hit another error.")
 		return
-	case "no":
-		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: "no"}
+	case FeedbackNo:
+		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackNo}
 		s.event(EventNo, s.c.Node, "", "")
 		n := t.Node(s.c.Node)
 		if n != nil && n.IfNotFixed != "" && !slices.Contains(s.c.Tried, n.IfNotFixed) {
@@ -467,11 +467,19 @@ func (s *step) feedback(text string) {
 
 // Feedback is the person's answer to "Did this fix it?".
 type Feedback struct {
-	PageID string `json:"page_id"`
-	Answer string `json:"answer"` // "yes" or "no"
+	PageID string         `json:"page_id"`
+	Answer FeedbackAnswer `json:"answer"`
 }
 
-var fixedWords = map[string]string{
+// FeedbackAnswer is an answer to "Did this fix it?".
+type FeedbackAnswer string
+
+const (
+	FeedbackYes FeedbackAnswer = "yes"
+	FeedbackNo  FeedbackAnswer = "no"
+)
+
+var fixedWords = map[string]FeedbackAnswer{
 	"fixed": "yes", "it worked": "yes", "worked": "yes", "that worked": "yes", "works": "yes", "it works": "yes",
 	"solved": "yes", "thanks": "yes", "thank you": "yes", "thx": "yes", "ty": "yes", "perfect": "yes", "all good": "yes",
 	"that fixed it": "yes", "it did": "yes", "great": "yes", "awesome": "yes",
@@ -480,7 +488,7 @@ var fixedWords = map[string]string{
 	"it didnt": "no", "doesnt work": "no", "not working": "no", "still not working": "no",
 }
 
-func feedbackOf(text string) string {
+func feedbackOf(text string) FeedbackAnswer {
 	norm, first := flows.Normalize(text), flows.FirstClause(text)
 	for _, whole := range []string{norm, first} {
 		if f, ok := fixedWords[whole]; ok {
@@ -496,11 +504,11 @@ func feedbackOf(text string) string {
 		}
 	}
 	if len(ws) > 0 && len(ws) <= 6 {
-		return flows.Family(norm)
+		return FeedbackAnswer(flows.Family(norm))
 	}
 	// "no, /usage says I still have 40% left": the first clause decides.
 	if len(strings.Fields(first)) <= 3 {
-		return flows.Family(first)
+		return FeedbackAnswer(flows.Family(first))
 	}
 	return ""
 }
@@ -558,7 +566,7 @@ func (s *step) handoff(reason string) {
 // layers around; the person is acknowledged at most once per quiet period.
 func (s *step) inHandoff(kw Keyword) {
 	if kw == KwReset {
-		s.r.Keyword = string(kw)
+		s.r.Keyword = kw
 		s.fresh()
 		s.reply("OK, back to the bot. " + greeting)
 		return
@@ -645,6 +653,6 @@ func (e *Engine) Handle(c Conversation, in Inbound, now time.Time) (Result, Chan
 
 // event records what happened in this step for the analytics counters,
 // under the conversation's current flow.
-func (s *step) event(kind, node, to, text string) {
+func (s *step) event(kind EventKind, node, to, text string) {
 	s.r.Events = append(s.r.Events, Event{Kind: kind, Flow: s.c.Flow, Node: node, To: to, Text: text})
 }

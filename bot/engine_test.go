@@ -242,7 +242,7 @@ func TestFeedback(t *testing.T) {
 	e := newEngine(t)
 	tests := []struct {
 		answer     string
-		want       string // feedback recorded
+		want       bot.FeedbackAnswer // recorded
 		status     bot.Status
 		node, flow string
 	}{
@@ -256,7 +256,7 @@ func TestFeedback(t *testing.T) {
 	for _, tt := range tests {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 unusual activity", tt.answer)
 		r := rs[1]
-		got := ""
+		var got bot.FeedbackAnswer
 		if r.Feedback != nil {
 			got = r.Feedback.Answer
 			if r.Feedback.PageID != rs[0].Page.ID {

@@ -6,10 +6,13 @@ package segment
 
 import "strings"
 
+// Encoding is how an SMS carries its characters.
+type Encoding string
+
 // Encodings reported by [Count].
 const (
-	EncodingGSM7 = "GSM-7"
-	EncodingUCS2 = "UCS-2"
+	EncodingGSM7 Encoding = "GSM-7"
+	EncodingUCS2 Encoding = "UCS-2"
 )
 
 // Segment sizes, in GSM-7 septets or UTF-16 code units. A message that
@@ -90,7 +93,7 @@ func containsRune(rs []rune, r rune) bool {
 // multi-code-point emoji, such as 👍🏽, in one segment; with one of those
 // right at a split, Count may count one segment fewer.) The empty
 // string is 0 segments.
-func Count(s string) (n int, encoding string) {
+func Count(s string) (n int, encoding Encoding) {
 	if IsGSM7(s) {
 		return pack(s, gsm7Septets, gsm7Single, gsm7Multi), EncodingGSM7
 	}

@@ -72,7 +72,7 @@ func TestCount(t *testing.T) {
 		name     string
 		in       string
 		segments int
-		encoding string
+		encoding segment.Encoding
 	}{
 		{"empty", "", 0, g},
 		{"one char", "a", 1, g},

@@ -313,7 +313,7 @@ func (db *DB) SetMessageID(ctx context.Context, phone string, seq uint64, messag
 // the line's phone. An unknown messageSid gives an error wrapping
 // [bot.ErrNotFound]. Twilio may deliver callbacks out of order; deciding
 // whether a status may replace another is the caller's business.
-func (db *DB) SetDelivery(ctx context.Context, messageSid, status, errorCode string) (phone string, err error) {
+func (db *DB) SetDelivery(ctx context.Context, messageSid string, status bot.Delivery, errorCode string) (phone string, err error) {
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("store: set delivery: %w", err)
 	}
@@ -693,7 +693,7 @@ func putJSON(b *bolt.Bucket, key string, v any) error {
 }
 
 // setFeedback records the answer to "Did this fix it?" on a page.
-func setFeedback(tx *bolt.Tx, id, answer string) error {
+func setFeedback(tx *bolt.Tx, id string, answer bot.FeedbackAnswer) error {
 	p, err := getPage(tx, id)
 	if errors.Is(err, bot.ErrNotFound) {
 		return nil // revoked-and-deleted or forgotten: nothing to record

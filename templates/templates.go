@@ -100,7 +100,7 @@ func (v View) Description() string {
 	if s := strings.TrimSpace(v.Page.Summary); s != "" {
 		return s
 	}
-	if v.Page.Kind == "check" {
+	if v.Page.Kind == bot.PageCheck {
 		return "A quick check to run, step by step, then reply to the text with what you saw."
 	}
 	return "Text an error, get a fix."
@@ -238,22 +238,22 @@ type sample struct {
 // samples exercise every branch of every page for ParseFS's trial render.
 func samples() []sample {
 	fix := bot.Page{
-		ID: "0123456789abc", Kind: "fix", Title: "Title", Summary: "Summary.",
+		ID: "0123456789abc", Kind: bot.PageFix, Title: "Title", Summary: "Summary.",
 		Steps: "1. One `x`\n2. Two", Commands: []string{"echo 1", "echo 2"},
 		Sources: []string{"https://example.com/a"}, Verified: "2026-01-02", Reported: "it broke",
 		Answers: []bot.Answer{{Question: "Q?", Label: "Yes", Text: "yes it did"}, {Question: "Q2?", Label: "No", Inferred: true}},
 	}
 	base := View{Site: "textfix", URL: "https://example.com/f/x", Image: "https://example.com/p.png", SMSNumber: "+15555550000"}
 	var out []sample
-	for _, fb := range []string{"", "yes", "no"} {
+	for _, fb := range []bot.FeedbackAnswer{"", bot.FeedbackYes, bot.FeedbackNo} {
 		v := base
 		v.Page = fix
 		v.Page.Feedback = fb
 		out = append(out, sample{PageHTML, v})
 	}
 	check := base
-	check.Page = bot.Page{ID: "c0123456789a", Kind: "check", Title: "Check", Steps: "Run it.", Commands: []string{"curl"}}
-	bare := View{Site: "textfix", Page: bot.Page{Kind: "fix", Title: "T"}}
+	check.Page = bot.Page{ID: "c0123456789a", Kind: bot.PageCheck, Title: "Check", Steps: "Run it.", Commands: []string{"curl"}}
+	bare := View{Site: "textfix", Page: bot.Page{Kind: bot.PageFix, Title: "T"}}
 	out = append(out, sample{PageHTML, check}, sample{PageHTML, bare},
 		sample{MissingHTML, base}, sample{MissingHTML, View{Site: "textfix", Gone: true}})
 	return out

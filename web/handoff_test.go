@@ -310,7 +310,7 @@ func TestOutboxErrorClasses(t *testing.T) {
 	tests := []struct {
 		name      string
 		fail      func(tw *twiliotest.Server)
-		state     string
+		state     bot.OutState
 		delivered int // messages Twilio accepted in the end
 		optedOut  bool
 	}{

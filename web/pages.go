@@ -64,7 +64,7 @@ func (s *Server) fixPage(c echo.Context) error {
 	}
 	if strings.HasPrefix(id, "c") {
 		if t, n := s.Engine().Flows.CheckPage(id); n != nil {
-			p := bot.Page{ID: id, Kind: "check", Flow: t.ID, Node: n.ID,
+			p := bot.Page{ID: id, Kind: bot.PageCheck, Flow: t.ID, Node: n.ID,
 				Title: n.Check.Title, Steps: n.Check.Body, Commands: n.Check.Commands}
 			return s.renderPage(c, http.StatusOK, templates.PageHTML, s.view(p), cacheCheckPage)
 		}

@@ -22,7 +22,7 @@ type Store interface {
 	Update(ctx context.Context, phone, msgID string, fn func(bot.Tx) ([]byte, error)) (reply []byte, dup bool, err error)
 	Ping(ctx context.Context) error
 	Page(ctx context.Context, id string) (bot.Page, error)
-	SetDelivery(ctx context.Context, messageSid, status, errorCode string) (phone string, err error)
+	SetDelivery(ctx context.Context, messageSid string, status bot.Delivery, errorCode string) (phone string, err error)
 }
 
 // Config wires a Server.

@@ -85,7 +85,7 @@ func (s *Server) inboundSMS(c echo.Context) error {
 }
 
 // Delivery statuses Twilio reports in status callbacks.
-var deliveryStatuses = map[string]bool{
+var deliveryStatuses = map[bot.Delivery]bool{
 	"queued": true, "sending": true, "sent": true, "delivered": true, "undelivered": true,
 	"failed": true, "read": true, "canceled": true, "accepted": true, "scheduled": true,
 	"receiving": true, "received": true,
@@ -98,7 +98,7 @@ func (s *Server) statusCallback(c echo.Context) error {
 		return err
 	}
 	form := c.Request().PostForm
-	sid, status := form.Get("MessageSid"), strings.ToLower(form.Get("MessageStatus"))
+	sid, status := form.Get("MessageSid"), bot.Delivery(strings.ToLower(form.Get("MessageStatus")))
 	if sid == "" || status == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, "MessageSid and MessageStatus are required")
 	}

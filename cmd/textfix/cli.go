@@ -179,7 +179,7 @@ func (cli *CLI) chat(ctx context.Context, args []string) error {
 			if replies == nil {
 				replies = []string{}
 			}
-			if err := enc.Encode(chatLine{In: text, Replies: replies, Flow: c.Flow, Node: c.Node, Status: string(c.Status)}); err != nil {
+			if err := enc.Encode(chatLine{In: text, Replies: replies, Flow: c.Flow, Node: c.Node, Status: c.Status}); err != nil {
 				return err
 			}
 			continue
@@ -195,11 +195,11 @@ func (cli *CLI) chat(ctx context.Context, args []string) error {
 }
 
 type chatLine struct {
-	In      string   `json:"in"`
-	Replies []string `json:"replies"`
-	Flow    string   `json:"flow"`
-	Node    string   `json:"node"`
-	Status  string   `json:"status"`
+	In      string     `json:"in"`
+	Replies []string   `json:"replies"`
+	Flow    string     `json:"flow"`
+	Node    string     `json:"node"`
+	Status  bot.Status `json:"status"`
 }
 
 func isTerminal(r io.Reader) bool {
@@ -331,7 +331,7 @@ func (cli *CLI) conversations(ctx context.Context, args []string) error {
 			}
 			status := ""
 			if l.Status != "" {
-				status = " [" + l.Status + "]"
+				status = " [" + string(l.Status) + "]"
 			}
 			fmt.Fprintf(cli.Stdout, "%s %s %s%s\n", l.At.Format("2006-01-02 15:04:05"), arrow, strings.ReplaceAll(l.Body, "\n", " / "), status)
 		}
