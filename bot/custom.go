@@ -86,7 +86,7 @@ const maxLinkSegments = 2
 // segments. Characters GSM-7 lacks are dropped from the title (curly
 // quotes become straight ones) and a long title is cut at a word.
 func PageLinkText(baseURL, id, title string) string {
-	link := strings.TrimRight(baseURL, "/") + "/f/" + id
+	link := PageURL(baseURL, id)
 	title = oneLine(strings.Map(func(r rune) rune {
 		switch r {
 		case '‘', '’':

@@ -269,7 +269,7 @@ func (d *Desk) Sweep(t Tx, now time.Time) (int, error) {
 		}
 		msg := "Sorry, nobody has answered yet. Someone will text you here as soon as they can. Reply RESET to go back to the bot."
 		if tk.PageID != "" {
-			msg = fmt.Sprintf("Sorry, nobody has answered yet. Meanwhile your fix page is here: %s/f/%s\nSomeone will text you as soon as they can.", strings.TrimRight(d.BaseURL, "/"), tk.PageID)
+			msg = fmt.Sprintf("Sorry, nobody has answered yet. Meanwhile your fix page is here: %s\nSomeone will text you as soon as they can.", PageURL(d.BaseURL, tk.PageID))
 		}
 		if err := queue(t, tk.Phone, msg, OutNotice, tk.Number, now); err != nil {
 			return n, err

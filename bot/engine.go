@@ -354,7 +354,7 @@ func (s *step) checkLink(t *flows.Flow, n *flows.Node) string {
 }
 
 func (s *step) link(pageID string) string {
-	return strings.TrimRight(s.e.BaseURL, "/") + "/f/" + pageID
+	return PageURL(s.e.BaseURL, pageID)
 }
 
 func (s *step) fix(t *flows.Flow, n *flows.Node, known []string) {

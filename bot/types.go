@@ -204,6 +204,17 @@ type Page struct {
 	Feedback FeedbackAnswer `json:"feedback,omitempty"`
 }
 
+// PagesPath is where pages are served: a page's path is PagesPath and its
+// id. Links in texts, the HTTP route and the console all build on it.
+const PagesPath = "/f/"
+
+// PagePath is the path of page id.
+func PagePath(id string) string { return PagesPath + id }
+
+// PageURL is the link to page id under baseURL (the public URL; a
+// trailing slash is ignored). With an empty baseURL it is the path alone.
+func PageURL(baseURL, id string) string { return strings.TrimRight(baseURL, "/") + PagePath(id) }
+
 // Direction of a transcript line.
 type Direction string
 

@@ -208,6 +208,8 @@ func consoleFuncs() template.FuncMap {
 	return template.FuncMap{
 		// mask hides all but the last four digits of a number.
 		"mask": bot.Mask,
+		// pagePath is a page's path (bot.PagePath).
+		"pagePath": bot.PagePath,
 		// ago is a short age: "4m", "3h", "2d".
 		"ago": func(now, t time.Time) string {
 			if t.IsZero() {

@@ -136,10 +136,7 @@ func (cn *console) publish(c echo.Context) error {
 			Editor: cn.editorView(tk, conv, d),
 		})
 	}
-	link := cn.s.view(bot.Page{ID: id}).URL
-	if link == "" {
-		link = "/f/" + id
-	}
+	link := bot.PageURL(cn.s.cfg.PublicURL, id)
 	return cn.done(c, conversationURL(tk.Phone), "Published and sent: "+link, "")
 }
 

@@ -95,7 +95,7 @@ func (s *Server) missing(c echo.Context, code int) error {
 func (s *Server) view(p bot.Page) templates.View {
 	v := templates.View{Site: siteName, SMSNumber: s.cfg.SMSNumber, Page: p}
 	if base := strings.TrimRight(s.cfg.PublicURL, "/"); base != "" {
-		v.URL = base + "/f/" + p.ID
+		v.URL = bot.PageURL(base, p.ID)
 		v.Image = base + previewPath
 	}
 	return v

@@ -113,7 +113,7 @@ func New(cfg Config, engine *bot.Engine) (*Server, error) {
 	e.POST("/twilio/status", s.statusCallback)
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metricsHandler)
-	e.GET("/f/:id", s.fixPage)
+	e.GET(bot.PagesPath+":id", s.fixPage)
 	e.GET(previewPath, s.previewImage)
 	s.consoleRoutes(e)
 	s.echo = e
