@@ -180,7 +180,7 @@ func (o *Outbox) send(ctx context.Context, m bot.OutMsg) error {
 			if err := t.SaveConversation(c); err != nil {
 				return err
 			}
-			o.Log.Info("outbox: 21610, number opted out", "to", bot.Mask(cur.To), "id", cur.ID)
+			o.Log.Info("outbox: number opted out", "code", CodeOptedOut, "to", bot.Mask(cur.To), "id", cur.ID)
 		default:
 			cur.State, cur.Error = bot.OutFailed, errorText(sendErr)
 			o.Log.Warn("outbox: failed", "to", bot.Mask(cur.To), "id", cur.ID, "err", cur.Error)

@@ -116,7 +116,7 @@ func (s *Server) statusCallback(c echo.Context) error {
 	}
 	c.Set("from", phone)
 	s.metrics.statuses.Add(1)
-	if code == "21610" {
+	if code == strconv.Itoa(twilio.CodeOptedOut) {
 		if err := s.optOut(c, phone); err != nil {
 			return err
 		}
@@ -137,7 +137,7 @@ func (s *Server) optOut(c echo.Context, phone string) error {
 		return nil, t.SaveConversation(conv)
 	})
 	if err == nil {
-		s.cfg.Log.Info("twilio: 21610, number opted out", "from", bot.Mask(phone))
+		s.cfg.Log.Info("twilio: number opted out", "code", twilio.CodeOptedOut, "from", bot.Mask(phone))
 	}
 	return err
 }
