@@ -123,6 +123,29 @@ func queue(t Tx, to, body string, kind OutKind, ticket int, now time.Time) error
 // out.
 var ErrOptedOut = errors.New("the number has opted out")
 
+// MarkOptedOut records that phone opted out without texting STOP: Twilio
+// refused a message to it as unsubscribed, at send time or in a delivery
+// report. As after STOP, nothing is sent to it again until it opts in.
+// Only the conversation's status changes.
+func MarkOptedOut(t Tx, phone string) error {
+	c, err := t.Conversation(phone)
+	if err != nil {
+		return err
+	}
+	c.Status = StatusOptedOut
+	return t.SaveConversation(c)
+}
+
+// OptedOut reports whether phone has opted out, so that nothing may be
+// sent to it.
+func OptedOut(t Tx, phone string) (bool, error) {
+	c, err := t.Conversation(phone)
+	if err != nil {
+		return false, err
+	}
+	return c.Status == StatusOptedOut, nil
+}
+
 // ErrTicketClosed is returned when an operator answers a closed ticket.
 var ErrTicketClosed = errors.New("the ticket is closed")
 

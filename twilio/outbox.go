@@ -131,11 +131,10 @@ func (o *Outbox) Flush(ctx context.Context) error {
 func (o *Outbox) send(ctx context.Context, m bot.OutMsg) error {
 	optedOut := false
 	err := o.Store.UpdateMessage(ctx, m.ID, func(t bot.Tx, cur *bot.OutMsg) error {
-		c, err := t.Conversation(cur.To)
-		if err != nil {
+		var err error
+		if optedOut, err = bot.OptedOut(t, cur.To); err != nil {
 			return err
 		}
-		optedOut = c.Status == bot.StatusOptedOut
 		if optedOut {
 			cur.State, cur.Error = bot.OutFailed, "opted out: not sent"
 		}
@@ -172,12 +171,7 @@ func (o *Outbox) send(ctx context.Context, m bot.OutMsg) error {
 			o.Log.Warn("outbox: will retry", "to", bot.Mask(cur.To), "id", cur.ID, "tries", cur.Tries, "at", cur.NextAt, "err", cur.Error)
 		case OptedOut:
 			cur.State, cur.Error = bot.OutFailed, errorText(sendErr)
-			c, err := t.Conversation(cur.To)
-			if err != nil {
-				return err
-			}
-			c.Status = bot.StatusOptedOut
-			if err := t.SaveConversation(c); err != nil {
+			if err := bot.MarkOptedOut(t, cur.To); err != nil {
 				return err
 			}
 			o.Log.Info("outbox: number opted out", "code", CodeOptedOut, "to", bot.Mask(cur.To), "id", cur.ID)
@@ -200,11 +194,10 @@ func Requeue(ctx context.Context, s OutboxStore, id string, now time.Time) error
 		if m.State != bot.OutFailed {
 			return fmt.Errorf("message %s is %s: %w", id, m.State, ErrNotFailed)
 		}
-		c, err := t.Conversation(m.To)
-		if err != nil {
+		switch out, err := bot.OptedOut(t, m.To); {
+		case err != nil:
 			return err
-		}
-		if c.Status == bot.StatusOptedOut {
+		case out:
 			return bot.ErrOptedOut
 		}
 		m.State, m.NextAt, m.Tries = bot.OutQueued, now, 0

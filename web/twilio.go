@@ -129,12 +129,7 @@ func (s *Server) optOut(c echo.Context, phone string) error {
 	unlock := s.locks.lock(phone)
 	defer unlock()
 	_, _, err := s.cfg.Store.Update(c.Request().Context(), phone, "", func(t bot.Tx) ([]byte, error) {
-		conv, err := t.Conversation(phone)
-		if err != nil {
-			return nil, err
-		}
-		conv.Status = bot.StatusOptedOut
-		return nil, t.SaveConversation(conv)
+		return nil, bot.MarkOptedOut(t, phone)
 	})
 	if err == nil {
 		s.cfg.Log.Info("twilio: number opted out", "code", twilio.CodeOptedOut, "from", bot.Mask(phone))
