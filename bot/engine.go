@@ -25,9 +25,6 @@ type Engine struct {
 	// AckEvery is the quiet period between "a person has this" notes while
 	// a handoff is open (default 10 minutes).
 	AckEvery time.Duration
-	// Fallback is the flow to start when intake has failed twice (the
-	// catch-all flow); empty offers a human instead.
-	Fallback string
 	// Hours describes when people answer; nil means always.
 	Hours *OfficeHours
 }
@@ -209,7 +206,7 @@ func (s *step) intake(text string) {
 		case i >= 0:
 		case f == "yes":
 			i = 0 // "Is this Claude Code 403?" "yes"
-		case f == "no" && len(offered) == 2 && offered[1].ID == s.e.Fallback:
+		case f == "no" && len(offered) == 2 && offered[1] == s.e.Flows.Fallback():
 			i = 1 // … or something else? "no"
 		}
 		if i >= 0 {
@@ -238,7 +235,7 @@ func (s *step) intake(text string) {
 			s.reply("I couldn't tell which error that is. Text the exact error message or the status code (like 403 or 429). Or reply HUMAN for a person.")
 			return
 		}
-		if fb := lib.Flow(s.e.Fallback); fb != nil {
+		if fb := lib.Fallback(); fb != nil {
 			s.start(fb, s.c.FirstText)
 			return
 		}
@@ -261,7 +258,7 @@ func (s *step) candidates() []*flows.Flow {
 // offered against "something else" (the catch-all flow) when there is one.
 func (s *step) offer(text string, offered []*flows.Flow) {
 	s.c.FirstText = clip(Redact(text), maxSaidLen)
-	fb := s.e.Flows.Flow(s.e.Fallback)
+	fb := s.e.Flows.Fallback()
 	if len(offered) == 1 && fb != nil && fb != offered[0] {
 		offered = append(offered, fb)
 	}

@@ -29,12 +29,7 @@ func mustLibrary(tb testing.TB) *flows.Library {
 }
 
 func newEngine(tb testing.TB) *bot.Engine {
-	lib := mustLibrary(tb)
-	e := &bot.Engine{Flows: lib, BaseURL: "https://textfix.test"}
-	if lib.Flow("other-error") != nil {
-		e.Fallback = "other-error"
-	}
-	return e
+	return &bot.Engine{Flows: mustLibrary(tb), BaseURL: "https://textfix.test"}
 }
 
 // TestTranscripts plays every script in testdata/transcripts through the

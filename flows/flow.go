@@ -23,11 +23,16 @@ const (
 // Flow is one troubleshooting flow: the questions, fixes and handoffs for
 // one kind of error, loaded from one YAML file.
 type Flow struct {
-	ID     string `yaml:"id"`
-	Title  string `yaml:"title"`
-	Intake Intake `yaml:"intake"`
-	Start  string `yaml:"start"`
-	Nodes  []Node `yaml:"nodes"`
+	ID    string `yaml:"id"`
+	Title string `yaml:"title"`
+	// Fallback marks the catch-all flow: the engine starts it after two
+	// first texts intake could not place, and offers it as "something
+	// else" beside a single guess. At most one flow of a library has it
+	// ([Library.Fallback]).
+	Fallback bool   `yaml:"fallback"`
+	Intake   Intake `yaml:"intake"`
+	Start    string `yaml:"start"`
+	Nodes    []Node `yaml:"nodes"`
 
 	// File is the path the flow was loaded from (for messages).
 	File     string                      `yaml:"-"`

@@ -31,6 +31,7 @@ func TestCheckBrokenFlows(t *testing.T) {
 		"duplicate-node":     {"fix-key", `duplicate node id "fix-key"`},
 		"duplicate-tree":     {"", `duplicate flow id "example-404"`},
 		"overlapping-choice": {"which-url", `also select choice 2`},
+		"two-fallbacks":      {"", "catch-all-a is the fallback flow already"},
 	}
 	dirs, _ := filepath.Glob("testdata/broken/*")
 	if len(dirs) != len(want) {
@@ -57,6 +58,25 @@ func TestCheckBrokenFlows(t *testing.T) {
 				t.Errorf("problems %v lack an error at node %q containing %q", problems, w.node, w.msg)
 			}
 		})
+	}
+}
+
+// The fallback flow is the one marked fallback: true: other-error in the
+// embedded library, none in a folder without the mark.
+func TestFallback(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fb := lib.Fallback(); fb == nil || fb.ID != "other-error" || !fb.Fallback {
+		t.Errorf("embedded fallback = %v, want other-error", fb)
+	}
+	if fb := mustLoad(t, "testdata/valid").Fallback(); fb != nil {
+		t.Errorf("testdata/valid has fallback %s, want none", fb.ID)
+	}
+	var none *flows.Library
+	if none.Fallback() != nil {
+		t.Error("a nil library has a fallback")
 	}
 }
 

@@ -28,8 +28,9 @@ func Embedded() fs.FS {
 // Library is a validated set of flows. It is read-only after Load and safe
 // for concurrent use.
 type Library struct {
-	Flows []*Flow // sorted by id
-	byID  map[string]*Flow
+	Flows    []*Flow // sorted by id
+	byID     map[string]*Flow
+	fallback *Flow
 }
 
 // Flow returns the flow with the given id, or nil.
@@ -38,6 +39,15 @@ func (l *Library) Flow(id string) *Flow {
 		return nil
 	}
 	return l.byID[id]
+}
+
+// Fallback returns the flow marked fallback: true, or nil when there is
+// none.
+func (l *Library) Fallback() *Flow {
+	if l == nil {
+		return nil
+	}
+	return l.fallback
 }
 
 // ErrInvalid is returned by Load when any flow has an error-level problem.
@@ -84,6 +94,14 @@ func Load(fsys fs.FS) (*Library, []Problem, error) {
 			problems = append(problems, Problem{File: t.File, Flow: t.ID, Severity: Error,
 				Msg: fmt.Sprintf("duplicate flow id %q (also in %s)", t.ID, prev)})
 			continue
+		}
+		if t.Fallback {
+			if fb := lib.fallback; fb != nil {
+				problems = append(problems, Problem{File: t.File, Flow: t.ID, Severity: Error,
+					Msg: fmt.Sprintf("fallback: %s is the fallback flow already (%s); at most one flow may be", fb.ID, fb.File)})
+				continue
+			}
+			lib.fallback = t
 		}
 		firstIn[t.ID] = t.File
 		lib.byID[t.ID] = t

@@ -236,12 +236,12 @@ var start = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 // phone is the number every script texts from.
 const phone = "+15555550100"
 
-// Engine returns the engine scripts run against: lib, with fallback as the
-// catch-all flow (may be ""), and nothing taken from the environment (no
-// office hours, the default operator name, links on BaseURL), so a script
-// passes or fails the same on every machine.
-func Engine(lib *flows.Library, fallback string) *bot.Engine {
-	return &bot.Engine{Flows: lib, BaseURL: BaseURL, Fallback: fallback}
+// Engine returns the engine scripts run against: lib (its fallback flow
+// the catch-all, as in production), and nothing taken from the
+// environment (no office hours, the default operator name, links on
+// BaseURL), so a script passes or fails the same on every machine.
+func Engine(lib *flows.Library) *bot.Engine {
+	return &bot.Engine{Flows: lib, BaseURL: BaseURL}
 }
 
 // Result is the outcome of one script.

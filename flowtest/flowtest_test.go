@@ -26,7 +26,7 @@ func run(t *testing.T, fsys fs.FS) []flowtest.Result {
 	if err != nil || len(bad) > 0 {
 		t.Fatalf("load scripts: %v %v", err, bad)
 	}
-	e := flowtest.Engine(lib, "")
+	e := flowtest.Engine(lib)
 	var out []flowtest.Result
 	for _, f := range files {
 		out = append(out, flowtest.Run(e, f)...)
@@ -185,7 +185,7 @@ func TestLibraryScripts(t *testing.T) {
 		t.Fatalf("%v %v", err, bad)
 	}
 	has := map[string]bool{}
-	e := flowtest.Engine(lib, "other-error")
+	e := flowtest.Engine(lib)
 	for _, f := range files {
 		has[strings.TrimSuffix(f.Name, ".test.yaml")+".yaml"] = true
 		for _, r := range flowtest.Run(e, f) {

@@ -174,16 +174,11 @@ func (c Config) Flows() (*flows.Library, []flows.Problem, error) {
 
 // Engine builds the conversation engine for lib.
 func (c Config) Engine(lib *flows.Library) *bot.Engine {
-	fallback := ""
-	if lib.Flow("other-error") != nil {
-		fallback = "other-error"
-	}
 	return &bot.Engine{
 		Flows:     lib,
 		BaseURL:   c.PublicURL,
 		Operator:  c.OperatorName,
 		IdleAfter: c.IdleAfter,
-		Fallback:  fallback,
 		Hours:     c.Hours,
 	}
 }

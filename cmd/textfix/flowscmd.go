@@ -76,11 +76,7 @@ func (cli *CLI) flowsTest(args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := cli.config()
-	if err != nil {
-		return err
-	}
-	engine := flowtest.Engine(lib, cfg.Engine(lib).Fallback)
+	engine := flowtest.Engine(lib)
 
 	passed, failed := 0, 0
 	tested := map[string]bool{}
