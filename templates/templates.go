@@ -42,6 +42,9 @@ const (
 	MissingHTML = "missing.html"
 )
 
+// SiteName names the service in page titles and link previews.
+const SiteName = "textfix"
+
 // PreviewFile is the link-preview image's file name (1200×630 PNG).
 const PreviewFile = "preview.png"
 

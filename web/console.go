@@ -101,7 +101,7 @@ func consoleHeaders(h http.Header) {
 // state and the session's pending messages.
 func (cn *console) render(c echo.Context, code int, name string, v templates.ConsoleView) error {
 	tpl := cn.s.cfg.Templates
-	v.Site, v.Now = siteName, cn.s.cfg.Now()
+	v.Site, v.Now = templates.SiteName, cn.s.cfg.Now()
 	v.Open = cn.auth.open()
 	if sess := sessionOf(c); sess != nil {
 		v.CSRF, v.SignedIn = sess.csrf, !v.Open

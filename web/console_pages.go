@@ -85,7 +85,7 @@ func (cn *console) preview(c echo.Context) error {
 		p.Title = "Untitled fix page"
 	}
 	tpl := cn.s.cfg.Templates
-	v := cn.s.view(shareable(p))
+	v := cn.s.view(p.Shareable())
 	v.URL, v.Image = "", ""
 	var buf bytes.Buffer
 	if err := tpl.Render(&buf, templates.PageHTML, v); err != nil {
@@ -148,7 +148,7 @@ func (cn *console) revoke(c echo.Context) error {
 	if phone, ok := formPhone(c.FormValue("phone")); ok {
 		back = conversationURL(phone)
 	}
-	if !validPageID(id) {
+	if !bot.IsPageID(id) {
 		return cn.done(c, back, "", "No such page.")
 	}
 	err := cn.store.RevokePage(c.Request().Context(), id)

@@ -86,17 +86,11 @@ func (cn *console) flowStats(c echo.Context) error {
 		}
 		q := templates.QuestionRow{Node: n.ID, Text: n.Text, Answered: st.Answered(n.ID), Misses: st.Misses[n.ID]}
 		for _, u := range st.Unmatched[n.ID] {
-			q.Unmatched = append(q.Unmatched, bot.TextCount{Text: hideNumbers(u.Text), Count: u.Count})
+			q.Unmatched = append(q.Unmatched, bot.TextCount{Text: bot.ShareableText(u.Text), Count: u.Count})
 		}
 		v.Questions = append(v.Questions, q)
 	}
 	return cn.render(c, http.StatusOK, templates.ConsoleFlow, templates.ConsoleView{Title: t.Title, Nav: "stats", Flow: v})
-}
-
-// hideNumbers redacts an unmatched answer again and hides anything that
-// looks like a phone number, as shared pages do.
-func hideNumbers(s string) string {
-	return phoneLike.ReplaceAllString(bot.Redact(s), "[number hidden]")
 }
 
 // edgeCounts turns the counters' "from>to" keys into the picture's edges;
