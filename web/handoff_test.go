@@ -23,12 +23,12 @@ const (
 	botNumber  = "+15555550000"
 )
 
-// deskEnv is the server stack as serve wires it: bbolt in a temporary
+// deskEnv is the server stack as serve wires it, the console aside
+// (package console tests it on the same stack): bbolt in a temporary
 // directory, the desk, the outbox sending to a fake Twilio, and the HTTP
 // server; every web test that needs more than the webhook builds one.
 type deskEnv struct {
 	*env
-	base   string // the public URL links and callbacks use
 	twilio *twiliotest.Server
 	outbox *twilio.Outbox
 	skew   atomic.Int64 // added to the server's and the outbox's clocks
@@ -36,11 +36,9 @@ type deskEnv struct {
 
 // stackOpts vary a deskEnv.
 type stackOpts struct {
-	token              string // Twilio auth token; "" = sandbox
-	operators          []string
-	password, ipHeader string // console
-	idle               bool   // leave the outbox worker stopped: the test calls Flush
-	ownURL             bool   // public URL = the server's own address (fake callbacks reach it)
+	token     string // Twilio auth token; "" = sandbox
+	operators []string
+	idle      bool // leave the outbox worker stopped: the test calls Flush
 }
 
 // newDeskEnv starts the outbox worker; newDeskEnvIdle leaves it to the
@@ -58,9 +56,6 @@ func newStack(t testing.TB, o stackOpts) *deskEnv {
 	ts := httptest.NewUnstartedServer(nil)
 	t.Cleanup(ts.Close)
 	base := publicURL
-	if o.ownURL {
-		base = "http://" + ts.Listener.Addr().String()
-	}
 	tw := twiliotest.New(t, accountSID, testToken)
 	db, err := store.Open(t.TempDir() + "/textfix.db")
 	if err != nil {
@@ -71,7 +66,7 @@ func newStack(t testing.TB, o stackOpts) *deskEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	de := &deskEnv{base: base, twilio: tw}
+	de := &deskEnv{twilio: tw}
 	now := func() time.Time { return time.Now().Add(time.Duration(de.skew.Load())) }
 	ob := &twilio.Outbox{Store: db, Sender: sender, StatusCallback: base + statusPath, Rate: 1000, Now: now}
 	if !o.idle {
@@ -86,8 +81,7 @@ func newStack(t testing.TB, o stackOpts) *deskEnv {
 	}
 	srv, err := web.New(web.Config{
 		PublicURL: base, AuthToken: o.token, Store: db, Wake: ob.Wake, Now: now, SMSNumber: botNumber,
-		Desk:            &bot.Desk{Operators: o.operators, BaseURL: base},
-		ConsolePassword: o.password, ClientIPHeader: o.ipHeader,
+		Desk: &bot.Desk{Operators: o.operators, BaseURL: base},
 	}, &bot.Engine{Flows: lib, BaseURL: base})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/console"
 	"github.com/textfix/textfix/templates"
 )
 
@@ -32,8 +33,7 @@ type Config struct {
 	// AuthToken verifies X-Twilio-Signature; empty means sandbox mode (no
 	// check).
 	AuthToken string
-	// Store keeps everything; one that also implements ConsoleStore
-	// (store.DB does) serves the operator console.
+	// Store keeps everything the webhook and the pages need.
 	Store Store
 	// Desk runs people's texts and operators' commands (required).
 	Desk *bot.Desk
@@ -53,9 +53,12 @@ type Config struct {
 	// SMSNumber is the bot's own number for the pages' sms: links; empty
 	// leaves the links out.
 	SMSNumber string
-	// ConsolePassword opens the operator console (/console) to whoever
-	// knows it. Without one the console is open in sandbox mode (no
-	// AuthToken) to loopback clients only, and off otherwise.
+	// ConsoleStore serves the operator console (/console, package
+	// console); nil turns the console off (its routes answer 503).
+	ConsoleStore console.Store
+	// ConsolePassword opens the operator console to whoever knows it.
+	// Without one the console is open in sandbox mode (no AuthToken) to
+	// loopback clients only, and off otherwise.
 	ConsolePassword string
 	// ClientIPHeader names a header holding the client's address, set by
 	// a proxy in front that overwrites whatever the client sent (Fly.io:
@@ -115,7 +118,12 @@ func New(cfg Config, engine *bot.Engine) (*Server, error) {
 	e.GET("/metrics", s.metricsHandler)
 	e.GET(bot.PagesPath+":id", s.fixPage)
 	e.GET(previewPath, s.previewImage)
-	s.consoleRoutes(e)
+	console.Mount(e, console.Config{
+		Store: cfg.ConsoleStore, Desk: cfg.Desk, Engine: s.Engine, Lock: s.locks.lock, Wake: cfg.Wake,
+		Templates: cfg.Templates, Now: cfg.Now, NewPageID: cfg.NewPageID, Log: cfg.Log,
+		PublicURL: cfg.PublicURL, SMSNumber: cfg.SMSNumber, MaxBody: MaxBody,
+		Password: cfg.ConsolePassword, Sandbox: cfg.AuthToken == "", ClientIPHeader: cfg.ClientIPHeader,
+	})
 	s.echo = e
 	return s, nil
 }
@@ -162,24 +170,23 @@ func (s *Server) httpError(err error, c echo.Context) {
 	_ = c.String(code, msg+"\n")
 }
 
-func requestID(c echo.Context) string {
-	id, _ := c.Get("request_id").(string)
-	return id
-}
+// requestID is the request's id, set by requestLog as the X-Request-Id
+// response header before any handler runs (the console reads it there
+// too).
+func requestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
 
 // requestLog gives each request an id and logs it at info level without
 // bodies or full phone numbers.
 func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
-		id := c.Request().Header.Get("X-Request-Id")
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
 		if id == "" || len(id) > 64 {
 			var b [8]byte
 			rand.Read(b[:])
 			id = hex.EncodeToString(b[:])
 		}
-		c.Set("request_id", id)
-		c.Response().Header().Set("X-Request-Id", id)
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
 		err := next(c)
 		if err != nil {
 			c.Error(err)

@@ -83,11 +83,12 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	a.outbox = &twilio.Outbox{Store: db, Sender: sender, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log}
 	a.outbox.Init()
 	a.web, err = web.New(web.Config{
-		PublicURL: cfg.PublicURL,
-		AuthToken: cfg.AuthToken,
-		Store:     db,
-		Desk:      a.desk,
-		Wake:      a.outbox.Wake,
+		PublicURL:    cfg.PublicURL,
+		AuthToken:    cfg.AuthToken,
+		Store:        db,
+		ConsoleStore: db,
+		Desk:         a.desk,
+		Wake:         a.outbox.Wake,
 		Gauges: []web.Gauge{{Name: "textfix_outbox_sent_total", Help: "Messages sent by the outbox since start.",
 			Value: func() float64 { return float64(a.outbox.Sent()) }}},
 		Log:       a.Log,

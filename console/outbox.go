@@ -1,4 +1,4 @@
-package web
+package console
 
 import (
 	"errors"
@@ -47,12 +47,12 @@ func (cn *console) outbox(c echo.Context) error {
 // retry serves POST /console/outbox/:id/retry: a failed message goes back
 // in the queue (twilio.Requeue), unless its number opted out.
 func (cn *console) retry(c echo.Context) error {
-	back := consolePath + "/outbox"
+	back := Path + "/outbox"
 	id := c.Param("id")
 	if _, err := strconv.ParseUint(id, 10, 64); err != nil {
 		return cn.done(c, back, "", "No such message.")
 	}
-	err := twilio.Requeue(c.Request().Context(), cn.store, id, cn.s.cfg.Now())
+	err := twilio.Requeue(c.Request().Context(), cn.store, id, cn.cfg.Now())
 	switch {
 	case errors.Is(err, bot.ErrOptedOut):
 		return cn.done(c, back, "", "Not retried: the number opted out (STOP). Nothing can be sent to it until it texts START.")
@@ -63,6 +63,6 @@ func (cn *console) retry(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	cn.s.cfg.Wake()
+	cn.cfg.Wake()
 	return cn.done(c, back, "Message #"+id+" is queued again.", "")
 }

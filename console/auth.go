@@ -1,10 +1,12 @@
-package web
+package console
 
 import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -54,7 +56,7 @@ type session struct {
 	flash, problem string
 }
 
-type consoleAuth struct {
+type auth struct {
 	password [32]byte // SHA-256 of the password
 	hasPass  bool
 	sandbox  bool
@@ -66,11 +68,11 @@ type consoleAuth struct {
 	limiters map[string]*rate.Limiter
 }
 
-func newConsoleAuth(cfg Config) *consoleAuth {
-	return &consoleAuth{
-		password: sha256.Sum256([]byte(cfg.ConsolePassword)),
-		hasPass:  cfg.ConsolePassword != "",
-		sandbox:  cfg.AuthToken == "",
+func newAuth(cfg Config) *auth {
+	return &auth{
+		password: sha256.Sum256([]byte(cfg.Password)),
+		hasPass:  cfg.Password != "",
+		sandbox:  cfg.Sandbox,
 		secure:   strings.HasPrefix(cfg.PublicURL, "https://"),
 		ipHeader: cfg.ClientIPHeader,
 		now:      cfg.Now,
@@ -81,11 +83,11 @@ func newConsoleAuth(cfg Config) *consoleAuth {
 
 // open reports sandbox mode without a password: the console needs no login
 // but answers loopback clients only.
-func (a *consoleAuth) open() bool { return a.sandbox && !a.hasPass }
+func (a *auth) open() bool { return a.sandbox && !a.hasPass }
 
 // enabled reports whether the console can be used at all: with a password,
 // or open in sandbox mode.
-func (a *consoleAuth) enabled() bool { return a.hasPass || a.open() }
+func (a *auth) enabled() bool { return a.hasPass || a.open() }
 
 func randomToken() string {
 	var b [32]byte
@@ -99,7 +101,7 @@ func tokenKey(token string) string {
 }
 
 // newSession starts a session and returns it with its token.
-func (a *consoleAuth) newSession() (*session, string) {
+func (a *auth) newSession() (*session, string) {
 	token := randomToken()
 	now := a.now()
 	s := &session{key: tokenKey(token), csrf: randomToken(), created: now, seen: now}
@@ -114,7 +116,7 @@ func (a *consoleAuth) newSession() (*session, string) {
 }
 
 // session returns the live session of token and marks it used.
-func (a *consoleAuth) session(token string) *session {
+func (a *auth) session(token string) *session {
 	if token == "" {
 		return nil
 	}
@@ -134,14 +136,14 @@ func (a *consoleAuth) session(token string) *session {
 	return s
 }
 
-func (a *consoleAuth) end(s *session) {
+func (a *auth) end(s *session) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	delete(a.sessions, s.key)
 }
 
 // sweepLocked drops expired sessions.
-func (a *consoleAuth) sweepLocked(now time.Time) {
+func (a *auth) sweepLocked(now time.Time) {
 	for k, s := range a.sessions {
 		if now.Sub(s.seen) > SessionIdle || now.Sub(s.created) > SessionMax {
 			delete(a.sessions, k)
@@ -149,13 +151,13 @@ func (a *consoleAuth) sweepLocked(now time.Time) {
 	}
 }
 
-func (a *consoleAuth) setFlash(s *session, flash, problem string) {
+func (a *auth) setFlash(s *session, flash, problem string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	s.flash, s.problem = flash, problem
 }
 
-func (a *consoleAuth) takeFlash(s *session) (flash, problem string) {
+func (a *auth) takeFlash(s *session) (flash, problem string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	flash, problem = s.flash, s.problem
@@ -165,13 +167,13 @@ func (a *consoleAuth) takeFlash(s *session) (flash, problem string) {
 
 // checkPassword compares SHA-256 digests in constant time, so neither the
 // password nor its length leaks through timing.
-func (a *consoleAuth) checkPassword(pw string) bool {
+func (a *auth) checkPassword(pw string) bool {
 	sum := sha256.Sum256([]byte(pw))
 	return a.hasPass && subtle.ConstantTimeCompare(sum[:], a.password[:]) == 1
 }
 
 // allowLogin spends one login attempt of client.
-func (a *consoleAuth) allowLogin(client string) bool {
+func (a *auth) allowLogin(client string) bool {
 	now := a.now()
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -195,7 +197,7 @@ func (a *consoleAuth) allowLogin(client string) bool {
 // the client sent: Fly-Client-IP on Fly.io), else the connection's peer.
 // X-Forwarded-For is never trusted: any client can write it. An IPv6
 // client counts as its /64, which one client usually holds whole.
-func (a *consoleAuth) clientKey(r *http.Request) string {
+func (a *auth) clientKey(r *http.Request) string {
 	var ip net.IP
 	if a.ipHeader != "" {
 		ip = net.ParseIP(strings.TrimSpace(r.Header.Get(a.ipHeader)))
@@ -227,7 +229,7 @@ func loopback(r *http.Request) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func (a *consoleAuth) cookie(name, value, path string, maxAge int) *http.Cookie {
+func (a *auth) cookie(name, value, path string, maxAge int) *http.Cookie {
 	return &http.Cookie{Name: name, Value: value, Path: path, MaxAge: maxAge,
 		HttpOnly: true, Secure: a.secure, SameSite: http.SameSiteStrictMode}
 }
@@ -246,7 +248,7 @@ func sessionOf(c echo.Context) *session {
 func (cn *console) require(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		consoleHeaders(c.Response().Header())
+		setHeaders(c.Response().Header())
 		if cn.store == nil || !cn.auth.enabled() {
 			return echo.NewHTTPError(http.StatusServiceUnavailable, "the console is off: set TEXTFIX_CONSOLE_PASSWORD")
 		}
@@ -262,9 +264,9 @@ func (cn *console) require(next echo.HandlerFunc) echo.HandlerFunc {
 			case cn.auth.open():
 				var token string
 				sess, token = cn.auth.newSession()
-				c.SetCookie(cn.auth.cookie(sessionCookie, token, consolePath, 0))
+				c.SetCookie(cn.auth.cookie(sessionCookie, token, Path, 0))
 			case r.Method == http.MethodGet || r.Method == http.MethodHead:
-				return c.Redirect(http.StatusSeeOther, consoleLoginPath+"?next="+url.QueryEscape(r.URL.RequestURI()))
+				return c.Redirect(http.StatusSeeOther, loginPath+"?next="+url.QueryEscape(r.URL.RequestURI()))
 			default:
 				return echo.NewHTTPError(http.StatusForbidden, "log in first")
 			}
@@ -286,7 +288,7 @@ func (cn *console) checkForm(c echo.Context, want string) error {
 	if site := r.Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
 		return echo.NewHTTPError(http.StatusForbidden, "cross-site request refused")
 	}
-	if err := parseForm(c); err != nil {
+	if err := cn.parseForm(c); err != nil {
 		return err
 	}
 	got := r.PostForm.Get(csrfField)
@@ -296,21 +298,40 @@ func (cn *console) checkForm(c echo.Context, want string) error {
 	return nil
 }
 
+// parseForm reads a POST form capped at MaxBody: 413 beyond, 400 when it
+// is not a form.
+func (cn *console) parseForm(c echo.Context) error {
+	r := c.Request()
+	r.Body = http.MaxBytesReader(c.Response(), r.Body, cn.cfg.MaxBody)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d KiB", cn.cfg.MaxBody>>10))
+		}
+		return echo.NewHTTPError(http.StatusBadRequest, "malformed form")
+	}
+	return nil
+}
+
+// requestID is the request's id, which the server's request log sets as
+// the X-Request-Id response header before any handler runs.
+func requestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
+
 // safeNext keeps a post-login destination inside the console: a path
 // that stays under /console once cleaned, and not the login page.
 func safeNext(next string) string {
 	p, _, _ := strings.Cut(next, "?")
 	clean := path.Clean(p)
-	if (clean == consolePath || strings.HasPrefix(clean, consolePath+"/")) && clean == p &&
-		!strings.ContainsAny(next, "\\\r\n") && !strings.HasPrefix(clean, consoleLoginPath) {
+	if (clean == Path || strings.HasPrefix(clean, Path+"/")) && clean == p &&
+		!strings.ContainsAny(next, "\\\r\n") && !strings.HasPrefix(clean, loginPath) {
 		return next
 	}
-	return consolePath
+	return Path
 }
 
 // loginPage shows the login form, with a fresh double-submit token.
 func (cn *console) loginPage(c echo.Context) error {
-	consoleHeaders(c.Response().Header())
+	setHeaders(c.Response().Header())
 	if cn.store == nil || !cn.auth.enabled() {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "the console is off: set TEXTFIX_CONSOLE_PASSWORD")
 	}
@@ -326,7 +347,7 @@ func (cn *console) loginPage(c echo.Context) error {
 
 func (cn *console) renderLogin(c echo.Context, code int, next, problem string) error {
 	token := randomToken()
-	c.SetCookie(cn.auth.cookie(loginCookie, token, consoleLoginPath, 3600))
+	c.SetCookie(cn.auth.cookie(loginCookie, token, loginPath, 3600))
 	return cn.render(c, code, templates.ConsoleLogin, templates.ConsoleView{
 		Title: "Log in", CSRF: token, Error: problem, Login: &templates.LoginView{Next: next},
 	})
@@ -335,16 +356,16 @@ func (cn *console) renderLogin(c echo.Context, code int, next, problem string) e
 // login checks the rate limit, the form's token and the password, in that
 // order, and starts a session.
 func (cn *console) login(c echo.Context) error {
-	consoleHeaders(c.Response().Header())
+	setHeaders(c.Response().Header())
 	r := c.Request()
 	if cn.store == nil || !cn.auth.enabled() {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "the console is off: set TEXTFIX_CONSOLE_PASSWORD")
 	}
 	client := cn.auth.clientKey(r)
 	if !cn.auth.allowLogin(client) {
-		cn.s.cfg.Log.Warn("console: login rate limited", "client", client, "request_id", requestID(c))
+		cn.cfg.Log.Warn("console: login rate limited", "client", client, "request_id", requestID(c))
 		c.Response().Header().Set("Retry-After", "60")
-		return cn.renderLogin(c, http.StatusTooManyRequests, consolePath, "Too many attempts. Wait a minute and try again.")
+		return cn.renderLogin(c, http.StatusTooManyRequests, Path, "Too many attempts. Wait a minute and try again.")
 	}
 	ck, err := r.Cookie(loginCookie)
 	if err != nil {
@@ -358,13 +379,13 @@ func (cn *console) login(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, next)
 	}
 	if !cn.auth.checkPassword(r.PostForm.Get("password")) {
-		cn.s.cfg.Log.Warn("console: wrong password", "client", client, "request_id", requestID(c))
+		cn.cfg.Log.Warn("console: wrong password", "client", client, "request_id", requestID(c))
 		return cn.renderLogin(c, http.StatusUnauthorized, next, "Wrong password.")
 	}
 	_, token := cn.auth.newSession()
-	c.SetCookie(cn.auth.cookie(sessionCookie, token, consolePath, 0))
-	c.SetCookie(cn.auth.cookie(loginCookie, "", consoleLoginPath, -1))
-	cn.s.cfg.Log.Info("console: logged in", "client", client, "request_id", requestID(c))
+	c.SetCookie(cn.auth.cookie(sessionCookie, token, Path, 0))
+	c.SetCookie(cn.auth.cookie(loginCookie, "", loginPath, -1))
+	cn.cfg.Log.Info("console: logged in", "client", client, "request_id", requestID(c))
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
@@ -372,6 +393,6 @@ func (cn *console) logout(c echo.Context) error {
 	if sess := sessionOf(c); sess != nil {
 		cn.auth.end(sess)
 	}
-	c.SetCookie(cn.auth.cookie(sessionCookie, "", consolePath, -1))
-	return c.Redirect(http.StatusSeeOther, consoleLoginPath)
+	c.SetCookie(cn.auth.cookie(sessionCookie, "", Path, -1))
+	return c.Redirect(http.StatusSeeOther, loginPath)
 }

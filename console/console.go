@@ -1,8 +1,9 @@
-package web
+package console
 
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,13 +14,14 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/templates"
+	"github.com/textfix/textfix/twilio"
 )
 
-// ConsoleStore is what the operator console needs from storage on top of
-// [Store]. The console is served only when Config.Store implements it
-// (store.DB does); otherwise every /console route answers 503.
-type ConsoleStore interface {
-	Store
+// Store is what the console needs from storage.
+type Store interface {
+	// Update runs fn atomically (see store.DB.Update); the console passes
+	// no message id.
+	Update(ctx context.Context, phone, msgID string, fn func(bot.Tx) ([]byte, error)) (reply []byte, dup bool, err error)
 	Conversation(ctx context.Context, phone string) (bot.Conversation, error)
 	// RecentConversations is a page of conversations, most recently
 	// updated first, and how many match f in all.
@@ -33,36 +35,80 @@ type ConsoleStore interface {
 	Stats(ctx context.Context, flow string, since time.Time) (bot.Stats, error)
 	RevokePage(ctx context.Context, id string) error
 	Forget(ctx context.Context, phone string) error
-	// DueMessages and UpdateMessage (twilio.OutboxStore) let the console
-	// requeue a failed message.
-	DueMessages(ctx context.Context, now time.Time, limit int) ([]bot.OutMsg, error)
-	UpdateMessage(ctx context.Context, id string, fn func(t bot.Tx, m *bot.OutMsg) error) error
+	// OutboxStore lets the console requeue a failed message
+	// (twilio.Requeue).
+	twilio.OutboxStore
+}
+
+// Config wires the console. The server that mounts it (package web)
+// shares its engine, its per-number lock, its clock and its templates.
+type Config struct {
+	// Store keeps everything; nil turns the console off (every route
+	// answers 503).
+	Store Store
+	// Desk carries out the operators' actions (required).
+	Desk *bot.Desk
+	// Engine returns the engine in use; the server may swap it while it
+	// runs (SIGHUP reloads the flows).
+	Engine func() *bot.Engine
+	// Lock waits until every earlier change to phone has finished (the
+	// webhook takes the same lock) and returns the function that ends
+	// this one.
+	Lock func(phone string) (unlock func())
+	// Wake is called after a commit that may have queued outbox messages.
+	Wake func()
+	// Templates render the console and the preview of a fix page.
+	Templates *templates.Set
+	// Now is the clock; NewPageID makes the ids of published pages.
+	Now       func() time.Time
+	NewPageID func() string
+	Log       *slog.Logger
+	// PublicURL starts page links; an https one makes the session cookie
+	// Secure.
+	PublicURL string
+	// SMSNumber is the bot's own number, for the preview's sms: links.
+	SMSNumber string
+	// Password opens the console to whoever knows it. Without one the
+	// console is open to loopback clients in sandbox mode, and off
+	// otherwise.
+	Password string
+	// Sandbox is sandbox mode: no Twilio auth token, so nothing checks who
+	// is calling.
+	Sandbox bool
+	// ClientIPHeader names a header holding the client's address, set by
+	// a proxy in front that overwrites whatever the client sent (Fly.io:
+	// "Fly-Client-IP"); it keys the login rate limit. Empty uses the
+	// connection's address.
+	ClientIPHeader string
+	// MaxBody caps a form's body (413 beyond).
+	MaxBody int64
 }
 
 // console serves /console: the operator's desk in a browser. Handlers
 // parse the request, call bot.Desk or the store, and render; the rules
 // live in package bot.
 type console struct {
-	s     *Server
-	store ConsoleStore // nil: the store cannot serve the console
-	auth  *consoleAuth
+	cfg   Config
+	store Store // nil: the console is off
+	auth  *auth
 }
 
-// Paths of the console.
-const (
-	consolePath      = "/console"
-	consoleLoginPath = "/console/login"
-)
+// Path is where the console is mounted; its links, redirects and cookie
+// path assume it.
+const Path = "/console"
 
-// consoleRoutes registers the console. Every route but the login page
-// needs a session; every POST needs the session's CSRF token.
-func (s *Server) consoleRoutes(e *echo.Echo) {
-	cs, _ := s.cfg.Store.(ConsoleStore)
-	cn := &console{s: s, store: cs, auth: newConsoleAuth(s.cfg)}
-	e.GET(consoleLoginPath, cn.loginPage)
-	e.POST(consoleLoginPath, cn.login)
+// loginPath is the login page, the one page without a session.
+const loginPath = Path + "/login"
 
-	g := e.Group(consolePath, cn.require)
+// Mount registers the console's routes under Path on e. Every route but
+// the login page needs a session; every POST needs the session's CSRF
+// token.
+func Mount(e *echo.Echo, cfg Config) {
+	cn := &console{cfg: cfg, store: cfg.Store, auth: newAuth(cfg)}
+	e.GET(loginPath, cn.loginPage)
+	e.POST(loginPath, cn.login)
+
+	g := e.Group(Path, cn.require)
 	g.POST("/logout", cn.logout)
 	g.GET("", cn.inbox)
 	g.GET("/", cn.inbox)
@@ -88,7 +134,7 @@ func (s *Server) consoleRoutes(e *echo.Echo) {
 
 // consoleHeaders are the headers of every console response: nothing is
 // cached, framed, sniffed, indexed or sent as a referrer.
-func consoleHeaders(h http.Header) {
+func setHeaders(h http.Header) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
@@ -100,8 +146,8 @@ func consoleHeaders(h http.Header) {
 // console's CSP. It fills in the frame: site, clock, CSRF token, sign-in
 // state and the session's pending messages.
 func (cn *console) render(c echo.Context, code int, name string, v templates.ConsoleView) error {
-	tpl := cn.s.cfg.Templates
-	v.Site, v.Now = templates.SiteName, cn.s.cfg.Now()
+	tpl := cn.cfg.Templates
+	v.Site, v.Now = templates.SiteName, cn.cfg.Now()
 	v.Open = cn.auth.open()
 	if sess := sessionOf(c); sess != nil {
 		v.CSRF, v.SignedIn = sess.csrf, !v.Open
@@ -118,7 +164,7 @@ func (cn *console) render(c echo.Context, code int, name string, v templates.Con
 		return err
 	}
 	h := c.Response().Header()
-	consoleHeaders(h)
+	setHeaders(h)
 	h.Set("Content-Security-Policy", tpl.ConsoleCSP())
 	return c.HTMLBlob(code, buf.Bytes())
 }
@@ -135,7 +181,7 @@ func (cn *console) done(c echo.Context, to, flash, problem string) error {
 // conversationURL is the console page of phone's conversation. The number
 // travels in the query, which the request log leaves out.
 func conversationURL(phone string) string {
-	return consolePath + "/conversation?phone=" + url.QueryEscape(phone)
+	return Path + "/conversation?phone=" + url.QueryEscape(phone)
 }
 
 // formPhone reads a phone number from a form or query value.
@@ -186,7 +232,7 @@ func (cn *console) flowTitle(id string) string {
 	if id == "" {
 		return ""
 	}
-	if t := cn.s.Engine().Flows.Flow(id); t != nil {
+	if t := cn.cfg.Engine().Flows.Flow(id); t != nil {
 		return t.Title
 	}
 	return id
@@ -197,12 +243,12 @@ func (cn *console) flowTitle(id string) string {
 // outbox when it committed.
 func (cn *console) update(ctx context.Context, phone string, fn func(t bot.Tx) error) error {
 	if phone != "" {
-		unlock := cn.s.locks.lock(phone)
+		unlock := cn.cfg.Lock(phone)
 		defer unlock()
 	}
 	_, _, err := cn.store.Update(ctx, phone, "", func(t bot.Tx) ([]byte, error) { return nil, fn(t) })
 	if err == nil {
-		cn.s.cfg.Wake()
+		cn.cfg.Wake()
 	}
 	return err
 }

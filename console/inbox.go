@@ -1,4 +1,4 @@
-package web
+package console
 
 import (
 	"net/http"
@@ -74,7 +74,7 @@ func (cn *console) inbox(c echo.Context) error {
 		v.Tickets = append(v.Tickets, templates.TicketRow{Ticket: tk, FlowTitle: cn.flowTitle(tk.Flow)})
 	}
 	for _, cv := range convs {
-		v.Convs = append(v.Convs, templates.ConvRow{Conv: cv, FlowTitle: cn.flowTitle(cv.Flow), Last: last[cv.Phone], Operator: cn.s.cfg.Desk.IsOperator(cv.Phone)})
+		v.Convs = append(v.Convs, templates.ConvRow{Conv: cv, FlowTitle: cn.flowTitle(cv.Flow), Last: last[cv.Phone], Operator: cn.cfg.Desk.IsOperator(cv.Phone)})
 	}
 	link := func(status string, page int) string {
 		q := url.Values{}
@@ -85,9 +85,9 @@ func (cn *console) inbox(c echo.Context) error {
 			q.Set("page", strconv.Itoa(page))
 		}
 		if len(q) == 0 {
-			return consolePath
+			return Path
 		}
-		return consolePath + "?" + q.Encode()
+		return Path + "?" + q.Encode()
 	}
 	for _, f := range inboxFilters {
 		v.Filters = append(v.Filters, templates.Filter{Label: f.label, Value: f.value, URL: link(f.value, 1), On: f.value == status})

@@ -1,4 +1,4 @@
-package web
+package console
 
 import (
 	"errors"
@@ -30,11 +30,11 @@ func (cn *console) conversation(c echo.Context) error {
 	ctx := c.Request().Context()
 	phone, ok := formPhone(c.QueryParam("phone"))
 	if !ok {
-		return cn.done(c, consolePath, "", "No number given.")
+		return cn.done(c, Path, "", "No number given.")
 	}
 	conv, err := cn.store.Conversation(ctx, phone)
 	if errors.Is(err, bot.ErrNotFound) {
-		return cn.done(c, consolePath, "", "There is no conversation with "+bot.Mask(phone)+" (forgotten?).")
+		return cn.done(c, Path, "", "There is no conversation with "+bot.Mask(phone)+" (forgotten?).")
 	}
 	if err != nil {
 		return err
@@ -49,11 +49,11 @@ func (cn *console) conversation(c echo.Context) error {
 	}
 	v := &templates.ConversationView{
 		Conv: conv, FlowTitle: cn.flowTitle(conv.Flow), Lines: lines, Ticket: ticket,
-		Operator: cn.s.cfg.Desk.IsOperator(phone),
+		Operator: cn.cfg.Desk.IsOperator(phone),
 		Last4:    strings.TrimPrefix(bot.Mask(phone), "***"),
 	}
 	v.CanTakeOver = ticket == nil && !v.Operator && conv.Status != bot.StatusOptedOut
-	if t := cn.s.Engine().Flows.Flow(conv.Flow); t != nil {
+	if t := cn.cfg.Engine().Flows.Flow(conv.Flow); t != nil {
 		if n := t.Node(conv.Node); n != nil {
 			v.NodeText = nodeText(n)
 		}
@@ -131,12 +131,12 @@ func (cn *console) reply(c echo.Context) error {
 	case len([]rune(text)) > bot.MaxReplyLen:
 		return cn.done(c, back, "", fmt.Sprintf("A text can be at most %d characters.", bot.MaxReplyLen))
 	}
-	now := cn.s.cfg.Now()
+	now := cn.cfg.Now()
 	err := cn.update(c.Request().Context(), phone, func(t bot.Tx) error {
 		if err := ownTicket(t, n, phone); err != nil {
 			return err
 		}
-		return cn.s.cfg.Desk.Reply(t, n, text, now)
+		return cn.cfg.Desk.Reply(t, n, text, now)
 	})
 	if p := deskProblem(err, n); p != "" {
 		return cn.done(c, back, "", p)
@@ -153,12 +153,12 @@ func (cn *console) closeTicket(c echo.Context) error {
 	if !ok {
 		return echo.NewHTTPError(http.StatusBadRequest, "phone and ticket are required")
 	}
-	now := cn.s.cfg.Now()
+	now := cn.cfg.Now()
 	err := cn.update(c.Request().Context(), phone, func(t bot.Tx) error {
 		if err := ownTicket(t, n, phone); err != nil {
 			return err
 		}
-		return cn.s.cfg.Desk.Close(t, n, now)
+		return cn.cfg.Desk.Close(t, n, now)
 	})
 	if p := deskProblem(err, n); p != "" {
 		return cn.done(c, conversationURL(phone), "", p)
@@ -177,14 +177,14 @@ func (cn *console) takeOver(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "phone is required")
 	}
 	back := conversationURL(phone)
-	if cn.s.cfg.Desk.IsOperator(phone) {
+	if cn.cfg.Desk.IsOperator(phone) {
 		return cn.done(c, back, "", "That is an operator's number.")
 	}
-	now := cn.s.cfg.Now()
+	now := cn.cfg.Now()
 	var n int
 	err := cn.update(c.Request().Context(), phone, func(t bot.Tx) error {
 		var err error
-		n, err = cn.s.cfg.Desk.TakeOver(t, phone, now)
+		n, err = cn.cfg.Desk.TakeOver(t, phone, now)
 		return err
 	})
 	if p := deskProblem(err, 0); p != "" {
@@ -207,15 +207,15 @@ func (cn *console) forget(c echo.Context) error {
 	if strings.TrimSpace(c.FormValue("confirm")) != strings.TrimPrefix(masked, "***") {
 		return cn.done(c, conversationURL(phone), "", "Not forgotten: type the last four digits of the number to confirm.")
 	}
-	unlock := cn.s.locks.lock(phone)
+	unlock := cn.cfg.Lock(phone)
 	err := cn.store.Forget(c.Request().Context(), phone)
 	unlock()
 	if errors.Is(err, bot.ErrNotFound) {
-		return cn.done(c, consolePath, "", "Nothing was stored about "+masked+".")
+		return cn.done(c, Path, "", "Nothing was stored about "+masked+".")
 	}
 	if err != nil {
 		return err
 	}
-	cn.s.cfg.Log.Info("console: number forgotten", "from", masked, "request_id", requestID(c))
-	return cn.done(c, consolePath, "Forgot "+masked+": conversation, transcript, tickets, queued texts and pages are erased.", "")
+	cn.cfg.Log.Info("console: number forgotten", "from", masked, "request_id", requestID(c))
+	return cn.done(c, Path, "Forgot "+masked+": conversation, transcript, tickets, queued texts and pages are erased.", "")
 }

@@ -1,4 +1,4 @@
-package web
+package console
 
 import (
 	"bytes"
@@ -30,7 +30,7 @@ func draftOf(c echo.Context) bot.Draft {
 // editorView is the editor of ticket tk with draft d.
 func (cn *console) editorView(tk bot.Ticket, conv bot.Conversation, d bot.Draft) *templates.EditorView {
 	v := &templates.EditorView{Ticket: tk, Conv: conv, FlowTitle: cn.flowTitle(conv.Flow), Draft: d,
-		PreviewURL: fmt.Sprintf("%s/tickets/%d/preview", consolePath, tk.Number)}
+		PreviewURL: fmt.Sprintf("%s/tickets/%d/preview", Path, tk.Number)}
 	v.Limits.Title, v.Limits.Summary, v.Limits.Steps, v.Limits.Commands = bot.MaxPageTitle, bot.MaxPageSummary, bot.MaxPageSteps, bot.MaxPageCommands
 	return v
 }
@@ -80,19 +80,20 @@ func (cn *console) preview(c echo.Context) error {
 	if c.Request().Method == http.MethodPost {
 		d = draftOf(c)
 	}
-	p, _ := bot.CustomPage(d, conv, previewPageID, cn.s.cfg.Now())
+	p, _ := bot.CustomPage(d, conv, previewPageID, cn.cfg.Now())
 	if p.Title == "" {
 		p.Title = "Untitled fix page"
 	}
-	tpl := cn.s.cfg.Templates
-	v := cn.s.view(p.Shareable())
-	v.URL, v.Image = "", ""
+	tpl := cn.cfg.Templates
+	// As the page will show, without an address of its own (no link-preview
+	// tags).
+	v := templates.View{Site: templates.SiteName, SMSNumber: cn.cfg.SMSNumber, Page: p.Shareable()}
 	var buf bytes.Buffer
 	if err := tpl.Render(&buf, templates.PageHTML, v); err != nil {
 		return err
 	}
 	h := c.Response().Header()
-	consoleHeaders(h)
+	setHeaders(h)
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	h.Set("Content-Security-Policy", tpl.PreviewCSP())
 	return c.HTMLBlob(http.StatusOK, buf.Bytes())
@@ -107,8 +108,8 @@ func (cn *console) publish(c echo.Context) error {
 		return err
 	}
 	d := draftOf(c)
-	now := cn.s.cfg.Now()
-	id := cn.s.cfg.NewPageID()
+	now := cn.cfg.Now()
+	id := cn.cfg.NewPageID()
 	problem := ""
 	if _, err := bot.CustomPage(d, conv, id, now); err != nil {
 		problem = strings.TrimPrefix(err.Error(), bot.ErrDraft.Error()+": ")
@@ -123,7 +124,7 @@ func (cn *console) publish(c echo.Context) error {
 			if err != nil {
 				return err
 			}
-			return cn.s.cfg.Desk.PublishPage(t, tk.Number, p, now)
+			return cn.cfg.Desk.PublishPage(t, tk.Number, p, now)
 		})
 		problem = deskProblem(err, tk.Number)
 		if problem == "" && err != nil {
@@ -136,7 +137,7 @@ func (cn *console) publish(c echo.Context) error {
 			Editor: cn.editorView(tk, conv, d),
 		})
 	}
-	link := bot.PageURL(cn.s.cfg.PublicURL, id)
+	link := bot.PageURL(cn.cfg.PublicURL, id)
 	return cn.done(c, conversationURL(tk.Phone), "Published and sent: "+link, "")
 }
 
@@ -144,7 +145,7 @@ func (cn *console) publish(c echo.Context) error {
 // 410 Gone from now on.
 func (cn *console) revoke(c echo.Context) error {
 	id := c.Param("id")
-	back := consolePath
+	back := Path
 	if phone, ok := formPhone(c.FormValue("phone")); ok {
 		back = conversationURL(phone)
 	}

@@ -1,4 +1,4 @@
-package web
+package console
 
 import (
 	"errors"
@@ -13,7 +13,7 @@ import (
 	"github.com/textfix/textfix/templates"
 )
 
-const tryPath = consolePath + "/try"
+const tryPath = Path + "/try"
 
 // try serves GET /console/try: a phone texting the bot as this session's
 // test number.
@@ -46,11 +46,11 @@ func (cn *console) trySay(c echo.Context) error {
 	case len([]rune(text)) > bot.MaxReplyLen:
 		return cn.done(c, tryPath, "", fmt.Sprintf("A text can be at most %d characters.", bot.MaxReplyLen))
 	}
-	in := bot.Inbound{From: phone, Body: text, PageID: cn.s.cfg.NewPageID()}
-	engine := cn.s.Engine()
-	now := cn.s.cfg.Now()
+	in := bot.Inbound{From: phone, Body: text, PageID: cn.cfg.NewPageID()}
+	engine := cn.cfg.Engine()
+	now := cn.cfg.Now()
 	err := cn.update(c.Request().Context(), phone, func(t bot.Tx) error {
-		_, err := cn.s.cfg.Desk.Simulate(t, engine, in, now)
+		_, err := cn.cfg.Desk.Simulate(t, engine, in, now)
 		return err
 	})
 	if errors.Is(err, bot.ErrNotSimulator) {
@@ -66,7 +66,7 @@ func (cn *console) trySay(c echo.Context) error {
 // forgotten, as a real number would be.
 func (cn *console) tryErase(c echo.Context) error {
 	phone := sessionOf(c).sim
-	unlock := cn.s.locks.lock(phone)
+	unlock := cn.cfg.Lock(phone)
 	err := cn.store.Forget(c.Request().Context(), phone)
 	unlock()
 	if err != nil && !errors.Is(err, bot.ErrNotFound) {

@@ -1,4 +1,4 @@
-package web_test
+package console_test
 
 import (
 	"context"
@@ -17,11 +17,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/store"
+	"github.com/textfix/textfix/console"
 	"github.com/textfix/textfix/web"
 )
-
-var _ web.ConsoleStore = (*store.DB)(nil)
 
 const consolePassword = "correct horse battery staple"
 
@@ -176,7 +174,7 @@ func TestConsoleRefusesWithoutSession(t *testing.T) {
 	loggedOut.post("/console/logout", nil)
 	forged := e.browser()
 	forged.cookies["textfix_session"] = &http.Cookie{Name: "textfix_session", Value: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", Path: "/console"}
-	e.skew.Store(int64(web.SessionIdle + time.Minute)) // expired is idle too long
+	e.skew.Store(int64(console.SessionIdle + time.Minute)) // expired is idle too long
 
 	visitors := map[string]*opBrowser{"no cookie": e.browser(), "forged cookie": forged, "expired": expired, "logged out": loggedOut}
 	for name, b := range visitors {
@@ -273,7 +271,7 @@ func TestConsoleLoginRateLimit(t *testing.T) {
 	attacker := e.browser()
 	attacker.header.Set("Fly-Client-IP", "203.0.113.7")
 	attacker.get("/console/login")
-	for i := 0; i < web.LoginBurst; i++ {
+	for i := 0; i < console.LoginBurst; i++ {
 		rec, body := attacker.post("/console/login", url.Values{"password": {"guess"}})
 		if rec.Code != http.StatusUnauthorized || !strings.Contains(body, "Wrong password") {
 			t.Fatalf("attempt %d: %d", i+1, rec.Code)
@@ -308,14 +306,14 @@ func TestConsoleLoginRateLimit(t *testing.T) {
 	// can send: the connection's address counts.
 	plain := newConsoleEnv(t, consoleOpts{token: testToken, password: consolePassword})
 	codes := []int{}
-	for i := 0; i <= web.LoginBurst; i++ {
+	for i := 0; i <= console.LoginBurst; i++ {
 		b := plain.browser()
 		b.header.Set("Fly-Client-IP", "203.0.113."+string(rune('0'+i)))
 		b.get("/console/login")
 		rec, _ := b.post("/console/login", url.Values{"password": {"guess"}})
 		codes = append(codes, rec.Code)
 	}
-	if codes[web.LoginBurst] != http.StatusTooManyRequests {
+	if codes[console.LoginBurst] != http.StatusTooManyRequests {
 		t.Errorf("unconfigured Fly-Client-IP was trusted: %v", codes)
 	}
 }
@@ -360,11 +358,11 @@ func TestConsoleSession(t *testing.T) {
 		}
 	}
 	// Idle sessions end; use keeps them alive.
-	e.skew.Store(int64(web.SessionIdle - time.Minute))
+	e.skew.Store(int64(console.SessionIdle - time.Minute))
 	b.page("/console")
-	e.skew.Store(int64(2*web.SessionIdle - 2*time.Minute))
+	e.skew.Store(int64(2*console.SessionIdle - 2*time.Minute))
 	b.page("/console")
-	e.skew.Store(int64(3*web.SessionIdle + time.Minute))
+	e.skew.Store(int64(3*console.SessionIdle + time.Minute))
 	if rec, _ := b.get("/console"); rec.Code != http.StatusSeeOther {
 		t.Errorf("idle session still works: %d", rec.Code)
 	}

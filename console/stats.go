@@ -1,4 +1,4 @@
-package web
+package console
 
 import (
 	"fmt"
@@ -28,7 +28,7 @@ func windowDays(c echo.Context) int {
 
 // flowRow is one flow's counters over the last 7 and 30 days.
 func (cn *console) flowRow(c echo.Context, t *flows.Flow) (templates.FlowRow, error) {
-	ctx, now := c.Request().Context(), cn.s.cfg.Now()
+	ctx, now := c.Request().Context(), cn.cfg.Now()
 	row := templates.FlowRow{ID: t.ID, Title: t.Title}
 	var err error
 	if row.Week, err = cn.store.Stats(ctx, t.ID, since(now, 7)); err != nil {
@@ -41,7 +41,7 @@ func (cn *console) flowRow(c echo.Context, t *flows.Flow) (templates.FlowRow, er
 // stats serves GET /console/stats: every flow's counters.
 func (cn *console) stats(c echo.Context) error {
 	v := &templates.StatsView{}
-	for _, t := range cn.s.Engine().Flows.Flows {
+	for _, t := range cn.cfg.Engine().Flows.Flows {
 		row, err := cn.flowRow(c, t)
 		if err != nil {
 			return err
@@ -53,7 +53,7 @@ func (cn *console) stats(c echo.Context) error {
 
 // flowParam is the flow of route parameter :flow, or a 404.
 func (cn *console) flowParam(c echo.Context) (*flows.Flow, error) {
-	t := cn.s.Engine().Flows.Flow(c.Param("flow"))
+	t := cn.cfg.Engine().Flows.Flow(c.Param("flow"))
 	if t == nil {
 		return nil, echo.NewHTTPError(http.StatusNotFound, "no such flow")
 	}
@@ -78,7 +78,7 @@ func (cn *console) flowStats(c echo.Context) error {
 		st = row.Week
 	}
 	v := &templates.FlowView{FlowRow: row, Days: days,
-		SVGURL: fmt.Sprintf("%s/stats/%s/tree.svg?days=%d", consolePath, t.ID, days)}
+		SVGURL: fmt.Sprintf("%s/stats/%s/tree.svg?days=%d", Path, t.ID, days)}
 	for i := range t.Nodes {
 		n := &t.Nodes[i]
 		if n.Kind != flows.Question {
@@ -113,7 +113,7 @@ func (cn *console) flowPicture(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	st, err := cn.store.Stats(ctx, t.ID, since(cn.s.cfg.Now(), windowDays(c)))
+	st, err := cn.store.Stats(ctx, t.ID, since(cn.cfg.Now(), windowDays(c)))
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func (cn *console) flowPicture(c echo.Context) error {
 		return err
 	}
 	h := c.Response().Header()
-	consoleHeaders(h)
+	setHeaders(h)
 	// Opened on its own, the picture may style itself and nothing else.
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
 	return c.Blob(http.StatusOK, "image/svg+xml", svg)
