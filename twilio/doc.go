@@ -1,7 +1,7 @@
 // Package twilio is textfix's adapter to Twilio: it checks webhook
 // signatures, writes TwiML replies and sends messages through Twilio's
 // REST API. It knows nothing about flows or conversations; the bot decides
-// what to say, twilio only says it.
+// what to say, and to whom it may still be said; twilio only says it.
 //
 // # Basics
 //
@@ -11,8 +11,11 @@
 //
 // Outbound: a [Sender] sends one message per [Sender.Send] call and
 // returns Twilio's MessageSid. A failed send returns an error that
-// [Classify] sorts into [Retry], [OptedOut] or [Permanent]; the outbox
-// decides what to do with each class.
+// [Classify] sorts into [Retry], [OptedOut] or [Permanent]. The [Outbox]
+// sends what the store queued, after commit, and decides what to do with
+// each class; it reads and writes outbox messages only. Whether a number
+// may still be texted, and the opt-out Twilio reports, are package bot's
+// rules ([bot.OptedOut], [bot.MarkOptedOut]).
 //
 // Lengths (GSM-7, UCS-2, segments) are package
 // [github.com/textfix/textfix/segment]'s, which the domain uses too;

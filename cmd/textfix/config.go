@@ -44,7 +44,7 @@ type Config struct {
 	SendRate       float64          // TEXTFIX_SEND_RATE, messages/s (default 1)
 }
 
-// Defaults of the external contract (ARCHITECTURE.md).
+// Defaults of the external contract (README.md, Configuration).
 const (
 	DefaultDB          = "data/textfix.db"
 	DefaultAddr        = ":8080"
