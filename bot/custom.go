@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/textfix/textfix/sms/segment"
+	"github.com/textfix/textfix/segment"
 )
 
 // Draft is a custom fix page as an operator writes it in the console.
@@ -42,7 +42,7 @@ var ErrDraft = errors.New("custom page")
 func CustomPage(d Draft, c Conversation, id string, now time.Time) (Page, error) {
 	p := Page{
 		ID:       id,
-		Kind:     "custom",
+		Kind:     PageCustom,
 		Flow:     c.Flow,
 		Title:    oneLine(Redact(d.Title)),
 		Summary:  oneLine(Redact(d.Summary)),
@@ -86,7 +86,7 @@ const maxLinkSegments = 2
 // segments. Characters GSM-7 lacks are dropped from the title (curly
 // quotes become straight ones) and a long title is cut at a word.
 func PageLinkText(baseURL, id, title string) string {
-	link := strings.TrimRight(baseURL, "/") + "/f/" + id
+	link := PageURL(baseURL, id)
 	title = oneLine(strings.Map(func(r rune) rune {
 		switch r {
 		case '‘', '’':

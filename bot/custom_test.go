@@ -10,7 +10,7 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
-	"github.com/textfix/textfix/sms/segment"
+	"github.com/textfix/textfix/segment"
 	"github.com/textfix/textfix/store"
 )
 

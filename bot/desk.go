@@ -93,7 +93,7 @@ func (d *Desk) notify(t Tx, ticket int, body string, now time.Time) error {
 		return nil
 	}
 	for _, op := range d.Operators {
-		if err := queue(t, op, body, "notify", ticket, now); err != nil {
+		if err := queue(t, op, body, OutNotify, ticket, now); err != nil {
 			return err
 		}
 	}
@@ -102,7 +102,7 @@ func (d *Desk) notify(t Tx, ticket int, body string, now time.Time) error {
 
 // queue puts body in to's transcript (as queued) and in the outbox. For a
 // simulator conversation (Test) the line is all there is: nothing leaves.
-func queue(t Tx, to, body, kind string, ticket int, now time.Time) error {
+func queue(t Tx, to, body string, kind OutKind, ticket int, now time.Time) error {
 	body = clip(body, MaxReplyLen)
 	c, err := t.Conversation(to)
 	if err != nil {
@@ -112,7 +112,7 @@ func queue(t Tx, to, body, kind string, ticket int, now time.Time) error {
 		_, err := t.Append(to, Line{Dir: Out, Body: body, At: now, Status: LineSimulated})
 		return err
 	}
-	lines, err := t.Append(to, Line{Dir: Out, Body: body, At: now, Status: OutQueued})
+	lines, err := t.Append(to, Line{Dir: Out, Body: body, At: now, Status: Delivery(OutQueued)})
 	if err != nil {
 		return err
 	}
@@ -122,6 +122,29 @@ func queue(t Tx, to, body, kind string, ticket int, now time.Time) error {
 // ErrOptedOut is returned when a message is meant for a number that opted
 // out.
 var ErrOptedOut = errors.New("the number has opted out")
+
+// MarkOptedOut records that phone opted out without texting STOP: Twilio
+// refused a message to it as unsubscribed, at send time or in a delivery
+// report. As after STOP, nothing is sent to it again until it opts in.
+// Only the conversation's status changes.
+func MarkOptedOut(t Tx, phone string) error {
+	c, err := t.Conversation(phone)
+	if err != nil {
+		return err
+	}
+	c.Status = StatusOptedOut
+	return t.SaveConversation(c)
+}
+
+// OptedOut reports whether phone has opted out, so that nothing may be
+// sent to it.
+func OptedOut(t Tx, phone string) (bool, error) {
+	c, err := t.Conversation(phone)
+	if err != nil {
+		return false, err
+	}
+	return c.Status == StatusOptedOut, nil
+}
 
 // ErrTicketClosed is returned when an operator answers a closed ticket.
 var ErrTicketClosed = errors.New("the ticket is closed")
@@ -133,7 +156,7 @@ func (d *Desk) Reply(t Tx, n int, text string, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if err := queue(t, tk.Phone, text, "relay", n, now); err != nil {
+	if err := queue(t, tk.Phone, text, OutRelay, n, now); err != nil {
 		return err
 	}
 	if tk.Answered.IsZero() {
@@ -183,7 +206,7 @@ func (d *Desk) Close(t Tx, n int, now time.Time) error {
 			return err
 		}
 		msg := fmt.Sprintf("%s has closed this chat. You're back with the textfix bot: text a new error anytime.", capitalize(d.operatorName()))
-		if err := queue(t, tk.Phone, msg, "notice", n, now); err != nil {
+		if err := queue(t, tk.Phone, msg, OutNotice, n, now); err != nil {
 			return err
 		}
 	}
@@ -269,9 +292,9 @@ func (d *Desk) Sweep(t Tx, now time.Time) (int, error) {
 		}
 		msg := "Sorry, nobody has answered yet. Someone will text you here as soon as they can. Reply RESET to go back to the bot."
 		if tk.PageID != "" {
-			msg = fmt.Sprintf("Sorry, nobody has answered yet. Meanwhile your fix page is here: %s/f/%s\nSomeone will text you as soon as they can.", strings.TrimRight(d.BaseURL, "/"), tk.PageID)
+			msg = fmt.Sprintf("Sorry, nobody has answered yet. Meanwhile your fix page is here: %s\nSomeone will text you as soon as they can.", PageURL(d.BaseURL, tk.PageID))
 		}
-		if err := queue(t, tk.Phone, msg, "notice", tk.Number, now); err != nil {
+		if err := queue(t, tk.Phone, msg, OutNotice, tk.Number, now); err != nil {
 			return n, err
 		}
 		n++
@@ -286,7 +309,7 @@ const operatorUsage = `Commands: "list", "#12 your text", "#12 close".`
 var ticketCmd = regexp.MustCompile(`(?s)^#\s*(\d+)\s*[:,.-]?\s*(.*)$`)
 
 // operator reads an operator's text as a command; operators never start a
-// troubleshooting tree.
+// troubleshooting flow.
 func (d *Desk) operator(t Tx, in Inbound, now time.Time) ([]string, error) {
 	text := strings.TrimSpace(in.Body)
 	c, err := t.Conversation(in.From)

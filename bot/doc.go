@@ -4,7 +4,7 @@
 // # Basics
 //
 // Everything textfix knows about a phone number is one [Conversation]: its
-// [Status] (idle, active, fixed, handoff, opted_out), the tree and node it
+// [Status] (idle, active, fixed, handoff, opted_out), the flow and node it
 // is at, the answers given so far, and a few counters. A text from that
 // number is an [Inbound]. [Engine.Step] takes both and the time, and
 // returns a [Result]: the new conversation, the SMS replies, and effects
@@ -24,12 +24,12 @@
 //  3. While a human has the conversation the engine stays quiet, apart from
 //     one "a person has this" note per quiet period.
 //  4. After IdleAfter of silence the conversation starts fresh.
-//  5. Idle: intake picks a tree (flows.Library.Classify) and walks into it.
-//     Active: the answer picks a choice (flows.Tree.Match). Fixed: YES/NO
+//  5. Idle: intake picks a flow (flows.Library.Classify) and walks into it.
+//     Active: the answer picks a choice (flows.Flow.Match). Fixed: YES/NO
 //     feedback on the fix page, NO leading to the next likely fix.
 //
 // Walking into a node answers questions the person already answered in
-// earlier texts (flows.Tree.Infer), sends info texts, and stops at the first
+// earlier texts (flows.Flow.Infer), sends info texts, and stops at the first
 // question to ask, or at a fix (a page and its link) or a handoff.
 //
 // # Caveats

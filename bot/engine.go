@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,7 +12,7 @@ import (
 )
 
 // Engine runs one conversation step. It is immutable and safe for
-// concurrent use; to change trees, build a new Engine.
+// concurrent use; to change flows, build a new Engine.
 type Engine struct {
 	Flows *flows.Library
 	// BaseURL is the public URL that page links start with.
@@ -24,9 +25,6 @@ type Engine struct {
 	// AckEvery is the quiet period between "a person has this" notes while
 	// a handoff is open (default 10 minutes).
 	AckEvery time.Duration
-	// Fallback is the tree to start when intake has failed twice (the
-	// catch-all tree); empty offers a human instead.
-	Fallback string
 	// Hours describes when people answer; nil means always.
 	Hours *OfficeHours
 }
@@ -95,7 +93,7 @@ func (s *step) run() {
 	if s.c.Status == StatusOptedOut {
 		// Only an opt-in word is heard; nothing else gets an answer.
 		if kw == KwStart || flows.Normalize(text) == "yes" {
-			s.r.OptIn, s.r.Keyword = true, string(KwStart)
+			s.r.OptIn, s.r.Keyword = true, KwStart
 			s.fresh()
 			s.reply("You're back on textfix. " + greeting)
 		}
@@ -105,18 +103,18 @@ func (s *step) run() {
 	switch kw {
 	case KwStop:
 		// Twilio sends the one confirmation; we add nothing.
-		s.r.OptOut, s.r.Keyword = true, string(kw)
+		s.r.OptOut, s.r.Keyword = true, kw
 		s.fresh()
 		s.c.Status = StatusOptedOut
 		return
 	case KwStart:
 		if s.c.Status == StatusIdle {
-			s.r.Keyword = string(kw)
+			s.r.Keyword = kw
 			s.reply(greeting)
 			return
 		}
 	case KwHelp:
-		s.r.Keyword = string(kw)
+		s.r.Keyword = kw
 		s.reply(helpText)
 		return
 	}
@@ -128,16 +126,16 @@ func (s *step) run() {
 
 	switch kw {
 	case KwReset:
-		s.r.Keyword = string(kw)
+		s.r.Keyword = kw
 		s.fresh()
 		s.reply("OK, starting over. " + greeting)
 		return
 	case KwHuman:
-		s.r.Keyword = string(kw)
+		s.r.Keyword = kw
 		s.handoff("The person asked for a human.")
 		return
 	case KwBack:
-		s.r.Keyword = string(kw)
+		s.r.Keyword = kw
 		s.back()
 		return
 	}
@@ -197,29 +195,29 @@ func (s *step) remember(text string) {
 	}
 }
 
-func (s *step) tree() *flows.Tree { return s.e.Flows.Tree(s.c.Flow) }
+func (s *step) flow() *flows.Flow { return s.e.Flows.Flow(s.c.Flow) }
 
-// intake picks a tree for a text that starts a conversation.
+// intake picks a flow for a text that starts a conversation.
 func (s *step) intake(text string) {
 	lib := s.e.Flows
-	if trees := s.candidates(); len(trees) > 0 {
-		i := flows.PickCandidate(trees, text)
+	if offered := s.candidates(); len(offered) > 0 {
+		i := flows.PickCandidate(offered, text)
 		switch f := flows.Family(flows.Normalize(text)); {
 		case i >= 0:
 		case f == "yes":
 			i = 0 // "Is this Claude Code 403?" "yes"
-		case f == "no" && len(trees) == 2 && trees[1].ID == s.e.Fallback:
+		case f == "no" && len(offered) == 2 && offered[1] == s.e.Flows.Fallback():
 			i = 1 // … or something else? "no"
 		}
 		if i >= 0 {
-			s.start(trees[i], s.c.FirstText)
+			s.start(offered[i], s.c.FirstText)
 			return
 		}
 	}
 	v := lib.Classify(text)
 	switch {
-	case v.Tree != nil:
-		s.start(v.Tree, Redact(text))
+	case v.Flow != nil:
+		s.start(v.Flow, Redact(text))
 	case len(v.Close) == 2:
 		s.offer(text, v.Close)
 	case len(v.Maybe) > 0:
@@ -237,7 +235,7 @@ func (s *step) intake(text string) {
 			s.reply("I couldn't tell which error that is. Text the exact error message or the status code (like 403 or 429). Or reply HUMAN for a person.")
 			return
 		}
-		if fb := lib.Tree(s.e.Fallback); fb != nil {
+		if fb := lib.Fallback(); fb != nil {
 			s.start(fb, s.c.FirstText)
 			return
 		}
@@ -245,42 +243,42 @@ func (s *step) intake(text string) {
 	}
 }
 
-// candidates are the trees offered by the last "Is this …?".
-func (s *step) candidates() []*flows.Tree {
-	var trees []*flows.Tree
+// candidates are the flows offered by the last "Is this …?".
+func (s *step) candidates() []*flows.Flow {
+	var offered []*flows.Flow
 	for _, id := range s.c.Candidates {
-		if t := s.e.Flows.Tree(id); t != nil {
-			trees = append(trees, t)
+		if t := s.e.Flows.Flow(id); t != nil {
+			offered = append(offered, t)
 		}
 	}
-	return trees
+	return offered
 }
 
-// offer asks which of one or two trees the text is about. One tree is
-// offered against "something else" (the catch-all tree) when there is one.
-func (s *step) offer(text string, trees []*flows.Tree) {
+// offer asks which of one or two flows the text is about. One flow is
+// offered against "something else" (the catch-all flow) when there is one.
+func (s *step) offer(text string, offered []*flows.Flow) {
 	s.c.FirstText = clip(Redact(text), maxSaidLen)
-	fb := s.e.Flows.Tree(s.e.Fallback)
-	if len(trees) == 1 && fb != nil && fb != trees[0] {
-		trees = append(trees, fb)
+	fb := s.e.Flows.Fallback()
+	if len(offered) == 1 && fb != nil && fb != offered[0] {
+		offered = append(offered, fb)
 	}
 	s.c.Candidates = nil
-	for _, t := range trees {
+	for _, t := range offered {
 		s.c.Candidates = append(s.c.Candidates, t.ID)
 	}
-	if len(trees) == 1 {
-		s.reply(fmt.Sprintf("Is this about %s? Reply YES, or text the product and the exact error.", trees[0].ShortTitle()))
+	if len(offered) == 1 {
+		s.reply(fmt.Sprintf("Is this about %s? Reply YES, or text the product and the exact error.", offered[0].ShortTitle()))
 		return
 	}
-	second := trees[1].ShortTitle()
-	if trees[1] == fb {
+	second := offered[1].ShortTitle()
+	if offered[1] == fb {
 		second = "something else"
 	}
-	s.reply(fmt.Sprintf("Is this 1) %s or 2) %s? Reply 1 or 2.", trees[0].ShortTitle(), second))
+	s.reply(fmt.Sprintf("Is this 1) %s or 2) %s? Reply 1 or 2.", offered[0].ShortTitle(), second))
 }
 
-// start begins tree t; first is the (redacted) text that chose it.
-func (s *step) start(t *flows.Tree, first string) {
+// start begins flow t; first is the (redacted) text that chose it.
+func (s *step) start(t *flows.Flow, first string) {
 	s.c.Flow, s.c.Status = t.ID, StatusActive
 	s.event(EventStart, "", "", "")
 	s.c.FirstText = clip(first, maxSaidLen)
@@ -292,7 +290,7 @@ func (s *step) start(t *flows.Tree, first string) {
 // enter walks from node id: it answers questions the person already
 // answered, sends info texts, and stops at the first question to ask or
 // at a fix or handoff.
-func (s *step) enter(t *flows.Tree, id string, known []string) {
+func (s *step) enter(t *flows.Flow, id string, known []string) {
 	for hops := 0; hops < 2*len(t.Nodes)+1; hops++ {
 		n := t.Node(id)
 		if n == nil {
@@ -327,7 +325,7 @@ func (s *step) enter(t *flows.Tree, id string, known []string) {
 			return
 		}
 	}
-	// Unreachable with a checked tree; recover rather than strand anyone.
+	// Unreachable with a checked flow; recover rather than strand anyone.
 	s.fresh()
 	s.reply("Sorry, something went wrong on my side. " + greeting)
 }
@@ -345,7 +343,7 @@ func withNote(known []string, msg string) string {
 	return note + msg
 }
 
-func (s *step) checkLink(t *flows.Tree, n *flows.Node) string {
+func (s *step) checkLink(t *flows.Flow, n *flows.Node) string {
 	if id := t.CheckID(n.ID); id != "" {
 		return s.link(id)
 	}
@@ -353,17 +351,17 @@ func (s *step) checkLink(t *flows.Tree, n *flows.Node) string {
 }
 
 func (s *step) link(pageID string) string {
-	return strings.TrimRight(s.e.BaseURL, "/") + "/f/" + pageID
+	return PageURL(s.e.BaseURL, pageID)
 }
 
-func (s *step) fix(t *flows.Tree, n *flows.Node, known []string) {
+func (s *step) fix(t *flows.Flow, n *flows.Node, known []string) {
 	id := s.in.PageID
 	if id == "" {
 		sum := sha256.Sum256([]byte(s.c.Phone + "\x00" + s.now.String() + "\x00" + n.ID))
 		id = hex.EncodeToString(sum[:8])
 	}
 	s.r.Page = &Page{
-		ID: id, Kind: "fix", Flow: t.ID, Node: n.ID,
+		ID: id, Kind: PageFix, Flow: t.ID, Node: n.ID,
 		Title: n.Title, Summary: n.Summary, Steps: n.Steps,
 		Commands: n.Commands, Sources: n.Sources, Verified: n.Verified,
 		Reported: s.c.FirstText,
@@ -379,10 +377,10 @@ func (s *step) fix(t *flows.Tree, n *flows.Node, known []string) {
 
 // answer handles a reply to the current question.
 func (s *step) answer(text string) {
-	t := s.tree()
+	t := s.flow()
 	n := t.Node(s.c.Node)
 	if n == nil || n.Kind != flows.Question {
-		// The tree changed under a live conversation: start it again.
+		// The flow changed under a live conversation: start it again.
 		if t == nil {
 			s.fresh()
 			s.intake(text)
@@ -403,7 +401,7 @@ func (s *step) answer(text string) {
 	s.enter(t, ch.Next, nil)
 }
 
-func (s *step) miss(t *flows.Tree, n *flows.Node) {
+func (s *step) miss(t *flows.Flow, n *flows.Node) {
 	s.r.Missed = true
 	s.event(EventMiss, n.ID, "", clip(Redact(strings.TrimSpace(s.in.Body)), 80))
 	s.c.Misses++
@@ -427,19 +425,19 @@ func numbered(n *flows.Node) string {
 
 // feedback handles the answer to "Did this fix it?".
 func (s *step) feedback(text string) {
-	t := s.tree()
+	t := s.flow()
 	switch feedbackOf(text) {
-	case "yes":
-		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: "yes"}
+	case FeedbackYes:
+		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackYes}
 		s.event(EventYes, s.c.Node, "", "")
 		s.fresh()
 		s.reply("Glad it's fixed! Text me anytime you hit another error.")
 		return
-	case "no":
-		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: "no"}
+	case FeedbackNo:
+		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackNo}
 		s.event(EventNo, s.c.Node, "", "")
 		n := t.Node(s.c.Node)
-		if n != nil && n.IfNotFixed != "" && !contains(s.c.Tried, n.IfNotFixed) {
+		if n != nil && n.IfNotFixed != "" && !slices.Contains(s.c.Tried, n.IfNotFixed) {
 			next := t.Node(n.IfNotFixed)
 			s.event(EventEdge, n.ID, next.ID, "")
 			if next.Kind == flows.Fix {
@@ -455,10 +453,10 @@ func (s *step) feedback(text string) {
 	}
 	// Not an answer to the question: a new problem? (More about the same
 	// problem is not a reason to start it over.)
-	if v := s.e.Flows.Classify(text); v.Tree != nil && v.Tree.ID != s.c.Flow {
+	if v := s.e.Flows.Classify(text); v.Flow != nil && v.Flow.ID != s.c.Flow {
 		s.fresh()
 		s.remember(text)
-		s.start(v.Tree, Redact(text))
+		s.start(v.Flow, Redact(text))
 		return
 	}
 	s.reply("Did the fix work? Reply YES or NO. Or text a new error to start again.")
@@ -466,11 +464,19 @@ func (s *step) feedback(text string) {
 
 // Feedback is the person's answer to "Did this fix it?".
 type Feedback struct {
-	PageID string `json:"page_id"`
-	Answer string `json:"answer"` // "yes" or "no"
+	PageID string         `json:"page_id"`
+	Answer FeedbackAnswer `json:"answer"`
 }
 
-var fixedWords = map[string]string{
+// FeedbackAnswer is an answer to "Did this fix it?".
+type FeedbackAnswer string
+
+const (
+	FeedbackYes FeedbackAnswer = "yes"
+	FeedbackNo  FeedbackAnswer = "no"
+)
+
+var fixedWords = map[string]FeedbackAnswer{
 	"fixed": "yes", "it worked": "yes", "worked": "yes", "that worked": "yes", "works": "yes", "it works": "yes",
 	"solved": "yes", "thanks": "yes", "thank you": "yes", "thx": "yes", "ty": "yes", "perfect": "yes", "all good": "yes",
 	"that fixed it": "yes", "it did": "yes", "great": "yes", "awesome": "yes",
@@ -479,7 +485,7 @@ var fixedWords = map[string]string{
 	"it didnt": "no", "doesnt work": "no", "not working": "no", "still not working": "no",
 }
 
-func feedbackOf(text string) string {
+func feedbackOf(text string) FeedbackAnswer {
 	norm, first := flows.Normalize(text), flows.FirstClause(text)
 	for _, whole := range []string{norm, first} {
 		if f, ok := fixedWords[whole]; ok {
@@ -495,27 +501,18 @@ func feedbackOf(text string) string {
 		}
 	}
 	if len(ws) > 0 && len(ws) <= 6 {
-		return flows.Family(norm)
+		return FeedbackAnswer(flows.Family(norm))
 	}
 	// "no, /usage says I still have 40% left": the first clause decides.
 	if len(strings.Fields(first)) <= 3 {
-		return flows.Family(first)
+		return FeedbackAnswer(flows.Family(first))
 	}
 	return ""
 }
 
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // back returns to the previous question the person was asked.
 func (s *step) back() {
-	t := s.tree()
+	t := s.flow()
 	if t == nil || len(s.c.Answers) == 0 {
 		if t != nil && s.c.Status == StatusActive {
 			if n := t.Node(s.c.Node); n != nil && n.Kind == flows.Question {
@@ -566,8 +563,7 @@ func (s *step) handoff(reason string) {
 // layers around; the person is acknowledged at most once per quiet period.
 func (s *step) inHandoff(kw Keyword) {
 	if kw == KwReset {
-		s.r.Keyword = string(kw)
-		s.r.CloseHandoff = true
+		s.r.Keyword = kw
 		s.fresh()
 		s.reply("OK, back to the bot. " + greeting)
 		return
@@ -592,11 +588,11 @@ func (e *Engine) operator() string {
 	return "a person"
 }
 
-// summary is what the operator reads first, beside the reason: tree, the
+// summary is what the operator reads first, beside the reason: flow, the
 // person's own words, their answers, all redacted.
 func (s *step) summary() string {
 	var b strings.Builder
-	if t := s.tree(); t != nil {
+	if t := s.flow(); t != nil {
 		fmt.Fprintf(&b, "%s. ", t.Title)
 	}
 	if s.c.FirstText != "" {
@@ -653,7 +649,7 @@ func (e *Engine) Handle(c Conversation, in Inbound, now time.Time) (Result, Chan
 }
 
 // event records what happened in this step for the analytics counters,
-// under the conversation's current tree.
-func (s *step) event(kind, node, to, text string) {
+// under the conversation's current flow.
+func (s *step) event(kind EventKind, node, to, text string) {
 	s.r.Events = append(s.r.Events, Event{Kind: kind, Flow: s.c.Flow, Node: node, To: to, Text: text})
 }

@@ -9,10 +9,10 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
-	"github.com/textfix/textfix/sms/segment"
+	"github.com/textfix/textfix/segment"
 )
 
-// exampleEngine runs on the small example trees of flows/testdata.
+// exampleEngine runs on the small example flows of flows/testdata.
 func exampleEngine(tb testing.TB, dir string) *bot.Engine {
 	tb.Helper()
 	lib, problems, err := flows.Load(os.DirFS(dir))
@@ -117,10 +117,10 @@ func TestAmbiguousIntakeAsks(t *testing.T) {
 	e := exampleEngine(t, "testdata/twotrees")
 	c, rs := say(e, bot.Conversation{}, "example api error")
 	if c.Status != bot.StatusIdle || len(c.Candidates) != 2 {
-		t.Fatalf("want a question between two trees, got status %s candidates %v replies %q", c.Status, c.Candidates, rs[0].Replies)
+		t.Fatalf("want a question between two flows, got status %s candidates %v replies %q", c.Status, c.Candidates, rs[0].Replies)
 	}
 	if !strings.Contains(rs[0].Replies[0], "1)") || !strings.Contains(rs[0].Replies[0], "2)") {
-		t.Errorf("reply %q does not number the trees", rs[0].Replies[0])
+		t.Errorf("reply %q does not number the flows", rs[0].Replies[0])
 	}
 	second := c.Candidates[1]
 	c, _ = say(e, c, "2")
@@ -222,13 +222,13 @@ func validState(t *testing.T, lib *flows.Library, c bot.Conversation) {
 		t.Fatalf("unknown status %q", c.Status)
 	}
 	if c.Status == bot.StatusHandoff && c.Flow == "" {
-		return // HUMAN before any tree
+		return // HUMAN before any flow
 	}
-	tree := lib.Tree(c.Flow)
-	if tree == nil {
-		t.Fatalf("status %s on unknown tree %q", c.Status, c.Flow)
+	flow := lib.Flow(c.Flow)
+	if flow == nil {
+		t.Fatalf("status %s on unknown flow %q", c.Status, c.Flow)
 	}
-	n := tree.Node(c.Node)
+	n := flow.Node(c.Node)
 	if n == nil {
 		t.Fatalf("status %s on unknown node %s/%q", c.Status, c.Flow, c.Node)
 	}
@@ -242,7 +242,7 @@ func TestFeedback(t *testing.T) {
 	e := newEngine(t)
 	tests := []struct {
 		answer     string
-		want       string // feedback recorded
+		want       bot.FeedbackAnswer // recorded
 		status     bot.Status
 		node, flow string
 	}{
@@ -256,7 +256,7 @@ func TestFeedback(t *testing.T) {
 	for _, tt := range tests {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 unusual activity on my api key", tt.answer)
 		r := rs[1]
-		got := ""
+		var got bot.FeedbackAnswer
 		if r.Feedback != nil {
 			got = r.Feedback.Answer
 			if r.Feedback.PageID != rs[0].Page.ID {

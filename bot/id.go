@@ -4,6 +4,25 @@ import "crypto/rand"
 
 const idAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
+// pageIDLen is the length of every page id: NewPageID's 13 base62
+// characters for fix pages, "c" and 12 for check pages (flows.Flow.CheckID).
+const pageIDLen = 13
+
+// IsPageID reports whether id has the shape of a page id, so that
+// anything else can be refused without a lookup.
+func IsPageID(id string) bool {
+	if len(id) != pageIDLen {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
 // NewPageID returns a random, URL-safe page id: 13 base62 characters,
 // about 77 bits, short enough for an SMS and never sequential.
 func NewPageID() string {

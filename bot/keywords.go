@@ -2,7 +2,7 @@ package bot
 
 import "github.com/textfix/textfix/flows"
 
-// Keyword is a whole-message command checked before any tree.
+// Keyword is a whole-message command checked before any flow.
 type Keyword string
 
 const (

@@ -215,7 +215,7 @@ func (d probeData) check(lib *flows.Library) []string {
 	for id, c := range d.causes {
 		for _, fx := range c.Fixes {
 			flow, node, _ := strings.Cut(fx, "/")
-			if tr := lib.Tree(flow); tr == nil {
+			if tr := lib.Flow(flow); tr == nil {
 				bad("causes.yaml: %s: no flow %q", id, flow)
 			} else if n := tr.Node(node); n == nil || n.Kind != flows.Fix {
 				bad("causes.yaml: %s: %s is not a fix node", id, fx)
@@ -224,7 +224,7 @@ func (d probeData) check(lib *flows.Library) []string {
 	}
 	for q, topic := range d.topics.Questions {
 		flow, node, _ := strings.Cut(q, "/")
-		if tr := lib.Tree(flow); tr == nil {
+		if tr := lib.Flow(flow); tr == nil {
 			bad("topics.yaml: %s: no flow %q", q, flow)
 		} else if n := tr.Node(node); n == nil || n.Kind != flows.Question {
 			bad("topics.yaml: %s is not a question node", q)
@@ -234,7 +234,7 @@ func (d probeData) check(lib *flows.Library) []string {
 		}
 	}
 	for _, ft := range d.first {
-		if lib.Tree(ft.Flow) == nil {
+		if lib.Flow(ft.Flow) == nil {
 			bad("first-texts.tsv:%d: no flow %q", ft.Line, ft.Flow)
 		}
 		for _, v := range ft.Voices {
@@ -249,7 +249,7 @@ func (d probeData) check(lib *flows.Library) []string {
 			bad("conversations.yaml: missing or duplicate id %q", p.ID)
 		}
 		seen[p.ID] = true
-		if lib.Tree(p.Flow) == nil {
+		if lib.Flow(p.Flow) == nil {
 			bad("%s: no flow %q", p.ID, p.Flow)
 		}
 		if _, ok := d.causes[p.Cause]; !ok {
@@ -284,18 +284,14 @@ func (d probeData) check(lib *flows.Library) []string {
 // ---- engine ---------------------------------------------------------------
 
 // probeEngine builds the engine as production does (cmd/textfix Config.Engine):
-// the embedded flows, other-error as the fallback, no office hours.
+// the embedded flows (other-error is the library's fallback), no office hours.
 func probeEngine(t *testing.T) *bot.Engine {
 	t.Helper()
 	lib, problems, err := flows.Load(flows.Embedded())
 	if err != nil {
 		t.Fatalf("%v %v", err, problems)
 	}
-	fallback := ""
-	if lib.Tree("other-error") != nil {
-		fallback = "other-error"
-	}
-	return &bot.Engine{Flows: lib, BaseURL: "https://textfix.test", Fallback: fallback}
+	return &bot.Engine{Flows: lib, BaseURL: "https://textfix.test"}
 }
 
 // ---- SMS length -------------------------------------------------------------
@@ -415,7 +411,7 @@ func (pl *probePlayer) isQuestion(c bot.Conversation) bool {
 	if c.Status != bot.StatusActive {
 		return false
 	}
-	t := pl.e.Flows.Tree(c.Flow)
+	t := pl.e.Flows.Flow(c.Flow)
 	if t == nil {
 		return false
 	}
@@ -423,7 +419,7 @@ func (pl *probePlayer) isQuestion(c bot.Conversation) bool {
 	return n != nil && n.Kind == flows.Question
 }
 
-func probeHas(evs []bot.Event, kind string) (bot.Event, bool) {
+func probeHas(evs []bot.Event, kind bot.EventKind) (bot.Event, bool) {
 	for _, ev := range evs {
 		if ev.Kind == kind {
 			return ev, true
@@ -517,7 +513,7 @@ func (pl *probePlayer) play(p *probePersona, cause probeCause, phone string) *pr
 		if res.Handoff != nil && run.firstOutcome == "" {
 			run.firstOutcome = "handoff"
 			switch {
-			case res.Keyword == string(bot.KwHuman):
+			case res.Keyword == bot.KwHuman:
 				run.handoffWhy = fmt.Sprintf("HUMAN keyword %q", text)
 			case res.Missed:
 				run.handoffWhy = "3 answers not understood at " + prev.Flow + "/" + prev.Node
@@ -687,7 +683,7 @@ func TestProbe(t *testing.T) {
 
 	// Questions of today's flows that topics.yaml does not map.
 	var unmapped []string
-	for _, tr := range e.Flows.Trees {
+	for _, tr := range e.Flows.Flows {
 		for _, n := range tr.Nodes {
 			if n.Kind == flows.Question && d.topics.Questions[tr.ID+"/"+n.ID] == "" {
 				unmapped = append(unmapped, tr.ID+"/"+n.ID)
@@ -855,7 +851,7 @@ func TestProbe(t *testing.T) {
 	w("")
 	w("%-22s %-22s %-22s %s", "flow", "intake", "right fix first", "handoff first")
 	var flowIDs []string
-	for _, tr := range e.Flows.Trees {
+	for _, tr := range e.Flows.Flows {
 		flowIDs = append(flowIDs, tr.ID)
 	}
 	for _, id := range flowIDs {

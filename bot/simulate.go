@@ -16,7 +16,7 @@ const simulatorPrefix = "+1555000"
 
 // LineSimulated is the status of a transcript line meant for a simulator
 // conversation: shown in the console, never sent.
-const LineSimulated = "simulated"
+const LineSimulated Delivery = "simulated"
 
 // SimulatorPhone is the test number for seed (a console session's id):
 // the same seed gives the same number.

@@ -29,12 +29,7 @@ func mustLibrary(tb testing.TB) *flows.Library {
 }
 
 func newEngine(tb testing.TB) *bot.Engine {
-	lib := mustLibrary(tb)
-	e := &bot.Engine{Flows: lib, BaseURL: "https://textfix.test"}
-	if lib.Tree("other-error") != nil {
-		e.Fallback = "other-error"
-	}
-	return e
+	return &bot.Engine{Flows: mustLibrary(tb), BaseURL: "https://textfix.test"}
 }
 
 // TestTranscripts plays every script in testdata/transcripts through the
@@ -43,7 +38,7 @@ func newEngine(tb testing.TB) *bot.Engine {
 //	> text          the person texts this (one minute after the last text)
 //	= node ID       assert the conversation is at node ID
 //	= status S      assert the status
-//	= flow ID       assert the tree
+//	= flow ID       assert the flow
 //	= reply-contains TEXT   assert the last replies contain TEXT
 //	= silent        assert the last text got no reply
 //	= wait DURATION let time pass before the next text

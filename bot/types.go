@@ -11,8 +11,8 @@ import (
 type Status string
 
 const (
-	StatusIdle     Status = "idle"      // no tree chosen yet
-	StatusActive   Status = "active"    // walking a tree
+	StatusIdle     Status = "idle"      // no flow chosen yet
+	StatusActive   Status = "active"    // walking a flow
 	StatusFixed    Status = "fixed"     // reached a fix page
 	StatusHandoff  Status = "handoff"   // a human has it
 	StatusOptedOut Status = "opted_out" // texted STOP: never send anything
@@ -23,7 +23,7 @@ const (
 type Conversation struct {
 	Phone  string `json:"phone"`
 	Status Status `json:"status"`
-	Flow   string `json:"flow,omitempty"` // tree id
+	Flow   string `json:"flow,omitempty"` // flow id
 	Node   string `json:"node,omitempty"` // current node id
 
 	// Answers are the questions answered on the way to Node, in order.
@@ -32,9 +32,9 @@ type Conversation struct {
 	// Said is what the person has said in this conversation (redacted,
 	// newest last, bounded), used to avoid re-asking.
 	Said []string `json:"said,omitempty"`
-	// FirstText is the message that started the tree (redacted).
+	// FirstText is the message that started the flow (redacted).
 	FirstText string `json:"first_text,omitempty"`
-	// Candidates are tree ids offered in an "Is this 1) … or 2) …?" intake.
+	// Candidates are flow ids offered in an "Is this 1) … or 2) …?" intake.
 	Candidates []string `json:"candidates,omitempty"`
 	// Misses counts answers not understood at the current step.
 	Misses int `json:"misses,omitempty"`
@@ -107,41 +107,40 @@ type Result struct {
 	Handoff *Handoff
 	// OptOut and OptIn report a change of consent in this step.
 	OptOut, OptIn bool
-	// CloseHandoff asks the layers around to close the open ticket (the
-	// person went back to the bot).
-	CloseHandoff bool
 	// Feedback is the answer to "Did this fix it?", to record on the page.
 	Feedback *Feedback
 	// Keyword is the keyword the step obeyed, if any (for logs and tests).
-	Keyword string
+	Keyword Keyword
 	// Missed is true when an answer to a question was not understood.
 	Missed bool
 	// Events are what this step did, for the analytics counters.
 	Events []Event
 }
 
-// Kinds of Event.
+// EventKind is what an Event counts.
+type EventKind string
+
 const (
-	EventStart   = "start"   // a tree was chosen
-	EventEdge    = "edge"    // moved from Node to To
-	EventMiss    = "miss"    // an answer at Node was not understood (Text: what was said, redacted)
-	EventFix     = "fix"     // reached fix Node
-	EventYes     = "yes"     // "did this fix it?" YES at Node
-	EventNo      = "no"      // … NO
-	EventHandoff = "handoff" // handed to a human (Flow may be empty)
-	EventAbandon = "abandon" // expired mid-tree at Node
+	EventStart   EventKind = "start"   // a flow was chosen
+	EventEdge    EventKind = "edge"    // moved from Node to To
+	EventMiss    EventKind = "miss"    // an answer at Node was not understood (Text: what was said, redacted)
+	EventFix     EventKind = "fix"     // reached fix Node
+	EventYes     EventKind = "yes"     // "did this fix it?" YES at Node
+	EventNo      EventKind = "no"      // … NO
+	EventHandoff EventKind = "handoff" // handed to a human (Flow may be empty)
+	EventAbandon EventKind = "abandon" // expired mid-flow at Node
 )
 
 // Event is one countable thing a step did.
 type Event struct {
-	Kind string `json:"kind"`
-	Flow string `json:"flow"`
-	Node string `json:"node,omitempty"`
-	To   string `json:"to,omitempty"`
-	Text string `json:"text,omitempty"`
+	Kind EventKind `json:"kind"`
+	Flow string    `json:"flow"`
+	Node string    `json:"node,omitempty"`
+	To   string    `json:"to,omitempty"`
+	Text string    `json:"text,omitempty"`
 }
 
-// Stats are one tree's counters over a period (see Tx.Record).
+// Stats are one flow's counters over a period (see Tx.Record).
 type Stats struct {
 	Started, Fixed, Yes, No, Handoff, Abandoned int
 	// Edges counts people on each edge, keyed "from>to".
@@ -176,10 +175,19 @@ type Handoff struct {
 	Summary string `json:"summary"` // redacted, for the operator
 }
 
+// PageKind is what made a Page.
+type PageKind string
+
+const (
+	PageFix    PageKind = "fix"    // a flow's fix node, for one person's path
+	PageCheck  PageKind = "check"  // a question's check page, from the flow itself (never stored)
+	PageCustom PageKind = "custom" // written by an operator in the console
+)
+
 // Page is a generated fix page or check page. It never holds a phone number.
 type Page struct {
 	ID       string    `json:"id"`
-	Kind     string    `json:"kind"` // "fix", "check" or "custom"
+	Kind     PageKind  `json:"kind"`
 	Flow     string    `json:"flow,omitempty"`
 	Node     string    `json:"node,omitempty"`
 	Title    string    `json:"title"`
@@ -192,24 +200,43 @@ type Page struct {
 	Answers  []Answer  `json:"answers,omitempty"`
 	Created  time.Time `json:"created"`
 	Revoked  bool      `json:"revoked,omitempty"`
-	// Feedback is "yes" or "no" once the person answered "Did this fix it?".
-	Feedback string `json:"feedback,omitempty"`
+	// Feedback is set once the person answered "Did this fix it?".
+	Feedback FeedbackAnswer `json:"feedback,omitempty"`
 }
 
+// PagesPath is where pages are served: a page's path is PagesPath and its
+// id. Links in texts, the HTTP route and the console all build on it.
+const PagesPath = "/f/"
+
+// PagePath is the path of page id.
+func PagePath(id string) string { return PagesPath + id }
+
+// PageURL is the link to page id under baseURL (the public URL; a
+// trailing slash is ignored). With an empty baseURL it is the path alone.
+func PageURL(baseURL, id string) string { return strings.TrimRight(baseURL, "/") + PagePath(id) }
+
 // Direction of a transcript line.
+type Direction string
+
 const (
-	In  = "in"
-	Out = "out"
+	In  Direction = "in"  // from the number
+	Out Direction = "out" // to the number
 )
+
+// Delivery is what became of an outbound transcript line: its outbox
+// message's state while the outbox has it ([OutState]: queued, sent,
+// failed), then the status Twilio last reported for it (delivered,
+// undelivered, read …), or [LineSimulated]. A webhook reply has none.
+type Delivery string
 
 // Line is one message in a number's transcript.
 type Line struct {
 	Seq       uint64    `json:"seq"`
-	Dir       string    `json:"dir"` // In or Out
+	Dir       Direction `json:"dir"`
 	Body      string    `json:"body"`
 	At        time.Time `json:"at"`
 	MessageID string    `json:"message_id,omitempty"` // Twilio MessageSid, when known
-	Status    string    `json:"status,omitempty"`     // delivery status, outbound
+	Status    Delivery  `json:"status,omitempty"`     // outbound only
 	Error     string    `json:"error,omitempty"`      // Twilio error code
 }
 
@@ -230,23 +257,25 @@ type Change struct {
 	Reply []byte
 }
 
-// Ticket states.
+// TicketState is where a Ticket stands.
+type TicketState string
+
 const (
-	TicketWaiting = "waiting" // no operator has answered yet
-	TicketActive  = "active"  // an operator has answered
-	TicketClosed  = "closed"
+	TicketWaiting TicketState = "waiting" // no operator has answered yet
+	TicketActive  TicketState = "active"  // an operator has answered
+	TicketClosed  TicketState = "closed"
 )
 
 // Ticket is one handoff to a human, numbered #1, #2 … for operators.
 type Ticket struct {
-	Number  int    `json:"number"`
-	Phone   string `json:"phone"`
-	State   string `json:"state"`
-	Reason  string `json:"reason"`
-	Summary string `json:"summary"` // redacted
-	Flow    string `json:"flow,omitempty"`
-	PageID  string `json:"page_id,omitempty"` // the fix page reached before, if any
-	Test    bool   `json:"test,omitempty"`
+	Number  int         `json:"number"`
+	Phone   string      `json:"phone"`
+	State   TicketState `json:"state"`
+	Reason  string      `json:"reason"`
+	Summary string      `json:"summary"` // redacted
+	Flow    string      `json:"flow,omitempty"`
+	PageID  string      `json:"page_id,omitempty"` // the fix page reached before, if any
+	Test    bool        `json:"test,omitempty"`
 
 	Opened   time.Time `json:"opened"`
 	Answered time.Time `json:"answered,omitempty"` // first operator reply
@@ -258,11 +287,22 @@ type Ticket struct {
 // Open reports whether the ticket still needs a human.
 func (t Ticket) Open() bool { return t.State == TicketWaiting || t.State == TicketActive }
 
-// Outbox message states.
+// OutState is where an outbox message stands.
+type OutState string
+
 const (
-	OutQueued = "queued" // waiting to be sent (or retried)
-	OutSent   = "sent"   // accepted by Twilio (or recorded, in sandbox mode)
-	OutFailed = "failed" // given up: permanent error or opted out
+	OutQueued OutState = "queued" // waiting to be sent (or retried)
+	OutSent   OutState = "sent"   // accepted by Twilio (or recorded, in sandbox mode)
+	OutFailed OutState = "failed" // given up: permanent error or opted out
+)
+
+// OutKind is why an outbox message is sent.
+type OutKind string
+
+const (
+	OutNotify OutKind = "notify" // a ticket's news, to an operator
+	OutRelay  OutKind = "relay"  // an operator's text, to the person
+	OutNotice OutKind = "notice" // the bot's own word to the person (ticket closed, nobody answered yet)
 )
 
 // OutMsg is an SMS that leaves through the REST API rather than as a
@@ -273,10 +313,10 @@ type OutMsg struct {
 	ID      string    `json:"id"` // assigned by the store; sortable by queue order
 	To      string    `json:"to"`
 	Body    string    `json:"body"`
-	Kind    string    `json:"kind"` // "notify" (to an operator), "relay" (operator → person), "notice"
+	Kind    OutKind   `json:"kind"`
 	Ticket  int       `json:"ticket,omitempty"`
 	Line    uint64    `json:"line,omitempty"` // the transcript line of To that shows it
-	State   string    `json:"state"`
+	State   OutState  `json:"state"`
 	SID     string    `json:"sid,omitempty"` // Twilio MessageSid once sent
 	Error   string    `json:"error,omitempty"`
 	Tries   int       `json:"tries,omitempty"`
@@ -299,7 +339,7 @@ type Tx interface {
 	// holds no phone number; the store keeps owner beside it so forgetting
 	// the number erases the page.
 	PutPage(owner string, p Page) error
-	SetFeedback(pageID, answer string) error
+	SetFeedback(pageID string, answer FeedbackAnswer) error
 	// Ticket returns ticket n, or an error wrapping ErrNotFound.
 	Ticket(n int) (Ticket, error)
 	// OpenTickets lists tickets not closed, oldest first.

@@ -19,7 +19,7 @@ const (
 	minAnswerAccuracy = 0.95
 )
 
-// readTSVs reads every *.tsv file in dir (one per tree, so tree authors
+// readTSVs reads every *.tsv file in dir (one per flow, so flow authors
 // never edit the same file).
 func readTSVs(tb testing.TB, dir string, cols int) [][]string {
 	tb.Helper()
@@ -58,8 +58,8 @@ func readTSV(tb testing.TB, path string, cols int) [][]string {
 }
 
 // TestIntakeAccuracy routes every first message of testdata/intake/*.tsv
-// ("tree-id<TAB>message", "-" for no tree) and reports accuracy and the
-// confusion between trees. Offering the right tree among two counts as
+// ("flow-id<TAB>message", "-" for no flow) and reports accuracy and the
+// confusion between flows. Offering the right flow among two counts as
 // half right.
 func TestIntakeAccuracy(t *testing.T) {
 	lib, _, err := flows.Load(flows.Embedded())
@@ -71,14 +71,14 @@ func TestIntakeAccuracy(t *testing.T) {
 	var score float64
 	for _, row := range rows {
 		want, msg := row[0], row[1]
-		if want != "-" && lib.Tree(want) == nil {
-			t.Fatalf("intake.tsv names unknown tree %q", want)
+		if want != "-" && lib.Flow(want) == nil {
+			t.Fatalf("intake.tsv names unknown flow %q", want)
 		}
 		v := lib.Classify(msg)
 		got := "-"
 		switch {
-		case v.Tree != nil:
-			got = v.Tree.ID
+		case v.Flow != nil:
+			got = v.Flow.ID
 		case len(v.Close) == 2:
 			got = "ask:" + v.Close[0].ID + "|" + v.Close[1].ID
 		}
@@ -124,7 +124,7 @@ func formatConfusion(m map[string]map[string]int) string {
 }
 
 // TestAnswerAccuracy matches every answer of testdata/answers/*.tsv
-// ("tree<TAB>node<TAB>choice (1-based)<TAB>answer") against its question.
+// ("flow<TAB>node<TAB>choice (1-based)<TAB>answer") against its question.
 func TestAnswerAccuracy(t *testing.T) {
 	lib, _, err := flows.Load(flows.Embedded())
 	if err != nil {
@@ -133,11 +133,11 @@ func TestAnswerAccuracy(t *testing.T) {
 	rows := readTSVs(t, "testdata/answers", 4)
 	right := 0
 	for _, row := range rows {
-		tree := lib.Tree(row[0])
-		if tree == nil {
-			t.Fatalf("answers.tsv names unknown tree %q", row[0])
+		flow := lib.Flow(row[0])
+		if flow == nil {
+			t.Fatalf("answers.tsv names unknown flow %q", row[0])
 		}
-		n := tree.Node(row[1])
+		n := flow.Node(row[1])
 		if n == nil || n.Kind != flows.Question {
 			t.Fatalf("answers.tsv: %s has no question %q", row[0], row[1])
 		}
@@ -145,7 +145,7 @@ func TestAnswerAccuracy(t *testing.T) {
 		if err != nil {
 			t.Fatalf("answers.tsv: bad choice %q", row[2])
 		}
-		got, _ := tree.Match(n, row[3])
+		got, _ := flow.Match(n, row[3])
 		if got+1 == want {
 			right++
 		} else {

@@ -6,21 +6,21 @@ import (
 	"strings"
 	"time"
 
-	"github.com/textfix/textfix/sms/segment"
+	"github.com/textfix/textfix/segment"
 )
 
 // Severity of a Problem.
 type Severity string
 
 const (
-	Error   Severity = "error"   // the tree cannot go live
-	Warning Severity = "warning" // the tree works but costs or confuses
+	Error   Severity = "error"   // the flow cannot go live
+	Warning Severity = "warning" // the flow works but costs or confuses
 )
 
 // Problem is one finding of the checker, named by file and node.
 type Problem struct {
 	File     string
-	Tree     string
+	Flow     string
 	Node     string
 	Severity Severity
 	Msg      string
@@ -50,17 +50,17 @@ const MaxVerifiedDays = 180
 
 // check validates t, builds its indexes and returns what it found. now is
 // the clock verified dates are compared with.
-func check(t *Tree, now time.Time) []Problem {
+func check(t *Flow, now time.Time) []Problem {
 	var ps []Problem
 	add := func(node string, sev Severity, format string, args ...any) {
-		ps = append(ps, Problem{File: t.File, Tree: t.ID, Node: node, Severity: sev, Msg: fmt.Sprintf(format, args...)})
+		ps = append(ps, Problem{File: t.File, Flow: t.ID, Node: node, Severity: sev, Msg: fmt.Sprintf(format, args...)})
 	}
 
 	if !idPattern.MatchString(t.ID) {
-		add("", Error, "tree id %q must be lowercase letters, digits and dashes", t.ID)
+		add("", Error, "flow id %q must be lowercase letters, digits and dashes", t.ID)
 	}
 	if strings.TrimSpace(t.Title) == "" {
-		add("", Error, "tree has no title")
+		add("", Error, "flow has no title")
 	}
 	if len(t.Intake.Codes)+len(t.Intake.Products)+len(t.Intake.Keywords)+len(t.Intake.Phrases)+len(t.Intake.Examples) == 0 {
 		add("", Error, "intake has no signals (codes, products, keywords, phrases or examples)")
@@ -82,7 +82,7 @@ func check(t *Tree, now time.Time) []Problem {
 		t.index[n.ID] = n
 	}
 	if t.Start == "" {
-		add("", Error, "tree has no start node")
+		add("", Error, "flow has no start node")
 	} else if t.index[t.Start] == nil {
 		add("", Error, "start node %q does not exist", t.Start)
 	}
@@ -140,10 +140,10 @@ func check(t *Tree, now time.Time) []Problem {
 	return ps
 }
 
-func checkNode(t *Tree, n *Node, now time.Time) []Problem {
+func checkNode(t *Flow, n *Node, now time.Time) []Problem {
 	var ps []Problem
 	add := func(sev Severity, format string, args ...any) {
-		ps = append(ps, Problem{File: t.File, Tree: t.ID, Node: n.ID, Severity: sev, Msg: fmt.Sprintf(format, args...)})
+		ps = append(ps, Problem{File: t.File, Flow: t.ID, Node: n.ID, Severity: sev, Msg: fmt.Sprintf(format, args...)})
 	}
 	next := func(what, id string) {
 		if id == "" {

@@ -14,28 +14,34 @@ const (
 	Question Kind = "question"
 	// Info sends Text and moves straight on to Next.
 	Info Kind = "info"
-	// Fix ends the tree with a fix page.
+	// Fix ends the flow with a fix page.
 	Fix Kind = "fix"
-	// Handoff ends the tree by opening a handoff to a human.
+	// Handoff ends the flow by opening a handoff to a human.
 	Handoff Kind = "handoff"
 )
 
-// Tree is one troubleshooting tree, loaded from one YAML file.
-type Tree struct {
-	ID     string `yaml:"id"`
-	Title  string `yaml:"title"`
-	Intake Intake `yaml:"intake"`
-	Start  string `yaml:"start"`
-	Nodes  []Node `yaml:"nodes"`
+// Flow is one troubleshooting flow: the questions, fixes and handoffs for
+// one kind of error, loaded from one YAML file.
+type Flow struct {
+	ID    string `yaml:"id"`
+	Title string `yaml:"title"`
+	// Fallback marks the catch-all flow: the engine starts it after two
+	// first texts intake could not place, and offers it as "something
+	// else" beside a single guess. At most one flow of a library has it
+	// ([Library.Fallback]).
+	Fallback bool   `yaml:"fallback"`
+	Intake   Intake `yaml:"intake"`
+	Start    string `yaml:"start"`
+	Nodes    []Node `yaml:"nodes"`
 
-	// File is the path the tree was loaded from (for messages).
+	// File is the path the flow was loaded from (for messages).
 	File     string                      `yaml:"-"`
 	index    map[string]*Node            // node id → node, built by Load
 	compiled map[string][]compiledChoice // question id → its choices, built by Load
 	intake   compiledIntake
 }
 
-// Intake lists the signals that say a first message belongs to this tree.
+// Intake lists the signals that say a first message belongs to this flow.
 type Intake struct {
 	// Codes are status or error codes ("403", "21610", "INVALID_SESSION_ID").
 	Codes []string `yaml:"codes"`
@@ -46,14 +52,14 @@ type Intake struct {
 	// Phrases are multi-word strings seen in error output or descriptions.
 	Phrases []string `yaml:"phrases"`
 	// Examples are realistic first messages; they are scored as phrases of
-	// lower weight and document the tree.
+	// lower weight and document the flow.
 	Examples []string `yaml:"examples"`
 	// Requires, when set, lists words of which at least one must appear for
-	// the tree to be chosen at all (e.g. a product family).
+	// the flow to be chosen at all (e.g. a product family).
 	Requires []string `yaml:"requires"`
 }
 
-// Node is one step of a tree. Which fields apply depends on Kind.
+// Node is one step of a flow. Which fields apply depends on Kind.
 type Node struct {
 	ID   string `yaml:"id"`
 	Kind Kind   `yaml:"kind"`
@@ -120,7 +126,7 @@ type CheckPage struct {
 }
 
 // Node returns the node with the given id, or nil.
-func (t *Tree) Node(id string) *Node {
+func (t *Flow) Node(id string) *Node {
 	if t == nil {
 		return nil
 	}
@@ -130,13 +136,13 @@ func (t *Tree) Node(id string) *Node {
 // Infers reports whether the engine may answer q from earlier texts.
 func (n *Node) Infers() bool { return n.Infer == nil || *n.Infer }
 
-// Terminal reports whether the node ends the tree.
+// Terminal reports whether the node ends the flow.
 func (n *Node) Terminal() bool { return n.Kind == Fix || n.Kind == Handoff }
 
 // CheckID is the page id of question node's check page: derived from the
-// tree, node and content, so it is stable across restarts and changes when
+// flow, node and content, so it is stable across restarts and changes when
 // the page does. Check pages hold no personal data.
-func (t *Tree) CheckID(node string) string {
+func (t *Flow) CheckID(node string) string {
 	n := t.Node(node)
 	if n == nil || n.Check == nil {
 		return ""
@@ -147,11 +153,11 @@ func (t *Tree) CheckID(node string) string {
 }
 
 // CheckPage finds a check page by id.
-func (l *Library) CheckPage(id string) (*Tree, *Node) {
+func (l *Library) CheckPage(id string) (*Flow, *Node) {
 	if l == nil || !strings.HasPrefix(id, "c") {
 		return nil, nil
 	}
-	for _, t := range l.Trees {
+	for _, t := range l.Flows {
 		for i := range t.Nodes {
 			if n := &t.Nodes[i]; n.Check != nil && t.CheckID(n.ID) == id {
 				return t, n

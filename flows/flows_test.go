@@ -20,9 +20,9 @@ func mustLoad(tb testing.TB, dir string) *flows.Library {
 	return lib
 }
 
-// Every broken tree under testdata/broken is refused with the problem its
+// Every broken flow under testdata/broken is refused with the problem its
 // folder is named after, naming the file (and node where there is one).
-func TestCheckBrokenTrees(t *testing.T) {
+func TestCheckBrokenFlows(t *testing.T) {
 	want := map[string]struct{ node, msg string }{
 		"unknown-next":       {"which-url", `unknown next node "no-such-node"`},
 		"unreachable":        {"orphan", "unreachable from the start node"},
@@ -30,12 +30,13 @@ func TestCheckBrokenTrees(t *testing.T) {
 		"no-end":             {"loop-a", "no path from here reaches a fix or handoff"},
 		"bad-pattern":        {"which-url", "bad pattern"},
 		"duplicate-node":     {"fix-key", `duplicate node id "fix-key"`},
-		"duplicate-tree":     {"", `duplicate tree id "example-404"`},
+		"duplicate-tree":     {"", `duplicate flow id "example-404"`},
 		"overlapping-choice": {"which-url", `also select choice 2`},
+		"two-fallbacks":      {"", "catch-all-a is the fallback flow already"},
 	}
 	dirs, _ := filepath.Glob("testdata/broken/*")
 	if len(dirs) != len(want) {
-		t.Errorf("testdata/broken has %d trees, the test knows %d", len(dirs), len(want))
+		t.Errorf("testdata/broken has %d flows, the test knows %d", len(dirs), len(want))
 	}
 	for _, dir := range dirs {
 		rule := filepath.Base(dir)
@@ -61,10 +62,29 @@ func TestCheckBrokenTrees(t *testing.T) {
 	}
 }
 
+// The fallback flow is the one marked fallback: true: other-error in the
+// embedded library, none in a folder without the mark.
+func TestFallback(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fb := lib.Fallback(); fb == nil || fb.ID != "other-error" || !fb.Fallback {
+		t.Errorf("embedded fallback = %v, want other-error", fb)
+	}
+	if fb := mustLoad(t, "testdata/valid").Fallback(); fb != nil {
+		t.Errorf("testdata/valid has fallback %s, want none", fb.ID)
+	}
+	var none *flows.Library
+	if none.Fallback() != nil {
+		t.Error("a nil library has a fallback")
+	}
+}
+
 func TestCheckWarnings(t *testing.T) {
 	lib, problems, err := flows.Load(os.DirFS("testdata/warn"))
 	if err != nil || lib == nil {
-		t.Fatalf("warnings must not refuse a tree: %v", err)
+		t.Fatalf("warnings must not refuse a flow: %v", err)
 	}
 	for _, want := range []string{"segments", "outside GSM-7", "no sources"} {
 		found := false
@@ -87,8 +107,8 @@ func TestCheckYAMLErrors(t *testing.T) {
 		"bad id":        "id: Bad_ID\ntitle: X\nintake: {codes: ['1']}\nstart: a\nnodes:\n  - {id: a, kind: handoff, reason: r}\n",
 	} {
 		t.Run(name, func(t *testing.T) {
-			tree, problems := flows.Parse("x.yaml", []byte(src))
-			if tree != nil || len(problems) == 0 || problems[0].Severity != flows.Error {
+			flow, problems := flows.Parse("x.yaml", []byte(src))
+			if flow != nil || len(problems) == 0 || problems[0].Severity != flows.Error {
 				t.Errorf("Parse accepted it: %v", problems)
 			}
 		})
@@ -107,15 +127,15 @@ func TestEmbeddedLibraryIsClean(t *testing.T) {
 	for _, p := range problems {
 		t.Errorf("%s", p)
 	}
-	if len(lib.Trees) == 0 {
+	if len(lib.Flows) == 0 {
 		t.Fatal("empty library")
 	}
 }
 
 func TestMatch(t *testing.T) {
 	lib := mustLoad(t, "testdata/valid")
-	tree := lib.Tree("example-404")
-	q := tree.Node("which-url")
+	flow := lib.Flow("example-404")
+	q := flow.Node("which-url")
 	tests := []struct {
 		answer string
 		want   int // 0-based; -1 = no match
@@ -132,7 +152,7 @@ func TestMatch(t *testing.T) {
 		{"didnt work, it ends in v1 messages", 0}, // a negation stops at the comma
 	}
 	for _, tt := range tests {
-		got, _ := tree.Match(q, tt.answer)
+		got, _ := flow.Match(q, tt.answer)
 		if got != tt.want {
 			t.Errorf("Match(%q) = %d, want %d", tt.answer, got, tt.want)
 		}
@@ -141,8 +161,8 @@ func TestMatch(t *testing.T) {
 
 func TestInfer(t *testing.T) {
 	lib := mustLoad(t, "testdata/valid")
-	tree := lib.Tree("example-404")
-	q := tree.Node("which-url")
+	flow := lib.Flow("example-404")
+	q := flow.Node("which-url")
 	tests := []struct {
 		said []string
 		want int
@@ -155,7 +175,7 @@ func TestInfer(t *testing.T) {
 		{[]string{"example api 404", "not v1 messages"}, -1},
 	}
 	for _, tt := range tests {
-		if got := tree.Infer(q, tt.said); got != tt.want {
+		if got := flow.Infer(q, tt.said); got != tt.want {
 			t.Errorf("Infer(%q) = %d, want %d", tt.said, got, tt.want)
 		}
 	}
@@ -184,30 +204,30 @@ func TestNormalize(t *testing.T) {
 
 func TestCheckIDStable(t *testing.T) {
 	lib := mustLoad(t, "testdata/valid")
-	tree := lib.Tree("example-404")
-	id := tree.CheckID("which-url")
-	if len(id) < 12 || id != mustLoad(t, "testdata/valid").Tree("example-404").CheckID("which-url") {
+	flow := lib.Flow("example-404")
+	id := flow.CheckID("which-url")
+	if len(id) < 12 || id != mustLoad(t, "testdata/valid").Flow("example-404").CheckID("which-url") {
 		t.Fatalf("CheckID = %q, not stable", id)
 	}
-	if tr, n := lib.CheckPage(id); tr != tree || n == nil || n.ID != "which-url" {
+	if tr, n := lib.CheckPage(id); tr != flow || n == nil || n.ID != "which-url" {
 		t.Errorf("CheckPage(%q) = %v, %v", id, tr, n)
 	}
 	if tr, _ := lib.CheckPage("cnope"); tr != nil {
 		t.Error("unknown check id found")
 	}
-	if tree.CheckID("fix-key") != "" {
+	if flow.CheckID("fix-key") != "" {
 		t.Error("a node without a check page has a check id")
 	}
 }
 
 // The classifier's verdicts, one row per rule: a clear winner, two close
-// trees, a bare code only one tree knows, a greeting, nothing.
+// flows, a bare code only one flow knows, a greeting, nothing.
 func TestClassify(t *testing.T) {
 	lib, _, err := flows.Load(flows.Embedded())
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := func(ts []*flows.Tree) string {
+	ids := func(ts []*flows.Flow) string {
 		var out []string
 		for _, t := range ts {
 			out = append(out, t.ID)
@@ -216,15 +236,15 @@ func TestClassify(t *testing.T) {
 	}
 	tests := []struct {
 		text               string
-		tree, close, maybe string
+		flow, close, maybe string
 		greeting           bool
 	}{
-		{text: "claude code keeps saying request failed with status code 403", tree: "claude-code-403"},
-		{text: "cluade code 403", tree: "claude-code-403"}, // typo in the product
-		{text: `API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`, tree: "claude-code-529"},
-		{text: "hit my weekly limit", tree: "claude-code-429"},
-		{text: "invalid api key please run /login", tree: "claude-code-401"},
-		{text: "credit balance too low", tree: "claude-code-billing"},
+		{text: "claude code keeps saying request failed with status code 403", flow: "claude-code-403"},
+		{text: "cluade code 403", flow: "claude-code-403"}, // typo in the product
+		{text: `API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`, flow: "claude-code-529"},
+		{text: "hit my weekly limit", flow: "claude-code-429"},
+		{text: "invalid api key please run /login", flow: "claude-code-401"},
+		{text: "credit balance too low", flow: "claude-code-billing"},
 		{text: "401", maybe: "claude-code-401,salesforce-401"},
 		{text: "403", maybe: "claude-code-403"},
 		{text: "hi", greeting: true},
@@ -235,12 +255,12 @@ func TestClassify(t *testing.T) {
 	for _, tt := range tests {
 		v := lib.Classify(tt.text)
 		got := ""
-		if v.Tree != nil {
-			got = v.Tree.ID
+		if v.Flow != nil {
+			got = v.Flow.ID
 		}
-		if got != tt.tree || ids(v.Close) != tt.close || ids(v.Maybe) != tt.maybe || v.Greeting != tt.greeting {
-			t.Errorf("Classify(%q) = tree %q close %q maybe %q greeting %v; want %q %q %q %v",
-				tt.text, got, ids(v.Close), ids(v.Maybe), v.Greeting, tt.tree, tt.close, tt.maybe, tt.greeting)
+		if got != tt.flow || ids(v.Close) != tt.close || ids(v.Maybe) != tt.maybe || v.Greeting != tt.greeting {
+			t.Errorf("Classify(%q) = flow %q close %q maybe %q greeting %v; want %q %q %q %v",
+				tt.text, got, ids(v.Close), ids(v.Maybe), v.Greeting, tt.flow, tt.close, tt.maybe, tt.greeting)
 		}
 	}
 }

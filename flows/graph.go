@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// Edge is one arrow of a tree's picture: from a node to a node it leads
+// Edge is one arrow of a flow's picture: from a node to a node it leads
 // to. From is "" for the arrow into the start node (people who entered the
-// tree). Several choices of a question that lead to the same node share
+// flow). Several choices of a question that lead to the same node share
 // one Edge.
 type Edge struct {
 	From, To string
@@ -30,7 +30,7 @@ type graphEdge struct {
 }
 
 // Lengths at which the pictures cut text. Pictures show the shape of a
-// tree; the YAML has the full wording.
+// flow; the YAML has the full wording.
 const (
 	graphTextMax   = 70 // question and info text, fix titles
 	graphReasonMax = 48 // a handoff's reason
@@ -38,9 +38,9 @@ const (
 	graphWrap      = 28 // line width inside a DOT node (Mermaid wraps its own)
 )
 
-// graphEdges lists the tree's arrows in node order: the entry, then each
+// graphEdges lists the flow's arrows in node order: the entry, then each
 // node's outgoing arrows.
-func (t *Tree) graphEdges() []graphEdge {
+func (t *Flow) graphEdges() []graphEdge {
 	out := []graphEdge{{Edge: Edge{"", t.Start}, kind: edgeStart}}
 	for _, n := range t.Nodes {
 		switch n.Kind {
@@ -128,13 +128,13 @@ func edgeLabel(e graphEdge) []string {
 	return out
 }
 
-// Mermaid returns the tree as a Mermaid flowchart, for Markdown that
+// Mermaid returns the flow as a Mermaid flowchart, for Markdown that
 // renders it (GitHub does). Questions are blue rectangles, info texts grey
 // flags, fix leaves green stadiums and handoffs orange double-sided boxes;
 // an if_not_fixed arrow is dashed. Node "fix-region" is n_fix_region in
 // the chart: Mermaid could mistake a bare id for a keyword ("end") or
 // part of an arrow.
-func (t *Tree) Mermaid() string {
+func (t *Flow) Mermaid() string {
 	var b strings.Builder
 	b.WriteString("flowchart TD\n")
 	fmt.Fprintf(&b, "  start([%s])\n", mermaidText([]string{t.ID, shorten(t.Title, graphTextMax)}))
@@ -211,13 +211,13 @@ var kindColours = map[Kind][2]string{
 	Handoff:  {"#ffedd5", "#c2410c"},
 }
 
-// DOT returns the tree as a Graphviz digraph. counts, when not nil, are
+// DOT returns the flow as a Graphviz digraph. counts, when not nil, are
 // the number of people who took each arrow (missing arrows count 0): each
 // label shows its count and the line is drawn thicker the more people took
 // it. Questions are blue boxes, info texts grey notes, fix leaves green
 // rounded boxes, handoffs orange boxes with cut corners; if_not_fixed
 // arrows are dashed.
-func (t *Tree) DOT(counts map[Edge]int) string {
+func (t *Flow) DOT(counts map[Edge]int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "digraph %s {\n", dotQuote(t.ID))
 	b.WriteString("  graph [rankdir=TB, nodesep=0.25, ranksep=0.45, fontname=\"Helvetica\", fontsize=14, labelloc=t];\n")

@@ -31,8 +31,8 @@ func golden(t *testing.T, name, got string) {
 }
 
 func TestGraphMermaid(t *testing.T) {
-	tree := mustLoad(t, "testdata/graph").Tree("tricky-graph")
-	got := tree.Mermaid()
+	flow := mustLoad(t, "testdata/graph").Flow("tricky-graph")
+	got := flow.Mermaid()
 	golden(t, "tricky.mmd", got)
 
 	// A quote would end the label and a pipe the arrow's label; brackets
@@ -61,8 +61,8 @@ func TestGraphMermaid(t *testing.T) {
 }
 
 func TestGraphDOT(t *testing.T) {
-	tree := mustLoad(t, "testdata/graph").Tree("tricky-graph")
-	got := tree.DOT(nil)
+	flow := mustLoad(t, "testdata/graph").Flow("tricky-graph")
+	got := flow.DOT(nil)
 	golden(t, "tricky.dot", got)
 	for _, want := range []string{
 		`label="tricky-graph: Tricky \"quoted\" [graph] | pipes \\ backslash";`,
@@ -80,8 +80,8 @@ func TestGraphDOT(t *testing.T) {
 }
 
 func TestGraphDOTCounts(t *testing.T) {
-	tree := mustLoad(t, "testdata/graph").Tree("tricky-graph")
-	got := tree.DOT(map[flows.Edge]int{
+	flow := mustLoad(t, "testdata/graph").Flow("tricky-graph")
+	got := flow.DOT(map[flows.Edge]int{
 		{From: "", To: "ask"}:        10,
 		{From: "ask", To: "fix-b"}:   6,
 		{From: "fix-a", To: "fix-b"}: 1,
@@ -98,22 +98,22 @@ func TestGraphDOTCounts(t *testing.T) {
 	}
 }
 
-// Every tree of the library draws: each node once, each arrow's ends are
+// Every flow of the library draws: each node once, each arrow's ends are
 // nodes.
 func TestGraphLibrary(t *testing.T) {
 	lib, _, err := flows.Load(flows.Embedded())
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tree := range lib.Trees {
-		m, d := tree.Mermaid(), tree.DOT(nil)
-		for _, n := range tree.Nodes {
+	for _, flow := range lib.Flows {
+		m, d := flow.Mermaid(), flow.DOT(nil)
+		for _, n := range flow.Nodes {
 			id := "n_" + strings.ReplaceAll(n.ID, "-", "_")
 			if strings.Count(m, "  "+id+"[")+strings.Count(m, "  "+id+"(")+strings.Count(m, "  "+id+">") != 1 {
-				t.Errorf("%s: mermaid does not declare %s once", tree.ID, n.ID)
+				t.Errorf("%s: mermaid does not declare %s once", flow.ID, n.ID)
 			}
 			if !strings.Contains(d, `  "`+n.ID+`" [shape=`) {
-				t.Errorf("%s: dot does not declare %s", tree.ID, n.ID)
+				t.Errorf("%s: dot does not declare %s", flow.ID, n.ID)
 			}
 		}
 	}
@@ -134,7 +134,7 @@ func TestGraphInREADME(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := lib.Tree("claude-code-403").Mermaid(); block != got {
+	if got := lib.Flow("claude-code-403").Mermaid(); block != got {
 		t.Errorf("README.md's picture of claude-code-403 is stale; paste the output of\n  go run ./cmd/textfix flows graph claude-code-403")
 	}
 }

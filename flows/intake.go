@@ -5,29 +5,29 @@ import (
 	"strings"
 )
 
-// Candidate is a tree scored against a first message.
+// Candidate is a flow scored against a first message.
 type Candidate struct {
-	Tree  *Tree
+	Flow  *Flow
 	Score float64
 }
 
 // Verdict is what intake makes of a message.
 type Verdict struct {
-	// Tree is set when one tree fits clearly.
-	Tree *Tree
-	// Close holds the two best trees when neither clearly wins.
-	Close []*Tree
-	// Maybe holds one or two trees whose signals fit strongly but whose
+	// Flow is set when one flow fits clearly.
+	Flow *Flow
+	// Close holds the two best flows when neither clearly wins.
+	Close []*Flow
+	// Maybe holds one or two flows whose signals fit strongly but whose
 	// Requires words are missing ("403" alone: which product?).
-	Maybe []*Tree
+	Maybe []*Flow
 	// Greeting is true for "hi", "hello" and the like, alone.
 	Greeting bool
-	// Ranked is every tree with a positive score, best first.
+	// Ranked is every flow with a positive score, best first.
 	Ranked []Candidate
 }
 
-// Thresholds of intake. A tree is chosen when it scores at least Sure and
-// leads the next by Lead points; two trees within Lead of each other with
+// Thresholds of intake. A flow is chosen when it scores at least Sure and
+// leads the next by Lead points; two flows within Lead of each other with
 // at least Maybe points are offered as a choice.
 const (
 	Sure  = 5.0
@@ -75,7 +75,7 @@ func compileIntake(in Intake) compiledIntake {
 	return ci
 }
 
-// score rates how well the message's words fit the tree.
+// score rates how well the message's words fit the flow.
 func (ci compiledIntake) score(ws []string) float64 {
 	if !ci.required(ws) {
 		return 0
@@ -186,16 +186,16 @@ func contentWords(ws []string) []string {
 	return out
 }
 
-// Classify scores the message against every tree and says which fits.
+// Classify scores the message against every flow and says which fits.
 func (l *Library) Classify(text string) Verdict {
 	ws := tokens(text)
 	v := Verdict{Greeting: isGreeting(words(Normalize(text)))}
 	if v.Greeting {
 		return v
 	}
-	for _, t := range l.Trees {
+	for _, t := range l.Flows {
 		if s := t.intake.score(ws); s > 0 {
-			v.Ranked = append(v.Ranked, Candidate{Tree: t, Score: s})
+			v.Ranked = append(v.Ranked, Candidate{Flow: t, Score: s})
 		}
 	}
 	sort.SliceStable(v.Ranked, func(i, j int) bool { return v.Ranked[i].Score > v.Ranked[j].Score })
@@ -207,48 +207,48 @@ func (l *Library) Classify(text string) Verdict {
 	}
 	switch top := score(0); {
 	case top >= Sure && top-score(1) >= Lead:
-		v.Tree = v.Ranked[0].Tree
+		v.Flow = v.Ranked[0].Flow
 	case top >= Maybe && score(1) >= Maybe && top-score(2) >= Lead:
-		v.Close = []*Tree{v.Ranked[0].Tree, v.Ranked[1].Tree}
+		v.Close = []*Flow{v.Ranked[0].Flow, v.Ranked[1].Flow}
 	default:
 		v.Maybe = l.maybe(ws)
 	}
 	return v
 }
 
-// maybe ranks trees by their signals alone, ignoring Requires, and keeps
+// maybe ranks flows by their signals alone, ignoring Requires, and keeps
 // the one or two that fit strongly. Only for short texts ("403", "card
 // declined"): a longer text that names no product of ours is about
 // something else.
-func (l *Library) maybe(ws []string) []*Tree {
+func (l *Library) maybe(ws []string) []*Flow {
 	if len(contentWords(ws)) > 3 {
 		return nil
 	}
 	var ranked []Candidate
-	for _, t := range l.Trees {
+	for _, t := range l.Flows {
 		if s := t.intake.signals(ws); s >= Sure {
-			ranked = append(ranked, Candidate{Tree: t, Score: s})
+			ranked = append(ranked, Candidate{Flow: t, Score: s})
 		}
 	}
 	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].Score > ranked[j].Score })
 	switch {
 	case len(ranked) == 1, len(ranked) > 1 && ranked[0].Score-ranked[1].Score >= Lead:
-		return []*Tree{ranked[0].Tree}
+		return []*Flow{ranked[0].Flow}
 	case len(ranked) == 2, len(ranked) > 2 && ranked[0].Score-ranked[2].Score >= Lead:
-		return []*Tree{ranked[0].Tree, ranked[1].Tree}
+		return []*Flow{ranked[0].Flow, ranked[1].Flow}
 	}
 	return nil
 }
 
 // PickCandidate reads an answer to "Is this 1) … or 2) …?": a number, or
-// words of one tree's title or intake. It returns the index or -1.
-func PickCandidate(trees []*Tree, answer string) int {
+// words of one flow's title or intake. It returns the index or -1.
+func PickCandidate(offered []*Flow, answer string) int {
 	ws := tokens(answer)
-	if i := choiceNumber(ws, len(trees)); i >= 0 {
+	if i := choiceNumber(ws, len(offered)); i >= 0 {
 		return i
 	}
 	best, at, tie := 0.0, -1, false
-	for i, t := range trees {
+	for i, t := range offered {
 		s := t.intake.signals(ws) // the reply need not name the product again
 		if tw := phrase(words(Normalize(t.Title))); tw.find(ws, true) >= 0 {
 			s += 10
@@ -266,8 +266,8 @@ func PickCandidate(trees []*Tree, answer string) int {
 	return at
 }
 
-// ShortTitle is a tree's title cut for an SMS list.
-func (t *Tree) ShortTitle() string {
+// ShortTitle is a flow's title cut for an SMS list.
+func (t *Flow) ShortTitle() string {
 	s := strings.TrimSpace(t.Title)
 	if r := []rune(s); len(r) > 40 {
 		s = strings.TrimSpace(string(r[:37])) + "..."

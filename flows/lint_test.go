@@ -53,12 +53,12 @@ func TestRetiredModelsTable(t *testing.T) {
 	}
 }
 
-// A tree that names retired models gets a warning at each node that does,
+// A flow that names retired models gets a warning at each node that does,
 // and still loads.
 func TestCheckRetiredModels(t *testing.T) {
 	lib, problems, err := flows.LoadAt(os.DirFS("testdata/retired"), lintNow)
 	if err != nil || lib == nil {
-		t.Fatalf("warnings must not refuse a tree: %v", err)
+		t.Fatalf("warnings must not refuse a flow: %v", err)
 	}
 	want := map[string]string{
 		"which-url": "check page names model claude-sonnet-4-5, retired 2026-11-30",
@@ -78,7 +78,7 @@ func TestCheckRetiredModels(t *testing.T) {
 // A fix must say where its facts come from and when they were last
 // checked; a check older than MaxVerifiedDays is due again.
 func TestCheckSourcesAndVerified(t *testing.T) {
-	const tree = `id: x
+	const flow = `id: x
 title: X
 intake: {codes: ['1']}
 start: a
@@ -103,7 +103,7 @@ nodes:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fsys := fstest.MapFS{"x.yaml": {Data: []byte(tree + tt.fields)}}
+			fsys := fstest.MapFS{"x.yaml": {Data: []byte(flow + tt.fields)}}
 			lib, problems, err := flows.LoadAt(fsys, lintNow)
 			if err != nil || lib == nil {
 				t.Fatalf("LoadAt: %v %v", err, problems)

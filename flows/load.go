@@ -17,7 +17,7 @@ import (
 //go:embed library/*.yaml
 var embedded embed.FS
 
-// Embedded returns the library of trees built into the binary.
+// Embedded returns the library of flows built into the binary.
 func Embedded() fs.FS {
 	sub, err := fs.Sub(embedded, "library")
 	if err != nil {
@@ -26,37 +26,47 @@ func Embedded() fs.FS {
 	return sub
 }
 
-// Library is a validated set of trees. It is read-only after Load and safe
+// Library is a validated set of flows. It is read-only after Load and safe
 // for concurrent use.
 type Library struct {
-	Trees []*Tree // sorted by id
-	byID  map[string]*Tree
+	Flows    []*Flow // sorted by id
+	byID     map[string]*Flow
+	fallback *Flow
 }
 
-// Tree returns the tree with the given id, or nil.
-func (l *Library) Tree(id string) *Tree {
+// Flow returns the flow with the given id, or nil.
+func (l *Library) Flow(id string) *Flow {
 	if l == nil {
 		return nil
 	}
 	return l.byID[id]
 }
 
-// ErrInvalid is returned by Load when any tree has an error-level problem.
-var ErrInvalid = errors.New("flows: invalid trees")
+// Fallback returns the flow marked fallback: true, or nil when there is
+// none.
+func (l *Library) Fallback() *Flow {
+	if l == nil {
+		return nil
+	}
+	return l.fallback
+}
 
-// IsTreeFile reports whether a file name in a flows folder holds a tree.
-// Conversation scripts for `textfix flows test` sit beside the trees as
-// *.test.yaml and are not trees.
-func IsTreeFile(name string) bool {
+// ErrInvalid is returned by Load when any flow has an error-level problem.
+var ErrInvalid = errors.New("flows: invalid flows")
+
+// IsFlowFile reports whether a file name in a flows folder holds a flow.
+// Conversation scripts for `textfix flows test` sit beside the flows as
+// *.test.yaml and are not flows.
+func IsFlowFile(name string) bool {
 	if strings.HasSuffix(name, ".test.yaml") || strings.HasSuffix(name, ".test.yml") {
 		return false
 	}
 	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
 }
 
-// Load reads every tree file at the top of fsys, validates and lints them.
+// Load reads every flow file at the top of fsys, validates and lints them.
 // It returns every problem found, warnings included. When any problem is an
-// error, the library is nil and err wraps ErrInvalid: a broken tree never
+// error, the library is nil and err wraps ErrInvalid: a broken flow never
 // goes live. Verified dates are compared with the wall clock; LoadAt takes
 // the clock.
 func Load(fsys fs.FS) (*Library, []Problem, error) {
@@ -70,12 +80,12 @@ func LoadAt(fsys fs.FS, now time.Time) (*Library, []Problem, error) {
 		return nil, nil, fmt.Errorf("flows: read folder: %w", err)
 	}
 	var (
-		lib      = &Library{byID: map[string]*Tree{}}
+		lib      = &Library{byID: map[string]*Flow{}}
 		problems []Problem
-		firstIn  = map[string]string{} // tree id → file
+		firstIn  = map[string]string{} // flow id → file
 	)
 	for _, e := range entries {
-		if e.IsDir() || !IsTreeFile(e.Name()) {
+		if e.IsDir() || !IsFlowFile(e.Name()) {
 			continue
 		}
 		data, err := fs.ReadFile(fsys, e.Name())
@@ -88,17 +98,25 @@ func LoadAt(fsys fs.FS, now time.Time) (*Library, []Problem, error) {
 			continue
 		}
 		if prev, dup := firstIn[t.ID]; dup {
-			problems = append(problems, Problem{File: t.File, Tree: t.ID, Severity: Error,
-				Msg: fmt.Sprintf("duplicate tree id %q (also in %s)", t.ID, prev)})
+			problems = append(problems, Problem{File: t.File, Flow: t.ID, Severity: Error,
+				Msg: fmt.Sprintf("duplicate flow id %q (also in %s)", t.ID, prev)})
 			continue
+		}
+		if t.Fallback {
+			if fb := lib.fallback; fb != nil {
+				problems = append(problems, Problem{File: t.File, Flow: t.ID, Severity: Error,
+					Msg: fmt.Sprintf("fallback: %s is the fallback flow already (%s); at most one flow may be", fb.ID, fb.File)})
+				continue
+			}
+			lib.fallback = t
 		}
 		firstIn[t.ID] = t.File
 		lib.byID[t.ID] = t
-		lib.Trees = append(lib.Trees, t)
+		lib.Flows = append(lib.Flows, t)
 	}
-	sort.Slice(lib.Trees, func(i, j int) bool { return lib.Trees[i].ID < lib.Trees[j].ID })
-	if len(lib.Trees) == 0 && !hasError(problems) {
-		problems = append(problems, Problem{Severity: Error, Msg: "no tree files (*.yaml) found"})
+	sort.Slice(lib.Flows, func(i, j int) bool { return lib.Flows[i].ID < lib.Flows[j].ID })
+	if len(lib.Flows) == 0 && !hasError(problems) {
+		problems = append(problems, Problem{Severity: Error, Msg: "no flow files (*.yaml) found"})
 	}
 	if hasError(problems) {
 		return nil, problems, ErrInvalid
@@ -106,14 +124,14 @@ func LoadAt(fsys fs.FS, now time.Time) (*Library, []Problem, error) {
 	return lib, problems, nil
 }
 
-// Parse decodes and checks one tree file, comparing verified dates with
-// the wall clock. The tree is nil when it has errors.
-func Parse(file string, data []byte) (*Tree, []Problem) {
+// Parse decodes and checks one flow file, comparing verified dates with
+// the wall clock. The flow is nil when it has errors.
+func Parse(file string, data []byte) (*Flow, []Problem) {
 	return parse(file, data, time.Now())
 }
 
-func parse(file string, data []byte, now time.Time) (*Tree, []Problem) {
-	var t Tree
+func parse(file string, data []byte, now time.Time) (*Flow, []Problem) {
+	var t Flow
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&t); err != nil {

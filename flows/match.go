@@ -335,7 +335,7 @@ const (
 // Match picks the choice of question n that the answer selects. It returns
 // the choice's index and how it was picked, or -1 when the answer selects
 // no choice or more than one equally.
-func (t *Tree) Match(n *Node, answer string) (int, string) {
+func (t *Flow) Match(n *Node, answer string) (int, string) {
 	ccs := t.compiled[n.ID]
 	ws := tokens(answer)
 	norm := Normalize(answer)
@@ -387,7 +387,7 @@ func (t *Tree) Match(n *Node, answer string) (int, string) {
 // words and patterns. Numbers alone and the yes/no family never count, and
 // neither do negated mentions. It returns -1 unless exactly one choice is
 // clearly selected.
-func (t *Tree) Infer(n *Node, said []string) int {
+func (t *Flow) Infer(n *Node, said []string) int {
 	ccs := t.compiled[n.ID]
 	for k := len(said) - 1; k >= 0; k-- {
 		norm := Normalize(said[k])

@@ -6,21 +6,21 @@ import (
 	"time"
 )
 
-// ValidID reports whether id may name a tree or a node: lowercase letters,
+// ValidID reports whether id may name a flow or a node: lowercase letters,
 // digits and dashes, starting with a letter or digit, at most 63
 // characters.
 func ValidID(id string) bool { return idPattern.MatchString(id) }
 
-// Skeleton returns a commented starter tree with the given id, and a
+// Skeleton returns a commented starter flow with the given id, and a
 // starter conversation-script file for it (NAME.test.yaml, see package
-// flowtest). The tree passes the checker with no problem and the scripts
+// flowtest). The flow passes the checker with no problem and the scripts
 // pass; its intake words come from the id ("acme-sync" → "acme sync"), so
-// in a folder with other trees a starter script can land elsewhere until
+// in a folder with other flows a starter script can land elsewhere until
 // the author writes real intake signals. verified fills the fixes'
 // verified dates.
-func Skeleton(id string, verified time.Time) (tree, script []byte, err error) {
+func Skeleton(id string, verified time.Time) (flow, script []byte, err error) {
 	if !ValidID(id) {
-		return nil, nil, fmt.Errorf("flows: tree id %q must be lowercase letters, digits and dashes", id)
+		return nil, nil, fmt.Errorf("flows: flow id %q must be lowercase letters, digits and dashes", id)
 	}
 	words := strings.Fields(strings.ReplaceAll(id, "-", " "))
 	// The first word with a letter stands for the product; an id of
@@ -49,7 +49,7 @@ func Skeleton(id string, verified time.Time) (tree, script []byte, err error) {
 		"{{phrase}}", phrase,
 		"{{verified}}", verified.Format(time.DateOnly),
 	)
-	return alignComments(r.Replace(skeletonTree)), alignComments(r.Replace(skeletonScript)), nil
+	return alignComments(r.Replace(skeletonFlow)), alignComments(r.Replace(skeletonScript)), nil
 }
 
 // alignComments lines up the comments that follow YAML on a line, so they
@@ -69,7 +69,7 @@ func alignComments(s string) []byte {
 	return []byte(strings.Join(lines, "\n"))
 }
 
-const skeletonTree = `# {{id}}: a troubleshooting tree. The format is in flows/README.md.
+const skeletonFlow = `# {{id}}: a troubleshooting flow. The format is in flows/README.md.
 # Validate it, play its conversation scripts ({{id}}.test.yaml) and
 # draw it with:
 #
@@ -82,18 +82,18 @@ const skeletonTree = `# {{id}}: a troubleshooting tree. The format is in flows/R
 # curly quotes).
 
 id: {{id}}                  # lowercase letters, digits, dashes; unique
-title: "{{title}}"          # TODO product and error; people see it when two trees fit
+title: "{{title}}"          # TODO product and error; people see it when two flows fit
 
-# Intake picks this tree from a person's first text. Each signal found in
-# the text adds to the tree's score; a code counts most.
+# Intake picks this flow from a person's first text. Each signal found in
+# the text adds to the flow's score; a code counts most.
 intake:
   codes: [{{codes}}]                   # TODO status or error codes, e.g. ["500", ERR_TIMEOUT]
   products: [{{product}}]     # product names
   keywords: []                # single words typical of the error
   phrases: ["{{phrase}}"]     # TODO words copied from the error message
-  examples:                   # realistic first texts; they also document the tree
+  examples:                   # realistic first texts; they also document the flow
     - "{{phrase}} error"
-  requires: []                # optional: one of these must appear, or the tree is never picked
+  requires: []                # optional: one of these must appear, or the flow is never picked
 
 start: first-question         # the node a conversation starts at
 
@@ -120,7 +120,7 @@ nodes:
     text: "TODO something worth knowing on the way. Now the fix for failures that come and go."
     next: fix-second
 
-  # A fix ends the tree: the bot texts a link to a page made from these
+  # A fix ends the flow: the bot texts a link to a page made from these
   # fields and asks "Did this fix it?". NO goes to if_not_fixed.
   - id: fix-first
     kind: fix
@@ -145,7 +145,7 @@ nodes:
     verified: {{verified}}
     if_not_fixed: human                 # empty would also hand off to a human
 
-  # A handoff ends the tree by giving the conversation to a person, who
+  # A handoff ends the flow by giving the conversation to a person, who
   # reads reason and a summary of the answers.
   - id: human
     kind: handoff
@@ -157,13 +157,13 @@ const skeletonScript = `# Conversation scripts for {{id}}.yaml. textfix flows te
 #
 # A step sends one text, then checks what it names (all optional):
 #   node:           where the conversation is (a node of {{id}}.yaml)
-#   flow:           the tree it is in, for a node of another tree
+#   flow:           the flow it is in, for a node of another flow
 #   status:         idle, active, fixed, handoff or opted_out
 #   reply_contains: a text, or a list, the bot's replies contain (case ignored)
 scripts:
   - name: yes reaches the first fix
     steps:
-      - send: {{phrase}} error            # a first text: intake must pick this tree
+      - send: {{phrase}} error            # a first text: intake must pick this flow
         node: first-question
         status: active
       - send: yes, it fails every time

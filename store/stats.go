@@ -41,16 +41,16 @@ func (t *tx) Record(events []bot.Event, now time.Time) error {
 		var key []byte
 		switch e.Kind {
 		case bot.EventEdge:
-			key = statKey(e.Flow, day, e.Kind, e.Node, e.To)
+			key = statKey(e.Flow, day, string(e.Kind), e.Node, e.To)
 		case bot.EventMiss:
-			key = statKey(e.Flow, day, e.Kind, e.Node)
+			key = statKey(e.Flow, day, string(e.Kind), e.Node)
 			if text := strings.ToLower(strings.TrimSpace(e.Text)); text != "" {
 				if err := bump(t.tx.Bucket([]byte(bucketUnmatched)), statKey(e.Flow, e.Node, text)); err != nil {
 					return err
 				}
 			}
 		default:
-			key = statKey(e.Flow, day, e.Kind)
+			key = statKey(e.Flow, day, string(e.Kind))
 		}
 		if err := bump(stats, key); err != nil {
 			return fmt.Errorf("stats: %w", err)
@@ -73,7 +73,7 @@ func (db *DB) Stats(ctx context.Context, flow string, since time.Time) (bot.Stat
 				continue
 			}
 			n := int(binary.BigEndian.Uint64(v))
-			switch parts[1] {
+			switch bot.EventKind(parts[1]) {
 			case bot.EventStart:
 				st.Started += n
 			case bot.EventFix:

@@ -313,7 +313,7 @@ func (db *DB) SetMessageID(ctx context.Context, phone string, seq uint64, messag
 // the line's phone. An unknown messageSid gives an error wrapping
 // [bot.ErrNotFound]. Twilio may deliver callbacks out of order; deciding
 // whether a status may replace another is the caller's business.
-func (db *DB) SetDelivery(ctx context.Context, messageSid, status, errorCode string) (phone string, err error) {
+func (db *DB) SetDelivery(ctx context.Context, messageSid string, status bot.Delivery, errorCode string) (phone string, err error) {
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("store: set delivery: %w", err)
 	}
@@ -362,8 +362,9 @@ func (db *DB) Page(ctx context.Context, id string) (bot.Page, error) {
 }
 
 // PutPage stores a new page; an existing id gives an error wrapping
-// [ErrPageExists]. The page is not linked to any number: list its id in a
-// Conversation's Pages if Forget must erase it.
+// [ErrPageExists]. The page has no owner, so no Forget erases it: a page
+// made for a person is stored through the transaction's PutPage (bot.Tx),
+// which records the owner.
 func (db *DB) PutPage(ctx context.Context, p bot.Page) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: put page: %w", err)
@@ -415,10 +416,11 @@ func (db *DB) RevokePage(ctx context.Context, id string) error {
 
 // Forget erases everything stored about phone in one transaction: its
 // conversation, its transcript, the MessageSid index of its lines, every
-// claim made for it, every page listed in the conversation's Pages (and
-// PageID), its handoff tickets and the outbox messages to it. It returns an
-// error wrapping [bot.ErrNotFound] if there was nothing to erase. It reads
-// the whole claims, tickets and outbox buckets.
+// claim made for it, every page made for it (the pages it owns, and the
+// conversation's PageID from before pages had owners), its handoff
+// tickets and the outbox messages to it. It returns an error wrapping
+// [bot.ErrNotFound] if there was nothing to erase. It reads the whole
+// claims, tickets and outbox buckets.
 func (db *DB) Forget(ctx context.Context, phone string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: forget: %w", err)
@@ -693,7 +695,7 @@ func putJSON(b *bolt.Bucket, key string, v any) error {
 }
 
 // setFeedback records the answer to "Did this fix it?" on a page.
-func setFeedback(tx *bolt.Tx, id, answer string) error {
+func setFeedback(tx *bolt.Tx, id string, answer bot.FeedbackAnswer) error {
 	p, err := getPage(tx, id)
 	if errors.Is(err, bot.ErrNotFound) {
 		return nil // revoked-and-deleted or forgotten: nothing to record

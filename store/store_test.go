@@ -124,7 +124,7 @@ func TestApplySaves(t *testing.T) {
 	}
 	for i, want := range []struct {
 		seq  uint64
-		dir  string
+		dir  bot.Direction
 		body string
 		at   time.Time
 	}{
@@ -451,9 +451,11 @@ func TestSetDelivery(t *testing.T) {
 	}
 
 	tests := []struct {
-		sid, status, code string
-		wantSeq           uint64
-		wantErr           error
+		sid     string
+		status  bot.Delivery
+		code    string
+		wantSeq uint64
+		wantErr error
 	}{
 		{"SMviaApply", "delivered", "", 2, nil},
 		{"SMviaAppend", "undelivered", "30003", 3, nil},

@@ -119,7 +119,9 @@ func (t *tx) PutPage(owner string, p bot.Page) error {
 	return t.tx.Bucket([]byte(bucketOwned)).Put(ownedKey(owner, p.ID), nil)
 }
 
-func (t *tx) SetFeedback(pageID, answer string) error { return setFeedback(t.tx, pageID, answer) }
+func (t *tx) SetFeedback(pageID string, answer bot.FeedbackAnswer) error {
+	return setFeedback(t.tx, pageID, answer)
+}
 
 func numKey(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
 
@@ -235,8 +237,8 @@ func (t *tx) saveMessage(m bot.OutMsg) error {
 	}
 	outs := t.tx.Bucket([]byte(bucketOutMsgs))
 	err = updateLine(t.tx, m.To, m.Line, func(l *bot.Line) error {
-		if l.Status == "" || l.Status == bot.OutQueued || m.State != bot.OutSent {
-			l.Status = m.State // a delivery callback may already have said more
+		if l.Status == "" || l.Status == bot.Delivery(bot.OutQueued) || m.State != bot.OutSent {
+			l.Status = bot.Delivery(m.State) // a delivery callback may already have said more
 		}
 		l.Error = m.Error
 		if m.SID != "" && l.MessageID != m.SID {

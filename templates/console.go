@@ -14,7 +14,7 @@ import (
 // Names of the operator console's pages (files console_*.html). They share
 // the fix pages' "css" block, add their own "console-css", and have one
 // small optional script, "console-script"; all three are hashed into
-// [Templates.ConsoleCSP].
+// [Set.ConsoleCSP].
 const (
 	ConsoleLogin        = "console_login.html"
 	ConsoleInbox        = "console_inbox.html"
@@ -23,10 +23,10 @@ const (
 	ConsoleTry          = "console_try.html"
 	ConsoleOutbox       = "console_outbox.html"
 	ConsoleStats        = "console_stats.html"
-	ConsoleTree         = "console_tree.html"
+	ConsoleFlow         = "console_tree.html"
 )
 
-var consolePages = []string{ConsoleLogin, ConsoleInbox, ConsoleConversation, ConsoleEditor, ConsoleTry, ConsoleOutbox, ConsoleStats, ConsoleTree}
+var consolePages = []string{ConsoleLogin, ConsoleInbox, ConsoleConversation, ConsoleEditor, ConsoleTry, ConsoleOutbox, ConsoleStats, ConsoleFlow}
 
 // ConsoleView is what a console page shows: the frame (navigation, CSRF
 // token, banner, messages) and the one screen the page is for.
@@ -54,7 +54,7 @@ type ConsoleView struct {
 	Try    *TryView
 	Outbox *OutboxView
 	Stats  *StatsView
-	Tree   *TreeView
+	Flow   *FlowView
 }
 
 // LoginView is the login form.
@@ -84,13 +84,13 @@ type Filter struct {
 // TicketRow is one open ticket.
 type TicketRow struct {
 	Ticket    bot.Ticket
-	TreeTitle string
+	FlowTitle string
 }
 
 // ConvRow is one conversation of the inbox.
 type ConvRow struct {
 	Conv      bot.Conversation
-	TreeTitle string
+	FlowTitle string
 	Last      bot.Line // zero when there is no transcript
 	Operator  bool     // an operator's number (notifications, commands)
 }
@@ -98,7 +98,7 @@ type ConvRow struct {
 // ConversationView is one number's conversation.
 type ConversationView struct {
 	Conv      bot.Conversation
-	TreeTitle string
+	FlowTitle string
 	// NodeText is what the current node says (a question's text, a fix's
 	// title).
 	NodeText string
@@ -117,7 +117,7 @@ type ConversationView struct {
 type EditorView struct {
 	Ticket    bot.Ticket
 	Conv      bot.Conversation
-	TreeTitle string
+	FlowTitle string
 	Draft     bot.Draft
 	// PreviewURL renders the empty draft into the preview frame on load.
 	PreviewURL string
@@ -128,7 +128,7 @@ type EditorView struct {
 type TryView struct {
 	Phone     string
 	Conv      bot.Conversation
-	TreeTitle string
+	FlowTitle string
 	Lines     []bot.Line
 }
 
@@ -146,24 +146,24 @@ type OutRow struct {
 	Retry bool
 }
 
-// StatsView lists the trees with their counters over 7 and 30 days.
+// StatsView lists the flows with their counters over 7 and 30 days.
 type StatsView struct {
-	Rows []TreeRow
+	Rows []FlowRow
 }
 
-// TreeRow is one tree's counters.
-type TreeRow struct {
+// FlowRow is one flow's counters.
+type FlowRow struct {
 	ID, Title   string
 	Week, Month bot.Stats
 }
 
-// TreeView is where people get stuck in one tree.
-type TreeView struct {
-	TreeRow
+// FlowView is where people get stuck in one flow.
+type FlowView struct {
+	FlowRow
 	// Days is the window of the picture and the misses (7 or 30).
 	Days      int
 	Questions []QuestionRow
-	// SVGURL is the tree's picture with per-edge counts.
+	// SVGURL is the flow's picture with per-edge counts.
 	SVGURL string
 }
 
@@ -185,7 +185,7 @@ func (q QuestionRow) MissShare() int {
 
 // RenderConsole executes console page name with v into w. Render into a
 // buffer: an error can leave w with part of a page.
-func (t *Templates) RenderConsole(w io.Writer, name string, v ConsoleView) error {
+func (t *Set) RenderConsole(w io.Writer, name string, v ConsoleView) error {
 	if err := t.set.ExecuteTemplate(w, name, v); err != nil {
 		return fmt.Errorf("templates: %s: %w", name, err)
 	}
@@ -196,18 +196,20 @@ func (t *Templates) RenderConsole(w io.Writer, name string, v ConsoleView) error
 // and console CSS and the console script by hash; images, frames (the page
 // preview), fetches (the refresh) and forms only from the console's own
 // origin; no framing by others.
-func (t *Templates) ConsoleCSP() string { return t.consoleCSP }
+func (t *Set) ConsoleCSP() string { return t.consoleCSP }
 
 // PreviewCSP is the policy of a fix page rendered as a preview inside the
 // console: the fix page's, except that the console (same origin) may frame
 // it.
-func (t *Templates) PreviewCSP() string { return t.previewCSP }
+func (t *Set) PreviewCSP() string { return t.previewCSP }
 
 // consoleFuncs are the console's template functions.
 func consoleFuncs() template.FuncMap {
 	return template.FuncMap{
 		// mask hides all but the last four digits of a number.
 		"mask": bot.Mask,
+		// pagePath is a page's path (bot.PagePath).
+		"pagePath": bot.PagePath,
 		// ago is a short age: "4m", "3h", "2d".
 		"ago": func(now, t time.Time) string {
 			if t.IsZero() {
@@ -299,22 +301,22 @@ func consoleSamples() []ConsoleView {
 	}
 	add(func(v *ConsoleView) { v.Login = &LoginView{Next: "/console"} })
 	add(func(v *ConsoleView) {
-		v.Inbox = &InboxView{Tickets: []TicketRow{{Ticket: tk, TreeTitle: "t"}},
-			Convs:   []ConvRow{{Conv: conv, TreeTitle: "t", Last: lines[1], Operator: true}, {Conv: bot.Conversation{Phone: "+1", Test: true}}},
+		v.Inbox = &InboxView{Tickets: []TicketRow{{Ticket: tk, FlowTitle: "t"}},
+			Convs:   []ConvRow{{Conv: conv, FlowTitle: "t", Last: lines[1], Operator: true}, {Conv: bot.Conversation{Phone: "+1", Test: true}}},
 			Filters: []Filter{{Label: "All", URL: "/console", On: true}}, Total: 2, From: 1, To: 2, NewerURL: "/console?page=1", OlderURL: "/console?page=2"}
 	})
 	add(func(v *ConsoleView) {
-		v.Conv = &ConversationView{Conv: conv, TreeTitle: "t", NodeText: "n", Lines: lines, Ticket: &tk,
+		v.Conv = &ConversationView{Conv: conv, FlowTitle: "t", NodeText: "n", Lines: lines, Ticket: &tk,
 			Pages: []bot.Page{{ID: "a", Title: "p"}, {ID: "b", Title: "q", Revoked: true}}, CanTakeOver: true, Last4: "0100"}
 	})
 	add(func(v *ConsoleView) {
 		v.Conv = &ConversationView{Conv: bot.Conversation{Phone: "+15555550100", Status: bot.StatusOptedOut}, Operator: true}
 	})
 	add(func(v *ConsoleView) {
-		v.Editor = &EditorView{Ticket: tk, Conv: conv, TreeTitle: "t", Draft: bot.Draft{Title: "t", Summary: "s", Steps: "1. x", Commands: "ls"}, PreviewURL: "/p"}
+		v.Editor = &EditorView{Ticket: tk, Conv: conv, FlowTitle: "t", Draft: bot.Draft{Title: "t", Summary: "s", Steps: "1. x", Commands: "ls"}, PreviewURL: "/p"}
 	})
 	add(func(v *ConsoleView) {
-		v.Try = &TryView{Phone: "+15550001234", Conv: conv, TreeTitle: "t", Lines: lines}
+		v.Try = &TryView{Phone: "+15550001234", Conv: conv, FlowTitle: "t", Lines: lines}
 	})
 	add(func(v *ConsoleView) { v.Try = &TryView{Phone: "+15550001234"} })
 	add(func(v *ConsoleView) {
@@ -322,10 +324,10 @@ func consoleSamples() []ConsoleView {
 			{Msg: bot.OutMsg{ID: "2", To: "+15555550100", State: bot.OutQueued}, OptedOut: true}}}
 	})
 	add(func(v *ConsoleView) { v.Outbox = &OutboxView{} })
-	row := TreeRow{ID: "f", Title: "t", Week: bot.Stats{Started: 1}, Month: bot.Stats{Started: 2}}
-	add(func(v *ConsoleView) { v.Stats = &StatsView{Rows: []TreeRow{row}} })
+	row := FlowRow{ID: "f", Title: "t", Week: bot.Stats{Started: 1}, Month: bot.Stats{Started: 2}}
+	add(func(v *ConsoleView) { v.Stats = &StatsView{Rows: []FlowRow{row}} })
 	add(func(v *ConsoleView) {
-		v.Tree = &TreeView{TreeRow: row, Days: 30, SVGURL: "/s.svg",
+		v.Flow = &FlowView{FlowRow: row, Days: 30, SVGURL: "/s.svg",
 			Questions: []QuestionRow{{Node: "n", Text: "Q?", Answered: 3, Misses: 1, Unmatched: []bot.TextCount{{Text: "x", Count: 1}}}}}
 	})
 	return views
@@ -349,5 +351,5 @@ func consolePage(v ConsoleView) string {
 	case v.Stats != nil:
 		return ConsoleStats
 	}
-	return ConsoleTree
+	return ConsoleFlow
 }

@@ -8,7 +8,7 @@
 //
 // The pages carry their CSS and their one small script inline. Both are
 // template blocks ("css" and "script") with no actions, so their bytes are
-// fixed; [Templates.CSP] allows exactly those bytes by hash, and nothing
+// fixed; [Set.CSP] allows exactly those bytes by hash, and nothing
 // else: no other script, style, font, frame or image.
 package templates
 
@@ -42,12 +42,15 @@ const (
 	MissingHTML = "missing.html"
 )
 
+// SiteName names the service in page titles and link previews.
+const SiteName = "textfix"
+
 // PreviewFile is the link-preview image's file name (1200×630 PNG).
 const PreviewFile = "preview.png"
 
-// Templates are the parsed pages. They are immutable and safe for
-// concurrent use.
-type Templates struct {
+// Set is the parsed pages. It is immutable and safe for concurrent
+// use.
+type Set struct {
 	set                    *template.Template
 	csp                    string
 	consoleCSP, previewCSP string
@@ -100,19 +103,19 @@ func (v View) Description() string {
 	if s := strings.TrimSpace(v.Page.Summary); s != "" {
 		return s
 	}
-	if v.Page.Kind == "check" {
+	if v.Page.Kind == bot.PageCheck {
 		return "A quick check to run, step by step, then reply to the text with what you saw."
 	}
 	return "Text an error, get a fix."
 }
 
 // Parse parses the embedded templates; see [ParseFS].
-func Parse() (*Templates, error) { return ParseFS(files) }
+func Parse() (*Set, error) { return ParseFS(files) }
 
 // ParseFS parses every *.html file of fsys, requires the page templates and
 // the preview image, and renders each page once with sample data so that
 // any template error surfaces here.
-func ParseFS(fsys fs.FS) (*Templates, error) {
+func ParseFS(fsys fs.FS) (*Set, error) {
 	set, err := template.New("").Funcs(funcs()).Funcs(consoleFuncs()).ParseFS(fsys, "*.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
@@ -126,7 +129,7 @@ func ParseFS(fsys fs.FS) (*Templates, error) {
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
-	t := &Templates{set: set, preview: preview}
+	t := &Set{set: set, preview: preview}
 	css, err := t.block("css")
 	if err != nil {
 		return nil, err
@@ -163,7 +166,7 @@ func ParseFS(fsys fs.FS) (*Templates, error) {
 
 // Render executes the named page with v into w. Render into a buffer:
 // an error can leave w with part of a page.
-func (t *Templates) Render(w io.Writer, name string, v View) error {
+func (t *Set) Render(w io.Writer, name string, v View) error {
 	if err := t.set.ExecuteTemplate(w, name, v); err != nil {
 		return fmt.Errorf("templates: %s: %w", name, err)
 	}
@@ -172,13 +175,13 @@ func (t *Templates) Render(w io.Writer, name string, v View) error {
 
 // CSP is the Content-Security-Policy of every page: nothing but the inline
 // CSS and script of the "css" and "script" blocks, by hash.
-func (t *Templates) CSP() string { return t.csp }
+func (t *Set) CSP() string { return t.csp }
 
 // Preview is the link-preview image (PNG, 1200×630).
-func (t *Templates) Preview() []byte { return t.preview }
+func (t *Set) Preview() []byte { return t.preview }
 
 // block renders a fixed block (one with no actions) on its own.
-func (t *Templates) block(name string) (string, error) {
+func (t *Set) block(name string) (string, error) {
 	var b bytes.Buffer
 	if err := t.set.ExecuteTemplate(&b, name, nil); err != nil {
 		return "", fmt.Errorf("templates: %s: %w", name, err)
@@ -197,7 +200,7 @@ func funcs() template.FuncMap {
 	// links are dropped.
 	md := goldmark.New()
 	return template.FuncMap{
-		// markdown renders Markdown from a tree (steps, check page bodies).
+		// markdown renders Markdown from a flow (steps, check page bodies).
 		"markdown": func(s string) (template.HTML, error) {
 			var b bytes.Buffer
 			if err := md.Convert([]byte(s), &b); err != nil {
@@ -238,22 +241,22 @@ type sample struct {
 // samples exercise every branch of every page for ParseFS's trial render.
 func samples() []sample {
 	fix := bot.Page{
-		ID: "0123456789abc", Kind: "fix", Title: "Title", Summary: "Summary.",
+		ID: "0123456789abc", Kind: bot.PageFix, Title: "Title", Summary: "Summary.",
 		Steps: "1. One `x`\n2. Two", Commands: []string{"echo 1", "echo 2"},
 		Sources: []string{"https://example.com/a"}, Verified: "2026-01-02", Reported: "it broke",
 		Answers: []bot.Answer{{Question: "Q?", Label: "Yes", Text: "yes it did"}, {Question: "Q2?", Label: "No", Inferred: true}},
 	}
 	base := View{Site: "textfix", URL: "https://example.com/f/x", Image: "https://example.com/p.png", SMSNumber: "+15555550000"}
 	var out []sample
-	for _, fb := range []string{"", "yes", "no"} {
+	for _, fb := range []bot.FeedbackAnswer{"", bot.FeedbackYes, bot.FeedbackNo} {
 		v := base
 		v.Page = fix
 		v.Page.Feedback = fb
 		out = append(out, sample{PageHTML, v})
 	}
 	check := base
-	check.Page = bot.Page{ID: "c0123456789a", Kind: "check", Title: "Check", Steps: "Run it.", Commands: []string{"curl"}}
-	bare := View{Site: "textfix", Page: bot.Page{Kind: "fix", Title: "T"}}
+	check.Page = bot.Page{ID: "c0123456789a", Kind: bot.PageCheck, Title: "Check", Steps: "Run it.", Commands: []string{"curl"}}
+	bare := View{Site: "textfix", Page: bot.Page{Kind: bot.PageFix, Title: "T"}}
 	out = append(out, sample{PageHTML, check}, sample{PageHTML, bare},
 		sample{MissingHTML, base}, sample{MissingHTML, View{Site: "textfix", Gone: true}})
 	return out

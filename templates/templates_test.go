@@ -84,7 +84,7 @@ var (
 	scriptRe = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
 )
 
-func render(t *testing.T, tpl *templates.Templates, name string, v templates.View) string {
+func render(t *testing.T, tpl *templates.Set, name string, v templates.View) string {
 	t.Helper()
 	var b bytes.Buffer
 	if err := tpl.Render(&b, name, v); err != nil {
@@ -154,7 +154,7 @@ func TestSMSLink(t *testing.T) {
 func TestEmbeddedFiles(t *testing.T) {
 	names, err := fs.Glob(os.DirFS("."), "*.html")
 	want := []string{"base.html", "console.html", templates.ConsoleConversation, templates.ConsoleEditor, templates.ConsoleInbox,
-		templates.ConsoleLogin, templates.ConsoleOutbox, templates.ConsoleStats, templates.ConsoleTree, templates.ConsoleTry,
+		templates.ConsoleLogin, templates.ConsoleOutbox, templates.ConsoleStats, templates.ConsoleFlow, templates.ConsoleTry,
 		templates.MissingHTML, templates.PageHTML}
 	slices.Sort(want)
 	if err != nil || !slices.Equal(names, want) {

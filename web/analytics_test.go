@@ -45,7 +45,7 @@ func TestAnalyticsCounters(t *testing.T) {
 	say(c, "no") // fix-region → handoff-support
 	say(d, "claude code 403")
 	clock.Add(int64(25 * time.Hour))
-	say(d, "hi") // the tree expired mid-way: abandoned
+	say(d, "hi") // the flow expired mid-way: abandoned
 	// A simulator (test) conversation never counts.
 	if _, _, err := db.Update(context.Background(), "", "", func(tx bot.Tx) ([]byte, error) {
 		return nil, tx.SaveConversation(bot.Conversation{Phone: x, Test: true})

@@ -195,7 +195,7 @@ func TestFixPageInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, path := range map[string]string{
-		"checkpage-390.png": "/f/" + lib.Tree("claude-code-403").CheckID("smoke-test"),
+		"checkpage-390.png": "/f/" + lib.Flow("claude-code-403").CheckID("smoke-test"),
 		"notfound-390.png":  "/f/nope",
 	} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(e.ts.URL+path), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {

@@ -11,9 +11,9 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
-	"github.com/textfix/textfix/sms"
-	"github.com/textfix/textfix/sms/twiliotest"
 	"github.com/textfix/textfix/store"
+	"github.com/textfix/textfix/twilio"
+	"github.com/textfix/textfix/twilio/twiliotest"
 	"github.com/textfix/textfix/web"
 )
 
@@ -23,24 +23,22 @@ const (
 	botNumber  = "+15555550000"
 )
 
-// deskEnv is the server stack as serve wires it: bbolt in a temporary
+// deskEnv is the server stack as serve wires it, the console aside
+// (package console tests it on the same stack): bbolt in a temporary
 // directory, the desk, the outbox sending to a fake Twilio, and the HTTP
 // server; every web test that needs more than the webhook builds one.
 type deskEnv struct {
 	*env
-	base   string // the public URL links and callbacks use
 	twilio *twiliotest.Server
-	outbox *sms.Outbox
+	outbox *twilio.Outbox
 	skew   atomic.Int64 // added to the server's and the outbox's clocks
 }
 
 // stackOpts vary a deskEnv.
 type stackOpts struct {
-	token              string // Twilio auth token; "" = sandbox
-	operators          []string
-	password, ipHeader string // console
-	idle               bool   // leave the outbox worker stopped: the test calls Flush
-	ownURL             bool   // public URL = the server's own address (fake callbacks reach it)
+	token     string // Twilio auth token; "" = sandbox
+	operators []string
+	idle      bool // leave the outbox worker stopped: the test calls Flush
 }
 
 // newDeskEnv starts the outbox worker; newDeskEnvIdle leaves it to the
@@ -58,22 +56,19 @@ func newStack(t testing.TB, o stackOpts) *deskEnv {
 	ts := httptest.NewUnstartedServer(nil)
 	t.Cleanup(ts.Close)
 	base := publicURL
-	if o.ownURL {
-		base = "http://" + ts.Listener.Addr().String()
-	}
 	tw := twiliotest.New(t, accountSID, testToken)
 	db, err := store.Open(t.TempDir() + "/textfix.db")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	sender, err := sms.NewSender(sms.SenderConfig{AccountSID: accountSID, AuthToken: testToken, From: botNumber, BaseURL: tw.URL})
+	sender, err := twilio.NewSender(twilio.SenderConfig{AccountSID: accountSID, AuthToken: testToken, From: botNumber, BaseURL: tw.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	de := &deskEnv{base: base, twilio: tw}
+	de := &deskEnv{twilio: tw}
 	now := func() time.Time { return time.Now().Add(time.Duration(de.skew.Load())) }
-	ob := &sms.Outbox{Store: db, Sender: sender, StatusCallback: base + statusPath, Rate: 1000, Now: now}
+	ob := &twilio.Outbox{Store: db, Sender: sender, StatusCallback: base + statusPath, Rate: 1000, Now: now}
 	if !o.idle {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
@@ -84,11 +79,13 @@ func newStack(t testing.TB, o stackOpts) *deskEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := web.New(web.Config{
+	srv, err := web.New(web.Config{
 		PublicURL: base, AuthToken: o.token, Store: db, Wake: ob.Wake, Now: now, SMSNumber: botNumber,
-		Desk:            &bot.Desk{Operators: o.operators, BaseURL: base},
-		ConsolePassword: o.password, ClientIPHeader: o.ipHeader,
+		Desk: &bot.Desk{Operators: o.operators, BaseURL: base},
 	}, &bot.Engine{Flows: lib, BaseURL: base})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
 	de.env, de.outbox = &env{t: t, db: db, srv: srv, ts: ts}, ob
@@ -193,12 +190,12 @@ func TestOperatorCommands(t *testing.T) {
 			t.Errorf("%q → %q, want %q", tt.send, r, tt.want)
 		}
 	}
-	// The operator's own texts never start a tree.
+	// The operator's own texts never start a flow.
 	if r := e.say(operator, "claude code 403"); len(r) != 1 || strings.Contains(r[0], "curl") {
-		t.Errorf("operator text ran a tree: %q", r)
+		t.Errorf("operator text ran a flow: %q", r)
 	}
 	if c := e.conversation(operator); c.Flow != "" {
-		t.Errorf("operator has a tree: %+v", c)
+		t.Errorf("operator has a flow: %+v", c)
 	}
 	// Two tickets: plain text asks which; list shows both.
 	e.say(personA, "human")
@@ -307,7 +304,7 @@ func TestOutboxErrorClasses(t *testing.T) {
 	tests := []struct {
 		name      string
 		fail      func(tw *twiliotest.Server)
-		state     string
+		state     bot.OutState
 		delivered int // messages Twilio accepted in the end
 		optedOut  bool
 	}{
@@ -365,7 +362,7 @@ func TestOutboxErrorClasses(t *testing.T) {
 }
 
 // Nobody answers: the person is told once, with the fix page link when the
-// tree had reached one.
+// flow had reached one.
 func TestHandoffTimeout(t *testing.T) {
 	e := newDeskEnv(t, operator)
 	e.say(personA, "claude code 403 unusual activity on my api key") // straight to a fix

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -15,9 +14,6 @@ import (
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/templates"
 )
-
-// siteName names the service in page titles and link previews.
-const siteName = "textfix"
 
 // Cache-Control of each kind of response.
 //
@@ -35,36 +31,17 @@ const (
 	cachePreview   = "public, max-age=86400"
 )
 
-// pageIDLen is the length of every page id: bot.NewPageID's 13 base62
-// characters for fix pages, "c" and 12 for check pages (flows.Tree.CheckID).
-const pageIDLen = 13
-
-// validPageID reports whether id has the shape of a page id; anything else
-// is answered 404 without a lookup.
-func validPageID(id string) bool {
-	if len(id) != pageIDLen {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
-			return false
-		}
-	}
-	return true
-}
-
-// fixPage serves GET /f/:id: a check page from the tree library when the
+// fixPage serves GET /f/:id: a check page from the flow library when the
 // id is one, else a stored fix page; 404 for an unknown or malformed id,
 // 410 for a revoked page.
 func (s *Server) fixPage(c echo.Context) error {
 	id := c.Param("id")
-	if !validPageID(id) {
+	if !bot.IsPageID(id) {
 		return s.missing(c, http.StatusNotFound)
 	}
 	if strings.HasPrefix(id, "c") {
 		if t, n := s.Engine().Flows.CheckPage(id); n != nil {
-			p := bot.Page{ID: id, Kind: "check", Flow: t.ID, Node: n.ID,
+			p := bot.Page{ID: id, Kind: bot.PageCheck, Flow: t.ID, Node: n.ID,
 				Title: n.Check.Title, Steps: n.Check.Body, Commands: n.Check.Commands}
 			return s.renderPage(c, http.StatusOK, templates.PageHTML, s.view(p), cacheCheckPage)
 		}
@@ -79,7 +56,7 @@ func (s *Server) fixPage(c echo.Context) error {
 	case p.Revoked:
 		return s.missing(c, http.StatusGone)
 	}
-	return s.renderPage(c, http.StatusOK, templates.PageHTML, s.view(shareable(p)), cacheFixPage)
+	return s.renderPage(c, http.StatusOK, templates.PageHTML, s.view(p.Shareable()), cacheFixPage)
 }
 
 // missing answers 404 (unknown page) or 410 (revoked page) with a friendly
@@ -93,9 +70,9 @@ func (s *Server) missing(c echo.Context, code int) error {
 
 // view is the template data for page p.
 func (s *Server) view(p bot.Page) templates.View {
-	v := templates.View{Site: siteName, SMSNumber: s.cfg.SMSNumber, Page: p}
+	v := templates.View{Site: templates.SiteName, SMSNumber: s.cfg.SMSNumber, Page: p}
 	if base := strings.TrimRight(s.cfg.PublicURL, "/"); base != "" {
-		v.URL = base + "/f/" + p.ID
+		v.URL = bot.PageURL(base, p.ID)
 		v.Image = base + previewPath
 	}
 	return v
@@ -106,9 +83,6 @@ func (s *Server) view(p bot.Page) templates.View {
 // headers.
 func (s *Server) renderPage(c echo.Context, code int, name string, v templates.View, cache string) error {
 	tpl := s.cfg.Templates
-	if tpl == nil {
-		return errors.New("web: no templates (they failed to parse at start)")
-	}
 	var buf bytes.Buffer
 	if err := tpl.Render(&buf, name, v); err != nil {
 		return err
@@ -150,27 +124,6 @@ func etagMatch(header, etag string) bool {
 const previewPath = "/static/preview.png"
 
 func (s *Server) previewImage(c echo.Context) error {
-	if s.cfg.Templates == nil {
-		return echo.NewHTTPError(http.StatusNotFound)
-	}
 	pageHeaders(c.Response().Header(), cachePreview)
 	return c.Blob(http.StatusOK, "image/png", s.cfg.Templates.Preview())
-}
-
-// phoneLike matches what may be a phone number in text a person typed:
-// +E.164 with or without separators, (555) 555-0101 shapes, and runs of
-// 10 to 15 digits. Status and error codes are shorter.
-var phoneLike = regexp.MustCompile(`\+\d[\d ().-]{5,18}\d|\(?\b\d{3}\)?[ .-]?\d{3}[ .-]\d{4}\b|\b\d{10,15}\b`)
-
-// shareable is p as anyone with the link may see it: the person's words
-// redacted again (pages stored before a redaction rule existed) and
-// without anything that looks like a phone number.
-func shareable(p bot.Page) bot.Page {
-	clean := func(s string) string { return phoneLike.ReplaceAllString(bot.Redact(s), "[number hidden]") }
-	p.Reported = clean(p.Reported)
-	p.Answers = append([]bot.Answer(nil), p.Answers...)
-	for i := range p.Answers {
-		p.Answers[i].Text = clean(p.Answers[i].Text)
-	}
-	return p
 }

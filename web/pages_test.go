@@ -42,7 +42,7 @@ func (s *countingStore) Page(ctx context.Context, id string) (bot.Page, error) {
 
 // newPagesEnv is a server with the bot's number set, over a real bbolt
 // file whose page lookups are counted.
-func newPagesEnv(t testing.TB) (*env, *countingStore, *templates.Templates) {
+func newPagesEnv(t testing.TB) (*env, *countingStore, *templates.Set) {
 	t.Helper()
 	tpl, err := templates.Parse()
 	if err != nil {
@@ -129,8 +129,8 @@ func TestFixPageFromWebhook(t *testing.T) {
 		t.Fatalf("%s: %d %s", link, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 	lib, _, _ := flows.Load(flows.Embedded())
-	tree := lib.Tree("claude-code-403")
-	node, question := tree.Node("fix-claude-config"), tree.Node("smoke-test")
+	flow := lib.Flow("claude-code-403")
+	node, question := flow.Node("fix-claude-config"), flow.Node("smoke-test")
 	esc := template.HTMLEscapeString
 	for what, want := range map[string]string{
 		"title":             "<h1>" + esc(node.Title) + "</h1>",
@@ -212,7 +212,7 @@ func TestFixPageFromWebhook(t *testing.T) {
 	}
 }
 
-func pageHeadersOK(t *testing.T, resp *http.Response, tpl *templates.Templates, cache string) {
+func pageHeadersOK(t *testing.T, resp *http.Response, tpl *templates.Set, cache string) {
 	t.Helper()
 	h := resp.Header
 	for name, want := range map[string]string{

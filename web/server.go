@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/console"
 	"github.com/textfix/textfix/templates"
 )
 
@@ -22,7 +23,7 @@ type Store interface {
 	Update(ctx context.Context, phone, msgID string, fn func(bot.Tx) ([]byte, error)) (reply []byte, dup bool, err error)
 	Ping(ctx context.Context) error
 	Page(ctx context.Context, id string) (bot.Page, error)
-	SetDelivery(ctx context.Context, messageSid, status, errorCode string) (phone string, err error)
+	SetDelivery(ctx context.Context, messageSid string, status bot.Delivery, errorCode string) (phone string, err error)
 }
 
 // Config wires a Server.
@@ -32,8 +33,7 @@ type Config struct {
 	// AuthToken verifies X-Twilio-Signature; empty means sandbox mode (no
 	// check).
 	AuthToken string
-	// Store keeps everything; one that also implements ConsoleStore
-	// (store.DB does) serves the operator console.
+	// Store keeps everything the webhook and the pages need.
 	Store Store
 	// Desk runs people's texts and operators' commands (required).
 	Desk *bot.Desk
@@ -47,15 +47,18 @@ type Config struct {
 	Gauges []Gauge
 	// NewPageID makes page ids (bot.NewPageID when nil).
 	NewPageID func() string
-	// Templates render the fix pages; nil parses the embedded ones (parse
-	// them at start-up instead, so a broken template stops start-up).
-	Templates *templates.Templates
+	// Templates render the fix pages and the console; nil parses the
+	// embedded ones.
+	Templates *templates.Set
 	// SMSNumber is the bot's own number for the pages' sms: links; empty
 	// leaves the links out.
 	SMSNumber string
-	// ConsolePassword opens the operator console (/console) to whoever
-	// knows it. Without one the console is open in sandbox mode (no
-	// AuthToken) to loopback clients only, and off otherwise.
+	// ConsoleStore serves the operator console (/console, package
+	// console); nil turns the console off (its routes answer 503).
+	ConsoleStore console.Store
+	// ConsolePassword opens the operator console to whoever knows it.
+	// Without one the console is open in sandbox mode (no AuthToken) to
+	// loopback clients only, and off otherwise.
 	ConsolePassword string
 	// ClientIPHeader names a header holding the client's address, set by
 	// a proxy in front that overwrites whatever the client sent (Fly.io:
@@ -65,7 +68,7 @@ type Config struct {
 }
 
 // Server holds the HTTP handlers. Its engine can be swapped at run time
-// (SIGHUP reloads the trees) without a restart.
+// (SIGHUP reloads the flows) without a restart.
 type Server struct {
 	metrics metrics
 	cfg     Config
@@ -77,8 +80,9 @@ type Server struct {
 // MaxBody is the largest request body accepted (413 beyond).
 const MaxBody = 64 << 10
 
-// New builds the server and its routes.
-func New(cfg Config, engine *bot.Engine) *Server {
+// New builds the server and its routes. It fails when the templates do
+// not parse, so a broken template stops start-up instead of a request.
+func New(cfg Config, engine *bot.Engine) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -91,7 +95,7 @@ func New(cfg Config, engine *bot.Engine) *Server {
 	if cfg.Templates == nil {
 		t, err := templates.Parse()
 		if err != nil {
-			cfg.Log.Error("templates", "err", err) // pages answer 500; tested never to happen
+			return nil, err
 		}
 		cfg.Templates = t
 	}
@@ -112,11 +116,16 @@ func New(cfg Config, engine *bot.Engine) *Server {
 	e.POST("/twilio/status", s.statusCallback)
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metricsHandler)
-	e.GET("/f/:id", s.fixPage)
+	e.GET(bot.PagesPath+":id", s.fixPage)
 	e.GET(previewPath, s.previewImage)
-	s.consoleRoutes(e)
+	console.Mount(e, console.Config{
+		Store: cfg.ConsoleStore, Desk: cfg.Desk, Engine: s.Engine, Lock: s.locks.lock, Wake: cfg.Wake,
+		Templates: cfg.Templates, Now: cfg.Now, NewPageID: cfg.NewPageID, Log: cfg.Log,
+		PublicURL: cfg.PublicURL, SMSNumber: cfg.SMSNumber, MaxBody: MaxBody,
+		Password: cfg.ConsolePassword, Sandbox: cfg.AuthToken == "", ClientIPHeader: cfg.ClientIPHeader,
+	})
 	s.echo = e
-	return s
+	return s, nil
 }
 
 // Handler returns the HTTP handler.
@@ -125,7 +134,7 @@ func (s *Server) Handler() http.Handler { return s.echo }
 // Engine returns the engine in use.
 func (s *Server) Engine() *bot.Engine { return s.engine.Load() }
 
-// SetEngine swaps in a new engine (new trees after SIGHUP); a text being
+// SetEngine swaps in a new engine (new flows after SIGHUP); a text being
 // handled finishes on the old one.
 func (s *Server) SetEngine(e *bot.Engine) { s.engine.Store(e) }
 
@@ -161,28 +170,23 @@ func (s *Server) httpError(err error, c echo.Context) {
 	_ = c.String(code, msg+"\n")
 }
 
-type ctxKey int
-
-const requestIDKey ctxKey = 0
-
-func requestID(c echo.Context) string {
-	id, _ := c.Get("request_id").(string)
-	return id
-}
+// requestID is the request's id, set by requestLog as the X-Request-Id
+// response header before any handler runs (the console reads it there
+// too).
+func requestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
 
 // requestLog gives each request an id and logs it at info level without
 // bodies or full phone numbers.
 func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
-		id := c.Request().Header.Get("X-Request-Id")
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
 		if id == "" || len(id) > 64 {
 			var b [8]byte
 			rand.Read(b[:])
 			id = hex.EncodeToString(b[:])
 		}
-		c.Set("request_id", id)
-		c.Response().Header().Set("X-Request-Id", id)
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
 		err := next(c)
 		if err != nil {
 			c.Error(err)

@@ -10,8 +10,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/sms"
-	"github.com/textfix/textfix/sms/segment"
+	"github.com/textfix/textfix/segment"
+	"github.com/textfix/textfix/twilio"
 )
 
 // twilioForm reads and authenticates a Twilio webhook: the body is capped
@@ -27,7 +27,7 @@ func (s *Server) twilioForm(c echo.Context) error {
 		return nil // sandbox: loopback only, no signature
 	}
 	sig := r.Header.Get("X-Twilio-Signature")
-	if sig == "" || !sms.VerifySignature(s.cfg.AuthToken, s.cfg.PublicURL+r.URL.RequestURI(), r.PostForm, sig) {
+	if sig == "" || !twilio.VerifySignature(s.cfg.AuthToken, s.cfg.PublicURL+r.URL.RequestURI(), r.PostForm, sig) {
 		s.cfg.Log.Warn("twilio: bad or missing signature", "path", r.URL.Path, "request_id", requestID(c))
 		return echo.NewHTTPError(http.StatusForbidden, "invalid Twilio signature")
 	}
@@ -69,7 +69,7 @@ func (s *Server) inboundSMS(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		return sms.TwiML(replies...)
+		return twilio.TwiML(replies...)
 	})
 	if err != nil {
 		return err
@@ -85,7 +85,7 @@ func (s *Server) inboundSMS(c echo.Context) error {
 }
 
 // Delivery statuses Twilio reports in status callbacks.
-var deliveryStatuses = map[string]bool{
+var deliveryStatuses = map[bot.Delivery]bool{
 	"queued": true, "sending": true, "sent": true, "delivered": true, "undelivered": true,
 	"failed": true, "read": true, "canceled": true, "accepted": true, "scheduled": true,
 	"receiving": true, "received": true,
@@ -98,7 +98,7 @@ func (s *Server) statusCallback(c echo.Context) error {
 		return err
 	}
 	form := c.Request().PostForm
-	sid, status := form.Get("MessageSid"), strings.ToLower(form.Get("MessageStatus"))
+	sid, status := form.Get("MessageSid"), bot.Delivery(strings.ToLower(form.Get("MessageStatus")))
 	if sid == "" || status == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, "MessageSid and MessageStatus are required")
 	}
@@ -116,7 +116,7 @@ func (s *Server) statusCallback(c echo.Context) error {
 	}
 	c.Set("from", phone)
 	s.metrics.statuses.Add(1)
-	if code == "21610" {
+	if code == strconv.Itoa(twilio.CodeOptedOut) {
 		if err := s.optOut(c, phone); err != nil {
 			return err
 		}
@@ -129,15 +129,10 @@ func (s *Server) optOut(c echo.Context, phone string) error {
 	unlock := s.locks.lock(phone)
 	defer unlock()
 	_, _, err := s.cfg.Store.Update(c.Request().Context(), phone, "", func(t bot.Tx) ([]byte, error) {
-		conv, err := t.Conversation(phone)
-		if err != nil {
-			return nil, err
-		}
-		conv.Status = bot.StatusOptedOut
-		return nil, t.SaveConversation(conv)
+		return nil, bot.MarkOptedOut(t, phone)
 	})
 	if err == nil {
-		s.cfg.Log.Info("twilio: 21610, number opted out", "from", bot.Mask(phone))
+		s.cfg.Log.Info("twilio: number opted out", "code", twilio.CodeOptedOut, "from", bot.Mask(phone))
 	}
 	return err
 }

@@ -15,8 +15,8 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
-	"github.com/textfix/textfix/sms"
 	"github.com/textfix/textfix/store"
+	"github.com/textfix/textfix/twilio"
 	"github.com/textfix/textfix/web"
 )
 
@@ -45,7 +45,7 @@ func newEnv(t testing.TB, token string) *env {
 	})
 }
 
-// newEnvWith is a server on a fresh bbolt file and the embedded trees,
+// newEnvWith is a server on a fresh bbolt file and the embedded flows,
 // configured by config (which is given the store).
 func newEnvWith(t testing.TB, config func(*store.DB) web.Config) *env {
 	t.Helper()
@@ -58,7 +58,10 @@ func newEnvWith(t testing.TB, config func(*store.DB) web.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := web.New(config(db), &bot.Engine{Flows: lib, BaseURL: publicURL})
+	srv, err := web.New(config(db), &bot.Engine{Flows: lib, BaseURL: publicURL})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &env{t: t, db: db, srv: srv, ts: ts}
@@ -81,7 +84,7 @@ func (e *env) post(path string, form url.Values, token, signURL string) *http.Re
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if token != "" {
-		req.Header.Set("X-Twilio-Signature", sms.Sign(token, signURL+path, form))
+		req.Header.Set("X-Twilio-Signature", twilio.Sign(token, signURL+path, form))
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -404,7 +407,7 @@ func TestConcurrentTexts(t *testing.T) {
 				}
 				c := e.conversation(phone)
 				if c.Status == bot.StatusActive {
-					if tr := lib.Tree(c.Flow); tr == nil || tr.Node(c.Node) == nil || tr.Node(c.Node).Kind != flows.Question {
+					if tr := lib.Flow(c.Flow); tr == nil || tr.Node(c.Node) == nil || tr.Node(c.Node).Kind != flows.Question {
 						t.Errorf("%s: invalid state %s %s/%s", phone, c.Status, c.Flow, c.Node)
 					}
 				}

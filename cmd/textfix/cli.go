@@ -33,11 +33,11 @@ Usage:
   textfix [serve]                       run the server (sandbox mode without TWILIO_AUTH_TOKEN)
   textfix chat [--from E164] [--db PATH] [--json]
                                         text the bot from this terminal; one line = one SMS
-  textfix flows check [DIR]             validate and lint the trees (exit 1 on an error)
-  textfix flows test [DIR]              play the conversation scripts (*.test.yaml) beside the trees
-  textfix flows new ID [--dir DIR]      write a commented skeleton tree ID.yaml and ID.test.yaml
+  textfix flows check [DIR]             validate and lint the flows (exit 1 on an error)
+  textfix flows test [DIR]              play the conversation scripts (*.test.yaml) beside the flows
+  textfix flows new ID [--dir DIR]      write a commented skeleton flow ID.yaml and ID.test.yaml
   textfix flows graph ID [--format mermaid|dot|svg] [--dir DIR]
-                                        print a tree's picture
+                                        print a flow's picture
   textfix conversations [PHONE] [--json] [--db PATH]
                                         list conversations, or one number's transcript
   textfix forget PHONE [--db PATH]      erase everything stored about a number
@@ -179,7 +179,7 @@ func (cli *CLI) chat(ctx context.Context, args []string) error {
 			if replies == nil {
 				replies = []string{}
 			}
-			if err := enc.Encode(chatLine{In: text, Replies: replies, Flow: c.Flow, Node: c.Node, Status: string(c.Status)}); err != nil {
+			if err := enc.Encode(chatLine{In: text, Replies: replies, Flow: c.Flow, Node: c.Node, Status: c.Status}); err != nil {
 				return err
 			}
 			continue
@@ -195,11 +195,11 @@ func (cli *CLI) chat(ctx context.Context, args []string) error {
 }
 
 type chatLine struct {
-	In      string   `json:"in"`
-	Replies []string `json:"replies"`
-	Flow    string   `json:"flow"`
-	Node    string   `json:"node"`
-	Status  string   `json:"status"`
+	In      string     `json:"in"`
+	Replies []string   `json:"replies"`
+	Flow    string     `json:"flow"`
+	Node    string     `json:"node"`
+	Status  bot.Status `json:"status"`
 }
 
 func isTerminal(r io.Reader) bool {
@@ -266,7 +266,7 @@ func (cli *CLI) flowsCheck(args []string) error {
 		}
 		return err
 	}
-	fmt.Fprintf(cli.Stdout, "%s: %d tree(s) OK", where, len(lib.Trees))
+	fmt.Fprintf(cli.Stdout, "%s: %d flow(s) OK", where, len(lib.Flows))
 	if len(problems) > 0 {
 		fmt.Fprintf(cli.Stdout, ", %d warning(s)", len(problems))
 	}
@@ -331,7 +331,7 @@ func (cli *CLI) conversations(ctx context.Context, args []string) error {
 			}
 			status := ""
 			if l.Status != "" {
-				status = " [" + l.Status + "]"
+				status = " [" + string(l.Status) + "]"
 			}
 			fmt.Fprintf(cli.Stdout, "%s %s %s%s\n", l.At.Format("2006-01-02 15:04:05"), arrow, strings.ReplaceAll(l.Body, "\n", " / "), status)
 		}

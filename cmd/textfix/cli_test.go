@@ -125,7 +125,7 @@ func TestFlowsCheckExitCodes(t *testing.T) {
 	}
 	broken, _ := filepath.Glob("../../flows/testdata/broken/*")
 	if len(broken) == 0 {
-		t.Fatal("no broken trees")
+		t.Fatal("no broken flows")
 	}
 	for _, dir := range broken {
 		code, out, _ := runCLI(t, nil, "", "flows", "check", dir)

@@ -44,7 +44,7 @@ type Config struct {
 	SendRate       float64          // TEXTFIX_SEND_RATE, messages/s (default 1)
 }
 
-// Defaults of the external contract (ARCHITECTURE.md).
+// Defaults of the external contract (README.md, Configuration).
 const (
 	DefaultDB          = "data/textfix.db"
 	DefaultAddr        = ":8080"
@@ -162,7 +162,7 @@ func (c Config) Desk() *bot.Desk {
 	return &bot.Desk{Operators: c.OperatorPhones, Timeout: c.HandoffTimeout, BaseURL: c.PublicURL, Operator: c.OperatorName}
 }
 
-// Flows loads the trees: TEXTFIX_FLOWS_DIR when set, else the embedded
+// Flows loads the flows: TEXTFIX_FLOWS_DIR when set, else the embedded
 // library.
 func (c Config) Flows() (*flows.Library, []flows.Problem, error) {
 	var fsys fs.FS = flows.Embedded()
@@ -174,16 +174,11 @@ func (c Config) Flows() (*flows.Library, []flows.Problem, error) {
 
 // Engine builds the conversation engine for lib.
 func (c Config) Engine(lib *flows.Library) *bot.Engine {
-	fallback := ""
-	if lib.Tree("other-error") != nil {
-		fallback = "other-error"
-	}
 	return &bot.Engine{
 		Flows:     lib,
 		BaseURL:   c.PublicURL,
 		Operator:  c.OperatorName,
 		IdleAfter: c.IdleAfter,
-		Fallback:  fallback,
 		Hours:     c.Hours,
 	}
 }

@@ -19,9 +19,9 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/sms"
-	"github.com/textfix/textfix/sms/twiliotest"
 	"github.com/textfix/textfix/store"
+	"github.com/textfix/textfix/twilio"
+	"github.com/textfix/textfix/twilio/twiliotest"
 )
 
 var binPath string
@@ -277,7 +277,7 @@ func TestOutboxSurvivesSIGKILL(t *testing.T) {
 		form := url.Values{"From": {from}, "MessageSid": {msgSid}, "Body": {body}, "To": {"+15555550000"}}
 		req, _ := http.NewRequest(http.MethodPost, "http://"+p.addr+"/twilio/sms", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Twilio-Signature", sms.Sign(token, pub+"/twilio/sms", form))
+		req.Header.Set("X-Twilio-Signature", twilio.Sign(token, pub+"/twilio/sms", form))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -318,8 +318,8 @@ func TestOutboxSurvivesSIGKILL(t *testing.T) {
 	}
 }
 
-// TestReloadOnSIGHUP: trees in TEXTFIX_FLOWS_DIR reload on SIGHUP; a
-// broken set is refused and the previous trees stay live.
+// TestReloadOnSIGHUP: flows in TEXTFIX_FLOWS_DIR reload on SIGHUP; a
+// broken set is refused and the previous flows stay live.
 func TestReloadOnSIGHUP(t *testing.T) {
 	dir := t.TempDir()
 	example, err := os.ReadFile("../../flows/testdata/valid/example-404.yaml")
@@ -357,25 +357,25 @@ func TestReloadOnSIGHUP(t *testing.T) {
 		}
 	}
 	if r := reply("+15558100001", "example api 404"); !strings.Contains(r, "/v1/messages") {
-		t.Fatalf("the folder's tree is not live: %s", r)
+		t.Fatalf("the folder's flow is not live: %s", r)
 	}
 
-	// A broken tree is refused with the checker's message; the old set stays.
+	// A broken flow is refused with the checker's message; the old set stays.
 	write("broken.yaml", []byte("id: broken\ntitle: Broken\nintake: {codes: ['599']}\nstart: nowhere\nnodes: []\n"))
 	hup("flows reload refused")
 	if !strings.Contains(p.logs.String(), `start node \"nowhere\" does not exist`) && !strings.Contains(p.logs.String(), `start node "nowhere" does not exist`) {
 		t.Errorf("the refusal does not carry the checker's message:\n%s", p.logs)
 	}
 	if r := reply("+15558100002", "example api 404"); !strings.Contains(r, "/v1/messages") {
-		t.Fatalf("old trees gone after a refused reload: %s", r)
+		t.Fatalf("old flows gone after a refused reload: %s", r)
 	}
 
-	// Fixed: the new tree goes live without a restart.
+	// Fixed: the new flow goes live without a restart.
 	os.Remove(filepath.Join(dir, "broken.yaml"))
 	renamed := strings.Replace(strings.Replace(string(example), "id: example-404", "id: example-500", 1), `codes: ["404", not_found_error]`, `codes: ["500"]`, 1)
 	write("example-500.yaml", []byte(strings.Replace(renamed, "title: Example API 404", "title: Example API 500", 1)))
 	hup("flows reloaded")
 	if r := reply("+15558100003", "example api 500"); !strings.Contains(r, "/v1/messages") {
-		t.Fatalf("new tree not live after reload: %s", r)
+		t.Fatalf("new flow not live after reload: %s", r)
 	}
 }

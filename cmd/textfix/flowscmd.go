@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/flows"
-	"github.com/textfix/textfix/flows/flowtest"
 	"github.com/textfix/textfix/flows/graphsvg"
+	"github.com/textfix/textfix/flowtest"
 )
 
-// flowsFolder returns the folder of trees a flows command works on: dir
+// flowsFolder returns the folder of flows a flows command works on: dir
 // when given, else TEXTFIX_FLOWS_DIR, else the embedded library; and its
 // name for messages.
 func (cli *CLI) flowsFolder(dir string) (fs.FS, string, error) {
@@ -36,8 +36,8 @@ func (cli *CLI) flowsFolder(dir string) (fs.FS, string, error) {
 	return os.DirFS(dir), dir, nil
 }
 
-// loadFlows loads the trees of fsys, printing the problems and returning
-// errFailed when any tree is refused.
+// loadFlows loads the flows of fsys, printing the problems and returning
+// errFailed when any flow is refused.
 func (cli *CLI) loadFlows(fsys fs.FS, where string) (*flows.Library, error) {
 	lib, problems, err := flows.Load(fsys)
 	if errors.Is(err, flows.ErrInvalid) {
@@ -50,7 +50,7 @@ func (cli *CLI) loadFlows(fsys fs.FS, where string) (*flows.Library, error) {
 	return lib, err
 }
 
-// flowsTest plays the conversation scripts (*.test.yaml) beside the trees.
+// flowsTest plays the conversation scripts (*.test.yaml) beside the flows.
 func (cli *CLI) flowsTest(args []string) error {
 	flags := flag.NewFlagSet("flows test", flag.ContinueOnError)
 	pos, err := parse(flags, args)
@@ -76,11 +76,7 @@ func (cli *CLI) flowsTest(args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := cli.config()
-	if err != nil {
-		return err
-	}
-	engine := flowtest.Engine(lib, cfg.Engine(lib).Fallback)
+	engine := flowtest.Engine(lib)
 
 	passed, failed := 0, 0
 	tested := map[string]bool{}
@@ -107,7 +103,7 @@ func (cli *CLI) flowsTest(args []string) error {
 		fmt.Fprintf(cli.Stdout, "%s: no conversation scripts (*.test.yaml)\n", where)
 	} else {
 		var untested []string
-		for _, t := range lib.Trees {
+		for _, t := range lib.Flows {
 			if !tested[strings.TrimSuffix(strings.TrimSuffix(t.File, ".yaml"), ".yml")] {
 				untested = append(untested, t.File)
 			}
@@ -127,7 +123,7 @@ func (cli *CLI) flowsTest(args []string) error {
 	return nil
 }
 
-// scriptStem is the tree file name a script file goes with, less ".yaml".
+// scriptStem is the flow file name a script file goes with, less ".yaml".
 func scriptStem(name string) string {
 	return strings.TrimSuffix(strings.TrimSuffix(name, ".test.yaml"), ".test.yml")
 }
@@ -155,7 +151,7 @@ func (cli *CLI) printFailure(r flowtest.Result) {
 	}
 }
 
-// flowsNew writes a skeleton tree and its starter scripts.
+// flowsNew writes a skeleton flow and its starter scripts.
 func (cli *CLI) flowsNew(args []string) error {
 	flags := flag.NewFlagSet("flows new", flag.ContinueOnError)
 	dir := flags.String("dir", ".", "folder to write ID.yaml and ID.test.yaml into")
@@ -173,25 +169,25 @@ func (cli *CLI) flowsNew(args []string) error {
 	if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
 		return fmt.Errorf("flows new: %s is not a folder", *dir)
 	}
-	tree, script, err := flows.Skeleton(id, time.Now())
+	flow, script, err := flows.Skeleton(id, time.Now())
 	if err != nil {
 		return err
 	}
-	treePath := filepath.Join(*dir, id+".yaml")
+	flowPath := filepath.Join(*dir, id+".yaml")
 	scriptPath := filepath.Join(*dir, id+".test.yaml")
-	for _, p := range []string{treePath, scriptPath} {
+	for _, p := range []string{flowPath, scriptPath} {
 		if _, err := os.Stat(p); err == nil {
 			return fmt.Errorf("flows new: %s already exists; not overwriting", p)
 		}
 	}
-	if err := writeNew(treePath, tree); err != nil {
+	if err := writeNew(flowPath, flow); err != nil {
 		return fmt.Errorf("flows new: %w", err)
 	}
 	if err := writeNew(scriptPath, script); err != nil {
 		return fmt.Errorf("flows new: %w", err)
 	}
 	fmt.Fprintf(cli.Stdout, "wrote %s and %s\nnext: replace the TODOs, then\n  textfix flows check %s\n  textfix flows test %s\n",
-		treePath, scriptPath, *dir, *dir)
+		flowPath, scriptPath, *dir, *dir)
 	return nil
 }
 
@@ -208,11 +204,11 @@ func writeNew(path string, data []byte) error {
 	return f.Close()
 }
 
-// flowsGraph prints a tree's picture.
+// flowsGraph prints a flow's picture.
 func (cli *CLI) flowsGraph(ctx context.Context, args []string) error {
 	flags := flag.NewFlagSet("flows graph", flag.ContinueOnError)
 	format := flags.String("format", "mermaid", "mermaid, dot or svg")
-	dir := flags.String("dir", "", "trees folder (default TEXTFIX_FLOWS_DIR or the embedded library)")
+	dir := flags.String("dir", "", "flows folder (default TEXTFIX_FLOWS_DIR or the embedded library)")
 	pos, err := parse(flags, args)
 	if err != nil {
 		return err
@@ -233,13 +229,13 @@ func (cli *CLI) flowsGraph(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	t := lib.Tree(pos[0])
+	t := lib.Flow(pos[0])
 	if t == nil {
-		ids := make([]string, len(lib.Trees))
-		for i, t := range lib.Trees {
+		ids := make([]string, len(lib.Flows))
+		for i, t := range lib.Flows {
 			ids[i] = t.ID
 		}
-		return fmt.Errorf("flows graph: no tree %q in %s (%s)", pos[0], where, strings.Join(ids, ", "))
+		return fmt.Errorf("flows graph: no flow %q in %s (%s)", pos[0], where, strings.Join(ids, ", "))
 	}
 	switch *format {
 	case "mermaid":
@@ -248,7 +244,7 @@ func (cli *CLI) flowsGraph(ctx context.Context, args []string) error {
 		_, err = fmt.Fprint(cli.Stdout, t.DOT(nil))
 	case "svg":
 		var svg []byte
-		if svg, err = graphsvg.Tree(ctx, t, nil); err == nil {
+		if svg, err = graphsvg.Flow(ctx, t, nil); err == nil {
 			_, err = cli.Stdout.Write(svg)
 		}
 	}

@@ -16,7 +16,7 @@ func TestFlowsTestExitCodes(t *testing.T) {
 		t.Errorf("last line %q", lines[len(lines)-1])
 	}
 
-	code, out, _ = runCLI(t, nil, "", "flows", "test", "../../flows/flowtest/testdata/fail")
+	code, out, _ = runCLI(t, nil, "", "flows", "test", "../../flowtest/testdata/fail")
 	for _, want := range []string{
 		"PASS  demo-500.test.yaml: passes\n",
 		"FAIL  demo-500.test.yaml: expects the wrong fix\n",
@@ -24,7 +24,7 @@ func TestFlowsTestExitCodes(t *testing.T) {
 		"want node demo-500/fix-wait\n",
 		"got  demo-500/fix-retry (fixed)\n",
 		"bot: Your fix: ",
-		`script error: tree demo-500 has no node "fix-wiat"`,
+		`script error: flow demo-500 has no node "fix-wiat"`,
 		"1 passed, 2 failed\n",
 	} {
 		if !strings.Contains(out, want) {
@@ -35,17 +35,17 @@ func TestFlowsTestExitCodes(t *testing.T) {
 		t.Errorf("failing scripts: exit %d, want 1", code)
 	}
 
-	code, out, _ = runCLI(t, nil, "", "flows", "test", "../../flows/flowtest/testdata/bad")
+	code, out, _ = runCLI(t, nil, "", "flows", "test", "../../flowtest/testdata/bad")
 	if code != 1 || !strings.Contains(out, `ERROR demo-500.test.yaml: line 8: script "typo": unknown field "nod"`) || !strings.Contains(out, "0 passed, 0 failed, 1 invalid script file(s)") {
 		t.Errorf("bad script: exit %d\n%s", code, out)
 	}
 
-	env := map[string]string{"TEXTFIX_FLOWS_DIR": "../../flows/flowtest/testdata/pass"}
+	env := map[string]string{"TEXTFIX_FLOWS_DIR": "../../flowtest/testdata/pass"}
 	if code, out, _ := runCLI(t, env, "", "flows", "test"); code != 0 || !strings.Contains(out, "2 passed, 0 failed") {
 		t.Errorf("TEXTFIX_FLOWS_DIR: exit %d\n%s", code, out)
 	}
 	if code, out, _ := runCLI(t, nil, "", "flows", "test", "../../flows/testdata/broken/unreachable"); code != 1 || !strings.Contains(out, "FAILED") {
-		t.Errorf("broken trees: exit %d\n%s", code, out)
+		t.Errorf("broken flows: exit %d\n%s", code, out)
 	}
 	if code, _, _ := runCLI(t, nil, "", "flows", "test", "/no/such/dir"); code != 1 {
 		t.Errorf("missing dir: exit %d", code)
@@ -55,7 +55,7 @@ func TestFlowsTestExitCodes(t *testing.T) {
 	}
 }
 
-// `flows new` writes a tree that check passes without a warning and
+// `flows new` writes a flow that check passes without a warning and
 // scripts that test passes, and never overwrites.
 func TestFlowsNew(t *testing.T) {
 	dir := t.TempDir()
@@ -68,7 +68,7 @@ func TestFlowsNew(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if code, out, _ := runCLI(t, nil, "", "flows", "check", dir); code != 0 || out != dir+": 1 tree(s) OK\n" {
+	if code, out, _ := runCLI(t, nil, "", "flows", "check", dir); code != 0 || out != dir+": 1 flow(s) OK\n" {
 		t.Errorf("check: exit %d\n%s", code, out)
 	}
 	if code, out, _ := runCLI(t, nil, "", "flows", "test", dir); code != 0 || !strings.HasSuffix(out, "2 passed, 0 failed\n") {
@@ -80,7 +80,7 @@ func TestFlowsNew(t *testing.T) {
 		t.Errorf("overwrite: exit %d %s", code, errOut)
 	}
 	if after, _ := os.ReadFile(filepath.Join(dir, "acme-sync.yaml")); string(after) != string(before) {
-		t.Error("the tree was overwritten")
+		t.Error("the flow was overwritten")
 	}
 	// The scripts file alone existing also stops it.
 	if err := os.WriteFile(filepath.Join(dir, "other.test.yaml"), []byte("x"), 0o644); err != nil {
@@ -116,8 +116,8 @@ func TestFlowsGraph(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "<svg") || !strings.Contains(out, "Both fixes failed.") {
 		t.Errorf("svg: exit %d\n%.300s", code, out)
 	}
-	if code, _, errOut := runCLI(t, nil, "", "flows", "graph", "no-such-tree"); code != 1 || !strings.Contains(errOut, "claude-code-403") {
-		t.Errorf("unknown tree: exit %d %s", code, errOut)
+	if code, _, errOut := runCLI(t, nil, "", "flows", "graph", "no-such-flow"); code != 1 || !strings.Contains(errOut, "claude-code-403") {
+		t.Errorf("unknown flow: exit %d %s", code, errOut)
 	}
 	if code, _, _ := runCLI(t, nil, "", "flows", "graph", "claude-code-403", "--format", "png"); code != 2 {
 		t.Errorf("bad format: exit %d", code)

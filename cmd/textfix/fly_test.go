@@ -62,7 +62,10 @@ func TestFlyTomlMatchesDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := web.New(web.Config{AuthToken: "production-token", Store: db}, cfg.Engine(lib))
+	srv, err := web.New(web.Config{AuthToken: "production-token", Store: db}, cfg.Engine(lib))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range fly.HTTPService.Checks {
 		rec := httptest.NewRecorder()
 		srv.Handler().ServeHTTP(rec, httptest.NewRequest(c.Method, c.Path, nil))

@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/sms"
 	"github.com/textfix/textfix/store"
 	"github.com/textfix/textfix/templates"
+	"github.com/textfix/textfix/twilio"
 	"github.com/textfix/textfix/web"
 )
 
@@ -29,7 +29,7 @@ type App struct {
 
 	db     *store.DB
 	desk   *bot.Desk
-	outbox *sms.Outbox
+	outbox *twilio.Outbox
 	web    *web.Server
 	http   *http.Server
 	ln     net.Listener
@@ -40,7 +40,7 @@ type App struct {
 // retries within minutes; 48 h is ample.
 const ClaimTTL = 48 * time.Hour
 
-// NewApp opens the store, loads the trees and listens. Nothing is served
+// NewApp opens the store, loads the flows and listens. Nothing is served
 // until Run.
 func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	a := &App{Config: cfg, closed: make(chan struct{})}
@@ -69,9 +69,9 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	}
 	a.db = db
 	a.desk = cfg.Desk()
-	var sender sms.MessageSender = &sms.Recorder{Log: a.Log}
+	var sender twilio.MessageSender = &twilio.Recorder{Log: a.Log}
 	if !cfg.Sandbox() {
-		sender, err = sms.NewSender(sms.SenderConfig{
+		sender, err = twilio.NewSender(twilio.SenderConfig{
 			AccountSID: cfg.AccountSID, AuthToken: cfg.AuthToken,
 			From: cfg.From, MessagingServiceSID: cfg.MessagingServiceSID, BaseURL: cfg.TwilioAPIURL,
 		})
@@ -80,14 +80,15 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 			return nil, err
 		}
 	}
-	a.outbox = &sms.Outbox{Store: db, Sender: sender, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log}
+	a.outbox = &twilio.Outbox{Store: db, Sender: sender, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log}
 	a.outbox.Init()
-	a.web = web.New(web.Config{
-		PublicURL: cfg.PublicURL,
-		AuthToken: cfg.AuthToken,
-		Store:     db,
-		Desk:      a.desk,
-		Wake:      a.outbox.Wake,
+	a.web, err = web.New(web.Config{
+		PublicURL:    cfg.PublicURL,
+		AuthToken:    cfg.AuthToken,
+		Store:        db,
+		ConsoleStore: db,
+		Desk:         a.desk,
+		Wake:         a.outbox.Wake,
 		Gauges: []web.Gauge{{Name: "textfix_outbox_sent_total", Help: "Messages sent by the outbox since start.",
 			Value: func() float64 { return float64(a.outbox.Sent()) }}},
 		Log:       a.Log,
@@ -97,6 +98,10 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 		ConsolePassword: cfg.ConsolePassword,
 		ClientIPHeader:  cfg.ClientIPHeader,
 	}, cfg.Engine(lib))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		db.Close()
@@ -174,8 +179,8 @@ func (a *App) pruneClaims(ctx context.Context) {
 	}
 }
 
-// reloadOnHUP reloads the trees on SIGHUP. A set with any error is refused
-// with the checker's messages, and the trees already live stay live.
+// reloadOnHUP reloads the flows on SIGHUP. A set with any error is refused
+// with the checker's messages, and the flows already live stay live.
 func (a *App) reloadOnHUP(ctx context.Context) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -191,11 +196,11 @@ func (a *App) reloadOnHUP(ctx context.Context) {
 			a.Log.Warn("flows reload", "problem", p.String())
 		}
 		if err != nil {
-			a.Log.Error("flows reload refused; the previous trees stay live", "err", err)
+			a.Log.Error("flows reload refused; the previous flows stay live", "err", err)
 			continue
 		}
 		a.web.SetEngine(a.Config.Engine(lib))
-		a.Log.Info("flows reloaded", "trees", len(lib.Trees))
+		a.Log.Info("flows reloaded", "flows", len(lib.Flows))
 	}
 }
 

@@ -1,7 +1,7 @@
-// Package graphsvg draws a tree's picture as SVG. It runs Graphviz compiled
+// Package graphsvg draws a flow's picture as SVG. It runs Graphviz compiled
 // to WebAssembly (github.com/goccy/go-graphviz), in process and without
 // cgo, so it works in the static binary and its slim image. It lives apart
-// from package flows so that code needing only trees does not link the
+// from package flows so that code needing only flows does not link the
 // renderer.
 //
 // Caveat: go-graphviz instantiates its WebAssembly module when the program
@@ -23,12 +23,12 @@ import (
 // shared by the whole process, which is not safe for concurrent use.
 var mu sync.Mutex
 
-// Tree renders t's picture (flows.Tree.DOT) as an SVG document. counts,
+// Flow renders t's picture (flows.Flow.DOT) as an SVG document. counts,
 // when not nil, label each arrow with the number of people who took it.
-func Tree(ctx context.Context, t *flows.Tree, counts map[flows.Edge]int) ([]byte, error) {
+func Flow(ctx context.Context, t *flows.Flow, counts map[flows.Edge]int) ([]byte, error) {
 	svg, err := Render(ctx, t.DOT(counts))
 	if err != nil {
-		return nil, fmt.Errorf("graphsvg: tree %s: %w", t.ID, err)
+		return nil, fmt.Errorf("graphsvg: flow %s: %w", t.ID, err)
 	}
 	return svg, nil
 }

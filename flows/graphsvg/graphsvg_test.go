@@ -12,17 +12,17 @@ import (
 	"github.com/textfix/textfix/flows/graphsvg"
 )
 
-func tricky(t *testing.T) *flows.Tree {
+func tricky(t *testing.T) *flows.Flow {
 	t.Helper()
 	lib, problems, err := flows.Load(os.DirFS("../testdata/graph"))
 	if err != nil {
 		t.Fatalf("%v %v", err, problems)
 	}
-	return lib.Tree("tricky-graph")
+	return lib.Flow("tricky-graph")
 }
 
-func TestTreeSVG(t *testing.T) {
-	svg, err := graphsvg.Tree(context.Background(), tricky(t), map[flows.Edge]int{{From: "ask", To: "fix-b"}: 7})
+func TestFlowSVG(t *testing.T) {
+	svg, err := graphsvg.Flow(context.Background(), tricky(t), map[flows.Edge]int{{From: "ask", To: "fix-b"}: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,13 +54,13 @@ func TestTreeSVG(t *testing.T) {
 
 // Renders take turns on go-graphviz's one WebAssembly instance.
 func TestRenderConcurrently(t *testing.T) {
-	tree := tricky(t)
+	flow := tricky(t)
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := graphsvg.Tree(context.Background(), tree, nil); err != nil {
+			if _, err := graphsvg.Flow(context.Background(), flow, nil); err != nil {
 				t.Error(err)
 			}
 		}()

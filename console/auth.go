@@ -1,0 +1,398 @@
+package console
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
+
+	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/templates"
+)
+
+// Console sessions and login.
+//
+// Sessions live in memory, keyed by the SHA-256 of a 32-byte random token
+// that only the browser holds (cookie textfix_session: HttpOnly,
+// SameSite=Strict, Path=/console, Secure when PublicURL is https). They end
+// after SessionIdle without a request, after SessionMax in any case, on
+// logout, and on restart. Every form carries the session's CSRF token,
+// checked in constant time on every POST; the login form, which has no
+// session yet, uses a double-submit cookie instead. Login attempts are
+// limited per client address (LoginBurst, then one per LoginEvery).
+const (
+	SessionIdle = 12 * time.Hour
+	SessionMax  = 7 * 24 * time.Hour
+	LoginBurst  = 5
+	LoginEvery  = time.Minute / LoginBurst
+
+	sessionCookie = "textfix_session"
+	loginCookie   = "textfix_login"
+	csrfField     = "csrf"
+	maxSessions   = 10000
+	maxLimiters   = 10000
+)
+
+// session is one signed-in browser.
+type session struct {
+	key           string // SHA-256 of the token, hex
+	csrf          string
+	created, seen time.Time
+	// sim is the simulator's test number for this session.
+	sim string
+	// flash and problem are shown once, on the next page.
+	flash, problem string
+}
+
+type auth struct {
+	password [32]byte // SHA-256 of the password
+	hasPass  bool
+	sandbox  bool
+	secure   bool
+	ipHeader string
+	now      func() time.Time
+	mu       sync.Mutex
+	sessions map[string]*session
+	limiters map[string]*rate.Limiter
+}
+
+func newAuth(cfg Config) *auth {
+	return &auth{
+		password: sha256.Sum256([]byte(cfg.Password)),
+		hasPass:  cfg.Password != "",
+		sandbox:  cfg.Sandbox,
+		secure:   strings.HasPrefix(cfg.PublicURL, "https://"),
+		ipHeader: cfg.ClientIPHeader,
+		now:      cfg.Now,
+		sessions: map[string]*session{},
+		limiters: map[string]*rate.Limiter{},
+	}
+}
+
+// open reports sandbox mode without a password: the console needs no login
+// but answers loopback clients only.
+func (a *auth) open() bool { return a.sandbox && !a.hasPass }
+
+// enabled reports whether the console can be used at all: with a password,
+// or open in sandbox mode.
+func (a *auth) enabled() bool { return a.hasPass || a.open() }
+
+func randomToken() string {
+	var b [32]byte
+	rand.Read(b[:]) // never fails (crypto/rand contract)
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func tokenKey(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// newSession starts a session and returns it with its token.
+func (a *auth) newSession() (*session, string) {
+	token := randomToken()
+	now := a.now()
+	s := &session{key: tokenKey(token), csrf: randomToken(), created: now, seen: now}
+	s.sim = bot.SimulatorPhone([]byte(s.key))
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.sessions) >= maxSessions {
+		a.sweepLocked(now)
+	}
+	a.sessions[s.key] = s
+	return s, token
+}
+
+// session returns the live session of token and marks it used.
+func (a *auth) session(token string) *session {
+	if token == "" {
+		return nil
+	}
+	key := tokenKey(token)
+	now := a.now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	s := a.sessions[key]
+	if s == nil {
+		return nil
+	}
+	if now.Sub(s.seen) > SessionIdle || now.Sub(s.created) > SessionMax {
+		delete(a.sessions, key)
+		return nil
+	}
+	s.seen = now
+	return s
+}
+
+func (a *auth) end(s *session) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.sessions, s.key)
+}
+
+// sweepLocked drops expired sessions.
+func (a *auth) sweepLocked(now time.Time) {
+	for k, s := range a.sessions {
+		if now.Sub(s.seen) > SessionIdle || now.Sub(s.created) > SessionMax {
+			delete(a.sessions, k)
+		}
+	}
+}
+
+func (a *auth) setFlash(s *session, flash, problem string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	s.flash, s.problem = flash, problem
+}
+
+func (a *auth) takeFlash(s *session) (flash, problem string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	flash, problem = s.flash, s.problem
+	s.flash, s.problem = "", ""
+	return flash, problem
+}
+
+// checkPassword compares SHA-256 digests in constant time, so neither the
+// password nor its length leaks through timing.
+func (a *auth) checkPassword(pw string) bool {
+	sum := sha256.Sum256([]byte(pw))
+	return a.hasPass && subtle.ConstantTimeCompare(sum[:], a.password[:]) == 1
+}
+
+// allowLogin spends one login attempt of client.
+func (a *auth) allowLogin(client string) bool {
+	now := a.now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	l := a.limiters[client]
+	if l == nil {
+		if len(a.limiters) >= maxLimiters {
+			for k, old := range a.limiters {
+				if old.TokensAt(now) >= LoginBurst {
+					delete(a.limiters, k) // full again: forgetting it changes nothing
+				}
+			}
+		}
+		l = rate.NewLimiter(rate.Every(LoginEvery), LoginBurst)
+		a.limiters[client] = l
+	}
+	return l.AllowN(now, 1)
+}
+
+// clientKey is who a login attempt counts against: the address in
+// ipHeader when configured (a proxy in front sets it and overwrites what
+// the client sent: Fly-Client-IP on Fly.io), else the connection's peer.
+// X-Forwarded-For is never trusted: any client can write it. An IPv6
+// client counts as its /64, which one client usually holds whole.
+func (a *auth) clientKey(r *http.Request) string {
+	var ip net.IP
+	if a.ipHeader != "" {
+		ip = net.ParseIP(strings.TrimSpace(r.Header.Get(a.ipHeader)))
+	}
+	if ip == nil {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		ip = net.ParseIP(host)
+	}
+	if ip == nil {
+		return r.RemoteAddr
+	}
+	if ip.To4() == nil {
+		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	}
+	return ip.String()
+}
+
+// loopback reports whether the request came over loopback (the
+// connection's peer; headers are not looked at).
+func loopback(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (a *auth) cookie(name, value, path string, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: name, Value: value, Path: path, MaxAge: maxAge,
+		HttpOnly: true, Secure: a.secure, SameSite: http.SameSiteStrictMode}
+}
+
+const sessionKey = "console_session"
+
+// sessionOf is the request's session, set by require.
+func sessionOf(c echo.Context) *session {
+	s, _ := c.Get(sessionKey).(*session)
+	return s
+}
+
+// require guards every console route: a live session (or, open in sandbox
+// mode, a loopback client, who gets one), and on POST a same-site request
+// carrying the session's CSRF token.
+func (cn *console) require(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		setHeaders(c.Response().Header())
+		if cn.store == nil || !cn.auth.enabled() {
+			return echo.NewHTTPError(http.StatusServiceUnavailable, "the console is off: set TEXTFIX_CONSOLE_PASSWORD")
+		}
+		if cn.auth.open() && !loopback(r) {
+			return echo.NewHTTPError(http.StatusForbidden, "the console without a password answers loopback only")
+		}
+		var sess *session
+		if ck, err := r.Cookie(sessionCookie); err == nil {
+			sess = cn.auth.session(ck.Value)
+		}
+		if sess == nil {
+			switch {
+			case cn.auth.open():
+				var token string
+				sess, token = cn.auth.newSession()
+				c.SetCookie(cn.auth.cookie(sessionCookie, token, Path, 0))
+			case r.Method == http.MethodGet || r.Method == http.MethodHead:
+				return c.Redirect(http.StatusSeeOther, loginPath+"?next="+url.QueryEscape(r.URL.RequestURI()))
+			default:
+				return echo.NewHTTPError(http.StatusForbidden, "log in first")
+			}
+		}
+		c.Set(sessionKey, sess)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if err := cn.checkForm(c, sess.csrf); err != nil {
+				return err
+			}
+		}
+		return next(c)
+	}
+}
+
+// checkForm reads a POST form (capped at MaxBody) and checks that it came
+// from a console page: not cross-site, and with the expected CSRF token.
+func (cn *console) checkForm(c echo.Context, want string) error {
+	r := c.Request()
+	if site := r.Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
+		return echo.NewHTTPError(http.StatusForbidden, "cross-site request refused")
+	}
+	if err := cn.parseForm(c); err != nil {
+		return err
+	}
+	got := r.PostForm.Get(csrfField)
+	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return echo.NewHTTPError(http.StatusForbidden, "missing or wrong CSRF token: reload the page and try again")
+	}
+	return nil
+}
+
+// parseForm reads a POST form capped at MaxBody: 413 beyond, 400 when it
+// is not a form.
+func (cn *console) parseForm(c echo.Context) error {
+	r := c.Request()
+	r.Body = http.MaxBytesReader(c.Response(), r.Body, cn.cfg.MaxBody)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d KiB", cn.cfg.MaxBody>>10))
+		}
+		return echo.NewHTTPError(http.StatusBadRequest, "malformed form")
+	}
+	return nil
+}
+
+// requestID is the request's id, which the server's request log sets as
+// the X-Request-Id response header before any handler runs.
+func requestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
+
+// safeNext keeps a post-login destination inside the console: a path
+// that stays under /console once cleaned, and not the login page.
+func safeNext(next string) string {
+	p, _, _ := strings.Cut(next, "?")
+	clean := path.Clean(p)
+	if (clean == Path || strings.HasPrefix(clean, Path+"/")) && clean == p &&
+		!strings.ContainsAny(next, "\\\r\n") && !strings.HasPrefix(clean, loginPath) {
+		return next
+	}
+	return Path
+}
+
+// loginPage shows the login form, with a fresh double-submit token.
+func (cn *console) loginPage(c echo.Context) error {
+	setHeaders(c.Response().Header())
+	if cn.store == nil || !cn.auth.enabled() {
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "the console is off: set TEXTFIX_CONSOLE_PASSWORD")
+	}
+	next := safeNext(c.QueryParam("next"))
+	if cn.auth.open() {
+		return c.Redirect(http.StatusSeeOther, next)
+	}
+	if ck, err := c.Request().Cookie(sessionCookie); err == nil && cn.auth.session(ck.Value) != nil {
+		return c.Redirect(http.StatusSeeOther, next)
+	}
+	return cn.renderLogin(c, http.StatusOK, next, "")
+}
+
+func (cn *console) renderLogin(c echo.Context, code int, next, problem string) error {
+	token := randomToken()
+	c.SetCookie(cn.auth.cookie(loginCookie, token, loginPath, 3600))
+	return cn.render(c, code, templates.ConsoleLogin, templates.ConsoleView{
+		Title: "Log in", CSRF: token, Error: problem, Login: &templates.LoginView{Next: next},
+	})
+}
+
+// login checks the rate limit, the form's token and the password, in that
+// order, and starts a session.
+func (cn *console) login(c echo.Context) error {
+	setHeaders(c.Response().Header())
+	r := c.Request()
+	if cn.store == nil || !cn.auth.enabled() {
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "the console is off: set TEXTFIX_CONSOLE_PASSWORD")
+	}
+	client := cn.auth.clientKey(r)
+	if !cn.auth.allowLogin(client) {
+		cn.cfg.Log.Warn("console: login rate limited", "client", client, "request_id", requestID(c))
+		c.Response().Header().Set("Retry-After", "60")
+		return cn.renderLogin(c, http.StatusTooManyRequests, Path, "Too many attempts. Wait a minute and try again.")
+	}
+	ck, err := r.Cookie(loginCookie)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusForbidden, "missing CSRF cookie: reload the login page")
+	}
+	if err := cn.checkForm(c, ck.Value); err != nil {
+		return err
+	}
+	next := safeNext(r.PostForm.Get("next"))
+	if cn.auth.open() {
+		return c.Redirect(http.StatusSeeOther, next)
+	}
+	if !cn.auth.checkPassword(r.PostForm.Get("password")) {
+		cn.cfg.Log.Warn("console: wrong password", "client", client, "request_id", requestID(c))
+		return cn.renderLogin(c, http.StatusUnauthorized, next, "Wrong password.")
+	}
+	_, token := cn.auth.newSession()
+	c.SetCookie(cn.auth.cookie(sessionCookie, token, Path, 0))
+	c.SetCookie(cn.auth.cookie(loginCookie, "", loginPath, -1))
+	cn.cfg.Log.Info("console: logged in", "client", client, "request_id", requestID(c))
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+func (cn *console) logout(c echo.Context) error {
+	if sess := sessionOf(c); sess != nil {
+		cn.auth.end(sess)
+	}
+	c.SetCookie(cn.auth.cookie(sessionCookie, "", Path, -1))
+	return c.Redirect(http.StatusSeeOther, loginPath)
+}

@@ -1,0 +1,39 @@
+// Package flows is textfix's troubleshooting flows: the YAML format, the
+// checker, the library the engine walks, intake (which flow a first text
+// is about), answer matching, and the flows' pictures. The flows built
+// into the binary live in library/ ([Embedded]); flows/README.md is the
+// format for authors.
+//
+// # Basics
+//
+// A [Flow] is one YAML file: an [Intake] (the signals that pick it), a
+// start node and [Node]s of four [Kind]s: a question with [Choice]s, an
+// info text, a fix (a page) and a handoff to a human. [Load] reads every
+// flow file of a folder, checks each one ([Problem]s: errors and
+// warnings) and returns a [Library]: [Library.Flow] by id,
+// [Library.Fallback] for the catch-all, [Library.CheckPage] for a
+// question's check page.
+//
+// [Library.Classify] scores a first text against every flow's intake and
+// returns a [Verdict]: one clear flow, two close ones to offer, a likely
+// one missing its product, or a greeting. [Flow.Match] picks the choice
+// an answer selects; [Flow.Infer] answers a question from what the person
+// already said. [Flow.Mermaid] and [Flow.DOT] draw a flow (package
+// graphsvg renders SVG).
+//
+// # Caveats
+//
+// A folder with any error loads as no library at all, so a broken flow
+// never goes live. A Library is read-only and safe for concurrent use; to
+// change flows, load a new one and build a new engine on it.
+//
+// Matching is by words, not meaning: labels, match words, patterns,
+// small typos, numbers and the yes/no family, with negated mentions ("not
+// behind a proxy") left out. Inference uses a choice's implied_by phrases
+// and match words only, never a bare number or yes/no.
+//
+// A check page's id is derived from its flow, node and content, so it
+// stays the same across restarts and changes when the page does.
+//
+// The package does no I/O beyond reading the fs.FS it is given.
+package flows

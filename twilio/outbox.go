@@ -1,0 +1,243 @@
+package twilio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/textfix/textfix/bot"
+)
+
+// OutboxStore is what the outbox worker needs from storage.
+type OutboxStore interface {
+	// DueMessages returns queued messages whose time has come, in order.
+	DueMessages(ctx context.Context, now time.Time, limit int) ([]bot.OutMsg, error)
+	// UpdateMessage changes message id atomically with anything else the
+	// outcome changes (through t).
+	UpdateMessage(ctx context.Context, id string, fn func(t bot.Tx, m *bot.OutMsg) error) error
+}
+
+// MessageSender sends one SMS and returns Twilio's MessageSid.
+type MessageSender interface {
+	Send(ctx context.Context, to, body, statusCallback string) (sid string, err error)
+}
+
+// Outbox sends what the store queued, after commit, at a steady rate. A
+// message is sent at least once: a crash after Twilio accepted it but
+// before the store recorded it sends it again on restart (Twilio has no
+// idempotency key); a crash before the send loses nothing.
+type Outbox struct {
+	Store  OutboxStore
+	Sender MessageSender
+	// StatusCallback is the URL Twilio reports delivery to ("" for none).
+	StatusCallback string
+	// Rate is messages per second for the sender (default 1: a US long
+	// code's limit). Webhook replies do not go through here, so they never
+	// wait for it.
+	Rate float64
+	// MaxTries before a retryable error becomes a failure (default 8).
+	MaxTries int
+	Log      *slog.Logger
+	Now      func() time.Time
+
+	wake    chan struct{}
+	limiter *rate.Limiter
+	sent    atomic.Int64
+}
+
+// Wake tells the worker that something was queued. It never blocks.
+func (o *Outbox) Wake() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Sent counts messages sent since start (for metrics).
+func (o *Outbox) Sent() int64 { return o.sent.Load() }
+
+// Init prepares the worker; Run calls it, tests may call it to use Flush.
+func (o *Outbox) Init() {
+	if o.wake == nil {
+		o.wake = make(chan struct{}, 1)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.MaxTries <= 0 {
+		o.MaxTries = 8
+	}
+	r := o.Rate
+	if r <= 0 {
+		r = 1
+	}
+	if o.limiter == nil {
+		o.limiter = rate.NewLimiter(rate.Limit(r), 1)
+	}
+}
+
+// Run sends due messages until ctx is done: at once when woken, and every
+// second for retries that come due.
+func (o *Outbox) Run(ctx context.Context) {
+	o.Init()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		if err := o.Flush(ctx); err != nil && ctx.Err() == nil {
+			o.Log.Error("outbox", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-o.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+// Flush sends every message due now, honouring the rate.
+func (o *Outbox) Flush(ctx context.Context) error {
+	for {
+		due, err := o.Store.DueMessages(ctx, o.Now(), 32)
+		if err != nil || len(due) == 0 {
+			return err
+		}
+		for _, m := range due {
+			if err := o.limiter.Wait(ctx); err != nil {
+				return err
+			}
+			if err := o.send(ctx, m); err != nil {
+				return err
+			}
+		}
+		if len(due) < 32 {
+			return nil
+		}
+	}
+}
+
+// send sends m unless its number opted out (checked now, at send time) and
+// records the outcome.
+func (o *Outbox) send(ctx context.Context, m bot.OutMsg) error {
+	optedOut := false
+	err := o.Store.UpdateMessage(ctx, m.ID, func(t bot.Tx, cur *bot.OutMsg) error {
+		var err error
+		if optedOut, err = bot.OptedOut(t, cur.To); err != nil {
+			return err
+		}
+		if optedOut {
+			cur.State, cur.Error = bot.OutFailed, "opted out: not sent"
+		}
+		return nil
+	})
+	if err != nil || optedOut {
+		if optedOut {
+			o.Log.Info("outbox: not sent, number opted out", "to", bot.Mask(m.To), "id", m.ID)
+		}
+		return err
+	}
+
+	sid, sendErr := o.Sender.Send(ctx, m.To, m.Body, o.StatusCallback)
+	if sendErr != nil && ctx.Err() != nil {
+		return ctx.Err() // shutting down: leave it queued
+	}
+	now := o.Now()
+	class := Classify(sendErr)
+	return o.Store.UpdateMessage(ctx, m.ID, func(t bot.Tx, cur *bot.OutMsg) error {
+		cur.Tries++
+		switch class {
+		case 0:
+			cur.State, cur.SID, cur.Sent, cur.Error = bot.OutSent, sid, now, ""
+			o.sent.Add(1)
+			o.Log.Info("outbox: sent", "to", bot.Mask(cur.To), "id", cur.ID, "kind", cur.Kind)
+		case Retry:
+			cur.Error = errorText(sendErr)
+			if cur.Tries >= o.MaxTries {
+				cur.State = bot.OutFailed
+				o.Log.Warn("outbox: giving up", "to", bot.Mask(cur.To), "id", cur.ID, "tries", cur.Tries, "err", cur.Error)
+				break
+			}
+			cur.NextAt = now.Add(backoff(cur.Tries))
+			o.Log.Warn("outbox: will retry", "to", bot.Mask(cur.To), "id", cur.ID, "tries", cur.Tries, "at", cur.NextAt, "err", cur.Error)
+		case OptedOut:
+			cur.State, cur.Error = bot.OutFailed, errorText(sendErr)
+			if err := bot.MarkOptedOut(t, cur.To); err != nil {
+				return err
+			}
+			o.Log.Info("outbox: number opted out", "code", CodeOptedOut, "to", bot.Mask(cur.To), "id", cur.ID)
+		default:
+			cur.State, cur.Error = bot.OutFailed, errorText(sendErr)
+			o.Log.Warn("outbox: failed", "to", bot.Mask(cur.To), "id", cur.ID, "err", cur.Error)
+		}
+		return nil
+	})
+}
+
+// ErrNotFailed is returned by Requeue for a message that has not failed.
+var ErrNotFailed = errors.New("the message has not failed")
+
+// Requeue puts a failed message back in the queue (the console's retry
+// button). Messages to opted-out numbers stay failed (bot.ErrOptedOut);
+// others give ErrNotFailed.
+func Requeue(ctx context.Context, s OutboxStore, id string, now time.Time) error {
+	return s.UpdateMessage(ctx, id, func(t bot.Tx, m *bot.OutMsg) error {
+		if m.State != bot.OutFailed {
+			return fmt.Errorf("message %s is %s: %w", id, m.State, ErrNotFailed)
+		}
+		switch out, err := bot.OptedOut(t, m.To); {
+		case err != nil:
+			return err
+		case out:
+			return bot.ErrOptedOut
+		}
+		m.State, m.NextAt, m.Tries = bot.OutQueued, now, 0
+		return nil
+	})
+}
+
+// backoff is 2 s, 4 s, 8 s … capped at 10 minutes.
+func backoff(tries int) time.Duration {
+	d := 2 * time.Second << min(tries-1, 9)
+	return min(d, 10*time.Minute)
+}
+
+// errorText is the error as stored and logged: Twilio's code first when
+// there is one, phone numbers masked (Twilio's messages quote them).
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	text := err.Error()
+	var se *SendError
+	if errors.As(err, &se) && se.Code != 0 {
+		text = strconv.Itoa(se.Code) + " " + se.Message
+	}
+	return phoneNumber.ReplaceAllStringFunc(text, bot.Mask)
+}
+
+var phoneNumber = regexp.MustCompile(`\+?\d{7,15}`)
+
+// Recorder is the sandbox sender: it records messages in the log instead
+// of sending them, and says they were sent.
+type Recorder struct {
+	Log *slog.Logger
+	n   atomic.Int64
+}
+
+// Send records the message.
+func (r *Recorder) Send(ctx context.Context, to, body, _ string) (string, error) {
+	n := r.n.Add(1)
+	r.Log.Info("sandbox: SMS recorded, not sent", "to", bot.Mask(to), "chars", len([]rune(body)))
+	r.Log.Debug("sandbox: SMS body", "to", bot.Mask(to), "body", body)
+	return fmt.Sprintf("SMsandbox%026d", n), nil
+}

@@ -1,0 +1,40 @@
+// Package web is textfix's HTTP server (echo): Twilio's webhooks, the fix
+// and check pages, health and metrics. It mounts the operator console
+// (package console) on the same server. Handlers are thin: parse the
+// request, call package bot inside one store transaction, answer. The
+// rules live in bot.
+//
+// # Basics
+//
+// A text from Twilio (POST /twilio/sms) is read and authenticated first
+// (body capped at [MaxBody], X-Twilio-Signature checked against
+// Config.PublicURL + the request URI), then handled under the sender's
+// number lock: one store transaction claims the MessageSid, runs
+// bot.Desk.Handle with the engine in use and records the TwiML reply. A
+// retried MessageSid gets the recorded reply and changes nothing. After
+// commit the outbox is woken for anything the text queued.
+//
+// A delivery report (POST /twilio/status) lands on the transcript line of
+// its message; Twilio's opt-out error marks the number opted out
+// (bot.MarkOptedOut).
+//
+// GET /f/{id} ([bot.PagePath]) serves a check page straight from the
+// flows, or a stored fix page, rendered into a buffer by package
+// templates; unknown ids answer 404 and revoked pages 410.
+//
+// The per-number lock and the engine in use belong to the [Server]
+// ([Server.SetEngine] swaps in new flows while texts are being handled);
+// the console gets both through console.Config.
+//
+// # Caveats
+//
+//   - Without Config.AuthToken (sandbox mode) no signature is checked;
+//     the command refuses to listen beyond loopback then.
+//   - Config.PublicURL must be exactly the scheme and host Twilio calls:
+//     the signature covers it.
+//   - The function given to Store.Update may run more than once (group
+//     commit): it only reads and writes through its transaction. Logs,
+//     metrics and the outbox's wake-up happen after it returns.
+//   - The number lock is per process: one process per store.
+//   - Error answers never carry internal error text.
+package web
