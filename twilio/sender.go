@@ -189,7 +189,7 @@ func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.status = resp.StatusCode
 	if resp.StatusCode >= 400 {
 		b, rerr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if rerr != nil {
 			return nil, rerr
 		}
@@ -204,14 +204,14 @@ func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 type ErrorClass int
 
 const (
-	// Retry: the failure is transient (rate limit, Twilio 5xx, network,
+	// Retry means the failure is transient (rate limit, Twilio 5xx, network,
 	// timeout). Send again later, with backoff. Twilio may have accepted
 	// the message already when the connection broke or timed out.
 	Retry ErrorClass = iota + 1
-	// OptedOut: the recipient has opted out (21610). Never send to them
+	// OptedOut means the recipient has opted out (21610). Never send to them
 	// again until they opt in; do not retry.
 	OptedOut
-	// Permanent: this message will never go (invalid or non-mobile number,
+	// Permanent means this message will never go (invalid or non-mobile number,
 	// bad request, bad credentials). Do not retry it.
 	Permanent
 )

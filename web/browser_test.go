@@ -54,7 +54,7 @@ func newBrowser(t *testing.T) context.Context {
 	bctx, cancelBrowser := chromedp.NewContext(actx)
 	t.Cleanup(func() {
 		cctx, cancel := context.WithTimeout(bctx, 5*time.Second)
-		chromedp.Cancel(cctx)
+		_ = chromedp.Cancel(cctx)
 		cancel()
 		cancelBrowser()
 		cancelAlloc()

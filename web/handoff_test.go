@@ -366,7 +366,7 @@ func TestOutboxErrorClasses(t *testing.T) {
 func TestHandoffTimeout(t *testing.T) {
 	e := newDeskEnv(t, operator)
 	e.say(personA, "claude code 403 unusual activity on my api key") // straight to a fix
-	e.say(personA, "no")                               // → handoff with the fix page
+	e.say(personA, "no")                                             // → handoff with the fix page
 	desk := &bot.Desk{Operators: []string{operator}, BaseURL: publicURL, Timeout: 15 * time.Minute}
 	sweep := func(at time.Time) int {
 		var n int

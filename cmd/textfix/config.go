@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io/fs"
 	"net"
 	"os"
 	"strconv"
@@ -165,7 +164,7 @@ func (c Config) Desk() *bot.Desk {
 // Flows loads the flows: TEXTFIX_FLOWS_DIR when set, else the embedded
 // library.
 func (c Config) Flows() (*flows.Library, []flows.Problem, error) {
-	var fsys fs.FS = flows.Embedded()
+	fsys := flows.Embedded()
 	if c.FlowsDir != "" {
 		fsys = os.DirFS(c.FlowsDir)
 	}

@@ -91,7 +91,7 @@ func start(t *testing.T, env ...string) *proc {
 		}
 	}()
 	go func() { p.waitErr = cmd.Wait(); close(p.exited) }()
-	t.Cleanup(func() { cmd.Process.Kill(); p.wait() })
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = p.wait() })
 	select {
 	case p.addr = <-addrc:
 	case <-p.exited:
@@ -109,7 +109,7 @@ func (p *proc) text(from, sid, body string) (int, error) {
 		return 0, err
 	}
 	defer resp.Body.Close()
-	io.Copy(io.Discard, resp.Body)
+	_, _ = io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, nil
 }
 
@@ -155,7 +155,7 @@ func TestCrashLosesNothing(t *testing.T) {
 	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	p.wait()
+	_ = p.wait()
 	close(stop)
 	wg.Wait()
 	if n.Load() < 100 {
@@ -214,7 +214,7 @@ func TestGracefulShutdown(t *testing.T) {
 			if code, err := p.text("+15558000001", "SM1", "hi"); err != nil || code != 200 {
 				t.Fatalf("%d %v", code, err)
 			}
-			p.cmd.Process.Signal(sig)
+			_ = p.cmd.Process.Signal(sig)
 			select {
 			case <-p.exited:
 				if p.waitErr != nil {
@@ -282,7 +282,7 @@ func TestOutboxSurvivesSIGKILL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		io.Copy(io.Discard, resp.Body)
+		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s %q: %d", from, body, resp.StatusCode)
@@ -295,8 +295,8 @@ func TestOutboxSurvivesSIGKILL(t *testing.T) {
 	signed(p, "+15555550102", "SMb", "talk to a human")
 	tw.WaitFor(t, 1, 10*time.Second)
 	time.Sleep(300 * time.Millisecond) // let the first send's outcome commit
-	p.cmd.Process.Signal(syscall.SIGKILL)
-	p.wait()
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	_ = p.wait()
 	if n := len(tw.Messages()); n != 1 {
 		t.Fatalf("%d messages sent before the kill, want 1", n)
 	}
@@ -312,7 +312,7 @@ func TestOutboxSurvivesSIGKILL(t *testing.T) {
 	if len(msgs) != 6 || len(seen) != 6 {
 		t.Errorf("Twilio got %d messages (%d distinct), want 6 distinct:\n%+v", len(msgs), len(seen), msgs)
 	}
-	p2.cmd.Process.Signal(syscall.SIGTERM)
+	_ = p2.cmd.Process.Signal(syscall.SIGTERM)
 	if err := p2.wait(); err != nil {
 		t.Errorf("graceful stop: %v\n%s", err, p2.logs)
 	}
@@ -347,7 +347,7 @@ func TestReloadOnSIGHUP(t *testing.T) {
 	}
 	hup := func(wantLog string) {
 		t.Helper()
-		p.cmd.Process.Signal(syscall.SIGHUP)
+		_ = p.cmd.Process.Signal(syscall.SIGHUP)
 		deadline := time.Now().Add(5 * time.Second)
 		for !strings.Contains(p.logs.String(), wantLog) {
 			if time.Now().After(deadline) {

@@ -76,7 +76,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 			From: cfg.From, MessagingServiceSID: cfg.MessagingServiceSID, BaseURL: cfg.TwilioAPIURL,
 		})
 		if err != nil {
-			db.Close()
+			_ = db.Close() // the sender's error is the one to report
 			return nil, err
 		}
 	}

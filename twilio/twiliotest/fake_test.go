@@ -210,7 +210,7 @@ func TestDeliver(t *testing.T) {
 	got := make(chan url.Values, 1)
 	var verified bool
 	cb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
+		_ = r.ParseForm()
 		verified = twilio.VerifySignature(token, "http://"+r.Host+r.URL.RequestURI(), r.PostForm, r.Header.Get("X-Twilio-Signature"))
 		got <- r.PostForm
 	}))
