@@ -1,10 +1,58 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/textfix/textfix/bot"
 )
+
+// redactTests are texts people send, with what may be stored of them.
+// Negatives (want == in) matter as much as positives: operators need the
+// codes, ids and words around a secret.
+var redactTests = []struct{ name, in, want string }{
+	// Vendor key shapes.
+	{"anthropic", "my key is sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcdEFGH ok", "my key is [REDACTED] ok"},
+	{"openai", "my key is sk-proj-abcdefghijklmnopqrstuvwxyz0123 ok", "my key is [REDACTED] ok"},
+	{"aws", "my key is AKIAIOSFODNN7EXAMPLE ok", "my key is [REDACTED] ok"},
+	{"github", "my key is ghp_abcdefghijklmnopqrstuvwxyz0123456789 ok", "my key is [REDACTED] ok"},
+	{"github fine-grained", "my key is github_pat_11ABCDEFG0123456789_abcdefghijklmnop ok", "my key is [REDACTED] ok"},
+	{"slack", "my key is xoxb-123456789012-123456789012-abcdefghijklmnop ok", "my key is [REDACTED] ok"},
+	{"stripe live", "my key is sk_live_abcdefghijklmnop1234 ok", "my key is [REDACTED] ok"},
+	{"stripe restricted", "my key is rk_test_abcdefghijklmnop1234 ok", "my key is [REDACTED] ok"},
+	{"jwt", "my key is eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U ok", "my key is [REDACTED] ok"},
+
+	// key=value.
+	{"bearer header", "Authorization: Bearer abc.def-ghi_jkl123", "Authorization: Bearer [REDACTED]"},
+	{"env assignment", "ANTHROPIC_API_KEY=abcd1234efgh5678", "ANTHROPIC_API_KEY=[REDACTED]"},
+	{"json key", `"x-api-key": "abcdefgh12345678"`, `"x-api-key": "[REDACTED]"`},
+	{"password colon", "password: hunter2hunter2", "password: [REDACTED]"},
+
+	// Left alone.
+	{"status code", "claude code 403 region not supported", "claude code 403 region not supported"},
+	{"short request id and twilio code", "request id req_011CKd is fine, so is 21610", "request id req_011CKd is fine, so is 21610"},
+}
+
+func TestRedact(t *testing.T) {
+	for _, tt := range redactTests {
+		if got := bot.Redact(tt.in); got != tt.want {
+			t.Errorf("%s: Redact(%q)\n got %q\nwant %q", tt.name, tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestRedactAllocatesNothingWithoutSecrets: the common case costs no
+// garbage.
+func TestRedactAllocatesNothingWithoutSecrets(t *testing.T) {
+	for _, tt := range redactTests {
+		if tt.in != tt.want {
+			continue
+		}
+		if n := testing.AllocsPerRun(20, func() { bot.Redact(tt.in) }); n != 0 {
+			t.Errorf("%s: %v allocations", tt.name, n)
+		}
+	}
+}
 
 // longCLIPaste is what people paste from a terminal: a command, its
 // output, versions, timestamps, a request id, a stack. No secrets.
@@ -41,6 +89,49 @@ var redactCases = []struct{ name, text string }{
 	{"secret-bearer", `curl -H "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U" https://api.example.com/v1/me gives 401`},
 	{"secret-private-key", "ssh says permissions too open for\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDm3xYQ2pX9b0s8bPZ0o4JmY2JjZmU0YjM1NmUyZDg5YWIxMmNkMzQ1Njc4\n-----END OPENSSH PRIVATE KEY-----\nwhat do I do"},
 	{"secret-email-ssn", "it's jane.doe+billing@example.com, ssn 219-09-9999, and it still says 402"},
+}
+
+// TestAnchorsNeverHideAMatch: Redact runs a rule only when its anchors
+// are in the text; that must never change the result.
+func TestAnchorsNeverHideAMatch(t *testing.T) {
+	for _, s := range anchorSamples() {
+		checkAnchors(t, s)
+	}
+}
+
+// anchorSamples are every text the tests and the benchmark know, and
+// anchors near, inside or around a secret.
+func anchorSamples() []string {
+	ss := []string{
+		"", "sk-", "Bearer", "bearer\tabcdefgh1", "BASIC dXNlcjpwYXNzd29yZA==", "key=", "KEY = 'abcdefgh123'",
+		"my_secret:\"abcdefgh12345\"", "PASSWD=abcdefgh12345", "tokens: abcdefgh12345",
+		"eyJa.eyJb.c", "xapp-1-A0-1234567890-abcdef", "AKIA1234567890ABCDEF",
+		"sk-ant-abc", "prefix sk-svcacct-abcdefghijklmnop1234", "whsec_abcdefgh", "pk_test_12345678",
+	}
+	for _, tt := range redactTests {
+		ss = append(ss, tt.in)
+	}
+	for _, c := range redactCases {
+		ss = append(ss, c.text)
+	}
+	return ss
+}
+
+func checkAnchors(t *testing.T, s string) {
+	t.Helper()
+	if got, want := bot.Redact(s), bot.RedactEveryRule(s); got != want {
+		t.Errorf("Redact(%q) = %q, but every rule gives %q", s, got, want)
+	}
+}
+
+func FuzzRedact(f *testing.F) {
+	for _, s := range anchorSamples() {
+		f.Add(s)
+		f.Add(strings.ToUpper(s))
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkAnchors(t, s)
+	})
 }
 
 func BenchmarkRedact(b *testing.B) {
