@@ -9,8 +9,8 @@ import (
 // Redacted replaces a secret in stored text.
 const Redacted = "[REDACTED]"
 
-// Redact removes secrets (API keys, tokens, JWTs, passwords given as
-// key=value) from s and keeps every other byte of it, emoji included.
+// Redact removes secrets (API keys, tokens, JWTs, passwords) from s and
+// keeps every other byte of it, emoji included.
 // Everything the engine stores, and everything that reaches a page or an
 // operator summary, passes through it.
 //
@@ -48,9 +48,16 @@ var rules = []rule{
 	{anchorSlack, redactor{re: regexp.MustCompile(`\b(?:xox[abprse]|xapp)-[A-Za-z0-9-]{8,}`)}.redact},
 	{anchorStripe, redactor{re: regexp.MustCompile(`\b(?:(?:sk|rk|pk)_(?:live|test)|whsec)_[A-Za-z0-9]{8,}`)}.redact},
 	{anchorJWT, redactor{re: regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}`)}.redact},
-	{anchorAuth, redactor{re: regexp.MustCompile(`(?i)\b(?:bearer|basic)\s+([A-Za-z0-9._~+/=-]{8,})`)}.redact},
+	// "Bearer abc…", "Basic dXNl…"; "basic subscription" is a word.
+	{anchorAuth, redactor{re: regexp.MustCompile(`(?i)\b(?:bearer|basic)\s+([A-Za-z0-9._~+/=-]{8,})`), keep: plainWord}.redact},
 	{anchorAssign, redactor{re: regexp.MustCompile(`(?i)\b(?:aws_secret_access_key|secret_access_key)["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{16,})`)}.redact},
-	{anchorAssign, redactor{re: regexp.MustCompile(`(?i)\b(?:[a-z0-9]+[_-])*(?:api[_-]?key|apikey|token|secret|password|passwd|auth[_-]?token)["']?\s*[:=]\s*["']?([^\s"',;]{8,})`)}.redact},
+	{anchorAssign, redactor{re: regexp.MustCompile(`(?i)\b(?:[a-z0-9]+[_-])*(?:api[_-]?key|apikey|token|secret|auth[_-]?token)["']?\s*[:=]\s*["']?([^\s"',;]{8,})`)}.redact},
+	// "password: x", "DB_PASSWORD=x", "my password is x", "the pw was 'x y'":
+	// the value, of any length, quoted or up to the next blank. A word
+	// that describes the password instead ("is wrong") stays.
+	{anchorPassword, redactor{re: regexp.MustCompile(`(?i)\b(?:[a-z0-9]+[_-])*(?:pass(?:word|wd|code|phrase)?|pwd?)` +
+		`(?:["']?[ \t]*[:=][ \t]*|[ \t]+(?:is|was)[ \t]*:?[ \t]+)` +
+		`(?:"([^"\n]+)"|'([^'\n]+)'|“([^”\n]+)”|‘([^’\n]+)’|([^\s"',;]+))`), keep: notAPassword}.redact},
 }
 
 // anchor is a set of cheap clues, found by scan, that a rule could match.
@@ -65,7 +72,8 @@ const (
 	anchorStripe                       // "_live_", "_test_", "whsec_"
 	anchorJWT                          // "eyJ"
 	anchorAuth                         // "bearer" or "basic" (any case) and a space
-	anchorAssign                       // "key", "token", "secret", "pass" (any case) then ":" or "="
+	anchorAssign                       // "key", "token", "secret" (any case) then ":" or "="
+	anchorPassword                     // "pass", "pw" (any case) then ":", "=", "is" or "was"
 )
 
 // literal is an anchor found by its spelling at some position of a text.
@@ -93,7 +101,8 @@ var literals = [...]literal{
 	{text: "key", fold: true, anchor: anchorAssign, then: assigned},
 	{text: "token", fold: true, anchor: anchorAssign, then: assigned},
 	{text: "secret", fold: true, anchor: anchorAssign, then: assigned},
-	{text: "pass", fold: true, anchor: anchorAssign, then: assigned},
+	{text: "pass", fold: true, anchor: anchorPassword, then: assignedOrStated},
+	{text: "pw", fold: true, anchor: anchorPassword, then: assignedOrStated},
 }
 
 // firsts[c] and seconds[c] are the literals whose first (second) byte is
@@ -154,6 +163,79 @@ func assigned(s string, i int) bool {
 		i++
 	}
 	return i < len(s) && (s[i] == ':' || s[i] == '=')
+}
+
+// assignedOrStated: assigned, or "password is …", "pw was …".
+func assignedOrStated(s string, i int) bool {
+	if assigned(s, i) {
+		return true
+	}
+	for i < len(s) && isLetter(s[i]) {
+		i++
+	}
+	j := i
+	for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+		j++
+	}
+	if j == i {
+		return false
+	}
+	w := s[j:]
+	return len(w) > 3 && strings.EqualFold(w[:2], "is") && !isLetter(w[2]) ||
+		len(w) > 4 && strings.EqualFold(w[:3], "was") && !isLetter(w[3])
+}
+
+// plainWord reports whether v is a word, not a token: letters, only the
+// first of them upper case.
+func plainWord(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; !('a' <= c && c <= 'z' || i == 0 && 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return v != ""
+}
+
+// notAPassword reports whether the value after "password is" describes
+// the password instead of giving it: "wrong", "not working", "expired",
+// "definitely right". A password that is one of these words is kept too,
+// the price of keeping what people say about their password.
+func notAPassword(v string) bool {
+	v = strings.TrimRight(v, ".!?)")
+	if !plainWord(v) || len(v) > 16 {
+		return false
+	}
+	var lower [16]byte
+	w := lower[:len(v)]
+	for i := range w {
+		w[i] = v[i] | 0x20 // letters only: ASCII lower case
+	}
+	if passwordTalk[string(w)] {
+		return true
+	}
+	for _, suffix := range []string{"ed", "ing", "ly"} {
+		if len(w) > len(suffix)+2 && string(w[len(w)-len(suffix):]) == suffix {
+			return true
+		}
+	}
+	return false
+}
+
+// passwordTalk are words that follow "password is" in sentences about a
+// password (participles and adverbs are recognised by their ending).
+var passwordTalk = map[string]bool{
+	"a": true, "an": true, "the": true, "my": true, "your": true, "our": true, "their": true, "his": true, "her": true,
+	"it": true, "its": true, "this": true, "that": true, "not": true, "no": true, "now": true, "still": true, "also": true,
+	"just": true, "only": true, "never": true, "always": true, "too": true, "very": true, "so": true, "same": true,
+	"wrong": true, "right": true, "correct": true, "incorrect": true, "invalid": true, "valid": true, "fine": true,
+	"ok": true, "okay": true, "good": true, "bad": true, "weak": true, "strong": true, "long": true, "short": true,
+	"new": true, "old": true, "different": true, "case": true, "required": true, "missing": true, "empty": true,
+	"blank": true, "null": true, "none": true, "unknown": true, "known": true, "reset": true, "set": true, "unset": true,
+	"lost": true, "forgotten": true, "gone": true, "broken": true, "stale": true, "secure": true, "insecure": true,
+	"in": true, "on": true, "for": true, "of": true, "to": true, "at": true, "from": true, "with": true, "and": true,
+	"but": true, "or": true, "what": true, "which": true, "where": true, "when": true, "how": true, "why": true,
+	"there": true, "here": true, "probably": true, "maybe": true, "already": true, "mine": true, "yours": true,
+	"being": true, "been": true, "sent": true, "saved": true, "shown": true, "hidden": true, "masked": true,
 }
 
 func isSpace(c byte) bool {
