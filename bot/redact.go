@@ -9,8 +9,9 @@ import (
 // Redacted replaces a secret in stored text.
 const Redacted = "[REDACTED]"
 
-// Redact removes secrets (API keys, tokens, JWTs, passwords) from s and
-// keeps every other byte of it, emoji included.
+// Redact removes secrets (API keys, tokens, JWTs, passwords, the password
+// of a URL, email addresses) from s and keeps every other byte of it,
+// emoji included.
 // Everything the engine stores, and everything that reaches a page or an
 // operator summary, passes through it.
 //
@@ -41,6 +42,7 @@ type rule struct {
 
 // rules run in order: specific shapes before the generic "key=value" one.
 var rules = []rule{
+	{anchorURL | anchorAt, urlPasswords},
 	{anchorAnthropic, redactor{re: regexp.MustCompile(`sk-ant-[A-Za-z0-9_-]{6,}`)}.redact},
 	{anchorOpenAI, redactor{re: regexp.MustCompile(`\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}`)}.redact},
 	{anchorAWS, redactor{re: regexp.MustCompile(`\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b`)}.redact},
@@ -58,6 +60,7 @@ var rules = []rule{
 	{anchorPassword, redactor{re: regexp.MustCompile(`(?i)\b(?:[a-z0-9]+[_-])*(?:pass(?:word|wd|code|phrase)?|pwd?)` +
 		`(?:["']?[ \t]*[:=][ \t]*|[ \t]+(?:is|was)[ \t]*:?[ \t]+)` +
 		`(?:"([^"\n]+)"|'([^'\n]+)'|“([^”\n]+)”|‘([^’\n]+)’|([^\s"',;]+))`), keep: notAPassword}.redact},
+	{anchorAt, emails},
 }
 
 // anchor is a set of cheap clues, found by scan, that a rule could match.
@@ -74,6 +77,8 @@ const (
 	anchorAuth                         // "bearer" or "basic" (any case) and a space
 	anchorAssign                       // "key", "token", "secret" (any case) then ":" or "="
 	anchorPassword                     // "pass", "pw" (any case) then ":", "=", "is" or "was"
+	anchorURL                          // "://"
+	anchorAt                           // "@"
 )
 
 // literal is an anchor found by its spelling at some position of a text.
@@ -96,6 +101,7 @@ var literals = [...]literal{
 	{text: "xox", anchor: anchorSlack}, {text: "xapp-", anchor: anchorSlack},
 	{text: "_live_", anchor: anchorStripe}, {text: "_test_", anchor: anchorStripe}, {text: "whsec_", anchor: anchorStripe},
 	{text: "eyJ", anchor: anchorJWT},
+	{text: "://", anchor: anchorURL},
 	{text: "bearer", fold: true, anchor: anchorAuth, then: spaceNext},
 	{text: "basic", fold: true, anchor: anchorAuth, then: spaceNext},
 	{text: "key", fold: true, anchor: anchorAssign, then: assigned},
@@ -124,6 +130,9 @@ var firsts, seconds = func() (firsts, seconds [256]uint64) {
 // scan returns the anchors present in s, in one pass over its bytes.
 func scan(s string) anchor {
 	var found anchor
+	if strings.IndexByte(s, '@') >= 0 {
+		found |= anchorAt
+	}
 	for i := 0; i+1 < len(s); i++ {
 		for m := firsts[s[i]] & seconds[s[i+1]]; m != 0; m &= m - 1 {
 			if l := &literals[bits.TrailingZeros64(m)]; found&l.anchor == 0 && l.at(s, i) {
@@ -238,6 +247,108 @@ var passwordTalk = map[string]bool{
 	"being": true, "been": true, "sent": true, "saved": true, "shown": true, "hidden": true, "masked": true,
 }
 
+// urlPasswords redacts the password of scheme://user:password@host
+// (postgres, mysql, mongodb+srv, redis, amqp, https …) and keeps the
+// scheme, the user and the host. The authority ends at the first "/",
+// "?", "#" or blank; a password with one of those unescaped is not a
+// URL's and is not found.
+func urlPasswords(s string) string {
+	var spans []span
+	for i := 0; ; {
+		j := strings.Index(s[i:], "://")
+		if j < 0 {
+			break
+		}
+		start := i + j + len("://")
+		end := start
+		for end < len(s) && !isSpace(s[end]) && s[end] != '/' && s[end] != '?' && s[end] != '#' {
+			end++
+		}
+		auth := s[start:end]
+		if at := strings.LastIndexByte(auth, '@'); at > 0 {
+			if colon := strings.IndexByte(auth[:at], ':'); colon >= 0 && colon+1 < at {
+				spans = append(spans, span{start + colon + 1, start + at})
+			}
+		}
+		i = end
+	}
+	return cut(s, spans)
+}
+
+// emails redacts email addresses (local@domain.tld). Kept: git@host, the
+// user of an SSH remote, and user@host right after "//", the user of a URL
+// without a password: both name a service, not a person.
+func emails(s string) string {
+	var spans []span
+	for i := 0; ; {
+		j := strings.IndexByte(s[i:], '@')
+		if j < 0 {
+			break
+		}
+		at := i + j
+		lo := at
+		for lo > 0 && isLocal(s[lo-1]) {
+			lo--
+		}
+		hi := at + 1
+		for hi < len(s) && (isAlnum(s[hi]) || s[hi] == '.' || s[hi] == '-') {
+			hi++
+		}
+		for hi > at+1 && (s[hi-1] == '.' || s[hi-1] == '-') {
+			hi-- // the end of a sentence, not of the domain
+		}
+		local := s[lo:at]
+		if local != "" && local != "git" && !strings.HasSuffix(s[:lo], "//") && isDomain(s[at+1:hi]) {
+			spans = append(spans, span{lo, hi})
+		}
+		i = max(hi, at+1)
+	}
+	return cut(s, spans)
+}
+
+func isLocal(c byte) bool {
+	return isAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
+}
+
+// isDomain reports whether d is a host name with a top-level domain of two
+// letters or more ("example.com", not "localhost" or "1.2.3").
+func isDomain(d string) bool {
+	dot := strings.LastIndexByte(d, '.')
+	if dot <= 0 || len(d)-dot-1 < 2 {
+		return false
+	}
+	for i := dot + 1; i < len(d); i++ {
+		if !isLetter(d[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// span is a part of a text to redact, s[lo:hi].
+type span struct{ lo, hi int }
+
+// cut returns s with each span replaced by Redacted; spans are in order
+// and do not overlap. Without spans it returns s.
+func cut(s string, spans []span) string {
+	if len(spans) == 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0
+	for _, sp := range spans {
+		b.WriteString(s[last:sp.lo])
+		b.WriteString(Redacted)
+		last = sp.hi
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isAlnum(c byte) bool { return isLetter(c) || isDigit(c) }
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
 func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 }
@@ -255,33 +366,18 @@ type redactor struct {
 }
 
 func (x redactor) redact(s string) string {
-	ms := x.re.FindAllStringSubmatchIndex(s, -1)
-	if ms == nil {
-		return s
-	}
-	var b strings.Builder
-	last := 0
-	for _, m := range ms {
-		spans := m[:2]
+	var spans []span
+	for _, m := range x.re.FindAllStringSubmatchIndex(s, -1) {
+		groups := m[:2]
 		if len(m) > 2 {
-			spans = m[2:]
+			groups = m[2:]
 		}
-		for k := 0; k < len(spans); k += 2 {
-			lo, hi := spans[k], spans[k+1]
-			if lo < 0 || x.keep != nil && x.keep(s[lo:hi]) {
-				continue
+		for k := 0; k < len(groups); k += 2 {
+			lo, hi := groups[k], groups[k+1]
+			if lo >= 0 && (x.keep == nil || !x.keep(s[lo:hi])) {
+				spans = append(spans, span{lo, hi})
 			}
-			if b.Len() == 0 {
-				b.Grow(len(s))
-			}
-			b.WriteString(s[last:lo])
-			b.WriteString(Redacted)
-			last = hi
 		}
 	}
-	if b.Len() == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return cut(s, spans)
 }

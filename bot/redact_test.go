@@ -44,7 +44,27 @@ var redactTests = []struct{ name, in, want string }{
 	{"password quoted with spaces", "my password is 'correct horse battery staple'", "my password is '[REDACTED]'"},
 	{"password curly quotes", "my password is “hunter 2” ok", "my password is “[REDACTED]” ok"},
 
+	// The password of a URL; scheme, user and host stay.
+	{"postgres", "prisma can't reach postgres://app:S3cr3tPa55@db.internal.example.com:5432/prod?sslmode=require", "prisma can't reach postgres://app:[REDACTED]@db.internal.example.com:5432/prod?sslmode=require"},
+	{"mysql", "mysql://root:hunter2@127.0.0.1:3306/app refused", "mysql://root:[REDACTED]@127.0.0.1:3306/app refused"},
+	{"mongodb+srv", "MONGODB_URI=mongodb+srv://jane:p%40ss@cluster0.ab1cd.mongodb.net/test?retryWrites=true", "MONGODB_URI=mongodb+srv://jane:[REDACTED]@cluster0.ab1cd.mongodb.net/test?retryWrites=true"},
+	{"redis without user", "redis://:s3cret@cache:6379/0", "redis://:[REDACTED]@cache:6379/0"},
+	{"amqp", "amqp://guest:guest@localhost:5672/ is down", "amqp://guest:[REDACTED]@localhost:5672/ is down"},
+	{"https", "git clone https://jane:tok3n@git.example.com/org/repo.git fails", "git clone https://jane:[REDACTED]@git.example.com/org/repo.git fails"},
+	{"url password with @", `DATABASE_URL="postgres://u:p@ss@host/db"`, `DATABASE_URL="postgres://u:[REDACTED]@host/db"`},
+
+	// Email addresses.
+	{"email", "it's jane.doe+billing@example.com, can you check", "it's [REDACTED], can you check"},
+	{"email at sentence end", "Email me at Jane_Doe@Example.co.uk.", "Email me at [REDACTED]."},
+
 	// Left alone.
+	{"url", "https://status.anthropic.com/incidents/abc123 says degraded", "https://status.anthropic.com/incidents/abc123 says degraded"},
+	{"url with port", "http://localhost:8080/twilio/sms returns 403", "http://localhost:8080/twilio/sms returns 403"},
+	{"url with user only", "https://jane@example.com/path gives 404", "https://jane@example.com/path gives 404"},
+	{"ssh remote", "git@github.com: Permission denied (publickey).", "git@github.com: Permission denied (publickey)."},
+	{"ssh url", "ssh://git@github.com/org/repo.git hangs", "ssh://git@github.com/org/repo.git hangs"},
+	{"npm package", "npm i -g @anthropic-ai/claude-code@2.0.31 fails with EACCES", "npm i -g @anthropic-ai/claude-code@2.0.31 fails with EACCES"},
+	{"mention", "@jane can you help, node@20 on ubuntu", "@jane can you help, node@20 on ubuntu"},
 	{"status code", "claude code 403 region not supported", "claude code 403 region not supported"},
 	{"short request id and twilio code", "request id req_011CKd is fine, so is 21610", "request id req_011CKd is fine, so is 21610"},
 	{"forgot password", "I forgot my password", "I forgot my password"},
