@@ -9,9 +9,9 @@ import (
 // Redacted replaces a secret in stored text.
 const Redacted = "[REDACTED]"
 
-// Redact removes secrets (API keys, tokens, JWTs, passwords, the password
-// of a URL, email addresses) from s and keeps every other byte of it,
-// emoji included.
+// Redact removes secrets (API keys, tokens, JWTs, private keys, passwords,
+// the password of a URL, email addresses, card numbers, US social security
+// numbers) from s and keeps every other byte of it, emoji included.
 // Everything the engine stores, and everything that reaches a page or an
 // operator summary, passes through it.
 //
@@ -42,6 +42,8 @@ type rule struct {
 
 // rules run in order: specific shapes before the generic "key=value" one.
 var rules = []rule{
+	// The whole block, to its END line or, cut off, to the end of the text.
+	{anchorPEM, redactor{re: regexp.MustCompile(`-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\z)`)}.redact},
 	{anchorURL | anchorAt, urlPasswords},
 	{anchorAnthropic, redactor{re: regexp.MustCompile(`sk-ant-[A-Za-z0-9_-]{6,}`)}.redact},
 	{anchorOpenAI, redactor{re: regexp.MustCompile(`\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}`)}.redact},
@@ -61,6 +63,11 @@ var rules = []rule{
 		`(?:["']?[ \t]*[:=][ \t]*|[ \t]+(?:is|was)[ \t]*:?[ \t]+)` +
 		`(?:"([^"\n]+)"|'([^'\n]+)'|“([^”\n]+)”|‘([^’\n]+)’|([^\s"',;]+))`), keep: notAPassword}.redact},
 	{anchorAt, emails},
+	// 13 to 19 digits, single spaces or dashes between them, with a card
+	// network's prefix and a valid Luhn check digit: an order number or a
+	// millisecond timestamp stays.
+	{anchorDigits, redactor{re: regexp.MustCompile(`\b\d(?:[ -]?\d){12,18}\b`), keep: notACard}.redact},
+	{anchorSSN, redactor{re: regexp.MustCompile(`\b\d{3}-\d{2}-\d{4}\b`), keep: notAnSSN}.redact},
 }
 
 // anchor is a set of cheap clues, found by scan, that a rule could match.
@@ -79,6 +86,9 @@ const (
 	anchorPassword                     // "pass", "pw" (any case) then ":", "=", "is" or "was"
 	anchorURL                          // "://"
 	anchorAt                           // "@"
+	anchorPEM                          // "-----BEGIN"
+	anchorDigits                       // a run of 13 digits (single spaces or dashes between them)
+	anchorSSN                          // ddd-dd-dddd
 )
 
 // literal is an anchor found by its spelling at some position of a text.
@@ -102,6 +112,7 @@ var literals = [...]literal{
 	{text: "_live_", anchor: anchorStripe}, {text: "_test_", anchor: anchorStripe}, {text: "whsec_", anchor: anchorStripe},
 	{text: "eyJ", anchor: anchorJWT},
 	{text: "://", anchor: anchorURL},
+	{text: "-----BEGIN", anchor: anchorPEM},
 	{text: "bearer", fold: true, anchor: anchorAuth, then: spaceNext},
 	{text: "basic", fold: true, anchor: anchorAuth, then: spaceNext},
 	{text: "key", fold: true, anchor: anchorAssign, then: assigned},
@@ -133,14 +144,50 @@ func scan(s string) anchor {
 	if strings.IndexByte(s, '@') >= 0 {
 		found |= anchorAt
 	}
-	for i := 0; i+1 < len(s); i++ {
-		for m := firsts[s[i]] & seconds[s[i+1]]; m != 0; m &= m - 1 {
+	digits := 0 // in the current run; a single space or dash may join two
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isDigit(c):
+			if digits++; digits >= minCardDigits {
+				found |= anchorDigits
+			}
+			continue
+		case digits > 0 && (c == ' ' || c == '-') && i+1 < len(s) && isDigit(s[i+1]):
+			if c == '-' && ssnShape(s, i) {
+				found |= anchorSSN
+			}
+			continue
+		}
+		digits = 0
+		if i+1 == len(s) {
+			break
+		}
+		for m := firsts[c] & seconds[s[i+1]]; m != 0; m &= m - 1 {
 			if l := &literals[bits.TrailingZeros64(m)]; found&l.anchor == 0 && l.at(s, i) {
 				found |= l.anchor
 			}
 		}
 	}
 	return found
+}
+
+// minCardDigits is the length of the shortest card number.
+const minCardDigits = 13
+
+// ssnShape reports whether the dash at s[i] starts "-dd-dddd" after
+// three digits.
+func ssnShape(s string, i int) bool {
+	return i >= 3 && i+8 <= len(s) && allDigits(s[i-3:i]) && allDigits(s[i+1:i+3]) && s[i+3] == '-' && allDigits(s[i+4:i+8])
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // at reports whether l is spelt at s[i:].
@@ -323,6 +370,48 @@ func isDomain(d string) bool {
 		}
 	}
 	return true
+}
+
+// notACard reports whether a run of digits is not a card number: its
+// prefix belongs to no card network (2221-2720 and 3 to 6 do: Visa,
+// Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro), or its
+// Luhn check digit is wrong.
+func notACard(run string) bool {
+	var d [19]byte
+	n := 0
+	for i := 0; i < len(run); i++ {
+		if isDigit(run[i]) {
+			d[n] = run[i] - '0'
+			n++
+		}
+	}
+	switch d[0] {
+	case 3, 4, 5, 6:
+	case 2:
+		if p := int(d[1])*100 + int(d[2])*10 + int(d[3]); p < 221 || p > 720 {
+			return true
+		}
+	default:
+		return true
+	}
+	sum := 0
+	for i := 0; i < n; i++ {
+		v := int(d[n-1-i])
+		if i%2 == 1 {
+			if v *= 2; v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+	}
+	return sum%10 != 0
+}
+
+// notAnSSN reports whether ddd-dd-dddd cannot be a social security
+// number: area 000, 666 or 9xx, group 00 or serial 0000 are never issued.
+func notAnSSN(v string) bool {
+	area, group, serial := v[:3], v[4:6], v[7:]
+	return area == "000" || area == "666" || area[0] == '9' || group == "00" || serial == "0000"
 }
 
 // span is a part of a text to redact, s[lo:hi].

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/textfix/textfix/bot"
@@ -27,6 +28,7 @@ var redactTests = []struct{ name, in, want string }{
 	{"bearer header", "Authorization: Bearer abc.def-ghi_jkl123", "Authorization: Bearer [REDACTED]"},
 	{"env assignment", "ANTHROPIC_API_KEY=abcd1234efgh5678", "ANTHROPIC_API_KEY=[REDACTED]"},
 	{"json key", `"x-api-key": "abcdefgh12345678"`, `"x-api-key": "[REDACTED]"`},
+	{"twilio auth token", "TWILIO_AUTH_TOKEN=0123456789abcdef0123456789abcdef", "TWILIO_AUTH_TOKEN=[REDACTED]"},
 	{"password colon", "password: hunter2hunter2", "password: [REDACTED]"},
 	{"basic auth", "Authorization: Basic dXNlcjpwYXNzd29yZA==", "Authorization: Basic [REDACTED]"},
 
@@ -57,7 +59,43 @@ var redactTests = []struct{ name, in, want string }{
 	{"email", "it's jane.doe+billing@example.com, can you check", "it's [REDACTED], can you check"},
 	{"email at sentence end", "Email me at Jane_Doe@Example.co.uk.", "Email me at [REDACTED]."},
 
+	// Card numbers (Luhn-valid, a card network's prefix).
+	{"visa spaced", "card 4242 4242 4242 4242 declined", "card [REDACTED] declined"},
+	{"visa dashed", "4111-1111-1111-1111 exp 12/28", "[REDACTED] exp 12/28"},
+	{"amex", "amex 3782 822463 10005 fails 3ds", "amex [REDACTED] fails 3ds"},
+	{"mastercard", "5555555555554444", "[REDACTED]"},
+	{"mastercard 2-series", "tried 2223003122003222 too", "tried [REDACTED] too"},
+
+	// US social security numbers.
+	{"ssn", "ssn 219-09-9999 for the tax form", "ssn [REDACTED] for the tax form"},
+	{"ssn alone", "123-45-6789", "[REDACTED]"},
+
+	// Private keys.
+	{"private key", "ssh says\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\nAAAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\nwhat do I do", "ssh says\n[REDACTED]\nwhat do I do"},
+	{"private key on one line", "-----BEGIN RSA PRIVATE KEY----- MIIEowIBAAKCAQEA7 -----END RSA PRIVATE KEY----- is it ok", "[REDACTED] is it ok"},
+	{"private key cut off", "here it is -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "here it is [REDACTED]"},
+
+	// Emoji and other non-ASCII text survive byte for byte around a secret.
+	{"emoji around a password", "🔑 mi contraseña… my password is hunter2 😅 ¿qué hago?", "🔑 mi contraseña… my password is [REDACTED] 😅 ¿qué hago?"},
+	{"invalid utf-8 around a key", "\xff sk-proj-abcdefghijklmnopqrstuvwxyz0123 \xfe", "\xff [REDACTED] \xfe"},
+	{"several", "pw: abc123, key sk_test_abcdefgh12345678 and jane@example.com",
+		"pw: [REDACTED], key [REDACTED] and [REDACTED]"},
+
 	// Left alone.
+	{"codes", "got 403 then 429, twilio 21610 and 30007, salesforce INVALID_SESSION_ID, permission_error",
+		"got 403 then 429, twilio 21610 and 30007, salesforce INVALID_SESSION_ID, permission_error"},
+	{"request ids", `request-id: 7f3c9a1e-52b4-4d7e-9c0a-1b2e3f4a5b6c "request_id":"req_011CSHe9vQnX8kJc4mTzRb2L"`,
+		`request-id: 7f3c9a1e-52b4-4d7e-9c0a-1b2e3f4a5b6c "request_id":"req_011CSHe9vQnX8kJc4mTzRb2L"`},
+	{"hex in an error body", `{"error":"EPROTO","code":"0x8badf00d","trace":"a3f9c2d1e4b5"}`, `{"error":"EPROTO","code":"0x8badf00d","trace":"a3f9c2d1e4b5"}`},
+	{"stripe decline", "card_declined, decline_code: insufficient_funds (do_not_honor before), ch_3PqXa12eZvKYlo2C0b1c2d3e",
+		"card_declined, decline_code: insufficient_funds (do_not_honor before), ch_3PqXa12eZvKYlo2C0b1c2d3e"},
+	// A Message or Account SID names a message or an account; it gives no
+	// access without the auth token (redacted as TWILIO_AUTH_TOKEN=…).
+	{"twilio sids", "SM0a1b2c3d4e5f60718293a4b5c6d7e8f9 on AC0123456789abcdef0123456789abcdef",
+		"SM0a1b2c3d4e5f60718293a4b5c6d7e8f9 on AC0123456789abcdef0123456789abcdef"},
+	{"versions", "claude-code v2.0.31, node v22.11.0, npm 10.9.0 -> 10.9.2", "claude-code v2.0.31, node v22.11.0, npm 10.9.0 -> 10.9.2"},
+	{"emoji", "ugh 😩 twilio keeps failing w/ 30007 📱🙏", "ugh 😩 twilio keeps failing w/ 30007 📱🙏"},
+	{"key words", "the api key is invalid, says invalid x-api-key", "the api key is invalid, says invalid x-api-key"},
 	{"url", "https://status.anthropic.com/incidents/abc123 says degraded", "https://status.anthropic.com/incidents/abc123 says degraded"},
 	{"url with port", "http://localhost:8080/twilio/sms returns 403", "http://localhost:8080/twilio/sms returns 403"},
 	{"url with user only", "https://jane@example.com/path gives 404", "https://jane@example.com/path gives 404"},
@@ -65,6 +103,17 @@ var redactTests = []struct{ name, in, want string }{
 	{"ssh url", "ssh://git@github.com/org/repo.git hangs", "ssh://git@github.com/org/repo.git hangs"},
 	{"npm package", "npm i -g @anthropic-ai/claude-code@2.0.31 fails with EACCES", "npm i -g @anthropic-ai/claude-code@2.0.31 fails with EACCES"},
 	{"mention", "@jane can you help, node@20 on ubuntu", "@jane can you help, node@20 on ubuntu"},
+	{"card failing luhn", "card 4111 1111 1111 1112 declined", "card 4111 1111 1111 1112 declined"},
+	{"millisecond timestamp", "at 1732701234566 it failed", "at 1732701234566 it failed"},
+	{"order number", "order 20261127100414 was charged twice", "order 20261127100414 was charged twice"},
+	{"timestamp", "2026-11-27 10:04:12 UTC: 429 rate_limit_error", "2026-11-27 10:04:12 UTC: 429 rate_limit_error"},
+	{"phone number", "text me at +1 555 555 0100 or (555) 555-0101", "text me at +1 555 555 0100 or (555) 555-0101"},
+	{"ssn area 000", "000-12-3456", "000-12-3456"},
+	{"ssn area 666", "666-12-3456", "666-12-3456"},
+	{"ssn area 9xx", "900-12-3456", "900-12-3456"},
+	{"ssn group 00", "123-00-4567", "123-00-4567"},
+	{"ssn serial 0000", "123-45-0000", "123-45-0000"},
+	{"certificate", "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIE\n-----END CERTIFICATE-----", "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIE\n-----END CERTIFICATE-----"},
 	{"status code", "claude code 403 region not supported", "claude code 403 region not supported"},
 	{"short request id and twilio code", "request id req_011CKd is fine, so is 21610", "request id req_011CKd is fine, so is 21610"},
 	{"forgot password", "I forgot my password", "I forgot my password"},
@@ -183,6 +232,9 @@ func FuzzRedact(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		checkAnchors(t, s)
+		if out := bot.Redact(s); utf8.ValidString(s) && !utf8.ValidString(out) {
+			t.Errorf("Redact(%q) = %q: not UTF-8", s, out)
+		}
 	})
 }
 
