@@ -1,12 +1,17 @@
 package bot_test
 
 import (
+	"bytes"
+	"context"
+	"os"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 	"unsafe"
 
 	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/flows"
 )
 
 // redactTests are texts people send, with what may be stored of them.
@@ -247,5 +252,73 @@ func BenchmarkRedact(b *testing.B) {
 				bot.Redact(c.text)
 			}
 		})
+	}
+}
+
+// TestNothingPastedIsStored texts secrets of every kind through the desk
+// (intake, free-text answers, a missed answer, a handoff, a text relayed
+// to the operator) and reads the database file: no secret may be there,
+// in conversations, transcripts, tickets, the outbox (operator
+// notifications), pages or analytics.
+func TestNothingPastedIsStored(t *testing.T) {
+	db := deskStore(t)
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &bot.Engine{Flows: lib, BaseURL: "https://textfix.test", Fallback: "other-error"}
+	d := &bot.Desk{Operators: []string{"+15555559999"}, BaseURL: "https://textfix.test"}
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	say := func(from, text string) bot.Conversation {
+		t.Helper()
+		now = now.Add(time.Minute)
+		if err := deskUpdate(t, db, func(tx bot.Tx) error {
+			_, err := d.Handle(tx, e, bot.Inbound{From: from, Body: text, PageID: bot.NewPageID()}, now)
+			return err
+		}); err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		c, _ := db.Conversation(context.Background(), from)
+		return c
+	}
+	secrets := map[string]string{
+		"password": "hunter2x", "email": "jane.doe@example.com", "url password": "S3cr3tPa55",
+		"card": "4242 4242 4242 4242", "private key": "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+		"jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+		"ssn": "219-09-9999", "key": "sk-ant-api03-AbCdEf0123456789xyz_QQ", "pass": "s3cret!",
+	}
+
+	// An error no tree knows: free-text answers, then a person.
+	a := "+15555550101"
+	say(a, "github actions failing with exit code 1, my password is hunter2x")
+	say(a, "github actions, logged in as jane.doe@example.com")
+	say(a, "Error: postgres://app:S3cr3tPa55@db.example.com/prod refused, card 4242 4242 4242 4242")
+	if c := say(a, "deploying with -----BEGIN PRIVATE KEY----- MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"); c.Status != bot.StatusHandoff {
+		t.Fatalf("status %s, want handoff", c.Status)
+	}
+	say(a, "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U ssn 219-09-9999")
+
+	// A question answered with something it does not understand.
+	b := "+15555550102"
+	say(b, "claude code 403")
+	if c := say(b, "pass: s3cret! and key sk-ant-api03-AbCdEf0123456789xyz_QQ"); c.Misses != 1 {
+		t.Fatalf("misses %d, want 1", c.Misses)
+	}
+
+	ctx := context.Background()
+	out, _ := db.Outbox(ctx, 10, false)
+	tickets, _ := db.Tickets(ctx, 10, false)
+	st, _ := db.Stats(ctx, "claude-code-403", now.AddDate(0, 0, -1))
+	if len(out) != 2 || len(tickets) != 1 || len(st.Unmatched) != 1 {
+		t.Fatalf("want 2 operator notifications, 1 ticket, 1 unmatched answer; got %d, %d, %d", len(out), len(tickets), len(st.Unmatched))
+	}
+	raw, err := os.ReadFile(db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, s := range secrets {
+		if bytes.Contains(raw, []byte(s)) {
+			t.Errorf("the database file holds the %s %q", what, s)
+		}
 	}
 }
