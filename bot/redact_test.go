@@ -33,6 +33,8 @@ var redactTests = []struct{ name, in, want string }{
 	{"bearer header", "Authorization: Bearer abc.def-ghi_jkl123", "Authorization: Bearer [REDACTED]"},
 	{"env assignment", "ANTHROPIC_API_KEY=abcd1234efgh5678", "ANTHROPIC_API_KEY=[REDACTED]"},
 	{"json key", `"x-api-key": "abcdefgh12345678"`, `"x-api-key": "[REDACTED]"`},
+	{"long value", "API_KEY=" + strings.Repeat("a1", 400) + " ok", "API_KEY=[REDACTED] ok"},
+	{"many", strings.Repeat("token: abcdefgh1234, ", 20), strings.Repeat("token: [REDACTED], ", 20)},
 	{"aws secret", "AWS_SECRET_ACCESS_KEY = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_SECRET_ACCESS_KEY = [REDACTED]"},
 	{"twilio auth token", "TWILIO_AUTH_TOKEN=0123456789abcdef0123456789abcdef", "TWILIO_AUTH_TOKEN=[REDACTED]"},
 	{"password colon", "password: hunter2hunter2", "password: [REDACTED]"},
@@ -83,6 +85,7 @@ var redactTests = []struct{ name, in, want string }{
 	// Private keys.
 	{"private key", "ssh says\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\nAAAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\nwhat do I do", "ssh says\n[REDACTED]\nwhat do I do"},
 	{"private key on one line", "-----BEGIN RSA PRIVATE KEY----- MIIEowIBAAKCAQEA7 -----END RSA PRIVATE KEY----- is it ok", "[REDACTED] is it ok"},
+	{"long private key", "-----BEGIN EC PRIVATE KEY-----\n" + strings.Repeat("MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5oNkFx\n", 20) + "-----END EC PRIVATE KEY----- done", "[REDACTED] done"},
 	{"private key cut off", "here it is -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "here it is [REDACTED]"},
 
 	// Emoji and other non-ASCII text survive byte for byte around a secret.
