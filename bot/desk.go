@@ -60,7 +60,7 @@ func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]string, err
 			return nil, err
 		}
 	case before == StatusHandoff && conv.Status == StatusHandoff && strings.TrimSpace(in.Body) != "":
-		body := fmt.Sprintf("#%d %s: %s", conv.Ticket, Mask(in.From), clip(Redact(in.Body), 1200))
+		body := fmt.Sprintf("#%d %s: %s", conv.Ticket, Mask(in.From), clip(r.RedactedBody, 1200))
 		if err := d.notify(t, conv.Ticket, body, now); err != nil {
 			return nil, err
 		}

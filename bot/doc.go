@@ -34,8 +34,10 @@
 //
 // # Caveats
 //
-// Everything stored is redacted first ([Redact]): keys, tokens and
-// passwords people paste never reach the store, a page or an operator.
+// Everything stored is redacted first ([Redact]): keys, tokens,
+// passwords, card numbers and the like that people paste never reach the
+// store, a page or an operator. Step redacts the text once and keeps only
+// that ([Result.RedactedBody]).
 // The transcript is not part of the Conversation; [Engine.Handle] turns a
 // step into the lines to append, so the cost of a text does not grow with
 // the conversation. The engine never sends anything itself: whether a reply

@@ -41,7 +41,9 @@ const (
 // of its arguments: no I/O, no clock, no randomness (the page id comes in
 // with the Inbound). The returned conversation is the new state.
 func (e *Engine) Step(c Conversation, in Inbound, now time.Time) Result {
-	s := &step{e: e, c: cloneConversation(c), in: in, now: now}
+	body := Redact(in.Body)
+	s := &step{e: e, c: cloneConversation(c), in: in, now: now, said: strings.TrimSpace(body)}
+	s.r.RedactedBody = body
 	if s.c.Phone == "" {
 		s.c.Phone = in.From
 	}
@@ -66,6 +68,9 @@ type step struct {
 	in  Inbound
 	now time.Time
 	r   Result
+	// said is the inbound text, trimmed and redacted: all that the step
+	// keeps of it. Redact runs once per step, in Step.
+	said string
 }
 
 func (s *step) reply(texts ...string) {
@@ -154,7 +159,7 @@ func (s *step) run() {
 		}
 		return
 	}
-	s.remember(text)
+	s.remember(s.said)
 
 	switch s.c.Status {
 	case StatusActive:
@@ -187,8 +192,9 @@ func (s *step) idleFor() time.Duration {
 // fresh starts a new conversation (see Conversation.Fresh).
 func (s *step) fresh() { s.c = s.c.Fresh(s.now) }
 
-func (s *step) remember(text string) {
-	t := clip(Redact(text), maxSaidLen)
+// remember keeps said, a redacted text, for "don't re-ask".
+func (s *step) remember(said string) {
+	t := clip(said, maxSaidLen)
 	s.c.Said = append(s.c.Said, t)
 	if len(s.c.Said) > maxSaid {
 		s.c.Said = append([]string(nil), s.c.Said[len(s.c.Said)-maxSaid:]...)
@@ -217,11 +223,11 @@ func (s *step) intake(text string) {
 	v := lib.Classify(text)
 	switch {
 	case v.Flow != nil:
-		s.start(v.Flow, Redact(text))
+		s.start(v.Flow, s.said)
 	case len(v.Close) == 2:
-		s.offer(text, v.Close)
+		s.offer(v.Close)
 	case len(v.Maybe) > 0:
-		s.offer(text, v.Maybe)
+		s.offer(v.Maybe)
 	case v.Greeting && len(s.c.Candidates) == 0:
 		s.c.Said = nil
 		s.reply("Hi! " + greeting)
@@ -229,7 +235,7 @@ func (s *step) intake(text string) {
 		s.c.Misses++
 		s.c.Candidates = nil
 		if s.c.FirstText == "" {
-			s.c.FirstText = clip(Redact(text), maxSaidLen)
+			s.c.FirstText = clip(s.said, maxSaidLen)
 		}
 		if s.c.Misses < 2 {
 			s.reply("I couldn't tell which error that is. Text the exact error message or the status code (like 403 or 429). Or reply HUMAN for a person.")
@@ -256,8 +262,8 @@ func (s *step) candidates() []*flows.Flow {
 
 // offer asks which of one or two flows the text is about. One flow is
 // offered against "something else" (the catch-all flow) when there is one.
-func (s *step) offer(text string, offered []*flows.Flow) {
-	s.c.FirstText = clip(Redact(text), maxSaidLen)
+func (s *step) offer(offered []*flows.Flow) {
+	s.c.FirstText = clip(s.said, maxSaidLen)
 	fb := s.e.Flows.Fallback()
 	if len(offered) == 1 && fb != nil && fb != offered[0] {
 		offered = append(offered, fb)
@@ -395,7 +401,7 @@ func (s *step) answer(text string) {
 		return
 	}
 	ch := n.Choices[k]
-	s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: k, Label: ch.Label, Text: clip(Redact(text), maxSaidLen)})
+	s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: k, Label: ch.Label, Text: clip(s.said, maxSaidLen)})
 	s.event(EventEdge, n.ID, ch.Next, "")
 	s.c.Misses = 0
 	s.enter(t, ch.Next, nil)
@@ -403,7 +409,7 @@ func (s *step) answer(text string) {
 
 func (s *step) miss(t *flows.Flow, n *flows.Node) {
 	s.r.Missed = true
-	s.event(EventMiss, n.ID, "", clip(Redact(strings.TrimSpace(s.in.Body)), 80))
+	s.event(EventMiss, n.ID, "", clip(s.said, 80))
 	s.c.Misses++
 	// A text that answered nothing must not answer a later question.
 	if len(s.c.Said) > 0 {
@@ -455,8 +461,8 @@ func (s *step) feedback(text string) {
 	// problem is not a reason to start it over.)
 	if v := s.e.Flows.Classify(text); v.Flow != nil && v.Flow.ID != s.c.Flow {
 		s.fresh()
-		s.remember(text)
-		s.start(v.Flow, Redact(text))
+		s.remember(s.said)
+		s.start(v.Flow, s.said)
 		return
 	}
 	s.reply("Did the fix work? Reply YES or NO. Or text a new error to start again.")
@@ -569,8 +575,8 @@ func (s *step) inHandoff(kw Keyword) {
 		s.reply("OK, back to the bot. " + greeting)
 		return
 	}
-	if strings.TrimSpace(s.in.Body) != "" {
-		s.remember(s.in.Body)
+	if s.said != "" {
+		s.remember(s.said)
 	}
 	every := s.e.AckEvery
 	if every <= 0 {
@@ -590,7 +596,9 @@ func (e *Engine) operator() string {
 }
 
 // summary is what the operator reads first, beside the reason: flow, the
-// person's own words, their answers, all redacted.
+// person's own words, their answers, all redacted. Those words were
+// redacted when they were stored; they are again, for a conversation
+// stored before a rule existed (as shared pages are).
 func (s *step) summary() string {
 	var b strings.Builder
 	if t := s.flow(); t != nil {
@@ -635,7 +643,7 @@ func cloneConversation(c Conversation) Conversation {
 func (e *Engine) Handle(c Conversation, in Inbound, now time.Time) (Result, Change) {
 	r := e.Step(c, in, now)
 	ch := Change{Conversation: r.Conversation, Feedback: r.Feedback}
-	body := Redact(in.Body)
+	body := r.RedactedBody
 	if in.NumMedia > 0 {
 		body = strings.TrimSpace(fmt.Sprintf("%s [%d attachment(s)]", body, in.NumMedia))
 	}

@@ -58,38 +58,6 @@ func TestKeywords(t *testing.T) {
 	}
 }
 
-func TestRedact(t *testing.T) {
-	for _, secret := range []string{
-		"sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcdEFGH",
-		"sk-proj-abcdefghijklmnopqrstuvwxyz0123",
-		"AKIAIOSFODNN7EXAMPLE",
-		"ghp_abcdefghijklmnopqrstuvwxyz0123456789",
-		"github_pat_11ABCDEFG0123456789_abcdefghijklmnop",
-		"xoxb-123456789012-123456789012-abcdefghijklmnop",
-		"sk_live_abcdefghijklmnop1234",
-		"rk_test_abcdefghijklmnop1234",
-		"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
-	} {
-		in := "my key is " + secret + " ok"
-		got := bot.Redact(in)
-		if strings.Contains(got, secret) || strings.Contains(got, secret[8:]) || !strings.Contains(got, bot.Redacted) {
-			t.Errorf("Redact(%q) = %q", in, got)
-		}
-	}
-	for in, want := range map[string]string{
-		"Authorization: Bearer abc.def-ghi_jkl123":   "Authorization: Bearer [REDACTED]",
-		"ANTHROPIC_API_KEY=abcd1234efgh5678":         "ANTHROPIC_API_KEY=[REDACTED]",
-		`"x-api-key": "abcdefgh12345678"`:            `"x-api-key": "[REDACTED]"`,
-		"password: hunter2hunter2":                   "password: [REDACTED]",
-		"claude code 403 region not supported":       "claude code 403 region not supported",
-		"request id req_011CKd is fine, so is 21610": "request id req_011CKd is fine, so is 21610",
-	} {
-		if got := bot.Redact(in); got != want {
-			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestStopIsSilentUntilStart(t *testing.T) {
 	e := exampleEngine(t, "../flows/testdata/valid")
 	c, rs := say(e, bot.Conversation{}, "example api 404", "STOP", "hello?", "HELP", "human", "yes please")

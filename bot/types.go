@@ -116,6 +116,9 @@ type Result struct {
 	Missed bool
 	// Events are what this step did, for the analytics counters.
 	Events []Event
+	// RedactedBody is the inbound Body with its secrets redacted: what may
+	// be stored, shown or relayed of it. Step redacts once; callers reuse it.
+	RedactedBody string
 }
 
 // EventKind is what an Event counts.
