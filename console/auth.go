@@ -229,8 +229,11 @@ func loopback(r *http.Request) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// cookie sets HttpOnly and SameSite=Strict always, and Secure when the
+// public URL is https (a sandbox on plain-http loopback could not log in
+// otherwise).
 func (a *auth) cookie(name, value, path string, maxAge int) *http.Cookie {
-	return &http.Cookie{ //nolint:gosec // Secure follows the public URL: https in production, plain http on a sandbox loopbackName: name, Value: value, Path: path, MaxAge: maxAge,
+	return &http.Cookie{Name: name, Value: value, Path: path, MaxAge: maxAge, //nolint:gosec // Secure: see above
 		HttpOnly: true, Secure: a.secure, SameSite: http.SameSiteStrictMode}
 }
 
