@@ -1,0 +1,172 @@
+package flows
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// generated is how many first texts and how many replies the oracle tests
+// make on top of the real ones.
+func generated() int {
+	if testing.Short() {
+		return 1500
+	}
+	return 5000
+}
+
+func mustLoadLib(tb testing.TB, fsys string) *Library {
+	tb.Helper()
+	var (
+		lib *Library
+		err error
+	)
+	if fsys == "" {
+		lib, _, err = Load(Embedded())
+	} else {
+		lib, _, err = Load(os.DirFS(fsys))
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return lib
+}
+
+// describe writes out everything a Verdict says, scores exactly.
+func describe(v Verdict) string {
+	ids := func(ts []*Flow) string {
+		var out []string
+		for _, t := range ts {
+			out = append(out, t.ID)
+		}
+		return strings.Join(out, ",")
+	}
+	var b strings.Builder
+	if v.Flow != nil {
+		b.WriteString("flow=" + v.Flow.ID)
+	}
+	fmt.Fprintf(&b, " close=%s maybe=%s greeting=%v ranked=", ids(v.Close), ids(v.Maybe), v.Greeting)
+	for _, c := range v.Ranked {
+		b.WriteString(c.Flow.ID + ":" + strconv.FormatFloat(c.Score, 'g', -1, 64) + " ")
+	}
+	if v.Ranked == nil {
+		b.WriteString("nil")
+	}
+	return b.String()
+}
+
+// TestOracleClassify compares intake's verdicts, and the text functions
+// the engine uses, with the oracle's on every first text of the corpus.
+func TestOracleClassify(t *testing.T) {
+	lib := mustLoadLib(t, "")
+	o := newOracle(lib)
+	c := readCorpus(t, lib, generated())
+	texts := append(append([]string(nil), c.firsts...), c.replies...)
+	diffs := 0
+	fail := func(format string, args ...any) {
+		if diffs++; diffs <= 20 {
+			t.Errorf(format, args...)
+		}
+	}
+	for _, s := range texts {
+		if got, want := describe(lib.Classify(s)), describe(o.Classify(s)); got != want {
+			fail("Classify(%q)\n got  %s\n want %s", s, got, want)
+		}
+		norm, first := Normalize(s), FirstClause(s)
+		if want := oldNormalize(s); norm != want {
+			fail("Normalize(%q) = %q, want %q", s, norm, want)
+		}
+		if want := oldFirstClause(s); first != want {
+			fail("FirstClause(%q) = %q, want %q", s, first, want)
+		}
+		for _, in := range []string{norm, first, s} {
+			if got, want := Family(in), oldFamily(in); got != want {
+				fail("Family(%q) = %q, want %q", in, got, want)
+			}
+		}
+	}
+	t.Logf("%d texts (%d as written), %d differences", len(texts), c.real, diffs)
+}
+
+// TestOracleMatch compares Match, Infer and PickCandidate with the
+// oracle's: every answer row against every question of its flow, every
+// reply of the corpus against three questions, the example library's
+// question against every reply, and random offers and histories.
+func TestOracleMatch(t *testing.T) {
+	lib := mustLoadLib(t, "")
+	o := newOracle(lib)
+	c := readCorpus(t, lib, generated())
+	var questions []*Node
+	owner := map[*Node]*Flow{}
+	for _, f := range lib.Flows {
+		for i := range f.Nodes {
+			if n := &f.Nodes[i]; n.Kind == Question {
+				questions = append(questions, n)
+				owner[n] = f
+			}
+		}
+	}
+	diffs, matches, infers, picks := 0, 0, 0, 0
+	fail := func(format string, args ...any) {
+		if diffs++; diffs <= 20 {
+			t.Errorf(format, args...)
+		}
+	}
+	match := func(o *oracle, f *Flow, n *Node, s string) {
+		matches++
+		gi, gby := f.Match(n, s)
+		wi, wby := o.Match(f, n, s)
+		if gi != wi || gby != wby {
+			fail("%s/%s Match(%q) = %d %q, want %d %q", f.ID, n.ID, s, gi, gby, wi, wby)
+		}
+	}
+	for _, row := range c.answers {
+		f := lib.Flow(row.flow)
+		for _, n := range questions {
+			if owner[n] == f {
+				match(o, f, n, row.text)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, s := range c.replies {
+		for range 3 {
+			n := questions[r.IntN(len(questions))]
+			match(o, owner[n], n, s)
+		}
+	}
+	valid := mustLoadLib(t, "testdata/valid")
+	ov := newOracle(valid)
+	ex := valid.Flow("example-404")
+	for _, s := range c.replies {
+		match(ov, ex, ex.Node("which-url"), s)
+	}
+
+	texts := append(append([]string(nil), c.firsts...), c.replies...)
+	for range len(texts) {
+		said := make([]string, 1+r.IntN(3))
+		for i := range said {
+			said[i] = texts[r.IntN(len(texts))]
+		}
+		n := questions[r.IntN(len(questions))]
+		infers++
+		if got, want := owner[n].Infer(n, said), o.Infer(owner[n], n, said); got != want {
+			fail("%s/%s Infer(%q) = %d, want %d", owner[n].ID, n.ID, said, got, want)
+		}
+	}
+	fb := lib.Fallback()
+	for _, s := range texts {
+		offered := []*Flow{lib.Flows[r.IntN(len(lib.Flows))], lib.Flows[r.IntN(len(lib.Flows))]}
+		if r.IntN(3) == 0 && fb != nil {
+			offered[1] = fb
+		}
+		picks++
+		if got, want := PickCandidate(offered, s), o.PickCandidate(offered, s); got != want {
+			fail("PickCandidate(%s|%s, %q) = %d, want %d", offered[0].ID, offered[1].ID, s, got, want)
+		}
+	}
+	t.Logf("%d Match, %d Infer, %d PickCandidate calls, %d differences", matches, infers, picks, diffs)
+}
