@@ -190,26 +190,11 @@ func wordMatch(want, got string, fuzzy bool) bool {
 	if want == got {
 		return true
 	}
-	if !fuzzy || hasDigit(want) || hasDigit(got) {
+	if !fuzzy {
 		return false
 	}
-	n := len([]rune(want))
-	switch {
-	case n >= 8:
-		return editDistance(want, got, 2) <= 2
-	case n >= 5:
-		return editDistance(want, got, 1) <= 1
-	}
-	return false
-}
-
-func hasDigit(s string) bool {
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			return true
-		}
-	}
-	return false
+	w := newWord(want)
+	return w.typo(got, shapeOf(got))
 }
 
 // negated reports whether one of the three words before position i negates
@@ -223,41 +208,6 @@ func negated(ws []string, i int) bool {
 		}
 	}
 	return false
-}
-
-// editDistance is the Damerau–Levenshtein (optimal string alignment)
-// distance between a and b, giving up once it exceeds max.
-func editDistance(a, b string, max int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > max || -d > max {
-		return max + 1
-	}
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		best := cur[0]
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			best = min(best, cur[j])
-		}
-		if best > max {
-			return max + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
 }
 
 // compiledChoice holds a choice's phrases and patterns ready for matching.
