@@ -188,8 +188,9 @@ func contentWords(ws []string) []string {
 
 // Classify scores the message against every flow and says which fits.
 func (l *Library) Classify(text string) Verdict {
-	ws := tokens(text)
-	v := Verdict{Greeting: isGreeting(words(Normalize(text)))}
+	in := NewText(text)
+	ws := in.ws
+	v := Verdict{Greeting: isGreeting(words(in.norm))}
 	if v.Greeting {
 		return v
 	}
@@ -243,7 +244,7 @@ func (l *Library) maybe(ws []string) []*Flow {
 // PickCandidate reads an answer to "Is this 1) … or 2) …?": a number, or
 // words of one flow's title or intake. It returns the index or -1.
 func PickCandidate(offered []*Flow, answer string) int {
-	ws := tokens(answer)
+	ws := NewText(answer).ws
 	if i := choiceNumber(ws, len(offered)); i >= 0 {
 		return i
 	}

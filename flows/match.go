@@ -4,113 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 )
-
-// Normalize lowercases s and reduces it to words: letters, digits and '_'
-// survive, everything else separates words. A few emoji become the words
-// they mean (👍 → yes). Matching always works on normalised text, so
-// "Region-not-supported!" and "region not supported" are the same.
-func Normalize(s string) string {
-	ts := tokens(s)
-	out := ts[:0]
-	for _, t := range ts {
-		if t != clauseBreak {
-			out = append(out, t)
-		}
-	}
-	return strings.Join(out, " ")
-}
-
-// clauseBreak stands between clauses in the output of tokens, so that a
-// phrase or a negation never reaches across "didn't work, got 403".
-const clauseBreak = "|"
-
-// tokens splits s into normalised words with clauseBreak where the text
-// had , ; . ! ? or a new line followed by a space (so "4.5" stays one
-// piece). A number with a plural or past ending counts as the number
-// ("403s", "403'd" → "403").
-func tokens(s string) []string {
-	var (
-		out []string
-		cur strings.Builder
-	)
-	flush := func() {
-		if cur.Len() == 0 {
-			return
-		}
-		out = append(out, trimNumberSuffix(cur.String()))
-		cur.Reset()
-	}
-	brk := func() {
-		flush()
-		if len(out) > 0 && out[len(out)-1] != clauseBreak {
-			out = append(out, clauseBreak)
-		}
-	}
-	rs := []rune(s)
-	for i, r := range rs {
-		switch r {
-		case '👍', '✅', '👌', '✔':
-			flush()
-			out = append(out, "yes")
-			continue
-		case '👎', '❌', '✖':
-			flush()
-			out = append(out, "no")
-			continue
-		case '\'', '’': // don't → dont
-			continue
-		case '\n', ';', '!', '?':
-			brk()
-			continue
-		case ',', '.':
-			if i+1 == len(rs) || unicode.IsSpace(rs[i+1]) {
-				brk()
-				continue
-			}
-		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' {
-			cur.WriteRune(unicode.ToLower(r))
-			continue
-		}
-		flush()
-	}
-	flush()
-	for len(out) > 0 && out[len(out)-1] == clauseBreak {
-		out = out[:len(out)-1]
-	}
-	return out
-}
-
-// FirstClause returns the normalised words of s up to its first clause
-// break ("no, it still fails" → "no").
-func FirstClause(s string) string {
-	ts := tokens(s)
-	for i, t := range ts {
-		if t == clauseBreak {
-			ts = ts[:i]
-			break
-		}
-	}
-	return strings.Join(ts, " ")
-}
-
-// trimNumberSuffix reads "403s", "403d", "403ed", "429ing" as the number.
-func trimNumberSuffix(w string) string {
-	i := 0
-	for i < len(w) && w[i] >= '0' && w[i] <= '9' {
-		i++
-	}
-	if i == 0 || i == len(w) {
-		return w
-	}
-	switch w[i:] {
-	case "s", "d", "ed", "es", "ing":
-		return w[:i]
-	}
-	return w
-}
 
 // words splits normalised text.
 func words(s string) []string { return strings.Fields(s) }
@@ -287,8 +181,8 @@ const (
 // no choice or more than one equally.
 func (t *Flow) Match(n *Node, answer string) (int, string) {
 	ccs := t.compiled[n.ID]
-	ws := tokens(answer)
-	norm := Normalize(answer)
+	in := NewText(answer)
+	ws, norm := in.ws, in.norm
 	if len(ws) == 0 {
 		return -1, ""
 	}
@@ -340,8 +234,8 @@ func (t *Flow) Match(n *Node, answer string) (int, string) {
 func (t *Flow) Infer(n *Node, said []string) int {
 	ccs := t.compiled[n.ID]
 	for k := len(said) - 1; k >= 0; k-- {
-		norm := Normalize(said[k])
-		ws := tokens(said[k])
+		in := NewText(said[k])
+		ws, norm := in.ws, in.norm
 		if len(ws) == 0 {
 			continue
 		}
