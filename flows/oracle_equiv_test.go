@@ -13,7 +13,7 @@ import (
 // make on top of the real ones.
 func generated() int {
 	if testing.Short() {
-		return 1500
+		return 500
 	}
 	return 5000
 }
@@ -72,7 +72,7 @@ func TestOracleClassify(t *testing.T) {
 		}
 	}
 	for _, s := range texts {
-		if got, want := describe(lib.Classify(s)), describe(o.Classify(s)); got != want {
+		if got, want := describe(lib.Classify(NewText(s))), describe(o.Classify(s)); got != want {
 			fail("Classify(%q)\n got  %s\n want %s", s, got, want)
 		}
 		norm, first := Normalize(s), FirstClause(s)
@@ -117,7 +117,7 @@ func TestOracleMatch(t *testing.T) {
 	}
 	match := func(o *oracle, f *Flow, n *Node, s string) {
 		matches++
-		gi, gby := f.Match(n, s)
+		gi, gby := f.Match(n, NewText(s))
 		wi, wby := o.Match(f, n, s)
 		if gi != wi || gby != wby {
 			fail("%s/%s Match(%q) = %d %q, want %d %q", f.ID, n.ID, s, gi, gby, wi, wby)
@@ -164,7 +164,7 @@ func TestOracleMatch(t *testing.T) {
 			offered[1] = fb
 		}
 		picks++
-		if got, want := PickCandidate(offered, s), o.PickCandidate(offered, s); got != want {
+		if got, want := PickCandidate(offered, NewText(s)), o.PickCandidate(offered, s); got != want {
 			fail("PickCandidate(%s|%s, %q) = %d, want %d", offered[0].ID, offered[1].ID, s, got, want)
 		}
 	}
