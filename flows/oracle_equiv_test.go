@@ -170,3 +170,50 @@ func TestOracleMatch(t *testing.T) {
 	}
 	t.Logf("%d Match, %d Infer, %d PickCandidate calls, %d differences", matches, infers, picks, diffs)
 }
+
+// FuzzOracle looks for a text on which intake, matching or the text
+// functions part from the oracle. Plain go test runs the seeds; run it
+// with go test ./flows -fuzz FuzzOracle -fuzztime 2m.
+func FuzzOracle(f *testing.F) {
+	lib := mustLoadLib(f, "")
+	o := newOracle(lib)
+	for _, s := range []string{
+		"claude code keeps saying 403 what do I do", "cluade code 403", "hi", "no, it still fails",
+		`API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`,
+		"not behind a proxy", "option 2", "yeah 👍", "regoin not suported", "403s 403'd 4.5",
+	} {
+		f.Add(s)
+	}
+	var questions []*Node
+	owner := map[*Node]*Flow{}
+	for _, fl := range lib.Flows {
+		for i := range fl.Nodes {
+			if n := &fl.Nodes[i]; n.Kind == Question {
+				questions = append(questions, n)
+				owner[n] = fl
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		in := NewText(s)
+		if got, want := describe(lib.Classify(in)), describe(o.Classify(s)); got != want {
+			t.Fatalf("Classify(%q)\n got  %s\n want %s", s, got, want)
+		}
+		if in.Normalized() != oldNormalize(s) || in.FirstClause() != oldFirstClause(s) || Family(s) != oldFamily(s) {
+			t.Fatalf("text functions of %q differ", s)
+		}
+		n := questions[len(s)%len(questions)]
+		gi, gby := owner[n].Match(n, in)
+		wi, wby := o.Match(owner[n], n, s)
+		if gi != wi || gby != wby {
+			t.Fatalf("%s/%s Match(%q) = %d %q, want %d %q", owner[n].ID, n.ID, s, gi, gby, wi, wby)
+		}
+		if got, want := owner[n].Infer(n, []string{s}), o.Infer(owner[n], n, []string{s}); got != want {
+			t.Fatalf("Infer(%q) = %d, want %d", s, got, want)
+		}
+		offered := []*Flow{lib.Flows[len(s)%len(lib.Flows)], lib.Fallback()}
+		if got, want := PickCandidate(offered, in), o.PickCandidate(offered, s); got != want {
+			t.Fatalf("PickCandidate(%q) = %d, want %d", s, got, want)
+		}
+	})
+}
