@@ -25,8 +25,9 @@ type corpus struct {
 	// replies are texts that answer some question: answer rows, script
 	// and probe texts, choice words, and generated ones.
 	replies []string
-	// real counts the texts of firsts and replies taken as written.
-	real int
+	// real counts the texts of firsts and replies from the sets, scripts
+	// and probe; own those that are the library's own words.
+	real, own int
 }
 
 type answerRow struct{ flow, node, text string }
@@ -84,6 +85,7 @@ func readCorpus(tb testing.TB, lib *Library, n int) corpus {
 	slices.Sort(vocab) // map order must not change the texts
 	c.firsts = append(c.firsts, signals...)
 	c.replies = append(c.replies, choiceWords...)
+	c.own = len(signals) + len(choiceWords)
 
 	g := &mutator{r: rand.New(rand.NewPCG(11, 2)), vocab: vocab}
 	firsts, replies := c.firsts, c.replies

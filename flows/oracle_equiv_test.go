@@ -15,7 +15,7 @@ func generated() int {
 	if testing.Short() {
 		return 500
 	}
-	return 5000
+	return 3000
 }
 
 func mustLoadLib(tb testing.TB, fsys string) *Library {
@@ -88,7 +88,8 @@ func TestOracleClassify(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d texts (%d as written), %d differences", len(texts), c.real, diffs)
+	t.Logf("%d texts (%d from the sets, scripts and probe, %d the library's own words, %d generated), %d differences",
+		len(texts), c.real, c.own, len(texts)-c.real-c.own, diffs)
 }
 
 // TestOracleMatch compares Match, Infer and PickCandidate with the
