@@ -206,9 +206,10 @@ func (s *step) flow() *flows.Flow { return s.e.Flows.Flow(s.c.Flow) }
 // intake picks a flow for a text that starts a conversation.
 func (s *step) intake(text string) {
 	lib := s.e.Flows
+	in := flows.NewText(text)
 	if offered := s.candidates(); len(offered) > 0 {
-		i := flows.PickCandidate(offered, text)
-		switch f := flows.Family(flows.Normalize(text)); {
+		i := flows.PickCandidate(offered, in)
+		switch f := flows.Family(in.Normalized()); {
 		case i >= 0:
 		case f == "yes":
 			i = 0 // "Is this Claude Code 403?" "yes"
@@ -220,7 +221,7 @@ func (s *step) intake(text string) {
 			return
 		}
 	}
-	v := lib.Classify(text)
+	v := lib.Classify(in)
 	switch {
 	case v.Flow != nil:
 		s.start(v.Flow, s.said)
@@ -395,7 +396,7 @@ func (s *step) answer(text string) {
 		s.start(t, s.c.FirstText)
 		return
 	}
-	k, _ := t.Match(n, text)
+	k, _ := t.Match(n, flows.NewText(text))
 	if k < 0 {
 		s.miss(t, n)
 		return
@@ -432,7 +433,8 @@ func numbered(n *flows.Node) string {
 // feedback handles the answer to "Did this fix it?".
 func (s *step) feedback(text string) {
 	t := s.flow()
-	switch feedbackOf(text) {
+	in := flows.NewText(text)
+	switch feedbackOf(in) {
 	case FeedbackYes:
 		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackYes}
 		s.event(EventYes, s.c.Node, "", "")
@@ -459,7 +461,7 @@ func (s *step) feedback(text string) {
 	}
 	// Not an answer to the question: a new problem? (More about the same
 	// problem is not a reason to start it over.)
-	if v := s.e.Flows.Classify(text); v.Flow != nil && v.Flow.ID != s.c.Flow {
+	if v := s.e.Flows.Classify(in); v.Flow != nil && v.Flow.ID != s.c.Flow {
 		s.fresh()
 		s.remember(s.said)
 		s.start(v.Flow, s.said)
@@ -492,8 +494,8 @@ var fixedWords = map[string]FeedbackAnswer{
 	"it didnt": "no", "doesnt work": "no", "not working": "no", "still not working": "no",
 }
 
-func feedbackOf(text string) FeedbackAnswer {
-	norm, first := flows.Normalize(text), flows.FirstClause(text)
+func feedbackOf(in flows.Text) FeedbackAnswer {
+	norm, first := in.Normalized(), in.FirstClause()
 	for _, whole := range []string{norm, first} {
 		if f, ok := fixedWords[whole]; ok {
 			return f

@@ -74,7 +74,7 @@ func TestIntakeAccuracy(t *testing.T) {
 		if want != "-" && lib.Flow(want) == nil {
 			t.Fatalf("intake.tsv names unknown flow %q", want)
 		}
-		v := lib.Classify(msg)
+		v := lib.Classify(flows.NewText(msg))
 		got := "-"
 		switch {
 		case v.Flow != nil:
@@ -145,7 +145,7 @@ func TestAnswerAccuracy(t *testing.T) {
 		if err != nil {
 			t.Fatalf("answers.tsv: bad choice %q", row[2])
 		}
-		got, _ := flow.Match(n, row[3])
+		got, _ := flow.Match(n, flows.NewText(row[3]))
 		if got+1 == want {
 			right++
 		} else {

@@ -14,6 +14,8 @@
 // [Library.Fallback] for the catch-all, [Library.CheckPage] for a
 // question's check page.
 //
+// [NewText] reads an inbound text once into a [Text]: its normalised
+// words and clause breaks, shared by everything that matches it.
 // [Library.Classify] scores a first text against every flow's intake and
 // returns a [Verdict]: one clear flow, two close ones to offer, a likely
 // one missing its product, or a greeting. [Flow.Match] picks the choice
@@ -31,6 +33,13 @@
 // small typos, numbers and the yes/no family, with negated mentions ("not
 // behind a proxy") left out. Inference uses a choice's implied_by phrases
 // and match words only, never a bare number or yes/no.
+//
+// Intake is on the engine's hot path, so its work is done when flows
+// load: each flow's intake words are indexed (exactly, and by length for
+// typos) with what typo matching needs of each, and a text is looked up
+// word by word rather than every signal scanned. A Classify costs tens of
+// microseconds and a few allocations; BenchmarkClassify measures it, and
+// the oracle tests hold it to the simple implementation's verdicts.
 //
 // A check page's id is derived from its flow, node and content, so it
 // stays the same across restarts and changes when the page does.

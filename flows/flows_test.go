@@ -152,7 +152,7 @@ func TestMatch(t *testing.T) {
 		{"didnt work, it ends in v1 messages", 0}, // a negation stops at the comma
 	}
 	for _, tt := range tests {
-		got, _ := flow.Match(q, tt.answer)
+		got, _ := flow.Match(q, flows.NewText(tt.answer))
 		if got != tt.want {
 			t.Errorf("Match(%q) = %d, want %d", tt.answer, got, tt.want)
 		}
@@ -253,7 +253,7 @@ func TestClassify(t *testing.T) {
 		{text: "aws s3 access denied 403 when uploading"}, // names another product: not offered Claude
 	}
 	for _, tt := range tests {
-		v := lib.Classify(tt.text)
+		v := lib.Classify(flows.NewText(tt.text))
 		got := ""
 		if v.Flow != nil {
 			got = v.Flow.ID

@@ -1,7 +1,9 @@
 package flows
 
 import (
-	"sort"
+	"cmp"
+	"math/bits"
+	"slices"
 	"strings"
 )
 
@@ -35,115 +37,109 @@ const (
 	Lead  = 3.0
 )
 
+// compiledIntake is a flow's intake ready for scoring: its words in a
+// lexicon, and every signal as the ids of its words there.
 type compiledIntake struct {
-	codes, keywords map[string]bool
-	products        []phrase
-	phrases         []phrase
-	examples        [][]string // content words
-	requires        []phrase
+	lex      lexicon
+	codes    []int32 // each word once
+	keywords []int32 // each word once
+	products []signal
+	phrases  []signal
+	examples []signal // content words
+	requires []signal
 }
 
+// signal is a phrase of intake as the ids of its words in the lexicon.
+type signal []int32
+
 func compileIntake(in Intake) compiledIntake {
-	ci := compiledIntake{codes: map[string]bool{}, keywords: map[string]bool{}}
-	for _, c := range in.Codes {
-		for _, w := range words(Normalize(c)) {
-			ci.codes[w] = true
-		}
-	}
-	for _, k := range in.Keywords {
-		for _, w := range words(Normalize(k)) {
-			ci.keywords[w] = true
-		}
-	}
-	toPhrases := func(ss []string) []phrase {
-		var out []phrase
+	var ci compiledIntake
+	once := func(dst *[]int32, ss []string) {
 		for _, s := range ss {
-			if p := phrase(words(Normalize(s))); len(p) > 0 {
-				out = append(out, p)
+			for _, w := range words(Normalize(s)) {
+				if id := ci.lex.add(w); !slices.Contains(*dst, id) {
+					*dst = append(*dst, id)
+				}
+			}
+		}
+	}
+	once(&ci.codes, in.Codes)
+	once(&ci.keywords, in.Keywords)
+	toSignal := func(ws []string) signal {
+		p := make(signal, len(ws))
+		for i, w := range ws {
+			p[i] = ci.lex.add(w)
+		}
+		return p
+	}
+	toSignals := func(ss []string) []signal {
+		var out []signal
+		for _, s := range ss {
+			if ws := words(Normalize(s)); len(ws) > 0 {
+				out = append(out, toSignal(ws))
 			}
 		}
 		return out
 	}
-	ci.products = toPhrases(in.Products)
-	ci.phrases = toPhrases(in.Phrases)
-	ci.requires = toPhrases(in.Requires)
+	ci.products = toSignals(in.Products)
+	ci.phrases = toSignals(in.Phrases)
+	ci.requires = toSignals(in.Requires)
 	for _, e := range in.Examples {
 		if cw := contentWords(words(Normalize(e))); len(cw) > 0 {
-			ci.examples = append(ci.examples, cw)
+			ci.examples = append(ci.examples, toSignal(cw))
 		}
 	}
+	ci.lex.index()
 	return ci
 }
 
-// score rates how well the message's words fit the flow.
-func (ci compiledIntake) score(ws []string) float64 {
-	if !ci.required(ws) {
-		return 0
-	}
-	return ci.signals(ws)
-}
-
 // required reports whether the message has one of the Requires words.
-func (ci compiledIntake) required(ws []string) bool {
-	if len(ci.requires) > 0 {
-		found := false
-		for _, p := range ci.requires {
-			if p.find(ws, true) >= 0 {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
+func (ci *compiledIntake) required(m *marks) bool {
+	if len(ci.requires) == 0 {
+		return true
+	}
+	for _, p := range ci.requires {
+		if m.find(p) >= 0 {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
-// signals adds up the intake signals found in the message.
-func (ci compiledIntake) signals(ws []string) float64 {
+// signals adds up the intake signals found in the message, given where
+// the flow's words occur in it (m) and which positions hold content
+// words (content).
+func (ci *compiledIntake) signals(m *marks, content []uint64) float64 {
 	var s float64
-	seen := map[string]bool{}
-	for _, w := range ws {
-		if seen[w] {
-			continue
-		}
-		seen[w] = true
-		if ci.codes[w] {
+	for _, id := range ci.codes {
+		if m.exactly(id) {
 			s += 6
 		}
 	}
-	for k := range ci.keywords {
-		for _, w := range ws {
-			if wordMatch(k, w, true) {
-				s += 2
-				break
-			}
+	for _, id := range ci.keywords {
+		if m.occurs(id, nil) {
+			s += 2
 		}
 	}
 	var product float64
 	for _, p := range ci.products {
-		if p.find(ws, true) >= 0 {
+		if m.find(p) >= 0 {
 			product = max(product, 2+float64(len(p)))
 		}
 	}
 	s += product
 	for _, p := range ci.phrases {
-		if p.find(ws, true) >= 0 {
+		if m.find(p) >= 0 {
 			s += 1 + 1.5*float64(len(p))
 		}
 	}
 	if len(ci.examples) > 0 {
-		cw := contentWords(ws)
 		var bestRatio float64
 		for _, ex := range ci.examples {
 			shared := 0
-			for _, w := range ex {
-				for _, m := range cw {
-					if wordMatch(w, m, true) {
-						shared++
-						break
-					}
+			for _, id := range ex {
+				if m.occurs(id, content) {
+					shared++
 				}
 			}
 			bestRatio = max(bestRatio, float64(shared)/float64(len(ex)))
@@ -155,14 +151,69 @@ func (ci compiledIntake) signals(ws []string) float64 {
 	return s
 }
 
+// scratch is the memory one reading of a text against flows' intakes
+// needs: marks for one flow at a time and the positions of the content
+// words.
+type scratch struct {
+	marks   marks
+	content []uint64
+}
+
+// scratchSize is how many uint64s of scratch fit on the caller's stack;
+// a longer text or a larger lexicon takes them from the heap.
+const scratchSize = 256
+
+// newScratch sizes scratch for the text t and the flows fs, in buf when
+// it fits, and finds t's content words.
+func newScratch(t *Text, fs []*Flow, buf []uint64) scratch {
+	stride := (len(t.ws) + 63) / 64
+	most := 0
+	for _, f := range fs {
+		most = max(most, len(f.intake.lex.words))
+	}
+	need := stride + most*stride + (most+63)/64
+	if need <= len(buf) {
+		buf = buf[:need]
+		clear(buf)
+	} else {
+		buf = make([]uint64, need)
+	}
+	s := scratch{content: buf[:stride]}
+	buf = buf[stride:]
+	s.marks = marks{stride: stride, at: buf[:most*stride], exact: buf[most*stride:]}
+	for i, w := range t.ws {
+		if !stopWords[w] {
+			s.content[i/64] |= 1 << (i % 64)
+		}
+	}
+	return s
+}
+
+// read marks where f's intake words occur in t.
+func (s *scratch) read(f *Flow, t *Text) *marks {
+	s.marks.mark(&f.intake.lex, t)
+	return &s.marks
+}
+
 var greetings = set("hi", "hello", "hey", "heya", "hiya", "yo", "howdy", "sup", "hallo", "hola", "greetings", "morning", "evening", "afternoon", "good", "there", "textfix", "whats", "up", "anyone", "is", "this", "thing", "on", "test", "testing")
 
+// isGreeting reports whether the words ws (clause breaks skipped) are a
+// greeting alone: "hi", "hello there".
 func isGreeting(ws []string) bool {
-	if len(ws) == 0 || len(ws) > 5 {
+	n := 0
+	for _, w := range ws {
+		if w != clauseBreak {
+			n++
+		}
+	}
+	if n == 0 || n > 5 {
 		return false
 	}
 	hello := false
 	for _, w := range ws {
+		if w == clauseBreak {
+			continue
+		}
 		if !greetings[w] {
 			return false
 		}
@@ -186,19 +237,37 @@ func contentWords(ws []string) []string {
 	return out
 }
 
-// Classify scores the message against every flow and says which fits.
-func (l *Library) Classify(text string) Verdict {
-	ws := tokens(text)
-	v := Verdict{Greeting: isGreeting(words(Normalize(text)))}
+// Classify scores the text against every flow and says which fits.
+func (l *Library) Classify(text Text) Verdict {
+	in := &text
+	v := Verdict{Greeting: isGreeting(in.ws)}
 	if v.Greeting {
 		return v
 	}
+	var (
+		buf     [scratchSize]uint64
+		s       = newScratch(in, l.Flows, buf[:])
+		fitsBuf [32]fit
+		fits    = fitsBuf[:0] // in library order
+		ranked  = 0
+	)
 	for _, t := range l.Flows {
-		if s := t.intake.score(ws); s > 0 {
-			v.Ranked = append(v.Ranked, Candidate{Flow: t, Score: s})
+		m := s.read(t, in)
+		f := fit{signals: t.intake.signals(m, s.content), required: t.intake.required(m)}
+		if f.score() > 0 {
+			ranked++
 		}
+		fits = append(fits, f)
 	}
-	sort.SliceStable(v.Ranked, func(i, j int) bool { return v.Ranked[i].Score > v.Ranked[j].Score })
+	if ranked > 0 {
+		v.Ranked = make([]Candidate, 0, ranked)
+		for i, t := range l.Flows {
+			if sc := fits[i].score(); sc > 0 {
+				v.Ranked = append(v.Ranked, Candidate{Flow: t, Score: sc})
+			}
+		}
+		sortByScore(v.Ranked)
+	}
 	score := func(i int) float64 {
 		if i < len(v.Ranked) {
 			return v.Ranked[i].Score
@@ -211,26 +280,51 @@ func (l *Library) Classify(text string) Verdict {
 	case top >= Maybe && score(1) >= Maybe && top-score(2) >= Lead:
 		v.Close = []*Flow{v.Ranked[0].Flow, v.Ranked[1].Flow}
 	default:
-		v.Maybe = l.maybe(ws)
+		v.Maybe = l.maybe(fits, s.content)
 	}
 	return v
 }
 
-// maybe ranks flows by their signals alone, ignoring Requires, and keeps
-// the one or two that fit strongly. Only for short texts ("403", "card
-// declined"): a longer text that names no product of ours is about
-// something else.
-func (l *Library) maybe(ws []string) []*Flow {
-	if len(contentWords(ws)) > 3 {
+// fit is how a text fits one flow's intake.
+type fit struct {
+	signals  float64 // the signals found
+	required bool    // one of the Requires words is there (or none is asked)
+}
+
+// score is the flow's score: its signals, or 0 without a required word.
+func (f fit) score() float64 {
+	if !f.required {
+		return 0
+	}
+	return f.signals
+}
+
+// sortByScore sorts best first, keeping the library's order among equals.
+func sortByScore(cs []Candidate) {
+	slices.SortStableFunc(cs, func(a, b Candidate) int { return cmp.Compare(b.Score, a.Score) })
+}
+
+// maybe ranks flows by their signals alone (fits, in library order),
+// ignoring Requires, and keeps the one or two that fit strongly. Only for
+// short texts ("403", "card declined"; content marks the text's content
+// words): a longer text that names no product of ours is about something
+// else.
+func (l *Library) maybe(fits []fit, content []uint64) []*Flow {
+	n := 0
+	for _, x := range content {
+		n += bits.OnesCount64(x)
+	}
+	if n > 3 {
 		return nil
 	}
-	var ranked []Candidate
-	for _, t := range l.Flows {
-		if s := t.intake.signals(ws); s >= Sure {
+	var buf [16]Candidate
+	ranked := buf[:0]
+	for i, t := range l.Flows {
+		if s := fits[i].signals; s >= Sure {
 			ranked = append(ranked, Candidate{Flow: t, Score: s})
 		}
 	}
-	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].Score > ranked[j].Score })
+	sortByScore(ranked)
 	switch {
 	case len(ranked) == 1, len(ranked) > 1 && ranked[0].Score-ranked[1].Score >= Lead:
 		return []*Flow{ranked[0].Flow}
@@ -242,21 +336,23 @@ func (l *Library) maybe(ws []string) []*Flow {
 
 // PickCandidate reads an answer to "Is this 1) … or 2) …?": a number, or
 // words of one flow's title or intake. It returns the index or -1.
-func PickCandidate(offered []*Flow, answer string) int {
-	ws := tokens(answer)
-	if i := choiceNumber(ws, len(offered)); i >= 0 {
+func PickCandidate(offered []*Flow, answer Text) int {
+	in := &answer
+	if i := choiceNumber(in.ws, len(offered)); i >= 0 {
 		return i
 	}
+	var buf [scratchSize]uint64
+	s := newScratch(in, offered, buf[:])
 	best, at, tie := 0.0, -1, false
 	for i, t := range offered {
-		s := t.intake.signals(ws) // the reply need not name the product again
-		if tw := phrase(words(Normalize(t.Title))); tw.find(ws, true) >= 0 {
-			s += 10
+		sc := t.intake.signals(s.read(t, in), s.content) // the reply need not name the product again
+		if newPhrase(t.Title).find(in, true) >= 0 {
+			sc += 10
 		}
 		switch {
-		case s > best:
-			best, at, tie = s, i, false
-		case s == best && s > 0:
+		case sc > best:
+			best, at, tie = sc, i, false
+		case sc == best && sc > 0:
 			tie = true
 		}
 	}

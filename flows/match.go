@@ -4,124 +4,54 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 )
-
-// Normalize lowercases s and reduces it to words: letters, digits and '_'
-// survive, everything else separates words. A few emoji become the words
-// they mean (👍 → yes). Matching always works on normalised text, so
-// "Region-not-supported!" and "region not supported" are the same.
-func Normalize(s string) string {
-	ts := tokens(s)
-	out := ts[:0]
-	for _, t := range ts {
-		if t != clauseBreak {
-			out = append(out, t)
-		}
-	}
-	return strings.Join(out, " ")
-}
-
-// clauseBreak stands between clauses in the output of tokens, so that a
-// phrase or a negation never reaches across "didn't work, got 403".
-const clauseBreak = "|"
-
-// tokens splits s into normalised words with clauseBreak where the text
-// had , ; . ! ? or a new line followed by a space (so "4.5" stays one
-// piece). A number with a plural or past ending counts as the number
-// ("403s", "403'd" → "403").
-func tokens(s string) []string {
-	var (
-		out []string
-		cur strings.Builder
-	)
-	flush := func() {
-		if cur.Len() == 0 {
-			return
-		}
-		out = append(out, trimNumberSuffix(cur.String()))
-		cur.Reset()
-	}
-	brk := func() {
-		flush()
-		if len(out) > 0 && out[len(out)-1] != clauseBreak {
-			out = append(out, clauseBreak)
-		}
-	}
-	rs := []rune(s)
-	for i, r := range rs {
-		switch r {
-		case '👍', '✅', '👌', '✔':
-			flush()
-			out = append(out, "yes")
-			continue
-		case '👎', '❌', '✖':
-			flush()
-			out = append(out, "no")
-			continue
-		case '\'', '’': // don't → dont
-			continue
-		case '\n', ';', '!', '?':
-			brk()
-			continue
-		case ',', '.':
-			if i+1 == len(rs) || unicode.IsSpace(rs[i+1]) {
-				brk()
-				continue
-			}
-		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' {
-			cur.WriteRune(unicode.ToLower(r))
-			continue
-		}
-		flush()
-	}
-	flush()
-	for len(out) > 0 && out[len(out)-1] == clauseBreak {
-		out = out[:len(out)-1]
-	}
-	return out
-}
-
-// FirstClause returns the normalised words of s up to its first clause
-// break ("no, it still fails" → "no").
-func FirstClause(s string) string {
-	ts := tokens(s)
-	for i, t := range ts {
-		if t == clauseBreak {
-			ts = ts[:i]
-			break
-		}
-	}
-	return strings.Join(ts, " ")
-}
-
-// trimNumberSuffix reads "403s", "403d", "403ed", "429ing" as the number.
-func trimNumberSuffix(w string) string {
-	i := 0
-	for i < len(w) && w[i] >= '0' && w[i] <= '9' {
-		i++
-	}
-	if i == 0 || i == len(w) {
-		return w
-	}
-	switch w[i:] {
-	case "s", "d", "ed", "es", "ing":
-		return w[:i]
-	}
-	return w
-}
 
 // words splits normalised text.
 func words(s string) []string { return strings.Fields(s) }
 
+// fields appends the words of s to dst; with a dst on the caller's stack
+// it allocates nothing for short texts.
+func fields(dst []string, s string) []string {
+	for w := range strings.FieldsSeq(s) {
+		dst = append(dst, w)
+	}
+	return dst
+}
+
 // uncertain answers are neither yes nor no.
 var uncertain = set("not sure", "im not sure", "i dont know", "dont know", "dunno", "idk", "no idea", "unsure", "no clue", "not certain", "maybe", "i have no idea", "i am not sure", "no idea", "not a clue")
 
+// maxKey bounds the keys of uncertain, yesWords and noWords in bytes, so
+// that a run of words is joined for a lookup on the stack (a test holds
+// the lists to it).
+const maxKey = 32
+
+// join writes ws joined by spaces into buf, or reports false when that
+// would not fit (and so is no key of ours).
+func join(buf *[maxKey]byte, ws []string) ([]byte, bool) {
+	b := buf[:0]
+	for i, w := range ws {
+		if i > 0 {
+			if len(b) == maxKey {
+				return nil, false
+			}
+			b = append(b, ' ')
+		}
+		if len(b)+len(w) > maxKey {
+			return nil, false
+		}
+		b = append(b, w...)
+	}
+	return b, true
+}
+
+// isUncertain reports whether a run of up to five of the words ws is an
+// uncertain answer ("i dont know").
 func isUncertain(ws []string) bool {
+	var buf [maxKey]byte
 	for n := min(len(ws), 5); n >= 1; n-- {
 		for i := 0; i+n <= len(ws); i++ {
-			if uncertain[strings.Join(ws[i:i+n], " ")] {
+			if k, ok := join(&buf, ws[i:i+n]); ok && uncertain[string(k)] {
 				return true
 			}
 		}
@@ -143,19 +73,26 @@ func set(ws ...string) map[string]bool {
 // Family reports "yes" or "no" when the normalised answer opens with a word
 // of that family ("yeah it started after billing" → yes), or "".
 func Family(norm string) string {
-	ws := words(norm)
+	var buf [16]string
+	return family(fields(buf[:0], norm))
+}
+
+// family is Family of the words ws.
+func family(ws []string) string {
 	if len(ws) == 0 || isUncertain(ws) {
 		return ""
 	}
-	for _, n := range []int{3, 2, 1} {
+	var buf [maxKey]byte
+	for n := 3; n >= 1; n-- {
 		if len(ws) < n {
 			continue
 		}
-		head := strings.Join(ws[:n], " ")
+		head, ok := join(&buf, ws[:n])
 		switch {
-		case noWords[head]:
+		case !ok:
+		case noWords[string(head)]:
 			return "no"
-		case yesWords[head]:
+		case yesWords[string(head)]:
 			return "yes"
 		}
 	}
@@ -165,51 +102,33 @@ func Family(norm string) string {
 var negations = set("no", "not", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "never", "without", "nor", "cant", "cannot", "havent", "hasnt", "wont")
 
 // phrase is a normalised match phrase, split into words.
-type phrase []string
+type phrase []word
 
-// find returns the position of p in ws, or -1. Words of five letters or
-// more may differ by one edit (eight or more: two), so "regoin" still
-// finds "region". Numbers must match exactly.
-func (p phrase) find(ws []string, fuzzy bool) int {
+func newPhrase(s string) phrase {
+	var p phrase
+	for _, w := range words(Normalize(s)) {
+		p = append(p, newWord(w))
+	}
+	return p
+}
+
+// find returns the first position of p in t's words, or -1. Numbers must
+// match exactly; with fuzzy, other words may be typos of p's (see typo.go).
+func (p phrase) find(t *Text, fuzzy bool) int {
+	ws := t.ws
 	if len(p) == 0 || len(p) > len(ws) {
 		return -1
 	}
 outer:
 	for i := 0; i+len(p) <= len(ws); i++ {
-		for j, w := range p {
-			if !wordMatch(w, ws[i+j], fuzzy) {
+		for j := range p {
+			if !p[j].matches(ws[i+j], t.shapes[i+j], fuzzy) {
 				continue outer
 			}
 		}
 		return i
 	}
 	return -1
-}
-
-func wordMatch(want, got string, fuzzy bool) bool {
-	if want == got {
-		return true
-	}
-	if !fuzzy || hasDigit(want) || hasDigit(got) {
-		return false
-	}
-	n := len([]rune(want))
-	switch {
-	case n >= 8:
-		return editDistance(want, got, 2) <= 2
-	case n >= 5:
-		return editDistance(want, got, 1) <= 1
-	}
-	return false
-}
-
-func hasDigit(s string) bool {
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			return true
-		}
-	}
-	return false
 }
 
 // negated reports whether one of the three words before position i negates
@@ -225,41 +144,6 @@ func negated(ws []string, i int) bool {
 	return false
 }
 
-// editDistance is the Damerau–Levenshtein (optimal string alignment)
-// distance between a and b, giving up once it exceeds max.
-func editDistance(a, b string, max int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > max || -d > max {
-		return max + 1
-	}
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		best := cur[0]
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			best = min(best, cur[j])
-		}
-		if best > max {
-			return max + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
-}
-
 // compiledChoice holds a choice's phrases and patterns ready for matching.
 type compiledChoice struct {
 	phrases  []phrase
@@ -272,7 +156,7 @@ type compiledChoice struct {
 func compileChoice(c Choice) (compiledChoice, error) {
 	cc := compiledChoice{means: c.Means, any: c.Any}
 	add := func(dst *[]phrase, s string) {
-		if p := phrase(words(Normalize(s))); len(p) > 0 {
+		if p := newPhrase(s); len(p) > 0 {
 			*dst = append(*dst, p)
 		}
 	}
@@ -295,32 +179,46 @@ func compileChoice(c Choice) (compiledChoice, error) {
 	return cc, nil
 }
 
-// score rates how strongly the answer (its tokens ws, and norm for
-// patterns; an empty norm skips patterns) selects the choice by phrases:
-// 0 for not at all, otherwise higher for longer, exact matches.
-func (cc compiledChoice) score(norm string, ws []string, fuzzy bool, phrases []phrase) int {
+// rate rates how strongly the answer t selects the choice by phrases and,
+// with patterns, by the choice's patterns: 0 for not at all, otherwise
+// higher for longer, exact matches.
+func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) int {
 	best := 0
 	for _, p := range phrases {
-		i := p.find(ws, false)
+		i := p.find(t, false)
 		s := 4 * len(p)
 		if i < 0 && fuzzy {
-			i = p.find(ws, true)
+			i = p.find(t, true)
 			s = 3 * len(p)
 		}
-		if i < 0 || negated(ws, i) {
+		if i < 0 || negated(t.ws, i) {
 			continue
 		}
 		best = max(best, s)
 	}
-	if norm == "" {
+	if !patterns {
 		return best // implied_by phrases only: patterns answer, never infer
 	}
 	for _, re := range cc.patterns {
-		if loc := re.FindStringIndex(norm); loc != nil {
-			best = max(best, 4*len(words(norm[loc[0]:loc[1]])))
+		if loc := re.FindStringIndex(t.norm); loc != nil {
+			n := 0
+			for range strings.FieldsSeq(t.norm[loc[0]:loc[1]]) {
+				n++
+			}
+			best = max(best, 4*n)
 		}
 	}
 	return best
+}
+
+// score is rate for the checker, which has the normalised text norm split
+// into ws; an empty norm skips patterns.
+func (cc compiledChoice) score(norm string, ws []string, fuzzy bool, phrases []phrase) int {
+	t := Text{norm: norm, first: len(norm), ws: ws, shapes: make([]shape, len(ws))}
+	for i, w := range ws {
+		t.shapes[i] = shapeOf(w)
+	}
+	return cc.rate(&t, phrases, fuzzy, norm != "")
 }
 
 // How a choice was selected.
@@ -335,32 +233,34 @@ const (
 // Match picks the choice of question n that the answer selects. It returns
 // the choice's index and how it was picked, or -1 when the answer selects
 // no choice or more than one equally.
-func (t *Flow) Match(n *Node, answer string) (int, string) {
+func (t *Flow) Match(n *Node, answer Text) (int, string) {
 	ccs := t.compiled[n.ID]
-	ws := tokens(answer)
-	norm := Normalize(answer)
+	in := &answer
+	ws := in.ws
 	if len(ws) == 0 {
 		return -1, ""
 	}
 	if i := choiceNumber(ws, len(ccs)); i >= 0 {
 		return i, ByNumber
 	}
-	unsure := isUncertain(words(norm))
-	if i := best(ccs, func(cc compiledChoice) int { return cc.score(norm, ws, false, cc.phrases) }); i >= 0 {
+	var buf [16]string
+	plain := fields(buf[:0], in.norm) // the words without clause breaks
+	unsure := isUncertain(plain)
+	if i := best(ccs, func(cc *compiledChoice) int { return cc.rate(in, cc.phrases, false, true) }); i >= 0 {
 		// "no idea" is not the "No" choice; a "Not sure" choice is fine.
 		if !unsure || ccs[i].means == "" {
 			return i, ByWords
 		}
 		return -1, ""
 	}
-	if f := Family(norm); f != "" {
+	if f := family(plain); f != "" {
 		for i, cc := range ccs {
 			if cc.means == f {
 				return i, ByFamily
 			}
 		}
 	}
-	if i := best(ccs, func(cc compiledChoice) int { return cc.score(norm, ws, true, cc.phrases) }); i >= 0 {
+	if i := best(ccs, func(cc *compiledChoice) int { return cc.rate(in, cc.phrases, true, true) }); i >= 0 {
 		return i, ByWords
 	}
 	// "not behind one" answers a yes/no question with no; "not sure" does not.
@@ -390,18 +290,18 @@ func (t *Flow) Match(n *Node, answer string) (int, string) {
 func (t *Flow) Infer(n *Node, said []string) int {
 	ccs := t.compiled[n.ID]
 	for k := len(said) - 1; k >= 0; k-- {
-		norm := Normalize(said[k])
-		ws := tokens(said[k])
+		in := NewText(said[k])
+		ws := in.ws
 		if len(ws) == 0 {
 			continue
 		}
-		if choiceNumber(ws, len(ccs)) >= 0 || Family(norm) != "" && len(ws) <= 3 {
+		if choiceNumber(ws, len(ccs)) >= 0 || Family(in.norm) != "" && len(ws) <= 3 {
 			continue
 		}
-		i := best(ccs, func(cc compiledChoice) int {
-			s := cc.score("", ws, false, cc.implied)
+		i := best(ccs, func(cc *compiledChoice) int {
+			s := cc.rate(&in, cc.implied, false, false)
 			if n.Infers() {
-				s = max(s, cc.score(norm, ws, false, cc.phrases))
+				s = max(s, cc.rate(&in, cc.phrases, false, true))
 			}
 			return s
 		})
@@ -414,10 +314,10 @@ func (t *Flow) Infer(n *Node, said []string) int {
 
 // best returns the index of the single highest positive score, or -1 on
 // no score or a tie.
-func best(ccs []compiledChoice, score func(compiledChoice) int) int {
+func best(ccs []compiledChoice, score func(*compiledChoice) int) int {
 	top, second, at := 0, 0, -1
-	for i, cc := range ccs {
-		s := score(cc)
+	for i := range ccs {
+		s := score(&ccs[i])
 		switch {
 		case s > top:
 			second, top, at = top, s, i
@@ -437,7 +337,7 @@ var numberWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "fiv
 // as a choice number (0-based) when in range, else -1. A number inside a
 // longer sentence is not a choice number ("curl gave me a 401").
 func choiceNumber(ws []string, n int) int {
-	var rest []string
+	rest, count := "", 0
 	for _, w := range ws {
 		if w == clauseBreak {
 			continue
@@ -448,15 +348,15 @@ func choiceNumber(ws []string, n int) int {
 				continue
 			}
 		}
-		rest = append(rest, w)
+		rest, count = w, count+1
 	}
-	if len(rest) != 1 {
+	if count != 1 {
 		return -1
 	}
-	v, err := strconv.Atoi(rest[0])
+	v, err := strconv.Atoi(rest)
 	if err != nil {
 		var ok bool
-		if v, ok = numberWords[rest[0]]; !ok {
+		if v, ok = numberWords[rest]; !ok {
 			return -1
 		}
 	}

@@ -1,0 +1,148 @@
+package flows
+
+import (
+	"math/bits"
+	"slices"
+)
+
+// lexicon is the words of one flow's intake, each once, indexed for
+// reading a text: by the word itself, and by length for the words that
+// allow typos. Intake signals refer to their words by index (id) in it.
+type lexicon struct {
+	words []word
+	ids   map[string]int32
+	typos []int32 // ids of the words that allow typos, shortest first
+	from  []int32 // typos[from[n]:] have n runes or more, n = 0 … longest+1
+}
+
+// add returns w's id, adding w when new.
+func (lx *lexicon) add(w string) int32 {
+	if id, ok := lx.ids[w]; ok {
+		return id
+	}
+	if lx.ids == nil {
+		lx.ids = map[string]int32{}
+	}
+	id := int32(len(lx.words))
+	lx.words = append(lx.words, newWord(w))
+	lx.ids[w] = id
+	return id
+}
+
+// index builds the length index once every word is added.
+func (lx *lexicon) index() {
+	lx.typos = lx.typos[:0]
+	longest := int32(0)
+	for id, w := range lx.words {
+		if w.edits > 0 {
+			lx.typos = append(lx.typos, int32(id))
+			longest = max(longest, w.runes)
+		}
+	}
+	slices.SortStableFunc(lx.typos, func(a, b int32) int { return int(lx.words[a].runes - lx.words[b].runes) })
+	lx.from = make([]int32, longest+2)
+	i := int32(0)
+	for n := range lx.from {
+		for int(i) < len(lx.typos) && lx.words[lx.typos[i]].runes < int32(n) {
+			i++
+		}
+		lx.from[n] = i
+	}
+}
+
+// typosOf returns the ids of the words that may have got as a typo: those
+// within two runes of its length.
+func (lx *lexicon) typosOf(gs shape) []int32 {
+	at := func(n int32) int32 { return lx.from[min(max(n, 0), int32(len(lx.from)-1))] }
+	return lx.typos[at(gs.runes-2):at(gs.runes+3)]
+}
+
+// marks says where a text's words occur among a lexicon's: for each word
+// of the lexicon a bitset of the text's positions (stride uint64s, one per
+// 64 words of the text), and whether it occurs exactly.
+type marks struct {
+	stride int
+	at     []uint64 // at[id*stride:][:stride]: where word id occurs, exactly or by a typo
+	exact  []uint64 // bit id: word id occurs exactly
+}
+
+// mark fills m for the text t, whose length m.stride was made for, from
+// lx; m.at and m.exact must have room for lx.
+func (m *marks) mark(lx *lexicon, t *Text) {
+	m.at = m.at[:len(lx.words)*m.stride]
+	m.exact = m.exact[:(len(lx.words)+63)/64]
+	clear(m.at)
+	clear(m.exact)
+	for i, w := range t.ws {
+		if w == clauseBreak {
+			continue
+		}
+		exact := int32(-1)
+		if id, ok := lx.ids[w]; ok {
+			exact = id
+			m.at[int(id)*m.stride+i/64] |= 1 << (i % 64)
+			m.exact[id/64] |= 1 << (id % 64)
+		}
+		gs := t.shapes[i]
+		if gs.digit || gs.runes < 4 { // no word of ours has this as a typo
+			continue
+		}
+		for _, id := range lx.typosOf(gs) {
+			if id != exact && lx.words[id].typo(w, gs) {
+				m.at[int(id)*m.stride+i/64] |= 1 << (i % 64)
+			}
+		}
+	}
+}
+
+// row is where word id occurs.
+func (m *marks) row(id int32) []uint64 { return m.at[int(id)*m.stride:][:m.stride] }
+
+// occurs reports whether word id occurs at one of the positions in (all
+// positions when in is nil).
+func (m *marks) occurs(id int32, in []uint64) bool {
+	for b, x := range m.row(id) {
+		if in != nil {
+			x &= in[b]
+		}
+		if x != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// exactly reports whether word id occurs exactly.
+func (m *marks) exactly(id int32) bool { return m.exact[id/64]&(1<<(id%64)) != 0 }
+
+// find returns the first position where the words p occur one after the
+// other, or -1.
+func (m *marks) find(p signal) int {
+	if len(p) == 0 {
+		return -1
+	}
+	first := m.row(p[0])
+	for b := range first {
+		c := first[b]
+		for j := 1; j < len(p) && c != 0; j++ {
+			c &= shifted(m.row(p[j]), b, j)
+		}
+		if c != 0 {
+			return b*64 + bits.TrailingZeros64(c)
+		}
+	}
+	return -1
+}
+
+// shifted returns positions b*64+j … b*64+j+63 of row as bits 0 … 63.
+func shifted(row []uint64, b, j int) uint64 {
+	q, r := b+j/64, uint(j%64)
+	var x uint64
+	if q < len(row) {
+		x = row[q] >> r
+	}
+	if r > 0 && q+1 < len(row) {
+		x |= row[q+1] << (64 - r)
+	}
+	return x
+}

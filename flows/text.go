@@ -1,0 +1,154 @@
+package flows
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Text is a text read once for matching: its normalised words (see
+// [Normalize]), the clause breaks between them, and what typo matching
+// needs to know of each word. Make one per inbound text with [NewText]
+// and hand it to [Library.Classify], [Flow.Match] and [PickCandidate].
+// A Text is immutable and safe for concurrent use; the zero Text is the
+// empty text.
+type Text struct {
+	norm   string   // Normalize of the text
+	first  int      // norm[:first] is the first clause
+	ws     []string // words and clauseBreaks, the words substrings of norm
+	shapes []shape  // shapes[i] is the shape of ws[i]
+}
+
+// Normalized returns the text as [Normalize] returns it.
+func (t Text) Normalized() string { return t.norm }
+
+// FirstClause returns the text as [FirstClause] returns it.
+func (t Text) FirstClause() string { return t.norm[:t.first] }
+
+// Normalize lowercases s and reduces it to words: letters, digits and '_'
+// survive, everything else separates words. A few emoji become the words
+// they mean (👍 → yes). Matching always works on normalised text, so
+// "Region-not-supported!" and "region not supported" are the same.
+func Normalize(s string) string { return NewText(s).norm }
+
+// FirstClause returns the normalised words of s up to its first clause
+// break ("no, it still fails" → "no").
+func FirstClause(s string) string { return NewText(s).FirstClause() }
+
+// clauseBreak stands between clauses in a Text's words, so that a phrase
+// or a negation never reaches across "didn't work, got 403".
+const clauseBreak = "|"
+
+// NewText reads s: it splits s into normalised words with a clause break
+// where s has , ; . ! ? or a new line followed by a space (so "4.5" is
+// two words, not two clauses). A number with a plural or past ending
+// counts as the number ("403s", "403'd" → "403").
+func NewText(s string) Text {
+	type span struct{ start, end int32 } // of a word in norm; start < 0: a break
+	var (
+		b       strings.Builder
+		curBuf  [64]byte
+		cur     = curBuf[:0] // the word being read, lowercased
+		spanBuf [48]span
+		spans   = spanBuf[:0]
+		first   = -1
+	)
+	b.Grow(len(s) + 8)
+	// begin and end bracket a word written to b.
+	begin := func() int32 {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		return int32(b.Len())
+	}
+	end := func(start int32) { spans = append(spans, span{start, int32(b.Len())}) }
+	flush := func() {
+		if len(cur) > 0 {
+			at := begin()
+			b.Write(cur[:numberEnd(cur)])
+			end(at)
+			cur = cur[:0]
+		}
+	}
+	brk := func() {
+		flush()
+		if len(spans) > 0 && spans[len(spans)-1].start >= 0 {
+			if first < 0 {
+				first = b.Len()
+			}
+			spans = append(spans, span{-1, -1})
+		}
+	}
+	emoji := func(w string) {
+		flush()
+		at := begin()
+		b.WriteString(w)
+		end(at)
+	}
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch r {
+		case '👍', '✅', '👌', '✔':
+			emoji("yes")
+			continue
+		case '👎', '❌', '✖':
+			emoji("no")
+			continue
+		case '\'', '’': // don't → dont
+			continue
+		case '\n', ';', '!', '?':
+			brk()
+			continue
+		case ',', '.':
+			if next, _ := utf8.DecodeRuneInString(s[i:]); i == len(s) || unicode.IsSpace(next) {
+				brk()
+				continue
+			}
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' {
+			cur = utf8.AppendRune(cur, unicode.ToLower(r))
+			continue
+		}
+		flush()
+	}
+	flush()
+	for len(spans) > 0 && spans[len(spans)-1].start < 0 {
+		spans = spans[:len(spans)-1]
+	}
+	t := Text{norm: b.String(), first: first}
+	if t.first < 0 || len(spans) == 0 {
+		t.first = len(t.norm)
+	}
+	if len(spans) == 0 {
+		return t
+	}
+	t.ws = make([]string, len(spans))
+	t.shapes = make([]shape, len(spans))
+	for i, sp := range spans {
+		if sp.start < 0 {
+			t.ws[i] = clauseBreak
+			continue
+		}
+		t.ws[i] = t.norm[sp.start:sp.end]
+		t.shapes[i] = shapeOf(t.ws[i])
+	}
+	return t
+}
+
+// numberEnd is where w ends once a number's ending is cut: "403s",
+// "403d", "403ed", "403es", "429ing" end after the digits.
+func numberEnd(w []byte) int {
+	i := 0
+	for i < len(w) && w[i] >= '0' && w[i] <= '9' {
+		i++
+	}
+	if i == 0 || i == len(w) {
+		return len(w)
+	}
+	switch string(w[i:]) {
+	case "s", "d", "ed", "es", "ing":
+		return i
+	}
+	return len(w)
+}

@@ -1,0 +1,58 @@
+package flows
+
+import (
+	"sync"
+	"testing"
+)
+
+// The yes/no and uncertain lists are looked up by joining words on the
+// stack: no key may be longer than that buffer.
+func TestKeysFit(t *testing.T) {
+	for _, set := range []map[string]bool{uncertain, yesWords, noWords} {
+		for k := range set {
+			if len(k) > maxKey {
+				t.Errorf("key %q is longer than maxKey (%d bytes)", k, maxKey)
+			}
+		}
+	}
+}
+
+// Intake's cost per text is part of its contract (performance issue 11):
+// reading a text and classifying it take a handful of allocations.
+func TestClassifyAllocs(t *testing.T) {
+	lib := mustLoadLib(t, "")
+	for _, s := range []string{
+		"claude code keeps saying 403 what do I do",
+		`API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`,
+		"hi",
+	} {
+		if n := testing.AllocsPerRun(50, func() { lib.Classify(NewText(s)) }); n > 10 {
+			t.Errorf("Classify(NewText(%q)) allocates %v times, want at most 10", s, n)
+		}
+	}
+}
+
+// A Library and a Text are shared by the engine's goroutines; -race
+// checks that reading them writes nothing.
+func TestConcurrentReads(t *testing.T) {
+	lib := mustLoadLib(t, "")
+	texts := []Text{NewText("cluade code 403 region not supported"), NewText("yes, I use an api key"), NewText("")}
+	f := lib.Flow("claude-code-403")
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 50 {
+				for _, in := range texts {
+					lib.Classify(in)
+					PickCandidate(lib.Flows[:2], in)
+					for i := range f.Nodes {
+						if n := &f.Nodes[i]; n.Kind == Question {
+							f.Match(n, in)
+						}
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+}

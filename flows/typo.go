@@ -1,0 +1,138 @@
+package flows
+
+import "math/bits"
+
+// Typos. A wanted word (an intake signal's, a choice's) of five runes or
+// more also matches a word of the text one edit away, of eight or more
+// two edits away, so "regoin" finds "region". An edit inserts, deletes or
+// substitutes a rune or swaps two neighbours (the optimal string alignment
+// distance). A word with a digit never matches by a typo, either way round.
+//
+// Most pairs are rejected before any distance is computed: by length, and
+// by the runes each word has that the other lacks, which k edits can
+// change by at most k each way.
+
+// shape is what typo matching needs to know of a word. It is computed
+// once: for a flow's words when the flows load, for a text's when the
+// Text is made.
+type shape struct {
+	runes int32  // length in runes
+	edits int8   // typos allowed when this word is the wanted one: 0, 1 or 2
+	digit bool   // has an ASCII digit
+	mask  uint64 // bit r%64 set for every rune r of the word
+}
+
+func shapeOf(w string) shape {
+	var s shape
+	for _, r := range w {
+		s.runes++
+		s.mask |= 1 << (uint32(r) & 63)
+		if r >= '0' && r <= '9' {
+			s.digit = true
+		}
+	}
+	switch {
+	case s.digit:
+	case s.runes >= 8:
+		s.edits = 2
+	case s.runes >= 5:
+		s.edits = 1
+	}
+	return s
+}
+
+// word is a normalised word and its shape.
+type word struct {
+	s string
+	shape
+}
+
+func newWord(s string) word { return word{s, shapeOf(s)} }
+
+// matches reports whether got (of shape gs) is the wanted word w or, when
+// fuzzy, a typo of it.
+func (w *word) matches(got string, gs shape, fuzzy bool) bool {
+	return w.s == got || fuzzy && w.typo(got, gs)
+}
+
+// typo reports whether got (of shape gs) is within the edits w allows.
+func (w *word) typo(got string, gs shape) bool {
+	k := int(w.edits)
+	if k == 0 || gs.digit {
+		return false
+	}
+	if d := int(w.runes - gs.runes); d > k || -d > k {
+		return false
+	}
+	// Each edit removes at most one rune of w and adds at most one of got.
+	if bits.OnesCount64(w.mask&^gs.mask) > k || bits.OnesCount64(gs.mask&^w.mask) > k {
+		return false
+	}
+	return withinEdits(w.s, got, k)
+}
+
+// withinEdits reports whether a and b are at most k edits apart. It
+// allocates nothing for words of up to 32 runes.
+func withinEdits(a, b string, k int) bool {
+	var abuf, bbuf [32]rune
+	ra, rb := abuf[:0], bbuf[:0]
+	for _, r := range a {
+		ra = append(ra, r)
+	}
+	for _, r := range b {
+		rb = append(rb, r)
+	}
+	return osaWithin(ra, rb, k)
+}
+
+// osaWithin reports whether the optimal string alignment distance of a
+// and b is at most k. It fills only the band of cells |i-j| <= k (a cell
+// outside is more than k already) with distances capped at k+1, and gives
+// up as soon as a whole row is over k (rows never get cheaper).
+func osaWithin(a, b []rune, k int) bool {
+	n, m := len(a), len(b)
+	if n-m > k || m-n > k {
+		return false
+	}
+	var buf [3 * 34]int32
+	rows := buf[:0]
+	if 3*(m+1) <= len(buf) {
+		rows = buf[:3*(m+1)]
+	} else {
+		rows = make([]int32, 3*(m+1))
+	}
+	prev2, prev, cur := rows[:m+1], rows[m+1:2*(m+1)], rows[2*(m+1):]
+	far := int32(k + 1)
+	for j := range prev {
+		prev[j] = min(int32(j), far)
+	}
+	for i := 1; i <= n; i++ {
+		lo, hi := max(1, i-k), min(m, i+k)
+		cur[lo-1] = far
+		if lo == 1 {
+			cur[0] = min(int32(i), far)
+		}
+		if hi < m {
+			cur[hi+1] = far
+		}
+		rowMin := cur[lo-1]
+		for j := lo; j <= hi; j++ {
+			v := prev[j-1]
+			if a[i-1] != b[j-1] {
+				v++
+			}
+			v = min(v, prev[j]+1, cur[j-1]+1)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			v = min(v, far)
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > int32(k) {
+			return false
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[m] <= int32(k)
+}
