@@ -375,7 +375,7 @@ func assignedOrStated(s string, i int) bool {
 // first of them upper case.
 func plainWord(v string) bool {
 	for i := 0; i < len(v); i++ {
-		if c := v[i]; !('a' <= c && c <= 'z' || i == 0 && 'A' <= c && c <= 'Z') {
+		if c := v[i]; (c < 'a' || c > 'z') && (i != 0 || c < 'A' || c > 'Z') {
 			return false
 		}
 	}

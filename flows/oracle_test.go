@@ -235,10 +235,10 @@ func oldNegated(ws []string, i int) bool {
 
 // editDistance is the Damerau–Levenshtein (optimal string alignment)
 // distance between a and b, giving up once it exceeds max.
-func oldEditDistance(a, b string, max int) int {
+func oldEditDistance(a, b string, limit int) int {
 	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > max || -d > max {
-		return max + 1
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return limit + 1
 	}
 	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
@@ -260,8 +260,8 @@ func oldEditDistance(a, b string, max int) int {
 			}
 			best = min(best, cur[j])
 		}
-		if best > max {
-			return max + 1
+		if best > limit {
+			return limit + 1
 		}
 		prev2, prev, cur = prev, cur, prev2
 	}

@@ -95,7 +95,7 @@ func osaWithin(a, b []rune, k int) bool {
 		return false
 	}
 	var buf [3 * 34]int32
-	rows := buf[:0]
+	var rows []int32
 	if 3*(m+1) <= len(buf) {
 		rows = buf[:3*(m+1)]
 	} else {
