@@ -63,6 +63,18 @@ func check(t *Flow, now time.Time) []Problem {
 	if strings.TrimSpace(t.Title) == "" {
 		add("", Error, "flow has no title")
 	}
+	seenAlias := map[string]bool{}
+	for _, a := range t.Aliases {
+		switch {
+		case !idPattern.MatchString(a):
+			add("", Error, "alias %q must be lowercase letters, digits and dashes", a)
+		case a == t.ID:
+			add("", Error, "alias %q is the flow's own id", a)
+		case seenAlias[a]:
+			add("", Error, "alias %q is listed twice", a)
+		}
+		seenAlias[a] = true
+	}
 	if len(t.Intake.Codes)+len(t.Intake.Products)+len(t.Intake.Keywords)+len(t.Intake.Phrases)+len(t.Intake.Examples) == 0 {
 		add("", Error, "intake has no signals (codes, products, keywords, phrases or examples)")
 	}

@@ -10,8 +10,8 @@
 // start node and [Node]s of four [Kind]s: a question with [Choice]s, an
 // info text, a fix (a page) and a handoff to a human. [Load] reads every
 // flow file of a folder, checks each one ([Problem]s: errors and
-// warnings) and returns a [Library]: [Library.Flow] by id,
-// [Library.Fallback] for the catch-all, [Library.CheckPage] for a
+// warnings) and returns a [Library]: [Library.Flow] by id or by a
+// former id ([Flow.Aliases]), [Library.Fallback] for the catch-all, [Library.CheckPage] for a
 // question's check page.
 //
 // [NewText] reads an inbound text once into a [Text]: its normalised

@@ -25,6 +25,11 @@ const (
 type Flow struct {
 	ID    string `yaml:"id"`
 	Title string `yaml:"title"`
+	// Aliases are ids the flow had before a rename. [Library.Flow]
+	// resolves them to this flow, so conversations, page links and stats
+	// stored under an old id keep working. An alias may not be any
+	// flow's id or another flow's alias.
+	Aliases []string `yaml:"aliases"`
 	// Fallback marks the catch-all flow: the engine starts it after two
 	// first texts intake could not place, and offers it as "something
 	// else" beside a single guess. At most one flow of a library has it

@@ -29,12 +29,13 @@ func Embedded() fs.FS {
 // Library is a validated set of flows. It is read-only after Load and safe
 // for concurrent use.
 type Library struct {
-	Flows    []*Flow // sorted by id
-	byID     map[string]*Flow
+	Flows    []*Flow          // sorted by id
+	byID     map[string]*Flow // ids and aliases
 	fallback *Flow
 }
 
-// Flow returns the flow with the given id, or nil.
+// Flow returns the flow with the given id or alias (a former id, see
+// [Flow.Aliases]), or nil. The flow's ID is always its current id.
 func (l *Library) Flow(id string) *Flow {
 	if l == nil {
 		return nil
@@ -82,7 +83,6 @@ func LoadAt(fsys fs.FS, now time.Time) (*Library, []Problem, error) {
 	var (
 		lib      = &Library{byID: map[string]*Flow{}}
 		problems []Problem
-		firstIn  = map[string]string{} // flow id → file
 	)
 	for _, e := range entries {
 		if e.IsDir() || !IsFlowFile(e.Name()) {
@@ -97,9 +97,8 @@ func LoadAt(fsys fs.FS, now time.Time) (*Library, []Problem, error) {
 		if t == nil {
 			continue
 		}
-		if prev, dup := firstIn[t.ID]; dup {
-			problems = append(problems, Problem{File: t.File, Flow: t.ID, Severity: Error,
-				Msg: fmt.Sprintf("duplicate flow id %q (also in %s)", t.ID, prev)})
+		if ps := nameClashes(lib.byID, t); len(ps) > 0 {
+			problems = append(problems, ps...)
 			continue
 		}
 		if t.Fallback {
@@ -110,8 +109,10 @@ func LoadAt(fsys fs.FS, now time.Time) (*Library, []Problem, error) {
 			}
 			lib.fallback = t
 		}
-		firstIn[t.ID] = t.File
 		lib.byID[t.ID] = t
+		for _, a := range t.Aliases {
+			lib.byID[a] = t
+		}
 		lib.Flows = append(lib.Flows, t)
 	}
 	sort.Slice(lib.Flows, func(i, j int) bool { return lib.Flows[i].ID < lib.Flows[j].ID })
@@ -122,6 +123,32 @@ func LoadAt(fsys fs.FS, now time.Time) (*Library, []Problem, error) {
 		return nil, problems, ErrInvalid
 	}
 	return lib, problems, nil
+}
+
+// nameClashes reports where t's id or aliases are already taken by a
+// flow loaded before it (byID maps ids and aliases to their flow).
+func nameClashes(byID map[string]*Flow, t *Flow) []Problem {
+	var ps []Problem
+	clash := func(format string, args ...any) {
+		ps = append(ps, Problem{File: t.File, Flow: t.ID, Severity: Error, Msg: fmt.Sprintf(format, args...)})
+	}
+	if prev := byID[t.ID]; prev != nil {
+		if prev.ID == t.ID {
+			clash("duplicate flow id %q (also in %s)", t.ID, prev.File)
+		} else {
+			clash("flow id %q is an alias of flow %s (%s)", t.ID, prev.ID, prev.File)
+		}
+	}
+	for _, a := range t.Aliases {
+		if prev := byID[a]; prev != nil {
+			what := "an alias"
+			if prev.ID == a {
+				what = "the id"
+			}
+			clash("alias %q is %s of flow %s (%s)", a, what, prev.ID, prev.File)
+		}
+	}
+	return ps
 }
 
 // Parse decodes and checks one flow file, comparing verified dates with
