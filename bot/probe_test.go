@@ -199,7 +199,40 @@ func probeLoad(t *testing.T, lib *flows.Library) probeData {
 	if errs := d.check(lib); len(errs) > 0 {
 		t.Fatalf("probe data:\n  %s", strings.Join(errs, "\n  "))
 	}
+	d.canonical(lib)
 	return d
+}
+
+// canonical rewrites flow ids to the ids flows have today: a flow that was
+// renamed keeps its old id as an alias, and the data may name either.
+func (d *probeData) canonical(lib *flows.Library) {
+	id := func(flow string) string {
+		if f := lib.Flow(flow); f != nil {
+			return f.ID
+		}
+		return flow
+	}
+	node := func(fx string) string {
+		flow, n, _ := strings.Cut(fx, "/")
+		return id(flow) + "/" + n
+	}
+	for k, c := range d.causes {
+		for i, fx := range c.Fixes {
+			c.Fixes[i] = node(fx)
+		}
+		d.causes[k] = c
+	}
+	qs := make(map[string]string, len(d.topics.Questions))
+	for q, topic := range d.topics.Questions {
+		qs[node(q)] = topic
+	}
+	d.topics.Questions = qs
+	for i := range d.first {
+		d.first[i].Flow = id(d.first[i].Flow)
+	}
+	for i := range d.personas {
+		d.personas[i].Flow = id(d.personas[i].Flow)
+	}
 }
 
 // check validates the data against itself and today's flows: a typo in a
