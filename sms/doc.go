@@ -1,6 +1,7 @@
 // Package sms is textfix's adapter to Twilio: it checks webhook
 // signatures, writes TwiML replies, sends messages through Twilio's REST
-// API and does the GSM-7/UCS-2 length maths. It knows nothing about flows
+// API, fetches and deletes the pictures of inbound MMS, and does the
+// GSM-7/UCS-2 length maths. It knows nothing about flows
 // or conversations; the bot decides what to say, sms only says it.
 //
 // # Basics
@@ -14,13 +15,21 @@
 // [Classify] sorts into [Retry], [OptedOut] or [Permanent]; the outbox
 // decides what to do with each class.
 //
+// Media: [InboundMedia] lists an inbound MMS's attachments from the
+// webhook form; a [MediaClient] fetches one picture ([MediaClient.Fetch]:
+// Twilio's hosts only, images only, at most 5 MB in 5 s, errors sorted
+// into ErrNotImage, ErrMediaTooBig, ErrMediaNotFound, ErrMediaTimeout,
+// ErrForeignHost and ErrMediaUnreadable) and deletes it from the account
+// afterwards ([MediaClient.Delete]).
+//
 // Lengths: [segment.Count] tells how many SMS segments a body costs and in
 // which encoding; [NonGSM7] names the characters that forced UCS-2;
 // [segment.Repair] cleans text (invalid UTF-8, control characters) before it is
 // stored or sent.
 //
 // Tests use package [github.com/textfix/textfix/sms/twiliotest], a fake
-// of Twilio's Messages endpoint, and [Sign] to sign webhook requests live.
+// of Twilio's Messages and Media endpoints, and [Sign] to sign webhook
+// requests live.
 //
 // # Caveats
 //
