@@ -13,10 +13,13 @@
 // the reply ("403 permission_error \"Request not allowed\"").
 //
 // Before Tesseract sees it, a picture is prepared in Go: decoded, made
-// grey, inverted if it is a dark theme, stretched to full contrast,
-// scaled so that a line of text is about 34 pixels tall (never beyond
-// 2600 pixels on the long side), and turned level when it is skewed by up
-// to 8°, the angle found from the projection profile of its text.
+// grey, inverted if it is a dark theme, evened out (a photo's glare and
+// the dark bezel around the screen become white page), stretched to full
+// contrast, rid of shapes far larger than a letter (frames, rules, the
+// bezel's edge), cropped to its text, scaled so that a line of text is
+// about 34 pixels tall (never beyond 2600 pixels on the long side), and
+// turned level when it is skewed by up to 8°, the angle found from the
+// projection profile of its text.
 //
 // Work is bounded: at most Config.Workers pictures (default: the number
 // of cores) are read at once, at most Config.Queue more wait, and beyond

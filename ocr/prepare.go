@@ -21,7 +21,6 @@ import (
 const (
 	targetLine  = 34   // pixels from the top of a line's letters to the bottom of its descenders
 	maxLongSide = 2600 // pixels; larger pictures are scaled down
-	minLongSide = 400  // pixels; smaller ones are not worth scaling up
 	// deskew searches ±maxSkew degrees.
 	maxSkew = 8.0
 )
@@ -222,9 +221,6 @@ func prepare(img image.Image) prepared {
 	s = min(s, 3)
 	if long := float64(max(w, h)); long*s > maxLongSide {
 		s = maxLongSide / long
-	}
-	if s > 1 && max(w, h) < minLongSide/3 {
-		s = 1 // a thumbnail: nothing to read
 	}
 	if s != 1 {
 		g = resize(g, int(math.Round(float64(w)*s)), int(math.Round(float64(h)*s)))
