@@ -1,7 +1,8 @@
 // Package twilio is textfix's adapter to Twilio: it checks webhook
-// signatures, writes TwiML replies and sends messages through Twilio's
-// REST API. It knows nothing about flows or conversations; the bot decides
-// what to say, and to whom it may still be said; twilio only says it.
+// signatures, writes TwiML replies, sends messages through Twilio's REST
+// API, and fetches and deletes the pictures of inbound MMS. It knows
+// nothing about flows or conversations; the bot decides what to say, and
+// to whom it may still be said; twilio only says it.
 //
 // # Basics
 //
@@ -17,12 +18,11 @@
 // may still be texted, and the opt-out Twilio reports, are package bot's
 // rules ([bot.OptedOut], [bot.MarkOptedOut]).
 //
-// Lengths (GSM-7, UCS-2, segments) are package
-// [github.com/textfix/textfix/segment]'s, which the domain uses too;
-// [TwiML] passes every message through [segment.Repair].
-//
-// Tests use package [github.com/textfix/textfix/twilio/twiliotest], a fake
-// of Twilio's Messages endpoint, and [Sign] to sign webhook requests live.
+// Package twilio is textfix's adapter to Twilio: it checks webhook
+// signatures, writes TwiML replies, sends messages through Twilio's REST
+// API, and fetches and deletes the pictures of inbound MMS. It knows
+// nothing about flows or conversations; the bot decides what to say, and
+// to whom it may still be said; twilio only says it.
 //
 // # Caveats
 //

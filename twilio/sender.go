@@ -80,21 +80,31 @@ func NewSender(cfg SenderConfig) (*Sender, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	s := &Sender{cfg: cfg, transport: http.DefaultTransport.(*http.Transport).Clone()}
-	if cfg.BaseURL != "" && cfg.BaseURL != DefaultBaseURL {
-		u, err := url.Parse(cfg.BaseURL)
-		if err != nil {
-			return nil, fmt.Errorf("twilio: new sender: base URL: %w", err)
-		}
-		if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-			return nil, fmt.Errorf("twilio: new sender: base URL %q: want http(s)://host[:port]", cfg.BaseURL)
-		}
-		if strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" {
-			return nil, fmt.Errorf("twilio: new sender: base URL %q: a path, query or fragment is not supported", cfg.BaseURL)
-		}
-		s.base = u
+	base, err := parseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("twilio: new sender: %w", err)
 	}
-	return s, nil
+	return &Sender{cfg: cfg, base: base, transport: http.DefaultTransport.(*http.Transport).Clone()}, nil
+}
+
+// parseBaseURL checks a configured REST base URL. It returns nil for ""
+// and [DefaultBaseURL] (twilio-go's own host), else the scheme and host
+// requests are sent to instead.
+func parseBaseURL(raw string) (*url.URL, error) {
+	if raw == "" || raw == DefaultBaseURL {
+		return nil, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("base URL: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("base URL %q: want http(s)://host[:port]", raw)
+	}
+	if strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("base URL %q: a path, query or fragment is not supported", raw)
+	}
+	return u, nil
 }
 
 // Send asks Twilio to send body to the E.164 number to and returns the new

@@ -1,12 +1,15 @@
 // Package twiliotest is a fake of the part of Twilio's REST API textfix
-// uses — creating messages — for tests in any package. It runs on
-// net/http/httptest; point twilio.SenderConfig.BaseURL at Server.URL.
+// uses — creating messages, serving and deleting the media of inbound
+// MMS — for tests in any package. It runs on net/http/httptest; point
+// twilio.SenderConfig.BaseURL (and twilio.MediaConfig.BaseURL) at Server.URL.
 //
 // The fake checks what Twilio checks first (basic auth, the account in
 // the path, To, From or MessagingServiceSid, Body) and answers in
 // Twilio's JSON shapes. It sends and delivers nothing by itself; a test
 // calls [Server.Deliver] to make it report a delivery status to a
-// message's StatusCallback, signed as Twilio signs.
+// message's StatusCallback, signed as Twilio signs. [Server.AddMedia]
+// stores a picture at a Twilio-shaped media URL, optionally misbehaving
+// (slow, missing, redirected elsewhere …).
 package twiliotest
 
 import (
@@ -39,7 +42,10 @@ type Server struct {
 	mu       sync.Mutex
 	messages []Message
 	failures []failure
-	changed  chan struct{} // closed and replaced when messages grows
+	changed  chan struct{}           // closed and replaced when messages grows
+	media    map[string]*storedMedia // by media SID
+	fetches  []MediaFetch
+	deleted  []string
 }
 
 // Message is one message the fake accepted, as the client sent it.
@@ -66,9 +72,13 @@ func New(tb testing.TB, accountSID, authToken string) *Server {
 		accountSID: accountSID,
 		authToken:  authToken,
 		changed:    make(chan struct{}),
+		media:      map[string]*storedMedia{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /2010-04-01/Accounts/{sid}/Messages.json", s.createMessage)
+	mux.HandleFunc("GET /2010-04-01/Accounts/{sid}/Messages/{msg}/Media/{media}", s.getMedia)
+	mux.HandleFunc("DELETE /2010-04-01/Accounts/{sid}/Messages/{msg}/Media/{media}", s.deleteMedia)
+	mux.HandleFunc("GET "+cdnPath+"{media}/{hop}", s.cdnMedia)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, 20404, "The requested resource "+r.URL.Path+" was not found")
 	})
@@ -307,8 +317,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v) // the client reads what arrives; nothing to do on a broken pipe
 }
 
-func newSID() string {
+func newSID() string { return newSIDWith("SM") }
+
+// newSIDWith is prefix and 32 random hex digits, as Twilio's SIDs.
+func newSIDWith(prefix string) string {
 	var b [16]byte
 	rand.Read(b[:])
-	return "SM" + hex.EncodeToString(b[:])
+	return prefix + hex.EncodeToString(b[:])
 }

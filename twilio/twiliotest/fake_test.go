@@ -226,3 +226,54 @@ func TestDeliver(t *testing.T) {
 		t.Errorf("callback form %v", form)
 	}
 }
+
+// Media URLs answer only with the account's basic auth, record whether it
+// came, and go away once deleted.
+func TestMediaAuthAndDelete(t *testing.T) {
+	fake := twiliotest.New(t, sid, token)
+	mediaURL := fake.AddMedia(twiliotest.MediaFile{ContentType: "image/png", Data: []byte("png")})
+	do := func(method, u, user, pass string) int {
+		t.Helper()
+		req, err := http.NewRequest(method, u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if user != "" {
+			req.SetBasicAuth(user, pass)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	steps := []struct {
+		method, url, user, pass string
+		want                    int
+	}{
+		{"GET", mediaURL, "", "", http.StatusUnauthorized},
+		{"GET", mediaURL, sid, "wrong", http.StatusUnauthorized},
+		{"GET", mediaURL, sid, token, http.StatusOK},
+		{"DELETE", mediaURL + ".json", "", "", http.StatusUnauthorized},
+		{"DELETE", mediaURL, sid, token, http.StatusNotFound}, // the REST resource ends in .json
+		{"DELETE", mediaURL + ".json", sid, token, http.StatusNoContent},
+		{"GET", mediaURL, sid, token, http.StatusNotFound},
+		{"DELETE", mediaURL + ".json", sid, token, http.StatusNotFound},
+	}
+	for i, s := range steps {
+		if got := do(s.method, s.url, s.user, s.pass); got != s.want {
+			t.Errorf("step %d: %s with %q: %d, want %d", i, s.method, s.user, got, s.want)
+		}
+	}
+	var auths []bool
+	for _, f := range fake.MediaFetches() {
+		auths = append(auths, f.Auth)
+	}
+	if fmt.Sprint(auths) != "[false false true true]" {
+		t.Errorf("recorded auth per GET %v, want [false false true true]", auths)
+	}
+	if got := fake.DeletedMedia(); len(got) != 1 || !strings.HasSuffix(mediaURL, "/"+got[0]) {
+		t.Errorf("DeletedMedia = %v", got)
+	}
+}
