@@ -229,6 +229,24 @@ const (
 // undelivered, read …), or [LineSimulated]. A webhook reply has none.
 type Delivery string
 
+// deliveryRank orders the statuses Twilio reports (and the outbox's
+// states, which share their names): a status only ever replaces one of
+// lower or equal rank, so a late "sent" never hides "delivered".
+var deliveryRank = map[Delivery]int{
+	"accepted": 1, "scheduled": 1, "receiving": 1, "received": 1,
+	"queued": 2, "sending": 3, "sent": 4,
+	"delivered": 5, "undelivered": 5, "failed": 5, "canceled": 5,
+	"read": 6,
+}
+
+// Known reports whether d is a status Twilio reports in status callbacks.
+func (d Delivery) Known() bool { _, ok := deliveryRank[d]; return ok }
+
+// Supersedes reports whether d may replace old on a line: statuses only
+// move forward (queued < sending < sent < delivered, undelivered, failed
+// < read). Any status supersedes none, and one it does not know.
+func (d Delivery) Supersedes(old Delivery) bool { return deliveryRank[d] >= deliveryRank[old] }
+
 // Line is one message in a number's transcript.
 type Line struct {
 	Seq       uint64    `json:"seq"`

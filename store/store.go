@@ -309,10 +309,10 @@ func (db *DB) SetMessageID(ctx context.Context, phone string, seq uint64, messag
 }
 
 // SetDelivery records a delivery-status callback on the line whose
-// MessageID is messageSid, overwriting its Status and Error, and returns
-// the line's phone. An unknown messageSid gives an error wrapping
-// [bot.ErrNotFound]. Twilio may deliver callbacks out of order; deciding
-// whether a status may replace another is the caller's business.
+// MessageID is messageSid, and returns the line's phone. An unknown
+// messageSid gives an error wrapping [bot.ErrNotFound]. Twilio may
+// deliver callbacks out of order: a status that does not supersede the
+// line's (bot.Delivery.Supersedes) changes nothing.
 func (db *DB) SetDelivery(ctx context.Context, messageSid string, status bot.Delivery, errorCode string) (phone string, err error) {
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("store: set delivery: %w", err)
@@ -328,7 +328,9 @@ func (db *DB) SetDelivery(ctx context.Context, messageSid string, status bot.Del
 			return fmt.Errorf("message %s: %w", messageSid, err)
 		}
 		err := updateLine(tx, m.Phone, m.Seq, func(l *bot.Line) error {
-			l.Status, l.Error = status, errorCode
+			if status.Supersedes(l.Status) {
+				l.Status, l.Error = status, errorCode
+			}
 			return nil
 		})
 		if err != nil {

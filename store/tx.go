@@ -237,8 +237,8 @@ func (t *tx) saveMessage(m bot.OutMsg) error {
 	}
 	outs := t.tx.Bucket([]byte(bucketOutMsgs))
 	err = updateLine(t.tx, m.To, m.Line, func(l *bot.Line) error {
-		if l.Status == "" || l.Status == bot.Delivery(bot.OutQueued) || m.State != bot.OutSent {
-			l.Status = bot.Delivery(m.State) // a delivery callback may already have said more
+		if d := bot.Delivery(m.State); m.State != bot.OutSent || d.Supersedes(l.Status) {
+			l.Status = d // the outbox's "sent" does not hide a report that came first
 		}
 		l.Error = m.Error
 		if m.SID != "" && l.MessageID != m.SID {

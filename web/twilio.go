@@ -84,15 +84,9 @@ func (s *Server) inboundSMS(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/xml; charset=utf-8", reply)
 }
 
-// Delivery statuses Twilio reports in status callbacks.
-var deliveryStatuses = map[bot.Delivery]bool{
-	"queued": true, "sending": true, "sent": true, "delivered": true, "undelivered": true,
-	"failed": true, "read": true, "canceled": true, "accepted": true, "scheduled": true,
-	"receiving": true, "received": true,
-}
-
 // statusCallback records a delivery status on the transcript line of the
-// message it concerns. ErrorCode 21610 marks the number opted out.
+// message it concerns (statuses only move forward: bot.Delivery).
+// ErrorCode 21610 marks the number opted out.
 func (s *Server) statusCallback(c echo.Context) error {
 	if err := s.twilioForm(c); err != nil {
 		return err
@@ -102,7 +96,7 @@ func (s *Server) statusCallback(c echo.Context) error {
 	if sid == "" || status == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, "MessageSid and MessageStatus are required")
 	}
-	if !deliveryStatuses[status] {
+	if !status.Known() {
 		return echo.NewHTTPError(http.StatusBadRequest, "unknown MessageStatus")
 	}
 	code := form.Get("ErrorCode")
