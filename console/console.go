@@ -14,30 +14,18 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/templates"
-	"github.com/textfix/textfix/twilio"
 )
 
-// Store is what the console needs from storage.
+// Store is what the console needs from storage: it reads everything,
+// changes conversations through the desk in transactions, forgets
+// numbers and revokes pages.
 type Store interface {
-	// Update runs fn atomically (see store.DB.Update); the console passes
-	// no message id.
-	Update(ctx context.Context, phone, msgID string, fn func(bot.Tx) ([]byte, error)) (reply []byte, dup bool, err error)
-	Conversation(ctx context.Context, phone string) (bot.Conversation, error)
-	// RecentConversations is a page of conversations, most recently
-	// updated first, and how many match f in all.
-	RecentConversations(ctx context.Context, f bot.ConversationFilter, offset, limit int) ([]bot.Conversation, int, error)
-	// LastLines is the last transcript line of each number that has one.
-	LastLines(ctx context.Context, phones ...string) (map[string]bot.Line, error)
-	TranscriptTail(ctx context.Context, phone string, n int) ([]bot.Line, error)
-	PagesOf(ctx context.Context, phone string, limit int) ([]bot.Page, error)
-	Tickets(ctx context.Context, limit int, openOnly bool) ([]bot.Ticket, error)
-	Outbox(ctx context.Context, limit int, pendingOrFailed bool) ([]bot.OutMsg, error)
-	Stats(ctx context.Context, flow string, since time.Time) (bot.Stats, error)
-	RevokePage(ctx context.Context, id string) error
-	Forget(ctx context.Context, phone string) error
-	// OutboxStore lets the console requeue a failed message
-	// (twilio.Requeue).
-	twilio.OutboxStore
+	bot.Transactor
+	bot.ConversationReader
+	bot.PageReader
+	bot.DeskReader
+	bot.StatsReader
+	bot.Maintainer
 }
 
 // Config wires the console. The server that mounts it (package web)
@@ -246,7 +234,7 @@ func (cn *console) update(ctx context.Context, phone string, fn func(t bot.Tx) e
 		unlock := cn.cfg.Lock(phone)
 		defer unlock()
 	}
-	_, _, err := cn.store.Update(ctx, phone, "", func(t bot.Tx) ([]byte, error) { return nil, fn(t) })
+	err := cn.store.Update(ctx, phone, fn)
 	if err == nil {
 		cn.cfg.Wake()
 	}

@@ -619,7 +619,7 @@ func TestConsoleOutbox(t *testing.T) {
 	b.post("/console/conversation/reply", url.Values{"phone": {personA}, "ticket": {"1"}, "text": {"try me"}})
 	var failed bot.OutMsg
 	waitFor(t, "the reply to fail", func() bool {
-		msgs, _ := e.db.Outbox(context.Background(), 10, true)
+		msgs, _ := e.db.OutboxList(context.Background(), 10, true)
 		if len(msgs) == 1 && msgs[0].State == bot.OutFailed {
 			failed = msgs[0]
 			return true
@@ -648,7 +648,7 @@ func TestConsoleOutbox(t *testing.T) {
 	e.twilio.FailNext(400, 21211, "invalid")
 	b.post("/console/conversation/reply", url.Values{"phone": {personA}, "ticket": {"1"}, "text": {"again"}})
 	waitFor(t, "the second reply to fail", func() bool {
-		msgs, _ := e.db.Outbox(context.Background(), 10, true)
+		msgs, _ := e.db.OutboxList(context.Background(), 10, true)
 		if len(msgs) == 1 && msgs[0].State == bot.OutFailed {
 			failed = msgs[0]
 			return true

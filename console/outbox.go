@@ -21,7 +21,7 @@ const outboxShown = 100
 // failed, with Twilio's error, and a retry button where one can help.
 func (cn *console) outbox(c echo.Context) error {
 	ctx := c.Request().Context()
-	msgs, err := cn.store.Outbox(ctx, outboxShown, true)
+	msgs, err := cn.store.OutboxList(ctx, outboxShown, true)
 	if err != nil {
 		return err
 	}

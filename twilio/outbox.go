@@ -15,13 +15,11 @@ import (
 	"github.com/textfix/textfix/bot"
 )
 
-// OutboxStore is what the outbox worker needs from storage.
+// OutboxStore is what the outbox worker needs from storage: the due
+// messages, and transactions to record each outcome in.
 type OutboxStore interface {
-	// DueMessages returns queued messages whose time has come, in order.
-	DueMessages(ctx context.Context, now time.Time, limit int) ([]bot.OutMsg, error)
-	// UpdateMessage changes message id atomically with anything else the
-	// outcome changes (through t).
-	UpdateMessage(ctx context.Context, id string, fn func(t bot.Tx, m *bot.OutMsg) error) error
+	bot.OutboxSender
+	bot.Transactor
 }
 
 // MessageSender sends one SMS and returns Twilio's MessageSid.
@@ -126,61 +124,92 @@ func (o *Outbox) Flush(ctx context.Context) error {
 	}
 }
 
-// send sends m unless its number opted out (checked now, at send time) and
-// records the outcome.
+// send sends m unless its number opted out (checked now, at send time),
+// records the outcome, and then logs and counts it.
 func (o *Outbox) send(ctx context.Context, m bot.OutMsg) error {
 	optedOut := false
-	err := o.Store.UpdateMessage(ctx, m.ID, func(t bot.Tx, cur *bot.OutMsg) error {
-		var err error
-		if optedOut, err = bot.OptedOut(t, cur.To); err != nil {
+	err := o.Store.Update(ctx, m.To, func(t bot.Tx) error {
+		optedOut = false
+		out, err := bot.OptedOut(t, m.To)
+		if err != nil || !out {
 			return err
 		}
-		if optedOut {
-			cur.State, cur.Error = bot.OutFailed, "opted out: not sent"
+		optedOut = true
+		cur, err := t.Message(m.ID)
+		if err != nil {
+			return err
 		}
-		return nil
+		cur.State, cur.Error = bot.OutFailed, "opted out: not sent"
+		return t.SaveMessage(cur)
 	})
-	if err != nil || optedOut {
-		if optedOut {
-			o.Log.Info("outbox: not sent, number opted out", "to", bot.Mask(m.To), "id", m.ID)
-		}
+	switch {
+	case errors.Is(err, bot.ErrNotFound):
+		o.Log.Info("outbox: not sent, the number was forgotten", "to", bot.Mask(m.To), "id", m.ID)
+		return nil
+	case err != nil:
 		return err
+	case optedOut:
+		o.Log.Info("outbox: not sent, number opted out", "to", bot.Mask(m.To), "id", m.ID)
+		return nil
 	}
 
 	sid, sendErr := o.Sender.Send(ctx, m.To, m.Body, o.StatusCallback)
 	if sendErr != nil && ctx.Err() != nil {
 		return ctx.Err() // shutting down: leave it queued
 	}
+	// From here on the outcome is recorded even if ctx ends: the send
+	// happened (or may have), and a graceful stop must not send it twice.
+	record := context.WithoutCancel(ctx)
 	now := o.Now()
 	class := Classify(sendErr)
-	return o.Store.UpdateMessage(ctx, m.ID, func(t bot.Tx, cur *bot.OutMsg) error {
+	var cur bot.OutMsg
+	err = o.Store.Update(record, m.To, func(t bot.Tx) error {
+		var err error
+		if cur, err = t.Message(m.ID); err != nil {
+			return err
+		}
 		cur.Tries++
 		switch class {
 		case 0:
 			cur.State, cur.SID, cur.Sent, cur.Error = bot.OutSent, sid, now, ""
-			o.sent.Add(1)
-			o.Log.Info("outbox: sent", "to", bot.Mask(cur.To), "id", cur.ID, "kind", cur.Kind)
 		case Retry:
 			cur.Error = errorText(sendErr)
 			if cur.Tries >= o.MaxTries {
 				cur.State = bot.OutFailed
-				o.Log.Warn("outbox: giving up", "to", bot.Mask(cur.To), "id", cur.ID, "tries", cur.Tries, "err", cur.Error)
-				break
+			} else {
+				cur.NextAt = now.Add(backoff(cur.Tries))
 			}
-			cur.NextAt = now.Add(backoff(cur.Tries))
-			o.Log.Warn("outbox: will retry", "to", bot.Mask(cur.To), "id", cur.ID, "tries", cur.Tries, "at", cur.NextAt, "err", cur.Error)
 		case OptedOut:
 			cur.State, cur.Error = bot.OutFailed, errorText(sendErr)
 			if err := bot.MarkOptedOut(t, cur.To); err != nil {
 				return err
 			}
-			o.Log.Info("outbox: number opted out", "code", CodeOptedOut, "to", bot.Mask(cur.To), "id", cur.ID)
 		default:
 			cur.State, cur.Error = bot.OutFailed, errorText(sendErr)
-			o.Log.Warn("outbox: failed", "to", bot.Mask(cur.To), "id", cur.ID, "err", cur.Error)
 		}
-		return nil
+		return t.SaveMessage(cur)
 	})
+	if errors.Is(err, bot.ErrNotFound) {
+		o.Log.Info("outbox: the number was forgotten during the send", "to", bot.Mask(m.To), "id", m.ID)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case class == 0:
+		o.sent.Add(1)
+		o.Log.Info("outbox: sent", "to", bot.Mask(cur.To), "id", cur.ID, "kind", cur.Kind)
+	case class == Retry && cur.State == bot.OutFailed:
+		o.Log.Warn("outbox: giving up", "to", bot.Mask(cur.To), "id", cur.ID, "tries", cur.Tries, "err", cur.Error)
+	case class == Retry:
+		o.Log.Warn("outbox: will retry", "to", bot.Mask(cur.To), "id", cur.ID, "tries", cur.Tries, "at", cur.NextAt, "err", cur.Error)
+	case class == OptedOut:
+		o.Log.Info("outbox: number opted out", "code", CodeOptedOut, "to", bot.Mask(cur.To), "id", cur.ID)
+	default:
+		o.Log.Warn("outbox: failed", "to", bot.Mask(cur.To), "id", cur.ID, "err", cur.Error)
+	}
+	return nil
 }
 
 // ErrNotFailed is returned by Requeue for a message that has not failed.
@@ -189,8 +218,12 @@ var ErrNotFailed = errors.New("the message has not failed")
 // Requeue puts a failed message back in the queue (the console's retry
 // button). Messages to opted-out numbers stay failed (bot.ErrOptedOut);
 // others give ErrNotFailed.
-func Requeue(ctx context.Context, s OutboxStore, id string, now time.Time) error {
-	return s.UpdateMessage(ctx, id, func(t bot.Tx, m *bot.OutMsg) error {
+func Requeue(ctx context.Context, s bot.Transactor, id string, now time.Time) error {
+	return s.Update(ctx, "", func(t bot.Tx) error {
+		m, err := t.Message(id)
+		if err != nil {
+			return err
+		}
 		if m.State != bot.OutFailed {
 			return fmt.Errorf("message %s is %s: %w", id, m.State, ErrNotFailed)
 		}
@@ -201,7 +234,7 @@ func Requeue(ctx context.Context, s OutboxStore, id string, now time.Time) error
 			return bot.ErrOptedOut
 		}
 		m.State, m.NextAt, m.Tries = bot.OutQueued, now, 0
-		return nil
+		return t.SaveMessage(m)
 	})
 }
 

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -20,15 +19,12 @@ func BenchmarkInbound(b *testing.B) {
 	for _, earlier := range []int{10, 10000} {
 		b.Run(fmt.Sprintf("lines=%d", earlier), func(b *testing.B) {
 			e := newEnv(b, "")
-			ctx := context.Background()
 			lines := make([]bot.Line, 0, 1000)
 			for len(lines) < cap(lines) {
 				lines = append(lines, bot.Line{Dir: bot.In, Body: "earlier text", At: time.Now()})
 			}
 			for n := 0; n < earlier; n += len(lines) {
-				if _, err := e.db.AppendLines(ctx, personA, lines[:min(len(lines), earlier-n)]...); err != nil {
-					b.Fatal(err)
-				}
+				e.appendLines(personA, lines[:min(len(lines), earlier-n)]...)
 			}
 			h := e.srv.Handler()
 			texts := []string{"claude code 403", "it says region not supported", "2", "yes", "reset"}

@@ -162,15 +162,16 @@ func (cli *CLI) chat(ctx context.Context, args []string) error {
 		}
 		text := strings.TrimRight(sc.Text(), "\r")
 		in := bot.Inbound{From: *from, Body: text, PageID: bot.NewPageID()}
-		var replies []string
-		_, _, err := db.Update(ctx, *from, "", func(t bot.Tx) ([]byte, error) {
+		var lines []bot.Line
+		err := db.Update(ctx, *from, func(t bot.Tx) error {
 			var err error
-			replies, err = desk.Handle(t, engine, in, time.Now())
-			return nil, err
+			lines, err = desk.Handle(t, engine, in, time.Now())
+			return err
 		})
 		if err != nil {
 			return err
 		}
+		replies := bot.Bodies(lines)
 		if *asJSON {
 			c, err := db.Conversation(ctx, *from)
 			if err != nil {
@@ -313,7 +314,7 @@ func (cli *CLI) conversations(ctx context.Context, args []string) error {
 		} else if err != nil {
 			return err
 		}
-		lines, err := db.Transcript(ctx, pos[0])
+		lines, err := db.TranscriptTail(ctx, pos[0], 0)
 		if err != nil {
 			return err
 		}
@@ -337,7 +338,7 @@ func (cli *CLI) conversations(ctx context.Context, args []string) error {
 		}
 		return nil
 	}
-	cs, err := db.Conversations(ctx)
+	cs, err := allConversations(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -377,4 +378,21 @@ func (cli *CLI) forget(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(cli.Stdout, "forgot %s\n", pos[0])
 	return nil
+}
+
+// allConversations lists every conversation, most recently updated first,
+// a page at a time.
+func allConversations(ctx context.Context, db bot.ConversationReader) ([]bot.Conversation, error) {
+	const page = 500
+	var all []bot.Conversation
+	for {
+		cs, total, err := db.RecentConversations(ctx, bot.ConversationFilter{}, len(all), page)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, cs...)
+		if len(cs) < page || len(all) >= total {
+			return all, nil
+		}
+	}
 }

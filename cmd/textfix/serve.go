@@ -40,6 +40,9 @@ type App struct {
 // retries within minutes; 48 h is ample.
 const ClaimTTL = 48 * time.Hour
 
+// pruneBatch is how many claims one prune transaction deletes.
+const pruneBatch = 1000
+
 // NewApp opens the store, loads the flows and listens. Nothing is served
 // until Run.
 func NewApp(cfg Config, logOut io.Writer) (*App, error) {
@@ -160,16 +163,24 @@ func (a *App) Run(ctx context.Context) error {
 	return nil
 }
 
-// pruneClaims forgets MessageSids older than ClaimTTL, hourly.
+// pruneClaims forgets MessageSids older than ClaimTTL, hourly, in batches.
 func (a *App) pruneClaims(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		n, err := a.db.PruneClaims(ctx, time.Now().Add(-ClaimTTL))
-		if err != nil && ctx.Err() == nil {
-			a.Log.Error("prune claims", "err", err)
-		} else if n > 0 {
-			a.Log.Info("pruned claims", "n", n)
+		total := 0
+		for {
+			n, err := a.db.PruneClaims(ctx, time.Now().Add(-ClaimTTL), pruneBatch)
+			if err != nil && ctx.Err() == nil {
+				a.Log.Error("prune claims", "err", err)
+			}
+			total += n
+			if err != nil || n < pruneBatch {
+				break
+			}
+		}
+		if total > 0 {
+			a.Log.Info("pruned claims", "n", total)
 		}
 		select {
 		case <-ctx.Done():
@@ -214,11 +225,11 @@ func (a *App) sweepTickets(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		n := 0
-		_, _, err := a.db.Update(ctx, "", "", func(tx bot.Tx) ([]byte, error) {
+		n, now := 0, time.Now()
+		err := a.db.Update(ctx, "", func(tx bot.Tx) error {
 			var err error
-			n, err = a.desk.Sweep(tx, time.Now())
-			return nil, err
+			n, err = a.desk.Sweep(tx, now)
+			return err
 		})
 		if err != nil && ctx.Err() == nil {
 			a.Log.Error("sweep tickets", "err", err)
