@@ -147,7 +147,7 @@ type PageReader interface {
 	PagesOf(ctx context.Context, phone string, limit int) ([]Page, error)
 }
 
-// DeskReader reads the handoff desk and the outbox (console).
+// DeskReader reads the handoff desk and the outbox (console, /metrics).
 type DeskReader interface {
 	// Tickets lists tickets, newest first, at most limit; openOnly keeps
 	// the open ones (then all of them, oldest first).
@@ -155,6 +155,9 @@ type DeskReader interface {
 	// OutboxList lists the newest limit messages, newest first;
 	// pendingOrFailed keeps those still queued or failed.
 	OutboxList(ctx context.Context, limit int, pendingOrFailed bool) ([]OutMsg, error)
+	// OutboxDepth counts the queued messages and returns when the oldest
+	// of them was created (zero when none).
+	OutboxDepth(ctx context.Context) (n int, oldest time.Time, err error)
 }
 
 // StatsReader reads the analytics counters.
@@ -177,9 +180,19 @@ type DeliveryRecorder interface {
 // OutboxSender is what the outbox worker needs besides Update, with which
 // it records each outcome (Tx.Message, Tx.SaveMessage).
 type OutboxSender interface {
-	// DueMessages returns up to limit queued messages whose NextAt has
-	// come, in queue order.
-	DueMessages(ctx context.Context, now time.Time, limit int) ([]OutMsg, error)
+	// ClaimDue leases up to limit queued messages whose NextAt has come
+	// and that no lease holds, until now+lease: no other ClaimDue returns
+	// them before that (their State stays queued; LeaseUntil is set), so a
+	// crashed sender's messages go out again later. It is fair across
+	// recipients: at most one message per recipient (the oldest due one),
+	// and none for a recipient whose message is leased; recipients are
+	// ordered by the later of that message's NextAt and the last time a
+	// message to them was claimed, then by queue order, so one number's
+	// backlog never holds up a text to another.
+	ClaimDue(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]OutMsg, error)
+	// NextSendSlot reserves the next send slot at or after now, at least
+	// every after the previous one across the deployment, and returns it.
+	NextSendSlot(ctx context.Context, now time.Time, every time.Duration) (time.Time, error)
 }
 
 // Maintainer changes the store outside a conversation's flow.

@@ -335,6 +335,9 @@ type OutMsg struct {
 	Created time.Time `json:"created"`
 	NextAt  time.Time `json:"next_at"` // when it is due (retries back off)
 	Sent    time.Time `json:"sent,omitempty"`
+	// LeaseUntil is set while a sender holds the message (ClaimDue); the
+	// sender clears it when it records the outcome.
+	LeaseUntil time.Time `json:"lease_until,omitempty"`
 }
 
 // Save writes a Change for phone through t: the conversation, the

@@ -37,6 +37,9 @@ func (cn *console) outbox(c echo.Context) error {
 		optedOut[m.To] = conv.Status == bot.StatusOptedOut
 	}
 	v := &templates.OutboxView{}
+	if v.Queued, v.Oldest, err = cn.store.OutboxDepth(ctx); err != nil {
+		return err
+	}
 	for _, m := range msgs {
 		out := optedOut[m.To] || strings.HasPrefix(m.Error, strconv.Itoa(twilio.CodeOptedOut)+" ")
 		v.Rows = append(v.Rows, templates.OutRow{Msg: m, OptedOut: out, Retry: m.State == bot.OutFailed && !out})

@@ -44,6 +44,10 @@ type DB struct {
 	// the writer raises the buckets' sequences to match.
 	tickets, outbox atomic.Uint64
 
+	mu          sync.Mutex
+	lastClaimed map[string]time.Time // recipient → when ClaimDue last leased a message to it
+	lastSlot    time.Time            // the last slot NextSendSlot reserved
+
 	// Now is the clock used for claim times, and for lines and outbox
 	// messages stored without a time. Open sets it to time.Now; tests may
 	// replace it before use.
@@ -69,7 +73,7 @@ func Open(path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	db := &DB{bolt: b, path: path, locks: newKeyLocks(), Now: time.Now}
+	db := &DB{bolt: b, path: path, locks: newKeyLocks(), lastClaimed: map[string]time.Time{}, Now: time.Now}
 	err = b.Update(func(tx *bolt.Tx) error {
 		for _, name := range buckets {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {

@@ -49,10 +49,13 @@
 // gigabyte ahead to make that rare. A function must never wait for
 // another transaction of the same store.
 //
+// Fairness across outbox recipients (who was served last) and send pacing
+// ([DB.NextSendSlot]) live in memory.
+//
 // Claims are kept until [DB.PruneClaims] removes them; run it periodically
 // with a cut-off well past Twilio's retry window (a day is plenty). It and
 // [DB.Forget] read the whole claims bucket; Forget also reads the whole
-// tickets and outbox buckets.
+// tickets and outbox buckets, and [DB.ClaimDue] every queued message.
 // They are for timers, the console and the command line, not for the
 // per-message path. The console's inbox uses [DB.RecentConversations],
 // which walks an index of conversations by Updated time (built by Open

@@ -49,5 +49,8 @@ func (db *DB) Forget(ctx context.Context, phone string) error {
 	if err != nil {
 		return fmt.Errorf("store: forget: %w", err)
 	}
+	db.mu.Lock()
+	delete(db.lastClaimed, phone)
+	db.mu.Unlock()
 	return nil
 }

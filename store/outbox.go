@@ -2,9 +2,11 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -16,7 +18,8 @@ import (
 // Outbox: outbox id (8 bytes, queue order) → JSON bot.OutMsg, and pending
 // id → ∅ for the messages still queued. Ids come from DB.outbox, a
 // counter outside the transaction; the writer raises the bucket's
-// sequence to the highest id stored.
+// sequence to the highest id stored. Fairness (who was served last) and
+// send pacing live in memory: one process holds the file.
 
 func decodeMessage(k, v []byte) (bot.OutMsg, error) {
 	var m bot.OutMsg
@@ -133,16 +136,28 @@ func (st *stage) forgetOutbox(phone string) (int, error) {
 	return len(keys), nil
 }
 
-// DueMessages implements bot.OutboxSender.
-func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]bot.OutMsg, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("store: due messages: %w", err)
+// ClaimDue implements bot.OutboxSender. It reads every queued message (a
+// backlog is expected to stay small); only the messages it leases join
+// the read-set, so a message queued meanwhile is no conflict.
+func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]bot.OutMsg, error) {
+	if limit <= 0 {
+		return nil, nil
 	}
-	var out []bot.OutMsg
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		box := tx.Bucket([]byte(bucketOutbox))
-		c := tx.Bucket([]byte(bucketPending)).Cursor()
-		for k, _ := c.First(); k != nil && len(out) < limit; k, _ = c.Next() {
+	var (
+		out     []bot.OutMsg
+		waiting map[string]bool // recipients with a queued message
+	)
+	err := db.update(ctx, "", func(st *stage) error {
+		out, waiting = nil, map[string]bool{}
+		type head struct {
+			m    bot.OutMsg
+			k    []byte
+			last time.Time
+		}
+		heads := map[string]*head{}
+		held := map[string]bool{}
+		box := st.bucket(atOutbox)
+		err := st.each(atPending, nil, func(k, _ []byte) error {
 			v := box.Get(k)
 			if v == nil {
 				return fmt.Errorf("outbox %x: pending but %w", k, bot.ErrNotFound)
@@ -151,16 +166,75 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]bot.
 			if err != nil {
 				return err
 			}
-			if !m.NextAt.After(now) {
-				out = append(out, m)
+			waiting[m.To] = true
+			switch {
+			case m.LeaseUntil.After(now):
+				held[m.To] = true
+			case m.State == bot.OutQueued && !m.NextAt.After(now) && heads[m.To] == nil:
+				heads[m.To] = &head{m: m, k: bytes.Clone(k)}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		var due []*head
+		db.mu.Lock()
+		for to, h := range heads {
+			if !held[to] {
+				h.last = db.lastClaimed[to]
+				due = append(due, h)
+			}
+		}
+		db.mu.Unlock()
+		turn := func(h *head) time.Time {
+			if h.last.After(h.m.NextAt) {
+				return h.last
+			}
+			return h.m.NextAt
+		}
+		slices.SortFunc(due, func(a, b *head) int {
+			return cmp.Or(turn(a).Compare(turn(b)), a.last.Compare(b.last), bytes.Compare(a.k, b.k))
+		})
+		for _, h := range due[:min(len(due), limit)] {
+			st.get(atOutbox, h.k) // claimed by another sender meanwhile: a conflict
+			h.m.LeaseUntil = now.Add(lease)
+			if err := st.putMessage(h.m); err != nil {
+				return err
+			}
+			out = append(out, h.m)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store: due messages: %w", closedErr(err))
+		return nil, fmt.Errorf("store: claim due: %w", err)
 	}
+	db.mu.Lock()
+	for _, m := range out {
+		db.lastClaimed[m.To] = now
+	}
+	for to := range db.lastClaimed {
+		if !waiting[to] {
+			delete(db.lastClaimed, to) // nothing queued: its next message is newer than its last turn
+		}
+	}
+	db.mu.Unlock()
 	return out, nil
+}
+
+// NextSendSlot implements bot.OutboxSender, in memory.
+func (db *DB) NextSendSlot(ctx context.Context, now time.Time, every time.Duration) (time.Time, error) {
+	if err := ctx.Err(); err != nil {
+		return time.Time{}, fmt.Errorf("store: next send slot: %w", err)
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	slot := now
+	if next := db.lastSlot.Add(every); next.After(slot) {
+		slot = next
+	}
+	db.lastSlot = slot
+	return slot, nil
 }
 
 // OutboxList implements bot.DeskReader.
@@ -192,4 +266,33 @@ func (db *DB) OutboxList(ctx context.Context, limit int, pendingOrFailed bool) (
 		return nil, fmt.Errorf("store: outbox: %w", closedErr(err))
 	}
 	return out, nil
+}
+
+// OutboxDepth implements bot.DeskReader; oldest is the Created of the
+// first message in queue order.
+func (db *DB) OutboxDepth(ctx context.Context) (n int, oldest time.Time, err error) {
+	if err := ctx.Err(); err != nil {
+		return 0, time.Time{}, fmt.Errorf("store: outbox depth: %w", err)
+	}
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket([]byte(bucketPending)).Cursor()
+		first, _ := c.First()
+		for k := first; k != nil; k, _ = c.Next() {
+			n++
+		}
+		if first == nil {
+			return nil
+		}
+		v := tx.Bucket([]byte(bucketOutbox)).Get(first)
+		if v == nil {
+			return fmt.Errorf("outbox %x: pending but %w", first, bot.ErrNotFound)
+		}
+		m, err := decodeMessage(first, v)
+		oldest = m.Created
+		return err
+	})
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("store: outbox depth: %w", closedErr(err))
+	}
+	return n, oldest, nil
 }

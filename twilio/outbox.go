@@ -10,15 +10,15 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/textfix/textfix/bot"
 )
 
-// OutboxStore is what the outbox worker needs from storage: the due
-// messages, and transactions to record each outcome in.
+// OutboxStore is what the outbox worker needs from storage: the queue
+// (lease due messages, pace sends, its depth) and transactions to record
+// each outcome in.
 type OutboxStore interface {
 	bot.OutboxSender
+	bot.DeskReader
 	bot.Transactor
 }
 
@@ -29,25 +29,29 @@ type MessageSender interface {
 
 // Outbox sends what the store queued, after commit, at a steady rate. A
 // message is sent at least once: a crash after Twilio accepted it but
-// before the store recorded it sends it again on restart (Twilio has no
-// idempotency key); a crash before the send loses nothing.
+// before the store recorded it sends it again once its lease expires
+// (Twilio has no idempotency key); a crash before the send loses nothing.
 type Outbox struct {
 	Store  OutboxStore
 	Sender MessageSender
 	// StatusCallback is the URL Twilio reports delivery to ("" for none).
 	StatusCallback string
 	// Rate is messages per second for the sender (default 1: a US long
-	// code's limit). Webhook replies do not go through here, so they never
-	// wait for it.
+	// code's limit), paced across the deployment by the store's send
+	// slots. Webhook replies do not go through here, so they never wait
+	// for it.
 	Rate float64
 	// MaxTries before a retryable error becomes a failure (default 8).
 	MaxTries int
-	Log      *slog.Logger
-	Now      func() time.Time
+	// Lease is how long a claimed message is the worker's alone before
+	// another sender may take it (default a minute: well over a send's
+	// timeout).
+	Lease time.Duration
+	Log   *slog.Logger
+	Now   func() time.Time
 
-	wake    chan struct{}
-	limiter *rate.Limiter
-	sent    atomic.Int64
+	wake chan struct{}
+	sent atomic.Int64
 }
 
 // Wake tells the worker that something was queued. It never blocks.
@@ -75,12 +79,11 @@ func (o *Outbox) Init() {
 	if o.MaxTries <= 0 {
 		o.MaxTries = 8
 	}
-	r := o.Rate
-	if r <= 0 {
-		r = 1
+	if o.Rate <= 0 {
+		o.Rate = 1
 	}
-	if o.limiter == nil {
-		o.limiter = rate.NewLimiter(rate.Limit(r), 1)
+	if o.Lease <= 0 {
+		o.Lease = time.Minute
 	}
 }
 
@@ -103,24 +106,46 @@ func (o *Outbox) Run(ctx context.Context) {
 	}
 }
 
-// Flush sends every message due now, honouring the rate.
+// Flush sends every message due now, one per send slot. It waits for a
+// slot before it claims a message, so a message is never held while it
+// waits: a crash during a long wait strands nothing. A slot taken when
+// nothing turns out to be due (a retry backing off) goes unused.
 func (o *Outbox) Flush(ctx context.Context) error {
+	every := time.Duration(float64(time.Second) / o.Rate)
 	for {
-		due, err := o.Store.DueMessages(ctx, o.Now(), 32)
+		n, _, err := o.Store.OutboxDepth(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+		slot, err := o.Store.NextSendSlot(ctx, o.Now(), every)
+		if err != nil {
+			return err
+		}
+		if err := sleep(ctx, slot.Sub(o.Now())); err != nil {
+			return err
+		}
+		due, err := o.Store.ClaimDue(ctx, o.Now(), 1, o.Lease)
 		if err != nil || len(due) == 0 {
 			return err
 		}
-		for _, m := range due {
-			if err := o.limiter.Wait(ctx); err != nil {
-				return err
-			}
-			if err := o.send(ctx, m); err != nil {
-				return err
-			}
+		if err := o.send(ctx, due[0]); err != nil {
+			return err
 		}
-		if len(due) < 32 {
-			return nil
-		}
+	}
+}
+
+// sleep waits d, or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 
@@ -139,7 +164,7 @@ func (o *Outbox) send(ctx context.Context, m bot.OutMsg) error {
 		if err != nil {
 			return err
 		}
-		cur.State, cur.Error = bot.OutFailed, "opted out: not sent"
+		cur.State, cur.Error, cur.LeaseUntil = bot.OutFailed, "opted out: not sent", time.Time{}
 		return t.SaveMessage(cur)
 	})
 	switch {
@@ -154,12 +179,20 @@ func (o *Outbox) send(ctx context.Context, m bot.OutMsg) error {
 	}
 
 	sid, sendErr := o.Sender.Send(ctx, m.To, m.Body, o.StatusCallback)
-	if sendErr != nil && ctx.Err() != nil {
-		return ctx.Err() // shutting down: leave it queued
-	}
 	// From here on the outcome is recorded even if ctx ends: the send
 	// happened (or may have), and a graceful stop must not send it twice.
 	record := context.WithoutCancel(ctx)
+	if sendErr != nil && ctx.Err() != nil {
+		// Shutting down: give the message back, unsent, for the next start.
+		return o.Store.Update(record, m.To, func(t bot.Tx) error {
+			cur, err := t.Message(m.ID)
+			if err != nil {
+				return err
+			}
+			cur.LeaseUntil = time.Time{}
+			return t.SaveMessage(cur)
+		})
+	}
 	now := o.Now()
 	class := Classify(sendErr)
 	var cur bot.OutMsg
@@ -169,6 +202,7 @@ func (o *Outbox) send(ctx context.Context, m bot.OutMsg) error {
 			return err
 		}
 		cur.Tries++
+		cur.LeaseUntil = time.Time{}
 		switch class {
 		case 0:
 			cur.State, cur.SID, cur.Sent, cur.Error = bot.OutSent, sid, now, ""
@@ -233,7 +267,7 @@ func Requeue(ctx context.Context, s bot.Transactor, id string, now time.Time) er
 		case out:
 			return bot.ErrOptedOut
 		}
-		m.State, m.NextAt, m.Tries = bot.OutQueued, now, 0
+		m.State, m.NextAt, m.Tries, m.LeaseUntil = bot.OutQueued, now, 0, time.Time{}
 		return t.SaveMessage(m)
 	})
 }

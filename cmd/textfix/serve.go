@@ -92,8 +92,14 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 		ConsoleStore: db,
 		Desk:         a.desk,
 		Wake:         a.outbox.Wake,
-		Gauges: []web.Gauge{{Name: "textfix_outbox_sent_total", Help: "Messages sent by the outbox since start.",
-			Value: func() float64 { return float64(a.outbox.Sent()) }}},
+		Gauges: []web.Gauge{
+			{Name: "textfix_outbox_sent_total", Help: "Messages sent by the outbox since start.",
+				Value: func() float64 { return float64(a.outbox.Sent()) }},
+			{Name: "textfix_outbox_queued", Help: "Messages waiting in the outbox.",
+				Value: func() float64 { n, _ := a.outboxDepth(); return float64(n) }},
+			{Name: "textfix_outbox_oldest_seconds", Help: "How long the oldest queued message has waited (0 when none).",
+				Value: func() float64 { _, age := a.outboxDepth(); return age.Seconds() }},
+		},
 		Log:       a.Log,
 		Templates: pages,
 		SMSNumber: cfg.SMSNumber,
@@ -161,6 +167,18 @@ func (a *App) Run(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// outboxDepth is how many messages wait in the outbox and how long the
+// oldest has waited, for /metrics (zero when the store does not answer).
+func (a *App) outboxDepth() (int, time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	n, oldest, err := a.db.OutboxDepth(ctx)
+	if err != nil || n == 0 {
+		return 0, 0
+	}
+	return n, max(time.Since(oldest), 0)
 }
 
 // pruneClaims forgets MessageSids older than ClaimTTL, hourly, in batches.

@@ -255,13 +255,14 @@ func (e *env) outcome(id string, fn func(m *bot.OutMsg)) {
 			return err
 		}
 		fn(&m)
+		m.LeaseUntil = time.Time{}
 		return tx.SaveMessage(m)
 	})
 }
 
-func (e *env) due(now time.Time, limit int) []bot.OutMsg {
+func (e *env) claimDue(now time.Time, limit int) []bot.OutMsg {
 	e.t.Helper()
-	due, err := e.s.DueMessages(e.t.Context(), now, limit)
+	due, err := e.s.ClaimDue(e.t.Context(), now, limit, time.Minute)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -282,8 +283,9 @@ func ids(msgs []bot.OutMsg) []string {
 	return out
 }
 
-// The outbox: queued messages are due when their time comes, again when
-// a retry is due, and leave when sent or failed.
+// The outbox: queued messages are leased to one sender at a time, come
+// back when a lease expires or a retry is due, and leave when sent or
+// failed.
 func testOutbox(t *testing.T, e *env) {
 	ctx := t.Context()
 	now := T0
@@ -292,30 +294,41 @@ func testOutbox(t *testing.T, e *env) {
 		t.Fatalf("enqueued %+v: want an id, queued, Created and NextAt the store's time", m)
 	}
 	later := e.enqueue(bot.OutMsg{To: phoneB, Body: "later", Kind: bot.OutNotice, Created: T0, NextAt: T0.Add(time.Hour)})
-	if got := ids(e.due(now, 10)); !slices.Equal(got, []string{"m1"}) {
-		t.Fatalf("DueMessages = %v, want m1", got)
+	if n, oldest, err := e.s.OutboxDepth(ctx); err != nil || n != 2 || !oldest.Equal(T0) {
+		t.Errorf("OutboxDepth = %d, %v, %v", n, oldest, err)
 	}
-	if got := ids(e.due(now.Add(2*time.Hour), 1)); !slices.Equal(got, []string{"m1"}) {
-		t.Errorf("DueMessages(1) = %v, want m1: queue order", got)
+	due := e.claimDue(now, 10)
+	if got := ids(due); !slices.Equal(got, []string{"m1"}) || !due[0].LeaseUntil.Equal(now.Add(time.Minute)) || due[0].State != bot.OutQueued {
+		t.Fatalf("ClaimDue = %+v: want m1 leased for a minute, still queued", due)
 	}
+	if got := ids(e.claimDue(now.Add(30*time.Second), 10)); len(got) != 0 {
+		t.Errorf("a leased message was claimed again: %v", got)
+	}
+	if got := ids(e.claimDue(now.Add(2*time.Minute), 10)); !slices.Equal(got, []string{"m1"}) {
+		t.Errorf("after the lease: %v, want m1 again", got)
+	}
+	now = now.Add(2 * time.Minute)
 
 	// A retry comes back when it is due.
 	e.outcome(m.ID, func(m *bot.OutMsg) { m.Tries, m.Error, m.NextAt = 1, "20429 busy", now.Add(10*time.Second) })
-	if got := ids(e.due(now, 10)); len(got) != 0 {
-		t.Errorf("a retry not yet due: %v", got)
+	if got := ids(e.claimDue(now, 10)); len(got) != 0 {
+		t.Errorf("a retry not yet due was claimed: %v", got)
 	}
-	if got := ids(e.due(now.Add(11*time.Second), 10)); !slices.Equal(got, []string{"m1"}) {
+	if got := ids(e.claimDue(now.Add(11*time.Second), 10)); !slices.Equal(got, []string{"m1"}) {
 		t.Errorf("a due retry: %v", got)
 	}
 	// Sent: gone from the queue, still listed.
 	e.outcome(m.ID, func(m *bot.OutMsg) { m.State, m.SID, m.Sent, m.Error = bot.OutSent, "SMx", now, "" })
-	if got := ids(e.due(now.Add(time.Hour), 10)); !slices.Equal(got, []string{"later"}) {
+	if got := ids(e.claimDue(now.Add(time.Hour), 10)); !slices.Equal(got, []string{"later"}) {
 		t.Errorf("after sending m1: %v, want only later (due by now)", got)
 	}
-	// Failed: listed with the queued ones, never due, until requeued.
+	if n, oldest, err := e.s.OutboxDepth(ctx); err != nil || n != 1 || !oldest.Equal(later.Created) {
+		t.Errorf("OutboxDepth = %d, %v, %v; want 1", n, oldest, err)
+	}
+	// Failed: listed with the queued ones, never claimed, until requeued.
 	e.outcome(later.ID, func(m *bot.OutMsg) { m.State, m.Error = bot.OutFailed, "21211 invalid" })
-	if got := ids(e.due(now.Add(3*time.Hour), 10)); len(got) != 0 {
-		t.Errorf("a failed message is due: %v", got)
+	if got := ids(e.claimDue(now.Add(3*time.Hour), 10)); len(got) != 0 {
+		t.Errorf("a failed message was claimed: %v", got)
 	}
 	if list, err := e.s.OutboxList(ctx, 10, true); err != nil || !slices.Equal(ids(list), []string{"later"}) {
 		t.Errorf("OutboxList(pending or failed) = %v, %v", ids(list), err)
@@ -327,8 +340,11 @@ func testOutbox(t *testing.T, e *env) {
 		t.Errorf("OutboxList(1) = %v, %v", ids(list), err)
 	}
 	e.outcome(later.ID, func(m *bot.OutMsg) { m.State, m.NextAt, m.Tries = bot.OutQueued, now.Add(3*time.Hour), 0 })
-	if got := ids(e.due(now.Add(3*time.Hour), 10)); !slices.Equal(got, []string{"later"}) {
+	if got := ids(e.claimDue(now.Add(3*time.Hour), 10)); !slices.Equal(got, []string{"later"}) {
 		t.Errorf("a requeued message: %v", got)
+	}
+	if n, _, err := e.s.OutboxDepth(ctx); err != nil || n != 1 {
+		t.Errorf("OutboxDepth with a leased message = %d, %v; want 1 (leased is still queued)", n, err)
 	}
 	e.update(func(tx bot.Tx) error {
 		for _, id := range []string{"", "nope", "0", "999"} {
@@ -338,6 +354,64 @@ func testOutbox(t *testing.T, e *env) {
 		}
 		return nil
 	})
+	if n, oldest, err := e.s.OutboxDepth(ctx); err != nil || n != 1 || oldest.IsZero() {
+		t.Errorf("OutboxDepth = %d, %v, %v", n, oldest, err)
+	}
+}
+
+// One number's backlog never holds up another's text: each recipient's
+// oldest due message in turn, one per recipient per claim, and none for a
+// recipient whose message is out with a sender.
+func testOutboxFairness(t *testing.T, e *env) {
+	at := func(s int) time.Time { return T0.Add(time.Duration(s) * time.Second) }
+	for i, m := range []struct{ to, body string }{{phoneA, "a1"}, {phoneA, "a2"}, {phoneA, "a3"}, {phoneB, "b1"}, {phoneB, "b2"}} {
+		e.enqueue(bot.OutMsg{To: m.to, Body: m.body, Kind: bot.OutNotify, Created: at(i), NextAt: at(i)})
+	}
+	now := at(60)
+	batch := e.claimDue(now, 10)
+	if got := ids(batch); !slices.Equal(got, []string{"a1", "b1"}) {
+		t.Fatalf("ClaimDue(10) = %v, want a1 b1: one per recipient, oldest first", got)
+	}
+	if got := ids(e.claimDue(now, 10)); len(got) != 0 {
+		t.Errorf("claimed while both recipients have a message out: %v", got)
+	}
+	for _, m := range batch {
+		e.outcome(m.ID, func(m *bot.OutMsg) { m.State = bot.OutSent })
+	}
+	// One at a time, as a paced sender claims: the two take turns.
+	var order []string
+	for i := range 3 {
+		now = now.Add(time.Second)
+		due := e.claimDue(now, 1)
+		if len(due) != 1 {
+			t.Fatalf("claim %d: %v", i, ids(due))
+		}
+		order = append(order, due[0].Body)
+		e.outcome(due[0].ID, func(m *bot.OutMsg) { m.State = bot.OutSent })
+	}
+	if !slices.Equal(order, []string{"a2", "b2", "a3"}) {
+		t.Errorf("paced order %v, want a2 b2 a3", order)
+	}
+}
+
+// Send slots are spaced every apart across callers.
+func testNextSendSlot(t *testing.T, e *env) {
+	ctx := t.Context()
+	every := 250 * time.Millisecond
+	var slots []time.Time
+	for range 3 {
+		s, err := e.s.NextSendSlot(ctx, T0, every)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slots = append(slots, s)
+	}
+	if !slots[0].Equal(T0) || !slots[1].Equal(T0.Add(every)) || !slots[2].Equal(T0.Add(2*every)) {
+		t.Errorf("slots %v: want now, then every apart", slots)
+	}
+	if s, err := e.s.NextSendSlot(ctx, T0.Add(time.Hour), every); err != nil || !s.Equal(T0.Add(time.Hour)) {
+		t.Errorf("after a quiet hour the slot is %v, %v; want now", s, err)
+	}
 }
 
 // Counters sum over the days asked for; unmatched answers are counted
@@ -503,8 +577,11 @@ func testForget(t *testing.T, e *env) {
 	if msgs, err := e.s.OutboxList(ctx, 100, false); err != nil || len(msgs) != 1 || msgs[0].To != phoneB {
 		t.Errorf("outbox: %+v %v", msgs, err)
 	}
-	if due := e.due(T0.Add(time.Hour), 10); len(due) != 1 || due[0].To != phoneB {
-		t.Errorf("due %+v", due)
+	if n, _, err := e.s.OutboxDepth(ctx); err != nil || n != 1 {
+		t.Errorf("outbox depth %d %v", n, err)
+	}
+	if due := e.claimDue(T0.Add(time.Hour), 10); len(due) != 1 || due[0].To != phoneB {
+		t.Errorf("claimed %+v", due)
 	}
 	if _, ok, err := e.s.Replay(ctx, bot.Claim{SID: "SMa", From: phoneA}); err != nil || ok {
 		t.Errorf("claim: ok=%v %v", ok, err)

@@ -52,6 +52,8 @@ func Run(t *testing.T, open Opener) {
 		{"Pages", testPages},
 		{"Tickets", testTickets},
 		{"Outbox", testOutbox},
+		{"OutboxFairness", testOutboxFairness},
+		{"NextSendSlot", testNextSendSlot},
 		{"Stats", testStats},
 		{"RecentConversations", testRecentConversations},
 		{"Forget", testForget},
@@ -298,8 +300,8 @@ func testFailedTransactionStoresNothing(t *testing.T, e *env) {
 			if tks, err := e.s.Tickets(ctx, 10, false); err != nil || len(tks) != 0 {
 				t.Errorf("tickets stored: %+v %v", tks, err)
 			}
-			if msgs, err := e.s.OutboxList(ctx, 10, false); err != nil || len(msgs) != 0 {
-				t.Errorf("outbox: %+v %v", msgs, err)
+			if n, _, err := e.s.OutboxDepth(ctx); err != nil || n != 0 {
+				t.Errorf("outbox: %d %v", n, err)
 			}
 			if st, err := e.s.Stats(ctx, "f", T0); err != nil || st.Started != 0 {
 				t.Errorf("stats: %+v %v", st, err)
@@ -609,9 +611,11 @@ func testCancelledContext(t *testing.T, e *env) {
 	calls["PagesOf"] = second(e.s.PagesOf(ctx, phoneA, 10))
 	calls["Tickets"] = second(e.s.Tickets(ctx, 10, false))
 	calls["OutboxList"] = second(e.s.OutboxList(ctx, 10, false))
+	_, _, calls["OutboxDepth"] = e.s.OutboxDepth(ctx)
 	calls["Stats"] = second(e.s.Stats(ctx, "f", T0))
 	calls["SetDelivery"] = second(e.s.SetDelivery(ctx, "SM1", "delivered", ""))
-	calls["DueMessages"] = second(e.s.DueMessages(ctx, T0, 10))
+	calls["ClaimDue"] = second(e.s.ClaimDue(ctx, T0, 10, time.Minute))
+	calls["NextSendSlot"] = second(e.s.NextSendSlot(ctx, T0, time.Second))
 	calls["Forget"] = e.s.Forget(ctx, phoneA)
 	calls["RevokePage"] = e.s.RevokePage(ctx, "p")
 	calls["PruneClaims"] = second(e.s.PruneClaims(ctx, T0.Add(time.Hour), 10))
