@@ -14,7 +14,7 @@ import (
 // and by passing the conformance suite in store/storetest. Consumers take
 // the narrowest roles they need (web: Transactor, PageReader,
 // DeliveryRecorder, Pinger; the outbox worker: OutboxSender and
-// Transactor; the console: the readers and Maintainer).
+// Transactor; the console: the readers, Maintainer and Sessions).
 //
 // Every method honours its context: one called with a done context
 // returns an error wrapping ctx.Err() and changes nothing.
@@ -40,6 +40,7 @@ type Store interface {
 	DeliveryRecorder
 	OutboxSender
 	Maintainer
+	Sessions
 	Pinger
 	// Close releases the store; calls after the first return nil.
 	Close() error
@@ -213,6 +214,43 @@ type Maintainer interface {
 // Pinger reports whether the store answers (/healthz).
 type Pinger interface {
 	Ping(ctx context.Context) error
+}
+
+// Session is one signed-in browser of the operator console. The store
+// keeps it so that a login survives a restart and works on every
+// instance; the console owns the rules (expiry, CSRF).
+type Session struct {
+	// Key is the SHA-256 of the browser's token; the token itself is
+	// never stored.
+	Key  string `json:"key"`
+	CSRF string `json:"csrf"`
+	// Sim is the simulator's test number for this session.
+	Sim     string    `json:"sim"`
+	Created time.Time `json:"created"`
+	Seen    time.Time `json:"seen"`
+	Flash   string    `json:"flash,omitempty"` // shown once on the next page
+	Problem string    `json:"problem,omitempty"`
+}
+
+// Sessions keeps console sessions and counts login attempts.
+type Sessions interface {
+	// CreateSession stores a new session under s.Key.
+	CreateSession(ctx context.Context, s Session) error
+	// Session returns session key, or an error wrapping ErrNotFound.
+	Session(ctx context.Context, key string) (Session, error)
+	// UpdateSession applies fn to session key atomically (fn may run more
+	// than once); a session that is gone gives ErrNotFound and is never
+	// created again.
+	UpdateSession(ctx context.Context, key string, fn func(*Session)) error
+	// DeleteSession ends session key; a missing one is not an error.
+	DeleteSession(ctx context.Context, key string) error
+	// ExpireSessions deletes the sessions last seen before seenBefore or
+	// created before createdBefore, and returns how many.
+	ExpireSessions(ctx context.Context, seenBefore, createdBefore time.Time) (int, error)
+	// AllowLogin records a login attempt from addr at now unless addr
+	// made max attempts after since, and reports whether it did. Attempts
+	// from before since are forgotten, every address's.
+	AllowLogin(ctx context.Context, addr string, now, since time.Time, max int) (bool, error)
 }
 
 // ConversationFilter selects conversations for a listing (the console's

@@ -18,7 +18,7 @@ import (
 
 // Store is what the console needs from storage: it reads everything,
 // changes conversations through the desk in transactions, forgets
-// numbers and revokes pages.
+// numbers, revokes pages, and keeps its sessions there.
 type Store interface {
 	bot.Transactor
 	bot.ConversationReader
@@ -26,6 +26,7 @@ type Store interface {
 	bot.DeskReader
 	bot.StatsReader
 	bot.Maintainer
+	bot.Sessions
 }
 
 // Config wires the console. The server that mounts it (package web)
@@ -138,8 +139,11 @@ func (cn *console) render(c echo.Context, code int, name string, v templates.Con
 	v.Site, v.Now = templates.SiteName, cn.cfg.Now()
 	v.Open = cn.auth.open()
 	if sess := sessionOf(c); sess != nil {
-		v.CSRF, v.SignedIn = sess.csrf, !v.Open
-		flash, problem := cn.auth.takeFlash(sess)
+		v.CSRF, v.SignedIn = sess.CSRF, !v.Open
+		flash, problem, err := cn.auth.takeFlash(c.Request().Context(), sess)
+		if err != nil {
+			return err
+		}
 		if v.Flash == "" {
 			v.Flash = flash
 		}
@@ -161,7 +165,9 @@ func (cn *console) render(c echo.Context, code int, name string, v templates.Con
 // and redirects there (303, so a reload does not post again).
 func (cn *console) done(c echo.Context, to, flash, problem string) error {
 	if sess := sessionOf(c); sess != nil {
-		cn.auth.setFlash(sess, flash, problem)
+		if err := cn.auth.setFlash(c.Request().Context(), sess, flash, problem); err != nil {
+			return err
+		}
 	}
 	return c.Redirect(http.StatusSeeOther, to)
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/console"
+	"github.com/textfix/textfix/flows"
 	"github.com/textfix/textfix/web"
 )
 
@@ -377,6 +378,38 @@ func TestConsoleSession(t *testing.T) {
 	b.cookies["textfix_session"] = &old
 	if rec, _ := b.get("/console"); rec.Code != http.StatusSeeOther {
 		t.Errorf("session works after logout: %d", rec.Code)
+	}
+}
+
+// Sessions live in the store: a login survives a restart (a new server on
+// the same file), and logging out there ends it everywhere.
+func TestConsoleSessionSurvivesRestart(t *testing.T) {
+	e := newConsole(t)
+	b := e.browser()
+	b.login()
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	restarted, err := web.New(web.Config{
+		PublicURL: e.base, AuthToken: testToken, Store: e.db, ConsoleStore: e.db,
+		ConsolePassword: consolePassword, ClientIPHeader: "Fly-Client-IP",
+		Desk: &bot.Desk{Operators: []string{operator}, BaseURL: e.base},
+	}, &bot.Engine{Flows: lib, BaseURL: e.base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := b.h
+	b.h = restarted.Handler()
+	if body := b.page("/console"); !strings.Contains(body, "Log out") {
+		t.Fatal("logged out by a restart")
+	}
+	if rec, _ := b.post("/console/logout", nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("logout: %d", rec.Code)
+	}
+	b.h = old
+	if rec, _ := b.get("/console"); rec.Code != http.StatusSeeOther {
+		t.Errorf("the session still works on the first server: %d", rec.Code)
 	}
 }
 

@@ -18,13 +18,15 @@ const (
 	bucketPending       = "pending"       // id (8 bytes) → ∅, for messages still queued
 	bucketStats         = "stats"         // flow 0x00 day 0x00 kind [0x00 node [0x00 to]] → uint64
 	bucketUnmatched     = "unmatched"     // flow 0x00 node 0x00 text → uint64 (all time)
+	bucketSessions      = "sessions"      // session key → JSON bot.Session
+	bucketAttempts      = "attempts"      // client address → JSON login attempt times
 )
 
 // buckets lists every top-level bucket, for Open.
 var buckets = []string{
 	bucketConversations, bucketRecent, bucketRecentKey, bucketLines, bucketOutMsgs, bucketClaims,
 	bucketPages, bucketOwned, bucketTickets, bucketOpen, bucketOutbox, bucketPending,
-	bucketStats, bucketUnmatched,
+	bucketStats, bucketUnmatched, bucketSessions, bucketAttempts,
 }
 
 // loc is where a key lives: a top-level bucket, or (sub != "") a bucket
@@ -45,6 +47,8 @@ var (
 	atPending       = loc{top: bucketPending}
 	atStats         = loc{top: bucketStats}
 	atUnmatched     = loc{top: bucketUnmatched}
+	atSessions      = loc{top: bucketSessions}
+	atAttempts      = loc{top: bucketAttempts}
 )
 
 // linesOf is phone's transcript bucket.

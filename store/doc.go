@@ -1,7 +1,7 @@
 // Package store implements textfix's storage contract ([bot.Store]) on one
 // bbolt file: conversations, transcripts, fix pages, the MessageSid claims
-// that make webhook retries harmless, tickets, the outbox and analytics
-// counters. It passes the conformance suite in
+// that make webhook retries harmless, tickets, the outbox, analytics
+// counters and console sessions. It passes the conformance suite in
 // store/storetest, which every backend runs.
 //
 // # Basics
@@ -31,10 +31,10 @@
 // counters are bumped by the writer and never read by a transaction, so
 // they never conflict.
 //
-// The file holds fourteen top-level buckets, listed with their keys and
+// The file holds sixteen top-level buckets, listed with their keys and
 // values in buckets.go; each entity's file (conversations.go,
-// transcript.go, pages.go, tickets.go, outbox.go, stats.go, claims.go)
-// builds its keys and encodes its values. Transcript lines
+// transcript.go, pages.go, tickets.go, outbox.go, stats.go, claims.go,
+// sessions.go) builds its keys and encodes its values. Transcript lines
 // are separate keys in a per-number nested bucket, so the cost of a
 // message does not grow with the conversation.
 //

@@ -98,6 +98,7 @@ func TestCorruptRecords(t *testing.T) {
 			{bucketOpen, []byte("short"), nil},
 			{bucketRecent, []byte("x"), []byte("active\n")},
 			{bucketOutMsgs, []byte("SMout"), garbage},
+			{bucketSessions, []byte("s"), garbage},
 		} {
 			if err := tx.Bucket([]byte(kv.bucket)).Put(kv.k, kv.v); err != nil {
 				return err
@@ -118,15 +119,17 @@ func TestCorruptRecords(t *testing.T) {
 			})
 			return err
 		},
-		"Page":        func() error { return second(db.Page(ctx, "p")) },
-		"Tickets":     func() error { return second(db.Tickets(ctx, 10, false)) },
-		"OpenTickets": func() error { return second(db.Tickets(ctx, 10, true)) },
-		"OutboxList":  func() error { return second(db.OutboxList(ctx, 10, false)) },
-		"OutboxDepth": func() error { _, _, err := db.OutboxDepth(ctx); return err },
-		"ClaimDue":    func() error { return second(db.ClaimDue(ctx, time.Now(), 10, time.Minute)) },
-		"SetDelivery": func() error { return second(db.SetDelivery(ctx, "SMout", "delivered", "")) },
-		"Forget":      func() error { return db.Forget(ctx, phone) },
-		"PruneClaims": func() error { return second(db.PruneClaims(ctx, time.Now(), 10)) },
+		"Page":           func() error { return second(db.Page(ctx, "p")) },
+		"Tickets":        func() error { return second(db.Tickets(ctx, 10, false)) },
+		"OpenTickets":    func() error { return second(db.Tickets(ctx, 10, true)) },
+		"OutboxList":     func() error { return second(db.OutboxList(ctx, 10, false)) },
+		"OutboxDepth":    func() error { _, _, err := db.OutboxDepth(ctx); return err },
+		"ClaimDue":       func() error { return second(db.ClaimDue(ctx, time.Now(), 10, time.Minute)) },
+		"SetDelivery":    func() error { return second(db.SetDelivery(ctx, "SMout", "delivered", "")) },
+		"Forget":         func() error { return db.Forget(ctx, phone) },
+		"PruneClaims":    func() error { return second(db.PruneClaims(ctx, time.Now(), 10)) },
+		"Session":        func() error { return second(db.Session(ctx, "s")) },
+		"ExpireSessions": func() error { return second(db.ExpireSessions(ctx, time.Now(), time.Now())) },
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {

@@ -514,6 +514,80 @@ func testRecentConversations(t *testing.T, e *env) {
 	}
 }
 
+// Console sessions: created once, updated but never brought back, expired;
+// login attempts counted per address over a window.
+func testSessions(t *testing.T, e *env) {
+	ctx := t.Context()
+	s := bot.Session{Key: "k1", CSRF: "c", Sim: "+15550001234", Created: T0, Seen: T0}
+	if err := e.s.CreateSession(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.s.CreateSession(ctx, s); err == nil {
+		t.Error("a session key was created twice")
+	}
+	if got, err := e.s.Session(ctx, "k1"); err != nil || got != s {
+		t.Errorf("Session = %+v, %v; want %+v", got, err, s)
+	}
+	if err := e.s.UpdateSession(ctx, "k1", func(s *bot.Session) { s.Seen, s.Flash = T0.Add(time.Hour), "done" }); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := e.s.Session(ctx, "k1"); err != nil || !got.Seen.Equal(T0.Add(time.Hour)) || got.Flash != "done" || got.CSRF != "c" {
+		t.Errorf("after UpdateSession: %+v, %v", got, err)
+	}
+	if err := e.s.CreateSession(ctx, bot.Session{Key: "k2", Created: T0.Add(-8 * 24 * time.Hour), Seen: T0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.s.CreateSession(ctx, bot.Session{Key: "k3", Created: T0, Seen: T0}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := e.s.ExpireSessions(ctx, T0.Add(time.Minute), T0.Add(-7*24*time.Hour))
+	if err != nil || n != 2 {
+		t.Errorf("ExpireSessions = %d, %v; want 2 (one idle, one too old)", n, err)
+	}
+	if _, err := e.s.Session(ctx, "k3"); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("expired session: %v", err)
+	}
+	if err := e.s.DeleteSession(ctx, "k1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.s.DeleteSession(ctx, "k1"); err != nil {
+		t.Errorf("deleting a missing session: %v", err)
+	}
+	if err := e.s.UpdateSession(ctx, "k1", func(s *bot.Session) { s.Seen = T0 }); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("UpdateSession after logout: %v, want ErrNotFound", err)
+	}
+	if _, err := e.s.Session(ctx, "k1"); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("a deleted session came back: %v", err)
+	}
+
+	allow := func(addr string, now time.Time) bool {
+		t.Helper()
+		ok, err := e.s.AllowLogin(ctx, addr, now, now.Add(-time.Minute), 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	var got []bool
+	for i := range 5 {
+		got = append(got, allow("192.0.2.1", T0.Add(time.Duration(i)*time.Second)))
+	}
+	if !slices.Equal(got, []bool{true, true, true, false, false}) {
+		t.Errorf("attempts %v: want three allowed, then refused", got)
+	}
+	if !allow("192.0.2.2", T0.Add(5*time.Second)) {
+		t.Error("another address was refused")
+	}
+	// A minute after the first attempt one more is allowed; refused
+	// attempts did not count.
+	if !allow("192.0.2.1", T0.Add(60500*time.Millisecond)) {
+		t.Error("a minute later: still refused")
+	}
+	if allow("192.0.2.1", T0.Add(60800*time.Millisecond)) {
+		t.Error("the window let a fourth attempt through")
+	}
+}
+
 // Forget leaves nothing about a number that the contract can reach, and
 // nothing of anyone else goes.
 func testForget(t *testing.T, e *env) {

@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"NextSendSlot", testNextSendSlot},
 		{"Stats", testStats},
 		{"RecentConversations", testRecentConversations},
+		{"Sessions", testSessions},
 		{"Forget", testForget},
 		{"PruneClaims", testPruneClaims},
 	}
@@ -620,6 +621,12 @@ func testCancelledContext(t *testing.T, e *env) {
 	calls["RevokePage"] = e.s.RevokePage(ctx, "p")
 	calls["PruneClaims"] = second(e.s.PruneClaims(ctx, T0.Add(time.Hour), 10))
 	calls["Ping"] = e.s.Ping(ctx)
+	calls["CreateSession"] = e.s.CreateSession(ctx, bot.Session{Key: "k"})
+	calls["Session"] = second(e.s.Session(ctx, "k"))
+	calls["UpdateSession"] = e.s.UpdateSession(ctx, "k", func(*bot.Session) {})
+	calls["DeleteSession"] = e.s.DeleteSession(ctx, "k")
+	calls["ExpireSessions"] = second(e.s.ExpireSessions(ctx, T0, T0))
+	calls["AllowLogin"] = second(e.s.AllowLogin(ctx, "192.0.2.1", T0, T0.Add(-time.Minute), 5))
 	for name, err := range calls {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("%s with a cancelled context: %v, want context.Canceled", name, err)
