@@ -40,6 +40,7 @@ type Store interface {
 	DeliveryRecorder
 	OutboxSender
 	Maintainer
+	Leadership
 	Sessions
 	Pinger
 	// Close releases the store; calls after the first return nil.
@@ -209,6 +210,14 @@ type Maintainer interface {
 	// returns how many; call it again while it returns max. A pruned
 	// claim no longer replays.
 	PruneClaims(ctx context.Context, before time.Time, max int) (int, error)
+}
+
+// Leadership says which instance runs the timers (claim pruning, the
+// ticket sweep).
+type Leadership interface {
+	// Leader reports whether this instance is the one that runs timers
+	// now; it may change between calls.
+	Leader(ctx context.Context) (bool, error)
 }
 
 // Pinger reports whether the store answers (/healthz).

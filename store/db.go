@@ -126,6 +126,14 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// Leader reports true: one process holds the file, so it runs the timers.
+func (db *DB) Leader(ctx context.Context) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, fmt.Errorf("store: leader: %w", err)
+	}
+	return true, nil
+}
+
 // closedErr turns bbolt's "not open" into ErrClosed.
 func closedErr(err error) error {
 	if errors.Is(err, bolterrors.ErrDatabaseNotOpen) {

@@ -50,7 +50,7 @@
 // another transaction of the same store.
 //
 // Fairness across outbox recipients (who was served last) and send pacing
-// ([DB.NextSendSlot]) live in memory.
+// ([DB.NextSendSlot]) live in memory; [DB.Leader] is always true.
 //
 // Claims are kept until [DB.PruneClaims] removes them; run it periodically
 // with a cut-off well past Twilio's retry window (a day is plenty). It and

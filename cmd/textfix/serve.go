@@ -181,24 +181,35 @@ func (a *App) outboxDepth() (int, time.Duration) {
 	return n, max(time.Since(oldest), 0)
 }
 
+// leader reports whether this instance runs the timers now.
+func (a *App) leader(ctx context.Context, timer string) bool {
+	ok, err := a.db.Leader(ctx)
+	if err != nil && ctx.Err() == nil {
+		a.Log.Error(timer, "err", err)
+	}
+	return ok && err == nil
+}
+
 // pruneClaims forgets MessageSids older than ClaimTTL, hourly, in batches.
 func (a *App) pruneClaims(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		total := 0
-		for {
-			n, err := a.db.PruneClaims(ctx, time.Now().Add(-ClaimTTL), pruneBatch)
-			if err != nil && ctx.Err() == nil {
-				a.Log.Error("prune claims", "err", err)
+		if a.leader(ctx, "prune claims") {
+			total := 0
+			for {
+				n, err := a.db.PruneClaims(ctx, time.Now().Add(-ClaimTTL), pruneBatch)
+				if err != nil && ctx.Err() == nil {
+					a.Log.Error("prune claims", "err", err)
+				}
+				total += n
+				if err != nil || n < pruneBatch {
+					break
+				}
 			}
-			total += n
-			if err != nil || n < pruneBatch {
-				break
+			if total > 0 {
+				a.Log.Info("pruned claims", "n", total)
 			}
-		}
-		if total > 0 {
-			a.Log.Info("pruned claims", "n", total)
 		}
 		select {
 		case <-ctx.Done():
@@ -242,6 +253,9 @@ func (a *App) sweepTickets(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		if !a.leader(ctx, "sweep tickets") {
+			continue
 		}
 		n, now := 0, time.Now()
 		err := a.db.Update(ctx, "", func(tx bot.Tx) error {

@@ -732,3 +732,13 @@ func testPruneClaims(t *testing.T, e *env) {
 		t.Errorf("after the rest: %v, want SMc", got)
 	}
 }
+
+// One store alone leads.
+func testLeader(t *testing.T, e *env) {
+	if ok, err := e.s.Leader(t.Context()); err != nil || !ok {
+		t.Errorf("Leader = %v, %v; want true for the only instance", ok, err)
+	}
+	if err := e.s.Ping(t.Context()); err != nil {
+		t.Error(err)
+	}
+}

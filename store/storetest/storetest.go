@@ -59,6 +59,7 @@ func Run(t *testing.T, open Opener) {
 		{"Sessions", testSessions},
 		{"Forget", testForget},
 		{"PruneClaims", testPruneClaims},
+		{"Leader", testLeader},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -620,6 +621,7 @@ func testCancelledContext(t *testing.T, e *env) {
 	calls["Forget"] = e.s.Forget(ctx, phoneA)
 	calls["RevokePage"] = e.s.RevokePage(ctx, "p")
 	calls["PruneClaims"] = second(e.s.PruneClaims(ctx, T0.Add(time.Hour), 10))
+	calls["Leader"] = second(e.s.Leader(ctx))
 	calls["Ping"] = e.s.Ping(ctx)
 	calls["CreateSession"] = e.s.CreateSession(ctx, bot.Session{Key: "k"})
 	calls["Session"] = second(e.s.Session(ctx, "k"))
