@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/console"
 	"github.com/textfix/textfix/flows"
 	"github.com/textfix/textfix/store"
 )
@@ -275,18 +277,30 @@ func (cli *CLI) flowsCheck(args []string) error {
 	return nil
 }
 
-func (cli *CLI) openDB(path string) (*store.DB, error) {
+// openDB opens the bbolt file at path (TEXTFIX_DB when empty). A file a
+// running server holds gives one line saying so, with the console page
+// (a path under the public URL) that does the same thing meanwhile.
+func (cli *CLI) openDB(path, consolePage string) (*store.DB, error) {
+	cfg, err := cli.config()
+	if err != nil {
+		return nil, err
+	}
 	if path == "" {
-		cfg, err := cli.config()
-		if err != nil {
-			return nil, err
-		}
 		path = cfg.DB
 	}
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("no database at %s (set --db or TEXTFIX_DB)", path)
 	}
-	return store.Open(path)
+	db, err := store.Open(path)
+	if errors.Is(err, store.ErrLocked) {
+		return nil, fmt.Errorf("the server is using %s; use %s%s instead, or stop the server", path, cfg.PublicURL, consolePage)
+	}
+	return db, err
+}
+
+// conversationPage is the console page of phone's conversation.
+func conversationPage(phone string) string {
+	return console.Path + "/conversation?phone=" + url.QueryEscape(phone)
 }
 
 func (cli *CLI) conversations(ctx context.Context, args []string) error {
@@ -300,7 +314,11 @@ func (cli *CLI) conversations(ctx context.Context, args []string) error {
 	if len(pos) > 1 {
 		return fmt.Errorf("%w: conversations [PHONE] [--json]", errUsage)
 	}
-	db, err := cli.openDB(*dbPath)
+	page := console.Path
+	if len(pos) == 1 {
+		page = conversationPage(pos[0])
+	}
+	db, err := cli.openDB(*dbPath, page)
 	if err != nil {
 		return err
 	}
@@ -366,7 +384,7 @@ func (cli *CLI) forget(ctx context.Context, args []string) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("%w: forget PHONE", errUsage)
 	}
-	db, err := cli.openDB(*dbPath)
+	db, err := cli.openDB(*dbPath, conversationPage(pos[0]))
 	if err != nil {
 		return err
 	}
