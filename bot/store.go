@@ -13,8 +13,9 @@ import (
 //
 // and by passing the conformance suite in store/storetest. Consumers take
 // the narrowest roles they need (web: Transactor, PageReader,
-// DeliveryRecorder, Pinger; the outbox worker: OutboxSender and
-// Transactor; the console: the readers, Maintainer and Sessions).
+// DeliveryRecorder, Pinger; the outbox worker: OutboxSender, DeskReader
+// and Transactor; the console: Transactor, the readers, Maintainer and
+// Sessions; the timers: Leadership, Maintainer and Transactor).
 //
 // Every method honours its context: one called with a done context
 // returns an error wrapping ctx.Err() and changes nothing.
@@ -54,8 +55,10 @@ type Claim struct{ SID, From string }
 // Transactor runs atomic changes. A transaction function (fn) may run
 // more than once: it must have no effect outside the Tx it is given (no
 // logs, counters, sends; assigning the caller's variables is fine, each
-// run overwrites them), and it must not wait for another transaction of
-// the same store. Effects happen once, after the call returns nil.
+// run overwrites them). Effects happen once, after the call returns nil.
+// fn must not wait for a transaction locking the same number (they are
+// ordered: that is a deadlock); other transactions go through while fn
+// runs, as the conformance suite checks.
 //
 // fn's reads see a consistent state plus fn's own earlier writes. Its
 // writes are applied atomically, only if nothing it read changed in the

@@ -7,8 +7,9 @@
 // # Basics
 //
 // [Open] returns a [*DB]; [DB.Close] commits what is queued and releases
-// the file. Every method takes a context and returns copies: no value
-// returned by this package refers to memory owned by bbolt.
+// the file. Every method that reads or writes takes a context and returns
+// copies: no value returned by this package refers to memory owned by
+// bbolt.
 //
 // A transaction ([DB.Inbound], [DB.Update]) runs its function in the
 // caller's goroutine against a stage (stage.go): reads come from a
@@ -45,9 +46,11 @@
 // a command that opens the same file.
 //
 // A transaction function reads from a bbolt read transaction while it
-// runs, and bbolt cannot map a grown file while one is open; Open maps a
-// gigabyte ahead to make that rare. A function must never wait for
-// another transaction of the same store.
+// runs, and bbolt cannot map a grown file while one is open: the writer
+// would wait for the function to end. Open maps a gigabyte ahead, so
+// that this does not happen until the file outgrows it; after that, a
+// function that waits for another transaction (only tests do) could
+// wait forever.
 //
 // Fairness across outbox recipients (who was served last) and send pacing
 // ([DB.NextSendSlot]) live in memory; [DB.Leader] is always true.
@@ -55,9 +58,8 @@
 // Claims are kept until [DB.PruneClaims] removes them; run it periodically
 // with a cut-off well past Twilio's retry window (a day is plenty). It and
 // [DB.Forget] read the whole claims bucket; Forget also reads the whole
-// tickets and outbox buckets, and [DB.ClaimDue] every queued message.
-// They are for timers, the console and the command line, not for the
-// per-message path. The console's inbox uses [DB.RecentConversations],
+// tickets and outbox buckets, and [DB.ClaimDue] every queued message;
+// none of them is on a text's path. The console's inbox uses [DB.RecentConversations],
 // which walks an index of conversations by Updated time (built by Open
 // for files written before it existed) and decodes only the page it
 // returns.
