@@ -135,8 +135,7 @@ func deskStore(t *testing.T) *store.DB {
 
 func deskUpdate(t *testing.T, db *store.DB, fn func(tx bot.Tx) error) error {
 	t.Helper()
-	_, _, err := db.Update(context.Background(), "", "", func(tx bot.Tx) ([]byte, error) { return nil, fn(tx) })
-	return err
+	return db.Update(context.Background(), "", fn)
 }
 
 // A simulator text goes through Handle for a Test conversation: no
@@ -154,13 +153,13 @@ func TestSimulate(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	say := func(from, text string) ([]string, error) {
-		var out []string
+		var out []bot.Line
 		err := deskUpdate(t, db, func(tx bot.Tx) error {
 			var err error
 			out, err = d.Simulate(tx, e, bot.Inbound{From: from, Body: text, PageID: bot.NewPageID()}, now)
 			return err
 		})
-		return out, err
+		return bot.Bodies(out), err
 	}
 
 	tests := []struct {
@@ -206,10 +205,10 @@ func TestSimulate(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if out, _ := db.Outbox(ctx, 10, false); len(out) != 0 {
+	if out, _ := db.OutboxList(ctx, 10, false); len(out) != 0 {
 		t.Errorf("outbox holds %d messages for a simulator conversation: %+v", len(out), out)
 	}
-	lines, _ := db.Transcript(ctx, sim)
+	lines, _ := db.TranscriptTail(ctx, sim, 0)
 	last := lines[len(lines)-1]
 	if last.Status != bot.LineSimulated || !strings.Contains(last.Body, "/f/"+page.ID) || lines[len(lines)-2].Body != "hello from a human" {
 		t.Errorf("simulator transcript ends %+v", lines[len(lines)-2:])
@@ -260,11 +259,11 @@ func TestPublishPage(t *testing.T) {
 	if p, err := db.Page(ctx, page.ID); err != nil || p.Title != "Do the thing" {
 		t.Errorf("page %+v %v", p, err)
 	}
-	out, _ := db.Outbox(ctx, 10, false)
+	out, _ := db.OutboxList(ctx, 10, false)
 	if len(out) != 1 || out[0].To != person || !strings.HasPrefix(out[0].Body, "https://textfix.test/f/abcdefghijklm\n") || out[0].Kind != "relay" {
 		t.Errorf("outbox %+v", out)
 	}
-	if err := deskUpdate(t, db, func(tx bot.Tx) error { return d.PublishPage(tx, n, page, now) }); !errors.Is(err, store.ErrPageExists) {
+	if err := deskUpdate(t, db, func(tx bot.Tx) error { return d.PublishPage(tx, n, page, now) }); !errors.Is(err, bot.ErrPageExists) {
 		t.Errorf("same id twice: %v", err)
 	}
 

@@ -32,8 +32,9 @@ func (d *Desk) IsOperator(phone string) bool { return slices.Contains(d.Operator
 
 // Handle applies one inbound text: an operator's command, or a person's
 // text through engine e. It returns the replies to send back as the
-// webhook's answer; everything else goes to the outbox through t.
-func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]string, error) {
+// webhook's answer, as the lines it appended to in.From's transcript
+// (their Bodies); everything else goes to the outbox through t.
+func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, error) {
 	if d.IsOperator(in.From) {
 		return d.operator(t, in, now)
 	}
@@ -74,7 +75,8 @@ func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]string, err
 		}
 	}
 	ch.Conversation = conv
-	if err := Save(t, in.From, ch); err != nil {
+	lines, err := Save(t, in.From, ch)
+	if err != nil {
 		return nil, err
 	}
 	if !conv.Test && len(r.Events) > 0 {
@@ -82,7 +84,19 @@ func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]string, err
 			return nil, err
 		}
 	}
-	return r.Replies, nil
+	return replyLines(lines), nil
+}
+
+// replyLines are the outbound lines of one text's appended lines (the
+// inbound line comes first).
+func replyLines(lines []Line) []Line {
+	out := make([]Line, 0, len(lines))
+	for _, l := range lines {
+		if l.Dir == Out {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // notify queues body to every operator, each with a line in that
@@ -310,7 +324,7 @@ var ticketCmd = regexp.MustCompile(`(?s)^#\s*(\d+)\s*[:,.-]?\s*(.*)$`)
 
 // operator reads an operator's text as a command; operators never start a
 // troubleshooting flow.
-func (d *Desk) operator(t Tx, in Inbound, now time.Time) ([]string, error) {
+func (d *Desk) operator(t Tx, in Inbound, now time.Time) ([]Line, error) {
 	text := strings.TrimSpace(in.Body)
 	c, err := t.Conversation(in.From)
 	if err != nil {
@@ -342,10 +356,11 @@ func (d *Desk) operator(t Tx, in Inbound, now time.Time) ([]string, error) {
 	if err := t.SaveConversation(c); err != nil {
 		return nil, err
 	}
-	if _, err := t.Append(in.From, lines...); err != nil {
+	lines, err = t.Append(in.From, lines...)
+	if err != nil {
 		return nil, err
 	}
-	return replies, nil
+	return replyLines(lines), nil
 }
 
 func (d *Desk) command(t Tx, from, text string, now time.Time) ([]string, error) {

@@ -14,7 +14,9 @@
 // Step is a pure function: same inputs, same result. The caller supplies
 // the clock and the random page id. That is what makes every behaviour
 // testable with a table or a golden transcript (testdata/transcripts), and
-// what lets the store run Step inside a transaction that may be retried.
+// what lets the store run Step in a transaction function that it may run
+// again when what the function read changed meanwhile. The storage
+// contract itself is in store.go: [Store] and the roles it is made of.
 //
 // One step, in order:
 //

@@ -641,7 +641,7 @@ func cloneConversation(c Conversation) Conversation {
 
 // Handle runs Step and turns its result into the store change for this
 // message: the new conversation, the transcript lines (the inbound text
-// redacted) and any page. The caller adds the encoded reply.
+// redacted, then the replies) and any page.
 func (e *Engine) Handle(c Conversation, in Inbound, now time.Time) (Result, Change) {
 	r := e.Step(c, in, now)
 	ch := Change{Conversation: r.Conversation, Feedback: r.Feedback}

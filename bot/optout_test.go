@@ -33,14 +33,14 @@ func TestMarkOptedOut(t *testing.T) {
 	}
 	say := func(text string) []string {
 		t.Helper()
-		var replies []string
+		var replies []bot.Line
 		if err := deskUpdate(t, db, func(tx bot.Tx) (err error) {
 			replies, err = d.Handle(tx, e, bot.Inbound{From: phone, Body: text, PageID: bot.NewPageID()}, now)
 			return err
 		}); err != nil {
 			t.Fatal(err)
 		}
-		return replies
+		return bot.Bodies(replies)
 	}
 
 	if optedOut() {

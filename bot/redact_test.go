@@ -328,7 +328,7 @@ func TestNothingPastedIsStored(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	out, _ := db.Outbox(ctx, 10, false)
+	out, _ := db.OutboxList(ctx, 10, false)
 	tickets, _ := db.Tickets(ctx, 10, false)
 	st, _ := db.Stats(ctx, "claude-code-403", now.AddDate(0, 0, -1))
 	if len(out) != 2 || len(tickets) != 1 || len(st.Unmatched) != 1 {

@@ -50,7 +50,7 @@ var ErrNotSimulator = errors.New("not a simulator number")
 // transcript shows it, LineSimulated). It refuses any number but a
 // simulator number with no conversation or a test one, so the simulator
 // can never write into a real person's conversation.
-func (d *Desk) Simulate(t Tx, e *Engine, in Inbound, now time.Time) ([]string, error) {
+func (d *Desk) Simulate(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, error) {
 	if !IsSimulatorPhone(in.From) || d.IsOperator(in.From) {
 		return nil, fmt.Errorf("%w: %s", ErrNotSimulator, Mask(in.From))
 	}

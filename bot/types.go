@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -236,6 +235,24 @@ const (
 // undelivered, read …), or [LineSimulated]. A webhook reply has none.
 type Delivery string
 
+// deliveryRank orders the statuses Twilio reports (and the outbox's
+// states, which share their names): a status only ever replaces one of
+// lower or equal rank, so a late "sent" never hides "delivered".
+var deliveryRank = map[Delivery]int{
+	"accepted": 1, "scheduled": 1, "receiving": 1, "received": 1,
+	"queued": 2, "sending": 3, "sent": 4,
+	"delivered": 5, "undelivered": 5, "failed": 5, "canceled": 5,
+	"read": 6,
+}
+
+// Known reports whether d is a status Twilio reports in status callbacks.
+func (d Delivery) Known() bool { _, ok := deliveryRank[d]; return ok }
+
+// Supersedes reports whether d may replace old on a line: statuses only
+// move forward (queued < sending < sent < delivered, undelivered, failed
+// < read). Any status supersedes none, and one it does not know.
+func (d Delivery) Supersedes(old Delivery) bool { return deliveryRank[d] >= deliveryRank[old] }
+
 // Line is one message in a number's transcript.
 type Line struct {
 	Seq       uint64    `json:"seq"`
@@ -247,9 +264,6 @@ type Line struct {
 	Error     string    `json:"error,omitempty"`      // Twilio error code
 }
 
-// ErrNotFound is returned by stores for a missing conversation or page.
-var ErrNotFound = errors.New("not found")
-
 // Change is what one inbound message does to the store, applied atomically
 // with the conversation update.
 type Change struct {
@@ -260,8 +274,6 @@ type Change struct {
 	Pages []Page
 	// Feedback, when set, records "Did this fix it?" on its page.
 	Feedback *Feedback
-	// Reply is recorded against the MessageSid so a retry gets it back.
-	Reply []byte
 }
 
 // TicketState is where a Ticket stands.
@@ -333,73 +345,42 @@ type OutMsg struct {
 	Created time.Time `json:"created"`
 	NextAt  time.Time `json:"next_at"` // when it is due (retries back off)
 	Sent    time.Time `json:"sent,omitempty"`
-}
-
-// Tx is one atomic change to the store, handed to a function that may run
-// more than once: everything it reads and writes goes through Tx, and it
-// has no other side effects.
-type Tx interface {
-	// Conversation returns phone's conversation, or a zero one with Phone
-	// set when there is none.
-	Conversation(phone string) (Conversation, error)
-	SaveConversation(c Conversation) error
-	// Append adds lines to phone's transcript and returns them with Seq.
-	Append(phone string, lines ...Line) ([]Line, error)
-	// PutPage stores a new page made for owner's conversation. The page
-	// holds no phone number; the store keeps owner beside it so forgetting
-	// the number erases the page.
-	PutPage(owner string, p Page) error
-	SetFeedback(pageID string, answer FeedbackAnswer) error
-	// Ticket returns ticket n, or an error wrapping ErrNotFound.
-	Ticket(n int) (Ticket, error)
-	// OpenTickets lists tickets not closed, oldest first.
-	OpenTickets() ([]Ticket, error)
-	// SaveTicket stores t, giving it the next number when it has none.
-	SaveTicket(t *Ticket) error
-	// Enqueue queues m for sending after commit, giving it an ID.
-	Enqueue(m *OutMsg) error
-	// Record adds events to the analytics counters of day now.
-	Record(events []Event, now time.Time) error
+	// LeaseUntil is set while a sender holds the message (ClaimDue); the
+	// sender clears it when it records the outcome.
+	LeaseUntil time.Time `json:"lease_until,omitempty"`
 }
 
 // Save writes a Change for phone through t: the conversation, the
-// transcript lines, the pages and feedback.
-func Save(t Tx, phone string, ch Change) error {
+// transcript lines, the pages and feedback. It returns the lines as
+// appended, with Seq.
+func Save(t Tx, phone string, ch Change) ([]Line, error) {
 	c := ch.Conversation
 	c.Phone = phone
 	if err := t.SaveConversation(c); err != nil {
-		return err
+		return nil, err
 	}
-	if _, err := t.Append(phone, ch.Lines...); err != nil {
-		return err
+	lines, err := t.Append(phone, ch.Lines...)
+	if err != nil {
+		return nil, err
 	}
 	for _, p := range ch.Pages {
 		if err := t.PutPage(phone, p); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if fb := ch.Feedback; fb != nil && fb.PageID != "" {
-		return t.SetFeedback(fb.PageID, fb.Answer)
+		if err := t.SetFeedback(fb.PageID, fb.Answer); err != nil {
+			return nil, err
+		}
 	}
-	return nil
+	return lines, nil
 }
 
-// ConversationFilter selects conversations for a listing (the console's
-// inbox).
-type ConversationFilter struct {
-	// Status keeps conversations with this status; "" keeps all.
-	Status Status
-	// Test keeps only simulator conversations; NoTest leaves them out.
-	Test, NoTest bool
-}
-
-// Match reports whether a conversation with status and test mark passes f.
-func (f ConversationFilter) Match(status Status, test bool) bool {
-	switch {
-	case f.Status != "" && status != f.Status:
-		return false
-	case f.Test && !test, f.NoTest && test:
-		return false
+// Bodies are the lines' texts, in order.
+func Bodies(lines []Line) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = l.Body
 	}
-	return true
+	return out
 }

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -12,11 +13,9 @@ import (
 	"net/url"
 	"path"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/time/rate"
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/templates"
@@ -24,37 +23,29 @@ import (
 
 // Console sessions and login.
 //
-// Sessions live in memory, keyed by the SHA-256 of a 32-byte random token
-// that only the browser holds (cookie textfix_session: HttpOnly,
-// SameSite=Strict, Path=/console, Secure when PublicURL is https). They end
-// after SessionIdle without a request, after SessionMax in any case, on
-// logout, and on restart. Every form carries the session's CSRF token,
-// checked in constant time on every POST; the login form, which has no
-// session yet, uses a double-submit cookie instead. Login attempts are
-// limited per client address (LoginBurst, then one per LoginEvery).
+// Sessions live in the store (bot.Sessions), keyed by the SHA-256 of a
+// 32-byte random token that only the browser holds (cookie
+// textfix_session: HttpOnly, SameSite=Strict, Path=/console, Secure when
+// PublicURL is https), so a login survives a restart. They end after
+// SessionIdle without a request, after SessionMax in any case, and on
+// logout. Every form carries the session's CSRF token, checked in
+// constant time on every POST; the login form, which has no session yet,
+// uses a double-submit cookie instead. Login attempts are limited per
+// client address: LoginBurst in any LoginWindow.
 const (
 	SessionIdle = 12 * time.Hour
 	SessionMax  = 7 * 24 * time.Hour
 	LoginBurst  = 5
-	LoginEvery  = time.Minute / LoginBurst
+	LoginWindow = time.Minute
+
+	// touchEvery is how stale a session's last-seen time may get before
+	// a request writes it again (far below SessionIdle).
+	touchEvery = time.Minute
 
 	sessionCookie = "textfix_session"
 	loginCookie   = "textfix_login"
 	csrfField     = "csrf"
-	maxSessions   = 10000
-	maxLimiters   = 10000
 )
-
-// session is one signed-in browser.
-type session struct {
-	key           string // SHA-256 of the token, hex
-	csrf          string
-	created, seen time.Time
-	// sim is the simulator's test number for this session.
-	sim string
-	// flash and problem are shown once, on the next page.
-	flash, problem string
-}
 
 type auth struct {
 	password [32]byte // SHA-256 of the password
@@ -63,9 +54,7 @@ type auth struct {
 	secure   bool
 	ipHeader string
 	now      func() time.Time
-	mu       sync.Mutex
-	sessions map[string]*session
-	limiters map[string]*rate.Limiter
+	store    bot.Sessions // nil: the console is off
 }
 
 func newAuth(cfg Config) *auth {
@@ -76,8 +65,7 @@ func newAuth(cfg Config) *auth {
 		secure:   strings.HasPrefix(cfg.PublicURL, "https://"),
 		ipHeader: cfg.ClientIPHeader,
 		now:      cfg.Now,
-		sessions: map[string]*session{},
-		limiters: map[string]*rate.Limiter{},
+		store:    cfg.Store,
 	}
 }
 
@@ -100,69 +88,82 @@ func tokenKey(token string) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
-// newSession starts a session and returns it with its token.
-func (a *auth) newSession() (*session, string) {
-	token := randomToken()
-	now := a.now()
-	s := &session{key: tokenKey(token), csrf: randomToken(), created: now, seen: now}
-	s.sim = bot.SimulatorPhone([]byte(s.key))
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if len(a.sessions) >= maxSessions {
-		a.sweepLocked(now)
-	}
-	a.sessions[s.key] = s
-	return s, token
+func (a *auth) expired(s bot.Session, now time.Time) bool {
+	return now.Sub(s.Seen) > SessionIdle || now.Sub(s.Created) > SessionMax
 }
 
-// session returns the live session of token and marks it used.
-func (a *auth) session(token string) *session {
+// newSession starts a session and returns it with its token; expired
+// sessions go first.
+func (a *auth) newSession(ctx context.Context) (*bot.Session, string, error) {
+	token := randomToken()
+	now := a.now()
+	if _, err := a.store.ExpireSessions(ctx, now.Add(-SessionIdle), now.Add(-SessionMax)); err != nil {
+		return nil, "", err
+	}
+	s := &bot.Session{Key: tokenKey(token), CSRF: randomToken(), Created: now, Seen: now}
+	s.Sim = bot.SimulatorPhone([]byte(s.Key))
+	if err := a.store.CreateSession(ctx, *s); err != nil {
+		return nil, "", err
+	}
+	return s, token, nil
+}
+
+// session returns the live session of token (nil when there is none) and
+// marks it used.
+func (a *auth) session(ctx context.Context, token string) (*bot.Session, error) {
 	if token == "" {
-		return nil
+		return nil, nil
 	}
 	key := tokenKey(token)
 	now := a.now()
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	s := a.sessions[key]
-	if s == nil {
-		return nil
+	s, err := a.store.Session(ctx, key)
+	if errors.Is(err, bot.ErrNotFound) {
+		return nil, nil
 	}
-	if now.Sub(s.seen) > SessionIdle || now.Sub(s.created) > SessionMax {
-		delete(a.sessions, key)
-		return nil
+	if err != nil {
+		return nil, err
 	}
-	s.seen = now
-	return s
-}
-
-func (a *auth) end(s *session) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	delete(a.sessions, s.key)
-}
-
-// sweepLocked drops expired sessions.
-func (a *auth) sweepLocked(now time.Time) {
-	for k, s := range a.sessions {
-		if now.Sub(s.seen) > SessionIdle || now.Sub(s.created) > SessionMax {
-			delete(a.sessions, k)
+	if a.expired(s, now) {
+		return nil, a.store.DeleteSession(ctx, key)
+	}
+	if now.Sub(s.Seen) >= touchEvery {
+		err := a.store.UpdateSession(ctx, key, func(s *bot.Session) { s.Seen = now })
+		if errors.Is(err, bot.ErrNotFound) {
+			return nil, nil // logged out meanwhile
 		}
+		if err != nil {
+			return nil, err
+		}
+		s.Seen = now
 	}
+	return &s, nil
 }
 
-func (a *auth) setFlash(s *session, flash, problem string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	s.flash, s.problem = flash, problem
+func (a *auth) end(ctx context.Context, s *bot.Session) error {
+	return a.store.DeleteSession(ctx, s.Key)
 }
 
-func (a *auth) takeFlash(s *session) (flash, problem string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	flash, problem = s.flash, s.problem
-	s.flash, s.problem = "", ""
-	return flash, problem
+// setFlash leaves a message for the session's next page.
+func (a *auth) setFlash(ctx context.Context, s *bot.Session, flash, problem string) error {
+	err := a.store.UpdateSession(ctx, s.Key, func(s *bot.Session) { s.Flash, s.Problem = flash, problem })
+	if errors.Is(err, bot.ErrNotFound) {
+		return nil // logged out meanwhile: nobody to tell
+	}
+	return err
+}
+
+// takeFlash returns the session's message, once.
+func (a *auth) takeFlash(ctx context.Context, s *bot.Session) (flash, problem string, err error) {
+	flash, problem = s.Flash, s.Problem
+	if flash == "" && problem == "" {
+		return "", "", nil
+	}
+	s.Flash, s.Problem = "", ""
+	err = a.store.UpdateSession(ctx, s.Key, func(s *bot.Session) { s.Flash, s.Problem = "", "" })
+	if errors.Is(err, bot.ErrNotFound) {
+		err = nil
+	}
+	return flash, problem, err
 }
 
 // checkPassword compares SHA-256 digests in constant time, so neither the
@@ -172,24 +173,10 @@ func (a *auth) checkPassword(pw string) bool {
 	return a.hasPass && subtle.ConstantTimeCompare(sum[:], a.password[:]) == 1
 }
 
-// allowLogin spends one login attempt of client.
-func (a *auth) allowLogin(client string) bool {
+// allowLogin spends one login attempt of client, unless it has none left.
+func (a *auth) allowLogin(ctx context.Context, client string) (bool, error) {
 	now := a.now()
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	l := a.limiters[client]
-	if l == nil {
-		if len(a.limiters) >= maxLimiters {
-			for k, old := range a.limiters {
-				if old.TokensAt(now) >= LoginBurst {
-					delete(a.limiters, k) // full again: forgetting it changes nothing
-				}
-			}
-		}
-		l = rate.NewLimiter(rate.Every(LoginEvery), LoginBurst)
-		a.limiters[client] = l
-	}
-	return l.AllowN(now, 1)
+	return a.store.AllowLogin(ctx, client, now, now.Add(-LoginWindow), LoginBurst)
 }
 
 // clientKey is who a login attempt counts against: the address in
@@ -240,8 +227,8 @@ func (a *auth) cookie(name, value, path string, maxAge int) *http.Cookie {
 const sessionKey = "console_session"
 
 // sessionOf is the request's session, set by require.
-func sessionOf(c echo.Context) *session {
-	s, _ := c.Get(sessionKey).(*session)
+func sessionOf(c echo.Context) *bot.Session {
+	s, _ := c.Get(sessionKey).(*bot.Session)
 	return s
 }
 
@@ -258,15 +245,20 @@ func (cn *console) require(next echo.HandlerFunc) echo.HandlerFunc {
 		if cn.auth.open() && !loopback(r) {
 			return echo.NewHTTPError(http.StatusForbidden, "the console without a password answers loopback only")
 		}
-		var sess *session
+		var sess *bot.Session
 		if ck, err := r.Cookie(sessionCookie); err == nil {
-			sess = cn.auth.session(ck.Value)
+			if sess, err = cn.auth.session(r.Context(), ck.Value); err != nil {
+				return err
+			}
 		}
 		if sess == nil {
 			switch {
 			case cn.auth.open():
 				var token string
-				sess, token = cn.auth.newSession()
+				var err error
+				if sess, token, err = cn.auth.newSession(r.Context()); err != nil {
+					return err
+				}
 				c.SetCookie(cn.auth.cookie(sessionCookie, token, Path, 0))
 			case r.Method == http.MethodGet || r.Method == http.MethodHead:
 				return c.Redirect(http.StatusSeeOther, loginPath+"?next="+url.QueryEscape(r.URL.RequestURI()))
@@ -276,7 +268,7 @@ func (cn *console) require(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		c.Set(sessionKey, sess)
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if err := cn.checkForm(c, sess.csrf); err != nil {
+			if err := cn.checkForm(c, sess.CSRF); err != nil {
 				return err
 			}
 		}
@@ -342,8 +334,14 @@ func (cn *console) loginPage(c echo.Context) error {
 	if cn.auth.open() {
 		return c.Redirect(http.StatusSeeOther, next)
 	}
-	if ck, err := c.Request().Cookie(sessionCookie); err == nil && cn.auth.session(ck.Value) != nil {
-		return c.Redirect(http.StatusSeeOther, next)
+	if ck, err := c.Request().Cookie(sessionCookie); err == nil {
+		sess, err := cn.auth.session(c.Request().Context(), ck.Value)
+		if err != nil {
+			return err
+		}
+		if sess != nil {
+			return c.Redirect(http.StatusSeeOther, next)
+		}
 	}
 	return cn.renderLogin(c, http.StatusOK, next, "")
 }
@@ -365,7 +363,11 @@ func (cn *console) login(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "the console is off: set TEXTFIX_CONSOLE_PASSWORD")
 	}
 	client := cn.auth.clientKey(r)
-	if !cn.auth.allowLogin(client) {
+	allowed, err := cn.auth.allowLogin(r.Context(), client)
+	if err != nil {
+		return err
+	}
+	if !allowed {
 		cn.cfg.Log.Warn("console: login rate limited", "client", client, "request_id", requestID(c))
 		c.Response().Header().Set("Retry-After", "60")
 		return cn.renderLogin(c, http.StatusTooManyRequests, Path, "Too many attempts. Wait a minute and try again.")
@@ -385,7 +387,10 @@ func (cn *console) login(c echo.Context) error {
 		cn.cfg.Log.Warn("console: wrong password", "client", client, "request_id", requestID(c))
 		return cn.renderLogin(c, http.StatusUnauthorized, next, "Wrong password.")
 	}
-	_, token := cn.auth.newSession()
+	_, token, err := cn.auth.newSession(r.Context())
+	if err != nil {
+		return err
+	}
 	c.SetCookie(cn.auth.cookie(sessionCookie, token, Path, 0))
 	c.SetCookie(cn.auth.cookie(loginCookie, "", loginPath, -1))
 	cn.cfg.Log.Info("console: logged in", "client", client, "request_id", requestID(c))
@@ -394,7 +399,9 @@ func (cn *console) login(c echo.Context) error {
 
 func (cn *console) logout(c echo.Context) error {
 	if sess := sessionOf(c); sess != nil {
-		cn.auth.end(sess)
+		if err := cn.auth.end(c.Request().Context(), sess); err != nil {
+			return err
+		}
 	}
 	c.SetCookie(cn.auth.cookie(sessionCookie, "", Path, -1))
 	return c.Redirect(http.StatusSeeOther, loginPath)

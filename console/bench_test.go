@@ -21,7 +21,7 @@ func BenchmarkInbox(b *testing.B) {
 	ctx := context.Background()
 	t0 := time.Now().Add(-30 * 24 * time.Hour)
 	for start := 0; start < conversations; start += 500 {
-		_, _, err := e.db.Update(ctx, "", "", func(t bot.Tx) ([]byte, error) {
+		err := e.db.Update(ctx, "", func(t bot.Tx) error {
 			for i := start; i < start+500; i++ {
 				c := bot.Conversation{
 					Phone: fmt.Sprintf("+1202555%04d", i), Status: bot.StatusFixed, Flow: "claude-code-403", Node: "fix-region",
@@ -37,20 +37,20 @@ func BenchmarkInbox(b *testing.B) {
 					c.Status = bot.StatusHandoff
 					tk := bot.Ticket{Phone: c.Phone, State: bot.TicketWaiting, Reason: "The person asked for a human.", Summary: "Claude Code 403 forbidden.", Opened: c.Updated}
 					if err := t.SaveTicket(&tk); err != nil {
-						return nil, err
+						return err
 					}
 					c.Ticket = tk.Number
 				}
 				if err := t.SaveConversation(c); err != nil {
-					return nil, err
+					return err
 				}
 				if _, err := t.Append(c.Phone,
 					bot.Line{Dir: bot.In, Body: "it says region not supported", At: c.Updated},
 					bot.Line{Dir: bot.Out, Body: "Your fix: https://textfix.example.com/f/0123456789abc\nCall from a supported region", At: c.Updated}); err != nil {
-					return nil, err
+					return err
 				}
 			}
-			return nil, nil
+			return nil
 		})
 		if err != nil {
 			b.Fatal(err)

@@ -14,30 +14,19 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/templates"
-	"github.com/textfix/textfix/twilio"
 )
 
-// Store is what the console needs from storage.
+// Store is what the console needs from storage: it reads everything,
+// changes conversations through the desk in transactions, forgets
+// numbers, revokes pages, and keeps its sessions there.
 type Store interface {
-	// Update runs fn atomically (see store.DB.Update); the console passes
-	// no message id.
-	Update(ctx context.Context, phone, msgID string, fn func(bot.Tx) ([]byte, error)) (reply []byte, dup bool, err error)
-	Conversation(ctx context.Context, phone string) (bot.Conversation, error)
-	// RecentConversations is a page of conversations, most recently
-	// updated first, and how many match f in all.
-	RecentConversations(ctx context.Context, f bot.ConversationFilter, offset, limit int) ([]bot.Conversation, int, error)
-	// LastLines is the last transcript line of each number that has one.
-	LastLines(ctx context.Context, phones ...string) (map[string]bot.Line, error)
-	TranscriptTail(ctx context.Context, phone string, n int) ([]bot.Line, error)
-	PagesOf(ctx context.Context, phone string, limit int) ([]bot.Page, error)
-	Tickets(ctx context.Context, limit int, openOnly bool) ([]bot.Ticket, error)
-	Outbox(ctx context.Context, limit int, pendingOrFailed bool) ([]bot.OutMsg, error)
-	Stats(ctx context.Context, flow string, since time.Time) (bot.Stats, error)
-	RevokePage(ctx context.Context, id string) error
-	Forget(ctx context.Context, phone string) error
-	// OutboxStore lets the console requeue a failed message
-	// (twilio.Requeue).
-	twilio.OutboxStore
+	bot.Transactor
+	bot.ConversationReader
+	bot.PageReader
+	bot.DeskReader
+	bot.StatsReader
+	bot.Maintainer
+	bot.Sessions
 }
 
 // Config wires the console. The server that mounts it (package web)
@@ -150,8 +139,11 @@ func (cn *console) render(c echo.Context, code int, name string, v templates.Con
 	v.Site, v.Now = templates.SiteName, cn.cfg.Now()
 	v.Open = cn.auth.open()
 	if sess := sessionOf(c); sess != nil {
-		v.CSRF, v.SignedIn = sess.csrf, !v.Open
-		flash, problem := cn.auth.takeFlash(sess)
+		v.CSRF, v.SignedIn = sess.CSRF, !v.Open
+		flash, problem, err := cn.auth.takeFlash(c.Request().Context(), sess)
+		if err != nil {
+			return err
+		}
 		if v.Flash == "" {
 			v.Flash = flash
 		}
@@ -173,7 +165,9 @@ func (cn *console) render(c echo.Context, code int, name string, v templates.Con
 // and redirects there (303, so a reload does not post again).
 func (cn *console) done(c echo.Context, to, flash, problem string) error {
 	if sess := sessionOf(c); sess != nil {
-		cn.auth.setFlash(sess, flash, problem)
+		if err := cn.auth.setFlash(c.Request().Context(), sess, flash, problem); err != nil {
+			return err
+		}
 	}
 	return c.Redirect(http.StatusSeeOther, to)
 }
@@ -246,7 +240,7 @@ func (cn *console) update(ctx context.Context, phone string, fn func(t bot.Tx) e
 		unlock := cn.cfg.Lock(phone)
 		defer unlock()
 	}
-	_, _, err := cn.store.Update(ctx, phone, "", func(t bot.Tx) ([]byte, error) { return nil, fn(t) })
+	err := cn.store.Update(ctx, phone, fn)
 	if err == nil {
 		cn.cfg.Wake()
 	}

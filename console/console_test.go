@@ -18,6 +18,7 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/console"
+	"github.com/textfix/textfix/flows"
 	"github.com/textfix/textfix/web"
 )
 
@@ -380,6 +381,38 @@ func TestConsoleSession(t *testing.T) {
 	}
 }
 
+// Sessions live in the store: a login survives a restart (a new server on
+// the same file), and logging out there ends it everywhere.
+func TestConsoleSessionSurvivesRestart(t *testing.T) {
+	e := newConsole(t)
+	b := e.browser()
+	b.login()
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	restarted, err := web.New(web.Config{
+		PublicURL: e.base, AuthToken: testToken, Store: e.db, ConsoleStore: e.db,
+		ConsolePassword: consolePassword, ClientIPHeader: "Fly-Client-IP",
+		Desk: &bot.Desk{Operators: []string{operator}, BaseURL: e.base},
+	}, &bot.Engine{Flows: lib, BaseURL: e.base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := b.h
+	b.h = restarted.Handler()
+	if body := b.page("/console"); !strings.Contains(body, "Log out") {
+		t.Fatal("logged out by a restart")
+	}
+	if rec, _ := b.post("/console/logout", nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("logout: %d", rec.Code)
+	}
+	b.h = old
+	if rec, _ := b.get("/console"); rec.Code != http.StatusSeeOther {
+		t.Errorf("the session still works on the first server: %d", rec.Code)
+	}
+}
+
 // Without a password the console is off outside sandbox mode, and open to
 // loopback only in sandbox mode, with a banner and still with CSRF.
 func TestConsoleWithoutPassword(t *testing.T) {
@@ -619,7 +652,7 @@ func TestConsoleOutbox(t *testing.T) {
 	b.post("/console/conversation/reply", url.Values{"phone": {personA}, "ticket": {"1"}, "text": {"try me"}})
 	var failed bot.OutMsg
 	waitFor(t, "the reply to fail", func() bool {
-		msgs, _ := e.db.Outbox(context.Background(), 10, true)
+		msgs, _ := e.db.OutboxList(context.Background(), 10, true)
 		if len(msgs) == 1 && msgs[0].State == bot.OutFailed {
 			failed = msgs[0]
 			return true
@@ -648,7 +681,7 @@ func TestConsoleOutbox(t *testing.T) {
 	e.twilio.FailNext(400, 21211, "invalid")
 	b.post("/console/conversation/reply", url.Values{"phone": {personA}, "ticket": {"1"}, "text": {"again"}})
 	waitFor(t, "the second reply to fail", func() bool {
-		msgs, _ := e.db.Outbox(context.Background(), 10, true)
+		msgs, _ := e.db.OutboxList(context.Background(), 10, true)
 		if len(msgs) == 1 && msgs[0].State == bot.OutFailed {
 			failed = msgs[0]
 			return true

@@ -15,9 +15,9 @@
 // store in one transaction under the number's lock, and renders a page of
 // package templates into a buffer before writing it.
 //
-// Sessions live in memory (a restart logs everyone out); every POST
+// Sessions live in the store (a login survives a restart); every POST
 // carries the session's CSRF token and must be same-site; login attempts
-// are rate limited per client address ([LoginBurst], [LoginEvery]).
+// are rate limited per client address ([LoginBurst] per [LoginWindow]).
 //
 // # Caveats
 //

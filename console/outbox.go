@@ -21,7 +21,7 @@ const outboxShown = 100
 // failed, with Twilio's error, and a retry button where one can help.
 func (cn *console) outbox(c echo.Context) error {
 	ctx := c.Request().Context()
-	msgs, err := cn.store.Outbox(ctx, outboxShown, true)
+	msgs, err := cn.store.OutboxList(ctx, outboxShown, true)
 	if err != nil {
 		return err
 	}
@@ -37,6 +37,9 @@ func (cn *console) outbox(c echo.Context) error {
 		optedOut[m.To] = conv.Status == bot.StatusOptedOut
 	}
 	v := &templates.OutboxView{}
+	if v.Queued, v.Oldest, err = cn.store.OutboxDepth(ctx); err != nil {
+		return err
+	}
 	for _, m := range msgs {
 		out := optedOut[m.To] || strings.HasPrefix(m.Error, strconv.Itoa(twilio.CodeOptedOut)+" ")
 		v.Rows = append(v.Rows, templates.OutRow{Msg: m, OptedOut: out, Retry: m.State == bot.OutFailed && !out})

@@ -19,7 +19,7 @@ const tryPath = Path + "/try"
 // test number.
 func (cn *console) try(c echo.Context) error {
 	ctx := c.Request().Context()
-	phone := sessionOf(c).sim
+	phone := sessionOf(c).Sim
 	conv, err := cn.store.Conversation(ctx, phone)
 	if err != nil && !errors.Is(err, bot.ErrNotFound) {
 		return err
@@ -38,7 +38,7 @@ func (cn *console) try(c echo.Context) error {
 // the webhook's (bot.Desk.Handle in one store transaction, with the
 // engine in use), for a conversation marked Test (bot.Desk.Simulate).
 func (cn *console) trySay(c echo.Context) error {
-	phone := sessionOf(c).sim
+	phone := sessionOf(c).Sim
 	text := strings.TrimSpace(segment.Repair(c.FormValue("text")))
 	switch {
 	case text == "":
@@ -65,7 +65,7 @@ func (cn *console) trySay(c echo.Context) error {
 // tryErase serves POST /console/try/erase: the test conversation is
 // forgotten, as a real number would be.
 func (cn *console) tryErase(c echo.Context) error {
-	phone := sessionOf(c).sim
+	phone := sessionOf(c).Sim
 	unlock := cn.cfg.Lock(phone)
 	err := cn.store.Forget(c.Request().Context(), phone)
 	unlock()

@@ -1,31 +1,43 @@
-// Package store keeps textfix's state in one bbolt file: conversations,
-// transcripts, fix pages, the MessageSid claims that make webhook retries
-// harmless, and the index that lets a delivery-status callback find its
-// transcript line.
+// Package store implements textfix's storage contract ([bot.Store]) on one
+// bbolt file: conversations, transcripts, fix pages, the MessageSid claims
+// that make webhook retries harmless, tickets, the outbox, analytics
+// counters and console sessions. It passes the conformance suite in
+// store/storetest, which every backend runs.
 //
 // # Basics
 //
-// [Open] returns a [*DB]; [DB.Close] releases the file. Everything else is a
-// method on DB that takes a context and returns copies: no value returned by
-// this package refers to memory owned by bbolt.
+// [Open] returns a [*DB]; [DB.Close] commits what is queued and releases
+// the file. Every method that reads or writes takes a context and returns
+// copies: no value returned by this package refers to memory owned by
+// bbolt.
 //
-// One inbound message is one call to [DB.Apply]. In a single write
-// transaction it claims the Twilio MessageSid, loads the number's
-// conversation, hands it to a pure function from package bot, and stores
-// what that function returns: the new conversation, transcript lines, new
-// pages and the reply to replay if Twilio retries the webhook. A claimed
-// MessageSid gets its recorded reply back and changes nothing.
+// A transaction ([DB.Inbound], [DB.Update]) runs its function in the
+// caller's goroutine against a stage (stage.go): reads come from a
+// read-only snapshot, plus the function's own writes; the keys read and
+// the bytes seen form a read-set, and writes are recorded as encoded
+// operations. The single writer (commit.go) takes the read-set and the
+// operations of every transaction that queued while it was syncing the
+// previous group, checks each read-set with bytes.Equal, applies the
+// operations of those that hold, and commits the group with one fsync.
+// A transaction whose read-set no longer holds is skipped without failing
+// the rest of its group, and its function runs again on a fresh snapshot
+// (at most 16 times, then [bot.ErrConflict]). Inbound and Update with a
+// lock run one at a time per phone number, so the engine runs in parallel
+// across numbers and conflicts are rare: an operator's command touching a
+// ticket a text is also touching.
 //
-// The file holds five top-level buckets, all with JSON values:
+// Ticket numbers and outbox ids come from counters outside the
+// transaction, seeded at Open from the buckets' sequences, which the
+// writer raises; a transaction that ran twice leaves a gap. Analytics
+// counters are bumped by the writer and never read by a transaction, so
+// they never conflict.
 //
-//	conversations  phone → bot.Conversation
-//	lines          phone → nested bucket: 8-byte big-endian seq → bot.Line
-//	claims         MessageSid → {phone, at, reply}
-//	pages          page id → bot.Page
-//	outmsgs        MessageSid of a transcript line → {phone, seq}
-//
-// Transcript lines are separate keys in a per-number bucket, so the cost of
-// a message does not grow with the conversation; Apply never reads old lines.
+// The file holds sixteen top-level buckets, listed with their keys and
+// values in buckets.go; each entity's file (conversations.go,
+// transcript.go, pages.go, tickets.go, outbox.go, stats.go, claims.go,
+// sessions.go) builds its keys and encodes its values. Transcript lines
+// are separate keys in a per-number nested bucket, so the cost of a
+// message does not grow with the conversation.
 //
 // # Caveats
 //
@@ -33,24 +45,22 @@
 // file lock and then fails with [ErrLocked]: stop the server before running
 // a command that opens the same file.
 //
-// Apply and the other frequent writes ([DB.AppendLines], [DB.SetDelivery],
-// [DB.SetMessageID]) go through bbolt's Batch, which shares one fsync among
-// concurrent callers but adds up to 10 ms of latency to a lone caller, and
-// may call the function given to Apply more than once. That function must
-// be pure.
+// A transaction function reads from a bbolt read transaction while it
+// runs, and bbolt cannot map a grown file while one is open: the writer
+// would wait for the function to end. Open maps a gigabyte ahead, so
+// that this does not happen until the file outgrows it; after that, a
+// function that waits for another transaction (only tests do) could
+// wait forever.
+//
+// Fairness across outbox recipients (who was served last) and send pacing
+// ([DB.NextSendSlot]) live in memory; [DB.Leader] is always true.
 //
 // Claims are kept until [DB.PruneClaims] removes them; run it periodically
-// with a cut-off well past Twilio's retry window (a day is plenty).
-//
-// Pages hold no phone numbers; the bucket "owned" records whose they are
-// (phone, page id), written by Tx.PutPage, so [DB.Forget] erases them. A
-// page stored with [DB.PutPage] has no owner.
-//
-// Listing operations ([DB.Conversations], [DB.Transcript], [DB.Forget],
-// [DB.PruneClaims]) read whole buckets; they are for the console and the
-// command line, not for the per-message path. The console's inbox uses
-// [DB.RecentConversations] instead, which walks an index of conversations
-// by Updated time (buckets recent and recentkey, kept by every save of a
-// conversation and by Forget, built by Open for files written before it
-// existed) and decodes only the page it returns.
+// with a cut-off well past Twilio's retry window (a day is plenty). It and
+// [DB.Forget] read the whole claims bucket; Forget also reads the whole
+// tickets and outbox buckets, and [DB.ClaimDue] every queued message;
+// none of them is on a text's path. The console's inbox uses [DB.RecentConversations],
+// which walks an index of conversations by Updated time (built by Open
+// for files written before it existed) and decodes only the page it
+// returns.
 package store

@@ -14,28 +14,17 @@ import (
 	"github.com/textfix/textfix/bot"
 )
 
-// Analytics buckets. Counters are bumped in the transaction of the text
-// that moves them, never computed by scanning transcripts.
-const (
-	bucketStats     = "stats"     // flow \x00 day \x00 kind [\x00 node [\x00 to]] → uint64
-	bucketUnmatched = "unmatched" // flow \x00 node \x00 text → uint64 (all time)
-)
+// Analytics: stats flow 0x00 day 0x00 kind [0x00 node [0x00 to]] → uint64,
+// and unmatched flow 0x00 node 0x00 text → uint64 (all time). Counters are
+// bumped in the transaction of the text that moves them, never computed by
+// scanning transcripts; a bump never conflicts.
 
 const sep = "\x00"
 
 func statKey(parts ...string) []byte { return []byte(strings.Join(parts, sep)) }
 
-func bump(b *bolt.Bucket, key []byte) error {
-	var n uint64
-	if v := b.Get(key); len(v) == 8 {
-		n = binary.BigEndian.Uint64(v)
-	}
-	return b.Put(key, binary.BigEndian.AppendUint64(nil, n+1))
-}
-
-// Record adds events to the counters of the UTC day of now.
-func (t *tx) Record(events []bot.Event, now time.Time) error {
-	stats := t.tx.Bucket([]byte(bucketStats))
+// Record implements bot.Tx.
+func (st *stage) Record(events []bot.Event, now time.Time) error {
 	day := now.UTC().Format(time.DateOnly)
 	for _, e := range events {
 		var key []byte
@@ -45,24 +34,26 @@ func (t *tx) Record(events []bot.Event, now time.Time) error {
 		case bot.EventMiss:
 			key = statKey(e.Flow, day, string(e.Kind), e.Node)
 			if text := strings.ToLower(strings.TrimSpace(e.Text)); text != "" {
-				if err := bump(t.tx.Bucket([]byte(bucketUnmatched)), statKey(e.Flow, e.Node, text)); err != nil {
-					return err
+				if err := st.bump(atUnmatched, statKey(e.Flow, e.Node, text), 1); err != nil {
+					return fmt.Errorf("stats: %w", err)
 				}
 			}
 		default:
 			key = statKey(e.Flow, day, string(e.Kind))
 		}
-		if err := bump(stats, key); err != nil {
+		if err := st.bump(atStats, key, 1); err != nil {
 			return fmt.Errorf("stats: %w", err)
 		}
 	}
 	return nil
 }
 
-// Stats sums flow's counters from the day of since until now, with the
-// top unmatched answers per question (all time).
+// Stats implements bot.StatsReader.
 func (db *DB) Stats(ctx context.Context, flow string, since time.Time) (bot.Stats, error) {
 	st := bot.Stats{Edges: map[string]int{}, Misses: map[string]int{}, Unmatched: map[string][]bot.TextCount{}}
+	if err := ctx.Err(); err != nil {
+		return st, fmt.Errorf("store: stats: %w", err)
+	}
 	from := since.UTC().Format(time.DateOnly)
 	err := db.bolt.View(func(btx *bolt.Tx) error {
 		prefix := []byte(flow + sep)
@@ -96,6 +87,9 @@ func (db *DB) Stats(ctx context.Context, flow string, since time.Time) (bot.Stat
 				}
 			}
 		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		u := btx.Bucket([]byte(bucketUnmatched)).Cursor()
 		for k, v := u.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = u.Next() {
 			node, text, ok := strings.Cut(string(k[len(prefix):]), sep)
@@ -106,7 +100,7 @@ func (db *DB) Stats(ctx context.Context, flow string, since time.Time) (bot.Stat
 		return nil
 	})
 	if err != nil {
-		return st, fmt.Errorf("store: stats: %w", err)
+		return st, fmt.Errorf("store: stats: %w", closedErr(err))
 	}
 	for node, tcs := range st.Unmatched {
 		sort.SliceStable(tcs, func(i, j int) bool { return tcs[i].Count > tcs[j].Count })

@@ -135,6 +135,10 @@ type TryView struct {
 // OutboxView lists queued and failed messages.
 type OutboxView struct {
 	Rows []OutRow
+	// Queued counts the messages waiting to leave; Oldest is when the
+	// oldest of them was queued.
+	Queued int
+	Oldest time.Time
 }
 
 // OutRow is one outbox message and what the console may do with it.
@@ -321,7 +325,7 @@ func consoleSamples() []ConsoleView {
 	add(func(v *ConsoleView) { v.Try = &TryView{Phone: "+15550001234"} })
 	add(func(v *ConsoleView) {
 		v.Outbox = &OutboxView{Rows: []OutRow{{Msg: bot.OutMsg{ID: "1", To: "+15555550100", Body: "b", State: bot.OutFailed, Error: "e", Created: now, NextAt: now}, Retry: true},
-			{Msg: bot.OutMsg{ID: "2", To: "+15555550100", State: bot.OutQueued}, OptedOut: true}}}
+			{Msg: bot.OutMsg{ID: "2", To: "+15555550100", State: bot.OutQueued}, OptedOut: true}}, Queued: 1, Oldest: now}
 	})
 	add(func(v *ConsoleView) { v.Outbox = &OutboxView{} })
 	row := FlowRow{ID: "f", Title: "t", Week: bot.Stats{Started: 1}, Month: bot.Stats{Started: 2}}

@@ -13,8 +13,11 @@
 // Outbound: a [Sender] sends one message per [Sender.Send] call and
 // returns Twilio's MessageSid. A failed send returns an error that
 // [Classify] sorts into [Retry], [OptedOut] or [Permanent]. The [Outbox]
-// sends what the store queued, after commit, and decides what to do with
-// each class; it reads and writes outbox messages only. Whether a number
+// sends what the store queued, after commit: it waits for a send slot
+// (the store paces the deployment), leases one due message (the store is
+// fair across recipients), sends it, decides what to do with its class,
+// and records the outcome in a transaction; logs and counters come after
+// the commit. It reads and writes outbox messages only. Whether a number
 // may still be texted, and the opt-out Twilio reports, are package bot's
 // rules ([bot.OptedOut], [bot.MarkOptedOut]).
 //

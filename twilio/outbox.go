@@ -10,18 +10,16 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/textfix/textfix/bot"
 )
 
-// OutboxStore is what the outbox worker needs from storage.
+// OutboxStore is what the outbox worker needs from storage: the queue
+// (lease due messages, pace sends, its depth) and transactions to record
+// each outcome in.
 type OutboxStore interface {
-	// DueMessages returns queued messages whose time has come, in order.
-	DueMessages(ctx context.Context, now time.Time, limit int) ([]bot.OutMsg, error)
-	// UpdateMessage changes message id atomically with anything else the
-	// outcome changes (through t).
-	UpdateMessage(ctx context.Context, id string, fn func(t bot.Tx, m *bot.OutMsg) error) error
+	bot.OutboxSender
+	bot.DeskReader
+	bot.Transactor
 }
 
 // MessageSender sends one SMS and returns Twilio's MessageSid.
@@ -31,25 +29,29 @@ type MessageSender interface {
 
 // Outbox sends what the store queued, after commit, at a steady rate. A
 // message is sent at least once: a crash after Twilio accepted it but
-// before the store recorded it sends it again on restart (Twilio has no
-// idempotency key); a crash before the send loses nothing.
+// before the store recorded it sends it again once its lease expires
+// (Twilio has no idempotency key); a crash before the send loses nothing.
 type Outbox struct {
 	Store  OutboxStore
 	Sender MessageSender
 	// StatusCallback is the URL Twilio reports delivery to ("" for none).
 	StatusCallback string
 	// Rate is messages per second for the sender (default 1: a US long
-	// code's limit). Webhook replies do not go through here, so they never
-	// wait for it.
+	// code's limit), paced across the deployment by the store's send
+	// slots. Webhook replies do not go through here, so they never wait
+	// for it.
 	Rate float64
 	// MaxTries before a retryable error becomes a failure (default 8).
 	MaxTries int
-	Log      *slog.Logger
-	Now      func() time.Time
+	// Lease is how long a claimed message is the worker's alone before
+	// another sender may take it (default a minute: well over a send's
+	// timeout).
+	Lease time.Duration
+	Log   *slog.Logger
+	Now   func() time.Time
 
-	wake    chan struct{}
-	limiter *rate.Limiter
-	sent    atomic.Int64
+	wake chan struct{}
+	sent atomic.Int64
 }
 
 // Wake tells the worker that something was queued. It never blocks.
@@ -77,12 +79,11 @@ func (o *Outbox) Init() {
 	if o.MaxTries <= 0 {
 		o.MaxTries = 8
 	}
-	r := o.Rate
-	if r <= 0 {
-		r = 1
+	if o.Rate <= 0 {
+		o.Rate = 1
 	}
-	if o.limiter == nil {
-		o.limiter = rate.NewLimiter(rate.Limit(r), 1)
+	if o.Lease <= 0 {
+		o.Lease = time.Minute
 	}
 }
 
@@ -105,82 +106,144 @@ func (o *Outbox) Run(ctx context.Context) {
 	}
 }
 
-// Flush sends every message due now, honouring the rate.
+// Flush sends every message due now, one per send slot. It waits for a
+// slot before it claims a message, so a message is never held while it
+// waits: a crash during a long wait strands nothing. A slot taken when
+// nothing turns out to be due (a retry backing off) goes unused.
 func (o *Outbox) Flush(ctx context.Context) error {
+	every := time.Duration(float64(time.Second) / o.Rate)
 	for {
-		due, err := o.Store.DueMessages(ctx, o.Now(), 32)
+		n, _, err := o.Store.OutboxDepth(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+		slot, err := o.Store.NextSendSlot(ctx, o.Now(), every)
+		if err != nil {
+			return err
+		}
+		if err := sleep(ctx, slot.Sub(o.Now())); err != nil {
+			return err
+		}
+		due, err := o.Store.ClaimDue(ctx, o.Now(), 1, o.Lease)
 		if err != nil || len(due) == 0 {
 			return err
 		}
-		for _, m := range due {
-			if err := o.limiter.Wait(ctx); err != nil {
-				return err
-			}
-			if err := o.send(ctx, m); err != nil {
-				return err
-			}
-		}
-		if len(due) < 32 {
-			return nil
+		if err := o.send(ctx, due[0]); err != nil {
+			return err
 		}
 	}
 }
 
-// send sends m unless its number opted out (checked now, at send time) and
-// records the outcome.
+// sleep waits d, or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// send sends m unless its number opted out (checked now, at send time),
+// records the outcome, and then logs and counts it.
 func (o *Outbox) send(ctx context.Context, m bot.OutMsg) error {
 	optedOut := false
-	err := o.Store.UpdateMessage(ctx, m.ID, func(t bot.Tx, cur *bot.OutMsg) error {
-		var err error
-		if optedOut, err = bot.OptedOut(t, cur.To); err != nil {
+	err := o.Store.Update(ctx, m.To, func(t bot.Tx) error {
+		optedOut = false
+		out, err := bot.OptedOut(t, m.To)
+		if err != nil || !out {
 			return err
 		}
-		if optedOut {
-			cur.State, cur.Error = bot.OutFailed, "opted out: not sent"
+		optedOut = true
+		cur, err := t.Message(m.ID)
+		if err != nil {
+			return err
 		}
-		return nil
+		cur.State, cur.Error, cur.LeaseUntil = bot.OutFailed, "opted out: not sent", time.Time{}
+		return t.SaveMessage(cur)
 	})
-	if err != nil || optedOut {
-		if optedOut {
-			o.Log.Info("outbox: not sent, number opted out", "to", bot.Mask(m.To), "id", m.ID)
-		}
+	switch {
+	case errors.Is(err, bot.ErrNotFound):
+		o.Log.Info("outbox: not sent, the number was forgotten", "to", bot.Mask(m.To), "id", m.ID)
+		return nil
+	case err != nil:
 		return err
+	case optedOut:
+		o.Log.Info("outbox: not sent, number opted out", "to", bot.Mask(m.To), "id", m.ID)
+		return nil
 	}
 
 	sid, sendErr := o.Sender.Send(ctx, m.To, m.Body, o.StatusCallback)
+	// From here on the outcome is recorded even if ctx ends: the send
+	// happened (or may have), and a graceful stop must not send it twice.
+	record := context.WithoutCancel(ctx)
 	if sendErr != nil && ctx.Err() != nil {
-		return ctx.Err() // shutting down: leave it queued
+		// Shutting down: give the message back, unsent, for the next start.
+		return o.Store.Update(record, m.To, func(t bot.Tx) error {
+			cur, err := t.Message(m.ID)
+			if err != nil {
+				return err
+			}
+			cur.LeaseUntil = time.Time{}
+			return t.SaveMessage(cur)
+		})
 	}
 	now := o.Now()
 	class := Classify(sendErr)
-	return o.Store.UpdateMessage(ctx, m.ID, func(t bot.Tx, cur *bot.OutMsg) error {
+	var cur bot.OutMsg
+	err = o.Store.Update(record, m.To, func(t bot.Tx) error {
+		var err error
+		if cur, err = t.Message(m.ID); err != nil {
+			return err
+		}
 		cur.Tries++
+		cur.LeaseUntil = time.Time{}
 		switch class {
 		case 0:
 			cur.State, cur.SID, cur.Sent, cur.Error = bot.OutSent, sid, now, ""
-			o.sent.Add(1)
-			o.Log.Info("outbox: sent", "to", bot.Mask(cur.To), "id", cur.ID, "kind", cur.Kind)
 		case Retry:
 			cur.Error = errorText(sendErr)
 			if cur.Tries >= o.MaxTries {
 				cur.State = bot.OutFailed
-				o.Log.Warn("outbox: giving up", "to", bot.Mask(cur.To), "id", cur.ID, "tries", cur.Tries, "err", cur.Error)
-				break
+			} else {
+				cur.NextAt = now.Add(backoff(cur.Tries))
 			}
-			cur.NextAt = now.Add(backoff(cur.Tries))
-			o.Log.Warn("outbox: will retry", "to", bot.Mask(cur.To), "id", cur.ID, "tries", cur.Tries, "at", cur.NextAt, "err", cur.Error)
 		case OptedOut:
 			cur.State, cur.Error = bot.OutFailed, errorText(sendErr)
 			if err := bot.MarkOptedOut(t, cur.To); err != nil {
 				return err
 			}
-			o.Log.Info("outbox: number opted out", "code", CodeOptedOut, "to", bot.Mask(cur.To), "id", cur.ID)
 		default:
 			cur.State, cur.Error = bot.OutFailed, errorText(sendErr)
-			o.Log.Warn("outbox: failed", "to", bot.Mask(cur.To), "id", cur.ID, "err", cur.Error)
 		}
-		return nil
+		return t.SaveMessage(cur)
 	})
+	if errors.Is(err, bot.ErrNotFound) {
+		o.Log.Info("outbox: the number was forgotten during the send", "to", bot.Mask(m.To), "id", m.ID)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case class == 0:
+		o.sent.Add(1)
+		o.Log.Info("outbox: sent", "to", bot.Mask(cur.To), "id", cur.ID, "kind", cur.Kind)
+	case class == Retry && cur.State == bot.OutFailed:
+		o.Log.Warn("outbox: giving up", "to", bot.Mask(cur.To), "id", cur.ID, "tries", cur.Tries, "err", cur.Error)
+	case class == Retry:
+		o.Log.Warn("outbox: will retry", "to", bot.Mask(cur.To), "id", cur.ID, "tries", cur.Tries, "at", cur.NextAt, "err", cur.Error)
+	case class == OptedOut:
+		o.Log.Info("outbox: number opted out", "code", CodeOptedOut, "to", bot.Mask(cur.To), "id", cur.ID)
+	default:
+		o.Log.Warn("outbox: failed", "to", bot.Mask(cur.To), "id", cur.ID, "err", cur.Error)
+	}
+	return nil
 }
 
 // ErrNotFailed is returned by Requeue for a message that has not failed.
@@ -189,8 +252,12 @@ var ErrNotFailed = errors.New("the message has not failed")
 // Requeue puts a failed message back in the queue (the console's retry
 // button). Messages to opted-out numbers stay failed (bot.ErrOptedOut);
 // others give ErrNotFailed.
-func Requeue(ctx context.Context, s OutboxStore, id string, now time.Time) error {
-	return s.UpdateMessage(ctx, id, func(t bot.Tx, m *bot.OutMsg) error {
+func Requeue(ctx context.Context, s bot.Transactor, id string, now time.Time) error {
+	return s.Update(ctx, "", func(t bot.Tx) error {
+		m, err := t.Message(id)
+		if err != nil {
+			return err
+		}
 		if m.State != bot.OutFailed {
 			return fmt.Errorf("message %s is %s: %w", id, m.State, ErrNotFailed)
 		}
@@ -200,8 +267,8 @@ func Requeue(ctx context.Context, s OutboxStore, id string, now time.Time) error
 		case out:
 			return bot.ErrOptedOut
 		}
-		m.State, m.NextAt, m.Tries = bot.OutQueued, now, 0
-		return nil
+		m.State, m.NextAt, m.Tries, m.LeaseUntil = bot.OutQueued, now, 0, time.Time{}
+		return t.SaveMessage(m)
 	})
 }
 

@@ -89,9 +89,7 @@ func saveScreenshot(t *testing.T, name string, png []byte) {
 func TestFixPageInBrowser(t *testing.T) {
 	e, _, _ := newPagesEnv(t)
 	page := goldenPage()
-	if err := e.db.PutPage(context.Background(), page); err != nil {
-		t.Fatal(err)
-	}
+	e.putPage(page)
 	ctx := newBrowser(t)
 	for _, name := range []string{"clipboard-read", "clipboard-write"} {
 		if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{

@@ -2,17 +2,21 @@
 // and check pages, health and metrics. It mounts the operator console
 // (package console) on the same server. Handlers are thin: parse the
 // request, call package bot inside one store transaction, answer. The
-// rules live in bot.
+// rules live in bot; what the server needs from storage is a few of bot's
+// roles ([Store]).
 //
 // # Basics
 //
 // A text from Twilio (POST /twilio/sms) is read and authenticated first
 // (body capped at [MaxBody], X-Twilio-Signature checked against
 // Config.PublicURL + the request URI), then handled under the sender's
-// number lock: one store transaction claims the MessageSid, runs
-// bot.Desk.Handle with the engine in use and records the TwiML reply. A
-// retried MessageSid gets the recorded reply and changes nothing. After
-// commit the outbox is woken for anything the text queued.
+// number lock. A retried MessageSid is answered from a read of its claim
+// (Store.Replay), with no write. A new one goes through Store.Inbound: in
+// the request's goroutine it runs bot.Desk.Handle with the engine in use,
+// and one transaction claims the MessageSid and stores everything the
+// text changed, reply bodies included. The TwiML is rendered from the
+// bodies, so a retry gets the same bytes. After commit the outbox is
+// woken for anything the text queued.
 //
 // A delivery report (POST /twilio/status) lands on the transcript line of
 // its message; Twilio's opt-out error marks the number opted out
@@ -32,9 +36,10 @@
 //     the command refuses to listen beyond loopback then.
 //   - Config.PublicURL must be exactly the scheme and host Twilio calls:
 //     the signature covers it.
-//   - The function given to Store.Update may run more than once (group
-//     commit): it only reads and writes through its transaction. Logs,
-//     metrics and the outbox's wake-up happen after it returns.
+//   - The function given to Store.Inbound or Store.Update may run more
+//     than once (when what it read changed meanwhile): it only reads and
+//     writes through its transaction. Logs, metrics and the outbox's
+//     wake-up happen after it returns.
 //   - The number lock is per process: one process per store.
 //   - Error answers never carry internal error text.
 package web

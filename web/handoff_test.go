@@ -268,13 +268,13 @@ func TestOperatorCannotTextOptedOut(t *testing.T) {
 func TestOptOutCheckedAtSendTime(t *testing.T) {
 	e := newDeskEnv(t, operator)
 	ctx := context.Background()
-	_, _, err := e.db.Update(ctx, "", "", func(tx bot.Tx) ([]byte, error) {
+	err := e.db.Update(ctx, "", func(tx bot.Tx) error {
 		c, _ := tx.Conversation(personA)
 		c.Status = bot.StatusOptedOut
 		if err := tx.SaveConversation(c); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, tx.Enqueue(&bot.OutMsg{To: personA, Body: "queued before STOP", Kind: "relay"})
+		return tx.Enqueue(&bot.OutMsg{To: personA, Body: "queued before STOP", Kind: "relay"})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -282,7 +282,7 @@ func TestOptOutCheckedAtSendTime(t *testing.T) {
 	e.outbox.Wake()
 	deadline := time.Now().Add(3 * time.Second)
 	for {
-		msgs, _ := e.db.Outbox(ctx, 10, false)
+		msgs, _ := e.db.OutboxList(ctx, 10, false)
 		if len(msgs) == 1 && msgs[0].State == bot.OutFailed {
 			if !strings.Contains(msgs[0].Error, "opted out") {
 				t.Errorf("error %q", msgs[0].Error)
@@ -330,8 +330,8 @@ func TestOutboxErrorClasses(t *testing.T) {
 			e.outbox.Now = func() time.Time { return clock }
 			tt.fail(e.twilio)
 			ctx := context.Background()
-			_, _, err := e.db.Update(ctx, "", "", func(tx bot.Tx) ([]byte, error) {
-				return nil, tx.Enqueue(&bot.OutMsg{To: personA, Body: "hello", Kind: "notice", Created: clock})
+			err := e.db.Update(ctx, "", func(tx bot.Tx) error {
+				return tx.Enqueue(&bot.OutMsg{To: personA, Body: "hello", Kind: "notice", Created: clock})
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -343,7 +343,7 @@ func TestOutboxErrorClasses(t *testing.T) {
 				}
 				clock = clock.Add(11 * time.Minute)
 			}
-			msgs, _ := e.db.Outbox(ctx, 10, false)
+			msgs, _ := e.db.OutboxList(ctx, 10, false)
 			if len(msgs) != 1 || msgs[0].State != tt.state {
 				t.Fatalf("outbox %+v, want state %s", msgs, tt.state)
 			}
@@ -370,10 +370,10 @@ func TestHandoffTimeout(t *testing.T) {
 	desk := &bot.Desk{Operators: []string{operator}, BaseURL: publicURL, Timeout: 15 * time.Minute}
 	sweep := func(at time.Time) int {
 		var n int
-		_, _, err := e.db.Update(context.Background(), "", "", func(tx bot.Tx) ([]byte, error) {
+		err := e.db.Update(context.Background(), "", func(tx bot.Tx) error {
 			var err error
 			n, err = desk.Sweep(tx, at)
-			return nil, err
+			return err
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -237,9 +237,7 @@ func TestUnknownMalformedAndRevokedPages(t *testing.T) {
 	live := bot.Page{ID: "Live000000001", Kind: "fix", Title: "A live page", Created: time.Now()}
 	gone := bot.Page{ID: "Gone000000001", Kind: "fix", Title: "A revoked page", Summary: "secret-ish summary", Created: time.Now()}
 	for _, p := range []bot.Page{live, gone} {
-		if err := e.db.PutPage(ctx, p); err != nil {
-			t.Fatal(err)
-		}
+		e.putPage(p)
 	}
 	if err := e.db.RevokePage(ctx, gone.ID); err != nil {
 		t.Fatal(err)
@@ -301,9 +299,7 @@ func TestPreviewImage(t *testing.T) {
 // says what to reply.
 func TestPageWithoutSMSNumber(t *testing.T) {
 	e := newEnv(t, testToken)
-	if err := e.db.PutPage(context.Background(), goldenPage()); err != nil {
-		t.Fatal(err)
-	}
+	e.putPage(goldenPage())
 	resp, html := e.fetchPage("/f/" + goldenPage().ID)
 	if resp.StatusCode != 200 || strings.Contains(html, "sms:") || !strings.Contains(html, "Reply <strong>YES</strong>") {
 		t.Fatalf("%d\n%s", resp.StatusCode, html)
@@ -342,9 +338,7 @@ func goldenPage() bot.Page {
 func TestFixPageGolden(t *testing.T) {
 	e, _, _ := newPagesEnv(t)
 	p := goldenPage()
-	if err := e.db.PutPage(context.Background(), p); err != nil {
-		t.Fatal(err)
-	}
+	e.putPage(p)
 	resp, html := e.fetchPage("/f/" + p.ID)
 	if resp.StatusCode != 200 {
 		t.Fatalf("%d", resp.StatusCode)
@@ -375,9 +369,7 @@ func TestFixPageGolden(t *testing.T) {
 func TestConcurrentPageViews(t *testing.T) {
 	e, _, _ := newPagesEnv(t)
 	p := goldenPage()
-	if err := e.db.PutPage(context.Background(), p); err != nil {
-		t.Fatal(err)
-	}
+	e.putPage(p)
 	var wg sync.WaitGroup
 	for i := 0; i < 20; i++ {
 		path := "/f/" + p.ID

@@ -17,13 +17,13 @@ import (
 	"github.com/textfix/textfix/templates"
 )
 
-// Store is what the web layer needs from storage.
+// Store is what the webhook, the status callback, the fix pages and
+// /healthz need from storage.
 type Store interface {
-	// Update runs fn atomically with the claim of msgID (see store.DB.Update).
-	Update(ctx context.Context, phone, msgID string, fn func(bot.Tx) ([]byte, error)) (reply []byte, dup bool, err error)
-	Ping(ctx context.Context) error
-	Page(ctx context.Context, id string) (bot.Page, error)
-	SetDelivery(ctx context.Context, messageSid string, status bot.Delivery, errorCode string) (phone string, err error)
+	bot.Transactor
+	bot.PageReader
+	bot.DeliveryRecorder
+	bot.Pinger
 }
 
 // Config wires a Server.

@@ -34,10 +34,12 @@ func (s *Server) twilioForm(c echo.Context) error {
 	return nil
 }
 
-// inboundSMS is Twilio's inbound message webhook. It runs the engine for
-// the sending number in one store transaction (claim MessageSid, update
-// the conversation, append the transcript, record the reply) and answers
-// with TwiML. A retried MessageSid gets the recorded reply, byte for byte.
+// inboundSMS is Twilio's inbound message webhook. Under the number's
+// lock, a retried MessageSid is answered from a read of its claim, with
+// no write; a new one runs the desk and the engine in this goroutine, in
+// one store transaction (claim, conversation, transcript, outbox, stats),
+// whose reply bodies come back committed. The TwiML is rendered from the
+// bodies, so a retry gets the same bytes.
 func (s *Server) inboundSMS(c echo.Context) error {
 	if err := s.twilioForm(c); err != nil {
 		return err
@@ -62,37 +64,39 @@ func (s *Server) inboundSMS(c echo.Context) error {
 	unlock := s.locks.lock(from)
 	defer unlock()
 
-	engine := s.engine.Load()
-	now := s.cfg.Now()
-	reply, dup, err := s.cfg.Store.Update(c.Request().Context(), from, sid, func(t bot.Tx) ([]byte, error) {
-		replies, err := s.cfg.Desk.Handle(t, engine, in, now)
-		if err != nil {
-			return nil, err
-		}
-		return twilio.TwiML(replies...)
-	})
+	ctx := c.Request().Context()
+	claim := bot.Claim{SID: sid, From: from}
+	reply, replayed, err := s.cfg.Store.Replay(ctx, claim)
 	if err != nil {
 		return err
 	}
-	if dup {
+	if !replayed {
+		engine := s.engine.Load()
+		now := s.cfg.Now()
+		reply, replayed, err = s.cfg.Store.Inbound(ctx, claim, func(t bot.Tx) ([]bot.Line, error) {
+			return s.cfg.Desk.Handle(t, engine, in, now)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	doc, err := twilio.TwiML(reply...)
+	if err != nil {
+		return err
+	}
+	if replayed {
 		s.metrics.replayed.Add(1)
 		s.cfg.Log.Info("twilio: retried MessageSid, replaying reply", "from", bot.Mask(from), "request_id", requestID(c))
 	} else {
 		s.metrics.inbound.Add(1)
 		s.cfg.Wake()
 	}
-	return c.Blob(http.StatusOK, "text/xml; charset=utf-8", reply)
-}
-
-// Delivery statuses Twilio reports in status callbacks.
-var deliveryStatuses = map[bot.Delivery]bool{
-	"queued": true, "sending": true, "sent": true, "delivered": true, "undelivered": true,
-	"failed": true, "read": true, "canceled": true, "accepted": true, "scheduled": true,
-	"receiving": true, "received": true,
+	return c.Blob(http.StatusOK, twilio.TwiMLContentType, doc)
 }
 
 // statusCallback records a delivery status on the transcript line of the
-// message it concerns. ErrorCode 21610 marks the number opted out.
+// message it concerns (statuses only move forward: bot.Delivery).
+// ErrorCode 21610 marks the number opted out.
 func (s *Server) statusCallback(c echo.Context) error {
 	if err := s.twilioForm(c); err != nil {
 		return err
@@ -102,7 +106,7 @@ func (s *Server) statusCallback(c echo.Context) error {
 	if sid == "" || status == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, "MessageSid and MessageStatus are required")
 	}
-	if !deliveryStatuses[status] {
+	if !status.Known() {
 		return echo.NewHTTPError(http.StatusBadRequest, "unknown MessageStatus")
 	}
 	code := form.Get("ErrorCode")
@@ -128,8 +132,8 @@ func (s *Server) statusCallback(c echo.Context) error {
 func (s *Server) optOut(c echo.Context, phone string) error {
 	unlock := s.locks.lock(phone)
 	defer unlock()
-	_, _, err := s.cfg.Store.Update(c.Request().Context(), phone, "", func(t bot.Tx) ([]byte, error) {
-		return nil, bot.MarkOptedOut(t, phone)
+	err := s.cfg.Store.Update(c.Request().Context(), phone, func(t bot.Tx) error {
+		return bot.MarkOptedOut(t, phone)
 	})
 	if err == nil {
 		s.cfg.Log.Info("twilio: number opted out", "code", twilio.CodeOptedOut, "from", bot.Mask(phone))

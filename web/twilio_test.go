@@ -125,9 +125,29 @@ func readAll(t testing.TB, resp *http.Response) []byte {
 	return b
 }
 
+// putPage stores p as a page with no owner.
+func (e *env) putPage(p bot.Page) {
+	e.t.Helper()
+	if err := e.db.Update(context.Background(), "", func(tx bot.Tx) error { return tx.PutPage("", p) }); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// appendLines appends lines to phone's transcript.
+func (e *env) appendLines(phone string, lines ...bot.Line) {
+	e.t.Helper()
+	err := e.db.Update(context.Background(), "", func(tx bot.Tx) error {
+		_, err := tx.Append(phone, lines...)
+		return err
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 func (e *env) transcript(phone string) []bot.Line {
 	e.t.Helper()
-	lines, err := e.db.Transcript(context.Background(), phone)
+	lines, err := e.db.TranscriptTail(context.Background(), phone, 0)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -321,9 +341,7 @@ func TestStatusCallback(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, testToken)
 			readAll(t, e.post(smsPath, text(personA, "SM1", "claude code 403"), testToken, publicURL))
-			if _, err := e.db.AppendLines(context.Background(), personA, bot.Line{Dir: bot.Out, Body: "hi from a human", At: time.Now(), MessageID: "SMout1"}); err != nil {
-				t.Fatal(err)
-			}
+			e.appendLines(personA, bot.Line{Dir: bot.Out, Body: "hi from a human", At: time.Now(), MessageID: "SMout1"})
 			resp := e.post(statusPath, tt.form, testToken, publicURL)
 			readAll(t, resp)
 			if resp.StatusCode != tt.status {

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/console"
 	"github.com/textfix/textfix/flows"
 	"github.com/textfix/textfix/store"
 )
@@ -162,15 +164,16 @@ func (cli *CLI) chat(ctx context.Context, args []string) error {
 		}
 		text := strings.TrimRight(sc.Text(), "\r")
 		in := bot.Inbound{From: *from, Body: text, PageID: bot.NewPageID()}
-		var replies []string
-		_, _, err := db.Update(ctx, *from, "", func(t bot.Tx) ([]byte, error) {
+		var lines []bot.Line
+		err := db.Update(ctx, *from, func(t bot.Tx) error {
 			var err error
-			replies, err = desk.Handle(t, engine, in, time.Now())
-			return nil, err
+			lines, err = desk.Handle(t, engine, in, time.Now())
+			return err
 		})
 		if err != nil {
 			return err
 		}
+		replies := bot.Bodies(lines)
 		if *asJSON {
 			c, err := db.Conversation(ctx, *from)
 			if err != nil {
@@ -274,18 +277,30 @@ func (cli *CLI) flowsCheck(args []string) error {
 	return nil
 }
 
-func (cli *CLI) openDB(path string) (*store.DB, error) {
+// openDB opens the bbolt file at path (TEXTFIX_DB when empty). A file a
+// running server holds gives one line saying so, with the console page
+// (a path under the public URL) that does the same thing meanwhile.
+func (cli *CLI) openDB(path, consolePage string) (*store.DB, error) {
+	cfg, err := cli.config()
+	if err != nil {
+		return nil, err
+	}
 	if path == "" {
-		cfg, err := cli.config()
-		if err != nil {
-			return nil, err
-		}
 		path = cfg.DB
 	}
 	if _, err := os.Stat(path); err != nil { //nolint:gosec // the operator names the file on their own command line
 		return nil, fmt.Errorf("no database at %s (set --db or TEXTFIX_DB)", path)
 	}
-	return store.Open(path)
+	db, err := store.Open(path)
+	if errors.Is(err, store.ErrLocked) {
+		return nil, fmt.Errorf("the server is using %s; use %s%s instead, or stop the server", path, cfg.PublicURL, consolePage)
+	}
+	return db, err
+}
+
+// conversationPage is the console page of phone's conversation.
+func conversationPage(phone string) string {
+	return console.Path + "/conversation?phone=" + url.QueryEscape(phone)
 }
 
 func (cli *CLI) conversations(ctx context.Context, args []string) error {
@@ -299,7 +314,11 @@ func (cli *CLI) conversations(ctx context.Context, args []string) error {
 	if len(pos) > 1 {
 		return fmt.Errorf("%w: conversations [PHONE] [--json]", errUsage)
 	}
-	db, err := cli.openDB(*dbPath)
+	page := console.Path
+	if len(pos) == 1 {
+		page = conversationPage(pos[0])
+	}
+	db, err := cli.openDB(*dbPath, page)
 	if err != nil {
 		return err
 	}
@@ -313,7 +332,7 @@ func (cli *CLI) conversations(ctx context.Context, args []string) error {
 		} else if err != nil {
 			return err
 		}
-		lines, err := db.Transcript(ctx, pos[0])
+		lines, err := db.TranscriptTail(ctx, pos[0], 0)
 		if err != nil {
 			return err
 		}
@@ -337,7 +356,7 @@ func (cli *CLI) conversations(ctx context.Context, args []string) error {
 		}
 		return nil
 	}
-	cs, err := db.Conversations(ctx)
+	cs, err := allConversations(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -365,7 +384,7 @@ func (cli *CLI) forget(ctx context.Context, args []string) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("%w: forget PHONE", errUsage)
 	}
-	db, err := cli.openDB(*dbPath)
+	db, err := cli.openDB(*dbPath, conversationPage(pos[0]))
 	if err != nil {
 		return err
 	}
@@ -377,4 +396,21 @@ func (cli *CLI) forget(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(cli.Stdout, "forgot %s\n", pos[0])
 	return nil
+}
+
+// allConversations lists every conversation, most recently updated first,
+// a page at a time.
+func allConversations(ctx context.Context, db bot.ConversationReader) ([]bot.Conversation, error) {
+	const page = 500
+	var all []bot.Conversation
+	for {
+		cs, total, err := db.RecentConversations(ctx, bot.ConversationFilter{}, len(all), page)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, cs...)
+		if len(cs) < page || len(all) >= total {
+			return all, nil
+		}
+	}
 }

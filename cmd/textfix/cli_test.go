@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/textfix/textfix/store"
 )
 
 // runCLI runs a textfix command in-process, as a shell would.
@@ -168,5 +170,33 @@ func TestConversationsAndForget(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, nil, "", "chat", "--from", "12345"); code != 2 {
 		t.Errorf("bad --from: exit %d", code)
+	}
+}
+
+// On a file a running server holds, the database commands say so in one
+// line naming the console page that does the same, not a lock timeout.
+func TestDatabaseCommandsWhileServing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "textfix.db")
+	db, err := store.Open(path) // the running server
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	env := map[string]string{"TEXTFIX_PUBLIC_URL": "https://textfix.example.com"}
+	for _, tt := range []struct {
+		args []string
+		page string
+	}{
+		{[]string{"conversations"}, "https://textfix.example.com/console "},
+		{[]string{"conversations", "+15555550123"}, "https://textfix.example.com/console/conversation?phone=%2B15555550123 "},
+		{[]string{"forget", "+15555550123"}, "https://textfix.example.com/console/conversation?phone=%2B15555550123 "},
+		{[]string{"pages", "show", "AbCdEfGhIjK12"}, "https://textfix.example.com/f/AbCdEfGhIjK12 "},
+		{[]string{"pages", "revoke", "AbCdEfGhIjK12"}, "https://textfix.example.com/console "},
+	} {
+		code, out, errOut := runCLI(t, env, "", append(tt.args, "--db", path)...)
+		want := "textfix: the server is using " + path + "; use " + tt.page + "instead, or stop the server\n"
+		if code != 1 || out != "" || errOut != want {
+			t.Errorf("%q: exit %d, stderr %q; want 1, %q", tt.args, code, errOut, want)
+		}
 	}
 }

@@ -8,10 +8,12 @@ import (
 	"fmt"
 
 	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/console"
 )
 
 // pages: revoke a fix page (it then answers 410) or show what it holds.
-// Like the other database commands it runs on a stopped server's file.
+// Like the other database commands it runs on a stopped server's file
+// (bbolt allows one process).
 func (cli *CLI) pages(ctx context.Context, args []string) error {
 	const use = "pages revoke ID [--db PATH] | pages show ID [--db PATH]"
 	if len(args) == 0 {
@@ -31,7 +33,11 @@ func (cli *CLI) pages(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: pages %s ID", errUsage, sub)
 	}
 	id := pos[0]
-	db, err := cli.openDB(*dbPath)
+	page := console.Path // a page's revoke button is on its number's conversation page
+	if sub == "show" {
+		page = bot.PagePath(id)
+	}
+	db, err := cli.openDB(*dbPath, page)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ func TestPagesRevokeAndShow(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := bot.Page{ID: "AbCdEfGhIjK12", Kind: "fix", Title: "Make a new API key", Created: time.Now()}
-	if err := db.PutPage(context.Background(), page); err != nil {
+	if err := db.Update(context.Background(), "", func(tx bot.Tx) error { return tx.PutPage("", page) }); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -40,6 +40,9 @@ type App struct {
 // retries within minutes; 48 h is ample.
 const ClaimTTL = 48 * time.Hour
 
+// pruneBatch is how many claims one prune transaction deletes.
+const pruneBatch = 1000
+
 // NewApp opens the store, loads the flows and listens. Nothing is served
 // until Run.
 func NewApp(cfg Config, logOut io.Writer) (*App, error) {
@@ -89,8 +92,14 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 		ConsoleStore: db,
 		Desk:         a.desk,
 		Wake:         a.outbox.Wake,
-		Gauges: []web.Gauge{{Name: "textfix_outbox_sent_total", Help: "Messages sent by the outbox since start.",
-			Value: func() float64 { return float64(a.outbox.Sent()) }}},
+		Gauges: []web.Gauge{
+			{Name: "textfix_outbox_sent_total", Help: "Messages sent by the outbox since start.",
+				Value: func() float64 { return float64(a.outbox.Sent()) }},
+			{Name: "textfix_outbox_queued", Help: "Messages waiting in the outbox.",
+				Value: func() float64 { n, _ := a.outboxDepth(); return float64(n) }},
+			{Name: "textfix_outbox_oldest_seconds", Help: "How long the oldest queued message has waited (0 when none).",
+				Value: func() float64 { _, age := a.outboxDepth(); return age.Seconds() }},
+		},
 		Log:       a.Log,
 		Templates: pages,
 		SMSNumber: cfg.SMSNumber,
@@ -160,16 +169,47 @@ func (a *App) Run(ctx context.Context) error {
 	return nil
 }
 
-// pruneClaims forgets MessageSids older than ClaimTTL, hourly.
+// outboxDepth is how many messages wait in the outbox and how long the
+// oldest has waited, for /metrics (zero when the store does not answer).
+func (a *App) outboxDepth() (int, time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	n, oldest, err := a.db.OutboxDepth(ctx)
+	if err != nil || n == 0 {
+		return 0, 0
+	}
+	return n, max(time.Since(oldest), 0)
+}
+
+// leader reports whether this instance runs the timers now.
+func (a *App) leader(ctx context.Context, timer string) bool {
+	ok, err := a.db.Leader(ctx)
+	if err != nil && ctx.Err() == nil {
+		a.Log.Error(timer, "err", err)
+	}
+	return ok && err == nil
+}
+
+// pruneClaims forgets MessageSids older than ClaimTTL, hourly, in batches.
 func (a *App) pruneClaims(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		n, err := a.db.PruneClaims(ctx, time.Now().Add(-ClaimTTL))
-		if err != nil && ctx.Err() == nil {
-			a.Log.Error("prune claims", "err", err)
-		} else if n > 0 {
-			a.Log.Info("pruned claims", "n", n)
+		if a.leader(ctx, "prune claims") {
+			total := 0
+			for {
+				n, err := a.db.PruneClaims(ctx, time.Now().Add(-ClaimTTL), pruneBatch)
+				if err != nil && ctx.Err() == nil {
+					a.Log.Error("prune claims", "err", err)
+				}
+				total += n
+				if err != nil || n < pruneBatch {
+					break
+				}
+			}
+			if total > 0 {
+				a.Log.Info("pruned claims", "n", total)
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -214,11 +254,14 @@ func (a *App) sweepTickets(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		n := 0
-		_, _, err := a.db.Update(ctx, "", "", func(tx bot.Tx) ([]byte, error) {
+		if !a.leader(ctx, "sweep tickets") {
+			continue
+		}
+		n, now := 0, time.Now()
+		err := a.db.Update(ctx, "", func(tx bot.Tx) error {
 			var err error
-			n, err = a.desk.Sweep(tx, time.Now())
-			return nil, err
+			n, err = a.desk.Sweep(tx, now)
+			return err
 		})
 		if err != nil && ctx.Err() == nil {
 			a.Log.Error("sweep tickets", "err", err)

@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/textfix/textfix/bot"
+)
+
+// lockTimeout is how long Open waits for another process to release the file.
+const lockTimeout = time.Second
+
+// initialMmap is the size bbolt maps at open. A transaction function reads
+// from a snapshot (a read transaction) while the writer commits, and bbolt
+// must wait for every read transaction to end before it maps a grown
+// file; mapping ahead makes that rare. On Linux and macOS the file itself
+// still grows only as data is written.
+const initialMmap = 1 << 30
+
+// ErrLocked is returned by Open when another process (or another Open in
+// this process) holds the file.
+var ErrLocked = errors.New("database is locked by another process")
+
+// DB is the bbolt-backed store: one file, one process. Its methods are
+// safe for concurrent use.
+type DB struct {
+	bolt   *bolt.DB
+	writes *committer
+	path   string
+	locks  *keyLocks
+
+	// tickets and outbox are the last ticket number and outbox id handed
+	// out: transactions take numbers from here, outside the writer, and
+	// the writer raises the buckets' sequences to match.
+	tickets, outbox atomic.Uint64
+
+	mu          sync.Mutex
+	lastClaimed map[string]time.Time // recipient → when ClaimDue last leased a message to it
+	lastSlot    time.Time            // the last slot NextSendSlot reserved
+
+	// Now is the clock used for claim times, and for lines and outbox
+	// messages stored without a time. Open sets it to time.Now; tests may
+	// replace it before use.
+	Now func() time.Time
+}
+
+var _ bot.Store = (*DB)(nil)
+
+// Open opens or creates the database file at path, creating its directory
+// if needed, and makes sure every bucket exists. If another process holds
+// the file, Open gives up after one second with an error wrapping
+// [ErrLocked].
+func Open(path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("store: open %s: %w", path, err)
+		}
+	}
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, InitialMmapSize: initialMmap})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("store: open %s: %w", path, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	db := &DB{bolt: b, path: path, locks: newKeyLocks(), lastClaimed: map[string]time.Time{}, Now: time.Now}
+	err = b.Update(func(tx *bolt.Tx) error {
+		for _, name := range buckets {
+			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
+				return fmt.Errorf("bucket %s: %w", name, err)
+			}
+		}
+		db.tickets.Store(lastNumber(tx.Bucket([]byte(bucketTickets))))
+		db.outbox.Store(lastNumber(tx.Bucket([]byte(bucketOutbox))))
+		return buildRecent(tx)
+	})
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	db.writes = newCommitter(b)
+	return db, nil
+}
+
+// lastNumber is the highest number handed out in a bucket keyed by 8-byte
+// numbers: its sequence, or its last key if that is higher.
+func lastNumber(b *bolt.Bucket) uint64 {
+	n := b.Sequence()
+	if k, _ := b.Cursor().Last(); len(k) == 8 {
+		n = max(n, binary.BigEndian.Uint64(k))
+	}
+	return n
+}
+
+// Close commits the writes already queued and releases the file. Calls
+// after the first return nil.
+func (db *DB) Close() error {
+	db.writes.close()
+	if err := db.bolt.Close(); err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}
+
+// Path is the file the store was opened on.
+func (db *DB) Path() string { return db.path }
+
+// Ping runs an empty read transaction; it fails once the store is closed.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	if err := db.bolt.View(func(*bolt.Tx) error { return nil }); err != nil {
+		return fmt.Errorf("store: ping: %w", closedErr(err))
+	}
+	return nil
+}
+
+// Leader reports true: one process holds the file, so it runs the timers.
+func (db *DB) Leader(ctx context.Context) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, fmt.Errorf("store: leader: %w", err)
+	}
+	return true, nil
+}
+
+// closedErr turns bbolt's "not open" into ErrClosed.
+func closedErr(err error) error {
+	if errors.Is(err, bolterrors.ErrDatabaseNotOpen) {
+		return ErrClosed
+	}
+	return err
+}
+
+// keyLocks serialises work per key (a phone number), first come first
+// served: what Inbound and Update(lock) promise. Entries are removed when
+// no one holds or waits for them, so memory follows concurrency, not the
+// number of people.
+type keyLocks struct {
+	mu sync.Mutex
+	m  map[string][]chan struct{} // per key: the holder, then waiters in order
+}
+
+func newKeyLocks() *keyLocks { return &keyLocks{m: map[string][]chan struct{}{}} }
+
+// lock waits until every earlier caller for key has unlocked.
+func (l *keyLocks) lock(key string) (unlock func()) {
+	ch := make(chan struct{})
+	l.mu.Lock()
+	q := l.m[key]
+	l.m[key] = append(q, ch)
+	l.mu.Unlock()
+	if len(q) > 0 {
+		<-ch // closed by the previous holder
+	}
+	return func() {
+		l.mu.Lock()
+		q := l.m[key][1:]
+		if len(q) == 0 {
+			delete(l.m, key)
+		} else {
+			l.m[key] = q
+			close(q[0])
+		}
+		l.mu.Unlock()
+	}
+}

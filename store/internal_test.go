@@ -1,0 +1,208 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/textfix/textfix/bot"
+)
+
+func openTest(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(filepath.Join(t.TempDir(), "textfix.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// raw writes straight into the file, as an older version or a bug would.
+func raw(t *testing.T, db *DB, fn func(tx *bolt.Tx) error) {
+	t.Helper()
+	if err := db.bolt.Update(fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A write whose read-set no longer holds is skipped and reported; the
+// other writes of its group commit.
+func TestWriterSkipsOnlyTheConflict(t *testing.T) {
+	db := openTest(t)
+	put := func(key, val string) op { return op{kind: opPut, at: atPages, key: []byte(key), val: []byte(val)} }
+	raw(t, db, func(tx *bolt.Tx) error { return tx.Bucket([]byte(bucketPages)).Put([]byte("k"), []byte("now")) })
+
+	stale := &job{w: write{reads: []read{{kind: readKey, at: atPages, key: []byte("k"), val: []byte("before")}}, ops: []op{put("a", "1")}}, err: make(chan error, 1)}
+	missing := &job{w: write{reads: []read{{kind: readKey, at: atPages, key: []byte("k")}}, ops: []op{put("b", "1")}}, err: make(chan error, 1)}
+	fresh := &job{w: write{reads: []read{{kind: readKey, at: atPages, key: []byte("k"), val: []byte("now")}}, ops: []op{put("c", "1"), put("k", "later")}}, err: make(chan error, 1)}
+	// Checked after fresh, in the same group: it saw "now", fresh changed it.
+	after := &job{w: write{reads: []read{{kind: readKey, at: atPages, key: []byte("k"), val: []byte("now")}}, ops: []op{put("d", "1")}}, err: make(chan error, 1)}
+	db.writes.commit([]*job{stale, missing, fresh, after})
+
+	for name, tt := range map[string]struct {
+		j    *job
+		want error
+	}{"stale": {stale, errConflict}, "missing": {missing, errConflict}, "fresh": {fresh, nil}, "after": {after, errConflict}} {
+		if err := <-tt.j.err; !errors.Is(err, tt.want) && err != tt.want {
+			t.Errorf("%s: %v, want %v", name, err, tt.want)
+		}
+	}
+	db.bolt.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketPages))
+		for k, want := range map[string]string{"a": "", "b": "", "c": "1", "d": "", "k": "later"} {
+			if got := string(b.Get([]byte(k))); got != want {
+				t.Errorf("%s = %q, want %q", k, got, want)
+			}
+		}
+		return nil
+	})
+}
+
+// A corrupt record fails the request that meets it, with an error.
+func TestCorruptRecords(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	const phone = "+15550000001"
+	if _, _, err := db.Inbound(ctx, bot.Claim{SID: "SM1", From: phone}, func(tx bot.Tx) ([]bot.Line, error) {
+		if err := tx.SaveConversation(bot.Conversation{Phone: phone, Status: bot.StatusActive}); err != nil {
+			return nil, err
+		}
+		if err := tx.SaveTicket(&bot.Ticket{Phone: phone, State: bot.TicketWaiting}); err != nil {
+			return nil, err
+		}
+		if err := tx.Enqueue(&bot.OutMsg{To: phone, Body: "b"}); err != nil {
+			return nil, err
+		}
+		return tx.Append(phone, bot.Line{Dir: bot.Out, Body: "r", MessageID: "SMout"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	garbage := []byte("{not json")
+	raw(t, db, func(tx *bolt.Tx) error {
+		for _, kv := range []struct {
+			bucket string
+			k, v   []byte
+		}{
+			{bucketConversations, []byte(phone), garbage},
+			{bucketClaims, []byte("SM1"), garbage},
+			{bucketPages, []byte("p"), garbage},
+			{bucketOutbox, numKey(1), garbage},
+			{bucketTickets, numKey(1), garbage},
+			{bucketOpen, []byte("short"), nil},
+			{bucketRecent, []byte("x"), []byte("active\n")},
+			{bucketOutMsgs, []byte("SMout"), garbage},
+			{bucketSessions, []byte("s"), garbage},
+		} {
+			if err := tx.Bucket([]byte(kv.bucket)).Put(kv.k, kv.v); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket([]byte(bucketLines)).Bucket([]byte(phone)).Put(seqKey(1), garbage)
+	})
+	calls := map[string]func() error{
+		"Conversation":        func() error { return second(db.Conversation(ctx, phone)) },
+		"RecentConversations": func() error { _, _, err := db.RecentConversations(ctx, bot.ConversationFilter{}, 0, 10); return err },
+		"TranscriptTail":      func() error { return second(db.TranscriptTail(ctx, phone, 0)) },
+		"LastLines":           func() error { return second(db.LastLines(ctx, phone)) },
+		"Replay":              func() error { _, _, err := db.Replay(ctx, bot.Claim{SID: "SM1", From: phone}); return err },
+		"Inbound": func() error {
+			_, _, err := db.Inbound(ctx, bot.Claim{SID: "SM2", From: phone}, func(tx bot.Tx) ([]bot.Line, error) {
+				_, err := tx.Conversation(phone)
+				return nil, err
+			})
+			return err
+		},
+		"Page":           func() error { return second(db.Page(ctx, "p")) },
+		"Tickets":        func() error { return second(db.Tickets(ctx, 10, false)) },
+		"OpenTickets":    func() error { return second(db.Tickets(ctx, 10, true)) },
+		"OutboxList":     func() error { return second(db.OutboxList(ctx, 10, false)) },
+		"OutboxDepth":    func() error { _, _, err := db.OutboxDepth(ctx); return err },
+		"ClaimDue":       func() error { return second(db.ClaimDue(ctx, time.Now(), 10, time.Minute)) },
+		"SetDelivery":    func() error { return second(db.SetDelivery(ctx, "SMout", "delivered", "")) },
+		"Forget":         func() error { return db.Forget(ctx, phone) },
+		"PruneClaims":    func() error { return second(db.PruneClaims(ctx, time.Now(), 10)) },
+		"Session":        func() error { return second(db.Session(ctx, "s")) },
+		"ExpireSessions": func() error { return second(db.ExpireSessions(ctx, time.Now(), time.Now())) },
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Fatalf("panic: %v", r)
+				}
+			}()
+			if err := call(); err == nil || errors.Is(err, bot.ErrNotFound) {
+				t.Errorf("%s on a corrupt record: %v, want an error", name, err)
+			}
+		})
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+// A claim written before replies were kept as bodies held the TwiML; a
+// retry across the upgrade still gets the same bodies.
+func TestV1ClaimReplays(t *testing.T) {
+	db := openTest(t)
+	doc := `<?xml version="1.0" encoding="UTF-8"?><Response><Message>Is it 1) this &amp; that or 2) &lt;other&gt;?</Message><Message>second</Message></Response>`
+	raw(t, db, func(tx *bolt.Tx) error {
+		v := `{"phone":"+15550000001","at":"2026-01-01T00:00:00Z","reply":"` + b64(doc) + `"}`
+		return tx.Bucket([]byte(bucketClaims)).Put([]byte("SMold"), []byte(v))
+	})
+	got, ok, err := db.Replay(context.Background(), bot.Claim{SID: "SMold", From: "+15550000001"})
+	if want := []string{"Is it 1) this & that or 2) <other>?", "second"}; err != nil || !ok || !slices.Equal(got, want) {
+		t.Errorf("Replay = %q, %v, %v; want %q", got, ok, err, want)
+	}
+	if _, ok, _ := db.Replay(context.Background(), bot.Claim{SID: "SMold", From: "+15550000002"}); ok {
+		t.Error("a v1 claim replayed for another sender")
+	}
+}
+
+// A file written before the conversation index existed gets it on the
+// next Open.
+func TestRecentIndexBuiltOnOpen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	err = db.Update(ctx, "", func(tx bot.Tx) error {
+		for i, p := range []string{"+15550000001", "+15550000002"} {
+			if err := tx.SaveConversation(bot.Conversation{Phone: p, Status: bot.StatusIdle, Updated: t0.Add(time.Duration(i) * time.Hour)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw(t, db, func(tx *bolt.Tx) error { // as an old file: no index
+		if err := tx.DeleteBucket([]byte(bucketRecent)); err != nil {
+			return err
+		}
+		return tx.DeleteBucket([]byte(bucketRecentKey))
+	})
+	db.Close()
+
+	db, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, total, err := db.RecentConversations(ctx, bot.ConversationFilter{}, 0, 10)
+	if err != nil || total != 2 || len(got) != 2 || got[0].Phone != "+15550000002" {
+		t.Fatalf("after reopen: %+v of %d, %v", got, total, err)
+	}
+}
