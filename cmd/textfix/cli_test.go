@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -54,6 +55,33 @@ func TestLoadConfig(t *testing.T) {
 			}
 		}},
 		{name: "bad office hours", env: map[string]string{"TEXTFIX_OFFICE_HOURS": "weekdays"}, wantErr: "TEXTFIX_OFFICE_HOURS"},
+		// Production signs webhooks over the public URL: without one every
+		// real text would be refused, so textfix does not start.
+		{name: "production without public URL", env: map[string]string{"TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_FROM": "+15550001111",
+			"TEXTFIX_CONSOLE_PASSWORD": "pw"}, wantErr: "TEXTFIX_PUBLIC_URL is required"},
+		{name: "public URL without scheme", env: map[string]string{"TEXTFIX_PUBLIC_URL": "textfix.fly.dev"}, wantErr: "TEXTFIX_PUBLIC_URL"},
+		{name: "public URL with a query", env: map[string]string{"TEXTFIX_PUBLIC_URL": "https://x.fly.dev/?a=b"}, wantErr: "TEXTFIX_PUBLIC_URL"},
+		{name: "log level default", env: map[string]string{}, check: func(t *testing.T, c Config) {
+			if c.LogLevel != slog.LevelInfo {
+				t.Errorf("log level %v", c.LogLevel)
+			}
+		}},
+		{name: "log level debug", env: map[string]string{"TEXTFIX_LOG_LEVEL": "debug"}, check: func(t *testing.T, c Config) {
+			if c.LogLevel != slog.LevelDebug {
+				t.Errorf("log level %v", c.LogLevel)
+			}
+		}},
+		{name: "log level any case", env: map[string]string{"TEXTFIX_LOG_LEVEL": "WARN"}, check: func(t *testing.T, c Config) {
+			if c.LogLevel != slog.LevelWarn {
+				t.Errorf("log level %v", c.LogLevel)
+			}
+		}},
+		{name: "log level error", env: map[string]string{"TEXTFIX_LOG_LEVEL": "error"}, check: func(t *testing.T, c Config) {
+			if c.LogLevel != slog.LevelError {
+				t.Errorf("log level %v", c.LogLevel)
+			}
+		}},
+		{name: "bad log level", env: map[string]string{"TEXTFIX_LOG_LEVEL": "verbose"}, wantErr: `TEXTFIX_LOG_LEVEL: "verbose" is not debug, info, warn or error`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
