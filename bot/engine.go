@@ -27,6 +27,10 @@ type Engine struct {
 	AckEvery time.Duration
 	// Hours describes when people answer; nil means always.
 	Hours *OfficeHours
+	// ConsoleOnly means no operator is texted about a handoff (no
+	// operator phones): someone answers when they next open the console,
+	// and a handoff promises no time.
+	ConsoleOnly bool
 }
 
 // Limits of what the engine keeps.

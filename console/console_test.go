@@ -413,6 +413,28 @@ func TestConsoleWithoutPassword(t *testing.T) {
 	}
 }
 
+// Without operator phones every console page says nobody is texted about
+// a handoff; with one, none does. The login page tells strangers nothing.
+func TestConsoleWarnsWithoutOperators(t *testing.T) {
+	const warning = "No operator phones are set"
+	alone := &consoleEnv{deskEnv: newStack(t, stackOpts{token: testToken, password: consolePassword})}
+	b := alone.browser()
+	if _, body := b.get("/console/login"); strings.Contains(body, warning) {
+		t.Error("the login page shows the operator warning")
+	}
+	b.login()
+	for _, path := range []string{"/console", "/console/outbox", "/console/stats", "/console/try"} {
+		if body := b.page(path); !strings.Contains(body, warning) {
+			t.Errorf("%s: no operator warning", path)
+		}
+	}
+	b = newConsole(t).browser()
+	b.login()
+	if body := b.page("/console"); strings.Contains(body, warning) {
+		t.Error("operator warning with an operator set")
+	}
+}
+
 // What a person typed comes out escaped in the inbox, the transcript, the
 // editor's preview and the simulator.
 func TestConsoleEscapesWhatPeopleType(t *testing.T) {

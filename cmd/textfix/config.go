@@ -201,6 +201,8 @@ func (c Config) Engine(lib *flows.Library) *bot.Engine {
 		Operator:  c.OperatorName,
 		IdleAfter: c.IdleAfter,
 		Hours:     c.Hours,
+		// Without operator phones nobody is texted about a handoff.
+		ConsoleOnly: len(c.OperatorPhones) == 0,
 	}
 }
 
