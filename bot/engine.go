@@ -290,7 +290,7 @@ func (s *step) offer(offered []*flows.Flow) {
 // start begins flow t; first is the (redacted) text that chose it.
 func (s *step) start(t *flows.Flow, first string) {
 	s.c.Flow, s.c.Status = t.ID, StatusActive
-	s.event(EventStart, "", "", "")
+	s.once(EventStart, "")
 	s.c.FirstText = clip(first, maxSaidLen)
 	s.c.Candidates, s.c.Misses = nil, 0
 	s.c.Answers, s.c.Tried = nil, nil
@@ -379,7 +379,7 @@ func (s *step) fix(t *flows.Flow, n *flows.Node, known []string) {
 		Created:  s.now,
 	}
 	s.c.Status, s.c.Node = StatusFixed, n.ID
-	s.event(EventFix, n.ID, "", "")
+	s.once(EventFix, n.ID)
 	s.c.PageID = id
 	s.c.Tried = append(s.c.Tried, n.ID)
 	s.reply(withNote(known, n.FixSMS(s.link(id))))
@@ -439,13 +439,13 @@ func (s *step) feedback(text string) {
 	switch feedbackOf(text) {
 	case FeedbackYes:
 		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackYes}
-		s.event(EventYes, s.c.Node, "", "")
+		s.once(EventYes, s.c.Node)
 		s.fresh()
 		s.reply("Glad it's fixed! Text me anytime you hit another error.")
 		return
 	case FeedbackNo:
 		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackNo}
-		s.event(EventNo, s.c.Node, "", "")
+		s.once(EventNo, s.c.Node)
 		n := t.Node(s.c.Node)
 		if n != nil && n.IfNotFixed != "" && !slices.Contains(s.c.Tried, n.IfNotFixed) {
 			next := t.Node(n.IfNotFixed)
@@ -561,7 +561,7 @@ func (s *step) forget(text string) {
 
 // handoff gives the conversation to a human.
 func (s *step) handoff(reason string) {
-	s.event(EventHandoff, s.c.Node, "", "")
+	s.once(EventHandoff, s.c.Node)
 	s.c.Status = StatusHandoff
 	s.c.Candidates = nil
 	s.c.Misses = 0
@@ -638,6 +638,7 @@ func cloneConversation(c Conversation) Conversation {
 	c.Said = append([]string(nil), c.Said...)
 	c.Candidates = append([]string(nil), c.Candidates...)
 	c.Tried = append([]string(nil), c.Tried...)
+	c.Counted = append([]EventKind(nil), c.Counted...)
 	return c
 }
 
@@ -659,6 +660,16 @@ func (e *Engine) Handle(c Conversation, in Inbound, now time.Time) (Result, Chan
 		ch.Pages = append(ch.Pages, *r.Page)
 	}
 	return r, ch
+}
+
+// once records kind at node, unless this conversation already counted
+// one: such events count conversations, not pages or texts.
+func (s *step) once(kind EventKind, node string) {
+	if slices.Contains(s.c.Counted, kind) {
+		return
+	}
+	s.c.Counted = append(s.c.Counted, kind)
+	s.event(kind, node, "", "")
 }
 
 // event records what happened in this step for the analytics counters,

@@ -157,7 +157,14 @@ type StatsView struct {
 // FlowRow is one flow's counters.
 type FlowRow struct {
 	ID, Title   string
-	Week, Month bot.Stats
+	Week, Month Counts
+}
+
+// Counts are a flow's counters over one window: conversations (each
+// counted once) and the fix pages they were sent.
+type Counts struct {
+	bot.Stats
+	FixPages int
 }
 
 // FlowView is where people get stuck in one flow.
@@ -327,7 +334,7 @@ func consoleSamples() []ConsoleView {
 			{Msg: bot.OutMsg{ID: "2", To: "+15555550100", State: bot.OutQueued}, OptedOut: true}}}
 	})
 	add(func(v *ConsoleView) { v.Outbox = &OutboxView{} })
-	row := FlowRow{ID: "f", Title: "t", Week: bot.Stats{Started: 1}, Month: bot.Stats{Started: 2}}
+	row := FlowRow{ID: "f", Title: "t", Week: Counts{Stats: bot.Stats{Started: 1}, FixPages: 1}, Month: Counts{Stats: bot.Stats{Started: 2}}}
 	add(func(v *ConsoleView) { v.Stats = &StatsView{Rows: []FlowRow{row}} })
 	add(func(v *ConsoleView) {
 		v.Flow = &FlowView{FlowRow: row, Days: 30, SVGURL: "/s.svg",
