@@ -444,13 +444,14 @@ func (s *step) feedback(text string) {
 		s.reply("Glad it's fixed! Text me anytime you hit another error.")
 		return
 	case FeedbackNo:
-		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackNo}
+		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackNoHandoff}
 		s.once(EventNo, s.c.Node)
 		n := t.Node(s.c.Node)
 		if n != nil && n.IfNotFixed != "" && !slices.Contains(s.c.Tried, n.IfNotFixed) {
 			next := t.Node(n.IfNotFixed)
 			s.event(EventEdge, n.ID, next.ID, "")
 			if next.Kind == flows.Fix {
+				s.r.Feedback.Answer = FeedbackNo
 				s.fix(t, next, []string{"Let's try the next likely cause"})
 				return
 			}
@@ -481,10 +482,12 @@ type Feedback struct {
 // FeedbackAnswer is an answer to "Did this fix it?".
 type FeedbackAnswer string
 
-// The answers to "Did this fix it?".
+// The answers to "Did this fix it?", as a page records them: NO is
+// recorded with what followed it, so the page can say what happened.
 const (
-	FeedbackYes FeedbackAnswer = "yes"
-	FeedbackNo  FeedbackAnswer = "no"
+	FeedbackYes       FeedbackAnswer = "yes"
+	FeedbackNo        FeedbackAnswer = "no"         // NO, and the next likely fix was texted
+	FeedbackNoHandoff FeedbackAnswer = "no_handoff" // NO, and a person took the conversation
 )
 
 var fixedWords = map[string]FeedbackAnswer{

@@ -248,7 +248,7 @@ func samples() []sample {
 	}
 	base := View{Site: "textfix", URL: "https://example.com/f/x", Image: "https://example.com/p.png", SMSNumber: "+15555550000"}
 	var out []sample
-	for _, fb := range []bot.FeedbackAnswer{"", bot.FeedbackYes, bot.FeedbackNo} {
+	for _, fb := range []bot.FeedbackAnswer{"", bot.FeedbackYes, bot.FeedbackNo, bot.FeedbackNoHandoff} {
 		v := base
 		v.Page = fix
 		v.Page.Feedback = fb
