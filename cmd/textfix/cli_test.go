@@ -147,6 +147,26 @@ func TestChatReachesEverySeedCause(t *testing.T) {
 	}
 }
 
+// Without --db, chat says once, on stderr, that its fix links point into
+// a database deleted on exit; with --db the pages stay, and it says
+// nothing.
+func TestChatSaysLinksAreTemporary(t *testing.T) {
+	texts := "claude code 403 request not allowed, i'm on max\nits active, nothing changed\nno\n" // two fix links
+	for _, args := range [][]string{{"chat"}, {"chat", "--json"}} {
+		code, out, errOut := runCLI(t, nil, texts, args...)
+		if code != 0 || strings.Count(out, "/f/") < 2 {
+			t.Fatalf("%v: exit %d, %d links\n%s", args, code, strings.Count(out, "/f/"), out)
+		}
+		if strings.Count(errOut, "temporary database") != 1 || strings.Contains(out, "temporary database") {
+			t.Errorf("%v: stderr %q", args, errOut)
+		}
+	}
+	db := filepath.Join(t.TempDir(), "kept.db")
+	if code, _, errOut := runCLI(t, nil, texts, "chat", "--db", db); code != 0 || errOut != "" {
+		t.Errorf("--db: exit %d, stderr %q", code, errOut)
+	}
+}
+
 func TestFlowsCheckExitCodes(t *testing.T) {
 	if code, out, _ := runCLI(t, nil, "", "flows", "check"); code != 0 || !strings.Contains(out, "OK") {
 		t.Errorf("library: exit %d\n%s", code, out)
