@@ -155,7 +155,7 @@ func TestEmbeddedFiles(t *testing.T) {
 	names, err := fs.Glob(os.DirFS("."), "*.html")
 	want := []string{"base.html", "console.html", templates.ConsoleConversation, templates.ConsoleEditor, templates.ConsoleInbox,
 		templates.ConsoleLogin, templates.ConsoleOutbox, templates.ConsoleStats, templates.ConsoleFlow, templates.ConsoleTry,
-		templates.MissingHTML, templates.PageHTML}
+		templates.MissingHTML, templates.PageHTML, templates.HomeHTML}
 	slices.Sort(want)
 	if err != nil || !slices.Equal(names, want) {
 		t.Errorf("html files %v (%v), want %v", names, err, want)

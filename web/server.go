@@ -114,6 +114,7 @@ func New(cfg Config, engine *bot.Engine) (*Server, error) {
 	e.Use(s.requestLog)
 	e.POST("/twilio/sms", s.inboundSMS, s.signed)
 	e.POST("/twilio/status", s.statusCallback, s.signed)
+	e.GET("/", s.home)
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metricsHandler)
 	e.GET(bot.PagesPath+":id", s.fixPage)
