@@ -12,27 +12,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/textfix/textfix/internal/stacktest"
 	"github.com/textfix/textfix/twilio/twiliotest"
 )
-
-// consoleStack is the real server stack at its own public URL, so the
-// fake's status callbacks and the bot's links reach it.
-type consoleStack struct{ *deskEnv }
-
-func newConsoleStack(t *testing.T) *consoleStack {
-	t.Helper()
-	return &consoleStack{newStack(t, stackOpts{token: testToken, password: consolePassword, operators: []string{operator}, ownURL: true})}
-}
-
-// text sends an SMS from a person through the signed webhook.
-func (s *consoleStack) text(from, body string) {
-	s.t.Helper()
-	resp := s.post(smsPath, text(from, s.nextSid(), body), testToken, s.base)
-	readAll(s.t, resp)
-	if resp.StatusCode != 200 {
-		s.t.Fatalf("%s %q: %d", from, body, resp.StatusCode)
-	}
-}
 
 // An operator runs a whole handoff in a real browser: log in, open the
 // waiting ticket, reply and see the fake Twilio's delivery status arrive,
@@ -40,20 +22,23 @@ func (s *consoleStack) text(from, body string) {
 // handoff after retrying a failed text, walk a flow in Try it, and read
 // where people get stuck. The screens are saved as screenshots.
 func TestConsoleInBrowser(t *testing.T) {
-	s := newConsoleStack(t)
+	ctx := stacktest.NewBrowser(t) // first: skipped under -short
+	shots := t.TempDir()
+	// The real stack at its own public URL, so the fake's status
+	// callbacks and the bot's links reach it.
+	s := stacktest.New(t, stacktest.Options{Token: testToken, Password: consolePassword, Operators: []string{operator}, OwnURL: true})
 	const person = personA
 	// Some traffic for the inbox and the statistics.
-	s.text("+15555550111", "claude code 403 unusual activity on my api key")
-	s.text("+15555550111", "yes")
-	s.text("+15555550112", "claude code 403")
-	s.text("+15555550112", "no idea honestly")
-	s.text("+15555550113", "claude code keeps saying 401")
-	s.text(person, "claude code 403")
-	s.text(person, "it says forbidden, I'm on the team plan")
-	s.text(person, "HUMAN")
-	s.twilio.WaitFor(t, 1, 5*time.Second) // the operator's notification
+	s.Say("+15555550111", "claude code 403 unusual activity on my api key")
+	s.Say("+15555550111", "yes")
+	s.Say("+15555550112", "claude code 403")
+	s.Say("+15555550112", "no idea honestly")
+	s.Say("+15555550113", "claude code keeps saying 401")
+	s.Say(person, "claude code 403")
+	s.Say(person, "it says forbidden, I'm on the team plan")
+	s.Say(person, "HUMAN")
+	s.Twilio.WaitFor(t, 1, 5*time.Second) // the operator's notification
 
-	ctx := newBrowser(t)
 	var mu sync.Mutex
 	var problems []string
 	cctx, stop := context.WithCancel(ctx)
@@ -80,7 +65,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		saveScreenshot(t, name, png)
+		stacktest.SaveScreenshot(t, shots, name, png)
 	}
 	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -112,7 +97,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	// Log in.
 	do("log in",
 		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(s.base+"/console"),
+		chromedp.Navigate(s.Base+"/console"),
 		chromedp.WaitVisible(chromedp.CSS("#password")),
 	)
 	shot("console-login.png")
@@ -135,7 +120,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(".flash.ok")),
 	)
 	var relay twiliotest.Message
-	for _, m := range s.twilio.WaitFor(t, 2, 5*time.Second) {
+	for _, m := range s.Twilio.WaitFor(t, 2, 5*time.Second) {
 		if m.To == person {
 			relay = m
 		}
@@ -145,7 +130,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	// Twilio reports the delivery; the open page picks it up by itself.
 	poll("the reply marked sent", `[...document.querySelectorAll("#transcript .line.out .badge")].some(b => b.textContent === "sent")`, 10*time.Second)
-	s.twilio.Deliver(t, relay.SID, "delivered")
+	s.Twilio.Deliver(t, relay.SID, "delivered")
 	poll("the delivery status in the transcript", `(() => { const l = [...document.querySelectorAll("#transcript .line.out")].pop(); return !!l && l.textContent.includes("Which model") && l.querySelector(".badge").textContent === "delivered"; })()`, 15*time.Second)
 	shot("console-conversation.png")
 
@@ -184,7 +169,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatalf("no link in %q", flash)
 	}
 	var pageSMS string
-	for _, m := range s.twilio.WaitFor(t, 3, 5*time.Second) {
+	for _, m := range s.Twilio.WaitFor(t, 3, 5*time.Second) {
 		if m.To == person {
 			pageSMS = m.Body
 		}
@@ -204,10 +189,10 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	// Close the handoff; the notice fails once at Twilio and is retried
 	// from the outbox view.
-	s.twilio.FailNext(400, 21614, "'To' number is not a valid mobile number")
+	s.Twilio.FailNext(400, 21614, "'To' number is not a valid mobile number")
 	do("close",
 		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(s.base+"/console/conversation?phone="+url.QueryEscape(person)),
+		chromedp.Navigate(s.Base+"/console/conversation?phone="+url.QueryEscape(person)),
 		chromedp.WaitVisible(chromedp.CSS("#transcript")),
 		chromedp.Click(chromedp.CSS(`form[action$="/close"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(".flash.ok")),
@@ -215,7 +200,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	if f := text(".flash.ok"); !strings.Contains(f, "Ticket #1 closed") {
 		t.Errorf("close: %q", f)
 	}
-	do("outbox", chromedp.Navigate(s.base+"/console/outbox"), chromedp.WaitVisible(chromedp.CSS("#outbox")))
+	do("outbox", chromedp.Navigate(s.Base+"/console/outbox"), chromedp.WaitVisible(chromedp.CSS("#outbox")))
 	poll("the failed notice", `!!document.querySelector('form[action$="/retry"]')`, 10*time.Second)
 	if row := text("#outbox tbody tr"); !strings.Contains(row, "21614") || !strings.Contains(row, "failed") {
 		t.Errorf("outbox row %q", row)
@@ -223,7 +208,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	shot("console-outbox.png")
 	do("retry", chromedp.Click(chromedp.CSS(`form[action$="/retry"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash.ok")))
 	var notice string
-	for _, m := range s.twilio.WaitFor(t, 4, 5*time.Second) {
+	for _, m := range s.Twilio.WaitFor(t, 4, 5*time.Second) {
 		if m.To == person {
 			notice = m.Body
 		}
@@ -233,7 +218,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 
 	// Try it: walk a flow to a fix, as a phone would.
-	do("try it", chromedp.Navigate(s.base+"/console/try"), chromedp.WaitVisible(chromedp.CSS("#say")))
+	do("try it", chromedp.Navigate(s.Base+"/console/try"), chromedp.WaitVisible(chromedp.CSS("#say")))
 	for _, say := range []string{"claude code 403", "2", "3", "it says region not supported"} {
 		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#thread .msg").length`))
 		if err != nil {
@@ -257,7 +242,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 
 	// Where people get stuck.
-	do("stats", chromedp.Navigate(s.base+"/console/stats"), chromedp.WaitVisible(chromedp.CSS("table.list")))
+	do("stats", chromedp.Navigate(s.Base+"/console/stats"), chromedp.WaitVisible(chromedp.CSS("table.list")))
 	shot("console-stats.png")
 	do("flow stats", chromedp.Click(chromedp.CSS(`a[href="/console/stats/claude-code-403"]`)), chromedp.WaitVisible(chromedp.CSS(".picture img")))
 	poll("the flow picture", `(() => { const i = document.querySelector(".picture img"); return i.complete && i.naturalWidth > 0; })()`, 20*time.Second)

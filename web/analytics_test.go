@@ -10,8 +10,7 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
-	"github.com/textfix/textfix/store"
-	"github.com/textfix/textfix/web"
+	"github.com/textfix/textfix/internal/stacktest"
 )
 
 // The analytics counters match a scripted set of conversations exactly.
@@ -22,15 +21,13 @@ func TestAnalyticsCounters(t *testing.T) {
 	start := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	clock.Store(start.UnixNano())
 	now := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
-	e := newEnvWith(t, func(db *store.DB) web.Config {
-		return web.Config{PublicURL: publicURL, Store: db, Now: now}
-	})
-	db := e.db
+	e := stacktest.New(t, stacktest.Options{Now: now})
+	db := e.DB
 	say := func(from, body string) {
 		t.Helper()
 		clock.Add(int64(time.Minute))
-		resp := e.post(smsPath, text(from, e.nextSid(), body), "", "")
-		readAll(t, resp)
+		resp := e.Post(smsPath, stacktest.Text(from, e.NextSid(), body), "", "")
+		stacktest.ReadAll(t, resp)
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s %q: %d", from, body, resp.StatusCode)
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/internal/stacktest"
 )
 
 // BenchmarkInbound is one text through the whole path (parse, dedup,
@@ -19,18 +20,18 @@ import (
 func BenchmarkInbound(b *testing.B) {
 	for _, earlier := range []int{10, 10000} {
 		b.Run(fmt.Sprintf("lines=%d", earlier), func(b *testing.B) {
-			e := newEnv(b, "")
+			e := stacktest.New(b, stacktest.Options{})
 			ctx := context.Background()
 			lines := make([]bot.Line, 0, 1000)
 			for len(lines) < cap(lines) {
 				lines = append(lines, bot.Line{Dir: bot.In, Body: "earlier text", At: time.Now()})
 			}
 			for n := 0; n < earlier; n += len(lines) {
-				if _, err := e.db.AppendLines(ctx, personA, lines[:min(len(lines), earlier-n)]...); err != nil {
+				if _, err := e.DB.AppendLines(ctx, personA, lines[:min(len(lines), earlier-n)]...); err != nil {
 					b.Fatal(err)
 				}
 			}
-			h := e.srv.Handler()
+			h := e.Server.Handler()
 			texts := []string{"claude code 403", "it says region not supported", "2", "yes", "reset"}
 			b.ReportAllocs()
 			b.ResetTimer()

@@ -10,7 +10,7 @@ import (
 // with the pages' CSP and headers and nothing from the configuration.
 func TestHomePage(t *testing.T) {
 	e, _, tpl := newPagesEnv(t)
-	resp, html := e.fetchPage("/")
+	resp, html := e.Get("/")
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/html; charset=UTF-8" {
 		t.Fatalf("GET /: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/internal/stacktest"
 	"github.com/textfix/textfix/store"
 	"github.com/textfix/textfix/templates"
 	"github.com/textfix/textfix/web"
@@ -42,46 +43,16 @@ func (s *countingStore) Page(ctx context.Context, id string) (bot.Page, error) {
 
 // newPagesEnv is a server with the bot's number set, over a real bbolt
 // file whose page lookups are counted.
-func newPagesEnv(t testing.TB) (*env, *countingStore, *templates.Set) {
+func newPagesEnv(t testing.TB) (*stacktest.Stack, *countingStore, *templates.Set) {
 	t.Helper()
 	tpl, err := templates.Parse()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var cs *countingStore
-	e := newEnvWith(t, func(db *store.DB) web.Config {
-		cs = &countingStore{DB: db}
-		return web.Config{PublicURL: publicURL, AuthToken: testToken, Store: cs, Templates: tpl, SMSNumber: pageBotNumber}
-	})
+	e := stacktest.New(t, stacktest.Options{Token: testToken, Templates: tpl, SMSNumber: pageBotNumber,
+		Store: func(db *store.DB) web.Store { cs = &countingStore{DB: db}; return cs }})
 	return e, cs, tpl
-}
-
-// fetchPage fetches path from the test server.
-func (e *env) fetchPage(path string, header ...string) (*http.Response, string) {
-	e.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, e.ts.URL+path, nil)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return resp, string(readAll(e.t, resp))
-}
-
-// sayPage texts the bot as personA and returns its replies.
-func (e *env) sayPage(body string) []string {
-	e.t.Helper()
-	resp := e.post(smsPath, text(personA, e.nextSid(), body), testToken, publicURL)
-	b := readAll(e.t, resp)
-	if resp.StatusCode != 200 {
-		e.t.Fatalf("%q: %d %s", body, resp.StatusCode, b)
-	}
-	return twiml(e.t, b)
 }
 
 var linkRe = regexp.MustCompile(`https://textfix\.example\.com(/f/[0-9A-Za-z]+)`)
@@ -119,12 +90,12 @@ func noPhones(t *testing.T, html string) {
 // TestFixPageFromWebhook walks the webhook to a fix and opens the link.
 func TestFixPageFromWebhook(t *testing.T) {
 	e, _, tpl := newPagesEnv(t)
-	first := e.sayPage(firstText)
+	first := e.Say(personA, firstText)
 	checkLink := linkIn(t, first)
-	fix := e.sayPage(answerText)
+	fix := e.Say(personA, answerText)
 	link := linkIn(t, fix)
 
-	resp, html := e.fetchPage(link)
+	resp, html := e.Get(link)
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("%s: %d %s", link, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
@@ -174,7 +145,7 @@ func TestFixPageFromWebhook(t *testing.T) {
 	pageHeadersOK(t, resp, tpl, "private, no-cache")
 
 	// Nothing pasted reached the database file either.
-	raw, err := os.ReadFile(e.db.Path())
+	raw, err := os.ReadFile(e.DB.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,19 +154,19 @@ func TestFixPageFromWebhook(t *testing.T) {
 			t.Errorf("the database file holds %q", s)
 		}
 	}
-	p, err := e.db.Page(context.Background(), strings.TrimPrefix(link, "/f/"))
+	p, err := e.DB.Page(context.Background(), strings.TrimPrefix(link, "/f/"))
 	if err != nil || p.Reported == "" || len(p.Answers) != 2 { // the sign-in (inferred from "api key") and the smoke test
 		t.Fatalf("stored page %+v, %v", p, err)
 	}
 
 	// Revalidation: same ETag, no body.
-	resp2, body2 := e.fetchPage(link, "If-None-Match", resp.Header.Get("ETag"))
+	resp2, body2 := e.Get(link, "If-None-Match", resp.Header.Get("ETag"))
 	if resp2.StatusCode != http.StatusNotModified || body2 != "" {
 		t.Errorf("revalidation: %d, %d bytes", resp2.StatusCode, len(body2))
 	}
 
 	// The question's check page is served under its own id.
-	resp, html = e.fetchPage(checkLink)
+	resp, html = e.Get(checkLink)
 	if resp.StatusCode != 200 || !strings.Contains(html, esc(question.Check.Title)) || !strings.Contains(html, esc(question.Check.Commands[0])) {
 		t.Fatalf("check page %s: %d\n%s", checkLink, resp.StatusCode, html)
 	}
@@ -206,8 +177,8 @@ func TestFixPageFromWebhook(t *testing.T) {
 	pageHeadersOK(t, resp, tpl, "public, max-age=86400")
 
 	// YES is recorded on the page and shown there.
-	e.sayPage("yes")
-	if _, html = e.fetchPage(link); !strings.Contains(html, "You replied YES") {
+	e.Say(personA, "yes")
+	if _, html = e.Get(link); !strings.Contains(html, "You replied YES") {
 		t.Error("feedback not shown")
 	}
 }
@@ -237,11 +208,11 @@ func TestUnknownMalformedAndRevokedPages(t *testing.T) {
 	live := bot.Page{ID: "Live000000001", Kind: "fix", Title: "A live page", Created: time.Now()}
 	gone := bot.Page{ID: "Gone000000001", Kind: "fix", Title: "A revoked page", Summary: "secret-ish summary", Created: time.Now()}
 	for _, p := range []bot.Page{live, gone} {
-		if err := e.db.PutPage(ctx, p); err != nil {
+		if err := e.DB.PutPage(ctx, p); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := e.db.RevokePage(ctx, gone.ID); err != nil {
+	if err := e.DB.RevokePage(ctx, gone.ID); err != nil {
 		t.Fatal(err)
 	}
 
@@ -264,7 +235,7 @@ func TestUnknownMalformedAndRevokedPages(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
 			before := cs.pages.Load()
-			resp, html := e.fetchPage(tt.path)
+			resp, html := e.Get(tt.path)
 			if resp.StatusCode != tt.status || !strings.Contains(html, tt.want) {
 				t.Fatalf("%d, want %d with %q:\n%s", resp.StatusCode, tt.status, tt.want, html)
 			}
@@ -288,7 +259,7 @@ func TestUnknownMalformedAndRevokedPages(t *testing.T) {
 
 func TestPreviewImage(t *testing.T) {
 	e, _, tpl := newPagesEnv(t)
-	resp, body := e.fetchPage("/static/preview.png")
+	resp, body := e.Get("/static/preview.png")
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || body != string(tpl.Preview()) {
 		t.Fatalf("%d %q %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
 	}
@@ -300,11 +271,11 @@ func TestPreviewImage(t *testing.T) {
 // Without the bot's number there are no sms: links, and the page still
 // says what to reply.
 func TestPageWithoutSMSNumber(t *testing.T) {
-	e := newEnv(t, testToken)
-	if err := e.db.PutPage(context.Background(), goldenPage()); err != nil {
+	e := stacktest.New(t, stacktest.Options{Token: testToken})
+	if err := e.DB.PutPage(context.Background(), goldenPage()); err != nil {
 		t.Fatal(err)
 	}
-	resp, html := e.fetchPage("/f/" + goldenPage().ID)
+	resp, html := e.Get("/f/" + goldenPage().ID)
 	if resp.StatusCode != 200 || strings.Contains(html, "sms:") || !strings.Contains(html, "Reply <strong>YES</strong>") {
 		t.Fatalf("%d\n%s", resp.StatusCode, html)
 	}
@@ -342,10 +313,10 @@ func goldenPage() bot.Page {
 func TestFixPageGolden(t *testing.T) {
 	e, _, _ := newPagesEnv(t)
 	p := goldenPage()
-	if err := e.db.PutPage(context.Background(), p); err != nil {
+	if err := e.DB.PutPage(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
-	resp, html := e.fetchPage("/f/" + p.ID)
+	resp, html := e.Get("/f/" + p.ID)
 	if resp.StatusCode != 200 {
 		t.Fatalf("%d", resp.StatusCode)
 	}
@@ -375,7 +346,7 @@ func TestFixPageGolden(t *testing.T) {
 func TestConcurrentPageViews(t *testing.T) {
 	e, _, _ := newPagesEnv(t)
 	p := goldenPage()
-	if err := e.db.PutPage(context.Background(), p); err != nil {
+	if err := e.DB.PutPage(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -385,7 +356,7 @@ func TestConcurrentPageViews(t *testing.T) {
 			path = "/f/Unknown000001"
 		}
 		wg.Go(func() {
-			resp, err := http.Get(e.ts.URL + path)
+			resp, err := http.Get(e.HTTP.URL + path)
 			if err != nil {
 				t.Error(err)
 				return

@@ -2,13 +2,11 @@ package web_test
 
 import (
 	"bytes"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/textfix/textfix/store"
-	"github.com/textfix/textfix/web"
+	"github.com/textfix/textfix/internal/stacktest"
 )
 
 // syncBuffer is a log destination the server's goroutines may share.
@@ -34,19 +32,17 @@ func (s *syncBuffer) String() string {
 // signature and the token never appear.
 func TestSignatureWarningNamesURL(t *testing.T) {
 	var logs syncBuffer
-	e := newEnvWith(t, func(db *store.DB) web.Config {
-		return web.Config{PublicURL: publicURL, AuthToken: testToken, Store: db, Log: slog.New(slog.NewTextHandler(&logs, nil))}
-	})
+	e := stacktest.New(t, stacktest.Options{Token: testToken, Log: &logs})
 	// Twilio called another address than the one configured.
-	resp := e.post(smsPath+"?x=1", text(personA, e.nextSid(), "claude code 403"), testToken, "https://textfix.fly.dev")
-	readAll(t, resp)
-	resp2 := e.post(statusPath, text(personA, e.nextSid(), "x"), "", "")
-	readAll(t, resp2)
+	resp := e.Post(smsPath+"?x=1", stacktest.Text(personA, e.NextSid(), "claude code 403"), testToken, "https://textfix.fly.dev")
+	stacktest.ReadAll(t, resp)
+	resp2 := e.Post(statusPath, stacktest.Text(personA, e.NextSid(), "x"), "", "")
+	stacktest.ReadAll(t, resp2)
 	if resp.StatusCode != 403 || resp2.StatusCode != 403 {
 		t.Fatalf("status %d and %d, want 403", resp.StatusCode, resp2.StatusCode)
 	}
 	got := logs.String()
-	host := strings.TrimPrefix(e.ts.URL, "http://")
+	host := strings.TrimPrefix(e.HTTP.URL, "http://")
 	for _, want := range []string{
 		`level=WARN msg="twilio: signature does not match; TEXTFIX_PUBLIC_URL must be exactly the scheme and host Twilio calls" checked_url=https://textfix.example.com/twilio/sms request_host=` + host,
 		`level=WARN msg="twilio: signature missing;`,
