@@ -603,21 +603,55 @@ func (e *Engine) operator() string {
 }
 
 // summary is what the operator reads first, beside the reason: flow, the
-// person's own words, their answers, all redacted. Those words were
-// redacted when they were stored; they are again, for a conversation
-// stored before a rule existed (as shared pages are).
+// person's own words, their answers, all redacted and in plain words (no
+// escaping), each part cut at a word. Those words were redacted when they
+// were stored; they are again, for a conversation stored before a rule
+// existed (as shared pages are).
 func (s *step) summary() string {
-	var b strings.Builder
+	var parts []string
 	if t := s.flow(); t != nil {
-		fmt.Fprintf(&b, "%s. ", t.Title)
+		parts = append(parts, t.Title+".")
 	}
 	if s.c.FirstText != "" {
-		fmt.Fprintf(&b, "Said: %q. ", clip(s.c.FirstText, 200))
+		parts = append(parts, `Said: "`+clipWords(oneLine(s.c.FirstText), 200)+`".`)
 	}
 	for _, a := range s.c.Answers {
-		fmt.Fprintf(&b, "%s %s. ", clip(a.Question, 60), a.Said())
+		parts = append(parts, clipWords(question(a.Question), 80)+" "+oneLine(a.Said())+".")
 	}
-	return clip(Redact(strings.TrimSpace(b.String())), 600)
+	return clipWords(Redact(strings.Join(parts, " ")), 600)
+}
+
+// question is the question a node's text asks: its last sentence ending
+// in "?" ("Run the curl test on the check page. What status came back?"
+// asks "What status came back?"), or the whole text when none does.
+func question(text string) string {
+	text = oneLine(text)
+	end := strings.LastIndex(text, "?")
+	if end < 0 {
+		return text
+	}
+	start := 0
+	for i := end - 1; i > 0; i-- {
+		if strings.ContainsRune(".!?:", rune(text[i-1])) && text[i] == ' ' {
+			start = i + 1
+			break
+		}
+	}
+	return text[start : end+1]
+}
+
+// clipWords cuts s to at most n runes at a word boundary, ending in
+// "..." when it cut (GSM-7: summaries are texted to operators too).
+func clipWords(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n-3])
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:.-") + "..."
 }
 
 func capitalize(s string) string {

@@ -52,3 +52,27 @@ func TestHandoffTextGolden(t *testing.T) {
 		t.Errorf("handoff texts differ from %s (-update to accept):\n--- got\n%s--- want\n%s", golden, got, want)
 	}
 }
+
+// A ticket's summary is plain words: quotes the person typed stay as
+// typed (no backslashes), questions are their own question, and long
+// parts are cut at a word with "...".
+func TestHandoffSummaryReadable(t *testing.T) {
+	e := newEngine(t)
+	long := `claude code 403 with my api key, it said "forbidden" ` + strings.Repeat("and then something else happened again ", 8)
+	_, rs := say(e, bot.Conversation{}, long, `curl said "403" too`, "human")
+	h := rs[2].Handoff
+	if h == nil {
+		t.Fatalf("no handoff: %q", rs[2].Replies)
+	}
+	sum := h.Summary
+	t.Logf("summary: %s", sum)
+	for _, want := range []string{`Claude Code 403 forbidden.`, `Said: "claude code 403 with my api key, it said "forbidden" and then`, `something else...".`,
+		`What status came back? 403 forbidden ("curl said "403" too").`} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("summary lacks %q:\n%s", want, sum)
+		}
+	}
+	if strings.Contains(sum, `\`) || strings.Contains(sum, "curl t...") {
+		t.Errorf("escaped or cut mid-word:\n%s", sum)
+	}
+}

@@ -78,13 +78,14 @@ type Answer struct {
 }
 
 // Said is the answer as a person would read it: the choice's label, and
-// the person's own words when they say more than a number.
+// the person's own words, quoted as typed (not escaped), when they say
+// more than a number.
 func (a Answer) Said() string {
 	t := strings.TrimSpace(a.Text)
 	if t == "" || strings.EqualFold(t, a.Label) || strings.Trim(t, "#0123456789 ") == "" {
 		return a.Label
 	}
-	return fmt.Sprintf("%s (%q)", a.Label, t)
+	return fmt.Sprintf(`%s ("%s")`, a.Label, t)
 }
 
 // Inbound is one text from a person.

@@ -243,14 +243,9 @@ func consoleFuncs() template.FuncMap {
 		// links splits text into plain parts and http(s) links, for
 		// clickable fix links in transcripts.
 		"links": links,
-		// clipText cuts s to n characters with "...".
-		"clipText": func(s string, n int) string {
-			r := []rune(s)
-			if len(r) <= n {
-				return s
-			}
-			return string(r[:n-1]) + "…"
-		},
+		// clipText folds s onto one line and cuts it to at most n
+		// characters, at a word, with "…".
+		"clipText": clipText,
 		// statusClass maps a status (conversation, ticket, delivery) to a
 		// badge colour.
 		"statusClass": func(s string) string {
@@ -266,6 +261,21 @@ func consoleFuncs() template.FuncMap {
 		},
 		"dec": func(i int) int { return i - 1 },
 	}
+}
+
+// clipText folds s onto one line and cuts it to at most n characters at
+// a word boundary, ending in "…" when it cut.
+func clipText(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n-1])
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:.-") + "…"
 }
 
 // Part is a piece of text: plain, or a link when URL is set.
