@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/flows"
 	"github.com/textfix/textfix/internal/stacktest"
 )
 
@@ -79,10 +78,7 @@ func TestAnalyticsCounters(t *testing.T) {
 	}
 	// Fix pages sent: fix-abuse, fix-region, and the three of the last
 	// conversation.
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib := stacktest.Flows(t)
 	if n := st.FixPages(lib.Flow("claude-code-403")); n != 5 {
 		t.Errorf("fix pages %d, want 5", n)
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"github.com/textfix/textfix/flows"
 	"github.com/textfix/textfix/internal/stacktest"
 )
 
@@ -121,10 +120,7 @@ func TestFixPageInBrowser(t *testing.T) {
 	stacktest.SaveScreenshot(t, shots, "fixpage-390-dark-full.png", full)
 
 	// A check page and the 404 page fit the phone too.
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib := stacktest.Flows(t)
 	for name, path := range map[string]string{
 		"checkpage-390.png": "/f/" + lib.Flow("claude-code-403").CheckID("smoke-test"),
 		"notfound-390.png":  "/f/nope",

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/flows"
 	"github.com/textfix/textfix/internal/stacktest"
 	"github.com/textfix/textfix/store"
 	"github.com/textfix/textfix/templates"
@@ -99,7 +98,7 @@ func TestFixPageFromWebhook(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("%s: %d %s", link, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	lib, _, _ := flows.Load(flows.Embedded())
+	lib := stacktest.Flows(t)
 	flow := lib.Flow("claude-code-403")
 	node, question := flow.Node("fix-claude-config"), flow.Node("smoke-test")
 	esc := template.HTMLEscapeString

@@ -274,7 +274,7 @@ func TestConcurrentTexts(t *testing.T) {
 			for err := range errs {
 				t.Error(err)
 			}
-			lib, _, _ := flows.Load(flows.Embedded())
+			lib := stacktest.Flows(t)
 			for n := 0; n < tc.numbers; n++ {
 				phone := fmt.Sprintf("+1555700%04d", n)
 				seen := map[string]int{}

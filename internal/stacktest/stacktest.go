@@ -126,7 +126,7 @@ func New(t testing.TB, o Options) *Stack {
 		go func() { s.Outbox.Run(ctx); close(done) }()
 		t.Cleanup(func() { cancel(); <-done })
 	}
-	lib, _, err := flows.Load(flows.Embedded())
+	lib, err := library()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,6 +146,30 @@ func New(t testing.TB, o Options) *Stack {
 	ts.Config.Handler = s.Server.Handler()
 	ts.Start()
 	return s
+}
+
+// embedded is the embedded flow library, loaded once per test binary:
+// loading takes tens of milliseconds, and a library is immutable and safe
+// for concurrent use, so every stack shares it.
+var embedded struct {
+	once sync.Once
+	lib  *flows.Library
+	err  error
+}
+
+func library() (*flows.Library, error) {
+	embedded.once.Do(func() { embedded.lib, _, embedded.err = flows.Load(flows.Embedded()) })
+	return embedded.lib, embedded.err
+}
+
+// Flows is the embedded flow library the stacks run, shared.
+func Flows(t testing.TB) *flows.Library {
+	t.Helper()
+	lib, err := library()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lib
 }
 
 // NextSid is a fresh MessageSid.
