@@ -33,7 +33,7 @@ func TestHandoffTextGolden(t *testing.T) {
 			reply := r.Replies[0]
 			fmt.Fprintf(&b, "# console only: %v, %s\n%s\n\n", consoleOnly, at.Format("Mon 15:04 MST"), reply)
 			promises := strings.Contains(reply, "15 minutes")
-			if want := !consoleOnly && at == open; promises != want {
+			if want := !consoleOnly && at.Equal(open); promises != want {
 				t.Errorf("console only %v at %s promises a time: %v\n%s", consoleOnly, at, promises, reply)
 			}
 		}

@@ -287,7 +287,7 @@ func TwiML(t testing.TB, body []byte) []string {
 // ReadAll reads and closes resp's body.
 func ReadAll(t testing.TB, resp *http.Response) []byte {
 	t.Helper()
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatal(err)
