@@ -35,3 +35,5 @@ require (
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 )
+
+replace github.com/goccy/go-graphviz => ./third_party/go-graphviz

@@ -76,6 +76,8 @@ func CustomPage(d Draft, c Conversation, id string, now time.Time) (Page, error)
 	return p, nil
 }
 
+// oneLine folds s's runs of white space, new lines included, into single
+// spaces.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // maxLinkSegments bounds the SMS that carries a custom page's link.

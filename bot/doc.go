@@ -9,7 +9,11 @@
 // number is an [Inbound]. [Engine.Step] takes both and the time, and
 // returns a [Result]: the new conversation, the SMS replies, and effects
 // for the layers around it — a [Page] to store, a [Handoff] to open,
-// consent changes, feedback on a fix page.
+// consent changes, feedback on a fix page — and [Event]s for the analytics
+// counters. Start, fix, YES, NO and handoff are reported once per
+// conversation ([Conversation].Counted), so those counters count
+// conversations; fix pages sent are the arrows into fix nodes
+// ([Stats.FixPages]).
 //
 // Step is a pure function: same inputs, same result. The caller supplies
 // the clock and the random page id. That is what makes every behaviour

@@ -27,6 +27,10 @@ type Engine struct {
 	AckEvery time.Duration
 	// Hours describes when people answer; nil means always.
 	Hours *OfficeHours
+	// ConsoleOnly means no operator is texted about a handoff (no
+	// operator phones): someone answers when they next open the console,
+	// and a handoff promises no time.
+	ConsoleOnly bool
 }
 
 // Limits of what the engine keeps.
@@ -287,7 +291,7 @@ func (s *step) offer(offered []*flows.Flow) {
 // start begins flow t; first is the (redacted) text that chose it.
 func (s *step) start(t *flows.Flow, first string) {
 	s.c.Flow, s.c.Status = t.ID, StatusActive
-	s.event(EventStart, "", "", "")
+	s.once(EventStart, "")
 	s.c.FirstText = clip(first, maxSaidLen)
 	s.c.Candidates, s.c.Misses = nil, 0
 	s.c.Answers, s.c.Tried = nil, nil
@@ -376,7 +380,7 @@ func (s *step) fix(t *flows.Flow, n *flows.Node, known []string) {
 		Created:  s.now,
 	}
 	s.c.Status, s.c.Node = StatusFixed, n.ID
-	s.event(EventFix, n.ID, "", "")
+	s.once(EventFix, n.ID)
 	s.c.PageID = id
 	s.c.Tried = append(s.c.Tried, n.ID)
 	s.reply(withNote(known, n.FixSMS(s.link(id))))
@@ -437,18 +441,19 @@ func (s *step) feedback(text string) {
 	switch feedbackOf(in) {
 	case FeedbackYes:
 		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackYes}
-		s.event(EventYes, s.c.Node, "", "")
+		s.once(EventYes, s.c.Node)
 		s.fresh()
 		s.reply("Glad it's fixed! Text me anytime you hit another error.")
 		return
 	case FeedbackNo:
-		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackNo}
-		s.event(EventNo, s.c.Node, "", "")
+		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackNoHandoff}
+		s.once(EventNo, s.c.Node)
 		n := t.Node(s.c.Node)
 		if n != nil && n.IfNotFixed != "" && !slices.Contains(s.c.Tried, n.IfNotFixed) {
 			next := t.Node(n.IfNotFixed)
 			s.event(EventEdge, n.ID, next.ID, "")
 			if next.Kind == flows.Fix {
+				s.r.Feedback.Answer = FeedbackNo
 				s.fix(t, next, []string{"Let's try the next likely cause"})
 				return
 			}
@@ -479,10 +484,12 @@ type Feedback struct {
 // FeedbackAnswer is an answer to "Did this fix it?".
 type FeedbackAnswer string
 
-// The answers to "Did this fix it?".
+// The answers to "Did this fix it?", as a page records them: NO is
+// recorded with what followed it, so the page can say what happened.
 const (
-	FeedbackYes FeedbackAnswer = "yes"
-	FeedbackNo  FeedbackAnswer = "no"
+	FeedbackYes       FeedbackAnswer = "yes"
+	FeedbackNo        FeedbackAnswer = "no"         // NO, and the next likely fix was texted
+	FeedbackNoHandoff FeedbackAnswer = "no_handoff" // NO, and a person took the conversation
 )
 
 var fixedWords = map[string]FeedbackAnswer{
@@ -559,7 +566,7 @@ func (s *step) forget(text string) {
 
 // handoff gives the conversation to a human.
 func (s *step) handoff(reason string) {
-	s.event(EventHandoff, s.c.Node, "", "")
+	s.once(EventHandoff, s.c.Node)
 	s.c.Status = StatusHandoff
 	s.c.Candidates = nil
 	s.c.Misses = 0
@@ -598,21 +605,55 @@ func (e *Engine) operator() string {
 }
 
 // summary is what the operator reads first, beside the reason: flow, the
-// person's own words, their answers, all redacted. Those words were
-// redacted when they were stored; they are again, for a conversation
-// stored before a rule existed (as shared pages are).
+// person's own words, their answers, all redacted and in plain words (no
+// escaping), each part cut at a word. Those words were redacted when they
+// were stored; they are again, for a conversation stored before a rule
+// existed (as shared pages are).
 func (s *step) summary() string {
-	var b strings.Builder
+	var parts []string
 	if t := s.flow(); t != nil {
-		fmt.Fprintf(&b, "%s. ", t.Title)
+		parts = append(parts, t.Title+".")
 	}
 	if s.c.FirstText != "" {
-		fmt.Fprintf(&b, "Said: %q. ", clip(s.c.FirstText, 200))
+		parts = append(parts, `Said: "`+clipWords(oneLine(s.c.FirstText), 200)+`".`)
 	}
 	for _, a := range s.c.Answers {
-		fmt.Fprintf(&b, "%s %s. ", clip(a.Question, 60), a.Said())
+		parts = append(parts, clipWords(question(a.Question), 80)+" "+oneLine(a.Said())+".")
 	}
-	return clip(Redact(strings.TrimSpace(b.String())), 600)
+	return clipWords(Redact(strings.Join(parts, " ")), 600)
+}
+
+// question is the question a node's text asks: its last sentence ending
+// in "?" ("Run the curl test on the check page. What status came back?"
+// asks "What status came back?"), or the whole text when none does.
+func question(text string) string {
+	text = oneLine(text)
+	end := strings.LastIndex(text, "?")
+	if end < 0 {
+		return text
+	}
+	start := 0
+	for i := end - 1; i > 0; i-- {
+		if strings.ContainsRune(".!?:", rune(text[i-1])) && text[i] == ' ' {
+			start = i + 1
+			break
+		}
+	}
+	return text[start : end+1]
+}
+
+// clipWords cuts s to at most n runes at a word boundary, ending in
+// "..." when it cut (GSM-7: summaries are texted to operators too).
+func clipWords(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n-3])
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:.-") + "..."
 }
 
 func capitalize(s string) string {
@@ -636,6 +677,7 @@ func cloneConversation(c Conversation) Conversation {
 	c.Said = append([]string(nil), c.Said...)
 	c.Candidates = append([]string(nil), c.Candidates...)
 	c.Tried = append([]string(nil), c.Tried...)
+	c.Counted = append([]EventKind(nil), c.Counted...)
 	return c
 }
 
@@ -657,6 +699,16 @@ func (e *Engine) Handle(c Conversation, in Inbound, now time.Time) (Result, Chan
 		ch.Pages = append(ch.Pages, *r.Page)
 	}
 	return r, ch
+}
+
+// once records kind at node, unless this conversation already counted
+// one: such events count conversations, not pages or texts.
+func (s *step) once(kind EventKind, node string) {
+	if slices.Contains(s.c.Counted, kind) {
+		return
+	}
+	s.c.Counted = append(s.c.Counted, kind)
+	s.event(kind, node, "", "")
 }
 
 // event records what happened in this step for the analytics counters,

@@ -216,8 +216,8 @@ func TestFeedback(t *testing.T) {
 	}{
 		{"yes", "yes", bot.StatusIdle, "", ""},
 		{"thanks, that did it", "yes", bot.StatusIdle, "", ""},
-		{"nope", "no", bot.StatusHandoff, "handoff-support", "claude-code-403"},
-		{"no, still the same error after waiting a whole hour", "no", bot.StatusHandoff, "handoff-support", "claude-code-403"},
+		{"nope", "no_handoff", bot.StatusHandoff, "handoff-support", "claude-code-403"},
+		{"no, still the same error after waiting a whole hour", "no_handoff", bot.StatusHandoff, "handoff-support", "claude-code-403"},
 		{"claude code 403 unusual activity again", "", bot.StatusFixed, "fix-abuse", "claude-code-403"}, // same problem: not restarted
 		{"now stripe says card_declined insufficient_funds", "", bot.StatusActive, "", "stripe-402"},    // a new problem
 	}
@@ -235,6 +235,34 @@ func TestFeedback(t *testing.T) {
 			t.Errorf("%q: feedback %q status %s node %s flow %s; want %q %s %s %s", tt.answer, got, c.Status, c.Node, c.Flow, tt.want, tt.status, tt.node, tt.flow)
 		}
 	}
+}
+
+// NO records what followed on the page: the next fix texted, then, when
+// the fixes run out, a person.
+func TestFeedbackNoRecordsWhatFollowed(t *testing.T) {
+	_, rs := say(newEngine(t), bot.Conversation{}, "claude code 403 request not allowed, i'm on max", "its active, nothing changed", "no", "no", "no")
+	var got []bot.FeedbackAnswer
+	for _, r := range rs[2:] {
+		if r.Feedback == nil {
+			t.Fatalf("no feedback recorded: %+v", r)
+		}
+		got = append(got, r.Feedback.Answer)
+	}
+	want := []bot.FeedbackAnswer{bot.FeedbackNo, bot.FeedbackNo, bot.FeedbackNoHandoff} // fix-proxy, fix-region, a person
+	if strings.Join(toStrings(got), " ") != strings.Join(toStrings(want), " ") {
+		t.Errorf("recorded %q, want %q", got, want)
+	}
+	if c := rs[4].Conversation; c.Status != bot.StatusHandoff {
+		t.Errorf("after three NOs: %s at %s", c.Status, c.Node)
+	}
+}
+
+func toStrings(fs []bot.FeedbackAnswer) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = string(f)
+	}
+	return out
 }
 
 // A text that answered nothing is forgotten, so it cannot answer a later

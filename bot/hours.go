@@ -35,10 +35,15 @@ func (h *OfficeHours) NextOpen(t time.Time) time.Time {
 	return day
 }
 
-// handoffText tells the person a human will answer, and honestly when.
+// handoffText tells the person a human will answer, and honestly when:
+// within minutes only when operators are texted and it is office hours.
 func (e *Engine) handoffText(now time.Time) string {
 	who := e.operator()
-	if e.Hours.Open(now) {
+	switch {
+	case e.Hours.Open(now) && e.ConsoleOnly:
+		// Nobody is paged: no time can honestly be promised.
+		return fmt.Sprintf("OK, I've passed this to %s. They'll text you back here when they next check in, which may take a while. Reply RESET to go back to the bot.", who)
+	case e.Hours.Open(now):
 		return fmt.Sprintf("OK, I've asked %s to help. They'll text you back here, usually within 15 minutes. Reply RESET to go back to the bot.", who)
 	}
 	next := e.Hours.NextOpen(now)

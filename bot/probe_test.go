@@ -532,7 +532,7 @@ func (pl *probePlayer) play(p *probePersona, cause probeCause, phone string) *pr
 				run.long = append(run.long, fmt.Sprintf("%s/%s: %d segments", c.Flow, c.Node, n))
 			}
 		}
-		if _, ok := probeHas(res.Events, bot.EventFix); ok {
+		if res.Page != nil && res.Page.Kind == bot.PageFix { // every fix, not only the conversation's first
 			fix := c.Flow + "/" + c.Node
 			if run.firstOutcome == "" {
 				run.firstOutcome, run.firstFix, run.textsToFix = "fix", fix, sent

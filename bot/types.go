@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/textfix/textfix/flows"
 )
 
 // Status is where a conversation stands.
@@ -49,6 +51,10 @@ type Conversation struct {
 	AckedAt time.Time `json:"acked_at,omitempty"`
 	// Test marks a simulator conversation (not counted in analytics).
 	Test bool `json:"test,omitempty"`
+	// Counted are the once-per-conversation events already counted
+	// (start, fix, yes, no, handoff): a conversation that reaches two
+	// fixes counts once as fixed.
+	Counted []EventKind `json:"counted,omitempty"`
 
 	Started time.Time `json:"started"`
 	Updated time.Time `json:"updated"`
@@ -71,13 +77,14 @@ type Answer struct {
 }
 
 // Said is the answer as a person would read it: the choice's label, and
-// the person's own words when they say more than a number.
+// the person's own words, quoted as typed (not escaped), when they say
+// more than a number.
 func (a Answer) Said() string {
 	t := strings.TrimSpace(a.Text)
 	if t == "" || strings.EqualFold(t, a.Label) || strings.Trim(t, "#0123456789 ") == "" {
 		return a.Label
 	}
-	return fmt.Sprintf("%s (%q)", a.Label, t)
+	return fmt.Sprintf(`%s ("%s")`, a.Label, t)
 }
 
 // Inbound is one text from a person.
@@ -123,14 +130,18 @@ type Result struct {
 // EventKind is what an Event counts.
 type EventKind string
 
-// The kinds of Event.
+// The kinds of Event. Start, fix, yes, no and handoff count
+// conversations: each is reported once per conversation (see
+// Conversation.Counted), at the first time it happens. Edges and misses
+// count every time; fix pages sent are the edges into fix nodes
+// (Stats.FixPages).
 const (
 	EventStart   EventKind = "start"   // a flow was chosen
 	EventEdge    EventKind = "edge"    // moved from Node to To
 	EventMiss    EventKind = "miss"    // an answer at Node was not understood (Text: what was said, redacted)
-	EventFix     EventKind = "fix"     // reached fix Node
+	EventFix     EventKind = "fix"     // the conversation reached its first fix, Node
 	EventYes     EventKind = "yes"     // "did this fix it?" YES at Node
-	EventNo      EventKind = "no"      // … NO
+	EventNo      EventKind = "no"      // … NO, the first time in the conversation
 	EventHandoff EventKind = "handoff" // handed to a human (Flow may be empty)
 	EventAbandon EventKind = "abandon" // expired mid-flow at Node
 )
@@ -144,7 +155,8 @@ type Event struct {
 	Text string    `json:"text,omitempty"`
 }
 
-// Stats are one flow's counters over a period (see Tx.Record).
+// Stats are one flow's counters over a period (see Tx.Record). Started,
+// Fixed, Yes, No and Handoff count conversations, each once.
 type Stats struct {
 	Started, Fixed, Yes, No, Handoff, Abandoned int
 	// Edges counts people on each edge, keyed "from>to".
@@ -161,6 +173,22 @@ func (s Stats) Answered(node string) int {
 	n := 0
 	for k, v := range s.Edges {
 		if from, _, _ := strings.Cut(k, ">"); from == node {
+			n += v
+		}
+	}
+	return n
+}
+
+// FixPages counts the fix pages sent in flow t: the people on each arrow
+// into a fix node, and those whose flow starts at one. A conversation
+// told NO twice was sent three.
+func (s Stats) FixPages(t *flows.Flow) int {
+	n := 0
+	if start := t.Node(t.Start); start != nil && start.Kind == flows.Fix {
+		n = s.Started
+	}
+	for k, v := range s.Edges {
+		if _, to, _ := strings.Cut(k, ">"); t.Node(to) != nil && t.Node(to).Kind == flows.Fix {
 			n += v
 		}
 	}

@@ -21,7 +21,7 @@ func BenchmarkInbox(b *testing.B) {
 	ctx := context.Background()
 	t0 := time.Now().Add(-30 * 24 * time.Hour)
 	for start := 0; start < conversations; start += 500 {
-		err := e.db.Update(ctx, "", func(t bot.Tx) error {
+		err := e.DB.Update(ctx, "", func(t bot.Tx) error {
 			for i := start; i < start+500; i++ {
 				c := bot.Conversation{
 					Phone: fmt.Sprintf("+1202555%04d", i), Status: bot.StatusFixed, Flow: "claude-code-403", Node: "fix-region",

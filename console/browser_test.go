@@ -12,27 +12,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/textfix/textfix/internal/stacktest"
 	"github.com/textfix/textfix/twilio/twiliotest"
 )
-
-// consoleStack is the real server stack at its own public URL, so the
-// fake's status callbacks and the bot's links reach it.
-type consoleStack struct{ *deskEnv }
-
-func newConsoleStack(t *testing.T) *consoleStack {
-	t.Helper()
-	return &consoleStack{newStack(t, stackOpts{token: testToken, password: consolePassword, operators: []string{operator}, ownURL: true})}
-}
-
-// text sends an SMS from a person through the signed webhook.
-func (s *consoleStack) text(from, body string) {
-	s.t.Helper()
-	resp := s.post(smsPath, text(from, s.nextSid(), body), testToken, s.base)
-	readAll(s.t, resp)
-	if resp.StatusCode != 200 {
-		s.t.Fatalf("%s %q: %d", from, body, resp.StatusCode)
-	}
-}
 
 // An operator runs a whole handoff in a real browser: log in, open the
 // waiting ticket, reply and see the fake Twilio's delivery status arrive,
@@ -40,20 +22,23 @@ func (s *consoleStack) text(from, body string) {
 // handoff after retrying a failed text, walk a flow in Try it, and read
 // where people get stuck. The screens are saved as screenshots.
 func TestConsoleInBrowser(t *testing.T) {
-	s := newConsoleStack(t)
+	ctx := stacktest.NewBrowser(t) // first: skipped under -short
+	shots := t.TempDir()
+	// The real stack at its own public URL, so the fake's status
+	// callbacks and the bot's links reach it.
+	s := stacktest.New(t, stacktest.Options{Token: testToken, Password: consolePassword, Operators: []string{operator}, OwnURL: true})
 	const person = personA
 	// Some traffic for the inbox and the statistics.
-	s.text("+15555550111", "claude code 403 unusual activity on my api key")
-	s.text("+15555550111", "yes")
-	s.text("+15555550112", "claude code 403")
-	s.text("+15555550112", "no idea honestly")
-	s.text("+15555550113", "claude code keeps saying 401")
-	s.text(person, "claude code 403")
-	s.text(person, "it says forbidden, I'm on the team plan")
-	s.text(person, "HUMAN")
-	s.twilio.WaitFor(t, 1, 5*time.Second) // the operator's notification
+	s.Say("+15555550111", "claude code 403 unusual activity on my api key")
+	s.Say("+15555550111", "yes")
+	s.Say("+15555550112", "claude code 403")
+	s.Say("+15555550112", "no idea honestly")
+	s.Say("+15555550113", "claude code keeps saying 401")
+	s.Say(person, "claude code 403")
+	s.Say(person, "it says forbidden, I'm on the team plan")
+	s.Say(person, "HUMAN")
+	s.Twilio.WaitFor(t, 1, 5*time.Second) // the operator's notification
 
-	ctx := newBrowser(t)
 	var mu sync.Mutex
 	var problems []string
 	cctx, stop := context.WithCancel(ctx)
@@ -80,7 +65,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		saveScreenshot(t, name, png)
+		stacktest.SaveScreenshot(t, shots, name, png)
 	}
 	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -112,7 +97,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	// Log in.
 	do("log in",
 		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(s.base+"/console"),
+		chromedp.Navigate(s.Base+"/console"),
 		chromedp.WaitVisible(chromedp.CSS("#password")),
 	)
 	shot("console-login.png")
@@ -135,7 +120,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(".flash.ok")),
 	)
 	var relay twiliotest.Message
-	for _, m := range s.twilio.WaitFor(t, 2, 5*time.Second) {
+	for _, m := range s.Twilio.WaitFor(t, 2, 5*time.Second) {
 		if m.To == person {
 			relay = m
 		}
@@ -145,7 +130,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	// Twilio reports the delivery; the open page picks it up by itself.
 	poll("the reply marked sent", `[...document.querySelectorAll("#transcript .line.out .badge")].some(b => b.textContent === "sent")`, 10*time.Second)
-	s.twilio.Deliver(t, relay.SID, "delivered")
+	s.Twilio.Deliver(t, relay.SID, "delivered")
 	poll("the delivery status in the transcript", `(() => { const l = [...document.querySelectorAll("#transcript .line.out")].pop(); return !!l && l.textContent.includes("Which model") && l.querySelector(".badge").textContent === "delivered"; })()`, 15*time.Second)
 	shot("console-conversation.png")
 
@@ -184,7 +169,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatalf("no link in %q", flash)
 	}
 	var pageSMS string
-	for _, m := range s.twilio.WaitFor(t, 3, 5*time.Second) {
+	for _, m := range s.Twilio.WaitFor(t, 3, 5*time.Second) {
 		if m.To == person {
 			pageSMS = m.Body
 		}
@@ -204,10 +189,10 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	// Close the handoff; the notice fails once at Twilio and is retried
 	// from the outbox view.
-	s.twilio.FailNext(400, 21614, "'To' number is not a valid mobile number")
+	s.Twilio.FailNext(400, 21614, "'To' number is not a valid mobile number")
 	do("close",
 		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(s.base+"/console/conversation?phone="+url.QueryEscape(person)),
+		chromedp.Navigate(s.Base+"/console/conversation?phone="+url.QueryEscape(person)),
 		chromedp.WaitVisible(chromedp.CSS("#transcript")),
 		chromedp.Click(chromedp.CSS(`form[action$="/close"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(".flash.ok")),
@@ -215,7 +200,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	if f := text(".flash.ok"); !strings.Contains(f, "Ticket #1 closed") {
 		t.Errorf("close: %q", f)
 	}
-	do("outbox", chromedp.Navigate(s.base+"/console/outbox"), chromedp.WaitVisible(chromedp.CSS("#outbox")))
+	do("outbox", chromedp.Navigate(s.Base+"/console/outbox"), chromedp.WaitVisible(chromedp.CSS("#outbox")))
 	poll("the failed notice", `!!document.querySelector('form[action$="/retry"]')`, 10*time.Second)
 	if row := text("#outbox tbody tr"); !strings.Contains(row, "21614") || !strings.Contains(row, "failed") {
 		t.Errorf("outbox row %q", row)
@@ -223,7 +208,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	shot("console-outbox.png")
 	do("retry", chromedp.Click(chromedp.CSS(`form[action$="/retry"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash.ok")))
 	var notice string
-	for _, m := range s.twilio.WaitFor(t, 4, 5*time.Second) {
+	for _, m := range s.Twilio.WaitFor(t, 4, 5*time.Second) {
 		if m.To == person {
 			notice = m.Body
 		}
@@ -233,7 +218,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 
 	// Try it: walk a flow to a fix, as a phone would.
-	do("try it", chromedp.Navigate(s.base+"/console/try"), chromedp.WaitVisible(chromedp.CSS("#say")))
+	do("try it", chromedp.Navigate(s.Base+"/console/try"), chromedp.WaitVisible(chromedp.CSS("#say")))
 	for _, say := range []string{"claude code 403", "2", "3", "it says region not supported"} {
 		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#thread .msg").length`))
 		if err != nil {
@@ -257,7 +242,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 
 	// Where people get stuck.
-	do("stats", chromedp.Navigate(s.base+"/console/stats"), chromedp.WaitVisible(chromedp.CSS("table.list")))
+	do("stats", chromedp.Navigate(s.Base+"/console/stats"), chromedp.WaitVisible(chromedp.CSS("table.list")))
 	shot("console-stats.png")
 	do("flow stats", chromedp.Click(chromedp.CSS(`a[href="/console/stats/claude-code-403"]`)), chromedp.WaitVisible(chromedp.CSS(".picture img")))
 	poll("the flow picture", `(() => { const i = document.querySelector(".picture img"); return i.complete && i.naturalWidth > 0; })()`, 20*time.Second)
@@ -271,5 +256,88 @@ func TestConsoleInBrowser(t *testing.T) {
 	defer mu.Unlock()
 	for _, p := range problems {
 		t.Errorf("browser console: %s", p)
+	}
+}
+
+// Every console page fits a phone: at 390 and 360 px wide nothing
+// scrolls sideways (the document is no wider than the viewport), with a
+// waiting ticket whose summary is long, a long transcript line and a
+// long unbroken word. The inbox, the conversation and the fix page editor
+// are saved as screenshots at 390 px.
+func TestConsoleAtPhoneWidth(t *testing.T) {
+	ctx := stacktest.NewBrowser(t) // first: skipped under -short
+	shots := t.TempDir()
+	s := stacktest.New(t, stacktest.Options{Token: testToken, Password: consolePassword, Operators: []string{operator}, OwnURL: true})
+	s.Say("+15555550111", "claude code 403 unusual activity on my api key")
+	s.Say(personA, `claude code keeps saying "request failed with status code 403" since this morning, `+
+		`https://console.anthropic.com/settings/keys/a-very-long-address-without-a-single-break-0123456789abcdef`)
+	s.Say(personA, "I use an api key")
+	s.Say(personA, "HUMAN")
+	s.Twilio.WaitFor(t, 1, 5*time.Second)
+
+	pages := []struct{ name, path, ready string }{
+		{"login", "/console/login", "#password"},
+		{"inbox", "/console", ".tickets"},
+		{"inbox-handoff", "/console?status=handoff", "table.list"},
+		{"conversation", "/console/conversation?phone=" + url.QueryEscape(personA), "#transcript"},
+		{"editor", "/console/tickets/1/page", "#title"},
+		{"try", "/console/try", "#say"},
+		{"outbox", "/console/outbox", "#outbox"},
+		{"stats", "/console/stats", "table.list"},
+		{"flow", "/console/stats/claude-code-403", ".picture img"},
+	}
+	for _, width := range []int64{390, 360} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile)); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pages {
+			if p.name == "inbox" && width == 390 {
+				// Log in on the way (the login page was measured first).
+				if err := chromedp.Do(ctx,
+					chromedp.SendKeys(chromedp.CSS("#password"), consolePassword),
+					chromedp.Submit(chromedp.CSS("#password")),
+					chromedp.WaitVisible(chromedp.CSS(".tickets"))); err != nil {
+					t.Fatalf("log in: %v", err)
+				}
+			}
+			if p.name == "login" && width != 390 {
+				continue // signed in by now
+			}
+			if err := chromedp.Do(ctx, chromedp.Navigate(s.Base+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready))); err != nil {
+				t.Fatalf("%s at %d: %v", p.name, width, err)
+			}
+			// Widest names the first element past the edge that no scrolling
+			// box holds (a wide table may scroll inside its own box).
+			got, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+				Viewport, Document float64
+				Widest             string
+			}](`(() => {
+				const edge = `+strconv.FormatInt(width, 10)+`;
+				const scrolls = el => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o === "auto" || o === "scroll" || o === "hidden") return true; } return false; };
+				let widest = "";
+				for (const el of document.querySelectorAll("body *")) {
+					const r = el.getBoundingClientRect();
+					if (r.right > edge + 0.5 && !scrolls(el)) {
+						widest = el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ").join(".") : "") + " right=" + Math.round(r.right);
+						break;
+					}
+				}
+				return {Viewport: window.innerWidth, Document: document.documentElement.scrollWidth, Widest: widest};
+			})()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Viewport != float64(width) || got.Document > float64(width) {
+				t.Errorf("%s at %d px: the document is %v px wide in a %v px viewport (first element past the edge: %s)",
+					p.name, width, got.Document, got.Viewport, got.Widest)
+			}
+			if width == 390 && strings.Contains("inbox conversation editor", p.name) && !strings.Contains(p.name, "-") {
+				png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+				if err != nil {
+					t.Fatal(err)
+				}
+				stacktest.SaveScreenshot(t, shots, "console-"+p.name+"-390.png", png)
+			}
+		}
 	}
 }

@@ -138,6 +138,7 @@ func (cn *console) render(c echo.Context, code int, name string, v templates.Con
 	tpl := cn.cfg.Templates
 	v.Site, v.Now = templates.SiteName, cn.cfg.Now()
 	v.Open = cn.auth.open()
+	v.NoOperators = len(cn.cfg.Desk.Operators) == 0
 	if sess := sessionOf(c); sess != nil {
 		v.CSRF, v.SignedIn = sess.CSRF, !v.Open
 		flash, problem, err := cn.auth.takeFlash(c.Request().Context(), sess)

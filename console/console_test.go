@@ -18,16 +18,28 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/console"
-	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/internal/stacktest"
+	"github.com/textfix/textfix/store"
 	"github.com/textfix/textfix/web"
 )
 
-const consolePassword = "correct horse battery staple"
+var _ console.Store = (*store.DB)(nil)
+
+// The console is tested through the whole server stack, as serve wires
+// it (package stacktest): its screens show what people texted through the
+// webhook, and its actions leave through the outbox to a fake Twilio.
+const (
+	consolePassword = "correct horse battery staple"
+	testToken       = stacktest.Token
+	personA         = "+15555550101"
+	personB         = "+15555550102"
+	operator        = "+15555559999"
+)
 
 // consoleEnv is a server with the console, operators, a running outbox
-// and a fake Twilio, on a clock the test can move (skew).
+// and a fake Twilio, on a clock the test can move (Skew).
 type consoleEnv struct {
-	*deskEnv
+	*stacktest.Stack
 	browsers atomic.Int64
 }
 
@@ -37,7 +49,7 @@ type consoleOpts struct {
 
 func newConsoleEnv(t testing.TB, o consoleOpts) *consoleEnv {
 	t.Helper()
-	return &consoleEnv{deskEnv: newStack(t, stackOpts{token: o.token, password: o.password, ipHeader: o.ipHeader, operators: []string{operator}})}
+	return &consoleEnv{Stack: stacktest.New(t, stacktest.Options{Token: o.token, Password: o.password, ClientIPHeader: o.ipHeader, Operators: []string{operator}})}
 }
 
 // newConsole is the usual console: Twilio configured, a password.
@@ -63,7 +75,7 @@ func (e *consoleEnv) browser() *opBrowser {
 	n := e.browsers.Add(1)
 	h := http.Header{}
 	h.Set("Fly-Client-IP", fmt.Sprintf("198.51.100.%d", n%250+1))
-	return &opBrowser{t: e.t, h: e.srv.Handler(), remote: "127.0.0.1:40000", header: h, cookies: map[string]*http.Cookie{}}
+	return &opBrowser{t: e.T, h: e.Server.Handler(), remote: "127.0.0.1:40000", header: h, cookies: map[string]*http.Cookie{}}
 }
 
 var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -164,8 +176,8 @@ func consoleRoutes(t *testing.T, srv *web.Server) []echo.Route {
 // sent to the login page with nothing of the page, POSTs are forbidden.
 func TestConsoleRefusesWithoutSession(t *testing.T) {
 	e := newConsole(t)
-	e.say(personA, "human")
-	routes := consoleRoutes(t, e.srv)
+	e.Say(personA, "human")
+	routes := consoleRoutes(t, e.Server)
 	routes = append(routes, echo.Route{Method: http.MethodGet, Path: "/console/no-such-page"})
 
 	expired := e.browser()
@@ -175,7 +187,7 @@ func TestConsoleRefusesWithoutSession(t *testing.T) {
 	loggedOut.post("/console/logout", nil)
 	forged := e.browser()
 	forged.cookies["textfix_session"] = &http.Cookie{Name: "textfix_session", Value: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", Path: "/console"}
-	e.skew.Store(int64(console.SessionIdle + time.Minute)) // expired is idle too long
+	e.Skew.Store(int64(console.SessionIdle + time.Minute)) // expired is idle too long
 
 	visitors := map[string]*opBrowser{"no cookie": e.browser(), "forged cookie": forged, "expired": expired, "logged out": loggedOut}
 	for name, b := range visitors {
@@ -197,10 +209,10 @@ func TestConsoleRefusesWithoutSession(t *testing.T) {
 		}
 	}
 	// Nothing was sent or changed.
-	if msgs := e.twilio.Messages(); len(msgs) > 1 {
+	if msgs := e.Twilio.Messages(); len(msgs) > 1 {
 		t.Errorf("something was sent: %+v", msgs[1:])
 	}
-	if c := e.conversation(personA); c.Status != bot.StatusHandoff {
+	if c := e.Conversation(personA); c.Status != bot.StatusHandoff {
 		t.Errorf("conversation changed: %s", c.Status)
 	}
 }
@@ -208,11 +220,11 @@ func TestConsoleRefusesWithoutSession(t *testing.T) {
 // Every POST needs the session's CSRF token (and a same-site request).
 func TestConsoleCSRF(t *testing.T) {
 	e := newConsole(t)
-	e.say(personA, "human")
+	e.Say(personA, "human")
 	b := e.browser()
 	b.login()
 	good := b.csrf
-	for _, r := range consoleRoutes(t, e.srv) {
+	for _, r := range consoleRoutes(t, e.Server) {
 		if r.Method != http.MethodPost {
 			continue
 		}
@@ -235,10 +247,10 @@ func TestConsoleCSRF(t *testing.T) {
 		}
 		b.header.Del("Sec-Fetch-Site")
 	}
-	if msgs := e.twilio.Messages(); len(msgs) > 1 {
+	if msgs := e.Twilio.Messages(); len(msgs) > 1 {
 		t.Errorf("a refused POST sent something: %+v", msgs[1:])
 	}
-	if c := e.conversation(personA); c.Status != bot.StatusHandoff {
+	if c := e.Conversation(personA); c.Status != bot.StatusHandoff {
 		t.Errorf("a refused POST changed the conversation: %s", c.Status)
 	}
 	// The session still works with its token.
@@ -297,7 +309,7 @@ func TestConsoleLoginRateLimit(t *testing.T) {
 	other.login()
 
 	// A minute later the attacker may try again.
-	e.skew.Store(int64(time.Minute))
+	e.Skew.Store(int64(time.Minute))
 	attacker.get("/console/login")
 	if rec, _ := attacker.post("/console/login", url.Values{"password": {consolePassword}}); rec.Code != http.StatusSeeOther {
 		t.Errorf("after a minute: %d", rec.Code)
@@ -359,16 +371,16 @@ func TestConsoleSession(t *testing.T) {
 		}
 	}
 	// Idle sessions end; use keeps them alive.
-	e.skew.Store(int64(console.SessionIdle - time.Minute))
+	e.Skew.Store(int64(console.SessionIdle - time.Minute))
 	b.page("/console")
-	e.skew.Store(int64(2*console.SessionIdle - 2*time.Minute))
+	e.Skew.Store(int64(2*console.SessionIdle - 2*time.Minute))
 	b.page("/console")
-	e.skew.Store(int64(3*console.SessionIdle + time.Minute))
+	e.Skew.Store(int64(3*console.SessionIdle + time.Minute))
 	if rec, _ := b.get("/console"); rec.Code != http.StatusSeeOther {
 		t.Errorf("idle session still works: %d", rec.Code)
 	}
 	// Logout ends the session for good.
-	e.skew.Store(0)
+	e.Skew.Store(0)
 	b = e.browser()
 	b.login()
 	old := *b.cookies["textfix_session"]
@@ -387,15 +399,11 @@ func TestConsoleSessionSurvivesRestart(t *testing.T) {
 	e := newConsole(t)
 	b := e.browser()
 	b.login()
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
 	restarted, err := web.New(web.Config{
-		PublicURL: e.base, AuthToken: testToken, Store: e.db, ConsoleStore: e.db,
+		PublicURL: e.Base, AuthToken: testToken, Store: e.DB, ConsoleStore: e.DB,
 		ConsolePassword: consolePassword, ClientIPHeader: "Fly-Client-IP",
-		Desk: &bot.Desk{Operators: []string{operator}, BaseURL: e.base},
-	}, &bot.Engine{Flows: lib, BaseURL: e.base})
+		Desk: &bot.Desk{Operators: []string{operator}, BaseURL: e.Base},
+	}, &bot.Engine{Flows: stacktest.Flows(t), BaseURL: e.Base})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -446,15 +454,37 @@ func TestConsoleWithoutPassword(t *testing.T) {
 	}
 }
 
+// Without operator phones every console page says nobody is texted about
+// a handoff; with one, none does. The login page tells strangers nothing.
+func TestConsoleWarnsWithoutOperators(t *testing.T) {
+	const warning = "No operator phones are set"
+	alone := &consoleEnv{Stack: stacktest.New(t, stacktest.Options{Token: testToken, Password: consolePassword})}
+	b := alone.browser()
+	if _, body := b.get("/console/login"); strings.Contains(body, warning) {
+		t.Error("the login page shows the operator warning")
+	}
+	b.login()
+	for _, path := range []string{"/console", "/console/outbox", "/console/stats", "/console/try"} {
+		if body := b.page(path); !strings.Contains(body, warning) {
+			t.Errorf("%s: no operator warning", path)
+		}
+	}
+	b = newConsole(t).browser()
+	b.login()
+	if body := b.page("/console"); strings.Contains(body, warning) {
+		t.Error("operator warning with an operator set")
+	}
+}
+
 // What a person typed comes out escaped in the inbox, the transcript, the
 // editor's preview and the simulator.
 func TestConsoleEscapesWhatPeopleType(t *testing.T) {
 	const payload = `<script>alert("x")</script><img src=x onerror=alert(1)>`
 	raw := []string{"<script>alert", "<img src=x", "onerror=alert(1)>"}
 	e := newConsole(t)
-	e.say(personA, "claude code 403 "+payload)
-	e.say(personA, "HUMAN")
-	e.say(personA, payload) // in handoff: no reply, so it is the last message
+	e.Say(personA, "claude code 403 "+payload)
+	e.Say(personA, "HUMAN")
+	e.Say(personA, payload) // in handoff: no reply, so it is the last message
 	b := e.browser()
 	b.login()
 	check := func(where, body string) {
@@ -495,7 +525,7 @@ func TestConsoleEscapesWhatPeopleType(t *testing.T) {
 	if link == "" {
 		t.Fatal("no page link in the conversation")
 	}
-	_, pageBody := e.fetchPage(link)
+	_, pageBody := e.Get(link)
 	for _, r := range raw {
 		if strings.Contains(pageBody, r) {
 			t.Errorf("published page: raw %q", r)
@@ -524,9 +554,9 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // over, forget.
 func TestConsoleHandoff(t *testing.T) {
 	e := newConsole(t)
-	e.say(personA, "claude code 403")
-	e.say(personA, "HUMAN")
-	e.received(1, operator) // the operator's SMS notification
+	e.Say(personA, "claude code 403")
+	e.Say(personA, "HUMAN")
+	e.Received(1, operator) // the operator's SMS notification
 	b := e.browser()
 	b.login()
 	inbox := b.page("/console")
@@ -543,13 +573,13 @@ func TestConsoleHandoff(t *testing.T) {
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != convURL {
 		t.Fatalf("reply: %d %s", rec.Code, rec.Header().Get("Location"))
 	}
-	if got := e.received(2, personA); len(got) != 1 || got[0] != "Hi, I'm here. What does the 403 say?" {
+	if got := e.Received(2, personA); len(got) != 1 || got[0] != "Hi, I'm here. What does the 403 say?" {
 		t.Fatalf("person received %q", got)
 	}
-	relay := e.twilio.Messages()[1]
+	relay := e.Twilio.Messages()[1]
 	waitFor(t, "the reply marked sent", func() bool { return strings.Contains(b.page(convURL), ">sent<") })
 	// As Twilio would post it (twiliotest.Deliver needs a reachable URL).
-	readAll(t, e.post(statusPath, url.Values{"MessageSid": {relay.SID}, "MessageStatus": {"delivered"}}, testToken, publicURL))
+	stacktest.ReadAll(t, e.Post(stacktest.StatusPath, url.Values{"MessageSid": {relay.SID}, "MessageStatus": {"delivered"}}, testToken, stacktest.PublicURL))
 	if page := b.page(convURL); !strings.Contains(page, ">delivered<") {
 		t.Errorf("transcript lacks the delivery status")
 	}
@@ -564,16 +594,16 @@ func TestConsoleHandoff(t *testing.T) {
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("publish: %d", rec.Code)
 	}
-	got := e.received(3, personA)
+	got := e.Received(3, personA)
 	link := strings.SplitN(got[len(got)-1], "\n", 2)[0]
-	if !strings.HasPrefix(link, publicURL+"/f/") {
+	if !strings.HasPrefix(link, stacktest.PublicURL+"/f/") {
 		t.Fatalf("page SMS does not start with the link: %q", got[len(got)-1])
 	}
-	path := strings.TrimPrefix(link, publicURL)
-	if resp, page := e.fetchPage(path); resp.StatusCode != 200 || !strings.Contains(page, "Use the EU endpoint") || !strings.Contains(page, "claude /logout") {
+	path := strings.TrimPrefix(link, stacktest.PublicURL)
+	if resp, page := e.Get(path); resp.StatusCode != 200 || !strings.Contains(page, "Use the EU endpoint") || !strings.Contains(page, "claude /logout") {
 		t.Fatalf("published page: %d", resp.StatusCode)
 	}
-	if ps, _ := e.db.PagesOf(context.Background(), personA, 10); len(ps) == 0 || ps[0].ID != strings.TrimPrefix(path, "/f/") {
+	if ps, _ := e.DB.PagesOf(context.Background(), personA, 10); len(ps) == 0 || ps[0].ID != strings.TrimPrefix(path, "/f/") {
 		t.Errorf("page not stored as the person's: %v", ps)
 	}
 	conv := b.page(convURL)
@@ -583,7 +613,7 @@ func TestConsoleHandoff(t *testing.T) {
 	if rec, _ := b.post("/console/pages/"+strings.TrimPrefix(path, "/f/")+"/revoke", url.Values{"phone": {personA}}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("revoke: %d", rec.Code)
 	}
-	if resp, _ := e.fetchPage(path); resp.StatusCode != http.StatusGone {
+	if resp, _ := e.Get(path); resp.StatusCode != http.StatusGone {
 		t.Errorf("revoked page: %d", resp.StatusCode)
 	}
 
@@ -591,10 +621,10 @@ func TestConsoleHandoff(t *testing.T) {
 	if rec, _ := b.post("/console/conversation/close", url.Values{"phone": {personA}, "ticket": {"1"}}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("close: %d", rec.Code)
 	}
-	if got := e.received(4, personA); !strings.Contains(got[len(got)-1], "back with the textfix bot") {
+	if got := e.Received(4, personA); !strings.Contains(got[len(got)-1], "back with the textfix bot") {
 		t.Errorf("close notice %q", got)
 	}
-	if c := e.conversation(personA); c.Status != bot.StatusIdle {
+	if c := e.Conversation(personA); c.Status != bot.StatusIdle {
 		t.Errorf("after close: %s", c.Status)
 	}
 	if _, body := b.get("/console"); strings.Contains(body, "#1</a>") {
@@ -607,11 +637,11 @@ func TestConsoleHandoff(t *testing.T) {
 	}
 
 	// Take over a conversation that is not in handoff.
-	e.say(personB, "claude code 403")
+	e.Say(personB, "claude code 403")
 	if rec, _ := b.post("/console/conversation/takeover", url.Values{"phone": {personB}}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("take over: %d", rec.Code)
 	}
-	if c := e.conversation(personB); c.Status != bot.StatusHandoff || c.Ticket != 2 {
+	if c := e.Conversation(personB); c.Status != bot.StatusHandoff || c.Ticket != 2 {
 		t.Errorf("after take over: %s #%d", c.Status, c.Ticket)
 	}
 	if page := b.page("/console/conversation?phone=" + url.QueryEscape(personB)); !strings.Contains(page, "You have it: ticket #2") || !strings.Contains(page, `name="text"`) {
@@ -625,14 +655,14 @@ func TestConsoleHandoff(t *testing.T) {
 
 	// Forget: only with the last four digits.
 	b.post("/console/conversation/forget", url.Values{"phone": {personB}, "confirm": {"9999"}})
-	if _, err := e.db.Conversation(context.Background(), personB); err != nil {
+	if _, err := e.DB.Conversation(context.Background(), personB); err != nil {
 		t.Fatalf("forgotten without confirmation: %v", err)
 	}
 	rec, _ = b.post("/console/conversation/forget", url.Values{"phone": {personB}, "confirm": {"0102"}})
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/console" {
 		t.Fatalf("forget: %d %s", rec.Code, rec.Header().Get("Location"))
 	}
-	if _, err := e.db.Conversation(context.Background(), personB); err == nil {
+	if _, err := e.DB.Conversation(context.Background(), personB); err == nil {
 		t.Error("not forgotten")
 	}
 	if body := b.page("/console"); !strings.Contains(body, "Forgot ***0102") || strings.Contains(body, "#2</a>") {
@@ -644,15 +674,15 @@ func TestConsoleHandoff(t *testing.T) {
 // number opted out.
 func TestConsoleOutbox(t *testing.T) {
 	e := newConsole(t)
-	e.say(personA, "HUMAN")
-	e.received(1, operator)
+	e.Say(personA, "HUMAN")
+	e.Received(1, operator)
 	b := e.browser()
 	b.login()
-	e.twilio.FailNext(400, 21211, "The 'To' number is not a valid phone number.")
+	e.Twilio.FailNext(400, 21211, "The 'To' number is not a valid phone number.")
 	b.post("/console/conversation/reply", url.Values{"phone": {personA}, "ticket": {"1"}, "text": {"try me"}})
 	var failed bot.OutMsg
 	waitFor(t, "the reply to fail", func() bool {
-		msgs, _ := e.db.OutboxList(context.Background(), 10, true)
+		msgs, _ := e.DB.OutboxList(context.Background(), 10, true)
 		if len(msgs) == 1 && msgs[0].State == bot.OutFailed {
 			failed = msgs[0]
 			return true
@@ -669,7 +699,7 @@ func TestConsoleOutbox(t *testing.T) {
 	if rec, _ := b.post("/console/outbox/"+failed.ID+"/retry", nil); rec.Code != http.StatusSeeOther {
 		t.Fatalf("retry: %d", rec.Code)
 	}
-	if got := e.received(2, personA); len(got) != 1 || got[0] != "try me" {
+	if got := e.Received(2, personA); len(got) != 1 || got[0] != "try me" {
 		t.Fatalf("after retry the person received %q", got)
 	}
 	if page := b.page("/console/outbox"); !strings.Contains(page, "queued again") {
@@ -678,17 +708,17 @@ func TestConsoleOutbox(t *testing.T) {
 	waitFor(t, "the outbox to empty", func() bool { return strings.Contains(b.page("/console/outbox"), "Nothing waiting") })
 
 	// Opted out: no button, and a forced retry is refused with a message.
-	e.twilio.FailNext(400, 21211, "invalid")
+	e.Twilio.FailNext(400, 21211, "invalid")
 	b.post("/console/conversation/reply", url.Values{"phone": {personA}, "ticket": {"1"}, "text": {"again"}})
 	waitFor(t, "the second reply to fail", func() bool {
-		msgs, _ := e.db.OutboxList(context.Background(), 10, true)
+		msgs, _ := e.DB.OutboxList(context.Background(), 10, true)
 		if len(msgs) == 1 && msgs[0].State == bot.OutFailed {
 			failed = msgs[0]
 			return true
 		}
 		return false
 	})
-	e.say(personA, "STOP")
+	e.Say(personA, "STOP")
 	page = b.page("/console/outbox")
 	if strings.Contains(page, "/retry") || !strings.Contains(page, "opted out") {
 		t.Errorf("opted-out message offers a retry:\n%s", page)
@@ -715,11 +745,11 @@ func TestConsoleTryIt(t *testing.T) {
 		t.Fatalf("no fix link in the simulator:\n%s", page)
 	}
 	phone := regexp.MustCompile(`\+1555000\d{4}`).FindString(page)
-	c := e.conversation(phone)
+	c := e.Conversation(phone)
 	if !c.Test || c.Status != bot.StatusFixed {
 		t.Errorf("simulator conversation %+v", c)
 	}
-	if st, _ := e.db.Stats(context.Background(), "claude-code-403", time.Now().AddDate(0, 0, -1)); st.Started != 0 {
+	if st, _ := e.DB.Stats(context.Background(), "claude-code-403", time.Now().AddDate(0, 0, -1)); st.Started != 0 {
 		t.Errorf("simulator counted: %+v", st)
 	}
 	if body := b.page("/console?status=test"); !strings.Contains(body, phone[len(phone)-4:]) {
@@ -735,13 +765,13 @@ func TestConsoleTryIt(t *testing.T) {
 		t.Error("operator reply not in the simulator")
 	}
 	time.Sleep(100 * time.Millisecond)
-	if msgs := e.twilio.Messages(); len(msgs) != 0 {
+	if msgs := e.Twilio.Messages(); len(msgs) != 0 {
 		t.Errorf("the simulator sent SMS: %+v", msgs)
 	}
 	if rec, _ := b.post("/console/try/erase", nil); rec.Code != http.StatusSeeOther {
 		t.Fatalf("erase: %d", rec.Code)
 	}
-	if _, err := e.db.Conversation(context.Background(), phone); err == nil {
+	if _, err := e.DB.Conversation(context.Background(), phone); err == nil {
 		t.Error("not erased")
 	}
 	// Each session has its own test number.
@@ -756,11 +786,11 @@ func TestConsoleTryIt(t *testing.T) {
 // picture with counts.
 func TestConsoleStats(t *testing.T) {
 	e := newConsole(t)
-	e.say(personA, "claude code 403 with my api key")
-	e.say(personA, "banana 5555550199")
-	e.say(personA, "3")
-	e.say(personB, "claude code 403 unusual activity on my api key")
-	e.say(personB, "yes")
+	e.Say(personA, "claude code 403 with my api key")
+	e.Say(personA, "banana 5555550199")
+	e.Say(personA, "3")
+	e.Say(personB, "claude code 403 unusual activity on my api key")
+	e.Say(personB, "yes")
 	b := e.browser()
 	b.login()
 	body := b.page("/console/stats")

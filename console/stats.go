@@ -30,12 +30,17 @@ func windowDays(c echo.Context) int {
 func (cn *console) flowRow(c echo.Context, t *flows.Flow) (templates.FlowRow, error) {
 	ctx, now := c.Request().Context(), cn.cfg.Now()
 	row := templates.FlowRow{ID: t.ID, Title: t.Title}
-	var err error
-	if row.Week, err = cn.store.Stats(ctx, t.ID, since(now, 7)); err != nil {
-		return row, err
+	for _, w := range []struct {
+		dst  *templates.Counts
+		days int
+	}{{&row.Week, 7}, {&row.Month, 30}} {
+		st, err := cn.store.Stats(ctx, t.ID, since(now, w.days))
+		if err != nil {
+			return row, err
+		}
+		*w.dst = templates.Counts{Stats: st, FixPages: st.FixPages(t)}
 	}
-	row.Month, err = cn.store.Stats(ctx, t.ID, since(now, 30))
-	return row, err
+	return row, nil
 }
 
 // stats serves GET /console/stats: every flow's counters.
@@ -73,9 +78,9 @@ func (cn *console) flowStats(c echo.Context) error {
 		return err
 	}
 	days := windowDays(c)
-	st := row.Month
+	st := row.Month.Stats
 	if days == 7 {
-		st = row.Week
+		st = row.Week.Stats
 	}
 	v := &templates.FlowView{FlowRow: row, Days: days,
 		SVGURL: fmt.Sprintf("%s/stats/%s/tree.svg?days=%d", Path, t.ID, days)}

@@ -3,6 +3,7 @@ package flows
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -104,6 +105,7 @@ func check(t *Flow, now time.Time) []Problem {
 		n := &t.Nodes[i]
 		ps = append(ps, checkNode(t, n, now)...)
 	}
+	ps = append(ps, checkTODOs(t)...)
 	if hasError(ps) {
 		return ps
 	}
@@ -149,6 +151,46 @@ func check(t *Flow, now time.Time) []Problem {
 		if !ends[n.ID] {
 			add(n.ID, Error, "no path from here reaches a fix or handoff (a loop?)")
 		}
+	}
+	return ps
+}
+
+// todo is a placeholder left for an author to fill in (the skeleton of
+// "textfix flows new" is full of them).
+var todo = regexp.MustCompile(`\bTODO\b`)
+
+// checkTODOs finds a TODO left in any text of t: people would be sent it.
+// Comments are not text: a YAML comment may say TODO.
+func checkTODOs(t *Flow) []Problem {
+	var ps []Problem
+	found := func(node, what string, texts ...string) {
+		for _, s := range texts {
+			if todo.MatchString(s) {
+				ps = append(ps, Problem{File: t.File, Flow: t.ID, Node: node, Severity: Error,
+					Msg: fmt.Sprintf("%s still says TODO: replace it before the flow goes live", what)})
+				return
+			}
+		}
+	}
+	found("", "title", t.Title)
+	in := t.Intake
+	found("", "intake", slices.Concat(in.Codes, in.Products, in.Keywords, in.Phrases, in.Examples, in.Requires)...)
+	for i := range t.Nodes {
+		n := &t.Nodes[i]
+		found(n.ID, "text", n.Text)
+		for j, c := range n.Choices {
+			found(n.ID, fmt.Sprintf("choice %d", j+1), slices.Concat([]string{c.Label}, c.Match, c.Patterns, c.ImpliedBy)...)
+		}
+		if c := n.Check; c != nil {
+			found(n.ID, "check_page", slices.Concat([]string{c.Title, c.Body}, c.Commands)...)
+		}
+		found(n.ID, "title", n.Title)
+		found(n.ID, "summary", n.Summary)
+		found(n.ID, "steps", n.Steps)
+		found(n.ID, "commands", n.Commands...)
+		found(n.ID, "sources", n.Sources...)
+		found(n.ID, "verified", n.Verified)
+		found(n.ID, "reason", n.Reason)
 	}
 	return ps
 }

@@ -13,8 +13,10 @@ func ValidID(id string) bool { return idPattern.MatchString(id) }
 
 // Skeleton returns a commented starter flow with the given id, and a
 // starter conversation-script file for it (NAME.test.yaml, see package
-// flowtest). The flow passes the checker with no problem and the scripts
-// pass; its intake words come from the id ("acme-sync" → "acme sync"), so
+// flowtest). The flow is a skeleton: the checker refuses it for each TODO
+// left in its texts, and once they are replaced it passes with no other
+// problem and the scripts pass. Its intake words come from the id
+// ("acme-sync" → "acme sync"), so
 // in a folder with other flows a starter script can land elsewhere until
 // the author writes real intake signals. verified fills the fixes'
 // verified dates.
@@ -77,7 +79,8 @@ const skeletonFlow = `# {{id}}: a troubleshooting flow. The format is in flows/R
 #   textfix flows test DIR
 #   textfix flows graph {{id}} --dir DIR
 #
-# Replace every TODO. Keep each SMS short: a question with its choices
+# This is a skeleton: "flows check" refuses it until every TODO in its
+# texts is replaced. Keep each SMS short: a question with its choices
 # should fit two texts (306 characters), in plain GSM-7 (no emoji, no
 # curly quotes).
 

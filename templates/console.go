@@ -42,6 +42,9 @@ type ConsoleView struct {
 	// Open is sandbox mode without a password: a banner says anyone on
 	// this machine can use the console.
 	Open bool
+	// NoOperators: no operator phone is set, so nobody is texted about a
+	// handoff; a banner says tickets wait for someone to open the console.
+	NoOperators bool
 	// Flash is a confirmation and Error a problem, from the last action.
 	Flash, Error string
 	// Now is the time of the render (for "waited 12m").
@@ -158,7 +161,14 @@ type StatsView struct {
 // FlowRow is one flow's counters.
 type FlowRow struct {
 	ID, Title   string
-	Week, Month bot.Stats
+	Week, Month Counts
+}
+
+// Counts are a flow's counters over one window: conversations (each
+// counted once) and the fix pages they were sent.
+type Counts struct {
+	bot.Stats
+	FixPages int
 }
 
 // FlowView is where people get stuck in one flow.
@@ -237,14 +247,9 @@ func consoleFuncs() template.FuncMap {
 		// links splits text into plain parts and http(s) links, for
 		// clickable fix links in transcripts.
 		"links": links,
-		// clipText cuts s to n characters with "...".
-		"clipText": func(s string, n int) string {
-			r := []rune(s)
-			if len(r) <= n {
-				return s
-			}
-			return string(r[:n-1]) + "…"
-		},
+		// clipText folds s onto one line and cuts it to at most n
+		// characters, at a word, with "…".
+		"clipText": clipText,
 		// statusClass maps a status (conversation, ticket, delivery) to a
 		// badge colour.
 		"statusClass": func(s string) string {
@@ -260,6 +265,21 @@ func consoleFuncs() template.FuncMap {
 		},
 		"dec": func(i int) int { return i - 1 },
 	}
+}
+
+// clipText folds s onto one line and cuts it to at most n characters at
+// a word boundary, ending in "…" when it cut.
+func clipText(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n-1])
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:.-") + "…"
 }
 
 // Part is a piece of text: plain, or a link when URL is set.
@@ -296,7 +316,7 @@ func consoleSamples() []ConsoleView {
 	conv := bot.Conversation{Phone: "+15555550100", Status: bot.StatusHandoff, Flow: "f", Node: "n", FirstText: "x", Ticket: 1,
 		Answers: []bot.Answer{{Node: "n", Question: "Q?", Label: "L", Text: "t"}}, Started: now, Updated: now}
 	lines := []bot.Line{{Seq: 1, Dir: bot.In, Body: "hi https://x.example/f/a", At: now}, {Seq: 2, Dir: bot.Out, Body: "yo", At: now, Status: "failed", Error: "30003"}}
-	base := ConsoleView{Site: "textfix", Title: "T", CSRF: "c", SignedIn: true, Open: true, Flash: "f", Error: "e", Now: now}
+	base := ConsoleView{Site: "textfix", Title: "T", CSRF: "c", SignedIn: true, Open: true, NoOperators: true, Flash: "f", Error: "e", Now: now}
 	views := []ConsoleView{}
 	add := func(f func(v *ConsoleView)) {
 		v := base
@@ -328,7 +348,7 @@ func consoleSamples() []ConsoleView {
 			{Msg: bot.OutMsg{ID: "2", To: "+15555550100", State: bot.OutQueued}, OptedOut: true}}, Queued: 1, Oldest: now}
 	})
 	add(func(v *ConsoleView) { v.Outbox = &OutboxView{} })
-	row := FlowRow{ID: "f", Title: "t", Week: bot.Stats{Started: 1}, Month: bot.Stats{Started: 2}}
+	row := FlowRow{ID: "f", Title: "t", Week: Counts{Stats: bot.Stats{Started: 1}, FixPages: 1}, Month: Counts{Stats: bot.Stats{Started: 2}}}
 	add(func(v *ConsoleView) { v.Stats = &StatsView{Rows: []FlowRow{row}} })
 	add(func(v *ConsoleView) {
 		v.Flow = &FlowView{FlowRow: row, Days: 30, SVGURL: "/s.svg",

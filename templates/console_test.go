@@ -76,3 +76,22 @@ func TestConsoleLinks(t *testing.T) {
 		t.Errorf("linkified text wrong:\n%s", page)
 	}
 }
+
+// The inbox cuts a long last message at a word, with an ellipsis, on one
+// line.
+func TestInboxClipsAtAWord(t *testing.T) {
+	tpl, err := templates.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "First take Claude Code out of the picture:\nrun the curl test on the check page, then tell me what status came back and what the body says"
+	v := templates.ConsoleView{Site: "textfix", Title: "T", CSRF: "tok", SignedIn: true, Now: time.Now(),
+		Inbox: &templates.InboxView{Convs: []templates.ConvRow{{Conv: bot.Conversation{Phone: "+15555550100"}, Last: bot.Line{Dir: bot.Out, Body: body}}}, Total: 1, From: 1, To: 1}}
+	var b bytes.Buffer
+	if err := tpl.RenderConsole(&b, templates.ConsoleInbox, v); err != nil {
+		t.Fatal(err)
+	}
+	if want := "First take Claude Code out of the picture: run the curl test on the check page, then…"; !strings.Contains(b.String(), want) {
+		t.Errorf("no %q in\n%s", want, b.String())
+	}
+}

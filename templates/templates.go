@@ -40,6 +40,9 @@ const (
 	// MissingHTML answers an unknown page id (404) or a revoked page (410,
 	// [View].Gone).
 	MissingHTML = "missing.html"
+	// HomeHTML answers "/": what textfix is and where the console is. It
+	// shows nothing from the configuration.
+	HomeHTML = "home.html"
 )
 
 // SiteName names the service in page titles and link previews.
@@ -120,7 +123,7 @@ func ParseFS(fsys fs.FS) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
-	for _, name := range append([]string{PageHTML, MissingHTML, "css", "script", "console-css", "console-script"}, consolePages...) {
+	for _, name := range append([]string{PageHTML, MissingHTML, HomeHTML, "css", "script", "console-css", "console-script"}, consolePages...) {
 		if set.Lookup(name) == nil {
 			return nil, fmt.Errorf("templates: %q is missing", name)
 		}
@@ -248,7 +251,7 @@ func samples() []sample {
 	}
 	base := View{Site: "textfix", URL: "https://example.com/f/x", Image: "https://example.com/p.png", SMSNumber: "+15555550000"}
 	var out []sample
-	for _, fb := range []bot.FeedbackAnswer{"", bot.FeedbackYes, bot.FeedbackNo} {
+	for _, fb := range []bot.FeedbackAnswer{"", bot.FeedbackYes, bot.FeedbackNo, bot.FeedbackNoHandoff} {
 		v := base
 		v.Page = fix
 		v.Page.Feedback = fb
@@ -258,6 +261,6 @@ func samples() []sample {
 	check.Page = bot.Page{ID: "c0123456789a", Kind: bot.PageCheck, Title: "Check", Steps: "Run it.", Commands: []string{"curl"}}
 	bare := View{Site: "textfix", Page: bot.Page{Kind: bot.PageFix, Title: "T"}}
 	out = append(out, sample{PageHTML, check}, sample{PageHTML, bare},
-		sample{MissingHTML, base}, sample{MissingHTML, View{Site: "textfix", Gone: true}})
+		sample{MissingHTML, base}, sample{MissingHTML, View{Site: "textfix", Gone: true}}, sample{HomeHTML, View{Site: "textfix"}})
 	return out
 }

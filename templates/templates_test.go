@@ -155,9 +155,45 @@ func TestEmbeddedFiles(t *testing.T) {
 	names, err := fs.Glob(os.DirFS("."), "*.html")
 	want := []string{"base.html", "console.html", templates.ConsoleConversation, templates.ConsoleEditor, templates.ConsoleInbox,
 		templates.ConsoleLogin, templates.ConsoleOutbox, templates.ConsoleStats, templates.ConsoleFlow, templates.ConsoleTry,
-		templates.MissingHTML, templates.PageHTML}
+		templates.MissingHTML, templates.PageHTML, templates.HomeHTML}
 	slices.Sort(want)
 	if err != nil || !slices.Equal(names, want) {
 		t.Errorf("html files %v (%v), want %v", names, err, want)
+	}
+}
+
+// A fix page says what became of the person's answer to "Did this fix
+// it?": green only for YES; a NO says whether the next fix was texted or
+// a person took over.
+func TestFixPageFeedbackStates(t *testing.T) {
+	tpl, err := templates.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		fb        bot.FeedbackAnswer
+		want, not []string
+	}{
+		{"", []string{"Reply <strong>YES</strong> or <strong>NO</strong>"}, []string{`class="fb`}},
+		{bot.FeedbackYes, []string{`<p class="fb">You replied YES: this fixed it.</p>`}, []string{"NO:"}},
+		{bot.FeedbackNo, []string{`<p class="fb next">`, "so we texted you the next thing to try."}, []string{"passed your conversation", `class="fb">`}},
+		{bot.FeedbackNoHandoff, []string{`<p class="fb next">`, "so we passed your conversation to a person."}, []string{"next thing to try", "what to try next", `class="fb">`}},
+	}
+	for _, tt := range tests {
+		var b bytes.Buffer
+		v := templates.View{Site: "textfix", Page: bot.Page{ID: "0123456789abc", Kind: bot.PageFix, Title: "T", Feedback: tt.fb}}
+		if err := tpl.Render(&b, templates.PageHTML, v); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("feedback %q: no %q", tt.fb, w)
+			}
+		}
+		for _, n := range tt.not {
+			if strings.Contains(b.String(), n) {
+				t.Errorf("feedback %q: says %q", tt.fb, n)
+			}
+		}
 	}
 }

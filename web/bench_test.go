@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/internal/stacktest"
 )
 
 // BenchmarkInbound is one text through the whole path (parse, dedup,
@@ -19,15 +20,15 @@ import (
 func BenchmarkInbound(b *testing.B) {
 	for _, earlier := range []int{10, 10000} {
 		b.Run(fmt.Sprintf("lines=%d", earlier), func(b *testing.B) {
-			e := newEnv(b, "")
+			e := stacktest.New(b, stacktest.Options{})
 			lines := make([]bot.Line, 0, 1000)
 			for len(lines) < cap(lines) {
 				lines = append(lines, bot.Line{Dir: bot.In, Body: "earlier text", At: time.Now()})
 			}
 			for n := 0; n < earlier; n += len(lines) {
-				e.appendLines(personA, lines[:min(len(lines), earlier-n)]...)
+				e.AppendLines(personA, lines[:min(len(lines), earlier-n)]...)
 			}
-			h := e.srv.Handler()
+			h := e.Server.Handler()
 			texts := []string{"claude code 403", "it says region not supported", "2", "yes", "reset"}
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -50,8 +51,8 @@ func BenchmarkInbound(b *testing.B) {
 // shares fsyncs among the texts that wait for it. ns/op is the amortised
 // cost of a text.
 func BenchmarkInboundParallel(b *testing.B) {
-	e := newEnv(b, "")
-	h := e.srv.Handler()
+	e := stacktest.New(b, stacktest.Options{})
+	h := e.Server.Handler()
 	texts := []string{"claude code 403", "it says region not supported", "2", "yes", "reset"}
 	var n atomic.Int64
 	b.ReportAllocs()

@@ -2,180 +2,78 @@ package web_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/flows"
-	"github.com/textfix/textfix/store"
-	"github.com/textfix/textfix/twilio"
+	"github.com/textfix/textfix/internal/stacktest"
 	"github.com/textfix/textfix/twilio/twiliotest"
-	"github.com/textfix/textfix/web"
 )
 
-const (
-	accountSID = "AC0123456789abcdef0123456789abcdef"
-	operator   = "+15555559999"
-	botNumber  = "+15555550000"
-)
-
-// deskEnv is the server stack as serve wires it, the console aside
-// (package console tests it on the same stack): bbolt in a temporary
-// directory, the desk, the outbox sending to a fake Twilio, and the HTTP
-// server; every web test that needs more than the webhook builds one.
-type deskEnv struct {
-	*env
-	twilio *twiliotest.Server
-	outbox *twilio.Outbox
-	skew   atomic.Int64 // added to the server's and the outbox's clocks
-}
-
-// stackOpts vary a deskEnv.
-type stackOpts struct {
-	token     string // Twilio auth token; "" = sandbox
-	operators []string
-	idle      bool // leave the outbox worker stopped: the test calls Flush
-}
-
-// newDeskEnv starts the outbox worker; newDeskEnvIdle leaves it to the
-// test to call Flush.
-func newDeskEnv(t *testing.T, operators ...string) *deskEnv {
-	return newStack(t, stackOpts{token: testToken, operators: operators})
-}
-
-func newDeskEnvIdle(t *testing.T, operators ...string) *deskEnv {
-	return newStack(t, stackOpts{token: testToken, operators: operators, idle: true})
-}
-
-func newStack(t testing.TB, o stackOpts) *deskEnv {
-	t.Helper()
-	ts := httptest.NewUnstartedServer(nil)
-	t.Cleanup(ts.Close)
-	base := publicURL
-	tw := twiliotest.New(t, accountSID, testToken)
-	db, err := store.Open(t.TempDir() + "/textfix.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	sender, err := twilio.NewSender(twilio.SenderConfig{AccountSID: accountSID, AuthToken: testToken, From: botNumber, BaseURL: tw.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	de := &deskEnv{twilio: tw}
-	now := func() time.Time { return time.Now().Add(time.Duration(de.skew.Load())) }
-	ob := &twilio.Outbox{Store: db, Sender: sender, StatusCallback: base + statusPath, Rate: 1000, Now: now}
-	if !o.idle {
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { ob.Run(ctx); close(done) }()
-		t.Cleanup(func() { cancel(); <-done })
-	}
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := web.New(web.Config{
-		PublicURL: base, AuthToken: o.token, Store: db, Wake: ob.Wake, Now: now, SMSNumber: botNumber,
-		Desk: &bot.Desk{Operators: o.operators, BaseURL: base},
-	}, &bot.Engine{Flows: lib, BaseURL: base})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.Config.Handler = srv.Handler()
-	ts.Start()
-	de.env, de.outbox = &env{t: t, db: db, srv: srv, ts: ts}, ob
-	return de
-}
-
-// say texts the bot as from and returns the TwiML replies.
-func (e *deskEnv) say(from, body string) []string {
-	e.t.Helper()
-	resp := e.post(smsPath, text(from, e.nextSid(), body), testToken, publicURL)
-	b := readAll(e.t, resp)
-	if resp.StatusCode != 200 {
-		e.t.Fatalf("%q: status %d %s", body, resp.StatusCode, b)
-	}
-	return twiml(e.t, b)
-}
-
-// received waits for the fake Twilio to have n messages in all and
-// returns those to phone.
-func (e *deskEnv) received(n int, phone string) []string {
-	e.t.Helper()
-	var out []string
-	for _, m := range e.twilio.WaitFor(e.t, n, 5*time.Second) {
-		if m.To == phone {
-			out = append(out, m.Body)
-		}
-	}
-	return out
-}
+const operator = "+15555559999"
 
 // The whole operator loop over SMS, through the webhook and a fake Twilio.
 func TestOperatorLoopOverSMS(t *testing.T) {
-	e := newDeskEnv(t, operator)
+	e := stacktest.New(t, stacktest.Options{Token: testToken, Operators: []string{operator}})
 
-	e.say(personA, "claude code 403")
-	replies := e.say(personA, "HUMAN")
+	e.Say(personA, "claude code 403")
+	replies := e.Say(personA, "HUMAN")
 	if len(replies) != 1 || !strings.Contains(replies[0], "text you back") {
 		t.Fatalf("person told %q", replies)
 	}
-	got := e.received(1, operator)
+	got := e.Received(1, operator)
 	if len(got) != 1 || !strings.Contains(got[0], "#1") || !strings.Contains(got[0], "***0101") || strings.Contains(got[0], personA) {
 		t.Fatalf("operator notification %q (number must be masked)", got)
 	}
-	if m := e.twilio.Messages()[0]; m.From != botNumber || m.StatusCallback != publicURL+statusPath {
+	if m := e.Twilio.Messages()[0]; m.From != stacktest.BotNumber || m.StatusCallback != publicURL+statusPath {
 		t.Errorf("sent from %q with callback %q", m.From, m.StatusCallback)
 	}
 
-	if r := e.say(operator, "#1 hi"); len(r) != 0 {
+	if r := e.Say(operator, "#1 hi"); len(r) != 0 {
 		t.Errorf("operator got %q for a relay", r)
 	}
-	if got := e.received(2, personA); len(got) != 1 || got[0] != "hi" {
+	if got := e.Received(2, personA); len(got) != 1 || got[0] != "hi" {
 		t.Fatalf("person received %q, want hi", got)
 	}
 
-	if r := e.say(personA, "thanks, it still says 403 though"); len(r) > 1 {
+	if r := e.Say(personA, "thanks, it still says 403 though"); len(r) > 1 {
 		t.Errorf("person acknowledged more than once per quiet period: %q", r)
 	}
-	if got := e.received(3, operator); len(got) != 2 || !strings.Contains(got[1], "it still says 403") {
+	if got := e.Received(3, operator); len(got) != 2 || !strings.Contains(got[1], "it still says 403") {
 		t.Fatalf("operator did not get the person's reply: %q", got)
 	}
 
-	if r := e.say(operator, "#1 close"); len(r) != 1 || !strings.Contains(r[0], "closed") {
+	if r := e.Say(operator, "#1 close"); len(r) != 1 || !strings.Contains(r[0], "closed") {
 		t.Errorf("operator close reply %q", r)
 	}
-	if got := e.received(4, personA); len(got) != 2 || !strings.Contains(got[1], "back with the textfix bot") {
+	if got := e.Received(4, personA); len(got) != 2 || !strings.Contains(got[1], "back with the textfix bot") {
 		t.Fatalf("person not told of the close: %q", got)
 	}
-	if c := e.conversation(personA); c.Status != bot.StatusIdle {
+	if c := e.Conversation(personA); c.Status != bot.StatusIdle {
 		t.Errorf("after close: status %s, want idle (back with the bot)", c.Status)
 	}
-	if r := e.say(personA, "claude code 429"); len(r) != 1 || !strings.Contains(r[0], "1)") {
+	if r := e.Say(personA, "claude code 429"); len(r) != 1 || !strings.Contains(r[0], "1)") {
 		t.Errorf("the bot does not answer again after close: %q", r)
 	}
 
 	// Delivery status from Twilio lands on the relayed line.
-	relay := e.twilio.Messages()[1]
-	readAll(t, e.post(statusPath, url.Values{"MessageSid": {relay.SID}, "MessageStatus": {"delivered"}}, testToken, publicURL))
+	relay := e.Twilio.Messages()[1]
+	stacktest.ReadAll(t, e.Post(statusPath, url.Values{"MessageSid": {relay.SID}, "MessageStatus": {"delivered"}}, testToken, publicURL))
 	found := false
-	for _, l := range e.transcript(personA) {
+	for _, l := range e.Transcript(personA) {
 		if l.Body == "hi" && l.Dir == bot.Out {
 			found = l.Status == "delivered" && l.MessageID == relay.SID
 		}
 	}
 	if !found {
-		t.Errorf("relayed line lacks its delivery status: %+v", e.transcript(personA))
+		t.Errorf("relayed line lacks its delivery status: %+v", e.Transcript(personA))
 	}
 }
 
 func TestOperatorCommands(t *testing.T) {
-	e := newDeskEnv(t, operator)
+	e := stacktest.New(t, stacktest.Options{Token: testToken, Operators: []string{operator}})
 	tests := []struct {
 		send, want string
 	}{
@@ -186,31 +84,31 @@ func TestOperatorCommands(t *testing.T) {
 		{"what is this", "No open tickets"},
 	}
 	for _, tt := range tests {
-		if r := e.say(operator, tt.send); len(r) != 1 || !strings.Contains(r[0], tt.want) {
+		if r := e.Say(operator, tt.send); len(r) != 1 || !strings.Contains(r[0], tt.want) {
 			t.Errorf("%q → %q, want %q", tt.send, r, tt.want)
 		}
 	}
 	// The operator's own texts never start a flow.
-	if r := e.say(operator, "claude code 403"); len(r) != 1 || strings.Contains(r[0], "curl") {
+	if r := e.Say(operator, "claude code 403"); len(r) != 1 || strings.Contains(r[0], "curl") {
 		t.Errorf("operator text ran a flow: %q", r)
 	}
-	if c := e.conversation(operator); c.Flow != "" {
+	if c := e.Conversation(operator); c.Flow != "" {
 		t.Errorf("operator has a flow: %+v", c)
 	}
 	// Two tickets: plain text asks which; list shows both.
-	e.say(personA, "human")
-	e.say(personB, "talk to a human")
-	if r := e.say(operator, "hello there"); len(r) != 1 || !strings.Contains(r[0], "#1, #2") {
+	e.Say(personA, "human")
+	e.Say(personB, "talk to a human")
+	if r := e.Say(operator, "hello there"); len(r) != 1 || !strings.Contains(r[0], "#1, #2") {
 		t.Errorf("plain text with two tickets: %q", r)
 	}
-	if r := e.say(operator, "list"); len(r) != 1 || !strings.Contains(r[0], "#1") || !strings.Contains(r[0], "#2") || strings.Contains(r[0], personA) {
+	if r := e.Say(operator, "list"); len(r) != 1 || !strings.Contains(r[0], "#1") || !strings.Contains(r[0], "#2") || strings.Contains(r[0], personA) {
 		t.Errorf("list: %q", r)
 	}
 	// With one ticket left, plain text goes to it.
-	e.say(operator, "#1 close")
-	e.say(operator, "on it")
+	e.Say(operator, "#1 close")
+	e.Say(operator, "on it")
 	var toB []string
-	for _, m := range e.twilio.WaitFor(t, 4, 5*time.Second) {
+	for _, m := range e.Twilio.WaitFor(t, 4, 5*time.Second) {
 		if m.To == personB {
 			toB = append(toB, m.Body)
 		}
@@ -222,11 +120,11 @@ func TestOperatorCommands(t *testing.T) {
 
 // An unknown number is a person even when it texts like an operator.
 func TestNonOperatorIsAPerson(t *testing.T) {
-	e := newDeskEnv(t, operator)
-	if r := e.say(personA, "#1 close"); len(r) != 1 || strings.Contains(r[0], "closed") {
+	e := stacktest.New(t, stacktest.Options{Token: testToken, Operators: []string{operator}})
+	if r := e.Say(personA, "#1 close"); len(r) != 1 || strings.Contains(r[0], "closed") {
 		t.Errorf("a person's text was read as a command: %q", r)
 	}
-	if r := e.say(personA, "list"); len(r) != 1 || strings.Contains(r[0], "tickets") {
+	if r := e.Say(personA, "list"); len(r) != 1 || strings.Contains(r[0], "tickets") {
 		t.Errorf("a person's text was read as a command: %q", r)
 	}
 }
@@ -234,30 +132,34 @@ func TestNonOperatorIsAPerson(t *testing.T) {
 // An opted-out person gets nothing from the operator, and the operator is
 // told why.
 func TestOperatorCannotTextOptedOut(t *testing.T) {
-	e := newDeskEnv(t, operator)
-	e.say(personA, "human")
-	e.received(1, operator)
-	if r := e.say(personA, "STOP"); len(r) != 0 {
+	e := stacktest.New(t, stacktest.Options{Token: testToken, Operators: []string{operator}})
+	e.Say(personA, "human")
+	e.Received(1, operator)
+	if r := e.Say(personA, "STOP"); len(r) != 0 {
 		t.Fatalf("STOP got a reply: %q", r)
 	}
-	notes := e.received(2, operator)
+	notes := e.Received(2, operator)
 	if len(notes) != 2 || !strings.Contains(notes[1], "opted out") {
 		t.Errorf("operator not told of the opt-out: %q", notes)
 	}
-	if r := e.say(operator, "#1 are you there?"); len(r) != 1 || !strings.Contains(r[0], "No open ticket") {
+	if r := e.Say(operator, "#1 are you there?"); len(r) != 1 || !strings.Contains(r[0], "No open ticket") {
 		t.Errorf("closed by STOP: %q", r)
 	}
 
 	// A ticket still open when the person opts out some other way (21610
 	// from Twilio): the operator's text is refused at queue time...
-	e.say(personB, "human")
-	e.received(3, operator)
-	readAll(t, e.post(smsPath, func() url.Values { f := text(personB, "SMoptout", "ARRET"); f.Set("OptOutType", "STOP"); return f }(), testToken, publicURL))
-	e.received(4, operator)
-	if r := e.say(operator, "hello"); len(r) != 1 || !strings.Contains(r[0], "No open tickets") {
+	e.Say(personB, "human")
+	e.Received(3, operator)
+	stacktest.ReadAll(t, e.Post(smsPath, func() url.Values {
+		f := stacktest.Text(personB, "SMoptout", "ARRET")
+		f.Set("OptOutType", "STOP")
+		return f
+	}(), testToken, publicURL))
+	e.Received(4, operator)
+	if r := e.Say(operator, "hello"); len(r) != 1 || !strings.Contains(r[0], "No open tickets") {
 		t.Errorf("after OptOutType STOP: %q", r)
 	}
-	for _, m := range e.twilio.Messages() {
+	for _, m := range e.Twilio.Messages() {
 		if m.To == personA || m.To == personB {
 			t.Errorf("sent to an opted-out person: %+v", m)
 		}
@@ -266,9 +168,9 @@ func TestOperatorCannotTextOptedOut(t *testing.T) {
 
 // ... and at send time: a message queued before the opt-out is not sent.
 func TestOptOutCheckedAtSendTime(t *testing.T) {
-	e := newDeskEnv(t, operator)
+	e := stacktest.New(t, stacktest.Options{Token: testToken, Operators: []string{operator}})
 	ctx := context.Background()
-	err := e.db.Update(ctx, "", func(tx bot.Tx) error {
+	err := e.DB.Update(ctx, "", func(tx bot.Tx) error {
 		c, _ := tx.Conversation(personA)
 		c.Status = bot.StatusOptedOut
 		if err := tx.SaveConversation(c); err != nil {
@@ -279,10 +181,10 @@ func TestOptOutCheckedAtSendTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.outbox.Wake()
+	e.Outbox.Wake()
 	deadline := time.Now().Add(3 * time.Second)
 	for {
-		msgs, _ := e.db.OutboxList(ctx, 10, false)
+		msgs, _ := e.DB.OutboxList(ctx, 10, false)
 		if len(msgs) == 1 && msgs[0].State == bot.OutFailed {
 			if !strings.Contains(msgs[0].Error, "opted out") {
 				t.Errorf("error %q", msgs[0].Error)
@@ -294,7 +196,7 @@ func TestOptOutCheckedAtSendTime(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if n := len(e.twilio.Messages()); n != 0 {
+	if n := len(e.Twilio.Messages()); n != 0 {
 		t.Errorf("%d messages reached Twilio", n)
 	}
 }
@@ -324,36 +226,36 @@ func TestOutboxErrorClasses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newDeskEnvIdle(t)
+			e := stacktest.New(t, stacktest.Options{Token: testToken, IdleOutbox: true})
 			clock := time.Now()
-			e.outbox.MaxTries = 3
-			e.outbox.Now = func() time.Time { return clock }
-			tt.fail(e.twilio)
+			e.Outbox.MaxTries = 3
+			e.Outbox.Now = func() time.Time { return clock }
+			tt.fail(e.Twilio)
 			ctx := context.Background()
-			err := e.db.Update(ctx, "", func(tx bot.Tx) error {
+			err := e.DB.Update(ctx, "", func(tx bot.Tx) error {
 				return tx.Enqueue(&bot.OutMsg{To: personA, Body: "hello", Kind: "notice", Created: clock})
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			e.outbox.Init()
+			e.Outbox.Init()
 			for i := 0; i < 4; i++ { // each flush sends what is due, then time passes
-				if err := e.outbox.Flush(ctx); err != nil {
+				if err := e.Outbox.Flush(ctx); err != nil {
 					t.Fatal(err)
 				}
 				clock = clock.Add(11 * time.Minute)
 			}
-			msgs, _ := e.db.OutboxList(ctx, 10, false)
+			msgs, _ := e.DB.OutboxList(ctx, 10, false)
 			if len(msgs) != 1 || msgs[0].State != tt.state {
 				t.Fatalf("outbox %+v, want state %s", msgs, tt.state)
 			}
-			if n := len(e.twilio.Messages()); n != tt.delivered {
+			if n := len(e.Twilio.Messages()); n != tt.delivered {
 				t.Errorf("Twilio accepted %d, want %d", n, tt.delivered)
 			}
 			if tt.state == bot.OutFailed && msgs[0].Error == "" {
 				t.Error("failure without an error")
 			}
-			c, err := e.db.Conversation(ctx, personA)
+			c, err := e.DB.Conversation(ctx, personA)
 			if got := err == nil && c.Status == bot.StatusOptedOut; got != tt.optedOut {
 				t.Errorf("opted out = %v, want %v", got, tt.optedOut)
 			}
@@ -364,13 +266,13 @@ func TestOutboxErrorClasses(t *testing.T) {
 // Nobody answers: the person is told once, with the fix page link when the
 // flow had reached one.
 func TestHandoffTimeout(t *testing.T) {
-	e := newDeskEnv(t, operator)
-	e.say(personA, "claude code 403 unusual activity on my api key") // straight to a fix
-	e.say(personA, "no")                                             // → handoff with the fix page
+	e := stacktest.New(t, stacktest.Options{Token: testToken, Operators: []string{operator}})
+	e.Say(personA, "claude code 403 unusual activity on my api key") // straight to a fix
+	e.Say(personA, "no")                                             // → handoff with the fix page
 	desk := &bot.Desk{Operators: []string{operator}, BaseURL: publicURL, Timeout: 15 * time.Minute}
 	sweep := func(at time.Time) int {
 		var n int
-		err := e.db.Update(context.Background(), "", func(tx bot.Tx) error {
+		err := e.DB.Update(context.Background(), "", func(tx bot.Tx) error {
 			var err error
 			n, err = desk.Sweep(tx, at)
 			return err
@@ -389,9 +291,9 @@ func TestHandoffTimeout(t *testing.T) {
 	if n := sweep(time.Now().Add(30 * time.Minute)); n != 0 {
 		t.Fatalf("told twice")
 	}
-	e.skew.Store(int64(16 * time.Minute))
-	e.outbox.Wake()
-	got := e.received(2, personA)
+	e.Skew.Store(int64(16 * time.Minute))
+	e.Outbox.Wake()
+	got := e.Received(2, personA)
 	if len(got) != 1 || !strings.Contains(got[0], "nobody has answered") || !strings.Contains(got[0], publicURL+"/f/") {
 		t.Errorf("timeout notice %q", got)
 	}

@@ -28,6 +28,7 @@ const (
 	cacheFixPage   = "private, no-cache"
 	cacheCheckPage = "public, max-age=86400"
 	cacheMissing   = "no-store"
+	cacheHome      = "no-cache"
 	cachePreview   = "public, max-age=86400"
 )
 
@@ -57,6 +58,13 @@ func (s *Server) fixPage(c echo.Context) error {
 		return s.missing(c, http.StatusGone)
 	}
 	return s.renderPage(c, http.StatusOK, templates.PageHTML, s.view(p.Shareable()), cacheFixPage)
+}
+
+// home serves GET /: what textfix is and where the console is, with the
+// pages' headers and CSP. It shows nothing from the configuration: no
+// number, no address.
+func (s *Server) home(c echo.Context) error {
+	return s.renderPage(c, http.StatusOK, templates.HomeHTML, templates.View{Site: templates.SiteName}, cacheHome)
 }
 
 // missing answers 404 (unknown page) or 410 (revoked page) with a friendly

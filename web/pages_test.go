@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/internal/stacktest"
 	"github.com/textfix/textfix/store"
 	"github.com/textfix/textfix/templates"
 	"github.com/textfix/textfix/web"
@@ -42,46 +42,16 @@ func (s *countingStore) Page(ctx context.Context, id string) (bot.Page, error) {
 
 // newPagesEnv is a server with the bot's number set, over a real bbolt
 // file whose page lookups are counted.
-func newPagesEnv(t testing.TB) (*env, *countingStore, *templates.Set) {
+func newPagesEnv(t testing.TB) (*stacktest.Stack, *countingStore, *templates.Set) {
 	t.Helper()
 	tpl, err := templates.Parse()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var cs *countingStore
-	e := newEnvWith(t, func(db *store.DB) web.Config {
-		cs = &countingStore{DB: db}
-		return web.Config{PublicURL: publicURL, AuthToken: testToken, Store: cs, Templates: tpl, SMSNumber: pageBotNumber}
-	})
+	e := stacktest.New(t, stacktest.Options{Token: testToken, Templates: tpl, SMSNumber: pageBotNumber,
+		Store: func(db *store.DB) web.Store { cs = &countingStore{DB: db}; return cs }})
 	return e, cs, tpl
-}
-
-// fetchPage fetches path from the test server.
-func (e *env) fetchPage(path string, header ...string) (*http.Response, string) {
-	e.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, e.ts.URL+path, nil)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return resp, string(readAll(e.t, resp))
-}
-
-// sayPage texts the bot as personA and returns its replies.
-func (e *env) sayPage(body string) []string {
-	e.t.Helper()
-	resp := e.post(smsPath, text(personA, e.nextSid(), body), testToken, publicURL)
-	b := readAll(e.t, resp)
-	if resp.StatusCode != 200 {
-		e.t.Fatalf("%q: %d %s", body, resp.StatusCode, b)
-	}
-	return twiml(e.t, b)
 }
 
 var linkRe = regexp.MustCompile(`https://textfix\.example\.com(/f/[0-9A-Za-z]+)`)
@@ -119,16 +89,16 @@ func noPhones(t *testing.T, html string) {
 // TestFixPageFromWebhook walks the webhook to a fix and opens the link.
 func TestFixPageFromWebhook(t *testing.T) {
 	e, _, tpl := newPagesEnv(t)
-	first := e.sayPage(firstText)
+	first := e.Say(personA, firstText)
 	checkLink := linkIn(t, first)
-	fix := e.sayPage(answerText)
+	fix := e.Say(personA, answerText)
 	link := linkIn(t, fix)
 
-	resp, html := e.fetchPage(link)
+	resp, html := e.Get(link)
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("%s: %d %s", link, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	lib, _, _ := flows.Load(flows.Embedded())
+	lib := stacktest.Flows(t)
 	flow := lib.Flow("claude-code-403")
 	node, question := flow.Node("fix-claude-config"), flow.Node("smoke-test")
 	esc := template.HTMLEscapeString
@@ -174,7 +144,7 @@ func TestFixPageFromWebhook(t *testing.T) {
 	pageHeadersOK(t, resp, tpl, "private, no-cache")
 
 	// Nothing pasted reached the database file either.
-	raw, err := os.ReadFile(e.db.Path())
+	raw, err := os.ReadFile(e.DB.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,19 +153,19 @@ func TestFixPageFromWebhook(t *testing.T) {
 			t.Errorf("the database file holds %q", s)
 		}
 	}
-	p, err := e.db.Page(context.Background(), strings.TrimPrefix(link, "/f/"))
+	p, err := e.DB.Page(context.Background(), strings.TrimPrefix(link, "/f/"))
 	if err != nil || p.Reported == "" || len(p.Answers) != 2 { // the sign-in (inferred from "api key") and the smoke test
 		t.Fatalf("stored page %+v, %v", p, err)
 	}
 
 	// Revalidation: same ETag, no body.
-	resp2, body2 := e.fetchPage(link, "If-None-Match", resp.Header.Get("ETag"))
+	resp2, body2 := e.Get(link, "If-None-Match", resp.Header.Get("ETag"))
 	if resp2.StatusCode != http.StatusNotModified || body2 != "" {
 		t.Errorf("revalidation: %d, %d bytes", resp2.StatusCode, len(body2))
 	}
 
 	// The question's check page is served under its own id.
-	resp, html = e.fetchPage(checkLink)
+	resp, html = e.Get(checkLink)
 	if resp.StatusCode != 200 || !strings.Contains(html, esc(question.Check.Title)) || !strings.Contains(html, esc(question.Check.Commands[0])) {
 		t.Fatalf("check page %s: %d\n%s", checkLink, resp.StatusCode, html)
 	}
@@ -206,8 +176,8 @@ func TestFixPageFromWebhook(t *testing.T) {
 	pageHeadersOK(t, resp, tpl, "public, max-age=86400")
 
 	// YES is recorded on the page and shown there.
-	e.sayPage("yes")
-	if _, html = e.fetchPage(link); !strings.Contains(html, "You replied YES") {
+	e.Say(personA, "yes")
+	if _, html = e.Get(link); !strings.Contains(html, "You replied YES") {
 		t.Error("feedback not shown")
 	}
 }
@@ -237,9 +207,9 @@ func TestUnknownMalformedAndRevokedPages(t *testing.T) {
 	live := bot.Page{ID: "Live000000001", Kind: "fix", Title: "A live page", Created: time.Now()}
 	gone := bot.Page{ID: "Gone000000001", Kind: "fix", Title: "A revoked page", Summary: "secret-ish summary", Created: time.Now()}
 	for _, p := range []bot.Page{live, gone} {
-		e.putPage(p)
+		e.PutPage(p)
 	}
-	if err := e.db.RevokePage(ctx, gone.ID); err != nil {
+	if err := e.DB.RevokePage(ctx, gone.ID); err != nil {
 		t.Fatal(err)
 	}
 
@@ -262,7 +232,7 @@ func TestUnknownMalformedAndRevokedPages(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
 			before := cs.pages.Load()
-			resp, html := e.fetchPage(tt.path)
+			resp, html := e.Get(tt.path)
 			if resp.StatusCode != tt.status || !strings.Contains(html, tt.want) {
 				t.Fatalf("%d, want %d with %q:\n%s", resp.StatusCode, tt.status, tt.want, html)
 			}
@@ -286,7 +256,7 @@ func TestUnknownMalformedAndRevokedPages(t *testing.T) {
 
 func TestPreviewImage(t *testing.T) {
 	e, _, tpl := newPagesEnv(t)
-	resp, body := e.fetchPage("/static/preview.png")
+	resp, body := e.Get("/static/preview.png")
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || body != string(tpl.Preview()) {
 		t.Fatalf("%d %q %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
 	}
@@ -298,9 +268,9 @@ func TestPreviewImage(t *testing.T) {
 // Without the bot's number there are no sms: links, and the page still
 // says what to reply.
 func TestPageWithoutSMSNumber(t *testing.T) {
-	e := newEnv(t, testToken)
-	e.putPage(goldenPage())
-	resp, html := e.fetchPage("/f/" + goldenPage().ID)
+	e := stacktest.New(t, stacktest.Options{Token: testToken})
+	e.PutPage(goldenPage())
+	resp, html := e.Get("/f/" + goldenPage().ID)
 	if resp.StatusCode != 200 || strings.Contains(html, "sms:") || !strings.Contains(html, "Reply <strong>YES</strong>") {
 		t.Fatalf("%d\n%s", resp.StatusCode, html)
 	}
@@ -338,8 +308,8 @@ func goldenPage() bot.Page {
 func TestFixPageGolden(t *testing.T) {
 	e, _, _ := newPagesEnv(t)
 	p := goldenPage()
-	e.putPage(p)
-	resp, html := e.fetchPage("/f/" + p.ID)
+	e.PutPage(p)
+	resp, html := e.Get("/f/" + p.ID)
 	if resp.StatusCode != 200 {
 		t.Fatalf("%d", resp.StatusCode)
 	}
@@ -369,7 +339,7 @@ func TestFixPageGolden(t *testing.T) {
 func TestConcurrentPageViews(t *testing.T) {
 	e, _, _ := newPagesEnv(t)
 	p := goldenPage()
-	e.putPage(p)
+	e.PutPage(p)
 	var wg sync.WaitGroup
 	for i := 0; i < 20; i++ {
 		path := "/f/" + p.ID
@@ -377,7 +347,7 @@ func TestConcurrentPageViews(t *testing.T) {
 			path = "/f/Unknown000001"
 		}
 		wg.Go(func() {
-			resp, err := http.Get(e.ts.URL + path)
+			resp, err := http.Get(e.HTTP.URL + path)
 			if err != nil {
 				t.Error(err)
 				return

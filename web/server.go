@@ -112,8 +112,9 @@ func New(cfg Config, engine *bot.Engine) (*Server, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.httpError
 	e.Use(s.requestLog)
-	e.POST("/twilio/sms", s.inboundSMS)
-	e.POST("/twilio/status", s.statusCallback)
+	e.POST("/twilio/sms", s.inboundSMS, s.signed)
+	e.POST("/twilio/status", s.statusCallback, s.signed)
+	e.GET("/", s.home)
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metricsHandler)
 	e.GET(bot.PagesPath+":id", s.fixPage)

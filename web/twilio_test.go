@@ -1,12 +1,8 @@
 package web_test
 
 import (
-	"context"
-	"encoding/xml"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -15,176 +11,42 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
-	"github.com/textfix/textfix/store"
-	"github.com/textfix/textfix/twilio"
+	"github.com/textfix/textfix/internal/stacktest"
 	"github.com/textfix/textfix/web"
 )
 
+// The stack's names, as the web tests spell them.
 const (
-	testToken  = "0123456789abcdef0123456789abcdef"
-	publicURL  = "https://textfix.example.com"
+	testToken  = stacktest.Token
+	publicURL  = stacktest.PublicURL
 	personA    = "+15555550101"
 	personB    = "+15555550102"
-	smsPath    = "/twilio/sms"
-	statusPath = "/twilio/status"
+	smsPath    = stacktest.SMSPath
+	statusPath = stacktest.StatusPath
 )
-
-// env is one server on a real bbolt file.
-type env struct {
-	t   testing.TB
-	db  *store.DB
-	srv *web.Server
-	ts  *httptest.Server
-	sid int
-	mu  sync.Mutex
-}
-
-func newEnv(t testing.TB, token string) *env {
-	return newEnvWith(t, func(db *store.DB) web.Config {
-		return web.Config{PublicURL: publicURL, AuthToken: token, Store: db}
-	})
-}
-
-// newEnvWith is a server on a fresh bbolt file and the embedded flows,
-// configured by config (which is given the store).
-func newEnvWith(t testing.TB, config func(*store.DB) web.Config) *env {
-	t.Helper()
-	db, err := store.Open(t.TempDir() + "/textfix.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := web.New(config(db), &bot.Engine{Flows: lib, BaseURL: publicURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return &env{t: t, db: db, srv: srv, ts: ts}
-}
-
-func (e *env) nextSid() string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.sid++
-	return fmt.Sprintf("SM%032d", e.sid)
-}
-
-// post sends a form to path, signed with token over signURL+path (no
-// signature when token is empty).
-func (e *env) post(path string, form url.Values, token, signURL string) *http.Response {
-	e.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, e.ts.URL+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if token != "" {
-		req.Header.Set("X-Twilio-Signature", twilio.Sign(token, signURL+path, form))
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return resp
-}
-
-// text is an inbound SMS form as Twilio sends it.
-func text(from, sid, body string) url.Values {
-	return url.Values{
-		"MessageSid": {sid}, "SmsSid": {sid}, "SmsMessageSid": {sid}, "AccountSid": {"AC00000000000000000000000000000000"},
-		"From": {from}, "To": {"+15555550000"}, "Body": {body}, "NumMedia": {"0"}, "NumSegments": {"1"},
-		"SmsStatus": {"received"}, "ApiVersion": {"2010-04-01"}, "FromCountry": {"US"},
-	}
-}
-
-// twiml parses a TwiML response into its messages; nil means <Response/>.
-func twiml(t testing.TB, body []byte) []string {
-	t.Helper()
-	var doc struct {
-		XMLName  xml.Name `xml:"Response"`
-		Messages []string `xml:"Message"`
-	}
-	if err := xml.Unmarshal(body, &doc); err != nil {
-		t.Fatalf("reply is not TwiML: %v\n%s", err, body)
-	}
-	return doc.Messages
-}
-
-func readAll(t testing.TB, resp *http.Response) []byte {
-	t.Helper()
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// putPage stores p as a page with no owner.
-func (e *env) putPage(p bot.Page) {
-	e.t.Helper()
-	if err := e.db.Update(context.Background(), "", func(tx bot.Tx) error { return tx.PutPage("", p) }); err != nil {
-		e.t.Fatal(err)
-	}
-}
-
-// appendLines appends lines to phone's transcript.
-func (e *env) appendLines(phone string, lines ...bot.Line) {
-	e.t.Helper()
-	err := e.db.Update(context.Background(), "", func(tx bot.Tx) error {
-		_, err := tx.Append(phone, lines...)
-		return err
-	})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-}
-
-func (e *env) transcript(phone string) []bot.Line {
-	e.t.Helper()
-	lines, err := e.db.TranscriptTail(context.Background(), phone, 0)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return lines
-}
-
-func (e *env) conversation(phone string) bot.Conversation {
-	e.t.Helper()
-	c, err := e.db.Conversation(context.Background(), phone)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return c
-}
 
 // TestInboundWebhook is the table of webhook cases, in the style of
 // courier's Twilio handler tests: every request is signed live with the
 // same code production verifies with.
 func TestInboundWebhook(t *testing.T) {
-	type check func(t *testing.T, e *env, resp *http.Response, body []byte)
+	type check func(t *testing.T, e *stacktest.Stack, resp *http.Response, body []byte)
 	stored := func(n int) check {
-		return func(t *testing.T, e *env, _ *http.Response, _ []byte) {
-			if got := len(e.transcript(personA)); got != n {
+		return func(t *testing.T, e *stacktest.Stack, _ *http.Response, _ []byte) {
+			if got := len(e.Transcript(personA)); got != n {
 				t.Errorf("transcript has %d lines, want %d", got, n)
 			}
 		}
 	}
 	replyContains := func(s string) check {
-		return func(t *testing.T, _ *env, _ *http.Response, body []byte) {
-			msgs := twiml(t, body)
+		return func(t *testing.T, _ *stacktest.Stack, _ *http.Response, body []byte) {
+			msgs := stacktest.TwiML(t, body)
 			if len(msgs) == 0 || !strings.Contains(strings.Join(msgs, "\n"), s) {
 				t.Errorf("reply %q lacks %q", msgs, s)
 			}
 		}
 	}
-	silent := func(t *testing.T, _ *env, _ *http.Response, body []byte) {
-		if msgs := twiml(t, body); len(msgs) != 0 {
+	silent := func(t *testing.T, _ *stacktest.Stack, _ *http.Response, body []byte) {
+		if msgs := stacktest.TwiML(t, body); len(msgs) != 0 {
 			t.Errorf("want an empty <Response/>, got %q", msgs)
 		}
 	}
@@ -198,77 +60,77 @@ func TestInboundWebhook(t *testing.T) {
 		status  int
 		checks  []check
 	}{
-		{name: "valid", form: text(personA, "SMa1", "claude code 403"), token: testToken, signURL: publicURL,
+		{name: "valid", form: stacktest.Text(personA, "SMa1", "claude code 403"), token: testToken, signURL: publicURL,
 			status: 200, checks: []check{replyContains("sign in"), stored(2)}},
-		{name: "wrong signature", form: text(personA, "SMa1", "claude code 403"), token: "wrong-token", signURL: publicURL,
+		{name: "wrong signature", form: stacktest.Text(personA, "SMa1", "claude code 403"), token: "wrong-token", signURL: publicURL,
 			status: 403, checks: []check{stored(0)}},
-		{name: "missing signature", form: text(personA, "SMa1", "claude code 403"), token: "",
+		{name: "missing signature", form: stacktest.Text(personA, "SMa1", "claude code 403"), token: "",
 			status: 403, checks: []check{stored(0)}},
-		{name: "signature over another URL", form: text(personA, "SMa1", "claude code 403"), token: testToken, signURL: "https://evil.example.com",
+		{name: "signature over another URL", form: stacktest.Text(personA, "SMa1", "claude code 403"), token: testToken, signURL: "https://evil.example.com",
 			status: 403, checks: []check{stored(0)}},
 		{name: "missing From", form: url.Values{"MessageSid": {"SMa1"}, "Body": {"hi"}}, token: testToken, signURL: publicURL, status: 400},
 		{name: "missing MessageSid", form: url.Values{"From": {personA}, "Body": {"hi"}}, token: testToken, signURL: publicURL, status: 400},
 		{name: "no parameters", form: url.Values{}, token: testToken, signURL: publicURL, status: 400},
 		{name: "oversized body", raw: "Body=" + strings.Repeat("a", web.MaxBody+1), status: 413, checks: []check{stored(0)}},
-		{name: "invalid UTF-8 is repaired", form: text(personA, "SMa1", "claude code 403 \xff\xfe\x00"), token: testToken, signURL: publicURL,
-			status: 200, checks: []check{replyContains("sign in"), func(t *testing.T, e *env, _ *http.Response, _ []byte) {
-				if l := e.transcript(personA); len(l) == 0 || !strings.Contains(l[0].Body, "\uFFFD") || strings.Contains(l[0].Body, "\x00") {
+		{name: "invalid UTF-8 is repaired", form: stacktest.Text(personA, "SMa1", "claude code 403 \xff\xfe\x00"), token: testToken, signURL: publicURL,
+			status: 200, checks: []check{replyContains("sign in"), func(t *testing.T, e *stacktest.Stack, _ *http.Response, _ []byte) {
+				if l := e.Transcript(personA); len(l) == 0 || !strings.Contains(l[0].Body, "\uFFFD") || strings.Contains(l[0].Body, "\x00") {
 					t.Errorf("stored body not repaired: %+v", l)
 				}
 			}}},
-		{name: "emoji body", form: text(personA, "SMa1", "🙈🔥 claude code 403 😭"), token: testToken, signURL: publicURL,
+		{name: "emoji body", form: stacktest.Text(personA, "SMa1", "🙈🔥 claude code 403 😭"), token: testToken, signURL: publicURL,
 			status: 200, checks: []check{replyContains("sign in"), stored(2)}},
 		{name: "media only", form: func() url.Values {
-			f := text(personA, "SMa1", "")
+			f := stacktest.Text(personA, "SMa1", "")
 			f.Set("NumMedia", "1")
 			f.Set("MediaUrl0", "https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM0/Media/ME0")
 			f.Set("MediaContentType0", "image/jpeg")
 			return f
 		}(), token: testToken, signURL: publicURL, status: 200, checks: []check{replyContains("in words")}},
-		{name: "STOP then a normal text is silent", before: []string{"claude code 403", "STOP"}, form: text(personA, "SMa9", "hello?"),
-			token: testToken, signURL: publicURL, status: 200, checks: []check{silent, func(t *testing.T, e *env, _ *http.Response, _ []byte) {
-				if c := e.conversation(personA); c.Status != bot.StatusOptedOut {
+		{name: "STOP then a normal text is silent", before: []string{"claude code 403", "STOP"}, form: stacktest.Text(personA, "SMa9", "hello?"),
+			token: testToken, signURL: publicURL, status: 200, checks: []check{silent, func(t *testing.T, e *stacktest.Stack, _ *http.Response, _ []byte) {
+				if c := e.Conversation(personA); c.Status != bot.StatusOptedOut {
 					t.Errorf("status %s, want opted_out", c.Status)
 				}
 			}}},
-		{name: "START after STOP", before: []string{"STOP"}, form: text(personA, "SMa9", "START"),
+		{name: "START after STOP", before: []string{"STOP"}, form: stacktest.Text(personA, "SMa9", "START"),
 			token: testToken, signURL: publicURL, status: 200, checks: []check{replyContains("back on textfix")}},
 		{name: "OptOutType STOP", form: func() url.Values {
-			f := text(personA, "SMa1", "ARRET")
+			f := stacktest.Text(personA, "SMa1", "ARRET")
 			f.Set("OptOutType", "STOP")
 			return f
-		}(), token: testToken, signURL: publicURL, status: 200, checks: []check{silent, func(t *testing.T, e *env, _ *http.Response, _ []byte) {
-			if c := e.conversation(personA); c.Status != bot.StatusOptedOut {
+		}(), token: testToken, signURL: publicURL, status: 200, checks: []check{silent, func(t *testing.T, e *stacktest.Stack, _ *http.Response, _ []byte) {
+			if c := e.Conversation(personA); c.Status != bot.StatusOptedOut {
 				t.Errorf("status %s, want opted_out", c.Status)
 			}
 		}}},
 		{name: "unknown extra parameters are signed too", form: func() url.Values {
-			f := text(personA, "SMa1", "claude code 403")
+			f := stacktest.Text(personA, "SMa1", "claude code 403")
 			f.Set("SomethingNew", "Twilio adds fields without notice")
 			return f
 		}(), token: testToken, signURL: publicURL, status: 200, checks: []check{stored(2)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, testToken)
+			e := stacktest.New(t, stacktest.Options{Token: testToken})
 			for i, b := range tt.before {
-				resp := e.post(smsPath, text(personA, fmt.Sprintf("SMbefore%d", i), b), testToken, publicURL)
-				readAll(t, resp)
+				resp := e.Post(smsPath, stacktest.Text(personA, fmt.Sprintf("SMbefore%d", i), b), testToken, publicURL)
+				stacktest.ReadAll(t, resp)
 				if resp.StatusCode != 200 {
 					t.Fatalf("before %q: %d", b, resp.StatusCode)
 				}
 			}
 			var resp *http.Response
 			if tt.raw != "" {
-				r, err := http.Post(e.ts.URL+smsPath, "application/x-www-form-urlencoded", strings.NewReader(tt.raw))
+				r, err := http.Post(e.HTTP.URL+smsPath, "application/x-www-form-urlencoded", strings.NewReader(tt.raw))
 				if err != nil {
 					t.Fatal(err)
 				}
 				resp = r
 			} else {
-				resp = e.post(smsPath, tt.form, tt.token, tt.signURL)
+				resp = e.Post(smsPath, tt.form, tt.token, tt.signURL)
 			}
-			body := readAll(t, resp)
+			body := stacktest.ReadAll(t, resp)
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, body)
 			}
@@ -285,29 +147,29 @@ func TestInboundWebhook(t *testing.T) {
 // A retried MessageSid gets byte-for-byte the same reply and changes
 // nothing.
 func TestRetriedMessageSid(t *testing.T) {
-	e := newEnv(t, testToken)
-	form := text(personA, "SMretry", "claude code 403")
-	first := readAll(t, e.post(smsPath, form, testToken, publicURL))
-	before := e.transcript(personA)
-	conv := e.conversation(personA)
+	e := stacktest.New(t, stacktest.Options{Token: testToken})
+	form := stacktest.Text(personA, "SMretry", "claude code 403")
+	first := stacktest.ReadAll(t, e.Post(smsPath, form, testToken, publicURL))
+	before := e.Transcript(personA)
+	conv := e.Conversation(personA)
 	for i := 0; i < 3; i++ {
-		again := readAll(t, e.post(smsPath, form, testToken, publicURL))
+		again := stacktest.ReadAll(t, e.Post(smsPath, form, testToken, publicURL))
 		if string(again) != string(first) {
 			t.Fatalf("retry %d: reply differs:\n%s\n%s", i, again, first)
 		}
 	}
-	if after := e.transcript(personA); len(after) != len(before) {
+	if after := e.Transcript(personA); len(after) != len(before) {
 		t.Errorf("transcript grew from %d to %d lines", len(before), len(after))
 	}
-	if after := e.conversation(personA); !after.Updated.Equal(conv.Updated) || after.Node != conv.Node {
+	if after := e.Conversation(personA); !after.Updated.Equal(conv.Updated) || after.Node != conv.Node {
 		t.Errorf("conversation changed on retry")
 	}
 }
 
 func TestSandboxNeedsNoSignature(t *testing.T) {
-	e := newEnv(t, "")
-	resp := e.post(smsPath, text(personA, "SM1", "claude code 403"), "", "")
-	if body := readAll(t, resp); resp.StatusCode != 200 || len(twiml(t, body)) != 1 {
+	e := stacktest.New(t, stacktest.Options{})
+	resp := e.Post(smsPath, stacktest.Text(personA, "SM1", "claude code 403"), "", "")
+	if body := stacktest.ReadAll(t, resp); resp.StatusCode != 200 || len(stacktest.TwiML(t, body)) != 1 {
 		t.Fatalf("sandbox: %d %s", resp.StatusCode, body)
 	}
 }
@@ -317,19 +179,19 @@ func TestStatusCallback(t *testing.T) {
 		name   string
 		form   url.Values
 		status int
-		check  func(t *testing.T, e *env)
+		check  func(t *testing.T, e *stacktest.Stack)
 	}{
-		{"delivered", url.Values{"MessageSid": {"SMout1"}, "MessageStatus": {"delivered"}, "To": {personA}}, 200, func(t *testing.T, e *env) {
-			if l := e.transcript(personA); l[len(l)-1].Status != "delivered" {
+		{"delivered", url.Values{"MessageSid": {"SMout1"}, "MessageStatus": {"delivered"}, "To": {personA}}, 200, func(t *testing.T, e *stacktest.Stack) {
+			if l := e.Transcript(personA); l[len(l)-1].Status != "delivered" {
 				t.Errorf("line status %q, want delivered", l[len(l)-1].Status)
 			}
 		}},
-		{"failed with 21610", url.Values{"MessageSid": {"SMout1"}, "MessageStatus": {"failed"}, "ErrorCode": {"21610"}, "To": {personA}}, 200, func(t *testing.T, e *env) {
-			l := e.transcript(personA)
+		{"failed with 21610", url.Values{"MessageSid": {"SMout1"}, "MessageStatus": {"failed"}, "ErrorCode": {"21610"}, "To": {personA}}, 200, func(t *testing.T, e *stacktest.Stack) {
+			l := e.Transcript(personA)
 			if last := l[len(l)-1]; last.Status != "failed" || last.Error != "21610" {
 				t.Errorf("line %+v", last)
 			}
-			if c := e.conversation(personA); c.Status != bot.StatusOptedOut {
+			if c := e.Conversation(personA); c.Status != bot.StatusOptedOut {
 				t.Errorf("status %s, want opted_out", c.Status)
 			}
 		}},
@@ -339,11 +201,11 @@ func TestStatusCallback(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, testToken)
-			readAll(t, e.post(smsPath, text(personA, "SM1", "claude code 403"), testToken, publicURL))
-			e.appendLines(personA, bot.Line{Dir: bot.Out, Body: "hi from a human", At: time.Now(), MessageID: "SMout1"})
-			resp := e.post(statusPath, tt.form, testToken, publicURL)
-			readAll(t, resp)
+			e := stacktest.New(t, stacktest.Options{Token: testToken})
+			stacktest.ReadAll(t, e.Post(smsPath, stacktest.Text(personA, "SM1", "claude code 403"), testToken, publicURL))
+			e.AppendLines(personA, bot.Line{Dir: bot.Out, Body: "hi from a human", At: time.Now(), MessageID: "SMout1"})
+			resp := e.Post(statusPath, tt.form, testToken, publicURL)
+			stacktest.ReadAll(t, resp)
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
 			}
@@ -353,9 +215,9 @@ func TestStatusCallback(t *testing.T) {
 		})
 	}
 	t.Run("unsigned", func(t *testing.T) {
-		e := newEnv(t, testToken)
-		resp := e.post(statusPath, url.Values{"MessageSid": {"SMout1"}, "MessageStatus": {"delivered"}}, "", "")
-		readAll(t, resp)
+		e := stacktest.New(t, stacktest.Options{Token: testToken})
+		resp := e.Post(statusPath, url.Values{"MessageSid": {"SMout1"}, "MessageStatus": {"delivered"}}, "", "")
+		stacktest.ReadAll(t, resp)
 		if resp.StatusCode != 403 {
 			t.Errorf("status %d, want 403", resp.StatusCode)
 		}
@@ -363,21 +225,21 @@ func TestStatusCallback(t *testing.T) {
 }
 
 func TestHealthz(t *testing.T) {
-	e := newEnv(t, testToken)
-	resp, err := http.Get(e.ts.URL + "/healthz")
+	e := stacktest.New(t, stacktest.Options{Token: testToken})
+	resp, err := http.Get(e.HTTP.URL + "/healthz")
 	if err != nil {
 		t.Fatal(err)
 	}
-	readAll(t, resp)
+	stacktest.ReadAll(t, resp)
 	if resp.StatusCode != 200 {
 		t.Fatalf("healthz %d", resp.StatusCode)
 	}
-	e.db.Close()
-	resp, err = http.Get(e.ts.URL + "/healthz")
+	e.DB.Close()
+	resp, err = http.Get(e.HTTP.URL + "/healthz")
 	if err != nil {
 		t.Fatal(err)
 	}
-	readAll(t, resp)
+	stacktest.ReadAll(t, resp)
 	if resp.StatusCode != 503 {
 		t.Errorf("healthz with a closed store: %d, want 503", resp.StatusCode)
 	}
@@ -388,7 +250,7 @@ func TestHealthz(t *testing.T) {
 func TestConcurrentTexts(t *testing.T) {
 	for _, tc := range []struct{ numbers, perNumber int }{{1, 50}, {100, 5}} {
 		t.Run(fmt.Sprintf("%dx%d", tc.numbers, tc.perNumber), func(t *testing.T) {
-			e := newEnv(t, testToken)
+			e := stacktest.New(t, stacktest.Options{Token: testToken})
 			var wg sync.WaitGroup
 			errs := make(chan error, tc.numbers*tc.perNumber)
 			for n := 0; n < tc.numbers; n++ {
@@ -396,8 +258,8 @@ func TestConcurrentTexts(t *testing.T) {
 				for i := 0; i < tc.perNumber; i++ {
 					body := fmt.Sprintf("msg %d: claude code 403", i)
 					wg.Go(func() {
-						resp := e.post(smsPath, text(phone, fmt.Sprintf("SM%s-%d", phone, i), body), testToken, publicURL)
-						b := readAll(t, resp)
+						resp := e.Post(smsPath, stacktest.Text(phone, fmt.Sprintf("SM%s-%d", phone, i), body), testToken, publicURL)
+						b := stacktest.ReadAll(t, resp)
 						if resp.StatusCode != 200 {
 							errs <- fmt.Errorf("%s: %d %s", body, resp.StatusCode, b)
 						}
@@ -409,11 +271,11 @@ func TestConcurrentTexts(t *testing.T) {
 			for err := range errs {
 				t.Error(err)
 			}
-			lib, _, _ := flows.Load(flows.Embedded())
+			lib := stacktest.Flows(t)
 			for n := 0; n < tc.numbers; n++ {
 				phone := fmt.Sprintf("+1555700%04d", n)
 				seen := map[string]int{}
-				for _, l := range e.transcript(phone) {
+				for _, l := range e.Transcript(phone) {
 					if l.Dir == bot.In {
 						seen[l.Body]++
 					}
@@ -423,7 +285,7 @@ func TestConcurrentTexts(t *testing.T) {
 						t.Errorf("%s: %q stored %d times", phone, body, seen[body])
 					}
 				}
-				c := e.conversation(phone)
+				c := e.Conversation(phone)
 				if c.Status == bot.StatusActive {
 					if tr := lib.Flow(c.Flow); tr == nil || tr.Node(c.Node) == nil || tr.Node(c.Node).Kind != flows.Question {
 						t.Errorf("%s: invalid state %s %s/%s", phone, c.Status, c.Flow, c.Node)
@@ -435,16 +297,16 @@ func TestConcurrentTexts(t *testing.T) {
 }
 
 func TestMetrics(t *testing.T) {
-	e := newEnv(t, testToken)
-	form := text(personA, "SMm1", "claude code 403")
-	readAll(t, e.post(smsPath, form, testToken, publicURL))
-	readAll(t, e.post(smsPath, form, testToken, publicURL)) // a retry
-	readAll(t, e.post(smsPath, form, "", ""))               // unsigned
-	resp, err := http.Get(e.ts.URL + "/metrics")
+	e := stacktest.New(t, stacktest.Options{Token: testToken})
+	form := stacktest.Text(personA, "SMm1", "claude code 403")
+	stacktest.ReadAll(t, e.Post(smsPath, form, testToken, publicURL))
+	stacktest.ReadAll(t, e.Post(smsPath, form, testToken, publicURL)) // a retry
+	stacktest.ReadAll(t, e.Post(smsPath, form, "", ""))               // unsigned
+	resp, err := http.Get(e.HTTP.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := string(readAll(t, resp))
+	body := string(stacktest.ReadAll(t, resp))
 	for _, want := range []string{
 		"textfix_inbound_texts_total 1\n",
 		"textfix_inbound_replays_total 1\n",

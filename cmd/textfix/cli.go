@@ -135,7 +135,8 @@ func (cli *CLI) chat(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *dbPath == "" {
+	temporary := *dbPath == ""
+	if temporary {
 		dir, err := os.MkdirTemp("", "textfix-chat-")
 		if err != nil {
 			return err
@@ -156,6 +157,7 @@ func (cli *CLI) chat(ctx context.Context, args []string) error {
 	}
 	enc := json.NewEncoder(cli.Stdout)
 	enc.SetEscapeHTML(false)
+	noted := false
 	sc := bufio.NewScanner(cli.Stdin)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
@@ -174,11 +176,16 @@ func (cli *CLI) chat(ctx context.Context, args []string) error {
 			return err
 		}
 		replies := bot.Bodies(lines)
+		c, err := db.Conversation(ctx, *from)
+		if err != nil {
+			return err
+		}
+		if temporary && c.PageID != "" && !noted {
+			// Once, on stderr: stdout stays one JSON object per text.
+			noted = true
+			fmt.Fprintln(cli.Stderr, chatTempNote)
+		}
 		if *asJSON {
-			c, err := db.Conversation(ctx, *from)
-			if err != nil {
-				return err
-			}
 			if replies == nil {
 				replies = []string{}
 			}
@@ -196,6 +203,10 @@ func (cli *CLI) chat(ctx context.Context, args []string) error {
 	}
 	return sc.Err()
 }
+
+// chatTempNote is said once when chat without --db sends a fix link: the
+// page lives in a database deleted on exit.
+const chatTempNote = "note: fix links point into a temporary database that is deleted when chat exits; to open them, chat with --db data/textfix.db, then run textfix serve"
 
 type chatLine struct {
 	In      string     `json:"in"`

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,6 +57,33 @@ func TestLoadConfig(t *testing.T) {
 			}
 		}},
 		{name: "bad office hours", env: map[string]string{"TEXTFIX_OFFICE_HOURS": "weekdays"}, wantErr: "TEXTFIX_OFFICE_HOURS"},
+		// Production signs webhooks over the public URL: without one every
+		// real text would be refused, so textfix does not start.
+		{name: "production without public URL", env: map[string]string{"TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_FROM": "+15550001111",
+			"TEXTFIX_CONSOLE_PASSWORD": "pw"}, wantErr: "TEXTFIX_PUBLIC_URL is required"},
+		{name: "public URL without scheme", env: map[string]string{"TEXTFIX_PUBLIC_URL": "textfix.fly.dev"}, wantErr: "TEXTFIX_PUBLIC_URL"},
+		{name: "public URL with a query", env: map[string]string{"TEXTFIX_PUBLIC_URL": "https://x.fly.dev/?a=b"}, wantErr: "TEXTFIX_PUBLIC_URL"},
+		{name: "log level default", env: map[string]string{}, check: func(t *testing.T, c Config) {
+			if c.LogLevel != slog.LevelInfo {
+				t.Errorf("log level %v", c.LogLevel)
+			}
+		}},
+		{name: "log level debug", env: map[string]string{"TEXTFIX_LOG_LEVEL": "debug"}, check: func(t *testing.T, c Config) {
+			if c.LogLevel != slog.LevelDebug {
+				t.Errorf("log level %v", c.LogLevel)
+			}
+		}},
+		{name: "log level any case", env: map[string]string{"TEXTFIX_LOG_LEVEL": "WARN"}, check: func(t *testing.T, c Config) {
+			if c.LogLevel != slog.LevelWarn {
+				t.Errorf("log level %v", c.LogLevel)
+			}
+		}},
+		{name: "log level error", env: map[string]string{"TEXTFIX_LOG_LEVEL": "error"}, check: func(t *testing.T, c Config) {
+			if c.LogLevel != slog.LevelError {
+				t.Errorf("log level %v", c.LogLevel)
+			}
+		}},
+		{name: "bad log level", env: map[string]string{"TEXTFIX_LOG_LEVEL": "verbose"}, wantErr: `TEXTFIX_LOG_LEVEL: "verbose" is not debug, info, warn or error`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,6 +146,26 @@ func TestChatReachesEverySeedCause(t *testing.T) {
 		if len(last.Replies) != 1 || !strings.Contains(last.Replies[0], "/f/") {
 			t.Errorf("%q: no fix link in %q", tt.texts, last.Replies)
 		}
+	}
+}
+
+// Without --db, chat says once, on stderr, that its fix links point into
+// a database deleted on exit; with --db the pages stay, and it says
+// nothing.
+func TestChatSaysLinksAreTemporary(t *testing.T) {
+	texts := "claude code 403 request not allowed, i'm on max\nits active, nothing changed\nno\n" // two fix links
+	for _, args := range [][]string{{"chat"}, {"chat", "--json"}} {
+		code, out, errOut := runCLI(t, nil, texts, args...)
+		if code != 0 || strings.Count(out, "/f/") < 2 {
+			t.Fatalf("%v: exit %d, %d links\n%s", args, code, strings.Count(out, "/f/"), out)
+		}
+		if strings.Count(errOut, "temporary database") != 1 || strings.Contains(out, "temporary database") {
+			t.Errorf("%v: stderr %q", args, errOut)
+		}
+	}
+	db := filepath.Join(t.TempDir(), "kept.db")
+	if code, _, errOut := runCLI(t, nil, texts, "chat", "--db", db); code != 0 || errOut != "" {
+		t.Errorf("--db: exit %d, stderr %q", code, errOut)
 	}
 }
 

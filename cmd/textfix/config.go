@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -41,6 +43,8 @@ type Config struct {
 	Hours          *bot.OfficeHours // TEXTFIX_OFFICE_HOURS, e.g. "Mon-Fri 09-18 America/New_York"
 	HandoffTimeout time.Duration    // TEXTFIX_HANDOFF_TIMEOUT (default 15m)
 	SendRate       float64          // TEXTFIX_SEND_RATE, messages/s (default 1)
+
+	LogLevel slog.Level // TEXTFIX_LOG_LEVEL: debug, info (default), warn or error
 }
 
 // Defaults of the external contract (README.md, Configuration).
@@ -93,12 +97,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			c.Addr = DefaultSandboxAddr
 		}
 	}
-	if c.PublicURL == "" {
+	if c.PublicURL == "" && c.Sandbox() {
 		host := c.Addr
 		if strings.HasPrefix(host, ":") {
 			host = "localhost" + host
 		}
 		c.PublicURL = "http://" + host
+	}
+	if v := getenv("TEXTFIX_LOG_LEVEL"); v != "" {
+		lv, ok := logLevels[strings.ToLower(v)]
+		if !ok {
+			return c, fmt.Errorf("config: TEXTFIX_LOG_LEVEL: %q is not debug, info, warn or error", v)
+		}
+		c.LogLevel = lv
 	}
 	for name, dst := range map[string]*time.Duration{"TEXTFIX_IDLE_AFTER": &c.IdleAfter, "TEXTFIX_HANDOFF_TIMEOUT": &c.HandoffTimeout} {
 		if v := getenv(name); v != "" {
@@ -133,9 +144,20 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if c.From == "" && c.MessagingServiceSID == "" {
 			return c, fmt.Errorf("config: set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID")
 		}
+		if c.PublicURL == "" {
+			// Twilio signs the address it calls: without it every real
+			// webhook would be refused (403).
+			return c, fmt.Errorf("config: TEXTFIX_PUBLIC_URL is required outside sandbox mode: the address Twilio calls, like https://textfix.fly.dev")
+		}
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return c, fmt.Errorf("config: TEXTFIX_PUBLIC_URL: %q is not a base URL like https://textfix.fly.dev", c.PublicURL)
 	}
 	return c, nil
 }
+
+// logLevels are TEXTFIX_LOG_LEVEL's values.
+var logLevels = map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
 
 // CheckListen refuses a non-loopback address in sandbox mode: without a
 // token nothing checks who is calling.
@@ -179,6 +201,8 @@ func (c Config) Engine(lib *flows.Library) *bot.Engine {
 		Operator:  c.OperatorName,
 		IdleAfter: c.IdleAfter,
 		Hours:     c.Hours,
+		// Without operator phones nobody is texted about a handoff.
+		ConsoleOnly: len(c.OperatorPhones) == 0,
 	}
 }
 

@@ -19,27 +19,46 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/internal/stacktest"
 	"github.com/textfix/textfix/store"
 	"github.com/textfix/textfix/twilio"
 	"github.com/textfix/textfix/twilio/twiliotest"
 )
 
-var binPath string
+// bin is the textfix binary the process tests run, built once, on first
+// use, into a folder TestMain removes.
+var bin struct {
+	once      sync.Once
+	dir, path string
+	err       error
+}
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "textfix-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binPath = filepath.Join(dir, "textfix")
-	if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build textfix: %v\n%s", err, out)
-		os.Exit(1)
-	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	if bin.dir != "" {
+		os.RemoveAll(bin.dir)
+	}
 	os.Exit(code)
+}
+
+// textfixBinary builds textfix (once) and returns its path. Tests that run
+// it are slow: they skip under -short.
+func textfixBinary(t *testing.T) string {
+	t.Helper()
+	stacktest.SkipSlow(t, "real-process test")
+	bin.once.Do(func() {
+		if bin.dir, bin.err = os.MkdirTemp("", "textfix-bin-"); bin.err != nil {
+			return
+		}
+		bin.path = filepath.Join(bin.dir, "textfix")
+		if out, err := exec.Command("go", "build", "-o", bin.path, ".").CombinedOutput(); err != nil {
+			bin.err = fmt.Errorf("build textfix: %v\n%s", err, out)
+		}
+	})
+	if bin.err != nil {
+		t.Fatal(bin.err)
+	}
+	return bin.path
 }
 
 // proc is a running textfix binary.
@@ -67,7 +86,7 @@ var listenRE = regexp.MustCompile(`listening"?,? ?"?addr"?[=:]"?([0-9.]+:[0-9]+)
 // until it listens.
 func start(t *testing.T, env ...string) *proc {
 	t.Helper()
-	cmd := exec.Command(binPath, "serve")
+	cmd := exec.Command(textfixBinary(t), "serve")
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "TEXTFIX_ADDR=127.0.0.1:0"}, env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -247,7 +266,7 @@ func TestProductionNeedsSignature(t *testing.T) {
 }
 
 func TestSandboxRefusesPublicAddress(t *testing.T) {
-	cmd := exec.Command(binPath, "serve")
+	cmd := exec.Command(textfixBinary(t), "serve")
 	cmd.Env = []string{"TEXTFIX_ADDR=0.0.0.0:0", "TEXTFIX_DB=" + filepath.Join(t.TempDir(), "x.db")}
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "loopback") {

@@ -186,7 +186,8 @@ func (cli *CLI) flowsNew(args []string) error {
 	if err := writeNew(scriptPath, script); err != nil {
 		return fmt.Errorf("flows new: %w", err)
 	}
-	fmt.Fprintf(cli.Stdout, "wrote %s and %s\nnext: replace the TODOs, then\n  textfix flows check %s\n  textfix flows test %s\n",
+	fmt.Fprintf(cli.Stdout, "wrote the skeleton %s and its scripts %s\n"+
+		"It is not a flow yet: flows check refuses it until every TODO in it is replaced. Then:\n  textfix flows check %s\n  textfix flows test %s\n",
 		flowPath, scriptPath, *dir, *dir)
 	return nil
 }

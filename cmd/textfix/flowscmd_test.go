@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -55,8 +56,9 @@ func TestFlowsTestExitCodes(t *testing.T) {
 	}
 }
 
-// `flows new` writes a flow that check passes without a warning and
-// scripts that test passes, and never overwrites.
+// `flows new` writes a skeleton that check refuses for its TODOs; with
+// them replaced check passes it without a warning and test passes its
+// scripts. It never overwrites.
 func TestFlowsNew(t *testing.T) {
 	dir := t.TempDir()
 	code, out, errOut := runCLI(t, nil, "", "flows", "new", "acme-sync", "--dir", dir)
@@ -68,11 +70,32 @@ func TestFlowsNew(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	if !strings.Contains(out, "skeleton") || !strings.Contains(out, "TODO") {
+		t.Errorf("new does not say it wrote a skeleton to fill in:\n%s", out)
+	}
+	if code, out, _ := runCLI(t, nil, "", "flows", "check", dir); code != 1 || !strings.Contains(out, "still says TODO") || !strings.Contains(out, "FAILED") {
+		t.Errorf("check of the skeleton: exit %d, want 1 naming the TODOs\n%s", code, out)
+	}
+	if code, out, _ := runCLI(t, nil, "", "flows", "test", dir); code != 1 {
+		t.Errorf("test of the skeleton: exit %d, want 1\n%s", code, out)
+	}
+	path := filepath.Join(dir, "acme-sync.yaml")
+	skeleton, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := regexp.MustCompile(`\bTODO\b`).ReplaceAll(skeleton, []byte("Done"))
+	if err := os.WriteFile(path, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if code, out, _ := runCLI(t, nil, "", "flows", "check", dir); code != 0 || out != dir+": 1 flow(s) OK\n" {
-		t.Errorf("check: exit %d\n%s", code, out)
+		t.Errorf("check once edited: exit %d\n%s", code, out)
 	}
 	if code, out, _ := runCLI(t, nil, "", "flows", "test", dir); code != 0 || !strings.HasSuffix(out, "2 passed, 0 failed\n") {
-		t.Errorf("test: exit %d\n%s", code, out)
+		t.Errorf("test once edited: exit %d\n%s", code, out)
+	}
+	if err := os.WriteFile(path, skeleton, 0o644); err != nil {
+		t.Fatal(err)
 	}
 
 	before, _ := os.ReadFile(filepath.Join(dir, "acme-sync.yaml"))

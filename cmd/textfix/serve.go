@@ -47,10 +47,11 @@ const pruneBatch = 1000
 // until Run.
 func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	a := &App{Config: cfg, closed: make(chan struct{})}
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	if cfg.Sandbox() {
-		a.Log = slog.New(slog.NewTextHandler(logOut, nil))
+		a.Log = slog.New(slog.NewTextHandler(logOut, opts))
 	} else {
-		a.Log = slog.New(slog.NewJSONHandler(logOut, nil))
+		a.Log = slog.New(slog.NewJSONHandler(logOut, opts))
 	}
 	if err := cfg.CheckListen(); err != nil {
 		return nil, err
@@ -140,6 +141,10 @@ func (a *App) Run(ctx context.Context) error {
 	if a.Config.Sandbox() {
 		a.Log.Info("sandbox mode: no TWILIO_AUTH_TOKEN, so signatures are not checked, texts are recorded instead of sent, and only loopback is served")
 		a.Log.Info(fmt.Sprintf("try: curl -d From=%%2B15555550100 -d MessageSid=SM$RANDOM -d 'Body=claude code 403' http://%s/twilio/sms", a.Addr()))
+	}
+	if len(a.Config.OperatorPhones) == 0 {
+		a.Log.Warn("no TEXTFIX_OPERATOR_PHONES: nobody is texted when someone asks for a human; they wait until an operator opens " +
+			a.Config.PublicURL + "/console, and the bot tells them so")
 	}
 	a.Log.Info("listening", "addr", a.Addr(), "public_url", a.Config.PublicURL, "db", a.Config.DB)
 
