@@ -526,6 +526,14 @@ func (l *layout) placeX() {
 			l.items[i].x = x
 		}
 	}
+	// Each item's live links, once: the passes below read them often.
+	near := make([][]neighbour, len(l.items))
+	for _, lk := range l.links {
+		if !lk.dead {
+			near[lk.a] = append(near[lk.a], neighbour{lk.b, lk.weight})
+			near[lk.b] = append(near[lk.b], neighbour{lk.a, lk.weight})
+		}
+	}
 	for _, median := range []bool{false, true} {
 		for pass := range 100 {
 			moved := 0.0
@@ -534,7 +542,7 @@ func (l *layout) placeX() {
 				if pass%2 == 1 {
 					r = len(l.ranks) - 1 - k
 				}
-				moved = max(moved, l.placeRank(r, median))
+				moved = max(moved, l.placeRank(r, near, median))
 			}
 			if moved < 0.5 {
 				break
@@ -553,9 +561,16 @@ func (l *layout) placeX() {
 // pull is where a link draws an item, and how hard.
 type pull struct{ x, w float64 }
 
-// placeRank moves rank r to where its links are straightest, by least
-// squares or, when median, least sum, and returns how far an item moved.
-func (l *layout) placeRank(r int, median bool) float64 {
+// neighbour is the item at the other end of a link, and the link's weight.
+type neighbour struct {
+	item   int
+	weight float64
+}
+
+// placeRank moves rank r to where the links to each item's near
+// neighbours are straightest, by least squares or, when median, least
+// sum, and returns how far an item moved.
+func (l *layout) placeRank(r int, near [][]neighbour, median bool) float64 {
 	rank := l.ranks[r]
 	if len(rank) == 0 {
 		return 0
@@ -563,16 +578,9 @@ func (l *layout) placeRank(r int, median bool) float64 {
 	pulls := make([][]pull, len(rank))
 	gaps := make([]float64, len(rank))
 	for p, i := range rank {
-		for _, li := range append(slices.Clip(l.items[i].up), l.items[i].down...) {
-			lk := l.links[li]
-			if lk.dead {
-				continue
-			}
-			other := lk.a
-			if other == i {
-				other = lk.b
-			}
-			pulls[p] = append(pulls[p], pull{l.items[other].x, lk.weight})
+		pulls[p] = make([]pull, 0, len(near[i]))
+		for _, n := range near[i] {
+			pulls[p] = append(pulls[p], pull{l.items[n.item].x, n.weight})
 		}
 		if len(pulls[p]) == 0 {
 			pulls[p] = []pull{{l.items[i].x, 1e-3}}
@@ -601,26 +609,33 @@ func spread(pulls [][]pull, gaps []float64, median bool) []float64 {
 	for k := 1; k < n; k++ {
 		off[k] = off[k-1] + gaps[k-1]
 	}
-	best := weightedMean
-	if median {
-		best = weightedMedian
-	}
 	type pool struct {
 		from, to int
-		pulls    []pull
+		w, wx    float64 // for the mean
+		pulls    []pull  // for the median
 		at       float64
+	}
+	settle := func(p *pool) {
+		if median {
+			p.at = weightedMedian(p.pulls)
+		} else {
+			p.at = p.wx / p.w
+		}
 	}
 	var pools []pool
 	for k := range n {
 		p := pool{from: k, to: k + 1}
 		for _, q := range pulls[k] {
-			p.pulls = append(p.pulls, pull{q.x - off[k], q.w})
+			p.w, p.wx = p.w+q.w, p.wx+q.w*(q.x-off[k])
+			if median {
+				p.pulls = append(p.pulls, pull{q.x - off[k], q.w})
+			}
 		}
-		p.at = best(p.pulls)
+		settle(&p)
 		for len(pools) > 0 && pools[len(pools)-1].at > p.at {
 			prev := pools[len(pools)-1]
-			p = pool{from: prev.from, to: p.to, pulls: append(prev.pulls, p.pulls...)}
-			p.at = best(p.pulls)
+			p = pool{from: prev.from, to: p.to, w: prev.w + p.w, wx: prev.wx + p.wx, pulls: append(prev.pulls, p.pulls...)}
+			settle(&p)
 			pools = pools[:len(pools)-1]
 		}
 		pools = append(pools, p)
@@ -632,14 +647,6 @@ func spread(pulls [][]pull, gaps []float64, median bool) []float64 {
 		}
 	}
 	return x
-}
-
-func weightedMean(ps []pull) float64 {
-	w, wx := 0.0, 0.0
-	for _, p := range ps {
-		w, wx = w+p.w, wx+p.w*p.x
-	}
-	return wx / w
 }
 
 // weightedMedian is the middle of the pulls by weight; when that falls
