@@ -20,8 +20,9 @@
 // returns a [Verdict]: one clear flow, two close ones to offer, a likely
 // one missing its product, or a greeting. [Flow.Match] picks the choice
 // an answer selects; [Flow.Infer] answers a question from what the person
-// already said. [Flow.Mermaid] and [Flow.DOT] draw a flow (package
-// graphsvg renders SVG).
+// already said. [Flow.Mermaid] and [Flow.DOT] draw a flow; [Flow.Graph]
+// gives its boxes and arrows to drawings made elsewhere (package graphsvg
+// lays them out and draws SVG).
 //
 // # Caveats
 //
