@@ -53,6 +53,7 @@ func (e *Engine) Step(c Conversation, in Inbound, now time.Time) Result {
 	if s.c.Started.IsZero() {
 		s.c.Started = now
 	}
+	s.canonical()
 	s.run()
 	s.c.Updated = now
 	s.r.Conversation = s.c
@@ -202,6 +203,20 @@ func (s *step) remember(said string) {
 }
 
 func (s *step) flow() *flows.Flow { return s.e.Flows.Flow(s.c.Flow) }
+
+// canonical renames the flows a stored conversation names by a former id
+// (an alias) to their current id, so that comparisons and events see one
+// id for one flow.
+func (s *step) canonical() {
+	if t := s.e.Flows.Flow(s.c.Flow); t != nil {
+		s.c.Flow = t.ID
+	}
+	for i, id := range s.c.Candidates {
+		if t := s.e.Flows.Flow(id); t != nil {
+			s.c.Candidates[i] = t.ID
+		}
+	}
+}
 
 // intake picks a flow for a text that starts a conversation.
 func (s *step) intake(text string) {

@@ -251,3 +251,29 @@ func TestMissIsNotRemembered(t *testing.T) {
 		}
 	}
 }
+
+// A conversation stored under a flow's former id (twilio-21610, now
+// twilio-sms) is the renamed flow: texting about the same problem again
+// does not restart it, and its events name the current id.
+func TestRenamedFlowKeepsItsConversation(t *testing.T) {
+	e := newEngine(t)
+	c, _ := say(e, bot.Conversation{}, "customer replied stop and now twilio wont send them anything", "no, they meant it")
+	if c.Status != bot.StatusFixed || c.Flow != "twilio-sms" {
+		t.Fatalf("setup: %s %s/%s", c.Status, c.Flow, c.Node)
+	}
+	c.Flow = "twilio-21610" // as stored before the rename
+	c.Candidates = []string{"twilio-21610"}
+	c, rs := say(e, c, "twilio 21610 again")
+	if c.Status != bot.StatusFixed || c.Flow != "twilio-sms" || c.Node != "fix-honor-opt-out" {
+		t.Errorf("same problem again restarted the conversation: %s %s/%s %q", c.Status, c.Flow, c.Node, rs[0].Replies)
+	}
+	c, rs = say(e, c, "no")
+	for _, ev := range rs[0].Events {
+		if ev.Flow != "twilio-sms" {
+			t.Errorf("event %+v names flow %q, want twilio-sms", ev, ev.Flow)
+		}
+	}
+	if len(rs[0].Events) == 0 {
+		t.Errorf("NO recorded no events (status %s)", c.Status)
+	}
+}

@@ -39,8 +39,9 @@ func (p Problem) String() string {
 }
 
 // LintLink stands in for a page link when the checker measures an SMS:
-// about as long as a real one on a short domain.
-const LintLink = "https://textfix.fly.dev/f/0123456789abc"
+// as long as a real one on a 40-character domain, the longest a
+// production TEXTFIX_PUBLIC_URL is expected to have.
+const LintLink = "https://textfix-help.support-desk.example-co.com/f/0123456789abc"
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
