@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/segment"
 )
 
 // Engine runs one conversation step. It is immutable and safe for
@@ -331,10 +332,10 @@ func (s *step) enter(t *flows.Flow, id string, known []string) {
 			}
 			s.c.Status = StatusActive
 			s.c.Misses = 0
-			s.reply(withNote(known, n.SMS(s.checkLink(t, n))))
+			s.reply(s.withNote(known, s.question(t, n)...))
 			return
 		case flows.Info:
-			s.reply(withNote(known, n.Text))
+			s.reply(s.withNote(known, n.Text))
 			s.event(EventEdge, n.ID, n.Next, "")
 			known = nil
 			id = n.Next
@@ -352,17 +353,33 @@ func (s *step) enter(t *flows.Flow, id string, known []string) {
 	s.reply("Sorry, something went wrong on my side. " + greeting)
 }
 
-// withNote prefixes msg with what was understood without asking, when it
-// still fits two segments.
-func withNote(known []string, msg string) string {
+// withNote prefixes a message with what was understood without asking,
+// in the first of its variants (most complete first) with which it fits
+// two segments; with none, the first variant that fits alone.
+func (s *step) withNote(known []string, variants ...string) string {
 	if len(known) == 0 {
-		return msg
+		return s.fitting(variants...)
 	}
 	note := "Got it: " + strings.Join(known, ", ") + ".\n"
-	if len(note)+len(msg) > 306 {
-		return msg
+	all := make([]string, 0, 2*len(variants))
+	for _, v := range variants {
+		all = append(all, note+v)
 	}
-	return note + msg
+	return s.fitting(append(all, variants...)...)
+}
+
+// question is question n's SMS with its How link, and shorter forms of
+// it for when a long link takes it past two segments: without the "Reply
+// 1-N" line, then with the choices on one line.
+func (s *step) question(t *flows.Flow, n *flows.Node) []string {
+	link := s.checkLink(t, n)
+	sms := n.SMS(link)
+	short, _, _ := strings.Cut(sms, "\nReply 1-")
+	how := ""
+	if link != "" {
+		how = "\nHow: " + link
+	}
+	return []string{sms, short, strings.TrimSpace(n.Text) + how + "\n" + n.ChoiceList()}
 }
 
 func (s *step) checkLink(t *flows.Flow, n *flows.Node) string {
@@ -394,7 +411,7 @@ func (s *step) fix(t *flows.Flow, n *flows.Node, known []string) {
 	s.event(EventFix, n.ID, "", "")
 	s.c.PageID = id
 	s.c.Tried = append(s.c.Tried, n.ID)
-	s.reply(withNote(known, n.FixSMS(s.link(id))))
+	s.reply(s.withNote(known, n.FixSMS(s.link(id))))
 }
 
 // answer handles a reply to the current question.
@@ -431,18 +448,48 @@ func (s *step) miss(t *flows.Flow, n *flows.Node) {
 	if len(s.c.Said) > 0 {
 		s.c.Said = s.c.Said[:len(s.c.Said)-1]
 	}
+	q, list := strings.TrimSpace(n.Text), n.ChoiceList()
 	switch {
 	case s.c.Misses >= maxMisses:
 		s.handoff("The bot did not understand the answers to: " + n.Text)
 	case s.c.Misses == maxMisses-1:
-		s.reply(fmt.Sprintf("Sorry, I still didn't get that. Reply %s, or HUMAN for a person.", numbered(n)))
+		s.reply(s.fitting(fmt.Sprintf("Sorry, I still didn't get that. Reply %s, or HUMAN for a person.", list),
+			fmt.Sprintf("Sorry, I still didn't get that. Reply 1-%d, or HUMAN for a person.", len(n.Choices))))
 	default:
-		s.reply(fmt.Sprintf("Sorry, I didn't get that. %s\nReply %s.", strings.TrimSpace(n.Text), numbered(n)))
+		s.reply(s.fitting(fmt.Sprintf("Sorry, I didn't get that. %s\nReply %s.", q, list), fmt.Sprintf("Sorry, I didn't get that. Reply %s.", list)))
 	}
 }
 
-func numbered(n *flows.Node) string {
-	return n.ChoiceList()
+// linkDomain is the longest domain a production link is expected to
+// have (flows.LintLink's): replies are measured as if their links had it.
+const linkDomain = 40
+
+// fits reports whether msg goes out as at most two SMS segments, with its
+// page links measured on a domain of at least linkDomain characters: a
+// reply that fits on a short test domain must fit in production too.
+func (s *step) fits(msg string) bool {
+	base := strings.TrimRight(s.e.BaseURL, "/")
+	scheme, host, ok := strings.Cut(base, "://")
+	if !ok {
+		scheme, host = "https", base
+	}
+	if len(host) < linkDomain {
+		long := scheme + "://" + host + strings.Repeat("x", linkDomain-len(host))
+		msg = strings.ReplaceAll(msg, base+PagesPath, long+PagesPath)
+	}
+	n, _ := segment.Count(msg)
+	return n <= 2
+}
+
+// fitting returns the first of msgs, most complete first, that fits two
+// segments, or the last.
+func (s *step) fitting(msgs ...string) string {
+	for _, m := range msgs {
+		if s.fits(m) {
+			return m
+		}
+	}
+	return msgs[len(msgs)-1]
 }
 
 // feedback handles the answer to "Did this fix it?".
@@ -540,7 +587,8 @@ func (s *step) back() {
 	if t == nil || len(s.c.Answers) == 0 {
 		if t != nil && s.c.Status == StatusActive {
 			if n := t.Node(s.c.Node); n != nil && n.Kind == flows.Question {
-				s.reply("This is the first question.\n" + n.SMS(s.checkLink(t, n)))
+				qs := s.question(t, n)
+				s.reply(s.fitting(append([]string{"This is the first question.\n" + qs[0]}, qs...)...))
 				return
 			}
 		}
@@ -555,7 +603,7 @@ func (s *step) back() {
 		if !last.Inferred || len(s.c.Answers) == 0 {
 			n := t.Node(last.Node)
 			s.c.Node, s.c.Status, s.c.Misses = n.ID, StatusActive, 0
-			s.reply(n.SMS(s.checkLink(t, n)))
+			s.reply(s.fitting(s.question(t, n)...))
 			return
 		}
 	}
