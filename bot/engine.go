@@ -452,6 +452,10 @@ func (s *step) miss(t *flows.Flow, n *flows.Node) {
 	switch {
 	case s.c.Misses >= maxMisses:
 		s.handoff("The bot did not understand the answers to: " + n.Text)
+	case n.FreeText() && s.c.Misses == maxMisses-1:
+		s.reply(fmt.Sprintf("Sorry, I still didn't get that. %s Or reply HUMAN for a person.", list))
+	case n.FreeText():
+		s.reply(s.fitting(fmt.Sprintf("Sorry, I didn't get that. %s\n%s", q, list), "Sorry, I didn't get that. "+list))
 	case s.c.Misses == maxMisses-1:
 		s.reply(s.fitting(fmt.Sprintf("Sorry, I still didn't get that. Reply %s, or HUMAN for a person.", list),
 			fmt.Sprintf("Sorry, I still didn't get that. Reply 1-%d, or HUMAN for a person.", len(n.Choices))))

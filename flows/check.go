@@ -328,13 +328,19 @@ func (n *Node) successors() []string {
 }
 
 // SMS renders a question as the text the person receives: the question,
-// the check-page link when it has one, and the numbered choices.
+// the check-page link when it has one, and the numbered choices. A
+// free-text question shows its choices as words, unnumbered.
 func (n *Node) SMS(checkLink string) string {
 	var b strings.Builder
 	b.WriteString(strings.TrimSpace(n.Text))
 	if n.Check != nil && checkLink != "" {
 		b.WriteString("\nHow: ")
 		b.WriteString(checkLink)
+	}
+	if n.FreeText() {
+		b.WriteString("\n")
+		b.WriteString(n.ChoiceList())
+		return b.String()
 	}
 	for i, c := range n.Choices {
 		fmt.Fprintf(&b, "\n%d) %s", i+1, c.Label)
@@ -343,13 +349,29 @@ func (n *Node) SMS(checkLink string) string {
 	return b.String()
 }
 
-// ChoiceList renders the numbered choices on one line, for a re-ask.
+// ChoiceList renders the numbered choices on one line, for a re-ask; a
+// free-text question's as words ("Type the product name, or reply: Not
+// sure / skip.").
 func (n *Node) ChoiceList() string {
+	if n.FreeText() {
+		others := make([]string, 0, len(n.Choices)-1)
+		for _, c := range n.Choices[1:] {
+			others = append(others, c.Label)
+		}
+		return fmt.Sprintf("%s, or reply: %s.", n.Choices[0].Label, strings.Join(others, "; "))
+	}
 	parts := make([]string, len(n.Choices))
 	for i, c := range n.Choices {
 		parts[i] = fmt.Sprintf("%d) %s", i+1, c.Label)
 	}
 	return strings.Join(parts, " ")
+}
+
+// FreeText reports whether question n asks for text in the person's own
+// words: its first choice is any: true ("Type the product name"), the
+// others are ways out ("Not sure / skip"). Its choices are not numbered.
+func (n *Node) FreeText() bool {
+	return n.Kind == Question && len(n.Choices) > 1 && n.Choices[0].Any
 }
 
 // FixSMS renders the text that carries a fix page link: the link in the

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -18,8 +19,10 @@ func fields(dst []string, s string) []string {
 	return dst
 }
 
-// uncertain answers are neither yes nor no.
-var uncertain = set("not sure", "im not sure", "i dont know", "dont know", "dunno", "idk", "no idea", "unsure", "no clue", "not certain", "maybe", "i have no idea", "i am not sure", "no idea", "not a clue")
+// uncertain answers are neither yes nor no. Inside a longer answer they
+// are hedges, and reach only the rest of their clause (see reading.go).
+var uncertain = set("not sure", "im not sure", "i dont know", "dont know", "dunno", "idk", "no idea", "unsure", "no clue", "not certain", "maybe", "i have no idea", "i am not sure", "not a clue",
+	"not really sure", "not totally sure", "not entirely sure", "not 100", "not 100 sure", "perhaps", "possibly", "might be", "could be", "hard to say", "cant tell", "cant say", "i cant tell", "i cant say", "no clue", "who knows", "i wonder")
 
 // maxKey bounds the keys of uncertain, yesWords and noWords in bytes, so
 // that a run of words is joined for a lookup on the stack (a test holds
@@ -59,8 +62,10 @@ func isUncertain(ws []string) bool {
 	return false
 }
 
-var yesWords = set("yes", "yeah", "yea", "yep", "yup", "y", "ya", "yah", "sure", "correct", "right", "affirmative", "true", "indeed", "definitely", "absolutely", "ok", "okay", "k", "uh huh", "i am", "i do", "it did", "we are", "we do")
-var noWords = set("no", "nope", "nah", "n", "nay", "negative", "false", "never", "not really", "no way", "none", "i am not", "im not", "i dont", "we dont", "we arent", "it didnt", "didnt")
+// yesWords and noWords open a yes or a no, in the languages people text
+// in ("sí", "oui", "ja"; "non", "nein").
+var yesWords = set("yes", "yeah", "yea", "yep", "yup", "y", "ya", "yah", "yeh", "yeap", "yass", "yas", "yess", "yesss", "sure", "correct", "right", "affirmative", "true", "indeed", "definitely", "absolutely", "of course", "ok", "okay", "k", "uh huh", "mhm", "mhmm", "i am", "i do", "it did", "we are", "we do", "i think so", "i believe so", "think so", "si", "sí", "oui", "ja", "jep", "claro", "da")
+var noWords = set("no", "nope", "nah", "n", "nay", "negative", "false", "never", "not really", "no way", "none", "i am not", "im not", "i dont", "we dont", "we arent", "it didnt", "didnt", "probably not", "i doubt it", "non", "nein", "nee", "nao", "não")
 
 func set(ws ...string) map[string]bool {
 	m := make(map[string]bool, len(ws))
@@ -131,17 +136,65 @@ outer:
 	return -1
 }
 
-// negated reports whether one of the three words before position i negates
-// what follows ("not behind a proxy").
-// "no" counts only right before ("no proxy"), since it is often an
-// interjection ("no, it says region not supported").
+// Negation reaches forward within its clause over at most two words that
+// carry meaning; articles, possessives and "or" do not count, so "we
+// don't have a vpn or proxy" negates both. It stops at a word that starts
+// another thought ("doesn't work when I'm on the vpn") and at a
+// preposition after a word it negated ("not enabled for my api key" says
+// nothing against the key).
+var (
+	negationEnds = set("when", "whenever", "if", "because", "cause", "since", "but", "though", "although", "unless", "until", "except", "so", "then", "which", "only", "just")
+	light        = set("a", "an", "the", "any", "my", "our", "your", "their", "its", "or", "nor", "and", "either", "even", "really", "there", "theres", "is", "are", "be", "been", "that", "i", "we", "it", "im", "was", "were", "one")
+	prepositions = set("for", "with", "from", "in", "on", "at", "by", "to", "behind", "through", "via", "over", "into", "about", "after", "before", "during", "under")
+	// failing are what a negation says of the thing after them: "doesn't
+	// work with my api key" is about the key, not its absence.
+	failing = set("work", "working", "works", "worked", "help", "helped", "fix", "fixed", "load", "loading", "connect", "run", "running", "go", "accept", "let", "seem", "change", "matter")
+)
+
+// negated reports whether a negation before position i in its clause
+// reaches the word there ("not behind a proxy", "never had a vpn or
+// proxy"). "no" reaches only the next word and what "or" adds to it ("no
+// vpn or proxy"), since it is often an interjection ("no, it says region
+// not supported").
 func negated(ws []string, i int) bool {
-	for k := i - 1; k >= 0 && k >= i-3 && ws[k] != clauseBreak; k-- {
-		if negations[ws[k]] && (ws[k] != "no" || k == i-1) {
+	for k := i - 1; k >= 0 && ws[k] != clauseBreak; k-- {
+		if negations[ws[k]] && reaches(ws, k, i) {
 			return true
 		}
 	}
 	return false
+}
+
+// reaches reports whether the negation at ws[k] reaches ws[i].
+func reaches(ws []string, k, i int) bool {
+	if ws[k] == "no" {
+		for j := k + 2; j < i; j += 2 {
+			if ws[j] != "or" && ws[j] != "nor" {
+				return false
+			}
+		}
+		return (i-k)%2 == 1
+	}
+	if k+1 < i && failing[ws[k+1]] {
+		return false
+	}
+	content := 0
+	for j := k + 1; j < i; j++ {
+		w := ws[j]
+		switch {
+		case negationEnds[w]:
+			return false
+		case prepositions[w]:
+			if content > 0 {
+				return false
+			}
+		case !light[w]:
+			if content++; content > 2 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // compiledChoice holds a choice's phrases and patterns ready for matching.
@@ -191,7 +244,7 @@ func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) 
 			i = p.find(t, true)
 			s = 3 * len(p)
 		}
-		if i < 0 || negated(t.ws, i) {
+		if i < 0 || negated(t.ws, i) || len(p) == 1 && aboutOther(t.ws, i) {
 			continue
 		}
 		best = max(best, s)
@@ -230,86 +283,217 @@ const (
 	ByAny     = "any"
 )
 
+// Reading is what an answer to a question says (see [Flow.Read]).
+type Reading struct {
+	// Choice is the index of the choice the answer selects, or -1.
+	Choice int
+	// By says how Choice was selected (ByNumber, ByWords …).
+	By string
+	// Asks is true when the answer selects nothing and asks something
+	// back ("where do I find that?", "what's a curl test?").
+	Asks bool
+	// Unsure is true when the answer selects nothing and only says the
+	// person does not know ("not sure", "maybe"), at a question with no
+	// choice for that.
+	Unsure bool
+	// Number is true when the answer is a bare number at a free-text
+	// question ([Node.FreeText]), whose choices are not numbered: a menu
+	// pick where there is no menu, not the text the question asks for.
+	Number bool
+}
+
 // Match picks the choice of question n that the answer selects. It returns
 // the choice's index and how it was picked, or -1 when the answer selects
-// no choice or more than one equally.
+// no choice or more than one equally. It is Read without the reasons.
 func (t *Flow) Match(n *Node, answer Text) (int, string) {
+	r := t.Read(n, answer)
+	return r.Choice, r.By
+}
+
+// Read reads an answer to question n. A number picks its choice (not at a
+// free-text question, which shows no numbers: see Reading.Number). Otherwise the answer's core
+// decides (clauses that ask back and what hedges reach are left out):
+// a choice's words, label or implied_by phrases, the yes/no family, close
+// typos, a negation (a no), someone else's role (a no), and last a
+// free-text choice. An explicit yes or no in a clause of its own ("no,
+// the admin on our team does that") outranks words of the other family.
+// Only an answer that is nothing but unsure picks a choice for not
+// knowing ("Not sure"); a hedge beside a clear answer does not veto it.
+func (t *Flow) Read(n *Node, answer Text) Reading {
 	ccs := t.compiled[n.ID]
-	in := &answer
+	none := Reading{Choice: -1}
+	if len(answer.ws) == 0 {
+		return none
+	}
+	if i := choiceNumber(answer.ws, len(ccs)); i >= 0 {
+		if n.FreeText() {
+			return Reading{Choice: -1, Number: true}
+		}
+		return Reading{Choice: i, By: ByNumber}
+	}
+	core, asks, hedged := answer.core(false)
+	r := readCore(ccs, &core)
+	if r.Choice >= 0 && (r.By != ByAny || !hedged) {
+		return r
+	}
+	if hedged {
+		// Nothing but unsure: a choice for that, by its words ("not sure",
+		// "no idea"), or a hedged pick among choices that are no yes or no
+		// ("maybe the region?").
+		in := &answer
+		if i := best(ccs, func(cc *compiledChoice) int {
+			if cc.means != "" {
+				return 0
+			}
+			return cc.rate(in, cc.phrases, false, true)
+		}); i >= 0 {
+			return Reading{Choice: i, By: ByWords}
+		}
+		if r.Choice >= 0 {
+			return r // free text with a hedge: "it was the deploy, I think maybe"
+		}
+		if !asks {
+			return Reading{Choice: -1, Unsure: true}
+		}
+	}
+	if asks {
+		return Reading{Choice: -1, Asks: true}
+	}
+	return none
+}
+
+// readCore reads the core of an answer (see Read).
+func readCore(ccs []compiledChoice, in *Text) Reading {
 	ws := in.ws
 	if len(ws) == 0 {
-		return -1, ""
+		return Reading{Choice: -1}
 	}
-	if i := choiceNumber(ws, len(ccs)); i >= 0 {
-		return i, ByNumber
-	}
-	var buf [16]string
-	plain := fields(buf[:0], in.norm) // the words without clause breaks
-	unsure := isUncertain(plain)
-	if i := best(ccs, func(cc *compiledChoice) int { return cc.rate(in, cc.phrases, false, true) }); i >= 0 {
-		// "no idea" is not the "No" choice; a "Not sure" choice is fine.
-		if !unsure || ccs[i].means == "" {
-			return i, ByWords
-		}
-		return -1, ""
-	}
-	if f := family(plain); f != "" {
+	byMeans := func(f string) int {
 		for i, cc := range ccs {
 			if cc.means == f {
-				return i, ByFamily
+				return i
 			}
+		}
+		return -1
+	}
+	fam, explicit := opening(ws)
+	if i := best(ccs, func(cc *compiledChoice) int {
+		return max(cc.rate(in, cc.phrases, false, true), cc.rate(in, cc.implied, false, false))
+	}); i >= 0 {
+		if m := ccs[i].means; explicit && m != "" && m != fam {
+			if j := byMeans(fam); j >= 0 {
+				return Reading{Choice: j, By: ByFamily}
+			}
+		}
+		return Reading{Choice: i, By: ByWords}
+	}
+	if fam != "" {
+		if i := byMeans(fam); i >= 0 {
+			return Reading{Choice: i, By: ByFamily}
 		}
 	}
 	if i := best(ccs, func(cc *compiledChoice) int { return cc.rate(in, cc.phrases, true, true) }); i >= 0 {
-		return i, ByWords
+		return Reading{Choice: i, By: ByWords}
 	}
-	// "not behind one" answers a yes/no question with no; "not sure" does not.
-	for _, w := range ws {
-		if negations[w] && !unsure {
-			for i, cc := range ccs {
-				if cc.means == "no" {
-					return i, ByFamily
-				}
-			}
-			break
+	// "not behind one" answers a yes/no question with no, and so does a
+	// role someone else holds ("our admin does that").
+	if slices.ContainsFunc(ws, func(w string) bool { return negations[w] }) || mentionsOther(ws) {
+		if i := byMeans("no"); i >= 0 {
+			return Reading{Choice: i, By: ByFamily}
 		}
 	}
 	for i, cc := range ccs {
 		if cc.any {
-			return i, ByAny
+			return Reading{Choice: i, By: ByAny}
 		}
 	}
-	return -1, ""
+	return Reading{Choice: -1}
 }
 
 // Infer answers question n from earlier texts, newest first: a choice's
 // ImpliedBy phrases, and (unless the question says infer: false) its Match
 // words and patterns. Numbers alone and the yes/no family never count, and
-// neither do negated mentions. It returns -1 unless exactly one choice is
-// clearly selected.
+// neither do negated mentions, questions back or what a hedge reaches. It
+// returns -1 unless exactly one choice is clearly selected.
 func (t *Flow) Infer(n *Node, said []string) int {
-	ccs := t.compiled[n.ID]
+	i, _ := t.InferFrom(n, said)
+	return i
+}
+
+// InferFrom is Infer, also returning which of said answered (its index),
+// or -1.
+func (t *Flow) InferFrom(n *Node, said []string) (choice, from int) {
 	for k := len(said) - 1; k >= 0; k-- {
-		in := NewText(said[k])
-		ws := in.ws
-		if len(ws) == 0 {
-			continue
-		}
-		if choiceNumber(ws, len(ccs)) >= 0 || Family(in.norm) != "" && len(ws) <= 3 {
-			continue
-		}
-		i := best(ccs, func(cc *compiledChoice) int {
-			s := cc.rate(&in, cc.implied, false, false)
-			if n.Infers() {
-				s = max(s, cc.rate(&in, cc.phrases, false, true))
-			}
-			return s
-		})
-		if i >= 0 {
-			return i
+		if i := t.inferOne(n, NewText(said[k])); i >= 0 {
+			return i, k
 		}
 	}
-	return -1
+	return -1, -1
+}
+
+// Ahead reads an answer that question n cannot take as an answer to a
+// question further on: when the text answers (as [Flow.Infer] would) a
+// question reachable through exactly one of n's choices, it returns that
+// choice; otherwise -1. "It says region not supported" at "What came
+// back from curl?" answers "What does the 403 body say?", which only the
+// 403 choice leads to. Questions are searched up to maxAhead deep.
+func (t *Flow) Ahead(n *Node, answer Text) int {
+	found := -1
+	for k, ch := range n.Choices {
+		if t.answersAhead(ch.Next, answer, maxAhead, map[string]bool{n.ID: true}) {
+			if found >= 0 {
+				return -1 // more than one way there: the question stands
+			}
+			found = k
+		}
+	}
+	return found
+}
+
+// maxAhead is how many questions deep Ahead looks.
+const maxAhead = 3
+
+// answersAhead reports whether text answers a question reachable from
+// node id within depth questions, not passing a node in seen.
+func (t *Flow) answersAhead(id string, text Text, depth int, seen map[string]bool) bool {
+	n := t.Node(id)
+	if n == nil || depth == 0 || seen[id] {
+		return false
+	}
+	seen[id] = true
+	switch n.Kind {
+	case Info:
+		return t.answersAhead(n.Next, text, depth, seen)
+	case Question:
+		if t.inferOne(n, text) >= 0 {
+			return true
+		}
+		for _, ch := range n.Choices {
+			if t.answersAhead(ch.Next, text, depth-1, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inferOne answers question n from one earlier text, or returns -1.
+func (t *Flow) inferOne(n *Node, text Text) int {
+	ccs := t.compiled[n.ID]
+	if len(text.ws) == 0 {
+		return -1
+	}
+	if choiceNumber(text.ws, len(ccs)) >= 0 || Family(text.norm) != "" && len(text.ws) <= 3 {
+		return -1
+	}
+	in, _, _ := text.core(true)
+	return best(ccs, func(cc *compiledChoice) int {
+		s := cc.rate(&in, cc.implied, false, false)
+		if n.Infers() && !cc.any {
+			s = max(s, cc.rate(&in, cc.phrases, false, true))
+		}
+		return s
+	})
 }
 
 // best returns the index of the single highest positive score, or -1 on
