@@ -212,6 +212,16 @@ func checkNode(t *Flow, n *Node, now time.Time) []Problem {
 				}
 				anyChoice = true
 			}
+			if e := strings.TrimSpace(c.Echo); e != "" {
+				if n := len([]rune(e)); n > MaxEcho {
+					add(Warning, "%s: echo is %d characters; keep it within %d", what, n, MaxEcho)
+				}
+				if bad := segment.NonGSM7(e); len(bad) > 0 {
+					add(Warning, "%s: echo has characters outside GSM-7 (%q)", what, string(bad))
+				}
+			} else if inferable(n, c) {
+				add(Warning, "%s: taken from earlier texts but has no echo to say so", what)
+			}
 			if c.Means != "" {
 				if means[c.Means] {
 					add(Error, "%s: two choices mean %q", what, c.Means)
@@ -301,6 +311,13 @@ func checkNode(t *Flow, n *Node, now time.Time) []Problem {
 		add(Error, "only questions have choices")
 	}
 	return ps
+}
+
+// inferable reports whether the engine may take choice c of question n
+// from earlier texts: by its implied_by phrases, or by its match words or
+// patterns where the question infers.
+func inferable(n *Node, c Choice) bool {
+	return len(c.ImpliedBy) > 0 || !c.Any && n.Infers() && (len(c.Match) > 0 || len(c.Patterns) > 0 || c.Label != "")
 }
 
 // daysBetween counts calendar days from the date of a to the date of b,

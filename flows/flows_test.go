@@ -86,7 +86,7 @@ func TestCheckWarnings(t *testing.T) {
 	if err != nil || lib == nil {
 		t.Fatalf("warnings must not refuse a flow: %v", err)
 	}
-	for _, want := range []string{"segments", "outside GSM-7", "no sources"} {
+	for _, want := range []string{"segments", "outside GSM-7", "no sources", "echo is 74 characters", "echo has characters outside GSM-7"} {
 		found := false
 		for _, p := range problems {
 			found = found || p.Severity == flows.Warning && strings.Contains(p.Msg, want)
