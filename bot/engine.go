@@ -122,7 +122,11 @@ func (s *step) run() {
 		}
 	case KwHelp:
 		s.r.Keyword = kw
-		s.reply(helpText)
+		if s.c.Status == StatusHandoff {
+			s.reply(helpInHandoff)
+		} else {
+			s.reply(helpText)
+		}
 		return
 	}
 
@@ -131,6 +135,12 @@ func (s *step) run() {
 		return
 	}
 
+	// A keyword that also answers the question being asked is the answer
+	// ("new" to "is the key old or new?", "support" to "who set it up?");
+	// it keeps its meaning when the text cannot answer the question.
+	if kw != KwNone && s.answers(text) {
+		kw = KwNone
+	}
 	switch kw {
 	case KwReset:
 		s.r.Keyword = kw
@@ -175,7 +185,30 @@ func (s *step) run() {
 
 const greeting = `Text me the error you're seeing, like "claude code 403" or the exact message, and I'll walk you to a fix. Reply HUMAN for a person.`
 
+// closing answers a closer ("thanks!") when no question is open.
+const closing = "You're welcome! Text me anytime you hit another error."
+
 const helpText = "textfix: text an error and get a fix link by SMS. Reply HUMAN for a person, RESET to start over. Reply STOP to opt out. Msg & data rates may apply."
+
+// helpInHandoff is HELP while a person has the conversation: no offer of
+// the human they already have.
+const helpInHandoff = "textfix: a person has your messages and will reply here. Reply RESET to go back to the bot. Reply STOP to opt out. Msg & data rates may apply."
+
+// answers reports whether text, a keyword, answers the question the
+// conversation is at, by a choice's words, number or yes/no (not as the
+// free text of an any choice, which takes every text).
+func (s *step) answers(text string) bool {
+	if s.c.Status != StatusActive || s.idleFor() > s.idleAfter() {
+		return false
+	}
+	t := s.flow()
+	n := t.Node(s.c.Node)
+	if n == nil || n.Kind != flows.Question {
+		return false
+	}
+	r := t.Read(n, flows.NewText(text))
+	return r.Choice >= 0 && r.By != flows.ByAny
+}
 
 func (s *step) idleAfter() time.Duration {
 	if s.e.IdleAfter > 0 {
@@ -194,14 +227,19 @@ func (s *step) idleFor() time.Duration {
 // fresh starts a new conversation (see Conversation.Fresh).
 func (s *step) fresh() { s.c = s.c.Fresh(s.now) }
 
-// remember keeps said, a redacted text, for "don't re-ask".
+// remember keeps said, a redacted text, for "don't re-ask", and counts
+// it among the person's texts.
 func (s *step) remember(said string) {
 	t := clip(said, maxSaidLen)
 	s.c.Said = append(s.c.Said, t)
+	s.c.Texts++
 	if len(s.c.Said) > maxSaid {
 		s.c.Said = append([]string(nil), s.c.Said[len(s.c.Said)-maxSaid:]...)
 	}
 }
+
+// ordinal is which of the person's texts Said[i] is: 1 for their first.
+func (s *step) ordinal(i int) int { return s.c.Texts - len(s.c.Said) + i + 1 }
 
 func (s *step) flow() *flows.Flow { return s.e.Flows.Flow(s.c.Flow) }
 
@@ -239,6 +277,10 @@ func (s *step) intake(text string) {
 	}
 	v := lib.Classify(in)
 	switch {
+	case v.Flow == nil && isCloser(strings.Fields(in.Normalized())):
+		// "thanks!" after a fix or a human: no new problem.
+		s.c.Said, s.c.Texts = nil, 0
+		s.reply(closing)
 	case v.Flow != nil:
 		s.start(v.Flow, s.said)
 	case len(v.Close) == 2:
@@ -310,10 +352,17 @@ func (s *step) start(t *flows.Flow, first string) {
 	s.enter(t, t.Start, nil)
 }
 
+// known is what the engine took without asking, to say back: a choice's
+// echo and which of the person's texts it came from.
+type known struct {
+	echo string
+	from int // ordinal of the text (see step.ordinal)
+}
+
 // enter walks from node id: it answers questions the person already
 // answered, sends info texts, and stops at the first question to ask or
-// at a fix or handoff.
-func (s *step) enter(t *flows.Flow, id string, known []string) {
+// at a fix or handoff. said holds what was taken without asking so far.
+func (s *step) enter(t *flows.Flow, id string, said []known) {
 	for hops := 0; hops < 2*len(t.Nodes)+1; hops++ {
 		n := t.Node(id)
 		if n == nil {
@@ -322,26 +371,25 @@ func (s *step) enter(t *flows.Flow, id string, known []string) {
 		s.c.Node = id
 		switch n.Kind {
 		case flows.Question:
-			if k := t.Infer(n, s.c.Said); k >= 0 {
+			if k, from := t.InferFrom(n, s.c.Said); k >= 0 {
 				ch := n.Choices[k]
-				s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: k, Label: ch.Label, Inferred: true})
+				said = s.take(n, k, from, said)
 				s.event(EventEdge, n.ID, ch.Next, "")
-				known = append(known, ch.Label)
 				id = ch.Next
 				continue
 			}
 			s.c.Status = StatusActive
 			s.c.Misses = 0
-			s.reply(s.withNote(known, s.question(t, n)...))
+			s.reply(s.withNote(said, s.question(t, n)...))
 			return
 		case flows.Info:
-			s.reply(s.withNote(known, n.Text))
+			s.reply(s.withNote(said, n.Text))
 			s.event(EventEdge, n.ID, n.Next, "")
-			known = nil
+			said = nil
 			id = n.Next
 			continue
 		case flows.Fix:
-			s.fix(t, n, known)
+			s.fix(t, n, s.withNote(said))
 			return
 		case flows.Handoff:
 			s.handoff(n.Reason)
@@ -353,20 +401,60 @@ func (s *step) enter(t *flows.Flow, id string, known []string) {
 	s.reply("Sorry, something went wrong on my side. " + greeting)
 }
 
-// withNote prefixes a message with what was understood without asking,
-// in the first of its variants (most complete first) with which it fits
-// two segments; with none, the first variant that fits alone.
-func (s *step) withNote(known []string, variants ...string) string {
-	if len(known) == 0 {
+// take records choice k of question n as answered without asking, from
+// the remembered text Said[from], and adds its echo to said.
+func (s *step) take(n *flows.Node, k, from int, said []known) []known {
+	ch := n.Choices[k]
+	s.c.Answers = append(s.c.Answers, Answer{
+		Node: n.ID, Question: n.Text, Choice: k, Label: ch.Label,
+		Text: s.c.Said[from], Inferred: true, From: s.ordinal(from),
+	})
+	if e := strings.TrimSpace(ch.Echo); e != "" {
+		said = append(said, known{echo: strings.TrimSuffix(e, "."), from: s.ordinal(from)})
+	}
+	return said
+}
+
+// withNote prefixes a message with what was taken without asking ("Got
+// it: you're behind a company proxy."), saying which earlier text it came
+// from when that was not the text just sent. It uses the first of the
+// message's variants (most complete first) with which the note fits two
+// segments; with none, the first that fits alone. No variants give the
+// note alone.
+func (s *step) withNote(said []known, variants ...string) string {
+	switch {
+	case len(said) == 0 && len(variants) == 0:
+		return ""
+	case len(said) == 0:
 		return s.fitting(variants...)
 	}
-	note := "Got it: " + strings.Join(known, ", ") + ".\n"
+	echoes := make([]string, len(said))
+	from := said[0].from
+	for i, k := range said {
+		echoes[i] = k.echo
+		if k.from != from {
+			from = -1
+		}
+	}
+	head := "Got it: "
+	switch {
+	case from == s.c.Texts:
+	case from > 0:
+		head = "Got it from your " + textName(from) + ": "
+	default:
+		head = "Got it from your earlier texts: "
+	}
+	note := head + strings.Join(echoes, "; ") + "."
+	if len(variants) == 0 {
+		return note
+	}
 	all := make([]string, 0, 2*len(variants))
 	for _, v := range variants {
-		all = append(all, note+v)
+		all = append(all, note+"\n"+v)
 	}
 	return s.fitting(append(all, variants...)...)
 }
+
 
 // question is question n's SMS with its How link, and shorter forms of
 // it for when a long link takes it past two segments: without the "Reply
@@ -393,7 +481,10 @@ func (s *step) link(pageID string) string {
 	return PageURL(s.e.BaseURL, pageID)
 }
 
-func (s *step) fix(t *flows.Flow, n *flows.Node, known []string) {
+// fix ends the flow at fix node n: a page for the person's path and its
+// link, after note (what was taken without asking, or the word that this
+// is the next likely cause), when it still fits.
+func (s *step) fix(t *flows.Flow, n *flows.Node, note string) {
 	id := s.in.PageID
 	if id == "" {
 		sum := sha256.Sum256([]byte(s.c.Phone + "\x00" + s.now.String() + "\x00" + n.ID))
@@ -411,7 +502,11 @@ func (s *step) fix(t *flows.Flow, n *flows.Node, known []string) {
 	s.event(EventFix, n.ID, "", "")
 	s.c.PageID = id
 	s.c.Tried = append(s.c.Tried, n.ID)
-	s.reply(s.withNote(known, n.FixSMS(s.link(id))))
+	sms := n.FixSMS(s.link(id))
+	if note != "" {
+		sms = s.fitting(note+"\n"+sms, sms)
+	}
+	s.reply(sms)
 }
 
 // answer handles a reply to the current question.
@@ -428,40 +523,103 @@ func (s *step) answer(text string) {
 		s.start(t, s.c.FirstText)
 		return
 	}
-	k, _ := t.Match(n, flows.NewText(text))
-	if k < 0 {
-		s.miss(t, n)
-		return
+	in := flows.NewText(text)
+	r := t.Read(n, in)
+	switch {
+	case r.Choice >= 0:
+		ch := n.Choices[r.Choice]
+		s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: r.Choice, Label: ch.Label, Text: clip(s.said, maxSaidLen)})
+		s.event(EventEdge, n.ID, ch.Next, "")
+		s.c.Misses = 0
+		s.enter(t, ch.Next, nil)
+	case r.Asks:
+		s.help(t, n)
+	case r.Number:
+		s.miss(t, n, missNumber)
+	default:
+		// An answer to a question further on: the path there is taken,
+		// and said back.
+		if k := t.Ahead(n, in); k >= 0 {
+			ch := n.Choices[k]
+			said := s.take(n, k, len(s.c.Said)-1, nil)
+			s.event(EventEdge, n.ID, ch.Next, "")
+			s.c.Misses = 0
+			s.enter(t, ch.Next, said)
+			return
+		}
+		if r.Unsure {
+			s.miss(t, n, missUnsure)
+			return
+		}
+		s.miss(t, n, missPlain)
 	}
-	ch := n.Choices[k]
-	s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: k, Label: ch.Label, Text: clip(s.said, maxSaidLen)})
-	s.event(EventEdge, n.ID, ch.Next, "")
-	s.c.Misses = 0
-	s.enter(t, ch.Next, nil)
 }
 
-func (s *step) miss(t *flows.Flow, n *flows.Node) {
+// help answers a question back ("where do I find that?", "what's a curl
+// test?"): the help the question has, its How page, then the question
+// again. It is not a miss.
+func (s *step) help(t *flows.Flow, n *flows.Node) {
+	link := s.checkLink(t, n)
+	if link != "" {
+		s.reply("This page shows how, step by step: " + link)
+	} else {
+		s.reply("I have no more on that one. Answer as best you can, or reply HUMAN for a person.")
+	}
+	s.reply(s.fitting(s.question(t, n)...))
+}
+
+// missKind is why an answer selected nothing.
+type missKind int
+
+const (
+	missPlain  missKind = iota // not understood
+	missUnsure                 // "not sure", at a question with no choice for it
+	missNumber                 // a bare number where no numbers are shown
+)
+
+// miss handles an answer that selected nothing: the question again, with
+// its How page and a lead-in that fits why, and a human after maxMisses.
+func (s *step) miss(t *flows.Flow, n *flows.Node, why missKind) {
 	s.r.Missed = true
 	s.event(EventMiss, n.ID, "", clip(s.said, 80))
 	s.c.Misses++
-	// A text that answered nothing must not answer a later question.
-	if len(s.c.Said) > 0 {
-		s.c.Said = s.c.Said[:len(s.c.Said)-1]
+	if s.c.Misses >= maxMisses {
+		s.handoff("The bot did not understand the answers to: " + n.Text)
+		return
+	}
+	link := s.checkLink(t, n)
+	var lead string
+	switch {
+	case why == missUnsure && link != "":
+		lead = "No problem: the How page shows how to check. If you can't, pick the closest. "
+	case why == missUnsure:
+		lead = "No problem. If you can't tell, pick the closest. "
+	case why == missNumber:
+		lead = "Please type it in words. "
+	case s.c.Misses == maxMisses-1:
+		lead = "Sorry, I still didn't get that. "
+	default:
+		lead = "Sorry, I didn't get that. "
+	}
+	human := ""
+	if s.c.Misses == maxMisses-1 {
+		human = " Or reply HUMAN for a person."
 	}
 	q, list := strings.TrimSpace(n.Text), n.ChoiceList()
-	switch {
-	case s.c.Misses >= maxMisses:
-		s.handoff("The bot did not understand the answers to: " + n.Text)
-	case n.FreeText() && s.c.Misses == maxMisses-1:
-		s.reply(fmt.Sprintf("Sorry, I still didn't get that. %s Or reply HUMAN for a person.", list))
-	case n.FreeText():
-		s.reply(s.fitting(fmt.Sprintf("Sorry, I didn't get that. %s\n%s", q, list), "Sorry, I didn't get that. "+list))
-	case s.c.Misses == maxMisses-1:
-		s.reply(s.fitting(fmt.Sprintf("Sorry, I still didn't get that. Reply %s, or HUMAN for a person.", list),
-			fmt.Sprintf("Sorry, I still didn't get that. Reply 1-%d, or HUMAN for a person.", len(n.Choices))))
-	default:
-		s.reply(s.fitting(fmt.Sprintf("Sorry, I didn't get that. %s\nReply %s.", q, list), fmt.Sprintf("Sorry, I didn't get that. Reply %s.", list)))
+	how := ""
+	if link != "" {
+		how = "\nHow: " + link
 	}
+	reply := "\nReply " + list + "."
+	if n.FreeText() {
+		reply = "\n" + list
+	}
+	s.reply(s.fitting(
+		lead+q+how+reply+human,
+		lead+strings.TrimPrefix(how, "\n")+reply+human,
+		lead+strings.TrimPrefix(reply, "\n")+human,
+		fmt.Sprintf("%sReply 1-%d.%s", lead, len(n.Choices), human),
+	))
 }
 
 // linkDomain is the longest domain a production link is expected to
@@ -507,6 +665,13 @@ func (s *step) feedback(text string) {
 		s.fresh()
 		s.reply("Glad it's fixed! Text me anytime you hit another error.")
 		return
+	case FeedbackNone:
+		if in.Asks() {
+			s.reply(s.fitting(
+				fmt.Sprintf("Your fix page has the steps and commands: %s\nDid it fix it? Reply YES or NO, or HUMAN for a person.", s.link(s.c.PageID)),
+				"Did the fix work? Reply YES or NO, or HUMAN for a person."))
+			return
+		}
 	case FeedbackNo:
 		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackNo}
 		s.event(EventNo, s.c.Node, "", "")
@@ -515,7 +680,7 @@ func (s *step) feedback(text string) {
 			next := t.Node(n.IfNotFixed)
 			s.event(EventEdge, n.ID, next.ID, "")
 			if next.Kind == flows.Fix {
-				s.fix(t, next, []string{"Let's try the next likely cause"})
+				s.fix(t, next, "OK, let's try the next likely cause.")
 				return
 			}
 			s.c.Node = next.ID
@@ -545,42 +710,30 @@ type Feedback struct {
 // FeedbackAnswer is an answer to "Did this fix it?".
 type FeedbackAnswer string
 
-// The answers to "Did this fix it?".
+// The answers to "Did this fix it?"; FeedbackNone is a text that is
+// neither.
 const (
-	FeedbackYes FeedbackAnswer = "yes"
-	FeedbackNo  FeedbackAnswer = "no"
+	FeedbackYes  FeedbackAnswer = "yes"
+	FeedbackNo   FeedbackAnswer = "no"
+	FeedbackNone FeedbackAnswer = ""
 )
 
-var fixedWords = map[string]FeedbackAnswer{
-	"fixed": "yes", "it worked": "yes", "worked": "yes", "that worked": "yes", "works": "yes", "it works": "yes",
-	"solved": "yes", "thanks": "yes", "thank you": "yes", "thx": "yes", "ty": "yes", "perfect": "yes", "all good": "yes",
-	"that fixed it": "yes", "it did": "yes", "great": "yes", "awesome": "yes",
-	"didnt work": "no", "did not work": "no", "still broken": "no", "still": "no", "same error": "no",
-	"not fixed": "no", "still failing": "no", "still getting it": "no", "nothing changed": "no", "no luck": "no",
-	"it didnt": "no", "doesnt work": "no", "not working": "no", "still not working": "no",
-}
-
+// feedbackOf reads an answer to "Did this fix it?": a NO wherever it says
+// the fix did not work ("thanks, but it didn't work"), else a YES where
+// it says it did or only closes ("thanks so much", "ok bye", "cool 👍",
+// "gracias"), else the yes/no family of a short answer or of its first
+// clause ("no, /usage says I still have 40% left").
 func feedbackOf(in flows.Text) FeedbackAnswer {
-	norm, first := in.Normalized(), in.FirstClause()
-	for _, whole := range []string{norm, first} {
-		if f, ok := fixedWords[whole]; ok {
-			return f
-		}
-	}
-	ws := strings.Fields(norm)
-	for _, n := range []int{3, 2} {
-		if len(ws) >= n {
-			if f, ok := fixedWords[strings.Join(ws[:n], " ")]; ok {
-				return f
-			}
-		}
-	}
-	if len(ws) > 0 && len(ws) <= 6 {
-		return FeedbackAnswer(flows.Family(norm))
-	}
-	// "no, /usage says I still have 40% left": the first clause decides.
-	if len(strings.Fields(first)) <= 3 {
-		return FeedbackAnswer(flows.Family(first))
+	ws := strings.Fields(in.Normalized())
+	switch {
+	case hasPhrase(ws, notFixed):
+		return FeedbackNo
+	case hasPhrase(ws, fixed), isCloser(ws):
+		return FeedbackYes
+	case len(ws) > 0 && len(ws) <= 6:
+		return FeedbackAnswer(flows.Family(in.Normalized()))
+	case len(strings.Fields(in.FirstClause())) <= 3:
+		return FeedbackAnswer(flows.Family(in.FirstClause()))
 	}
 	return ""
 }
