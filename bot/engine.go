@@ -525,6 +525,18 @@ func (s *step) answer(text string) {
 	}
 	in := flows.NewText(text)
 	r := t.Read(n, in)
+	if r.By == flows.ByAny {
+		// Free text that answers a question further on ("Error: exit code
+		// 1" to "Which product?") is kept for that one, not taken here.
+		if q, k := t.Later(n, in); q != nil && !t.Takes(n, in) {
+			said := []known{{echo: strings.TrimSuffix(strings.TrimSpace(q.Choices[k].Echo), "."), from: s.c.Texts}}
+			if said[0].echo == "" {
+				said = nil
+			}
+			s.reply(s.withNote(said, s.question(t, n)...))
+			return
+		}
+	}
 	switch {
 	case r.Choice >= 0:
 		ch := n.Choices[r.Choice]

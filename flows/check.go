@@ -80,7 +80,7 @@ func check(t *Flow, now time.Time) []Problem {
 		add("", Error, "intake has no signals (codes, products, keywords, phrases or examples)")
 	}
 
-	t.intake = compileIntake(t.Intake)
+	t.intake = compileIntake(t.Intake, t.Fallback)
 	t.index = make(map[string]*Node, len(t.Nodes))
 	t.compiled = map[string][]compiledChoice{}
 	for i := range t.Nodes {

@@ -18,7 +18,8 @@
 // words and clause breaks, shared by everything that matches it.
 // [Library.Classify] scores a first text against every flow's intake and
 // returns a [Verdict]: one clear flow, two close ones to offer, a likely
-// one missing its product, or a greeting. [Flow.Match] picks the choice
+// one missing its product, or a greeting. Another vendor's product (the
+// catch-all's products) with an error is the catch-all, never a guess. [Flow.Match] picks the choice
 // an answer selects; [Flow.Infer] answers a question from what the person
 // already said. [Flow.Mermaid] and [Flow.DOT] draw a flow (package
 // graphsvg renders SVG).

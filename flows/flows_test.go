@@ -322,7 +322,25 @@ func TestClassify(t *testing.T) {
 		{text: "hi", greeting: true},
 		{text: "hello there", greeting: true},
 		{text: "my printer is jammed"},
-		{text: "aws s3 access denied 403 when uploading"}, // names another product: not offered Claude
+		// Another product (the catch-all's products) with an error is the
+		// catch-all, never a guess at a flow of ours (issue 10).
+		{text: "aws s3 access denied 403 when uploading", flow: "other-error"},
+		{text: "github 401", flow: "other-error"},
+		{text: "s3 403", flow: "other-error"},
+		{text: "openai 429", flow: "other-error"},
+		{text: "docker pull 401 from ghcr.io", flow: "other-error"},
+		{text: "npm ERR! code ERESOLVE unable to resolve dependency tree", flow: "other-error"},
+		{text: "gemini 503 overloaded", flow: "other-error"},         // plain words of Claude's do not beat a named product
+		{text: "my website is down with error 502", flow: "other-error"}, // their own thing
+		{text: "github"},                                                  // a product alone is no error yet
+		{text: "claude code github action says oauth token has expired", flow: "claude-code-401"},
+		{text: "github action: ANTHROPIC_API_KEY is invalid 401", flow: "claude-code-401"}, // an identifier of ours
+		// An error quoted by its own name, no flow's: the catch-all.
+		{text: "my react app throws TypeError cannot read properties of undefined", flow: "other-error"},
+		{text: "kubernetes pod crashloopbackoff", flow: "other-error"},
+		// One flow's word over the product name every Claude flow shares.
+		{text: "claude code says forbidden", flow: "claude-code-403"},
+		{text: "claude code charging my api account not my max plan", flow: "claude-code-billing"},
 	}
 	for _, tt := range tests {
 		v := lib.Classify(flows.NewText(tt.text))

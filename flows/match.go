@@ -450,6 +450,40 @@ func (t *Flow) Ahead(n *Node, answer Text) int {
 	return found
 }
 
+// Later returns a question further on from n (up to maxAhead deep, by
+// any choice) that the text answers as Infer would, and the choice it
+// answers there; nil when there is none. A free-text question uses it
+// not to take "Error: exit code 1" as a product name.
+func (t *Flow) Later(n *Node, answer Text) (*Node, int) {
+	seen := map[string]bool{n.ID: true}
+	queue := []string{}
+	for _, ch := range n.Choices {
+		queue = append(queue, ch.Next)
+	}
+	for depth := 0; depth < maxAhead && len(queue) > 0; depth++ {
+		var next []string
+		for _, id := range queue {
+			q := t.Node(id)
+			for q != nil && q.Kind == Info && !seen[q.ID] {
+				seen[q.ID] = true
+				q = t.Node(q.Next)
+			}
+			if q == nil || q.Kind != Question || seen[q.ID] {
+				continue
+			}
+			seen[q.ID] = true
+			if k := t.inferOne(q, answer); k >= 0 {
+				return q, k
+			}
+			for _, ch := range q.Choices {
+				next = append(next, ch.Next)
+			}
+		}
+		queue = next
+	}
+	return nil, -1
+}
+
 // maxAhead is how many questions deep Ahead looks.
 const maxAhead = 3
 
@@ -476,6 +510,9 @@ func (t *Flow) answersAhead(id string, text Text, depth int, seen map[string]boo
 	}
 	return false
 }
+
+// Takes reports whether the text answers question n as Infer would.
+func (t *Flow) Takes(n *Node, text Text) bool { return t.inferOne(n, text) >= 0 }
 
 // inferOne answers question n from one earlier text, or returns -1.
 func (t *Flow) inferOne(n *Node, text Text) int {
