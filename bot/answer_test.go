@@ -74,8 +74,18 @@ func TestAnswersPeopleGive(t *testing.T) {
 		// 1. A hedge beside a clear answer does not veto it.
 		{name: "hedge", texts: []string{"claude code says invalid api key, i use an api key", "401 from curl too", "no it isn't there, maybe somebody removed it"},
 			status: bot.StatusFixed, node: "fix-new-key"},
+		// Only unsure, at a yes/no question without a "Not sure": go on as
+		// if not, and say so.
 		{name: "only unsure", texts: []string{"claude code says invalid api key, i use an api key", "401 from curl too", "not sure"},
-			status: bot.StatusActive, node: "key-listed", says: []string{"no problem"}, misses: 1},
+			status: bot.StatusFixed, node: "fix-new-key", says: []string{"No problem, I'll assume not for now."}},
+		// With a How page: point at it once, then go on without the answer.
+		{name: "unsure with a How page", texts: []string{"claude code 403, i use an api key", "idk"},
+			status: bot.StatusActive, node: "smoke-test", says: []string{"the How page shows how to check"}},
+		{name: "unsure twice with a How page", texts: []string{"claude code 403, i use an api key", "idk", "no idea"},
+			status: bot.StatusActive, node: "later-changed", says: []string{"No problem, let's go on without it."}},
+		// No way on: a miss.
+		{name: "unsure without a way on", texts: []string{"claude code 403", "not sure"},
+			status: bot.StatusActive, node: "sign-in", says: []string{"No problem. If you can't tell, pick the closest."}, misses: 1},
 		// 2. Who does what binds to its clause.
 		{name: "role", texts: []string{"our anthropic workspace hit its spend limit", "no, the admin on our team does that"},
 			status: bot.StatusFixed, node: "fix-ask-admin"},

@@ -353,10 +353,12 @@ func (s *step) start(t *flows.Flow, first string) {
 }
 
 // known is what the engine took without asking, to say back: a choice's
-// echo and which of the person's texts it came from.
+// echo and which of the person's texts it came from; or, plain, a
+// sentence said as it is ("No problem, I'll assume not.").
 type known struct {
-	echo string
-	from int // ordinal of the text (see step.ordinal)
+	echo  string
+	from  int // ordinal of the text (see step.ordinal)
+	plain bool
 }
 
 // enter walks from node id: it answers questions the person already
@@ -379,7 +381,7 @@ func (s *step) enter(t *flows.Flow, id string, said []known) {
 				continue
 			}
 			s.c.Status = StatusActive
-			s.c.Misses = 0
+			s.c.Misses, s.c.Asked = 0, false
 			s.reply(s.withNote(said, s.question(t, n)...))
 			return
 		case flows.Info:
@@ -428,13 +430,19 @@ func (s *step) withNote(said []known, variants ...string) string {
 	case len(said) == 0:
 		return s.fitting(variants...)
 	}
-	echoes := make([]string, len(said))
-	from := said[0].from
-	for i, k := range said {
-		echoes[i] = k.echo
-		if k.from != from {
+	var plain, echoes []string
+	from := 0
+	for _, k := range said {
+		switch {
+		case k.plain:
+			plain = append(plain, k.echo)
+			continue
+		case len(echoes) == 0:
+			from = k.from
+		case k.from != from:
 			from = -1
 		}
+		echoes = append(echoes, k.echo)
 	}
 	head := "Got it: "
 	switch {
@@ -444,7 +452,10 @@ func (s *step) withNote(said []known, variants ...string) string {
 	default:
 		head = "Got it from your earlier texts: "
 	}
-	note := head + strings.Join(echoes, "; ") + "."
+	note := strings.Join(plain, " ")
+	if len(echoes) > 0 {
+		note = strings.TrimSpace(note + " " + head + strings.Join(echoes, "; ") + ".")
+	}
 	if len(variants) == 0 {
 		return note
 	}
@@ -560,11 +571,39 @@ func (s *step) answer(text string) {
 			return
 		}
 		if r.Unsure {
-			s.miss(t, n, missUnsure)
+			s.unsure(t, n)
 			return
 		}
 		s.miss(t, n, missPlain)
 	}
+}
+
+// unsure handles an answer that only says the person does not know, at a
+// question with no choice for that. The first time, a question with a How
+// page points at it and asks again. Then, as a patient engineer would, it
+// goes on without the answer where the question has a way on
+// (flows.Flow.Unsure: a "Can't check now" choice, or a yes/no question's
+// no), saying so; where it has none it is a miss.
+func (s *step) unsure(t *flows.Flow, n *flows.Node) {
+	k := t.Unsure(n)
+	if s.checkLink(t, n) != "" && !s.c.Asked {
+		s.c.Asked = true
+		s.reply("No problem: the How page shows how to check. If you can't, say so and we'll go on without it.", s.fitting(s.question(t, n)...))
+		return
+	}
+	if k < 0 {
+		s.miss(t, n, missUnsure)
+		return
+	}
+	ch := n.Choices[k]
+	s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: k, Label: ch.Label, Text: clip(s.said, maxSaidLen)})
+	s.event(EventEdge, n.ID, ch.Next, "")
+	s.c.Misses = 0
+	lead := "No problem, let's go on without it."
+	if ch.Means == "no" {
+		lead = "No problem, I'll assume not for now."
+	}
+	s.enter(t, ch.Next, []known{{echo: lead, plain: true}})
 }
 
 // help answers a question back ("where do I find that?", "what's a curl

@@ -42,6 +42,9 @@ type Conversation struct {
 	Candidates []string `json:"candidates,omitempty"`
 	// Misses counts answers not understood at the current step.
 	Misses int `json:"misses,omitempty"`
+	// Asked is set once an unsure answer at the current question was
+	// pointed at its How page; the next one goes on without the answer.
+	Asked bool `json:"asked,omitempty"`
 	// PageID is the fix page of the last fix reached.
 	PageID string `json:"page_id,omitempty"`
 	// Tried lists fix node ids already offered (for NO → next fix).

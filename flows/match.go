@@ -104,7 +104,7 @@ func family(ws []string) string {
 	return ""
 }
 
-var negations = set("no", "not", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "never", "without", "nor", "cant", "cannot", "havent", "hasnt", "wont")
+var negations = set("no", "nothing", "not", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "never", "without", "nor", "cant", "cannot", "havent", "hasnt", "wont")
 
 // phrase is a normalised match phrase, split into words.
 type phrase []word
@@ -119,13 +119,16 @@ func newPhrase(s string) phrase {
 
 // find returns the first position of p in t's words, or -1. Numbers must
 // match exactly; with fuzzy, other words may be typos of p's (see typo.go).
-func (p phrase) find(t *Text, fuzzy bool) int {
+func (p phrase) find(t *Text, fuzzy bool) int { return p.findFrom(t, fuzzy, 0) }
+
+// findFrom is find from position from on.
+func (p phrase) findFrom(t *Text, fuzzy bool, from int) int {
 	ws := t.ws
 	if len(p) == 0 || len(p) > len(ws) {
 		return -1
 	}
 outer:
-	for i := 0; i+len(p) <= len(ws); i++ {
+	for i := from; i+len(p) <= len(ws); i++ {
 		for j := range p {
 			if !p[j].matches(ws[i+j], t.shapes[i+j], fuzzy) {
 				continue outer
@@ -153,9 +156,9 @@ var (
 
 // negated reports whether a negation before position i in its clause
 // reaches the word there ("not behind a proxy", "never had a vpn or
-// proxy"). "no" reaches only the next word and what "or" adds to it ("no
-// vpn or proxy"), since it is often an interjection ("no, it says region
-// not supported").
+// proxy"). "no" and "nothing" reach only the next word and what "or" adds
+// to it ("no vpn or proxy", "nothing changed"), since "no" is often an
+// interjection ("no, it says region not supported").
 func negated(ws []string, i int) bool {
 	for k := i - 1; k >= 0 && ws[k] != clauseBreak; k-- {
 		if negations[ws[k]] && reaches(ws, k, i) {
@@ -167,7 +170,7 @@ func negated(ws []string, i int) bool {
 
 // reaches reports whether the negation at ws[k] reaches ws[i].
 func reaches(ws []string, k, i int) bool {
-	if ws[k] == "no" {
+	if ws[k] == "no" || ws[k] == "nothing" {
 		for j := k + 2; j < i; j += 2 {
 			if ws[j] != "or" && ws[j] != "nor" {
 				return false
@@ -194,7 +197,9 @@ func reaches(ws []string, k, i int) bool {
 			}
 		}
 	}
-	return true
+	// "can't do that from my phone": a negated verb says nothing against
+	// the circumstances after it.
+	return !prepositions[ws[i]] || content == 0
 }
 
 // compiledChoice holds a choice's phrases and patterns ready for matching.
@@ -232,36 +237,105 @@ func compileChoice(c Choice) (compiledChoice, error) {
 	return cc, nil
 }
 
+// rating is how strongly an answer selects a choice: a score (0 for not
+// at all, higher for longer, exact matches) and where in the answer's
+// words the match that earned it starts.
+type rating struct{ score, at int }
+
+// over reports whether r beats o: a higher score, or the same score from
+// a match that starts earlier ("opus limit reached": "opus limit" is the
+// limit that was reached, "limit reached" the frame around it).
+func (r rating) over(o rating) bool {
+	return r.score > o.score || r.score == o.score && r.score > 0 && r.at < o.at
+}
+
+func top(a, b rating) rating {
+	if b.over(a) {
+		return b
+	}
+	return a
+}
+
 // rate rates how strongly the answer t selects the choice by phrases and,
-// with patterns, by the choice's patterns: 0 for not at all, otherwise
-// higher for longer, exact matches.
-func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) int {
-	best := 0
+// with patterns, by the choice's patterns.
+func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) rating {
+	var best rating
 	for _, p := range phrases {
-		i := p.find(t, false)
-		s := 4 * len(p)
-		if i < 0 && fuzzy {
-			i = p.find(t, true)
-			s = 3 * len(p)
+		r := rating{4 * len(p), p.findAnswer(t, false)}
+		if r.at < 0 && fuzzy {
+			r = rating{3 * len(p), p.findAnswer(t, true)}
 		}
-		if i < 0 || negated(t.ws, i) || len(p) == 1 && aboutOther(t.ws, i) {
-			continue
+		if r.at >= 0 {
+			best = top(best, r)
 		}
-		best = max(best, s)
 	}
 	if !patterns {
 		return best // implied_by phrases only: patterns answer, never infer
 	}
 	for _, re := range cc.patterns {
-		if loc := re.FindStringIndex(t.norm); loc != nil {
-			n := 0
-			for range strings.FieldsSeq(t.norm[loc[0]:loc[1]]) {
-				n++
-			}
-			best = max(best, 4*n)
+		loc := re.FindStringIndex(t.norm)
+		if loc == nil {
+			continue
 		}
+		first, n := t.wordAt(loc[0]), 0
+		for range strings.FieldsSeq(t.norm[loc[0]:loc[1]]) {
+			n++
+		}
+		// A match whose last word is negated ("active and nothing
+		// changed") says the opposite of what the pattern looks for.
+		if last := t.wordAt(loc[1] - 1); last >= 0 && negated(t.ws, last) {
+			continue
+		}
+		best = top(best, rating{4 * n, first})
 	}
 	return best
+}
+
+// wordAt returns the index in t.ws of the word holding byte off of
+// t.norm, or -1.
+func (t *Text) wordAt(off int) int {
+	n := strings.Count(t.norm[:min(off, len(t.norm))], " ") // words before it in norm
+	for i, w := range t.ws {
+		if w == clauseBreak {
+			continue
+		}
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return -1
+}
+
+// findAnswer returns where p occurs in t as an answer: not negated, not a
+// role someone else holds; or, for a phrase of absence ("no code", "no
+// proxy"), where what it lacks occurs negated ("it doesn't show a code").
+// It returns -1 when p does neither.
+func (p phrase) findAnswer(t *Text, fuzzy bool) int {
+	for from := 0; ; from++ {
+		i := p.findFrom(t, fuzzy, from)
+		if i < 0 {
+			break
+		}
+		if !negated(t.ws, i) && !(len(p) == 1 && aboutOther(t.ws, i)) {
+			return i
+		}
+		from = i
+	}
+	if len(p) >= 2 && (p[0].s == "no" || p[0].s == "not") {
+		rest := p[1:]
+		for from := 0; ; from++ {
+			i := rest.findFrom(t, fuzzy, from)
+			if i < 0 {
+				return -1
+			}
+			if negated(t.ws, i) {
+				return i
+			}
+			from = i
+		}
+	}
+	return -1
 }
 
 // score is rate for the checker, which has the normalised text norm split
@@ -271,7 +345,7 @@ func (cc compiledChoice) score(norm string, ws []string, fuzzy bool, phrases []p
 	for i, w := range ws {
 		t.shapes[i] = shapeOf(w)
 	}
-	return cc.rate(&t, phrases, fuzzy, norm != "")
+	return cc.rate(&t, phrases, fuzzy, norm != "").score
 }
 
 // How a choice was selected.
@@ -341,9 +415,9 @@ func (t *Flow) Read(n *Node, answer Text) Reading {
 		// "no idea"), or a hedged pick among choices that are no yes or no
 		// ("maybe the region?").
 		in := &answer
-		if i := best(ccs, func(cc *compiledChoice) int {
+		if i := best(ccs, func(cc *compiledChoice) rating {
 			if cc.means != "" {
-				return 0
+				return rating{}
 			}
 			return cc.rate(in, cc.phrases, false, true)
 		}); i >= 0 {
@@ -377,8 +451,8 @@ func readCore(ccs []compiledChoice, in *Text) Reading {
 		return -1
 	}
 	fam, explicit := opening(ws)
-	if i := best(ccs, func(cc *compiledChoice) int {
-		return max(cc.rate(in, cc.phrases, false, true), cc.rate(in, cc.implied, false, false))
+	if i := best(ccs, func(cc *compiledChoice) rating {
+		return top(cc.rate(in, cc.phrases, false, true), cc.rate(in, cc.implied, false, false))
 	}); i >= 0 {
 		if m := ccs[i].means; explicit && m != "" && m != fam {
 			if j := byMeans(fam); j >= 0 {
@@ -392,7 +466,7 @@ func readCore(ccs []compiledChoice, in *Text) Reading {
 			return Reading{Choice: i, By: ByFamily}
 		}
 	}
-	if i := best(ccs, func(cc *compiledChoice) int { return cc.rate(in, cc.phrases, true, true) }); i >= 0 {
+	if i := best(ccs, func(cc *compiledChoice) rating { return cc.rate(in, cc.phrases, true, true) }); i >= 0 {
 		return Reading{Choice: i, By: ByWords}
 	}
 	// "not behind one" answers a yes/no question with no, and so does a
@@ -511,6 +585,24 @@ func (t *Flow) answersAhead(id string, text Text, depth int, seen map[string]boo
 	return false
 }
 
+// Unsure returns the choice to go on with when the person cannot answer
+// question n: the one for not checking now ("Can't run it now", "Can't
+// check now"), else on a yes/no question its no; or -1 when the question
+// has neither.
+func (t *Flow) Unsure(n *Node) int {
+	for _, s := range []string{"cant check now", "cant run it now"} {
+		if r := t.Read(n, NewText(s)); r.Choice >= 0 && r.By == ByWords {
+			return r.Choice
+		}
+	}
+	for i, c := range n.Choices {
+		if c.Means == "no" {
+			return i
+		}
+	}
+	return -1
+}
+
 // Takes reports whether the text answers question n as Infer would.
 func (t *Flow) Takes(n *Node, text Text) bool { return t.inferOne(n, text) >= 0 }
 
@@ -524,29 +616,30 @@ func (t *Flow) inferOne(n *Node, text Text) int {
 		return -1
 	}
 	in, _, _ := text.core(true)
-	return best(ccs, func(cc *compiledChoice) int {
-		s := cc.rate(&in, cc.implied, false, false)
+	return best(ccs, func(cc *compiledChoice) rating {
+		r := cc.rate(&in, cc.implied, false, false)
 		if n.Infers() && !cc.any {
-			s = max(s, cc.rate(&in, cc.phrases, false, true))
+			r = top(r, cc.rate(&in, cc.phrases, false, true))
 		}
-		return s
+		return r
 	})
 }
 
-// best returns the index of the single highest positive score, or -1 on
-// no score or a tie.
-func best(ccs []compiledChoice, score func(*compiledChoice) int) int {
-	top, second, at := 0, 0, -1
+// best returns the index of the single best positive rating (see
+// rating.over), or -1 on none or a tie.
+func best(ccs []compiledChoice, rate func(*compiledChoice) rating) int {
+	var first, second rating
+	at := -1
 	for i := range ccs {
-		s := score(&ccs[i])
+		r := rate(&ccs[i])
 		switch {
-		case s > top:
-			second, top, at = top, s, i
-		case s > second:
-			second = s
+		case r.over(first):
+			second, first, at = first, r, i
+		case r.over(second):
+			second = r
 		}
 	}
-	if top == 0 || top == second {
+	if first.score == 0 || !first.over(second) {
 		return -1
 	}
 	return at
