@@ -141,6 +141,21 @@ func TestClosers(t *testing.T) {
 			t.Errorf("%q twice: %s %s misses %d", closer, c.Status, c.Flow, c.Misses)
 		}
 	}
+	// A thank-you that does not say whether it worked keeps the question
+	// open, warmly; at a question it is no answer and no miss; during a
+	// handoff it gets one warm word, however soon after.
+	c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", "thanks, will try that now")
+	if c.Status != bot.StatusFixed || rs[1].Feedback != nil || !strings.Contains(rs[1].Replies[0], "You're welcome") {
+		t.Errorf("partial thanks after a fix: %s feedback %v %q", c.Status, rs[1].Feedback, rs[1].Replies)
+	}
+	c, rs = say(e, bot.Conversation{}, "claude code 403", "thanks!")
+	if c.Node != "sign-in" || rs[1].Missed || !strings.HasPrefix(rs[1].Replies[0], "You're welcome!") {
+		t.Errorf("thanks at a question: %s missed %v %q", c.Node, rs[1].Missed, rs[1].Replies)
+	}
+	c, rs = say(e, bot.Conversation{}, "claude code 403", "human", "thank you so much", "thanks again")
+	if c.Status != bot.StatusHandoff || len(rs[2].Replies) != 1 || !strings.Contains(rs[2].Replies[0], "welcome") || len(rs[3].Replies) != 0 {
+		t.Errorf("thanks in a handoff: %s %q then %q", c.Status, rs[2].Replies, rs[3].Replies)
+	}
 	for _, notCloser := range []string{"thanks, but it didn't work", "no luck, same error"} {
 		_, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", notCloser)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackNo {

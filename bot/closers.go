@@ -35,6 +35,20 @@ func isCloser(ws []string) bool {
 	return head
 }
 
+// isThanks reports whether the words ws thank or acknowledge without
+// being only a closer: "thanks, will try that", "ok cool, trying it now".
+// A closer word opens them or closes them, and they are short and say
+// nothing against the fix.
+func isThanks(ws []string) bool {
+	if isCloser(ws) {
+		return true
+	}
+	if len(ws) == 0 || len(ws) > 8 || hasPhrase(ws, notFixed) {
+		return false
+	}
+	return closerHeads[ws[0]] || closerHeads[ws[len(ws)-1]] || len(ws) > 1 && closerWords[ws[0]] && closerHeads[ws[1]]
+}
+
 // notFixed and fixed are what people say about a fix; notFixed is read
 // first, since "it did not" holds "it did".
 var (

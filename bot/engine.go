@@ -277,7 +277,7 @@ func (s *step) intake(text string) {
 	}
 	v := lib.Classify(in)
 	switch {
-	case v.Flow == nil && isCloser(strings.Fields(in.Normalized())):
+	case v.Flow == nil && len(v.Close) == 0 && isThanks(strings.Fields(in.Normalized())):
 		// "thanks!" after a fix or a human: no new problem.
 		s.c.Said, s.c.Texts = nil, 0
 		s.reply(closing)
@@ -373,7 +373,11 @@ func (s *step) enter(t *flows.Flow, id string, said []known) {
 		s.c.Node = id
 		switch n.Kind {
 		case flows.Question:
-			if k, from := t.InferFrom(n, s.c.Said); k >= 0 {
+			k, from := t.InferFrom(n, s.c.Said)
+			if k < 0 {
+				k, from = s.inferOpen(t, n)
+			}
+			if k >= 0 {
 				ch := n.Choices[k]
 				said = s.take(n, k, from, said)
 				s.event(EventEdge, n.ID, ch.Next, "")
@@ -401,6 +405,22 @@ func (s *step) enter(t *flows.Flow, id string, said []known) {
 	// Unreachable with a checked flow; recover rather than strand anyone.
 	s.fresh()
 	s.reply("Sorry, something went wrong on my side. " + greeting)
+}
+
+// inferOpen answers question n from the open texts (Conversation.Open),
+// returning the choice and the index in Said of the text, or -1, -1.
+func (s *step) inferOpen(t *flows.Flow, n *flows.Node) (int, int) {
+	var texts []string
+	var at []int
+	for _, o := range s.c.Open {
+		if i := o - (s.c.Texts - len(s.c.Said)) - 1; i >= 0 && i < len(s.c.Said) {
+			texts, at = append(texts, s.c.Said[i]), append(at, i)
+		}
+	}
+	if k, j := t.InferOpen(n, texts); k >= 0 {
+		return k, at[j]
+	}
+	return -1, -1
 }
 
 // take records choice k of question n as answered without asking, from
@@ -536,6 +556,19 @@ func (s *step) answer(text string) {
 	}
 	in := flows.NewText(text)
 	r := t.Read(n, in)
+	if ws := strings.Fields(in.Normalized()); r.By != flows.ByNumber && isCloser(ws) && flows.Family(in.Normalized()) == "" {
+		// "thanks!" while a question is open: a warm word, and the
+		// question again; no miss.
+		s.reply(s.withNote([]known{{echo: "You're welcome!", plain: true}}, s.question(t, n)...))
+		return
+	}
+	if r.By == flows.ByOther {
+		// A message none of the listed ones: "Something else", unless it
+		// answers a question further on.
+		if k := t.Ahead(n, in); k >= 0 {
+			r = flows.Reading{Choice: -1}
+		}
+	}
 	if r.By == flows.ByAny {
 		// Free text that answers a question further on ("Error: exit code
 		// 1" to "Which product?") is kept for that one, not taken here.
@@ -565,6 +598,7 @@ func (s *step) answer(text string) {
 		if k := t.Ahead(n, in); k >= 0 {
 			ch := n.Choices[k]
 			said := s.take(n, k, len(s.c.Said)-1, nil)
+			s.c.Open = append(s.c.Open, s.c.Texts) // it answers that question by its words
 			s.event(EventEdge, n.ID, ch.Next, "")
 			s.c.Misses = 0
 			s.enter(t, ch.Next, said)
@@ -634,6 +668,9 @@ func (s *step) miss(t *flows.Flow, n *flows.Node, why missKind) {
 	s.r.Missed = true
 	s.event(EventMiss, n.ID, "", clip(s.said, 80))
 	s.c.Misses++
+	if why == missPlain && !slices.Contains(s.c.Open, s.c.Texts) {
+		s.c.Open = append(s.c.Open, s.c.Texts)
+	}
 	if s.c.Misses >= maxMisses {
 		s.handoff("The bot did not understand the answers to: " + n.Text)
 		return
@@ -717,6 +754,10 @@ func (s *step) feedback(text string) {
 		s.reply("Glad it's fixed! Text me anytime you hit another error.")
 		return
 	case FeedbackNone:
+		if ws := strings.Fields(in.Normalized()); isThanks(ws) && s.e.Flows.Classify(in).Flow == nil {
+			s.reply("You're welcome! Reply YES once it works, or NO if it doesn't and I'll find the next fix.")
+			return
+		}
 		if in.Asks() {
 			s.reply(s.fitting(
 				fmt.Sprintf("Your fix page has the steps and commands: %s\nDid it fix it? Reply YES or NO, or HUMAN for a person.", s.link(s.c.PageID)),
@@ -832,7 +873,7 @@ func (s *step) forget(text string) {
 func (s *step) handoff(reason string) {
 	s.event(EventHandoff, s.c.Node, "", "")
 	s.c.Status = StatusHandoff
-	s.c.Candidates = nil
+	s.c.Candidates, s.c.Welcomed = nil, false
 	s.c.Misses = 0
 	s.c.AckedAt = s.now
 	s.r.Handoff = &Handoff{Reason: reason, Summary: s.summary()}
@@ -850,6 +891,12 @@ func (s *step) inHandoff(kw Keyword) {
 	}
 	if s.said != "" {
 		s.remember(s.said)
+	}
+	if !s.c.Welcomed && isThanks(strings.Fields(flows.Normalize(s.said))) {
+		// "thanks!" to the handoff: a warm word once, however soon.
+		s.c.Welcomed, s.c.AckedAt = true, s.now
+		s.reply(fmt.Sprintf("You're welcome! %s will text you here.", capitalize(s.e.operator())))
+		return
 	}
 	every := s.e.AckEvery
 	if every <= 0 {

@@ -36,12 +36,19 @@ type Conversation struct {
 	// Texts counts the texts the person sent in this conversation, so
 	// that Said's last is their Texts-th ("your 3rd text").
 	Texts int `json:"texts,omitempty"`
+	// Open lists which texts (by their number, as Texts counts) answered
+	// nothing where they were sent: they may answer a later question by
+	// its choices' words (flows.Flow.InferOpen).
+	Open []int `json:"open,omitempty"`
 	// FirstText is the message that started the flow (redacted).
 	FirstText string `json:"first_text,omitempty"`
 	// Candidates are flow ids offered in an "Is this 1) … or 2) …?" intake.
 	Candidates []string `json:"candidates,omitempty"`
 	// Misses counts answers not understood at the current step.
 	Misses int `json:"misses,omitempty"`
+	// Welcomed is set once a thank-you during a handoff got its warm
+	// word back.
+	Welcomed bool `json:"welcomed,omitempty"`
 	// Asked is set once an unsure answer at the current question was
 	// pointed at its How page; the next one goes on without the answer.
 	Asked bool `json:"asked,omitempty"`

@@ -219,7 +219,7 @@ func checkNode(t *Flow, n *Node, now time.Time) []Problem {
 				if bad := segment.NonGSM7(e); len(bad) > 0 {
 					add(Warning, "%s: echo has characters outside GSM-7 (%q)", what, string(bad))
 				}
-			} else if inferable(n, c) {
+			} else if inferable(c) {
 				add(Warning, "%s: taken from earlier texts but has no echo to say so", what)
 			}
 			if c.Means != "" {
@@ -313,11 +313,12 @@ func checkNode(t *Flow, n *Node, now time.Time) []Problem {
 	return ps
 }
 
-// inferable reports whether the engine may take choice c of question n
-// from earlier texts: by its implied_by phrases, or by its match words or
-// patterns where the question infers.
-func inferable(n *Node, c Choice) bool {
-	return len(c.ImpliedBy) > 0 || !c.Any && n.Infers() && (len(c.Match) > 0 || len(c.Patterns) > 0 || c.Label != "")
+// inferable reports whether the engine may take choice c from a text
+// without asking: by its implied_by phrases, or by its label, match words
+// or patterns (where the question infers, or from a text that answered
+// nothing where it was sent: Flow.InferOpen).
+func inferable(c Choice) bool {
+	return len(c.ImpliedBy) > 0 || !c.Any && (len(c.Match) > 0 || len(c.Patterns) > 0 || c.Label != "")
 }
 
 // daysBetween counts calendar days from the date of a to the date of b,
@@ -382,6 +383,23 @@ func (n *Node) ChoiceList() string {
 		parts[i] = fmt.Sprintf("%d) %s", i+1, c.Label)
 	}
 	return strings.Join(parts, " ")
+}
+
+// Other returns the choice a pasted message that matches none of the
+// others picks: at a question that asks to paste what was said ("Paste it
+// or pick the closest"), its "Something else", "Another code" or "Other"
+// choice; else -1.
+func (n *Node) Other() int {
+	if n.Kind != Question || !strings.Contains(strings.ToLower(n.Text), "paste") {
+		return -1
+	}
+	for i, c := range n.Choices {
+		l := Normalize(c.Label)
+		if strings.HasPrefix(l, "something else") || strings.HasPrefix(l, "another") || l == "other" || strings.HasPrefix(l, "other ") {
+			return i
+		}
+	}
+	return -1
 }
 
 // FreeText reports whether question n asks for text in the person's own

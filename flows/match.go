@@ -355,6 +355,7 @@ const (
 	ByFamily  = "yes/no"
 	ByImplied = "implied"
 	ByAny     = "any"
+	ByOther   = "other"
 )
 
 // Reading is what an answer to a question says (see [Flow.Read]).
@@ -406,8 +407,8 @@ func (t *Flow) Read(n *Node, answer Text) Reading {
 		return Reading{Choice: i, By: ByNumber}
 	}
 	core, asks, hedged := answer.core(false)
-	r := readCore(ccs, &core)
-	if r.Choice >= 0 && (r.By != ByAny || !hedged) {
+	r := readCore(ccs, &core, n.Other())
+	if r.Choice >= 0 && (r.By != ByAny && r.By != ByOther || !hedged) {
 		return r
 	}
 	if hedged {
@@ -436,8 +437,9 @@ func (t *Flow) Read(n *Node, answer Text) Reading {
 	return none
 }
 
-// readCore reads the core of an answer (see Read).
-func readCore(ccs []compiledChoice, in *Text) Reading {
+// readCore reads the core of an answer (see Read); other is the choice a
+// message that matches none of the others picks (see Node.Other), or -1.
+func readCore(ccs []compiledChoice, in *Text, other int) Reading {
 	ws := in.ws
 	if len(ws) == 0 {
 		return Reading{Choice: -1}
@@ -481,6 +483,9 @@ func readCore(ccs []compiledChoice, in *Text) Reading {
 			return Reading{Choice: i, By: ByAny}
 		}
 	}
+	if i := other; i >= 0 {
+		return Reading{Choice: i, By: ByOther}
+	}
 	return Reading{Choice: -1}
 }
 
@@ -492,6 +497,42 @@ func readCore(ccs []compiledChoice, in *Text) Reading {
 func (t *Flow) Infer(n *Node, said []string) int {
 	i, _ := t.InferFrom(n, said)
 	return i
+}
+
+// InferOpen answers question n from open texts: texts that answered
+// nothing where they were sent ("it says my org has no access to that
+// model" at a question about the plan). Unlike Infer it also reads their
+// match words where the question says infer: false: that guards against
+// a first text's words ("403" is no curl result), and an open text was
+// meant as an answer to something. It returns the choice and the index
+// of the text, or -1, -1.
+func (t *Flow) InferOpen(n *Node, open []string) (choice, from int) {
+	for k := len(open) - 1; k >= 0; k-- {
+		if i := t.inferLoose(n, NewText(open[k])); i >= 0 {
+			return i, k
+		}
+	}
+	return -1, -1
+}
+
+// inferLoose is inferOne for a text sent as an answer: match words count
+// whatever the question's infer says. Bare numbers ("403") and yes/no
+// never count.
+func (t *Flow) inferLoose(n *Node, text Text) int {
+	ccs := t.compiled[n.ID]
+	if len(text.ws) == 0 || choiceNumber(text.ws, len(ccs)) >= 0 || Family(text.norm) != "" && len(text.ws) <= 3 {
+		return -1
+	}
+	if strings.Trim(text.norm, "0123456789 ") == "" {
+		return -1
+	}
+	in, _, _ := text.core(true)
+	return best(ccs, func(cc *compiledChoice) rating {
+		if cc.any {
+			return cc.rate(&in, cc.implied, false, false)
+		}
+		return top(cc.rate(&in, cc.implied, false, false), cc.rate(&in, cc.phrases, false, true))
+	})
 }
 
 // InferFrom is Infer, also returning which of said answered (its index),
@@ -506,9 +547,9 @@ func (t *Flow) InferFrom(n *Node, said []string) (choice, from int) {
 }
 
 // Ahead reads an answer that question n cannot take as an answer to a
-// question further on: when the text answers (as [Flow.Infer] would) a
-// question reachable through exactly one of n's choices, it returns that
-// choice; otherwise -1. "It says region not supported" at "What came
+// question further on: when the text answers (as [Flow.InferOpen] would:
+// it was sent as an answer) a question reachable through exactly one of
+// n's choices, it returns that choice; otherwise -1. "It says region not supported" at "What came
 // back from curl?" answers "What does the 403 body say?", which only the
 // 403 choice leads to. Questions are searched up to maxAhead deep.
 func (t *Flow) Ahead(n *Node, answer Text) int {
@@ -573,7 +614,7 @@ func (t *Flow) answersAhead(id string, text Text, depth int, seen map[string]boo
 	case Info:
 		return t.answersAhead(n.Next, text, depth, seen)
 	case Question:
-		if t.inferOne(n, text) >= 0 {
+		if t.inferLoose(n, text) >= 0 {
 			return true
 		}
 		for _, ch := range n.Choices {
