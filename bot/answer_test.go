@@ -83,9 +83,11 @@ func TestAnswersPeopleGive(t *testing.T) {
 			status: bot.StatusActive, node: "smoke-test", says: []string{"the How page shows how to check"}},
 		{name: "unsure twice with a How page", texts: []string{"claude code 403, i use an api key", "idk", "no idea"},
 			status: bot.StatusActive, node: "later-changed", says: []string{"No problem, let's go on without it."}},
-		// No way on: a miss.
-		{name: "unsure without a way on", texts: []string{"claude code 403", "not sure"},
-			status: bot.StatusActive, node: "sign-in", says: []string{"No problem. If you can't tell, pick the closest."}, misses: 1},
+		// No "Can't check" and no no: the first choice, the most likely.
+		{name: "unsure, the most likely", texts: []string{"claude code 403", "not sure"},
+			status: bot.StatusActive, node: "plan-says", says: []string{"No problem, let's start with the most likely: you're on a Claude plan."}},
+		// At a free-text question not knowing is a miss (the catch-all
+		// has a "Not sure / skip" choice for it, so this one never is).
 		// 2. Who does what binds to its clause.
 		{name: "role", texts: []string{"our anthropic workspace hit its spend limit", "no, the admin on our team does that"},
 			status: bot.StatusFixed, node: "fix-ask-admin"},

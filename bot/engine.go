@@ -615,9 +615,9 @@ func (s *step) answer(text string) {
 // unsure handles an answer that only says the person does not know, at a
 // question with no choice for that. The first time, a question with a How
 // page points at it and asks again. Then, as a patient engineer would, it
-// goes on without the answer where the question has a way on
-// (flows.Flow.Unsure: a "Can't check now" choice, or a yes/no question's
-// no), saying so; where it has none it is a miss.
+// goes on without the answer (flows.Flow.Unsure: a "Can't check now"
+// choice, a yes/no question's no, else the most likely case, listed
+// first), saying so; at a free-text question it is a miss.
 func (s *step) unsure(t *flows.Flow, n *flows.Node) {
 	k := t.Unsure(n)
 	if s.checkLink(t, n) != "" && !s.c.Asked {
@@ -634,8 +634,15 @@ func (s *step) unsure(t *flows.Flow, n *flows.Node) {
 	s.event(EventEdge, n.ID, ch.Next, "")
 	s.c.Misses = 0
 	lead := "No problem, let's go on without it."
-	if ch.Means == "no" {
+	switch {
+	case ch.Means == "no":
 		lead = "No problem, I'll assume not for now."
+	case k == 0 && !strings.Contains(flows.Normalize(ch.Label), "cant"):
+		what := strings.TrimSuffix(strings.TrimSpace(ch.Echo), ".")
+		if what == "" {
+			what = strings.TrimSuffix(ch.Label, ".")
+		}
+		lead = fmt.Sprintf("No problem, let's start with the most likely: %s.", what)
 	}
 	s.enter(t, ch.Next, []known{{echo: lead, plain: true}})
 }

@@ -628,8 +628,9 @@ func (t *Flow) answersAhead(id string, text Text, depth int, seen map[string]boo
 
 // Unsure returns the choice to go on with when the person cannot answer
 // question n: the one for not checking now ("Can't run it now", "Can't
-// check now"), else on a yes/no question its no; or -1 when the question
-// has neither.
+// check now"); else on a yes/no question its no; else the first, which
+// flows list as the most likely (see flows/README.md). It returns -1 only
+// for a free-text question.
 func (t *Flow) Unsure(n *Node) int {
 	for _, s := range []string{"cant check now", "cant run it now"} {
 		if r := t.Read(n, NewText(s)); r.Choice >= 0 && r.By == ByWords {
@@ -641,7 +642,10 @@ func (t *Flow) Unsure(n *Node) int {
 			return i
 		}
 	}
-	return -1
+	if n.FreeText() || len(n.Choices) == 0 {
+		return -1
+	}
+	return 0
 }
 
 // Takes reports whether the text answers question n as Infer would.
