@@ -112,7 +112,13 @@ func TestAnswersPeopleGive(t *testing.T) {
 			status: bot.StatusActive, node: "later-changed"},
 		{name: "on my phone", texts: []string{"claude code 403, i use an api key", "on my phone rn"},
 			status: bot.StatusActive, node: "later-changed"},
+		// A sentence that opens with "no" but answers the next question
+		// is read as that answer.
+		{name: "no opens a sentence", texts: []string{"twilio error 21610 when texting a customer", "no she hasn't texted start yet"},
+			status: bot.StatusFixed, node: "fix-opt-back-in"},
 		// 7. An answer given in a later text is not asked for.
+		{name: "dotfile", texts: []string{"claude code says no api key found even though it's in my .env"},
+			status: bot.StatusFixed, node: "fix-env-file"},
 		{name: "said in a miss", texts: []string{"claude code 401", "the key is in my .env file btw", "api key"},
 			status: bot.StatusActive, never: []string{"Where did you put the API key?"}, misses: 1},
 		// 8. Echoes are facts in people's words; after a NO, plain words.

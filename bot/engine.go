@@ -269,6 +269,21 @@ func (s *step) intake(text string) {
 			i = 0 // "Is this Claude Code 403?" "yes"
 		case f == "no" && len(offered) == 2 && offered[1] == s.e.Flows.Fallback():
 			i = 1 // … or something else? "no"
+		default:
+			// "no, our admin handles that" to "credits and billing or usage
+			// limits?": an answer to a question only one of them asks.
+			for k, t := range offered {
+				if t != s.e.Flows.Fallback() && t.Answers(in) {
+					if i >= 0 {
+						i = -1
+						break
+					}
+					i = k
+				}
+			}
+			if i >= 0 {
+				s.c.Open = append(s.c.Open, s.c.Texts)
+			}
 		}
 		if i >= 0 {
 			s.start(offered[i], s.c.FirstText)
@@ -290,6 +305,16 @@ func (s *step) intake(text string) {
 	case v.Greeting && len(s.c.Candidates) == 0:
 		s.c.Said = nil
 		s.reply("Hi! " + greeting)
+	case len(s.c.Candidates) == 2 && s.c.Misses == 0:
+		// A reply to "Is this 1) … or 2) …?" that picks neither: ask
+		// once more, keeping what the first text said.
+		s.c.Misses++
+		offered := s.candidates()
+		second := offered[1].ShortTitle()
+		if offered[1] == lib.Fallback() {
+			second = "something else"
+		}
+		s.reply(fmt.Sprintf("Sorry, which is it: 1) %s or 2) %s? Reply 1 or 2, or HUMAN for a person.", offered[0].ShortTitle(), second))
 	default:
 		s.c.Misses++
 		s.c.Candidates = nil
@@ -470,7 +495,7 @@ func (s *step) withNote(said []known, variants ...string) string {
 	case from > 0:
 		head = "Got it from your " + textName(from) + ": "
 	default:
-		head = "Got it from your earlier texts: "
+		head = "Got it from your texts: "
 	}
 	note := strings.Join(plain, " ")
 	if len(echoes) > 0 {
@@ -562,10 +587,17 @@ func (s *step) answer(text string) {
 		s.reply(s.withNote([]known{{echo: "You're welcome!", plain: true}}, s.question(t, n)...))
 		return
 	}
-	if r.By == flows.ByOther {
+	switch {
+	case r.By == flows.ByOther:
 		// A message none of the listed ones: "Something else", unless it
 		// answers a question further on.
 		if k := t.Ahead(n, in); k >= 0 {
+			r = flows.Reading{Choice: -1}
+		}
+	case r.By == flows.ByFamily && !in.Explicit():
+		// "no she hasn't texted START yet" to "do they want your texts?":
+		// the sentence answers the next question, whatever its first word.
+		if k := t.Ahead(n, in); k >= 0 && k != r.Choice {
 			r = flows.Reading{Choice: -1}
 		}
 	}

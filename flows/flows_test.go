@@ -212,6 +212,9 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "smoke-test", "what? i don't understand", 0, true, false, false},
 		{"claude-code-403", "sign-in", "how do i tell? I think it's an api key", 2, false, false, false},
 		{"claude-code-403", "body-says", "what it says is region not supported", 1, false, false, false},
+		// Two equal matches apart from each other are a tie: asked, not
+		// guessed.
+		{"claude-code-403", "sign-in", "logged in with my console account", 3, false, false, false},
 		// Answers that a later question of the path asks for, by implied_by.
 		{"claude-code-403", "smoke-test", "it says region not supported", 3, false, false, false},
 		// Free text: no numbers shown, so a bare number is no name.
@@ -267,6 +270,9 @@ func TestNormalize(t *testing.T) {
 		"getting 403s all day":          "getting 403 all day",
 		"it 403'd again":                "it 403 again",
 		"opus 4.5 and v1.2":             "opus 4 5 and v1 2",
+		"it's in my .env":               "its in my dot env", // a dotfile keeps its dot
+		"~/.zshrc and app.env":          "dot zshrc and app env",
+		"...and then":                   "and then",
 	} {
 		if got := flows.Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
@@ -341,6 +347,9 @@ func TestClassify(t *testing.T) {
 		// One flow's word over the product name every Claude flow shares.
 		{text: "claude code says forbidden", flow: "claude-code-403"},
 		{text: "claude code charging my api account not my max plan", flow: "claude-code-billing"},
+		// An example's negated word is shared only where the text negates
+		// it too: "logged in" is not "not logged in".
+		{text: "claude code 403 after i logged in with my console account", flow: "claude-code-403"},
 	}
 	for _, tt := range tests {
 		v := lib.Classify(flows.NewText(tt.text))

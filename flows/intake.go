@@ -48,7 +48,8 @@ type compiledIntake struct {
 	keywords []int32 // each word once
 	products []signal
 	phrases  []signal
-	examples []signal // content words
+	examples  []signal // content words
+	exNegated [][]bool // exNegated[i][j]: the example negates its word j
 	requires []signal
 	// requiresIdent[i] says requires[i] is an identifier (see requiredBy).
 	requiresIdent []bool
@@ -109,8 +110,21 @@ func compileIntake(in Intake, fallback bool) compiledIntake {
 		}
 	}
 	for _, e := range in.Examples {
-		if cw := contentWords(words(Normalize(e))); len(cw) > 0 {
+		// A word an example negates ("not logged in") describes what is
+		// missing: the text shares it only where it negates it too, so
+		// "after I logged in" does not share it.
+		ws := NewText(e).ws
+		var cw []string
+		var neg []bool
+		for i, w := range ws {
+			if w != clauseBreak && !stopWords[w] {
+				cw = append(cw, w)
+				neg = append(neg, negated(ws, i))
+			}
+		}
+		if len(cw) > 0 {
 			ci.examples = append(ci.examples, toSignal(cw))
+			ci.exNegated = append(ci.exNegated, neg)
 		}
 	}
 	ci.lex.index()
@@ -171,14 +185,14 @@ func (ci *compiledIntake) requiredBy(m *marks) (ok, ident bool) {
 // signals adds up the intake signals found in the message, given where
 // the flow's words occur in it (m) and which positions hold content
 // words (content).
-func (ci *compiledIntake) signals(m *marks, content []uint64) float64 {
-	s, _, _ := ci.score(m, content)
+func (ci *compiledIntake) signals(m *marks, content []uint64, t *Text) float64 {
+	s, _, _ := ci.score(m, content, t)
 	return s
 }
 
 // score is signals, also returning what a product scored and whether a
 // code was found.
-func (ci *compiledIntake) score(m *marks, content []uint64) (s, product float64, code bool) {
+func (ci *compiledIntake) score(m *marks, content []uint64, t *Text) (s, product float64, code bool) {
 	for _, id := range ci.codes {
 		if m.exactly(id) {
 			s += 6
@@ -203,9 +217,9 @@ func (ci *compiledIntake) score(m *marks, content []uint64) (s, product float64,
 	}
 	if len(ci.examples) > 0 {
 		var bestRatio float64
-		for _, ex := range ci.examples {
+		for k, ex := range ci.examples {
 			var shared, all float64
-			for _, id := range ex {
+			for j, id := range ex {
 				w := 1.0
 				if ci.weight != nil {
 					w = ci.weight[id]
@@ -214,7 +228,7 @@ func (ci *compiledIntake) score(m *marks, content []uint64) (s, product float64,
 				// Shared words count when spelled right (a typo of an
 				// example's word is a guess, not a description) and not a
 				// code, which counts as a code already ("claude code 401").
-				if m.exactly(id) && m.occurs(id, content) && !slices.Contains(ci.codes, id) {
+				if m.exactly(id) && m.occurs(id, content) && !slices.Contains(ci.codes, id) && (!ci.exNegated[k][j] || m.negatedAt(id, t)) {
 					shared += w
 				}
 			}
@@ -303,7 +317,7 @@ func isGreeting(ws []string) bool {
 	return hello
 }
 
-var stopWords = set(clauseBreak, "a", "an", "the", "i", "im", "me", "my", "we", "our", "you", "your", "it", "its", "is", "are", "was", "were", "be", "been", "am", "to", "of", "in", "on", "at", "for", "with", "and", "or", "but", "so", "this", "that", "what", "when", "how", "why", "do", "does", "did", "get", "got", "getting", "keep", "keeps", "just", "now", "still", "any", "can", "cant", "help", "please", "pls", "plz", "hi", "hello", "hey", "error", "errors", "issue", "problem", "saying", "says", "said", "say", "again", "some", "all", "from", "there", "have", "has", "had", "not", "no", "yes")
+var stopWords = set(clauseBreak, "dot", "a", "an", "the", "i", "im", "me", "my", "we", "our", "you", "your", "it", "its", "is", "are", "was", "were", "be", "been", "am", "to", "of", "in", "on", "at", "for", "with", "and", "or", "but", "so", "this", "that", "what", "when", "how", "why", "do", "does", "did", "get", "got", "getting", "keep", "keeps", "just", "now", "still", "any", "can", "cant", "help", "please", "pls", "plz", "hi", "hello", "hey", "error", "errors", "issue", "problem", "saying", "says", "said", "say", "again", "some", "all", "from", "there", "have", "has", "had", "not", "no", "yes")
 
 func contentWords(ws []string) []string {
 	var out []string
@@ -332,7 +346,7 @@ func (l *Library) Classify(text Text) Verdict {
 	for _, t := range l.Flows {
 		m := s.read(t, in)
 		var f fit
-		f.signals, f.product, f.code = t.intake.score(m, s.content)
+		f.signals, f.product, f.code = t.intake.score(m, s.content, in)
 		f.required, f.ident = t.intake.requiredBy(m)
 		if f.score() > 0 {
 			ranked++
@@ -508,7 +522,7 @@ func PickCandidate(offered []*Flow, answer Text) int {
 	s := newScratch(in, offered, buf[:])
 	best, at, tie := 0.0, -1, false
 	for i, t := range offered {
-		sc := t.intake.signals(s.read(t, in), s.content) // the reply need not name the product again
+		sc := t.intake.signals(s.read(t, in), s.content, in) // the reply need not name the product again
 		if newPhrase(t.Title).find(in, true) >= 0 {
 			sc += 10
 		}

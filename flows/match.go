@@ -238,15 +238,17 @@ func compileChoice(c Choice) (compiledChoice, error) {
 }
 
 // rating is how strongly an answer selects a choice: a score (0 for not
-// at all, higher for longer, exact matches) and where in the answer's
-// words the match that earned it starts.
-type rating struct{ score, at int }
+// at all, higher for longer, exact matches) and the words of the answer
+// the match that earned it covers, [at, end).
+type rating struct{ score, at, end int }
 
 // over reports whether r beats o: a higher score, or the same score from
-// a match that starts earlier ("opus limit reached": "opus limit" is the
-// limit that was reached, "limit reached" the frame around it).
+// a match that overlaps o's and starts earlier ("opus limit reached":
+// "opus limit" is the limit that was reached, "limit reached" the frame
+// around it). Equal matches apart from each other ("logged in with my
+// console account") are a tie.
 func (r rating) over(o rating) bool {
-	return r.score > o.score || r.score == o.score && r.score > 0 && r.at < o.at
+	return r.score > o.score || r.score == o.score && r.score > 0 && r.at < o.at && o.at < r.end
 }
 
 func top(a, b rating) rating {
@@ -261,11 +263,12 @@ func top(a, b rating) rating {
 func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) rating {
 	var best rating
 	for _, p := range phrases {
-		r := rating{4 * len(p), p.findAnswer(t, false)}
+		r := rating{4 * len(p), p.findAnswer(t, false), 0}
 		if r.at < 0 && fuzzy {
-			r = rating{3 * len(p), p.findAnswer(t, true)}
+			r = rating{3 * len(p), p.findAnswer(t, true), 0}
 		}
 		if r.at >= 0 {
+			r.end = r.at + len(p)
 			best = top(best, r)
 		}
 	}
@@ -286,7 +289,7 @@ func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) 
 		if last := t.wordAt(loc[1] - 1); last >= 0 && negated(t.ws, last) {
 			continue
 		}
-		best = top(best, rating{4 * n, first})
+		best = top(best, rating{4 * n, first, first + n})
 	}
 	return best
 }
@@ -527,12 +530,16 @@ func (t *Flow) inferLoose(n *Node, text Text) int {
 		return -1
 	}
 	in, _, _ := text.core(true)
-	return best(ccs, func(cc *compiledChoice) rating {
+	i := best(ccs, func(cc *compiledChoice) rating {
 		if cc.any {
 			return cc.rate(&in, cc.implied, false, false)
 		}
 		return top(cc.rate(&in, cc.implied, false, false), cc.rate(&in, cc.phrases, false, true))
 	})
+	if i < 0 {
+		i = otherHolds(n, ccs, &in)
+	}
+	return i
 }
 
 // InferFrom is Infer, also returning which of said answered (its index),
@@ -648,6 +655,19 @@ func (t *Flow) Unsure(n *Node) int {
 	return 0
 }
 
+// Answers reports whether the text, sent as an answer, answers one of the
+// flow's questions (as InferOpen would). Intake uses it for a reply to
+// "Is this 1) … or 2) …?" that picks neither by name but says something
+// only one of them asks about.
+func (t *Flow) Answers(text Text) bool {
+	for i := range t.Nodes {
+		if n := &t.Nodes[i]; n.Kind == Question && t.inferLoose(n, text) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Takes reports whether the text answers question n as Infer would.
 func (t *Flow) Takes(n *Node, text Text) bool { return t.inferOne(n, text) >= 0 }
 
@@ -661,13 +681,32 @@ func (t *Flow) inferOne(n *Node, text Text) int {
 		return -1
 	}
 	in, _, _ := text.core(true)
-	return best(ccs, func(cc *compiledChoice) rating {
+	i := best(ccs, func(cc *compiledChoice) rating {
 		r := cc.rate(&in, cc.implied, false, false)
 		if n.Infers() && !cc.any {
 			r = top(r, cc.rate(&in, cc.phrases, false, true))
 		}
 		return r
 	})
+	if i < 0 && n.Infers() {
+		i = otherHolds(n, ccs, &in)
+	}
+	return i
+}
+
+// otherHolds returns yes/no question n's no when n asks about a role
+// ("are you its admin or owner?") and the text says someone else holds
+// it ("our admin handles billing"), else -1.
+func otherHolds(n *Node, ccs []compiledChoice, in *Text) int {
+	if !mentionsOther(in.ws) || !slices.ContainsFunc(words(Normalize(n.Text)), func(w string) bool { return roles[w] && w != "it" }) {
+		return -1
+	}
+	for i, cc := range ccs {
+		if cc.means == "no" {
+			return i
+		}
+	}
+	return -1
 }
 
 // best returns the index of the single best positive rating (see

@@ -269,3 +269,11 @@ func (t Text) Asks() bool {
 	core, asks, _ := t.core(false)
 	return asks && len(core.ws) == 0
 }
+
+// Explicit reports whether the text opens with a yes or a no in a clause
+// of its own ("no, …", "yes."), rather than a word that starts a sentence
+// ("no she hasn't texted START yet").
+func (t Text) Explicit() bool {
+	_, explicit := opening(t.ws)
+	return explicit
+}
