@@ -212,9 +212,11 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "smoke-test", "what? i don't understand", 0, true, false, false},
 		{"claude-code-403", "sign-in", "how do i tell? I think it's an api key", 2, false, false, false},
 		{"claude-code-403", "body-says", "what it says is region not supported", 1, false, false, false},
-		// Two equal matches apart from each other are a tie: asked, not
-		// guessed.
+		// Two equal matches apart from each other: more of a choice's label
+		// decides ("API key from the Claude Console"), else they tie.
+		{"claude-code-403", "sign-in", "i created an api key in the anthropic console", 2, false, false, false},
 		{"claude-code-403", "sign-in", "logged in with my console account", 3, false, false, false},
+		{"claude-code-403", "body-says", "it just says permission_error and nothing more useful", 3, false, false, false},
 		// Answers that a later question of the path asks for, by implied_by.
 		{"claude-code-403", "smoke-test", "it says region not supported", 3, false, false, false},
 		// Free text: no numbers shown, so a bare number is no name.

@@ -204,6 +204,7 @@ func reaches(ws []string, k, i int) bool {
 
 // compiledChoice holds a choice's phrases and patterns ready for matching.
 type compiledChoice struct {
+	label    []string // the label's content words
 	phrases  []phrase
 	implied  []phrase
 	patterns []*regexp.Regexp
@@ -212,7 +213,7 @@ type compiledChoice struct {
 }
 
 func compileChoice(c Choice) (compiledChoice, error) {
-	cc := compiledChoice{means: c.Means, any: c.Any}
+	cc := compiledChoice{means: c.Means, any: c.Any, label: contentWords(words(Normalize(c.Label)))}
 	add := func(dst *[]phrase, s string) {
 		if p := newPhrase(s); len(p) > 0 {
 			*dst = append(*dst, p)
@@ -240,15 +241,29 @@ func compileChoice(c Choice) (compiledChoice, error) {
 // rating is how strongly an answer selects a choice: a score (0 for not
 // at all, higher for longer, exact matches) and the words of the answer
 // the match that earned it covers, [at, end).
-type rating struct{ score, at, end int }
+type rating struct {
+	score, at, end int
+	// label counts the words of the choice's label the answer has.
+	label int
+}
 
-// over reports whether r beats o: a higher score, or the same score from
+// over reports whether r beats o: a higher score; or the same score from
 // a match that overlaps o's and starts earlier ("opus limit reached":
 // "opus limit" is the limit that was reached, "limit reached" the frame
-// around it). Equal matches apart from each other ("logged in with my
-// console account") are a tie.
+// around it); or, from matches apart, more of the choice's label ("an
+// api key in the anthropic console" is "API key from the Claude
+// Console", not "Console account"). Otherwise equal matches are a tie
+// ("logged in with my console account").
 func (r rating) over(o rating) bool {
-	return r.score > o.score || r.score == o.score && r.score > 0 && r.at < o.at && o.at < r.end
+	switch {
+	case r.score != o.score:
+		return r.score > o.score
+	case r.score == 0:
+		return false
+	case r.at < o.end && o.at < r.end:
+		return r.at < o.at
+	}
+	return r.label > o.label
 }
 
 func top(a, b rating) rating {
@@ -263,9 +278,9 @@ func top(a, b rating) rating {
 func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) rating {
 	var best rating
 	for _, p := range phrases {
-		r := rating{4 * len(p), p.findAnswer(t, false), 0}
+		r := rating{score: 4 * len(p), at: p.findAnswer(t, false)}
 		if r.at < 0 && fuzzy {
-			r = rating{3 * len(p), p.findAnswer(t, true), 0}
+			r = rating{score: 3 * len(p), at: p.findAnswer(t, true)}
 		}
 		if r.at >= 0 {
 			r.end = r.at + len(p)
@@ -273,6 +288,7 @@ func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) 
 		}
 	}
 	if !patterns {
+		best.label = cc.labelIn(t, best)
 		return best // implied_by phrases only: patterns answer, never infer
 	}
 	for _, re := range cc.patterns {
@@ -289,9 +305,25 @@ func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) 
 		if last := t.wordAt(loc[1] - 1); last >= 0 && negated(t.ws, last) {
 			continue
 		}
-		best = top(best, rating{4 * n, first, first + n})
+		best = top(best, rating{score: 4 * n, at: first, end: first + n})
 	}
+	best.label = cc.labelIn(t, best)
 	return best
+}
+
+// labelIn counts the words of the choice's label that t has, for a
+// rating that selects the choice at all.
+func (cc *compiledChoice) labelIn(t *Text, r rating) int {
+	if r.score == 0 {
+		return 0
+	}
+	n := 0
+	for _, w := range cc.label {
+		if slices.Contains(t.ws, w) {
+			n++
+		}
+	}
+	return n
 }
 
 // wordAt returns the index in t.ws of the word holding byte off of
