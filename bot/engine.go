@@ -511,7 +511,6 @@ func (s *step) withNote(said []known, variants ...string) string {
 	return s.fitting(append(all, variants...)...)
 }
 
-
 // question is question n's SMS with its How link, and shorter forms of
 // it for when a long link takes it past two segments: without the "Reply
 // 1-N" line, then with the choices on one line.

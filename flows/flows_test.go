@@ -338,9 +338,9 @@ func TestClassify(t *testing.T) {
 		{text: "openai 429", flow: "other-error"},
 		{text: "docker pull 401 from ghcr.io", flow: "other-error"},
 		{text: "npm ERR! code ERESOLVE unable to resolve dependency tree", flow: "other-error"},
-		{text: "gemini 503 overloaded", flow: "other-error"},         // plain words of Claude's do not beat a named product
+		{text: "gemini 503 overloaded", flow: "other-error"},             // plain words of Claude's do not beat a named product
 		{text: "my website is down with error 502", flow: "other-error"}, // their own thing
-		{text: "github"},                                                  // a product alone is no error yet
+		{text: "github"}, // a product alone is no error yet
 		{text: "claude code github action says oauth token has expired", flow: "claude-code-401"},
 		{text: "github action: ANTHROPIC_API_KEY is invalid 401", flow: "claude-code-401"}, // an identifier of ours
 		// An error quoted by its own name, no flow's: the catch-all.

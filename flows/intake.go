@@ -43,14 +43,14 @@ const (
 // compiledIntake is a flow's intake ready for scoring: its words in a
 // lexicon, and every signal as the ids of its words there.
 type compiledIntake struct {
-	lex      lexicon
-	codes    []int32 // each word once
-	keywords []int32 // each word once
-	products []signal
-	phrases  []signal
+	lex       lexicon
+	codes     []int32 // each word once
+	keywords  []int32 // each word once
+	products  []signal
+	phrases   []signal
 	examples  []signal // content words
 	exNegated [][]bool // exNegated[i][j]: the example negates its word j
-	requires []signal
+	requires  []signal
 	// requiresIdent[i] says requires[i] is an identifier (see requiredBy).
 	requiresIdent []bool
 	// weight is how much each lexicon word says in an example: words
@@ -159,13 +159,8 @@ func (l *Library) weigh() {
 	}
 }
 
-// required reports whether the message has one of the Requires words.
-func (ci *compiledIntake) required(m *marks) bool {
-	ok, _ := ci.requiredBy(m)
-	return ok
-}
-
-// requiredBy is required, also saying whether a Requires word found is an
+// requiredBy reports whether the message has one of the Requires words
+// (or none is asked), and whether a Requires word found is an
 // identifier ("anthropic_api_key", "sk-ant", "5 hour limit": with "_",
 // "-" or a digit) rather than plain words ("overloaded", "usage limit"),
 // which other vendors' messages use too.

@@ -352,7 +352,7 @@ func (p phrase) findAnswer(t *Text, fuzzy bool) int {
 		if i < 0 {
 			break
 		}
-		if !negated(t.ws, i) && !(len(p) == 1 && aboutOther(t.ws, i)) {
+		if !negated(t.ws, i) && (len(p) != 1 || !aboutOther(t.ws, i)) {
 			return i
 		}
 		from = i
