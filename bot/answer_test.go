@@ -83,6 +83,8 @@ func TestAnswersPeopleGive(t *testing.T) {
 			status: bot.StatusActive, node: "smoke-test", says: []string{"the How page shows how to check"}},
 		{name: "unsure twice with a How page", texts: []string{"claude code 403, i use an api key", "idk", "no idea"},
 			status: bot.StatusActive, node: "later-changed", says: []string{"No problem, let's go on without it."}},
+		{name: "can't, after the How page", texts: []string{"claude code 403, i use an api key", "idk", "I can't"},
+			status: bot.StatusActive, node: "later-changed"},
 		// No "Can't check" and no no: the first choice, the most likely.
 		{name: "unsure, the most likely", texts: []string{"claude code 403", "not sure"},
 			status: bot.StatusActive, node: "plan-says", says: []string{"No problem, let's start with the most likely: you're on a Claude plan."}},

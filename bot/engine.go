@@ -294,7 +294,7 @@ func (s *step) intake(text string) {
 	switch {
 	case v.Flow == nil && len(v.Close) == 0 && isThanks(strings.Fields(in.Normalized())):
 		// "thanks!" after a fix or a human: no new problem.
-		s.c.Said, s.c.Texts = nil, 0
+		s.c.Said, s.c.Texts, s.c.Open = nil, 0, nil
 		s.reply(closing)
 	case v.Flow != nil:
 		s.start(v.Flow, s.said)
@@ -623,6 +623,9 @@ func (s *step) answer(text string) {
 		s.help(t, n)
 	case r.Number:
 		s.miss(t, n, missNumber)
+	case s.c.Asked && cantCheck(in):
+		// "can't" after "If you can't, say so": not knowing, again.
+		s.unsure(t, n)
 	default:
 		// An answer to a question further on: the path there is taken,
 		// and said back.
@@ -676,6 +679,23 @@ func (s *step) unsure(t *flows.Flow, n *flows.Node) {
 		lead = fmt.Sprintf("No problem, let's start with the most likely: %s.", what)
 	}
 	s.enter(t, ch.Next, []known{{echo: lead, plain: true}})
+}
+
+// cantCheck reports whether the text only says the person cannot check
+// ("can't", "I can't do that", "cannot check right now").
+func cantCheck(in flows.Text) bool {
+	ws := strings.Fields(in.Normalized())
+	cant := false
+	for _, w := range ws {
+		switch w {
+		case "cant", "cannot":
+			cant = true
+		case "i", "can", "not", "check", "do", "that", "it", "this", "now", "right", "sorry", "unfortunately", "really":
+		default:
+			return false
+		}
+	}
+	return cant
 }
 
 // help answers a question back ("where do I find that?", "what's a curl
@@ -886,7 +906,9 @@ func (s *step) back() {
 	for len(s.c.Answers) > 0 {
 		last := s.c.Answers[len(s.c.Answers)-1]
 		s.c.Answers = s.c.Answers[:len(s.c.Answers)-1]
-		s.forget(last.Text)
+		if !last.Inferred {
+			s.forget(last.Text) // an inferred answer's text may answer others
+		}
 		if !last.Inferred || len(s.c.Answers) == 0 {
 			n := t.Node(last.Node)
 			s.c.Node, s.c.Status, s.c.Misses = n.ID, StatusActive, 0
@@ -901,7 +923,7 @@ func (s *step) back() {
 func (s *step) forget(text string) {
 	for i := len(s.c.Said) - 1; i >= 0; i-- {
 		if s.c.Said[i] == text {
-			s.c.Said = append(s.c.Said[:i:i], s.c.Said[i+1:]...)
+			s.c.Said[i] = "" // blanked, not removed: Said's places number the texts
 			return
 		}
 	}
