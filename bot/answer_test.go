@@ -78,18 +78,15 @@ func TestAnswersPeopleGive(t *testing.T) {
 		// if not, and say so.
 		{name: "only unsure", texts: []string{"claude code says invalid api key, i use an api key", "401 from curl too", "not sure"},
 			status: bot.StatusFixed, node: "fix-new-key", says: []string{"No problem, I'll assume not for now."}},
-		// With a How page: point at it once, then go on without the answer.
-		{name: "unsure with a How page", texts: []string{"claude code 403, i use an api key", "idk"},
-			status: bot.StatusActive, node: "smoke-test", says: []string{"the How page shows how to check"}},
-		{name: "unsure twice with a How page", texts: []string{"claude code 403, i use an api key", "idk", "no idea"},
+		// A "Can't run it now" choice is the way on: its path carries the
+		// check for later.
+		{name: "unsure with a can't-check choice", texts: []string{"claude code 403, i use an api key", "idk"},
 			status: bot.StatusActive, node: "later-changed", says: []string{"No problem, let's go on without it."}},
-		{name: "can't, after the How page", texts: []string{"claude code 403, i use an api key", "idk", "I can't"},
+		{name: "I can't", texts: []string{"claude code 403, i use an api key", "I can't"},
 			status: bot.StatusActive, node: "later-changed"},
-		// No "Can't check" and no no: the first choice, the most likely.
-		{name: "unsure, the most likely", texts: []string{"claude code 403", "not sure"},
-			status: bot.StatusActive, node: "plan-says", says: []string{"No problem, let's start with the most likely: you're on a Claude plan."}},
-		// At a free-text question not knowing is a miss (the catch-all
-		// has a "Not sure / skip" choice for it, so this one never is).
+		// No way on: the How page if any, the question again, a miss.
+		{name: "unsure without a way on", texts: []string{"claude code 403", "not sure"},
+			status: bot.StatusActive, node: "sign-in", says: []string{"No problem. If you can't tell, pick the closest."}, misses: 1},
 		// 2. Who does what binds to its clause.
 		{name: "role", texts: []string{"our anthropic workspace hit its spend limit", "no, the admin on our team does that"},
 			status: bot.StatusFixed, node: "fix-ask-admin"},

@@ -410,7 +410,7 @@ func (s *step) enter(t *flows.Flow, id string, said []known) {
 				continue
 			}
 			s.c.Status = StatusActive
-			s.c.Misses, s.c.Asked = 0, false
+			s.c.Misses = 0
 			s.reply(s.withNote(said, s.question(t, n)...))
 			return
 		case flows.Info:
@@ -623,8 +623,8 @@ func (s *step) answer(text string) {
 		s.help(t, n)
 	case r.Number:
 		s.miss(t, n, missNumber)
-	case s.c.Asked && cantCheck(in):
-		// "can't" after "If you can't, say so": not knowing, again.
+	case cantCheck(in):
+		// "I can't", "can't check right now": not knowing, by another name.
 		s.unsure(t, n)
 	default:
 		// An answer to a question further on: the path there is taken,
@@ -647,18 +647,14 @@ func (s *step) answer(text string) {
 }
 
 // unsure handles an answer that only says the person does not know, at a
-// question with no choice for that. The first time, a question with a How
-// page points at it and asks again. Then, as a patient engineer would, it
-// goes on without the answer (flows.Flow.Unsure: a "Can't check now"
-// choice, a yes/no question's no, else the most likely case, listed
-// first), saying so; at a free-text question it is a miss.
+// question with no choice for that. As a patient engineer would, it goes
+// on without the answer where the question has a way on (flows.Flow.Unsure:
+// a "Can't check now" choice, whose path carries the check for later, or
+// a yes/no question's no), saying so. Where it has none, it points at the
+// How page if there is one and asks again: a miss, and a human after
+// three.
 func (s *step) unsure(t *flows.Flow, n *flows.Node) {
 	k := t.Unsure(n)
-	if s.checkLink(t, n) != "" && !s.c.Asked {
-		s.c.Asked = true
-		s.reply("No problem: the How page shows how to check. If you can't, say so and we'll go on without it.", s.fitting(s.question(t, n)...))
-		return
-	}
 	if k < 0 {
 		s.miss(t, n, missUnsure)
 		return
@@ -668,15 +664,8 @@ func (s *step) unsure(t *flows.Flow, n *flows.Node) {
 	s.event(EventEdge, n.ID, ch.Next, "")
 	s.c.Misses = 0
 	lead := "No problem, let's go on without it."
-	switch {
-	case ch.Means == "no":
+	if ch.Means == "no" {
 		lead = "No problem, I'll assume not for now."
-	case k == 0 && !strings.Contains(flows.Normalize(ch.Label), "cant"):
-		what := strings.TrimSuffix(strings.TrimSpace(ch.Echo), ".")
-		if what == "" {
-			what = strings.TrimSuffix(ch.Label, ".")
-		}
-		lead = fmt.Sprintf("No problem, let's start with the most likely: %s.", what)
 	}
 	s.enter(t, ch.Next, []known{{echo: lead, plain: true}})
 }

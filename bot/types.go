@@ -49,9 +49,6 @@ type Conversation struct {
 	// Welcomed is set once a thank-you during a handoff got its warm
 	// word back.
 	Welcomed bool `json:"welcomed,omitempty"`
-	// Asked is set once an unsure answer at the current question was
-	// pointed at its How page; the next one goes on without the answer.
-	Asked bool `json:"asked,omitempty"`
 	// PageID is the fix page of the last fix reached.
 	PageID string `json:"page_id,omitempty"`
 	// Tried lists fix node ids already offered (for NO → next fix).

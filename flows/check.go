@@ -386,7 +386,7 @@ func (n *Node) ChoiceList() string {
 }
 
 // Other returns the choice a pasted message that matches none of the
-// others picks: at a question that asks to paste what was said ("Paste it
+// others picks (when it reads as one: see quotes): at a question that asks to paste what was said ("Paste it
 // or pick the closest"), its "Something else", "Another code" or "Other"
 // choice; else -1.
 func (n *Node) Other() int {

@@ -219,6 +219,10 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "body-says", "it just says permission_error and nothing more useful", 3, false, false, false},
 		// Answers that a later question of the path asks for, by implied_by.
 		{"claude-code-403", "smoke-test", "it says region not supported", 3, false, false, false},
+		// An unlisted message at a question that asks to paste one is its
+		// "Something else"; a text that reads as no message is not.
+		{"claude-code-403", "plan-says", "it says my organization cannot use this feature", 5, false, false, false},
+		{"claude-code-403", "plan-says", "purple monkey dishwasher", 0, false, false, false},
 		// Free text: no numbers shown, so a bare number is no name.
 		{"other-error", "ask-product", "1", 0, false, false, true},
 		{"other-error", "ask-product", "github", 1, false, false, false},

@@ -518,10 +518,26 @@ func readCore(ccs []compiledChoice, in *Text, other int) Reading {
 			return Reading{Choice: i, By: ByAny}
 		}
 	}
-	if i := other; i >= 0 {
+	if i := other; i >= 0 && quotes(in) {
 		return Reading{Choice: i, By: ByOther}
 	}
 	return Reading{Choice: -1}
+}
+
+// quotes reports whether the text reads as a message passed on: it says
+// so ("it says …", "the error is …"), or carries an identifier
+// ("permission_error", "E403") or a code.
+func quotes(in *Text) bool {
+	for _, w := range in.ws {
+		switch w {
+		case "says", "said", "saying", "shows", "showed", "showing", "message", "error", "errors", "reads", "printed", "returns", "returned":
+			return true
+		}
+		if strings.ContainsAny(w, "_0123456789") {
+			return true
+		}
+	}
+	return false
 }
 
 // Infer answers question n from earlier texts, newest first: a choice's
@@ -667,9 +683,8 @@ func (t *Flow) answersAhead(id string, text Text, depth int, seen map[string]boo
 
 // Unsure returns the choice to go on with when the person cannot answer
 // question n: the one for not checking now ("Can't run it now", "Can't
-// check now"); else on a yes/no question its no; else the first, which
-// flows list as the most likely (see flows/README.md). It returns -1 only
-// for a free-text question.
+// check now"), else on a yes/no question its no; or -1 when the question
+// has neither.
 func (t *Flow) Unsure(n *Node) int {
 	for _, s := range []string{"cant check now", "cant run it now"} {
 		if r := t.Read(n, NewText(s)); r.Choice >= 0 && r.By == ByWords {
@@ -681,10 +696,7 @@ func (t *Flow) Unsure(n *Node) int {
 			return i
 		}
 	}
-	if n.FreeText() || len(n.Choices) == 0 {
-		return -1
-	}
-	return 0
+	return -1
 }
 
 // Answers reports whether the text, sent as an answer, answers one of the
