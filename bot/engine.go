@@ -390,6 +390,7 @@ type known struct {
 // answered, sends info texts, and stops at the first question to ask or
 // at a fix or handoff. said holds what was taken without asking so far.
 func (s *step) enter(t *flows.Flow, id string, said []known) {
+	var infos []string // info texts on the way, sent with what follows
 	for hops := 0; hops < 2*len(t.Nodes)+1; hops++ {
 		n := t.Node(id)
 		if n == nil {
@@ -411,18 +412,23 @@ func (s *step) enter(t *flows.Flow, id string, said []known) {
 			}
 			s.c.Status = StatusActive
 			s.c.Misses = 0
-			s.reply(s.withNote(said, s.question(t, n)...))
+			s.replyAfter(infos, s.withNote(said, s.question(t, n)...))
 			return
 		case flows.Info:
-			s.reply(s.withNote(said, n.Text))
+			infos = append(infos, s.withNote(said, n.Text))
 			s.event(EventEdge, n.ID, n.Next, "")
 			said = nil
 			id = n.Next
 			continue
 		case flows.Fix:
-			s.fix(t, n, s.withNote(said))
+			sms := s.fixSMS(t, n)
+			if note := s.withNote(said); note != "" {
+				sms = s.fitting(note+"\n"+sms, sms)
+			}
+			s.replyAfter(infos, sms)
 			return
 		case flows.Handoff:
+			s.reply(infos...)
 			s.handoff(n.Reason)
 			return
 		}
@@ -430,6 +436,18 @@ func (s *step) enter(t *flows.Flow, id string, said []known) {
 	// Unreachable with a checked flow; recover rather than strand anyone.
 	s.fresh()
 	s.reply("Sorry, something went wrong on my side. " + greeting)
+}
+
+// replyAfter sends msg after the info texts infos: in one SMS when all
+// of it fits two segments, else each on its own.
+func (s *step) replyAfter(infos []string, msg string) {
+	if len(infos) > 0 {
+		if joined := strings.Join(append(infos[:len(infos):len(infos)], msg), "\n"); s.fits(joined) {
+			s.reply(joined)
+			return
+		}
+	}
+	s.reply(append(infos, msg)...)
 }
 
 // inferOpen answers question n from the open texts (Conversation.Open),
@@ -537,9 +555,19 @@ func (s *step) link(pageID string) string {
 }
 
 // fix ends the flow at fix node n: a page for the person's path and its
-// link, after note (what was taken without asking, or the word that this
-// is the next likely cause), when it still fits.
+// link, after note (the word that this is the next likely cause), when it
+// still fits.
 func (s *step) fix(t *flows.Flow, n *flows.Node, note string) {
+	sms := s.fixSMS(t, n)
+	if note != "" {
+		sms = s.fitting(note+"\n"+sms, sms)
+	}
+	s.reply(sms)
+}
+
+// fixSMS ends the flow at fix node n: it makes the page for the person's
+// path and returns the SMS with its link.
+func (s *step) fixSMS(t *flows.Flow, n *flows.Node) string {
 	id := s.in.PageID
 	if id == "" {
 		sum := sha256.Sum256([]byte(s.c.Phone + "\x00" + s.now.String() + "\x00" + n.ID))
@@ -557,11 +585,7 @@ func (s *step) fix(t *flows.Flow, n *flows.Node, note string) {
 	s.event(EventFix, n.ID, "", "")
 	s.c.PageID = id
 	s.c.Tried = append(s.c.Tried, n.ID)
-	sms := n.FixSMS(s.link(id))
-	if note != "" {
-		sms = s.fitting(note+"\n"+sms, sms)
-	}
-	s.reply(sms)
+	return n.FixSMS(s.link(id))
 }
 
 // answer handles a reply to the current question.
