@@ -297,7 +297,7 @@ func goldenPage() bot.Page {
 		Reported: "claude code keeps saying request failed with status code 403 <b>help</b>",
 		Answers: []bot.Answer{
 			{Node: "smoke-test", Question: "Run the curl test on the How page. What status came back?", Choice: 0, Label: "200 - curl worked", Text: "it worked fine with curl"},
-			{Node: "proxy", Question: "Do you use a proxy or gateway?", Choice: 1, Label: "No", Inferred: true},
+			{Node: "proxy", Question: "Do you use a proxy or gateway?", Choice: 1, Label: "No", Inferred: true, From: 1},
 		},
 		Created: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC),
 	}
