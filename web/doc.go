@@ -24,7 +24,8 @@
 //
 // GET /f/{id} ([bot.PagePath]) serves a check page straight from the
 // flows, or a stored fix page, rendered into a buffer by package
-// templates; unknown ids answer 404 and revoked pages 410.
+// templates; unknown ids answer 404 and revoked pages 410. HEAD answers
+// the same status and headers without the body.
 //
 // The per-number lock and the engine in use belong to the [Server]
 // ([Server.SetEngine] swaps in new flows while texts are being handled);

@@ -118,6 +118,7 @@ func New(cfg Config, engine *bot.Engine) (*Server, error) {
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metricsHandler)
 	e.GET(bot.PagesPath+":id", s.fixPage)
+	e.HEAD(bot.PagesPath+":id", s.fixPage) // net/http sends the headers, not the body
 	e.GET(previewPath, s.previewImage)
 	console.Mount(e, console.Config{
 		Store: cfg.ConsoleStore, Desk: cfg.Desk, Engine: s.Engine, Lock: s.locks.lock, Wake: cfg.Wake,
