@@ -1,6 +1,8 @@
 package web
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"sort"
@@ -37,7 +39,32 @@ type Gauge struct {
 	Value      func() float64
 }
 
+// metricsAllowed decides who may scrape /metrics: with a token
+// configured, whoever sends it as a bearer token (compared in constant
+// time, lengths included); without one, anyone in sandbox mode (loopback
+// only) and nobody otherwise: the route is not there (404), so a
+// forgotten token does not publish the counters.
+func (s *Server) metricsAllowed(c echo.Context) error {
+	want := s.cfg.MetricsToken
+	if want == "" {
+		if s.cfg.AuthToken == "" {
+			return nil
+		}
+		return echo.ErrNotFound
+	}
+	scheme, got, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+	gotSum, wantSum := sha256.Sum256([]byte(strings.TrimSpace(got))), sha256.Sum256([]byte(want))
+	if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(gotSum[:], wantSum[:]) != 1 {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, "Bearer")
+		return echo.NewHTTPError(http.StatusUnauthorized, "bearer token required (TEXTFIX_METRICS_TOKEN)")
+	}
+	return nil
+}
+
 func (s *Server) metricsHandler(c echo.Context) error {
+	if err := s.metricsAllowed(c); err != nil {
+		return err
+	}
 	var b strings.Builder
 	counter := func(name, help string, v int64) {
 		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, help, name, name, v)

@@ -45,6 +45,10 @@ type Config struct {
 	Now func() time.Time
 	// Gauges are extra values for /metrics (outbox sent, open tickets …).
 	Gauges []Gauge
+	// MetricsToken, when set, is the bearer token /metrics wants. Without
+	// one, /metrics is open in sandbox mode (loopback only) and absent
+	// (404) otherwise.
+	MetricsToken string
 	// NewPageID makes page ids (bot.NewPageID when nil).
 	NewPageID func() string
 	// Templates render the fix pages and the console; nil parses the

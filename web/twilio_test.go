@@ -297,16 +297,15 @@ func TestConcurrentTexts(t *testing.T) {
 }
 
 func TestMetrics(t *testing.T) {
-	e := stacktest.New(t, stacktest.Options{Token: testToken})
+	e := stacktest.New(t, stacktest.Options{Token: testToken, MetricsToken: "scrape-me-0123456789"})
 	form := stacktest.Text(personA, "SMm1", "claude code 403")
 	stacktest.ReadAll(t, e.Post(smsPath, form, testToken, publicURL))
 	stacktest.ReadAll(t, e.Post(smsPath, form, testToken, publicURL)) // a retry
 	stacktest.ReadAll(t, e.Post(smsPath, form, "", ""))               // unsigned
-	resp, err := http.Get(e.HTTP.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
+	resp, body := e.Get("/metrics", "Authorization", "Bearer scrape-me-0123456789")
+	if resp.StatusCode != 200 {
+		t.Fatalf("/metrics with the token: %d", resp.StatusCode)
 	}
-	body := string(stacktest.ReadAll(t, resp))
 	for _, want := range []string{
 		"textfix_inbound_texts_total 1\n",
 		"textfix_inbound_replays_total 1\n",
@@ -319,5 +318,49 @@ func TestMetrics(t *testing.T) {
 	}
 	if strings.Contains(body, personA) || strings.Contains(body, "claude") {
 		t.Errorf("metrics leak a number or text:\n%s", body)
+	}
+}
+
+// /metrics outside sandbox mode wants the bearer token
+// (TEXTFIX_METRICS_TOKEN); without one configured it is not there (404).
+// Sandbox mode (loopback only) serves it openly unless a token is set.
+func TestMetricsToken(t *testing.T) {
+	const tok = "scrape-me-0123456789"
+	tests := []struct {
+		name          string
+		token, scrape string // the server's Twilio token ("" sandbox), the metrics token
+		auth          string // the Authorization header sent
+		status        int
+	}{
+		{"sandbox, no metrics token: open", "", "", "", 200},
+		{"sandbox with a metrics token: wanted", "", tok, "", 401},
+		{"sandbox with a metrics token: given", "", tok, "Bearer " + tok, 200},
+		{"production, no metrics token: not there", testToken, "", "", 404},
+		{"production, no metrics token, any bearer: not there", testToken, "", "Bearer anything", 404},
+		{"production, no header", testToken, tok, "", 401},
+		{"production, wrong token", testToken, tok, "Bearer scrape-me-0123456780", 401},
+		{"production, a prefix of the token", testToken, tok, "Bearer scrape-me", 401},
+		{"production, basic auth", testToken, tok, "Basic " + tok, 401},
+		{"production, right token", testToken, tok, "Bearer " + tok, 200},
+		{"production, scheme in any case", testToken, tok, "bearer " + tok, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := stacktest.New(t, stacktest.Options{Token: tt.token, MetricsToken: tt.scrape})
+			var hdr []string
+			if tt.auth != "" {
+				hdr = []string{"Authorization", tt.auth}
+			}
+			resp, body := e.Get("/metrics", hdr...)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, body)
+			}
+			if tt.status == 401 && resp.Header.Get("WWW-Authenticate") != "Bearer" {
+				t.Errorf("401 without WWW-Authenticate: Bearer")
+			}
+			if tt.status != 200 && strings.Contains(body, "textfix_") {
+				t.Errorf("refused, but the metrics are in the body:\n%s", body)
+			}
+		})
 	}
 }

@@ -41,6 +41,11 @@ func TestLoadConfig(t *testing.T) {
 					t.Errorf("%+v", c)
 				}
 			}},
+		{name: "metrics token", env: map[string]string{"TEXTFIX_METRICS_TOKEN": "scrape"}, check: func(t *testing.T, c Config) {
+			if c.MetricsToken != "scrape" {
+				t.Errorf("metrics token %q", c.MetricsToken)
+			}
+		}},
 		{name: "production without console password", env: map[string]string{"TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_FROM": "+15550001111"}, wantErr: "TEXTFIX_CONSOLE_PASSWORD"},
 		{name: "production without sender", env: map[string]string{"TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "AC1", "TEXTFIX_CONSOLE_PASSWORD": "pw"}, wantErr: "TWILIO_FROM"},
 		{name: "token without sid", env: map[string]string{"TWILIO_AUTH_TOKEN": "t"}, wantErr: "TWILIO_ACCOUNT_SID"},

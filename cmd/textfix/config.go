@@ -32,6 +32,10 @@ type Config struct {
 	OperatorName    string   // TEXTFIX_OPERATOR_NAME
 	ConsolePassword string   // TEXTFIX_CONSOLE_PASSWORD
 	FlowsDir        string   // TEXTFIX_FLOWS_DIR
+	// MetricsToken is the bearer token /metrics wants
+	// (TEXTFIX_METRICS_TOKEN); unset outside sandbox mode, /metrics
+	// answers 404.
+	MetricsToken string
 
 	// ClientIPHeader is "Fly-Client-IP" on Fly.io (FLY_APP_NAME is set):
 	// Fly's proxy writes the client's address there, overwriting what the
@@ -73,6 +77,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		OperatorName:        getenv("TEXTFIX_OPERATOR_NAME"),
 		ConsolePassword:     getenv("TEXTFIX_CONSOLE_PASSWORD"),
 		FlowsDir:            getenv("TEXTFIX_FLOWS_DIR"),
+		MetricsToken:        getenv("TEXTFIX_METRICS_TOKEN"),
 		IdleAfter:           24 * time.Hour,
 		HandoffTimeout:      15 * time.Minute,
 		SendRate:            1,

@@ -101,9 +101,10 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 			{Name: "textfix_outbox_oldest_seconds", Help: "How long the oldest queued message has waited (0 when none).",
 				Value: func() float64 { _, age := a.outboxDepth(); return age.Seconds() }},
 		},
-		Log:       a.Log,
-		Templates: pages,
-		SMSNumber: cfg.SMSNumber,
+		MetricsToken: cfg.MetricsToken,
+		Log:          a.Log,
+		Templates:    pages,
+		SMSNumber:    cfg.SMSNumber,
 
 		ConsolePassword: cfg.ConsolePassword,
 		ClientIPHeader:  cfg.ClientIPHeader,

@@ -52,6 +52,8 @@ type Options struct {
 	Operators []string
 	// Password and ClientIPHeader configure the console.
 	Password, ClientIPHeader string
+	// MetricsToken is the bearer token /metrics wants ("" none).
+	MetricsToken string
 	// OwnURL makes the public URL the server's own address, so the fake's
 	// status callbacks and the bot's links reach it.
 	OwnURL bool
@@ -139,6 +141,7 @@ func New(t testing.TB, o Options) *Stack {
 		SMSNumber: o.SMSNumber, Templates: o.Templates,
 		Desk:         &bot.Desk{Operators: o.Operators, BaseURL: base},
 		ConsoleStore: db, ConsolePassword: o.Password, ClientIPHeader: o.ClientIPHeader,
+		MetricsToken: o.MetricsToken,
 	}, &bot.Engine{Flows: lib, BaseURL: base})
 	if err != nil {
 		t.Fatal(err)
