@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
@@ -53,6 +54,10 @@ type Config struct {
 
 // Defaults of the external contract (README.md, Configuration).
 const (
+	// MinConsolePassword is the shortest TEXTFIX_CONSOLE_PASSWORD accepted
+	// outside sandbox mode, in characters.
+	MinConsolePassword = 12
+
 	DefaultDB          = "data/textfix.db"
 	DefaultAddr        = ":8080"
 	DefaultSandboxAddr = "127.0.0.1:8080"
@@ -145,6 +150,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		if c.ConsolePassword == "" {
 			return c, fmt.Errorf("config: TEXTFIX_CONSOLE_PASSWORD is required outside sandbox mode")
+		}
+		if n := utf8.RuneCountInString(c.ConsolePassword); n < MinConsolePassword {
+			return c, fmt.Errorf("config: TEXTFIX_CONSOLE_PASSWORD must be at least %d characters outside sandbox mode (it has %d): the console can read and text every conversation", MinConsolePassword, n)
 		}
 		if c.From == "" && c.MessagingServiceSID == "" {
 			return c, fmt.Errorf("config: set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID")

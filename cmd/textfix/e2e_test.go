@@ -255,7 +255,7 @@ func TestGracefulShutdown(t *testing.T) {
 func TestProductionNeedsSignature(t *testing.T) {
 	p := start(t, "TEXTFIX_DB="+filepath.Join(t.TempDir(), "x.db"),
 		"TWILIO_AUTH_TOKEN=secret", "TWILIO_ACCOUNT_SID=AC123", "TWILIO_FROM=+15555550000",
-		"TEXTFIX_CONSOLE_PASSWORD=pw", "TEXTFIX_PUBLIC_URL=https://textfix.example.com")
+		"TEXTFIX_CONSOLE_PASSWORD=console-password", "TEXTFIX_PUBLIC_URL=https://textfix.example.com")
 	code, err := p.text("+15558000001", "SM1", "claude code 403")
 	if err != nil || code != 403 {
 		t.Fatalf("unsigned request: %d %v", code, err)
@@ -287,7 +287,7 @@ func TestOutboxSurvivesSIGKILL(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "textfix.db")
 	env := func(rate string) []string {
 		return []string{"TEXTFIX_DB=" + db, "TWILIO_ACCOUNT_SID=" + sid, "TWILIO_AUTH_TOKEN=" + token,
-			"TWILIO_FROM=+15555550000", "TEXTFIX_CONSOLE_PASSWORD=pw", "TEXTFIX_PUBLIC_URL=" + pub,
+			"TWILIO_FROM=+15555550000", "TEXTFIX_CONSOLE_PASSWORD=console-password", "TEXTFIX_PUBLIC_URL=" + pub,
 			"TEXTFIX_TWILIO_API_URL=" + tw.URL, "TEXTFIX_SEND_RATE=" + rate,
 			"TEXTFIX_OPERATOR_PHONES=+15555559991,+15555559992,+15555559993"}
 	}
