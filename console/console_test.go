@@ -605,7 +605,7 @@ func TestConsoleHandoff(t *testing.T) {
 	relay := e.Twilio.Messages()[1]
 	waitFor(t, "the reply marked sent", func() bool { return strings.Contains(b.page(convURL), ">sent<") })
 	// As Twilio would post it (twiliotest.Deliver needs a reachable URL).
-	stacktest.ReadAll(t, e.Post(stacktest.StatusPath, url.Values{"MessageSid": {relay.SID}, "MessageStatus": {"delivered"}}, testToken, stacktest.PublicURL))
+	stacktest.ReadAll(t, e.Post(stacktest.StatusPath, url.Values{"AccountSid": {stacktest.AccountSID}, "MessageSid": {relay.SID}, "MessageStatus": {"delivered"}}, testToken, stacktest.PublicURL))
 	if page := b.page(convURL); !strings.Contains(page, ">delivered<") {
 		t.Errorf("transcript lacks the delivery status")
 	}

@@ -9,8 +9,9 @@
 //
 // A text from Twilio (POST /twilio/sms) is read and authenticated first
 // (body capped at [MaxBody], X-Twilio-Signature checked against
-// Config.PublicURL + the request URI), then handled under the sender's
-// number lock. A retried MessageSid is answered from a read of its claim
+// Config.PublicURL + the request URI), its AccountSid, To and From
+// checked (Config.AccountSID, Config.Numbers, an E.164 number or a short
+// code), then handled under the sender's number lock. A retried MessageSid is answered from a read of its claim
 // (Store.Replay), with no write. A new one goes through Store.Inbound: in
 // the request's goroutine it runs bot.Desk.Handle with the engine in use,
 // and one transaction claims the MessageSid and stores everything the

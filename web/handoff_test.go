@@ -60,7 +60,7 @@ func TestOperatorLoopOverSMS(t *testing.T) {
 
 	// Delivery status from Twilio lands on the relayed line.
 	relay := e.Twilio.Messages()[1]
-	stacktest.ReadAll(t, e.Post(statusPath, url.Values{"MessageSid": {relay.SID}, "MessageStatus": {"delivered"}}, testToken, publicURL))
+	stacktest.ReadAll(t, e.Post(statusPath, statusForm("MessageSid", relay.SID, "MessageStatus", "delivered"), testToken, publicURL))
 	found := false
 	for _, l := range e.Transcript(personA) {
 		if l.Body == "hi" && l.Dir == bot.Out {

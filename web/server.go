@@ -33,6 +33,13 @@ type Config struct {
 	// AuthToken verifies X-Twilio-Signature; empty means sandbox mode (no
 	// check).
 	AuthToken string
+	// AccountSID, when set, is the only AccountSid the /twilio/* routes
+	// take (403 otherwise).
+	AccountSID string
+	// Numbers, when set, are the only To numbers the inbound webhook takes
+	// (403 otherwise): TWILIO_FROM. A messaging service may have several
+	// numbers; then it is empty and To is not checked.
+	Numbers []string
 	// Store keeps everything the webhook and the pages need.
 	Store Store
 	// Desk runs people's texts and operators' commands (required).

@@ -13,6 +13,7 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/twilio"
 )
 
 // Config is everything textfix reads from its environment. It is loaded
@@ -92,7 +93,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	for _, p := range strings.Split(getenv("TEXTFIX_OPERATOR_PHONES"), ",") {
 		if p = strings.TrimSpace(p); p != "" {
-			if !isE164(p) {
+			if !twilio.IsPhoneNumber(p) {
 				return c, fmt.Errorf("config: TEXTFIX_OPERATOR_PHONES: %q is not an E.164 number like +15551234567", p)
 			}
 			c.OperatorPhones = append(c.OperatorPhones, p)
@@ -191,6 +192,16 @@ func (c Config) CheckListen() error {
 	return fmt.Errorf("config: sandbox mode (no TWILIO_AUTH_TOKEN) listens on loopback only, not %q; set TEXTFIX_ADDR=127.0.0.1:8080 or configure Twilio", c.Addr)
 }
 
+// Numbers are the bot's own numbers, the only To the webhook takes: the
+// TWILIO_FROM number, or none to check with a messaging service alone,
+// which may have several.
+func (c Config) Numbers() []string {
+	if c.From == "" {
+		return nil
+	}
+	return []string{c.From}
+}
+
 // Desk builds the handoff desk.
 func (c Config) Desk() *bot.Desk {
 	return &bot.Desk{Operators: c.OperatorPhones, Timeout: c.HandoffTimeout, BaseURL: c.PublicURL, Operator: c.OperatorName}
@@ -217,18 +228,6 @@ func (c Config) Engine(lib *flows.Library) *bot.Engine {
 		// Without operator phones nobody is texted about a handoff.
 		ConsoleOnly: len(c.OperatorPhones) == 0,
 	}
-}
-
-func isE164(s string) bool {
-	if len(s) < 8 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
-		return false
-	}
-	for _, r := range s[1:] {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 var weekdays = map[string]time.Weekday{"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}

@@ -293,7 +293,7 @@ func TestOutboxSurvivesSIGKILL(t *testing.T) {
 	}
 	signed := func(p *proc, from, msgSid, body string) {
 		t.Helper()
-		form := url.Values{"From": {from}, "MessageSid": {msgSid}, "Body": {body}, "To": {"+15555550000"}}
+		form := url.Values{"From": {from}, "MessageSid": {msgSid}, "Body": {body}, "To": {"+15555550000"}, "AccountSid": {sid}}
 		req, _ := http.NewRequest(http.MethodPost, "http://"+p.addr+"/twilio/sms", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("X-Twilio-Signature", twilio.Sign(token, pub+"/twilio/sms", form))

@@ -89,6 +89,8 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	a.web, err = web.New(web.Config{
 		PublicURL:    cfg.PublicURL,
 		AuthToken:    cfg.AuthToken,
+		AccountSID:   cfg.AccountSID,
+		Numbers:      cfg.Numbers(),
 		Store:        db,
 		ConsoleStore: db,
 		Desk:         a.desk,

@@ -54,6 +54,11 @@ type Options struct {
 	Password, ClientIPHeader string
 	// MetricsToken is the bearer token /metrics wants ("" none).
 	MetricsToken string
+	// MessagingService sends through a messaging service instead of
+	// BotNumber (no TWILIO_FROM): the webhook then takes texts to any
+	// number. Otherwise, with a Token, only texts to BotNumber and from
+	// AccountSID are taken.
+	MessagingService bool
 	// OwnURL makes the public URL the server's own address, so the fake's
 	// status callbacks and the bot's links reach it.
 	OwnURL bool
@@ -132,6 +137,16 @@ func New(t testing.TB, o Options) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Production (a token) knows its account and, without a messaging
+	// service, its number; sandbox mode knows neither.
+	var accountSID string
+	var numbers []string
+	if o.Token != "" {
+		accountSID = AccountSID
+		if !o.MessagingService {
+			numbers = []string{BotNumber}
+		}
+	}
 	var ws web.Store = db
 	if o.Store != nil {
 		ws = o.Store(db)
@@ -141,7 +156,7 @@ func New(t testing.TB, o Options) *Stack {
 		SMSNumber: o.SMSNumber, Templates: o.Templates,
 		Desk:         &bot.Desk{Operators: o.Operators, BaseURL: base},
 		ConsoleStore: db, ConsolePassword: o.Password, ClientIPHeader: o.ClientIPHeader,
-		MetricsToken: o.MetricsToken,
+		MetricsToken: o.MetricsToken, AccountSID: accountSID, Numbers: numbers,
 	}, &bot.Engine{Flows: lib, BaseURL: base})
 	if err != nil {
 		t.Fatal(err)
@@ -288,7 +303,7 @@ func (s *Stack) Get(path string, header ...string) (*http.Response, string) {
 // Text is an inbound SMS form as Twilio sends it.
 func Text(from, sid, body string) url.Values {
 	return url.Values{
-		"MessageSid": {sid}, "SmsSid": {sid}, "SmsMessageSid": {sid}, "AccountSid": {"AC00000000000000000000000000000000"},
+		"MessageSid": {sid}, "SmsSid": {sid}, "SmsMessageSid": {sid}, "AccountSid": {AccountSID},
 		"From": {from}, "To": {BotNumber}, "Body": {body}, "NumMedia": {"0"}, "NumSegments": {"1"},
 		"SmsStatus": {"received"}, "ApiVersion": {"2010-04-01"}, "FromCountry": {"US"},
 	}
