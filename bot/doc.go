@@ -27,6 +27,7 @@
 //  1. An opted-out number hears only START, UNSTOP or YES; nothing else gets
 //     a reply.
 //  2. Keywords (whole message): STOP family, HELP, RESET, BACK, HUMAN.
+//     An opt-out ([IsOptOut]) is read however it is typed and always wins.
 //  3. While a human has the conversation the engine stays quiet, apart from
 //     one "a person has this" note per quiet period.
 //  4. After IdleAfter of silence the conversation starts fresh.

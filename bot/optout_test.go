@@ -66,3 +66,81 @@ func TestMarkOptedOut(t *testing.T) {
 		t.Errorf("START: replies %q, opted out %v", r, optedOut())
 	}
 }
+
+// Opting out by "any reasonable means": the STOP family however it is
+// typed — polite words around it, repeated, in fullwidth or fancy letters,
+// with zero-width characters inside, or in Spanish — and nothing that only
+// mentions stopping.
+func TestOptOutPhrasing(t *testing.T) {
+	tests := []struct {
+		text string
+		stop bool
+	}{
+		{"STOP", true},
+		{"stop please", true},
+		{"Stop, please.", true},
+		{"please stop", true},
+		{"pls stop!!", true},
+		{"stop now", true},
+		{"ok stop thanks", true},
+		{"STOP STOP", true},
+		{"stop stop stop", true},
+		{"Stop. Stop.", true},
+		{"unsubscribe unsubscribe", true},
+		{"stop texting me stop texting me", true},
+		{"ＳＴＯＰ", true},             // fullwidth
+		{"ｓｔｏｐ　ｐｌｅａｓｅ", true},      // fullwidth, ideographic space
+		{"S\u200bTOP", true},       // zero-width space
+		{"\ufeffSTOP", true},       // byte order mark
+		{"ST\u200dOP\u2060", true}, // zero-width joiner, word joiner
+		{"S\u00adTOP", true},       // soft hyphen
+		{"𝐒𝐓𝐎𝐏", true},             // mathematical bold
+		{"ALTO", true},
+		{"Parar", true},
+		{"cancelar", true},
+		{"alto por favor", true},
+		{"por favor, cancelar", true},
+		{"ALTO ALTO", true},
+		{"cancel", true},
+		{"end", true},
+
+		{"", false},
+		{"please", false},
+		{"please please", false},
+		{"thanks", false},
+		{"stop the 403", false},
+		{"how do I stop claude code retrying", false},
+		{"dont stop", false},
+		{"stop start", false},
+		{"stopping", false},
+		{"claude code 403 stop", false},
+		{"alto 403", false},
+		{"\u200b", false},
+		{"ＨＥＬＰ", false}, // only the STOP family is folded here
+	}
+	for _, tt := range tests {
+		if got := bot.KeywordOf(tt.text) == bot.KwStop; got != tt.stop {
+			t.Errorf("KeywordOf(%q) is STOP: %v, want %v", tt.text, got, tt.stop)
+		}
+	}
+}
+
+// An opt-out is heard wherever the conversation is: in the middle of a
+// question, in a handoff, and from an operator.
+func TestOptOutWinsEverywhere(t *testing.T) {
+	e := newEngine(t)
+	c, rs := say(e, bot.Conversation{}, "claude code 403")
+	if c.Status != bot.StatusActive {
+		t.Fatalf("not at a question: %+v %q", c, rs[0].Replies)
+	}
+	for _, text := range []string{"stop please", "ＳＴＯＰ", "S\u200bTOP", "alto", "STOP STOP"} {
+		r := e.Step(c, bot.Inbound{From: "+15555550100", Body: text}, T0.Add(time.Hour))
+		if !r.OptOut || r.Conversation.Status != bot.StatusOptedOut || len(r.Replies) != 0 {
+			t.Errorf("%q at a question: opt-out %v, status %s, replies %q", text, r.OptOut, r.Conversation.Status, r.Replies)
+		}
+	}
+	c, _ = say(e, bot.Conversation{}, "human")
+	if r := e.Step(c, bot.Inbound{From: "+15555550100", Body: "por favor alto"}, T0.Add(time.Hour)); !r.OptOut {
+		t.Errorf("in a handoff: not opted out: %+v", r)
+	}
+}
