@@ -65,12 +65,8 @@ func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, error
 		if err := d.notify(t, conv.Ticket, body, now); err != nil {
 			return nil, err
 		}
-	case before == StatusHandoff && conv.Status != StatusHandoff:
-		why := "went back to the bot"
-		if conv.Status == StatusOptedOut {
-			why = "opted out (STOP); nothing more can be sent"
-		}
-		if err := d.closeTicket(t, c.Ticket, now, fmt.Sprintf("#%d closed: %s %s.", c.Ticket, Mask(in.From), why)); err != nil {
+	case before == StatusHandoff && conv.Status != StatusHandoff && conv.Status != StatusOptedOut:
+		if err := d.closeTicket(t, c.Ticket, now, fmt.Sprintf("#%d closed: %s went back to the bot.", c.Ticket, Mask(in.From)), ""); err != nil {
 			return nil, err
 		}
 	}
@@ -78,6 +74,11 @@ func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, error
 	lines, err := Save(t, in.From, ch)
 	if err != nil {
 		return nil, err
+	}
+	if r.OptOut {
+		if err := d.closeOnOptOut(t, in.From, "STOP", now); err != nil {
+			return nil, err
+		}
 	}
 	if !conv.Test && len(r.Events) > 0 {
 		if err := t.Record(r.Events, now); err != nil {
@@ -137,10 +138,9 @@ func queue(t Tx, to, body string, kind OutKind, ticket int, now time.Time) error
 // out.
 var ErrOptedOut = errors.New("the number has opted out")
 
-// MarkOptedOut records that phone opted out without texting STOP: Twilio
-// refused a message to it as unsubscribed, at send time or in a delivery
-// report. As after STOP, nothing is sent to it again until it opts in.
-// Only the conversation's status changes.
+// MarkOptedOut sets phone's conversation opted out, and changes nothing
+// else: nothing is sent to phone again until it opts in. It is the
+// conversation's part of [Desk.OptOut], the rule every path follows.
 func MarkOptedOut(t Tx, phone string) error {
 	c, err := t.Conversation(phone)
 	if err != nil {
@@ -148,6 +148,39 @@ func MarkOptedOut(t Tx, phone string) error {
 	}
 	c.Status = StatusOptedOut
 	return t.SaveConversation(c)
+}
+
+// OptOut is the one opt-out rule, whichever way an opt-out arrives: STOP
+// or its kin (Handle applies it itself), or Twilio refusing phone as
+// unsubscribed at send time or in a delivery report (why says which, for
+// people). phone's conversation becomes opted out ([MarkOptedOut]), each
+// of its open tickets closes with why noted on it (Ticket.ClosedWhy), and
+// the operators are told once: a second report finds nothing open. Nothing
+// is ever sent to phone again until it opts in.
+func (d *Desk) OptOut(t Tx, phone, why string, now time.Time) error {
+	if err := MarkOptedOut(t, phone); err != nil {
+		return err
+	}
+	return d.closeOnOptOut(t, phone, why, now)
+}
+
+// closeOnOptOut closes phone's open tickets because phone opted out (why)
+// and tells the operators.
+func (d *Desk) closeOnOptOut(t Tx, phone, why string, now time.Time) error {
+	open, err := t.OpenTickets()
+	if err != nil {
+		return err
+	}
+	for _, tk := range open {
+		if tk.Phone != phone {
+			continue
+		}
+		note := fmt.Sprintf("#%d closed: %s opted out (%s); nothing more can be sent.", tk.Number, Mask(phone), why)
+		if err := d.closeTicket(t, tk.Number, now, note, "opted out: "+why); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // OptedOut reports whether phone has opted out, so that nothing may be
@@ -224,7 +257,7 @@ func (d *Desk) Close(t Tx, n int, now time.Time) error {
 			return err
 		}
 	}
-	return d.closeTicket(t, n, now, "")
+	return d.closeTicket(t, n, now, "", "")
 }
 
 // TakeOver opens a ticket for a conversation that is not in handoff (an
@@ -250,14 +283,16 @@ func (d *Desk) TakeOver(t Tx, phone string, now time.Time) (int, error) {
 	return tk.Number, t.SaveConversation(c)
 }
 
-func (d *Desk) closeTicket(t Tx, n int, now time.Time, note string) error {
+// closeTicket closes ticket n, noting why when it was not closed by hand,
+// and tells the operators note when there is one.
+func (d *Desk) closeTicket(t Tx, n int, now time.Time, note, why string) error {
 	tk, err := t.Ticket(n)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	} else if err != nil {
 		return err
 	}
-	tk.State, tk.Closed = TicketClosed, now
+	tk.State, tk.Closed, tk.ClosedWhy = TicketClosed, now, why
 	if err := t.SaveTicket(&tk); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,5 +143,76 @@ func TestOptOutWinsEverywhere(t *testing.T) {
 	c, _ = say(e, bot.Conversation{}, "human")
 	if r := e.Step(c, bot.Inbound{From: "+15555550100", Body: "por favor alto"}, T0.Add(time.Hour)); !r.OptOut {
 		t.Errorf("in a handoff: not opted out: %+v", r)
+	}
+}
+
+// The one opt-out rule (Desk.OptOut), whichever way the opt-out arrives:
+// the number is opted out, its open ticket closes with the reason noted
+// on it, and the operators are told once.
+func TestOptOutClosesTicket(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &bot.Engine{Flows: lib, BaseURL: "https://textfix.test"}
+	const op1, op2 = "+15555559991", "+15555559992"
+	d := &bot.Desk{Operators: []string{op1, op2}, BaseURL: "https://textfix.test"}
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		stop func(t *testing.T, db bot.Transactor, phone string)
+		why  string
+	}{
+		{"Twilio's 21610", func(t *testing.T, db bot.Transactor, phone string) {
+			for range 2 { // a send and its delivery report both say so
+				if err := db.Update(ctx, phone, func(tx bot.Tx) error {
+					return d.OptOut(tx, phone, "Twilio refused to deliver (21610, unsubscribed)", now)
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}, "21610"},
+		{"STOP", func(t *testing.T, db bot.Transactor, phone string) {
+			if err := db.Update(ctx, phone, func(tx bot.Tx) error {
+				_, err := d.Handle(tx, e, bot.Inbound{From: phone, Body: "stop please"}, now)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}, "STOP"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := deskStore(t)
+			const phone = "+15555550100"
+			if err := deskUpdate(t, db, func(tx bot.Tx) error {
+				_, err := d.Handle(tx, e, bot.Inbound{From: phone, Body: "human"}, now)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			tc.stop(t, db, phone)
+			c, _ := db.Conversation(ctx, phone)
+			if c.Status != bot.StatusOptedOut {
+				t.Errorf("status %s, want opted_out", c.Status)
+			}
+			tks, _ := db.Tickets(ctx, 10, false)
+			if len(tks) != 1 || tks[0].Open() || !strings.Contains(tks[0].ClosedWhy, tc.why) {
+				t.Fatalf("tickets %+v: want #1 closed, noting %s", tks, tc.why)
+			}
+			msgs, _ := db.OutboxList(ctx, 20, false)
+			told := map[string]int{}
+			for _, m := range msgs {
+				if strings.Contains(m.Body, "#1 closed") && strings.Contains(m.Body, "opted out") && strings.Contains(m.Body, tc.why) {
+					told[m.To]++
+				}
+				if m.To == phone {
+					t.Errorf("queued to the person who opted out: %+v", m)
+				}
+			}
+			if told[op1] != 1 || told[op2] != 1 {
+				t.Errorf("operators told %v, want once each:\n%+v", told, msgs)
+			}
+		})
 	}
 }

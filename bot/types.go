@@ -328,6 +328,9 @@ type Ticket struct {
 	Opened   time.Time `json:"opened"`
 	Answered time.Time `json:"answered,omitempty"` // first operator reply
 	Closed   time.Time `json:"closed,omitempty"`
+	// ClosedWhy says why the ticket closed when nobody closed it by hand
+	// (the person opted out, and how).
+	ClosedWhy string `json:"closed_why,omitempty"`
 	// TimedOut is set once the person was told nobody answered in time.
 	TimedOut bool `json:"timed_out,omitempty"`
 }

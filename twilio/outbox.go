@@ -34,6 +34,9 @@ type MessageSender interface {
 type Outbox struct {
 	Store  OutboxStore
 	Sender MessageSender
+	// Desk applies the opt-out rule when Twilio refuses a number as
+	// unsubscribed (nil: a desk without operators, so nobody is told).
+	Desk *bot.Desk
 	// StatusCallback is the URL Twilio reports delivery to ("" for none).
 	StatusCallback string
 	// Rate is messages per second for the sender (default 1: a US long
@@ -75,6 +78,9 @@ func (o *Outbox) Init() {
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Desk == nil {
+		o.Desk = &bot.Desk{}
 	}
 	if o.MaxTries <= 0 {
 		o.MaxTries = 8
@@ -215,7 +221,7 @@ func (o *Outbox) send(ctx context.Context, m bot.OutMsg) error {
 			}
 		case OptedOut:
 			cur.State, cur.Error = bot.OutFailed, errorText(sendErr)
-			if err := bot.MarkOptedOut(t, cur.To); err != nil {
+			if err := o.Desk.OptOut(t, cur.To, OptedOutWhy, now); err != nil {
 				return err
 			}
 		default:

@@ -21,7 +21,7 @@
 //
 // A delivery report (POST /twilio/status) lands on the transcript line of
 // its message; Twilio's opt-out error marks the number opted out
-// (bot.MarkOptedOut).
+// (bot.Desk.OptOut: its open ticket closes and the operators are told).
 //
 // GET /f/{id} ([bot.PagePath]) serves a check page straight from the
 // flows, or a stored fix page, rendered into a buffer by package

@@ -298,3 +298,81 @@ func TestHandoffTimeout(t *testing.T) {
 		t.Errorf("timeout notice %q", got)
 	}
 }
+
+// Twilio's 21610 while a ticket is open, at send time and in a delivery
+// report: the ticket closes, noting why, and the operator is told once.
+func TestOptOut21610ClosesTicket(t *testing.T) {
+	for _, path := range []string{"send", "delivery report"} {
+		t.Run(path, func(t *testing.T) {
+			e := stacktest.New(t, stacktest.Options{Token: testToken, Operators: []string{operator}})
+			e.Say(personA, "human")
+			e.Received(1, operator)
+			switch path {
+			case "send":
+				e.Twilio.FailNext(400, 21610, "Attempt to send to unsubscribed recipient")
+				e.Say(operator, "#1 are you still there?")
+			case "delivery report":
+				e.Say(operator, "#1 are you still there?")
+				relay := e.Received(2, personA)
+				if len(relay) != 1 {
+					t.Fatalf("relay %q", relay)
+				}
+				m := e.Twilio.Messages()[1]
+				for deadline := time.Now().Add(5 * time.Second); ; { // the outbox records the SID after the send
+					msgs, _ := e.DB.OutboxList(context.Background(), 10, false)
+					if len(msgs) > 0 && msgs[0].SID == m.SID || time.Now().After(deadline) {
+						break
+					}
+					time.Sleep(10 * time.Millisecond)
+				}
+				resp := e.Post(statusPath, statusForm("MessageSid", m.SID, "MessageStatus", "undelivered", "ErrorCode", "21610", "To", personA), testToken, publicURL)
+				stacktest.ReadAll(t, resp)
+				// Twilio may report it twice (undelivered, then failed).
+				resp = e.Post(statusPath, statusForm("MessageSid", m.SID, "MessageStatus", "failed", "ErrorCode", "21610", "To", personA), testToken, publicURL)
+				stacktest.ReadAll(t, resp)
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			var tks []bot.Ticket
+			for {
+				tks, _ = e.DB.Tickets(context.Background(), 10, false)
+				if len(tks) == 1 && !tks[0].Open() || time.Now().After(deadline) {
+					break
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if len(tks) != 1 || tks[0].Open() || !strings.Contains(tks[0].ClosedWhy, "21610") {
+				t.Fatalf("ticket %+v: want closed, noting 21610", tks)
+			}
+			if c := e.Conversation(personA); c.Status != bot.StatusOptedOut {
+				t.Errorf("status %s, want opted_out", c.Status)
+			}
+			want := 2 // the ticket, then its close
+			if path == "delivery report" {
+				want = 3 // and the relay
+			}
+			got := e.Received(want, operator)
+			time.Sleep(300 * time.Millisecond) // a second notice would show now
+			got = nil
+			for _, m := range e.Twilio.Messages() {
+				if m.To == operator {
+					got = append(got, m.Body)
+				}
+			}
+			closed := 0
+			for _, b := range got {
+				if strings.Contains(b, "#1 closed") {
+					closed++
+					if !strings.Contains(b, "opted out") || !strings.Contains(b, "21610") || strings.Contains(b, personA) {
+						t.Errorf("close notice %q", b)
+					}
+				}
+			}
+			if closed != 1 {
+				t.Errorf("operator told %d times of the close: %q", closed, got)
+			}
+			if r := e.Say(operator, "#1 hello?"); len(r) != 1 || !strings.Contains(r[0], "No open ticket") {
+				t.Errorf("after the opt-out: %q", r)
+			}
+		})
+	}
+}

@@ -116,7 +116,7 @@ func (s *Server) refuse(c echo.Context, code int, why, from string, attrs ...any
 
 // statusCallback records a delivery status on the transcript line of the
 // message it concerns (statuses only move forward: bot.Delivery).
-// ErrorCode 21610 marks the number opted out.
+// ErrorCode 21610 opts the number out (bot.Desk.OptOut).
 func (s *Server) statusCallback(c echo.Context) error {
 	if err := s.twilioForm(c); err != nil {
 		return err
@@ -151,17 +151,22 @@ func (s *Server) statusCallback(c echo.Context) error {
 	return c.NoContent(http.StatusOK)
 }
 
-// optOut marks phone opted out after Twilio refused to deliver to it.
+// optOut applies the opt-out rule (bot.Desk.OptOut) after Twilio refused
+// to deliver to phone: opted out, its open ticket closed, the operators
+// told once.
 func (s *Server) optOut(c echo.Context, phone string) error {
 	unlock := s.locks.lock(phone)
 	defer unlock()
+	now := s.cfg.Now()
 	err := s.cfg.Store.Update(c.Request().Context(), phone, func(t bot.Tx) error {
-		return bot.MarkOptedOut(t, phone)
+		return s.cfg.Desk.OptOut(t, phone, twilio.OptedOutWhy, now)
 	})
-	if err == nil {
-		s.cfg.Log.Info("twilio: number opted out", "code", twilio.CodeOptedOut, "from", bot.Mask(phone))
+	if err != nil {
+		return err
 	}
-	return err
+	s.cfg.Log.Info("twilio: number opted out", "code", twilio.CodeOptedOut, "from", bot.Mask(phone))
+	s.cfg.Wake()
+	return nil
 }
 
 // numberLocks serialises work per phone number, first come first served.

@@ -84,7 +84,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 			return nil, err
 		}
 	}
-	a.outbox = &twilio.Outbox{Store: db, Sender: sender, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log}
+	a.outbox = &twilio.Outbox{Store: db, Sender: sender, Desk: a.desk, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log}
 	a.outbox.Init()
 	a.web, err = web.New(web.Config{
 		PublicURL:    cfg.PublicURL,

@@ -126,7 +126,8 @@ func New(t testing.TB, o Options) *Stack {
 	if o.Log != nil {
 		log = slog.New(slog.NewTextHandler(o.Log, nil))
 	}
-	s.Outbox = &twilio.Outbox{Store: db, Sender: sender, StatusCallback: base + StatusPath, Rate: 1000, Now: now, Log: log}
+	desk := &bot.Desk{Operators: o.Operators, BaseURL: base}
+	s.Outbox = &twilio.Outbox{Store: db, Sender: sender, Desk: desk, StatusCallback: base + StatusPath, Rate: 1000, Now: now, Log: log}
 	if !o.IdleOutbox {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
@@ -154,7 +155,7 @@ func New(t testing.TB, o Options) *Stack {
 	s.Server, err = web.New(web.Config{
 		PublicURL: base, AuthToken: o.Token, Store: ws, Wake: s.Outbox.Wake, Now: now, Log: log,
 		SMSNumber: o.SMSNumber, Templates: o.Templates,
-		Desk:         &bot.Desk{Operators: o.Operators, BaseURL: base},
+		Desk:         desk,
 		ConsoleStore: db, ConsolePassword: o.Password, ClientIPHeader: o.ClientIPHeader,
 		MetricsToken: o.MetricsToken, AccountSID: accountSID, Numbers: numbers,
 	}, &bot.Engine{Flows: lib, BaseURL: base})
