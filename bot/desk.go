@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/textfix/textfix/flows"
 )
 
 // Desk is where people and human operators meet. It runs the engine for
@@ -36,7 +38,7 @@ func (d *Desk) IsOperator(phone string) bool { return slices.Contains(d.Operator
 // (their Bodies); everything else goes to the outbox through t.
 func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, error) {
 	if d.IsOperator(in.From) {
-		return d.operator(t, in, now)
+		return d.operator(t, e, in, now)
 	}
 	c, err := t.Conversation(in.From)
 	if err != nil {
@@ -358,8 +360,8 @@ const operatorUsage = `Commands: "list", "#12 your text", "#12 close".`
 var ticketCmd = regexp.MustCompile(`(?s)^#\s*(\d+)\s*[:,.-]?\s*(.*)$`)
 
 // operator reads an operator's text as a command; operators never start a
-// troubleshooting flow.
-func (d *Desk) operator(t Tx, in Inbound, now time.Time) ([]Line, error) {
+// troubleshooting flow. e's flows tell a reply from a problem (see command).
+func (d *Desk) operator(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, error) {
 	text := strings.TrimSpace(in.Body)
 	c, err := t.Conversation(in.From)
 	if err != nil {
@@ -378,7 +380,7 @@ func (d *Desk) operator(t Tx, in Inbound, now time.Time) ([]Line, error) {
 	case c.Status == StatusOptedOut:
 		// Silent, like for anyone who opted out.
 	default:
-		replies, err = d.command(t, in.From, text, now)
+		replies, err = d.command(t, e, text, now)
 		if err != nil {
 			return nil, err
 		}
@@ -398,7 +400,12 @@ func (d *Desk) operator(t Tx, in Inbound, now time.Time) ([]Line, error) {
 	return replyLines(lines), nil
 }
 
-func (d *Desk) command(t Tx, from, text string, now time.Time) ([]string, error) {
+// command carries out an operator's text. Text without "#N" goes to the
+// only open ticket, unless it reads like a person's first text (see
+// looksLikeProblem): an operator testing the bot from their own phone, or
+// pasting a customer's words, must not have it land on someone else's
+// phone. Then the operator is asked to confirm with "#N".
+func (d *Desk) command(t Tx, e *Engine, text string, now time.Time) ([]string, error) {
 	lower := strings.ToLower(text)
 	switch {
 	case text == "":
@@ -424,6 +431,9 @@ func (d *Desk) command(t Tx, from, text string, now time.Time) ([]string, error)
 	case 0:
 		return []string{"No open tickets. " + operatorUsage}, nil
 	case 1:
+		if n := open[0].Number; looksLikeProblem(e, text) {
+			return []string{fmt.Sprintf(`Send to #%d? That reads like a new problem, not a reply. Reply "#%d %s" to confirm.`, n, n, clipWords(oneLine(text), 60))}, nil
+		}
 		return d.ticketCommand(t, open[0].Number, text, now)
 	}
 	nums := make([]string, len(open))
@@ -431,6 +441,23 @@ func (d *Desk) command(t Tx, from, text string, now time.Time) ([]string, error)
 		nums[i] = "#" + strconv.Itoa(tk.Number)
 	}
 	return []string{fmt.Sprintf("Which ticket? Open: %s. Reply \"#%d your text\".", strings.Join(nums, ", "), open[0].Number)}, nil
+}
+
+// looksLikeProblem reports whether text reads like a person's first text
+// to the bot rather than a reply to one: the intake classifier picks a
+// flow (or two close ones) for the whole text or for its first clause ("a
+// product plus a code", "claude code keeps saying 403, help").
+func looksLikeProblem(e *Engine, text string) bool {
+	if e == nil || e.Flows == nil {
+		return false
+	}
+	in := flows.NewText(text)
+	for _, x := range []flows.Text{in, flows.NewText(in.FirstClause())} {
+		if v := e.Flows.Classify(x); v.Flow != nil || len(v.Close) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *Desk) ticketCommand(t Tx, n int, body string, now time.Time) ([]string, error) {

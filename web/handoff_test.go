@@ -376,3 +376,28 @@ func TestOptOut21610ClosesTicket(t *testing.T) {
 		})
 	}
 }
+
+// An operator's text without "#N" that reads like a person's first text
+// (a product and a code, or a problem described) is not relayed to the
+// only open ticket: the operator is asked to confirm with "#N".
+func TestOperatorTextLikeACustomer(t *testing.T) {
+	e := stacktest.New(t, stacktest.Options{Token: testToken, Operators: []string{operator}})
+	e.Say(personA, "human")
+	e.Received(1, operator)
+	for _, text := range []string{"claude code 403", "claude code keeps saying request failed with status code 403", "stripe 402 card declined"} {
+		r := e.Say(operator, text)
+		if len(r) != 1 || !strings.Contains(r[0], "Send to #1?") || !strings.Contains(r[0], `Reply "#1 `) {
+			t.Errorf("%q: operator told %q, want a question", text, r)
+		}
+	}
+	if r := e.Say(operator, "#1 claude code 403 usually means the key changed"); len(r) != 0 {
+		t.Errorf("confirmed relay answered %q", r)
+	}
+	if r := e.Say(operator, "ok, looking into it now"); len(r) != 0 {
+		t.Errorf("a plain reply answered %q", r)
+	}
+	got := e.Received(3, personA)
+	if len(got) != 2 || got[0] != "claude code 403 usually means the key changed" || got[1] != "ok, looking into it now" {
+		t.Errorf("person received %q", got)
+	}
+}
