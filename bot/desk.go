@@ -36,7 +36,10 @@ func (d *Desk) IsOperator(phone string) bool { return slices.Contains(d.Operator
 // text through engine e. It returns the replies to send back as the
 // webhook's answer, as the lines it appended to in.From's transcript
 // (their Bodies); everything else goes to the outbox through t.
-func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, error) {
+//
+// A panic in the engine or the desk comes back as a *PanicError.
+func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) (_ []Line, err error) {
+	defer CatchPanic(&err)
 	if d.IsOperator(in.From) {
 		return d.operator(t, e, in, now)
 	}
@@ -159,7 +162,8 @@ func MarkOptedOut(t Tx, phone string) error {
 // of its open tickets closes with why noted on it (Ticket.ClosedWhy), and
 // the operators are told once: a second report finds nothing open. Nothing
 // is ever sent to phone again until it opts in.
-func (d *Desk) OptOut(t Tx, phone, why string, now time.Time) error {
+func (d *Desk) OptOut(t Tx, phone, why string, now time.Time) (err error) {
+	defer CatchPanic(&err)
 	if err := MarkOptedOut(t, phone); err != nil {
 		return err
 	}
@@ -319,8 +323,10 @@ func (d *Desk) timeout() time.Duration {
 }
 
 // Sweep tells people whose ticket waited longer than Timeout without an
-// answer, once, and gives them their fix page link when they had one.
-func (d *Desk) Sweep(t Tx, now time.Time) (int, error) {
+// answer, once, and gives them their fix page link when they had one. A
+// panic comes back as a *PanicError.
+func (d *Desk) Sweep(t Tx, now time.Time) (_ int, err error) {
+	defer CatchPanic(&err)
 	open, err := t.OpenTickets()
 	if err != nil {
 		return 0, err

@@ -52,6 +52,9 @@ type Outbox struct {
 	Lease time.Duration
 	Log   *slog.Logger
 	Now   func() time.Time
+	// OnPanic is told of a panic in a run (a *bot.PanicError), after which
+	// the worker goes on; nil logs it.
+	OnPanic func(err error)
 
 	wake chan struct{}
 	sent atomic.Int64
@@ -100,7 +103,12 @@ func (o *Outbox) Run(ctx context.Context) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
-		if err := o.Flush(ctx); err != nil && ctx.Err() == nil {
+		err := o.flush(ctx)
+		var pe *bot.PanicError
+		switch {
+		case errors.As(err, &pe) && o.OnPanic != nil:
+			o.OnPanic(err)
+		case err != nil && ctx.Err() == nil:
 			o.Log.Error("outbox", "err", err)
 		}
 		select {
@@ -110,6 +118,13 @@ func (o *Outbox) Run(ctx context.Context) {
 		case <-tick.C:
 		}
 	}
+}
+
+// flush is Flush with a panic turned into a *bot.PanicError: a message
+// that makes bot code panic fails its run, not the worker.
+func (o *Outbox) flush(ctx context.Context) (err error) {
+	defer bot.CatchPanic(&err)
+	return o.Flush(ctx)
 }
 
 // Flush sends every message due now, one per send slot. It waits for a

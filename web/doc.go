@@ -44,4 +44,8 @@
 //     wake-up happen after it returns.
 //   - The number lock is per process: one process per store.
 //   - Error answers never carry internal error text.
+//   - A panic fails its request only (500; logged with the number masked,
+//     counted as textfix_panics_total): bot code returns it as a
+//     *bot.PanicError from inside the store's transaction, and a
+//     middleware recovers anything else.
 package web

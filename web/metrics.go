@@ -19,6 +19,7 @@ type metrics struct {
 	inbound  atomic.Int64 // texts handled (first delivery)
 	replayed atomic.Int64 // retried MessageSids answered from the claim
 	statuses atomic.Int64 // delivery callbacks recorded
+	panics   atomic.Int64 // requests failed by a panic (and timers', through ReportPanic)
 
 	mu       sync.Mutex
 	requests map[string]int64 // "route code" → count
@@ -72,6 +73,7 @@ func (s *Server) metricsHandler(c echo.Context) error {
 	counter("textfix_inbound_texts_total", "Inbound texts handled (retries excluded).", s.metrics.inbound.Load())
 	counter("textfix_inbound_replays_total", "Retried webhooks answered with the recorded reply.", s.metrics.replayed.Load())
 	counter("textfix_status_callbacks_total", "Delivery status callbacks recorded.", s.metrics.statuses.Load())
+	counter("textfix_panics_total", "Panics caught: each failed one request or one timer run, and the process carried on.", s.metrics.panics.Load())
 
 	s.metrics.mu.Lock()
 	keys := make([]string, 0, len(s.metrics.requests))

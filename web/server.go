@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -122,7 +124,7 @@ func New(cfg Config, engine *bot.Engine) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.httpError
-	e.Use(s.requestLog)
+	e.Use(s.requestLog, s.recoverPanic)
 	e.POST("/twilio/sms", s.inboundSMS, s.signed)
 	e.POST("/twilio/status", s.statusCallback, s.signed)
 	e.GET("/", s.home)
@@ -177,10 +179,53 @@ func (s *Server) httpError(err error, c echo.Context) {
 			msg = http.StatusText(code)
 		}
 	}
-	if code >= 500 {
+	var pe *bot.PanicError
+	switch {
+	case errors.As(err, &pe):
+		s.metrics.panics.Add(1)
+		attrs := []any{"path", c.Path(), "err", pe.Error(), "request_id", requestID(c), "stack", string(pe.Stack)}
+		if from, ok := c.Get("from").(string); ok {
+			attrs = append(attrs, "from", bot.Mask(from))
+		}
+		s.cfg.Log.Error("panic while handling a request; this request failed, the rest carry on", attrs...)
+	case code >= 500:
 		s.cfg.Log.Error("request failed", "path", c.Path(), "err", err, "request_id", requestID(c))
 	}
 	_ = c.String(code, msg+"\n")
+}
+
+// recoverPanic turns a panic in a handler (the webhook, the console, the
+// pages) into a *bot.PanicError, which httpError counts, logs with the
+// number masked and answers 500: the request fails, its goroutine's
+// deferred unlocks run, and the server carries on. Engine and desk code
+// catch their own panics inside the store's transactions
+// (bot.CatchPanic); this catches the rest. http.ErrAbortHandler, the way
+// a handler aborts a response on purpose, goes on up.
+func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				err = &bot.PanicError{Value: bot.Redact(fmt.Sprint(v)), Stack: debug.Stack()}
+			}
+		}()
+		return next(c)
+	}
+}
+
+// ReportPanic counts and logs err when it is a panic caught in a timer
+// (the ticket sweep, the outbox worker) and reports whether it was one;
+// other errors are the caller's to log.
+func (s *Server) ReportPanic(timer string, err error) bool {
+	var pe *bot.PanicError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	s.metrics.panics.Add(1)
+	s.cfg.Log.Error("panic in "+timer+"; this run failed, the next one goes ahead", "err", pe.Error(), "stack", string(pe.Stack))
+	return true
 }
 
 // requestID is the request's id, set by requestLog as the X-Request-Id

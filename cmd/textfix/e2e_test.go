@@ -398,3 +398,56 @@ func TestReloadOnSIGHUP(t *testing.T) {
 		t.Fatalf("new flow not live after reload: %s", r)
 	}
 }
+
+// TestPanicFailsOneTextProcess: a conversation stored malformed (its last
+// answer names a node its flow lacks) makes the engine panic on BACK. The
+// real server answers that text 500 and logs it with the number masked;
+// the process stays up, other numbers are answered, /metrics counts it.
+func TestPanicFailsOneTextProcess(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "textfix.db")
+	const broken = "+15558300001"
+	s, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(context.Background(), broken, func(tx bot.Tx) error {
+		c, _ := tx.Conversation(broken)
+		c.Status, c.Flow, c.Node = bot.StatusActive, "claude-code-403", "smoke-test"
+		c.Answers = []bot.Answer{{Node: "no-such-node"}}
+		return tx.SaveConversation(c)
+	})
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	p := start(t, "TEXTFIX_DB="+db)
+	for i := range 3 {
+		if code, err := p.text(broken, fmt.Sprintf("SMbroken%d", i), "back"); err != nil || code != 500 {
+			t.Fatalf("broken conversation: %d %v, want 500\n%s", code, err, p.logs)
+		}
+		if code, err := p.text(fmt.Sprintf("+155583001%02d", i), fmt.Sprintf("SMfine%d", i), "claude code 403"); err != nil || code != 200 {
+			t.Fatalf("another number: %d %v\n%s", code, err, p.logs)
+		}
+	}
+	select {
+	case <-p.exited:
+		t.Fatalf("the process exited: %v\n%s", p.waitErr, p.logs)
+	default:
+	}
+	logs := p.logs.String()
+	if !strings.Contains(logs, "panic while handling a request") || !strings.Contains(logs, "***0001") || strings.Contains(logs, broken) {
+		t.Errorf("the log does not name the panic with the number masked:\n%s", logs)
+	}
+	resp, err := http.Get("http://" + p.addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "textfix_panics_total 3\n") {
+		t.Errorf("/metrics:\n%s", body)
+	}
+}
