@@ -62,12 +62,11 @@ func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) (_ []Line, err
 		conv.Ticket = tk.Number
 		body := fmt.Sprintf("textfix #%d, %s: %s %s\nReply \"#%d your text\" to answer, \"#%d close\" to end.",
 			tk.Number, Mask(in.From), tk.Reason, tk.Summary, tk.Number, tk.Number)
-		if err := d.notify(t, tk.Number, body, now); err != nil {
+		if err := d.notifyOpened(t, &tk, body, now); err != nil {
 			return nil, err
 		}
 	case before == StatusHandoff && conv.Status == StatusHandoff && strings.TrimSpace(in.Body) != "":
-		body := fmt.Sprintf("#%d %s: %s", conv.Ticket, Mask(in.From), clip(r.RedactedBody, 1200))
-		if err := d.notify(t, conv.Ticket, body, now); err != nil {
+		if err := d.notifyText(t, conv.Ticket, r.RedactedBody, now); err != nil {
 			return nil, err
 		}
 	case before == StatusHandoff && conv.Status != StatusHandoff && conv.Status != StatusOptedOut:
@@ -113,30 +112,114 @@ func (d *Desk) notify(t Tx, ticket int, body string, now time.Time) error {
 		return nil
 	}
 	for _, op := range d.Operators {
-		if err := queue(t, op, body, OutNotify, ticket, now); err != nil {
+		if _, err := queue(t, op, body, OutNotify, ticket, now, now); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// queue puts body in to's transcript (as queued) and in the outbox. For a
-// simulator conversation (Test) the line is all there is: nothing leaves.
-func queue(t Tx, to, body string, kind OutKind, ticket int, now time.Time) error {
+// NotifyEvery is the shortest time between two notifications about one
+// ticket to one operator. A person's texts in between fold into the one
+// still waiting, so one person texting fast queues one notification per
+// operator, not one per text, and cannot hold up anyone else's.
+const NotifyEvery = time.Minute
+
+// notifyOpened queues a new ticket's opening notice to every operator and
+// notes it on the ticket (the next notification keeps NotifyEvery from it).
+func (d *Desk) notifyOpened(t Tx, tk *Ticket, body string, now time.Time) error {
+	if tk.Test || len(d.Operators) == 0 {
+		return nil
+	}
+	tk.Notes = map[string]TicketNote{}
+	for _, op := range d.Operators {
+		id, err := queue(t, op, body, OutNotify, tk.Number, now, now)
+		if err != nil {
+			return err
+		}
+		tk.Notes[op] = TicketNote{ID: id}
+	}
+	return t.SaveTicket(tk)
+}
+
+// notifyText tells every operator of ticket n that its person texted
+// body (redacted). For each operator: while the latest notification about
+// the ticket still waits in the outbox (queued, not being sent) and
+// carries texts, body folds into it ("#12 ***0123 sent 5 more texts: …",
+// with the latest); otherwise a new one is queued, due no sooner than
+// NotifyEvery after the latest was sent (or is due).
+func (d *Desk) notifyText(t Tx, n int, body string, now time.Time) error {
+	tk, err := t.Ticket(n)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil || tk.Test || len(d.Operators) == 0 {
+		return err
+	}
+	if tk.Notes == nil {
+		tk.Notes = map[string]TicketNote{}
+	}
+	text := clip(body, 1200)
+	for _, op := range d.Operators {
+		note, at := tk.Notes[op], now
+		if note.ID != "" {
+			m, err := t.Message(note.ID)
+			switch {
+			case errors.Is(err, ErrNotFound): // forgotten: start again
+			case err != nil:
+				return err
+			case m.State == OutQueued && note.Texts > 0 && !m.LeaseUntil.After(now):
+				note.Texts++
+				m.Body = clip(fmt.Sprintf("#%d %s sent %d more texts: %s", n, Mask(tk.Phone), note.Texts, text), MaxReplyLen)
+				if err := t.SaveMessage(m); err != nil {
+					return err
+				}
+				tk.Notes[op] = note
+				continue
+			case m.State == OutSent:
+				at = later(at, m.Sent.Add(NotifyEvery))
+			case m.State == OutQueued:
+				at = later(at, later(m.NextAt, now).Add(NotifyEvery))
+			}
+		}
+		id, err := queue(t, op, fmt.Sprintf("#%d %s: %s", n, Mask(tk.Phone), text), OutNotify, n, now, at)
+		if err != nil {
+			return err
+		}
+		tk.Notes[op] = TicketNote{ID: id, Texts: 1}
+	}
+	return t.SaveTicket(&tk)
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// queue puts body in to's transcript (as queued) and in the outbox, due
+// at, and returns the message's id. For a simulator conversation (Test)
+// the line is all there is: nothing leaves, and the id is "".
+func queue(t Tx, to, body string, kind OutKind, ticket int, now, at time.Time) (string, error) {
 	body = clip(body, MaxReplyLen)
 	c, err := t.Conversation(to)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if c.Test {
 		_, err := t.Append(to, Line{Dir: Out, Body: body, At: now, Status: LineSimulated})
-		return err
+		return "", err
 	}
 	lines, err := t.Append(to, Line{Dir: Out, Body: body, At: now, Status: Delivery(OutQueued)})
 	if err != nil {
-		return err
+		return "", err
 	}
-	return t.Enqueue(&OutMsg{To: to, Body: body, Kind: kind, Ticket: ticket, Line: lines[0].Seq, Created: now})
+	m := &OutMsg{To: to, Body: body, Kind: kind, Ticket: ticket, Line: lines[0].Seq, Created: now, NextAt: at}
+	if err := t.Enqueue(m); err != nil {
+		return "", err
+	}
+	return m.ID, nil
 }
 
 // ErrOptedOut is returned when a message is meant for a number that opted
@@ -209,7 +292,7 @@ func (d *Desk) Reply(t Tx, n int, text string, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if err := queue(t, tk.Phone, text, OutRelay, n, now); err != nil {
+	if _, err := queue(t, tk.Phone, text, OutRelay, n, now, now); err != nil {
 		return err
 	}
 	if tk.Answered.IsZero() {
@@ -259,7 +342,7 @@ func (d *Desk) Close(t Tx, n int, now time.Time) error {
 			return err
 		}
 		msg := fmt.Sprintf("%s has closed this chat. You're back with the textfix bot: text a new error anytime.", capitalize(d.operatorName()))
-		if err := queue(t, tk.Phone, msg, OutNotice, n, now); err != nil {
+		if _, err := queue(t, tk.Phone, msg, OutNotice, n, now, now); err != nil {
 			return err
 		}
 	}
@@ -351,7 +434,7 @@ func (d *Desk) Sweep(t Tx, now time.Time) (_ int, err error) {
 		if tk.PageID != "" {
 			msg = fmt.Sprintf("Sorry, nobody has answered yet. Meanwhile your fix page is here: %s\nSomeone will text you as soon as they can.", PageURL(d.BaseURL, tk.PageID))
 		}
-		if err := queue(t, tk.Phone, msg, OutNotice, tk.Number, now); err != nil {
+		if _, err := queue(t, tk.Phone, msg, OutNotice, tk.Number, now, now); err != nil {
 			return n, err
 		}
 		n++

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -41,6 +42,9 @@ func TestOperatorLoopOverSMS(t *testing.T) {
 	if r := e.Say(personA, "thanks, it still says 403 though"); len(r) > 1 {
 		t.Errorf("person acknowledged more than once per quiet period: %q", r)
 	}
+	// At most one notification about a ticket per operator per minute.
+	e.Skew.Store(int64(bot.NotifyEvery))
+	e.Outbox.Wake()
 	if got := e.Received(3, operator); len(got) != 2 || !strings.Contains(got[1], "it still says 403") {
 		t.Fatalf("operator did not get the person's reply: %q", got)
 	}
@@ -400,4 +404,65 @@ func TestOperatorTextLikeACustomer(t *testing.T) {
 	if len(got) != 2 || got[0] != "claude code 403 usually means the key changed" || got[1] != "ok, looking into it now" {
 		t.Errorf("person received %q", got)
 	}
+}
+
+// One noisy person cannot stall everyone's texts: while a notification
+// about a ticket still waits for an operator, the person's next texts
+// fold into it ("sent N more texts", with the latest), and the next one
+// leaves no sooner than a minute after the last, so another ticket's news
+// goes out at once, at production's one text a second.
+func TestNoisyPersonDoesNotStallOthers(t *testing.T) {
+	e := stacktest.New(t, stacktest.Options{Token: testToken, Operators: []string{operator}, SendRate: 1})
+	e.Say(personA, "human")
+	e.Received(1, operator) // #1 opened
+	for i := range 60 {
+		e.Say(personA, fmt.Sprintf("are you there? (%d)", i+1))
+	}
+	start := time.Now()
+	e.Say(personB, "talk to a human")
+	for reached := false; !reached; {
+		for _, m := range e.Twilio.Messages() {
+			reached = reached || m.To == operator && strings.HasPrefix(m.Body, "textfix #2,")
+		}
+		if time.Since(start) > 2*time.Second {
+			t.Fatalf("#2's news did not reach the operator within 2 s; sent so far:\n%s", strings.Join(bodies(e.Twilio.Messages()), "\n"))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("#2 reached the operator in %v", time.Since(start).Round(time.Millisecond))
+
+	// The person's 60 texts are one notification, due a minute after the
+	// last one the operator got.
+	queued, err := e.DB.OutboxList(context.Background(), 100, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(queued) != 1 || !strings.Contains(queued[0].Body, "#1 ***0101 sent 60 more texts: are you there? (60)") {
+		t.Fatalf("queued %+v, want one folded notification", queued)
+	}
+	if wait := queued[0].NextAt.Sub(time.Now()); wait < 50*time.Second || wait > 61*time.Second {
+		t.Errorf("folded notification due in %v, want about a minute", wait)
+	}
+	e.Skew.Store(int64(time.Minute))
+	e.Outbox.Wake()
+	got := e.Twilio.WaitFor(t, 3, 5*time.Second)
+	if last := got[len(got)-1]; last.To != operator || !strings.Contains(last.Body, "sent 60 more texts") {
+		t.Errorf("third message %+v", last)
+	}
+	// The next text after that waits for the next minute.
+	time.Sleep(100 * time.Millisecond) // the send's outcome commits
+	e.Say(personA, "hello??")
+	queued, _ = e.DB.OutboxList(context.Background(), 100, true)
+	skewed := time.Now().Add(time.Minute)
+	if len(queued) != 1 || !strings.HasPrefix(queued[0].Body, "#1 ***0101: hello??") || queued[0].NextAt.Before(skewed.Add(50*time.Second)) {
+		t.Errorf("after a sent notification: %+v, want a new one a minute later", queued)
+	}
+}
+
+func bodies(msgs []twiliotest.Message) []string {
+	var out []string
+	for _, m := range msgs {
+		out = append(out, m.To+": "+m.Body)
+	}
+	return out
 }

@@ -54,6 +54,9 @@ type Options struct {
 	Password, ClientIPHeader string
 	// MetricsToken is the bearer token /metrics wants ("" none).
 	MetricsToken string
+	// SendRate is the outbox's messages per second; 0 is 1000 (no
+	// waiting). Production's default is 1.
+	SendRate float64
 	// MessagingService sends through a messaging service instead of
 	// BotNumber (no TWILIO_FROM): the webhook then takes texts to any
 	// number. Otherwise, with a Token, only texts to BotNumber and from
@@ -127,7 +130,11 @@ func New(t testing.TB, o Options) *Stack {
 		log = slog.New(slog.NewTextHandler(o.Log, nil))
 	}
 	desk := &bot.Desk{Operators: o.Operators, BaseURL: base}
-	s.Outbox = &twilio.Outbox{Store: db, Sender: sender, Desk: desk, StatusCallback: base + StatusPath, Rate: 1000, Now: now, Log: log}
+	rate := o.SendRate
+	if rate == 0 {
+		rate = 1000
+	}
+	s.Outbox = &twilio.Outbox{Store: db, Sender: sender, Desk: desk, StatusCallback: base + StatusPath, Rate: rate, Now: now, Log: log}
 	if !o.IdleOutbox {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
