@@ -381,7 +381,9 @@ func (d *Desk) closeTicket(t Tx, n int, now time.Time, note, why string) error {
 	} else if err != nil {
 		return err
 	}
-	tk.State, tk.Closed, tk.ClosedWhy = TicketClosed, now, why
+	// Notes only pace notifications about an open ticket; a closed one
+	// keeps no operator's numbers or message ids.
+	tk.State, tk.Closed, tk.ClosedWhy, tk.Notes = TicketClosed, now, why, nil
 	if err := t.SaveTicket(&tk); err != nil {
 		return err
 	}

@@ -197,8 +197,8 @@ func TestOptOutClosesTicket(t *testing.T) {
 				t.Errorf("status %s, want opted_out", c.Status)
 			}
 			tks, _ := db.Tickets(ctx, 10, false)
-			if len(tks) != 1 || tks[0].Open() || !strings.Contains(tks[0].ClosedWhy, tc.why) {
-				t.Fatalf("tickets %+v: want #1 closed, noting %s", tks, tc.why)
+			if len(tks) != 1 || tks[0].Open() || !strings.Contains(tks[0].ClosedWhy, tc.why) || tks[0].Notes != nil {
+				t.Fatalf("tickets %+v: want #1 closed, noting %s, without notification notes", tks, tc.why)
 			}
 			msgs, _ := db.OutboxList(ctx, 20, false)
 			told := map[string]int{}
