@@ -26,9 +26,10 @@
 //
 //  1. An opted-out number hears only START, UNSTOP or YES; nothing else gets
 //     a reply.
-//  2. Keywords (whole message): STOP family (always), HELP, RESET, BACK,
-//     HUMAN. RESET, BACK and HUMAN words that also answer the question
-//     being asked ("new", "support") are that answer instead.
+//  2. Keywords (whole message): STOP family, HELP, RESET, BACK, HUMAN.
+//     An opt-out ([IsOptOut]) is read however it is typed and always wins.
+//     RESET, BACK and HUMAN words that also answer the question being
+//     asked ("new", "support") are that answer instead.
 //  3. While a human has the conversation the engine stays quiet, apart from
 //     one "a person has this" note per quiet period.
 //  4. After IdleAfter of silence the conversation starts fresh.

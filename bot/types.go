@@ -379,8 +379,24 @@ type Ticket struct {
 	Opened   time.Time `json:"opened"`
 	Answered time.Time `json:"answered,omitempty"` // first operator reply
 	Closed   time.Time `json:"closed,omitempty"`
+	// ClosedWhy says why the ticket closed when nobody closed it by hand
+	// (the person opted out, and how).
+	ClosedWhy string `json:"closed_why,omitempty"`
 	// TimedOut is set once the person was told nobody answered in time.
 	TimedOut bool `json:"timed_out,omitempty"`
+	// Notes are the latest notification about the ticket queued for each
+	// operator, by the operator's number (see Desk: the person's texts
+	// fold into one while it waits).
+	Notes map[string]TicketNote `json:"notes,omitempty"`
+}
+
+// TicketNote is the latest notification about a ticket to one operator.
+type TicketNote struct {
+	// ID is its outbox message.
+	ID string `json:"id"`
+	// Texts counts the person's texts it carries; 0 for the ticket's
+	// opening notice, which nothing folds into.
+	Texts int `json:"texts,omitempty"`
 }
 
 // Open reports whether the ticket still needs a human.

@@ -2,6 +2,7 @@ package twilio
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/twilio/twilio-go/twiml"
 
@@ -19,15 +20,15 @@ const TwiMLContentType = "text/xml; charset=utf-8"
 // With no messages it returns an empty <Response/> document (header
 // included), which tells Twilio to send nothing. Each message is passed
 // through [segment.Repair] first, so the document is always well-formed XML;
-// messages that are empty after that are left out, because Twilio rejects
-// an empty <Message>. The XML is written by twilio-go's twiml package,
+// messages that are empty or blank after that are left out, because Twilio
+// rejects an empty <Message>. The XML is written by twilio-go's twiml package,
 // whose attribute order is not stable: compare replies by parsing them,
 // never as strings.
 func TwiML(messages ...string) ([]byte, error) {
 	verbs := make([]twiml.Element, 0, len(messages))
 	for _, m := range messages {
 		m = segment.Repair(m)
-		if m == "" {
+		if strings.TrimSpace(m) == "" {
 			continue
 		}
 		verbs = append(verbs, twiml.MessagingMessage{Body: m})

@@ -81,9 +81,9 @@ func TestTwiML(t *testing.T) {
 		{"emoji and accents", []string{"Fixed 🎉👍🏽 — café ☕"}, []string{"Fixed 🎉👍🏽 — café ☕"}},
 		{"markup-looking text", []string{"]]> <![CDATA[ &amp; &#x41;"}, []string{"]]> <![CDATA[ &amp; &#x41;"}},
 		{"lines kept", []string{"1) yes\n2) no\r\n3) maybe"}, []string{"1) yes\n2) no\n3) maybe"}},
-		{"control characters repaired", []string{"a\x00b\x07c\x1bd"}, []string{"abcd"}},
+		{"control characters repaired", []string{"a\x00b\x07c\x1bd"}, []string{"a bcd"}},
 		{"invalid UTF-8 repaired", []string{"bad \xff byte"}, []string{"bad \uFFFD byte"}},
-		{"empty messages left out", []string{"", "kept", "\x00"}, []string{"kept"}},
+		{"empty messages left out", []string{"", "kept", "\x00", " \n"}, []string{"kept"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
