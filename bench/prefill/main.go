@@ -28,6 +28,7 @@ import (
 	"os/exec"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -145,6 +146,7 @@ func fill(path string, n, workers, window int) {
 	t := newTexter(db)
 	ctx := context.Background()
 	start := time.Now()
+	written := wchar()
 	var sent atomic.Int64
 	for lo := 0; lo < n; lo += window {
 		hi := min(lo+window, n)
@@ -175,6 +177,26 @@ func fill(path string, n, workers, window int) {
 	if err := db.Close(); err != nil {
 		log.Fatal(err)
 	}
+	w := wchar() - written
+	fmt.Printf("fill: %d texts in %v (%.0f texts/s), %d workers: %.1f MiB written, %.0f bytes per text\n",
+		sent.Load(), time.Since(start).Round(time.Millisecond), float64(sent.Load())/time.Since(start).Seconds(), workers,
+		float64(w)/(1<<20), float64(w)/float64(sent.Load()))
+}
+
+// wchar is how many bytes the process has passed to write calls (bbolt
+// writes pages with pwrite), from /proc.
+func wchar() int64 {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "wchar:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 // report prints the file's size and bbolt's page usage per bucket.
@@ -267,15 +289,19 @@ func restart(path string, n int, pruneAll bool, batch int) {
 	fmt.Printf("restart: first text %v (beside the start-up prune), RSS %s\n", time.Since(start).Round(time.Microsecond), rss())
 	fmt.Printf("restart: start-up prune: %s, RSS %s\n", <-pruned, rss())
 	var lat []time.Duration
-	for i := range 20 {
+	const lone = 200
+	written := wchar()
+	for i := range lone {
 		start := time.Now()
 		if _, err := t.text(ctx, phone((n/3+i*7919)%n), "yes"); err != nil {
 			log.Fatal(err)
 		}
 		lat = append(lat, time.Since(start))
 	}
+	written = wchar() - written
 	slices.Sort(lat)
-	fmt.Printf("restart: next 20 texts one at a time: median %v, max %v, RSS %s\n", lat[len(lat)/2].Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond), rss())
+	fmt.Printf("restart: next %d texts one at a time (a commit each): median %v, max %v, %.0f bytes written per text, RSS %s\n",
+		lone, lat[len(lat)/2].Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond), float64(written)/lone, rss())
 
 	if pruneAll {
 		var times []time.Duration
