@@ -2,10 +2,8 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
@@ -37,7 +35,7 @@ func raw(t *testing.T, db *DB, fn func(tx *bolt.Tx) error) {
 func TestWriterSkipsOnlyTheConflict(t *testing.T) {
 	db := openTest(t)
 	put := func(key, val string) op { return op{kind: opPut, at: atPages, key: []byte(key), val: []byte(val)} }
-	raw(t, db, func(tx *bolt.Tx) error { return tx.Bucket([]byte(bucketPages)).Put([]byte("k"), []byte("now")) })
+	raw(t, db, func(tx *bolt.Tx) error { return tx.Bucket(bucketKeys[atPages]).Put([]byte("k"), []byte("now")) })
 
 	stale := &job{w: write{reads: []read{{kind: readKey, at: atPages, key: []byte("k"), val: []byte("before")}}, ops: []op{put("a", "1")}}, err: make(chan error, 1)}
 	missing := &job{w: write{reads: []read{{kind: readKey, at: atPages, key: []byte("k")}}, ops: []op{put("b", "1")}}, err: make(chan error, 1)}
@@ -55,7 +53,7 @@ func TestWriterSkipsOnlyTheConflict(t *testing.T) {
 		}
 	}
 	db.bolt.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucketPages))
+		b := tx.Bucket(bucketKeys[atPages])
 		for k, want := range map[string]string{"a": "", "b": "", "c": "1", "d": "", "k": "later"} {
 			if got := string(b.Get([]byte(k))); got != want {
 				t.Errorf("%s = %q, want %q", k, got, want)
@@ -87,24 +85,25 @@ func TestCorruptRecords(t *testing.T) {
 	garbage := []byte("{not json")
 	raw(t, db, func(tx *bolt.Tx) error {
 		for _, kv := range []struct {
-			bucket string
-			k, v   []byte
+			at   bucket
+			k, v []byte
 		}{
-			{bucketConversations, []byte(phone), garbage},
-			{bucketClaims, []byte("SM1"), garbage},
-			{bucketPages, []byte("p"), garbage},
-			{bucketOutbox, numKey(1), garbage},
-			{bucketTickets, numKey(1), garbage},
-			{bucketOpen, []byte("short"), nil},
-			{bucketRecent, []byte("x"), []byte("active\n")},
-			{bucketOutMsgs, []byte("SMout"), garbage},
-			{bucketSessions, []byte("s"), garbage},
+			{atNumbers, conversationKey(phone), garbage},
+			{atNumbers, claimKey(phone, "SM1"), garbage},
+			{atNumbers, lineKey(phone, 1), garbage},
+			{atPages, []byte("p"), garbage},
+			{atOutbox, numKey(1), garbage},
+			{atTickets, numKey(1), garbage},
+			{atOpen, []byte("short"), nil},
+			{atRecent, []byte("x"), []byte("active\n")},
+			{atSent, []byte("SMout"), garbage},
+			{atSessions, []byte("s"), garbage},
 		} {
-			if err := tx.Bucket([]byte(kv.bucket)).Put(kv.k, kv.v); err != nil {
+			if err := tx.Bucket(bucketKeys[kv.at]).Put(kv.k, kv.v); err != nil {
 				return err
 			}
 		}
-		return tx.Bucket([]byte(bucketLines)).Bucket([]byte(phone)).Put(seqKey(1), garbage)
+		return nil
 	})
 	calls := map[string]func() error{
 		"Conversation":        func() error { return second(db.Conversation(ctx, phone)) },
@@ -146,63 +145,3 @@ func TestCorruptRecords(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
-
-func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-
-// A claim written before replies were kept as bodies held the TwiML; a
-// retry across the upgrade still gets the same bodies.
-func TestV1ClaimReplays(t *testing.T) {
-	db := openTest(t)
-	doc := `<?xml version="1.0" encoding="UTF-8"?><Response><Message>Is it 1) this &amp; that or 2) &lt;other&gt;?</Message><Message>second</Message></Response>`
-	raw(t, db, func(tx *bolt.Tx) error {
-		v := `{"phone":"+15550000001","at":"2026-01-01T00:00:00Z","reply":"` + b64(doc) + `"}`
-		return tx.Bucket([]byte(bucketClaims)).Put([]byte("SMold"), []byte(v))
-	})
-	got, ok, err := db.Replay(context.Background(), bot.Claim{SID: "SMold", From: "+15550000001"})
-	if want := []string{"Is it 1) this & that or 2) <other>?", "second"}; err != nil || !ok || !slices.Equal(got, want) {
-		t.Errorf("Replay = %q, %v, %v; want %q", got, ok, err, want)
-	}
-	if _, ok, _ := db.Replay(context.Background(), bot.Claim{SID: "SMold", From: "+15550000002"}); ok {
-		t.Error("a v1 claim replayed for another sender")
-	}
-}
-
-// A file written before the conversation index existed gets it on the
-// next Open.
-func TestRecentIndexBuiltOnOpen(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "old.db")
-	db, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	err = db.Update(ctx, "", func(tx bot.Tx) error {
-		for i, p := range []string{"+15550000001", "+15550000002"} {
-			if err := tx.SaveConversation(bot.Conversation{Phone: p, Status: bot.StatusIdle, Updated: t0.Add(time.Duration(i) * time.Hour)}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw(t, db, func(tx *bolt.Tx) error { // as an old file: no index
-		if err := tx.DeleteBucket([]byte(bucketRecent)); err != nil {
-			return err
-		}
-		return tx.DeleteBucket([]byte(bucketRecentKey))
-	})
-	db.Close()
-
-	db, err = Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	got, total, err := db.RecentConversations(ctx, bot.ConversationFilter{}, 0, 10)
-	if err != nil || total != 2 || len(got) != 2 || got[0].Phone != "+15550000002" {
-		t.Fatalf("after reopen: %+v of %d, %v", got, total, err)
-	}
-}
