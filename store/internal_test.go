@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -145,3 +147,86 @@ func TestCorruptRecords(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+
+// holdWriter blocks the writer's next transaction until release is
+// called: it holds bbolt's write lock.
+func holdWriter(t *testing.T, db *DB) (release func()) {
+	t.Helper()
+	tx, err := db.bolt.Begin(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func() { tx.Rollback() }
+}
+
+// waitFor polls cond for up to five seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(100 * time.Microsecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: timed out", what)
+		}
+	}
+}
+
+// putPage is an Update writing one page, counting its runs.
+func putPage(db *DB, ctx context.Context, id string, runs *atomic.Int32) error {
+	return db.Update(ctx, "", func(tx bot.Tx) error {
+		runs.Add(1)
+		return tx.PutPage("", bot.Page{ID: id})
+	})
+}
+
+// A lone write commits in a transaction of its own; writes that arrive
+// while a transaction commits share the next one. Cancelling the context
+// of a write already queued changes nothing: it commits, and no function
+// of its group runs again.
+func TestWriterGathers(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	var runs atomic.Int32
+	commits, writes := db.writes.commits.Load(), db.writes.writes.Load()
+	for i := range 3 {
+		if err := putPage(db, ctx, fmt.Sprint("lone", i), &runs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c, w := db.writes.commits.Load()-commits, db.writes.writes.Load()-writes; c != 3 || w != 3 {
+		t.Errorf("three lone writes: %d commits of %d writes, want 3 of 3", c, w)
+	}
+
+	release := holdWriter(t, db)
+	commits, writes = db.writes.commits.Load(), db.writes.writes.Load()
+	errs := make(chan error, 4)
+	go func() { errs <- putPage(db, ctx, "first", &runs) }()
+	waitFor(t, "the writer takes the first write", func() bool { return db.writes.commits.Load() == commits+1 })
+	cctx, cancel := context.WithCancel(ctx)
+	for _, id := range []string{"a", "b", "c"} {
+		c := ctx
+		if id == "b" {
+			c = cctx
+		}
+		go func() { errs <- putPage(db, c, id, &runs) }()
+	}
+	waitFor(t, "three writes queue during the commit", func() bool { return len(db.writes.queue) == 3 })
+	cancel()
+	runs.Store(0)
+	release()
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Errorf("a write failed: %v", err)
+		}
+	}
+	if c, w := db.writes.commits.Load()-commits, db.writes.writes.Load()-writes; c != 2 || w != 4 {
+		t.Errorf("%d commits of %d writes, want 2 of 4: the first, then the three that queued during it", c, w)
+	}
+	if n := runs.Load(); n != 0 {
+		t.Errorf("%d functions ran again after they were queued", n)
+	}
+	for _, id := range []string{"first", "a", "b", "c"} {
+		if _, err := db.Page(ctx, id); err != nil {
+			t.Errorf("page %s: %v", id, err)
+		}
+	}
+}
