@@ -7,12 +7,17 @@
 // prints the file's size per stored text and per conversation and
 // bbolt's page usage per bucket.
 //
+// The texts are stamped by a clock that runs from -span ago to now, so
+// that the claims span that long: with the default 49 h, the claims of
+// the first hour are older than serve's 48 h.
+//
 // Then it starts itself again on the file, as a server restarts: it opens
 // the store, starts the claim prune serve runs at start (claims older
-// than 48 h, in batches of 1,000), sends one text from a stored number
-// at the same moment, and prints how long the open and that text took and
+// than 48 h, in calls of 1,000: an hour of claims here, as the hourly
+// prune finds), sends one text from a stored number at the same moment,
+// and prints how long the open, that text and the prune's calls took and
 // the process's RSS after each. With -prune it then prunes every claim in
-// batches of -batch and prints the batches' times.
+// calls of -batch and prints their times.
 //
 //	go run ./bench/prefill -n 100000 -db /tmp/prefill.db
 package main
@@ -61,6 +66,7 @@ func main() {
 	reopen := flag.Bool("reopen", false, "only the restart phase, on an existing file")
 	prune := flag.Bool("prune", false, "after the restart, prune every claim and time the batches")
 	batch := flag.Int("batch", 1000, "claims per PruneClaims call with -prune")
+	span := flag.Duration("span", 49*time.Hour, "how long the texts' clock runs")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -71,7 +77,7 @@ func main() {
 	if _, err := os.Stat(*path); err == nil {
 		log.Fatalf("%s exists: prefill writes a fresh file", *path)
 	}
-	fill(*path, *n, *workers, *window)
+	fill(*path, *n, *workers, *window, *span)
 	report(*path, *n)
 
 	self, err := os.Executable()
@@ -108,6 +114,8 @@ type texter struct {
 	db     *store.DB
 	desk   *bot.Desk
 	engine *bot.Engine
+	now    func() time.Time
+	tick   func() // moves now on before each text
 }
 
 func newTexter(db *store.DB) *texter {
@@ -120,30 +128,40 @@ func newTexter(db *store.DB) *texter {
 		db:     db,
 		desk:   &bot.Desk{BaseURL: base},
 		engine: &bot.Engine{Flows: lib, BaseURL: base, ConsoleOnly: true},
+		now:    time.Now,
+		tick:   func() {},
 	}
 }
 
 // text is one inbound text: Replay, then Inbound with the desk and the
 // engine, as web.inboundSMS runs it.
 func (t *texter) text(ctx context.Context, from, body string) ([]string, error) {
+	t.tick()
 	c := bot.Claim{SID: sid(), From: from}
 	if reply, ok, err := t.db.Replay(ctx, c); err != nil || ok {
 		return reply, err
 	}
 	in := bot.Inbound{From: from, Body: segment.Repair(body), MessageID: c.SID, PageID: bot.NewPageID()}
-	now := time.Now()
+	now := t.now()
 	reply, _, err := t.db.Inbound(ctx, c, func(tx bot.Tx) ([]bot.Line, error) {
 		return t.desk.Handle(tx, t.engine, in, now)
 	})
 	return reply, err
 }
 
-func fill(path string, n, workers, window int) {
+func fill(path string, n, workers, window int, span time.Duration) {
 	db, err := store.Open(path)
 	if err != nil {
 		log.Fatal(err)
 	}
 	t := newTexter(db)
+	// The clock runs from span ago to now over the 3n texts: each text
+	// moves it on (texter.tick) and reads it, as the store does.
+	from, step := time.Now().Add(-span), span/time.Duration(3*n)
+	var ticks atomic.Int64
+	t.tick = func() { ticks.Add(1) }
+	t.now = func() time.Time { return from.Add(time.Duration(ticks.Load()) * step) }
+	db.Now = t.now
 	ctx := context.Background()
 	start := time.Now()
 	written := wchar()
@@ -269,17 +287,22 @@ func restart(path string, n int, pruneAll bool, batch int) {
 	go func() {
 		start := time.Now()
 		total := 0
+		var calls []time.Duration
 		for {
+			start := time.Now()
 			k, err := db.PruneClaims(ctx, time.Now().Add(-48*time.Hour), 1000)
 			if err != nil {
 				log.Fatal(err)
 			}
+			calls = append(calls, time.Since(start))
 			total += k
 			if k < 1000 {
 				break
 			}
 		}
-		pruned <- fmt.Sprintf("%d claims in %v", total, time.Since(start).Round(time.Microsecond))
+		slices.Sort(calls)
+		pruned <- fmt.Sprintf("%d claims in %v, %d calls: median %v, max %v", total, time.Since(start).Round(time.Microsecond),
+			len(calls), calls[len(calls)/2].Round(time.Microsecond), calls[len(calls)-1].Round(time.Microsecond))
 	}()
 	start = time.Now()
 	reply, err := t.text(ctx, phone(n/2), "yes")
