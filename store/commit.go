@@ -138,8 +138,9 @@ func (c *committer) commit(group []*job) {
 	c.writes.Add(uint64(len(group)))
 	start := time.Now()
 	err := c.db.Update(func(tx *bolt.Tx) error {
+		var cursors [bucketCount]*bolt.Cursor // for the checks, repositioned by each Seek
 		for i, j := range group {
-			if !holds(tx, j.w.reads) {
+			if !holds(tx, &cursors, j.w.reads) {
 				results[i] = errConflict
 				continue
 			}
@@ -184,26 +185,34 @@ func (c *committer) close() {
 }
 
 // holds reports whether every read of a read-set still sees what it saw.
-func holds(tx *bolt.Tx, reads []read) bool {
+// cursors are reused across the checks of a transaction.
+func holds(tx *bolt.Tx, cursors *[bucketCount]*bolt.Cursor, reads []read) bool {
 	for _, r := range reads {
-		b := tx.Bucket(bucketKeys[r.at])
-		if b == nil {
-			return false
+		c := cursors[r.at]
+		if c == nil {
+			b := tx.Bucket(bucketKeys[r.at])
+			if b == nil {
+				return false
+			}
+			c = b.Cursor()
+			cursors[r.at] = c
 		}
 		switch r.kind {
 		case readKey:
-			v := b.Get(r.key)
+			k, v := c.Seek(r.key)
+			if !bytes.Equal(k, r.key) {
+				v = nil
+			}
 			if (v == nil) != (r.val == nil) || !bytes.Equal(v, r.val) {
 				return false
 			}
 		case readLast:
-			k := lastUnder(b.Cursor(), r.key)
+			k := lastUnder(c, r.key)
 			if (k == nil) != (r.val == nil) || !bytes.Equal(k, r.val) {
 				return false
 			}
 		case readRange:
 			i := 0
-			c := b.Cursor()
 			for k, v := c.Seek(r.key); k != nil && bytes.HasPrefix(k, r.key); k, v = c.Next() {
 				if i >= len(r.kvs) || !bytes.Equal(k, r.kvs[i].k) || !bytes.Equal(v, r.kvs[i].v) {
 					return false

@@ -102,7 +102,8 @@ type stage struct {
 	ownIndex map[string]int      // bucket+key → index in own, once own is long
 	seen     map[string]struct{} // bucket+key of the readKey entries, once reads are long
 	appended []run
-	buf      []byte // for index lookups
+	buf      []byte                     // for index lookups
+	cursors  [bucketCount]*bolt.Cursor // one per bucket read, reused (a bucket's Get makes a cursor each time)
 }
 
 var _ bot.Tx = (*stage)(nil)
@@ -156,6 +157,8 @@ func (db *DB) update(ctx context.Context, lock string, fn func(*stage) error) er
 		if err != nil {
 			return err
 		}
+		// Room for a text's reads and writes, so that they do not grow one by one.
+		st.reads, st.ops, st.own = make([]read, 0, 8), make([]op, 0, smallTx), make([]own, 0, smallTx)
 		err = func() error {
 			defer st.end()
 			return fn(st)
@@ -192,6 +195,33 @@ func (db *DB) view(ctx context.Context, fn func(*stage) error) error {
 
 // bucket is the snapshot's bucket at, or nil.
 func (st *stage) bucket(at bucket) *bolt.Bucket { return st.snap.Bucket(bucketKeys[at]) }
+
+// cursor is a cursor on the snapshot's bucket at, or nil.
+func (st *stage) cursor(at bucket) *bolt.Cursor {
+	if c := st.cursors[at]; c != nil {
+		return c
+	}
+	b := st.bucket(at)
+	if b == nil {
+		return nil
+	}
+	st.cursors[at] = b.Cursor()
+	return st.cursors[at]
+}
+
+// snapGet is the snapshot's value under key, or nil; the slice is
+// bbolt's.
+func (st *stage) snapGet(at bucket, key []byte) []byte {
+	c := st.cursor(at)
+	if c == nil {
+		return nil
+	}
+	k, v := c.Seek(key)
+	if !bytes.Equal(k, key) {
+		return nil
+	}
+	return v
+}
 
 // indexKey is at and key as one map key, in a buffer reused for lookups.
 func (st *stage) indexKey(at bucket, key []byte) []byte {
@@ -267,10 +297,7 @@ func (st *stage) get(at bucket, key []byte) []byte {
 	if i := st.findOwn(at, key); i >= 0 {
 		return st.own[i].val
 	}
-	var v []byte
-	if b := st.bucket(at); b != nil {
-		v = bytes.Clone(b.Get(key))
-	}
+	v := bytes.Clone(st.snapGet(at, key))
 	if !st.readBefore(at, key) {
 		st.reads = append(st.reads, read{kind: readKey, at: at, key: bytes.Clone(key), val: v})
 	}
@@ -283,8 +310,7 @@ func (st *stage) get(at bucket, key []byte) []byte {
 // conflict. For small ranges (open tickets, a number's pages).
 func (st *stage) scan(at bucket, prefix []byte) []kv {
 	var out []kv
-	if b := st.bucket(at); b != nil {
-		c := b.Cursor()
+	if c := st.cursor(at); c != nil {
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			out = append(out, kv{bytes.Clone(k), bytes.Clone(v)})
 		}
@@ -313,8 +339,7 @@ func (st *stage) scan(at bucket, prefix []byte) []kv {
 // numbers lines from it.
 func (st *stage) last(at bucket, prefix []byte) []byte {
 	var snapLast, k []byte
-	if b := st.bucket(at); b != nil {
-		c := b.Cursor()
+	if c := st.cursor(at); c != nil {
 		snapLast = bytes.Clone(lastUnder(c, prefix))
 		k = snapLast
 		for k != nil { // skip keys the function deleted
@@ -349,7 +374,7 @@ func (st *stage) each(at bucket, prefix []byte, fn func(k, v []byte) error) erro
 	if b == nil {
 		return nil
 	}
-	c := b.Cursor()
+	c := b.Cursor() // its own: fn may read through the stage's
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if err := fn(k, v); err != nil {
 			return err
