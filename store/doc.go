@@ -65,9 +65,10 @@
 // (100,000 conversations of three texts through the desk and the engine)
 // the numbers bucket's pages are 66-69% used whatever its fill between 0.5
 // and 0.9, as inserts land all over it (1.0 gives 61%: a full page splits
-// again at its next insert), and the file holds about 1 KiB per stored
-// text; a text committed alone writes about fifteen pages, most of them
-// the paths to the four buckets it changes, and under load about two.
+// again at its next insert), and the file holds about 1.1 KiB per stored
+// text. A text committed alone writes about 70 KB, most of it the paths
+// from the root to the pages it changes in four buckets (numbers, recent,
+// claimsat, stats); under load, when texts share commits, about 7 KB.
 //
 // # Migration
 //
