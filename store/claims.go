@@ -248,16 +248,16 @@ func (db *DB) PruneClaims(ctx context.Context, before time.Time, max int) (int, 
 	return total, nil
 }
 
-// pruneClaims deletes up to max claims made before before, in one
+// pruneClaims deletes up to limit claims made before before, in one
 // transaction. A claim joins the read-set before it goes.
-func (db *DB) pruneClaims(ctx context.Context, before time.Time, max int) (int, error) {
+func (db *DB) pruneClaims(ctx context.Context, before time.Time, limit int) (int, error) {
 	cut := binary.BigEndian.AppendUint64(nil, timeKey(before))
 	var n int
 	err := db.update(ctx, "", func(st *stage) error {
 		n = 0
 		errEnough := errors.New("enough")
 		err := st.each(atClaimsAt, nil, func(k, _ []byte) error {
-			if n >= max || len(k) < 8 || bytes.Compare(k[:8], cut) >= 0 {
+			if n >= limit || len(k) < 8 || bytes.Compare(k[:8], cut) >= 0 {
 				return errEnough
 			}
 			phone, sid, ok := bytes.Cut(k[8:], []byte{0})

@@ -91,7 +91,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 	}
 	db := &DB{bolt: b, path: path, locks: newKeyLocks(), lastClaimed: map[string]time.Time{}, Now: time.Now}
 	if _, err := migrate(b, o.log); err != nil {
-		b.Close()
+		_ = b.Close() // the migration's error is the one to report
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	err = b.Update(func(tx *bolt.Tx) error {

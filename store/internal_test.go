@@ -157,7 +157,7 @@ func holdWriter(t *testing.T, db *DB) (release func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return func() { tx.Rollback() }
+	return func() { _ = tx.Rollback() }
 }
 
 // waitFor polls cond for up to five seconds.
@@ -171,7 +171,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // putPage is an Update writing one page, counting its runs.
-func putPage(db *DB, ctx context.Context, id string, runs *atomic.Int32) error {
+func putPage(ctx context.Context, db *DB, id string, runs *atomic.Int32) error {
 	return db.Update(ctx, "", func(tx bot.Tx) error {
 		runs.Add(1)
 		return tx.PutPage("", bot.Page{ID: id})
@@ -188,7 +188,7 @@ func TestWriterGathers(t *testing.T) {
 	var runs atomic.Int32
 	commits, writes := db.writes.commits.Load(), db.writes.writes.Load()
 	for i := range 3 {
-		if err := putPage(db, ctx, fmt.Sprint("lone", i), &runs); err != nil {
+		if err := putPage(ctx, db, fmt.Sprint("lone", i), &runs); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -199,7 +199,7 @@ func TestWriterGathers(t *testing.T) {
 	release := holdWriter(t, db)
 	commits, writes = db.writes.commits.Load(), db.writes.writes.Load()
 	errs := make(chan error, 4)
-	go func() { errs <- putPage(db, ctx, "first", &runs) }()
+	go func() { errs <- putPage(ctx, db, "first", &runs) }()
 	waitFor(t, "the writer takes the first write", func() bool { return db.writes.commits.Load() == commits+1 })
 	cctx, cancel := context.WithCancel(ctx)
 	for _, id := range []string{"a", "b", "c"} {
@@ -207,7 +207,7 @@ func TestWriterGathers(t *testing.T) {
 		if id == "b" {
 			c = cctx
 		}
-		go func() { errs <- putPage(db, c, id, &runs) }()
+		go func() { errs <- putPage(c, db, id, &runs) }()
 	}
 	waitFor(t, "three writes queue during the commit", func() bool { return len(db.writes.queue) == 3 })
 	cancel()
