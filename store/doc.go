@@ -54,19 +54,19 @@
 // reply: the first seq and the count of the lines Inbound's function
 // appended to the sender (a reply that is not one such run is recorded as
 // bodies); a retry gets their bodies back, and web renders the same TwiML
-// from them. A reply line that is gone (its number forgotten) is left out
-// of the replay. claimsat lists claims by time, sent indexes outbound
+// from them. A reply line that is no longer there is left out of the
+// replay (Forget deletes a number's claims with its lines). claimsat lists claims by time, sent indexes outbound
 // MessageSids for delivery reports (inbound ones are not indexed), recent
 // lists conversations by Updated time for the console's inbox.
 //
 // Each bucket's pages are packed as fillPercent (buckets.go) says: full
 // for the buckets whose keys only grow (claimsat, recent, tickets, open,
-// outbox, pending), 0.8 for numbers, half for the rest. With bench/prefill
-// (100,000 conversations of three texts through the desk and the engine)
-// the numbers bucket's pages are 66-69% used whatever its fill between 0.5
-// and 0.9, as inserts land all over it (1.0 gives 61%: a full page splits
-// again at its next insert), and the file holds about 1.1 KiB per stored
-// text. A text committed alone writes about 70 KB, most of it the paths
+// outbox, pending), 0.8 for numbers, half for the rest: with
+// bench/prefill (conversations of three texts through the desk and the
+// engine) the numbers bucket's pages are 66-69% used whatever its fill
+// between 0.5 and 0.9, as inserts land all over it, and 61% at 1.0, where
+// a full page splits again at its next insert. With 100,000 conversations
+// the file holds about 1.1 KiB per stored text. A text committed alone writes about 70 KB, most of it the paths
 // from the root to the pages it changes in four buckets (numbers, recent,
 // claimsat, stats); under load, when texts share commits, about 7 KB.
 //
