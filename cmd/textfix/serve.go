@@ -40,7 +40,7 @@ type App struct {
 // retries within minutes; 48 h is ample.
 const ClaimTTL = 48 * time.Hour
 
-// pruneBatch is how many claims one prune transaction deletes.
+// pruneBatch is how many claims one PruneClaims call deletes at most.
 const pruneBatch = 1000
 
 // NewApp opens the store, loads the flows and listens. Nothing is served
@@ -67,7 +67,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(cfg.DB)
+	db, err := store.Open(cfg.DB, store.WithLogger(a.Log))
 	if err != nil {
 		return nil, err
 	}
