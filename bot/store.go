@@ -212,10 +212,10 @@ type Maintainer interface {
 	// RevokePage marks page id revoked (it answers 410); a missing page
 	// gives an error wrapping ErrNotFound.
 	RevokePage(ctx context.Context, id string) error
-	// PruneClaims deletes at most max claims made before before and
-	// returns how many; call it again while it returns max. A pruned
+	// PruneClaims deletes at most most claims made before before and
+	// returns how many; call it again while it returns most. A pruned
 	// claim no longer replays.
-	PruneClaims(ctx context.Context, before time.Time, max int) (int, error)
+	PruneClaims(ctx context.Context, before time.Time, most int) (int, error)
 }
 
 // Leadership says which instance runs the timers (claim pruning, the
@@ -263,9 +263,9 @@ type Sessions interface {
 	// created before createdBefore, and returns how many.
 	ExpireSessions(ctx context.Context, seenBefore, createdBefore time.Time) (int, error)
 	// AllowLogin records a login attempt from addr at now unless addr
-	// made max attempts after since, and reports whether it did. Attempts
+	// made most attempts after since, and reports whether it did. Attempts
 	// from before since are forgotten, every address's.
-	AllowLogin(ctx context.Context, addr string, now, since time.Time, max int) (bool, error)
+	AllowLogin(ctx context.Context, addr string, now, since time.Time, most int) (bool, error)
 }
 
 // ConversationFilter selects conversations for a listing (the console's

@@ -229,13 +229,13 @@ func (db *DB) Inbound(ctx context.Context, c bot.Claim, fn func(bot.Tx) ([]bot.L
 const claimBatch = 32
 
 // PruneClaims implements bot.Maintainer: it walks claimsat from the
-// oldest claim and deletes up to max claims made before before, in
+// oldest claim and deletes up to most claims made before before, in
 // transactions of at most claimBatch, so the writer is never held long
 // and texts commit between batches. It reads only the claims it deletes.
-func (db *DB) PruneClaims(ctx context.Context, before time.Time, max int) (int, error) {
+func (db *DB) PruneClaims(ctx context.Context, before time.Time, most int) (int, error) {
 	total := 0
-	for total < max {
-		want := min(claimBatch, max-total)
+	for total < most {
+		want := min(claimBatch, most-total)
 		n, err := db.pruneClaims(ctx, before, want)
 		total += n
 		if err != nil {

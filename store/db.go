@@ -103,7 +103,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 		return nil
 	})
 	if err != nil {
-		b.Close()
+		_ = b.Close() // the open error is the one to report
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	db.writes = newCommitter(b)

@@ -54,7 +54,7 @@ func TestWriterSkipsOnlyTheConflict(t *testing.T) {
 			t.Errorf("%s: %v, want %v", name, err, tt.want)
 		}
 	}
-	db.bolt.View(func(tx *bolt.Tx) error {
+	_ = db.bolt.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketKeys[atPages])
 		for k, want := range map[string]string{"a": "", "b": "", "c": "1", "d": "", "k": "later"} {
 			if got := string(b.Get([]byte(k))); got != want {
@@ -147,7 +147,6 @@ func TestCorruptRecords(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
-
 
 // holdWriter blocks the writer's next transaction until release is
 // called: it holds bbolt's write lock.

@@ -102,7 +102,7 @@ type stage struct {
 	ownIndex map[string]int      // bucket+key → index in own, once own is long
 	seen     map[string]struct{} // bucket+key of the readKey entries, once reads are long
 	appended []run
-	buf      []byte                     // for index lookups
+	buf      []byte                    // for index lookups
 	cursors  [bucketCount]*bolt.Cursor // one per bucket read, reused (a bucket's Get makes a cursor each time)
 }
 
@@ -122,7 +122,7 @@ func (db *DB) begin() (*stage, error) {
 // writes.
 func (st *stage) end() write {
 	if st.snap != nil {
-		st.snap.Rollback()
+		_ = st.snap.Rollback() // a read-only snapshot: nothing to undo
 		st.snap = nil
 	}
 	return st.write

@@ -88,7 +88,7 @@ func main() {
 	if *prune {
 		args = append(args, "-prune")
 	}
-	cmd := exec.Command(self, args...)
+	cmd := exec.Command(self, args...) //nolint:gosec // this program, run again
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Run(); err != nil {
 		log.Fatal(err)
