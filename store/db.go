@@ -61,8 +61,13 @@ var _ bot.Store = (*DB)(nil)
 type Option func(*options)
 
 type options struct {
-	log *slog.Logger
+	log       *slog.Logger
+	skipCheck bool
 }
+
+// WithoutCheck skips the check of every page at Open (TEXTFIX_SKIP_CHECK):
+// the meta pages and the file's size are still checked.
+func WithoutCheck() Option { return func(o *options) { o.skipCheck = true } }
 
 // WithLogger sends what Open has to say (a migration's progress) to log;
 // without it Open says nothing.
@@ -72,6 +77,11 @@ func WithLogger(log *slog.Logger) Option { return func(o *options) { o.log = log
 // if needed, migrates a file of an older layout (once; migrate.go) and
 // makes sure every bucket exists. If another process holds the file, Open
 // gives up after one second with an error wrapping [ErrLocked].
+//
+// Before it changes anything, Open checks the file (check.go): its meta
+// pages and size, then, unless [WithoutCheck], every page for at most 20
+// s. A damaged file, or an empty one that Open did not just create, gives
+// one line wrapping [ErrDamaged] that says what is wrong.
 func Open(path string, opts ...Option) (*DB, error) {
 	o := options{log: slog.New(slog.DiscardHandler)}
 	for _, opt := range opts {
@@ -82,12 +92,18 @@ func Open(path string, opts ...Option) (*DB, error) {
 			return nil, fmt.Errorf("store: open %s: %w", path, err)
 		}
 	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, InitialMmapSize: initialMmap})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("store: open %s: %w", path, ErrLocked)
+	if err := checkMeta(path); err != nil {
+		return nil, err
 	}
+	b, err := openChecked(path, &bolt.Options{Timeout: lockTimeout, InitialMmapSize: initialMmap})
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, err
+	}
+	if !o.skipCheck {
+		if why := checkTree(b, checkBudget); why != "" {
+			_ = b.Close() // the damage is the error to report
+			return nil, damaged(path, why)
+		}
 	}
 	db := &DB{bolt: b, path: path, locks: newKeyLocks(), lastClaimed: map[string]time.Time{}, Now: time.Now}
 	if _, err := migrate(b, o.log); err != nil {
@@ -160,6 +176,17 @@ func (db *DB) Leader(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("store: leader: %w", err)
 	}
 	return true, nil
+}
+
+// openErr is bolt.Open's error as Open reports it.
+func openErr(path string, err error) error {
+	switch {
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return fmt.Errorf("store: open %s: %w", path, ErrLocked)
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrChecksum), errors.Is(err, bolterrors.ErrVersionMismatch):
+		return damaged(path, err.Error())
+	}
+	return fmt.Errorf("store: open %s: %w", path, err)
 }
 
 // closedErr turns bbolt's "not open" into ErrClosed.
