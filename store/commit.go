@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -45,6 +46,7 @@ const gatherWait = 300 * time.Microsecond
 type committer struct {
 	db    *bolt.DB
 	queue chan *job
+	solos chan *soloJob
 	done  chan struct{}
 	wg    sync.WaitGroup
 
@@ -63,8 +65,15 @@ type job struct {
 	err chan error
 }
 
+// soloJob is work that runs in the writer alone, between groups (the
+// scrub).
+type soloJob struct {
+	fn  func() error
+	err chan error
+}
+
 func newCommitter(db *bolt.DB) *committer {
-	c := &committer{db: db, queue: make(chan *job, maxGroup), done: make(chan struct{})}
+	c := &committer{db: db, queue: make(chan *job, maxGroup), solos: make(chan *soloJob), done: make(chan struct{})}
 	c.wg.Go(c.loop)
 	return c
 }
@@ -83,7 +92,42 @@ func (c *committer) do(w write) error {
 	return <-j.err
 }
 
+// solo runs fn in the writer between groups and returns its error.
+func (c *committer) solo(fn func() error) error {
+	j := &soloJob{fn: fn, err: make(chan error, 1)}
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case c.solos <- j:
+	case <-c.done:
+		c.mu.RUnlock()
+		return ErrClosed
+	}
+	c.mu.RUnlock()
+	return <-j.err
+}
+
+func (c *committer) runSolo(j *soloJob) {
+	j.err <- func() (err error) {
+		defer recoverDamage(&err)
+		return j.fn()
+	}()
+}
+
+// recoverDamage turns a panic or a memory fault while bbolt reads a
+// damaged page into an error: it fails the writes at hand, not the
+// process.
+func recoverDamage(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w page: %v", ErrDamaged, r)
+	}
+}
+
 func (c *committer) loop() {
+	debug.SetPanicOnFault(true) // this goroutine's alone
 	gather := time.NewTimer(time.Hour)
 	gather.Stop()
 	group := make([]*job, 0, maxGroup)
@@ -93,6 +137,9 @@ func (c *committer) loop() {
 			select {
 			case j := <-c.queue:
 				group = c.drain(append(group, j))
+			case j := <-c.solos:
+				c.runSolo(j)
+				continue
 			case <-c.done:
 				c.finish()
 				return
@@ -114,6 +161,11 @@ func (c *committer) loop() {
 		}
 		c.commit(group)
 		clear(group)
+		select {
+		case j := <-c.solos:
+			c.runSolo(j)
+		default:
+		}
 	}
 }
 
@@ -137,7 +189,7 @@ func (c *committer) commit(group []*job) {
 	c.commits.Add(1)
 	c.writes.Add(uint64(len(group)))
 	start := time.Now()
-	err := c.db.Update(func(tx *bolt.Tx) error {
+	err := c.update(func(tx *bolt.Tx) error {
 		var cursors [bucketCount]*bolt.Cursor // for the checks, repositioned by each Seek
 		for i, j := range group {
 			if !holds(tx, &cursors, j.w.reads) {
@@ -158,6 +210,13 @@ func (c *committer) commit(group []*job) {
 			j.err <- results[i]
 		}
 	}
+}
+
+// update is bbolt's Update with a damaged page's panic as an error
+// (bbolt rolls the transaction back).
+func (c *committer) update(fn func(*bolt.Tx) error) (err error) {
+	defer recoverDamage(&err)
+	return c.db.Update(fn)
 }
 
 // finish commits whatever was queued before close.
@@ -182,6 +241,13 @@ func (c *committer) close() {
 		close(c.done)
 	}
 	c.wg.Wait()
+}
+
+// isClosed reports whether close was called.
+func (c *committer) isClosed() bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.closed
 }
 
 // holds reports whether every read of a read-set still sees what it saw.

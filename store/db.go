@@ -39,6 +39,10 @@ type DB struct {
 	writes *committer
 	path   string
 	locks  *keyLocks
+	gate   *gate
+
+	scrubWake, scrubStop chan struct{}
+	scrubDone            sync.WaitGroup
 
 	// tickets and outbox are the last ticket number and outbox id handed
 	// out: transactions take numbers from here, outside the writer, and
@@ -53,6 +57,10 @@ type DB struct {
 	// messages stored without a time. Open sets it to time.Now; tests may
 	// replace it before use.
 	Now func() time.Time
+	// ScrubDelay is how long after an erase (Forget, Retain) the free
+	// pages are scrubbed (scrub.go), so that erases close in time share
+	// one scrub. Open sets it to 30 s; tests may change it before use.
+	ScrubDelay time.Duration
 }
 
 var _ bot.Store = (*DB)(nil)
@@ -105,7 +113,8 @@ func Open(path string, opts ...Option) (*DB, error) {
 			return nil, damaged(path, why)
 		}
 	}
-	db := &DB{bolt: b, path: path, locks: newKeyLocks(), lastClaimed: map[string]time.Time{}, Now: time.Now}
+	db := &DB{bolt: b, path: path, locks: newKeyLocks(), gate: newGate(), lastClaimed: map[string]time.Time{}, Now: time.Now,
+		ScrubDelay: scrubDelay, scrubWake: make(chan struct{}, 1), scrubStop: make(chan struct{})}
 	if _, err := migrate(b, o.log); err != nil {
 		_ = b.Close() // the migration's error is the one to report
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -123,6 +132,13 @@ func Open(path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	db.writes = newCommitter(b)
+	if !db.scrubbed() { // an erase before a crash
+		if _, err := db.Scrub(context.Background()); err != nil {
+			_ = db.Close() // the scrub's error is the one to report
+			return nil, fmt.Errorf("store: open %s: %w", path, err)
+		}
+	}
+	db.scrubDone.Go(db.scrubLoop)
 	return db, nil
 }
 
@@ -149,6 +165,18 @@ func lastNumber(b *bolt.Bucket) uint64 {
 // Close commits the writes already queued and releases the file. Calls
 // after the first return nil.
 func (db *DB) Close() error {
+	if db.writes.isClosed() {
+		return nil
+	}
+	close(db.scrubStop)
+	db.scrubDone.Wait()
+	if !db.scrubbed() {
+		if _, err := db.Scrub(context.Background()); err != nil {
+			db.writes.close()
+			_ = db.bolt.Close() // the scrub's error is the one to report
+			return fmt.Errorf("store: close: %w", err)
+		}
+	}
 	db.writes.close()
 	if err := db.bolt.Close(); err != nil {
 		return fmt.Errorf("store: close: %w", err)
@@ -164,7 +192,7 @@ func (db *DB) Ping(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: ping: %w", err)
 	}
-	if err := db.bolt.View(func(*bolt.Tx) error { return nil }); err != nil {
+	if err := db.read(func(*bolt.Tx) error { return nil }); err != nil {
 		return fmt.Errorf("store: ping: %w", closedErr(err))
 	}
 	return nil

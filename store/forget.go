@@ -9,7 +9,9 @@ import (
 	"github.com/textfix/textfix/bot"
 )
 
-// Forget implements bot.Maintainer, in one transaction ordered with the
+// Forget implements bot.Maintainer, and the bytes go from the file too:
+// the free pages are scrubbed within ScrubDelay, or at Close (scrub.go).
+// It runs in one transaction ordered with the
 // number's texts (its lock). It reads the number's keys (conversation,
 // transcript, claims) from the snapshot without putting them all in the
 // read-set, and the whole tickets and outbox buckets: what makes that
@@ -47,11 +49,12 @@ func (db *DB) Forget(ctx context.Context, phone string) error {
 		if n == 0 {
 			return fmt.Errorf("%s: %w", bot.Mask(phone), bot.ErrNotFound)
 		}
-		return nil
+		return st.markErased()
 	})
 	if err != nil {
 		return fmt.Errorf("store: forget: %w", err)
 	}
+	db.noteErased()
 	db.mu.Lock()
 	delete(db.lastClaimed, phone)
 	db.mu.Unlock()

@@ -244,7 +244,7 @@ func (db *DB) OutboxList(ctx context.Context, limit int, pendingOrFailed bool) (
 		return nil, fmt.Errorf("store: outbox: %w", err)
 	}
 	var out []bot.OutMsg
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.read(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketKeys[atOutbox]).Cursor()
 		n := 0
 		for k, v := c.Last(); k != nil && len(out) < limit; k, v = c.Prev() {
@@ -275,7 +275,7 @@ func (db *DB) OutboxDepth(ctx context.Context) (n int, oldest time.Time, err err
 	if err := ctx.Err(); err != nil {
 		return 0, time.Time{}, fmt.Errorf("store: outbox depth: %w", err)
 	}
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.read(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketKeys[atPending]).Cursor()
 		first, _ := c.First()
 		for k := first; k != nil; k, _ = c.Next() {

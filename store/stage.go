@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -110,8 +111,10 @@ var _ bot.Tx = (*stage)(nil)
 
 // begin opens a stage on a fresh snapshot.
 func (db *DB) begin() (*stage, error) {
+	db.gate.enter()
 	snap, err := db.bolt.Begin(false)
 	if err != nil {
+		db.gate.leave()
 		return nil, closedErr(err)
 	}
 	return &stage{db: db, snap: snap, now: db.Now()}, nil
@@ -124,6 +127,7 @@ func (st *stage) end() write {
 	if st.snap != nil {
 		_ = st.snap.Rollback() // a read-only snapshot: nothing to undo
 		st.snap = nil
+		st.db.gate.leave()
 	}
 	return st.write
 }
@@ -145,6 +149,7 @@ func (db *DB) update(ctx context.Context, lock string, fn func(*stage) error) er
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true)) // a damaged page panics (the caller's recover answers 500) rather than killing the process
 	if lock != "" {
 		unlock := db.locks.lock(lock)
 		defer unlock()
@@ -185,6 +190,7 @@ func (db *DB) view(ctx context.Context, fn func(*stage) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	st, err := db.begin()
 	if err != nil {
 		return err

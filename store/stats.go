@@ -55,7 +55,7 @@ func (db *DB) Stats(ctx context.Context, flow string, since time.Time) (bot.Stat
 		return st, fmt.Errorf("store: stats: %w", err)
 	}
 	from := since.UTC().Format(time.DateOnly)
-	err := db.bolt.View(func(btx *bolt.Tx) error {
+	err := db.read(func(btx *bolt.Tx) error {
 		prefix := []byte(flow + sep)
 		c := btx.Bucket(bucketKeys[atStats]).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
