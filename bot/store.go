@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"io"
 	"time"
 )
 
@@ -29,6 +30,9 @@ var (
 	// ErrConflict: a transaction kept meeting concurrent changes to what
 	// it read and gave up after a bounded number of runs.
 	ErrConflict = errors.New("too many concurrent changes; try again")
+	// ErrExpired: a page that retention ([Retainer]) deleted; it answers
+	// 410 "expired".
+	ErrExpired = errors.New("expired")
 )
 
 // Store is the whole storage contract.
@@ -148,7 +152,8 @@ type ConversationReader interface {
 // PageReader reads fix pages.
 type PageReader interface {
 	// Page returns page id, revoked ones too, or an error wrapping
-	// ErrNotFound.
+	// ErrNotFound (a store with a [Retainer] may say ErrExpired for a page
+	// it deleted for its age).
 	Page(ctx context.Context, id string) (Page, error)
 	// PagesOf returns the pages made for phone, newest first, at most
 	// limit.
@@ -216,6 +221,28 @@ type Maintainer interface {
 	// returns how many; call it again while it returns most. A pruned
 	// claim no longer replays.
 	PruneClaims(ctx context.Context, before time.Time, most int) (int, error)
+}
+
+// Retainer deletes what is older than the retention period. It is a
+// capability of its own, beside [Store], so that a backend can grow it
+// without the others changing at once; the bbolt store has it.
+type Retainer interface {
+	// Retain deletes, in small transactions: transcript lines older than
+	// before; conversations last updated before it, with everything about
+	// their number (as Forget); pages created before it, which [PageReader]
+	// then reports as [ErrExpired]; closed tickets and sent or failed
+	// outbox messages from before it; and unmatched-answer samples last
+	// seen before it. Analytics counters stay. It returns how many
+	// records went. Like Forget, what it deletes is unrecoverable from
+	// the store's files within minutes.
+	Retain(ctx context.Context, before time.Time) (int, error)
+}
+
+// Backuper writes a consistent copy of the whole store while it serves.
+type Backuper interface {
+	// Backup writes a snapshot to w, consistent as of one moment, and
+	// returns how many bytes it wrote.
+	Backup(ctx context.Context, w io.Writer) (int64, error)
 }
 
 // Leadership says which instance runs the timers (claim pruning, the

@@ -316,10 +316,10 @@ func applyOne(tx *bolt.Tx, o op) error {
 		return b.Delete(o.key)
 	case opBump:
 		var n uint64
-		if v := b.Get(o.key); len(v) == 8 {
+		if v := b.Get(o.key); len(v) >= 8 {
 			n = binary.BigEndian.Uint64(v)
 		}
-		return b.Put(o.key, binary.BigEndian.AppendUint64(make([]byte, 0, 8), n+o.n))
+		return b.Put(o.key, append(binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(o.val)), n+o.n), o.val...))
 	case opRaiseSeq:
 		if b.Sequence() < o.n {
 			return b.SetSequence(o.n)

@@ -24,27 +24,9 @@ func (db *DB) Forget(ctx context.Context, phone string) error {
 		if checkPhone(phone) != nil {
 			return fmt.Errorf("%q: %w", phone, bot.ErrNotFound)
 		}
-		n := 0
-		conv, found, err := st.forgetConversation(phone)
+		n, err := st.erase(phone, false)
 		if err != nil {
 			return err
-		}
-		if found {
-			n++
-		}
-		// conv.PageID: a page made before pages had owners.
-		n += st.forgetPages(phone, conv.PageID)
-		k, err := st.forgetNumber(phone)
-		if err != nil {
-			return err
-		}
-		n += k
-		for _, forget := range []func(string) (int, error){st.forgetTickets, st.forgetOutbox} {
-			k, err := forget(phone)
-			if err != nil {
-				return err
-			}
-			n += k
 		}
 		if n == 0 {
 			return fmt.Errorf("%s: %w", bot.Mask(phone), bot.ErrNotFound)
@@ -59,6 +41,35 @@ func (db *DB) Forget(ctx context.Context, phone string) error {
 	delete(db.lastClaimed, phone)
 	db.mu.Unlock()
 	return nil
+}
+
+// erase deletes everything about phone and returns how many records
+// went; expire keeps a mark of its pages, which then answer "expired"
+// (retention) rather than not found (forget).
+func (st *stage) erase(phone string, expire bool) (int, error) {
+	n := 0
+	conv, found, err := st.forgetConversation(phone)
+	if err != nil {
+		return 0, err
+	}
+	if found {
+		n++
+	}
+	// conv.PageID: a page made before pages had owners.
+	n += st.forgetPages(phone, conv.PageID, expire)
+	k, err := st.forgetNumber(phone)
+	if err != nil {
+		return 0, err
+	}
+	n += k
+	for _, forget := range []func(string) (int, error){st.forgetTickets, st.forgetOutbox} {
+		k, err := forget(phone)
+		if err != nil {
+			return 0, err
+		}
+		n += k
+	}
+	return n, nil
 }
 
 // forgetNumber deletes phone's transcript and claims with their index

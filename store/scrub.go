@@ -235,3 +235,21 @@ func (db *DB) scrubbed() bool {
 	})
 	return clean
 }
+
+// Space reports how many bytes of the file bbolt's pages reach (the rest
+// is room it grew into ahead of need) and how many of those are free
+// pages, reused before the file grows again.
+func (db *DB) Space(ctx context.Context) (used, free int64, err error) {
+	if err := ctx.Err(); err != nil {
+		return 0, 0, fmt.Errorf("store: space: %w", err)
+	}
+	err = db.read(func(tx *bolt.Tx) error {
+		used = tx.Size()
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: space: %w", closedErr(err))
+	}
+	free = int64(db.bolt.Stats().FreePageN) * int64(db.bolt.Info().PageSize)
+	return used, free, nil
+}

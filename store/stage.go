@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -55,7 +56,7 @@ type opKind uint8
 const (
 	opPut      opKind = iota // put val under key
 	opDelete                 // delete key (missing is fine)
-	opBump                   // add n to the 8-byte counter under key
+	opBump                   // add n to the 8-byte counter under key (then val, when set: bumpSeen)
 	opRaiseSeq               // raise the bucket's sequence to n if lower
 )
 
@@ -421,6 +422,16 @@ func (st *stage) bump(at bucket, key []byte, n uint64) error {
 		return fmt.Errorf("counter key of %d bytes", len(key))
 	}
 	st.ops = append(st.ops, op{kind: opBump, at: at, key: key, n: n})
+	return nil
+}
+
+// bumpSeen is bump for a counter that also keeps when it last moved:
+// its value is the count, then seen (8 bytes each).
+func (st *stage) bumpSeen(at bucket, key []byte, n uint64, seen time.Time) error {
+	if err := st.bump(at, key, n); err != nil {
+		return err
+	}
+	st.ops[len(st.ops)-1].val = binary.BigEndian.AppendUint64(make([]byte, 0, 8), timeKey(seen))
 	return nil
 }
 
