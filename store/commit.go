@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -58,6 +59,10 @@ type committer struct {
 	// included), in nanoseconds.
 	commits, writes atomic.Uint64
 	held            atomic.Int64
+
+	// fault is the error of the last commit when it failed for lack of
+	// space or an I/O error (nil once a commit succeeds): /healthz.
+	fault atomic.Pointer[error]
 }
 
 type job struct {
@@ -203,6 +208,7 @@ func (c *committer) commit(group []*job) {
 		return nil
 	})
 	c.held.Store(int64(time.Since(start)))
+	c.noteFault(err)
 	for i, j := range group {
 		if err != nil {
 			j.err <- err
@@ -210,6 +216,25 @@ func (c *committer) commit(group []*job) {
 			j.err <- results[i]
 		}
 	}
+}
+
+// noteFault keeps err if the disk is full or failing, and forgets the
+// last fault when err is nil: a write went through.
+func (c *committer) noteFault(err error) {
+	switch {
+	case err == nil:
+		c.fault.Store(nil)
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EIO), errors.Is(err, syscall.EDQUOT):
+		c.fault.Store(&err)
+	}
+}
+
+// lastFault is the disk error of the last commit, or nil.
+func (c *committer) lastFault() error {
+	if f := c.fault.Load(); f != nil {
+		return *f
+	}
+	return nil
 }
 
 // update is bbolt's Update with a damaged page's panic as an error

@@ -187,10 +187,15 @@ func (db *DB) Close() error {
 // Path is the file the store was opened on.
 func (db *DB) Path() string { return db.path }
 
-// Ping runs an empty read transaction; it fails once the store is closed.
+// Ping runs an empty read transaction; it fails once the store is
+// closed, and while the last commit failed for lack of space or an I/O
+// error (until a commit succeeds again).
 func (db *DB) Ping(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: ping: %w", err)
+	}
+	if err := db.writes.lastFault(); err != nil {
+		return fmt.Errorf("store: ping: the last write failed: %w", err)
 	}
 	if err := db.read(func(*bolt.Tx) error { return nil }); err != nil {
 		return fmt.Errorf("store: ping: %w", closedErr(err))

@@ -37,8 +37,8 @@ var files embed.FS
 const (
 	// PageHTML is a fix page or a check page ([View].Page.Kind).
 	PageHTML = "page.html"
-	// MissingHTML answers an unknown page id (404) or a revoked page (410,
-	// [View].Gone).
+	// MissingHTML answers an unknown page id (404), or a revoked or
+	// expired page (410, [View].Gone, [View].Expired).
 	MissingHTML = "missing.html"
 	// HomeHTML answers "/": what textfix is and where the console is. It
 	// shows nothing from the configuration.
@@ -73,8 +73,9 @@ type View struct {
 	// Page is the fix or check page (PageHTML). Its user-typed fields are
 	// shown as given: redact them before.
 	Page bot.Page
-	// Gone marks a revoked page (MissingHTML).
-	Gone bool
+	// Gone marks a revoked page (MissingHTML); Expired, with it, one
+	// that retention deleted.
+	Gone, Expired bool
 }
 
 // SMS is an sms: link to the bot's number with body typed in, or "" when
@@ -261,6 +262,6 @@ func samples() []sample {
 	check.Page = bot.Page{ID: "c0123456789a", Kind: bot.PageCheck, Title: "Check", Steps: "Run it.", Commands: []string{"curl"}}
 	bare := View{Site: "textfix", Page: bot.Page{Kind: bot.PageFix, Title: "T"}}
 	out = append(out, sample{PageHTML, check}, sample{PageHTML, bare},
-		sample{MissingHTML, base}, sample{MissingHTML, View{Site: "textfix", Gone: true}}, sample{HomeHTML, View{Site: "textfix"}})
+		sample{MissingHTML, base}, sample{MissingHTML, View{Site: "textfix", Gone: true}}, sample{MissingHTML, View{Site: "textfix", Gone: true, Expired: true}}, sample{HomeHTML, View{Site: "textfix"}})
 	return out
 }
