@@ -245,6 +245,12 @@ type Backuper interface {
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 }
 
+// BackupName is the file name of a backup taken at t, for downloads and
+// backup folders alike; names sort by time.
+func BackupName(t time.Time) string {
+	return "textfix-" + t.UTC().Format("20060102T150405Z") + ".db"
+}
+
 // Leadership says which instance runs the timers (claim pruning, the
 // ticket sweep).
 type Leadership interface {

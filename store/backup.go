@@ -40,20 +40,15 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
 	return n, nil
 }
 
-// BackupName is the file name of a backup taken at t; names sort by time.
-func BackupName(t time.Time) string {
-	return "textfix-" + t.UTC().Format("20060102T150405Z") + ".db"
-}
-
 // BackupTo writes a backup into dir (created if needed) named for now,
-// checks it as Open would ([CheckFile]), and then deletes the oldest
+// (bot.BackupName), checks it as Open would ([CheckFile]), and then deletes the oldest
 // backups in dir beyond keep. A backup that fails its check is deleted
 // and reported. It returns the new backup's path.
 func (db *DB) BackupTo(ctx context.Context, dir string, keep int, now time.Time) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("store: backup: %w", err)
 	}
-	path := filepath.Join(dir, BackupName(now))
+	path := filepath.Join(dir, bot.BackupName(now))
 	part := path + ".part"
 	f, err := os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
@@ -118,6 +113,10 @@ func Backups(dir string) ([]string, error) {
 // rename: a crash leaves the old file or the new one.
 func Restore(src, dst string) error {
 	if err := CheckFile(src, checkBudget); err != nil {
+		var d *damageError
+		if errors.As(err, &d) {
+			return fmt.Errorf("store: restore: the backup %s is %w (%s); nothing was changed: restore another backup", src, ErrDamaged, d.what)
+		}
 		return fmt.Errorf("store: restore: %w", err)
 	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {

@@ -35,7 +35,7 @@ func TestBackupAndRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{store.BackupName(start.Add(6 * time.Hour)), store.BackupName(start.Add(12 * time.Hour))}; len(names) != 2 || names[0] != want[0] || names[1] != want[1] {
+	if want := []string{bot.BackupName(start.Add(6 * time.Hour)), bot.BackupName(start.Add(12 * time.Hour))}; len(names) != 2 || names[0] != want[0] || names[1] != want[1] {
 		t.Errorf("backups kept: %q, want %q", names, want)
 	}
 	if filepath.Base(last) != names[1] {

@@ -22,10 +22,16 @@ var ErrDamaged = errors.New("damaged")
 // file; what it has not reached by then is not checked.
 const checkBudget = 20 * time.Second
 
-// damaged is the one line Open returns for a damaged file.
-func damaged(path, what string) error {
-	return fmt.Errorf("store: %s is %w (%s); restore from backup with `textfix restore`", path, ErrDamaged, what)
+// damageError is the one line Open returns for a damaged file.
+type damageError struct{ path, what string }
+
+func (e *damageError) Error() string {
+	return fmt.Sprintf("store: %s is damaged (%s); restore from backup with `textfix restore`", e.path, e.what)
 }
+
+func (e *damageError) Is(target error) bool { return target == ErrDamaged }
+
+func damaged(path, what string) error { return &damageError{path: path, what: what} }
 
 // bbolt's on-disk meta page: a 16-byte page header, then magic, version,
 // page size, flags, root bucket (page, sequence), freelist page, high

@@ -47,6 +47,7 @@ Usage:
   textfix forget PHONE [--db PATH]      erase everything stored about a number
   textfix pages revoke|show ID [--db PATH]
                                         take a fix page down (410), or print it
+  textfix restore FILE [--db PATH]      check a backup and put it in place of the stopped server's database
 
 Environment: see README.md.
 `
@@ -92,6 +93,8 @@ func (cli *CLI) run(ctx context.Context, args []string) error {
 		return cli.forget(ctx, args)
 	case "pages":
 		return cli.pages(ctx, args)
+	case "restore":
+		return cli.restore(args)
 	case "help", "-h", "--help":
 		fmt.Fprint(cli.Stdout, usage)
 		return nil
@@ -304,7 +307,7 @@ func (cli *CLI) openDB(path, consolePage string) (*store.DB, error) {
 	if _, err := os.Stat(path); err != nil { //nolint:gosec // the operator names the file on their own command line
 		return nil, fmt.Errorf("no database at %s (set --db or TEXTFIX_DB)", path)
 	}
-	db, err := store.Open(path, store.WithLogger(slog.New(slog.NewTextHandler(cli.Stderr, nil))))
+	db, err := store.Open(path, cfg.StoreOptions(slog.New(slog.NewTextHandler(cli.Stderr, nil)))...)
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("the server is using %s; use %s%s instead, or stop the server", path, cfg.PublicURL, consolePage)
 	}
@@ -407,7 +410,39 @@ func (cli *CLI) forget(ctx context.Context, args []string) error {
 	} else if err != nil {
 		return err
 	}
+	if err := db.Close(); err != nil { // Close scrubs the freed pages: only then is it gone from the file
+		return err
+	}
 	fmt.Fprintf(cli.Stdout, "forgot %s\n", pos[0])
+	return nil
+}
+
+func (cli *CLI) restore(args []string) error {
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	dbPath := fs.String("db", "", "bbolt file to replace (default TEXTFIX_DB)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: restore FILE [--db PATH]", errUsage)
+	}
+	cfg, err := cli.config()
+	if err != nil {
+		return err
+	}
+	dst := *dbPath
+	if dst == "" {
+		dst = cfg.DB
+	}
+	err = store.Restore(pos[0], dst)
+	if errors.Is(err, store.ErrLocked) {
+		return fmt.Errorf("the server is using %s: stop it, then restore", dst)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cli.Stdout, "restored %s from %s (checked); start the server\n", dst, pos[0])
 	return nil
 }
 
