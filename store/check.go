@@ -146,7 +146,7 @@ func checkTree(b *bolt.DB, budget time.Duration) (why string) {
 	}
 	// Check runs in bbolt's goroutine; the walk above has read every
 	// reachable page already, so its reads are within the file.
-	errs := tx.Check()
+	errs := tx.Check(bolt.WithKVStringer(sizesOnly{}))
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
 	for {
@@ -166,6 +166,13 @@ func checkTree(b *bolt.DB, budget time.Duration) (why string) {
 	}
 }
 
+// sizesOnly shows keys and values in Check's messages by their size
+// alone: they hold phone numbers and texts.
+type sizesOnly struct{}
+
+func (sizesOnly) KeyToString(k []byte) string   { return fmt.Sprintf("(%d bytes)", len(k)) }
+func (sizesOnly) ValueToString(v []byte) string { return fmt.Sprintf("(%d bytes)", len(v)) }
+
 // drainThenRollback lets a Check that is no longer listened to finish.
 func drainThenRollback(errs <-chan error, tx *bolt.Tx) {
 	for range errs { //nolint:revive // only draining
@@ -183,12 +190,12 @@ func walk(tx *bolt.Tx, deadline time.Time) (why string) {
 	}()
 	n := 0
 	var sum byte
-	var visit func(c *bolt.Cursor, depth int) string
-	visit = func(c *bolt.Cursor, depth int) string {
+	var visit func(c *bolt.Cursor, name string, depth int) string
+	visit = func(c *bolt.Cursor, name string, depth int) string {
 		var prev []byte
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			if prev != nil && bytes.Compare(prev, k) >= 0 {
-				return fmt.Sprintf("keys out of order at %x", k)
+				return fmt.Sprintf("keys out of order in bucket %q", name) // keys hold phone numbers: never in a message
 			}
 			prev = k
 			for _, x := range v { // touch every byte: a bad offset faults here, not while serving
@@ -199,10 +206,14 @@ func walk(tx *bolt.Tx, deadline time.Time) (why string) {
 			}
 			if v == nil && depth < 4 {
 				sub := c.Bucket().Bucket(k)
-				if sub == nil {
-					return fmt.Sprintf("nested bucket %x cannot be opened", k)
+				sname := name + "/…"
+				if depth == 0 {
+					sname = string(k) // top-level buckets have plain names
 				}
-				if why := visit(sub.Cursor(), depth+1); why != "" {
+				if sub == nil {
+					return fmt.Sprintf("bucket %q cannot be opened", sname)
+				}
+				if why := visit(sub.Cursor(), sname, depth+1); why != "" {
 					return why
 				}
 			}
@@ -210,7 +221,7 @@ func walk(tx *bolt.Tx, deadline time.Time) (why string) {
 		return ""
 	}
 	_ = sum
-	return visit(tx.Cursor(), 0)
+	return visit(tx.Cursor(), "", 0)
 }
 
 // CheckFile checks a database file that no process has open, as Open does
