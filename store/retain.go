@@ -115,7 +115,7 @@ func (db *DB) retainNumber(ctx context.Context, phone string, before time.Time) 
 		if err != nil {
 			return err
 		}
-		if !(found && conv.Updated.After(before)) && !lastLine.After(before) { // idle
+		if (!found || !conv.Updated.After(before)) && !lastLine.After(before) { // idle
 			if n, err = st.erase(phone, true); err != nil || n == 0 {
 				return err
 			}

@@ -117,7 +117,9 @@ func TestDamagedFileProcess(t *testing.T) {
 				resp.Body.Close()
 				t.Logf("served with flipped bits in values: %d of 20 texts failed, healthz %d", failed, resp.StatusCode)
 				_ = cmd.Process.Kill()
-				<-exited
+				if err := <-exited; err == nil {
+					t.Error("the killed server exited cleanly")
+				}
 			}
 		})
 	}
