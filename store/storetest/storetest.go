@@ -13,6 +13,8 @@
 //			return db
 //		})
 //	}
+//
+// A backend with the optional [bot.Retainer] runs [RunRetainer] too.
 package storetest
 
 import (
