@@ -128,7 +128,11 @@
 // die of SIGBUS), then, unless [WithoutCheck], every key and value of
 // every bucket (with faults turned into panics and recovered) and bbolt's
 // Check, for at most 20 s. A damaged file, or an empty one it did not
-// create, is refused with one line wrapping [ErrDamaged]. While serving,
+// create, is refused with one line wrapping [ErrDamaged]. Measured on a
+// 112 MiB file of 30,000 conversations (bench/prefill): Open takes 0.3 s
+// with the check, 2 ms without; a scrub after five forgets, 8 ms (101
+// pages zeroed); a retention pass that finds nothing to delete, 0.6 s.
+// While serving,
 // reads and the writer run with faults as panics: a damaged page fails
 // the text or the write group at hand (the web layer answers 500), not
 // the process. A commit that fails for lack of space or an I/O error
