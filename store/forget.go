@@ -62,14 +62,34 @@ func (st *stage) erase(phone string, expire bool) (int, error) {
 		return 0, err
 	}
 	n += k
-	for _, forget := range []func(string) (int, error){st.forgetTickets, st.forgetOutbox} {
-		k, err := forget(phone)
-		if err != nil {
-			return 0, err
-		}
-		n += k
+	tickets, err := st.forgetTickets(phone)
+	if err != nil {
+		return 0, err
 	}
-	return n, nil
+	n += len(tickets)
+	k, err = st.forgetOutbox(phone, tickets)
+	if err != nil {
+		return 0, err
+	}
+	return n + k, nil
+}
+
+// blankLine empties line seq of phone (an operator's copy of a
+// notification about a number being erased): its key stays, as line
+// numbers follow the last one, with its direction and time only; sid, the
+// message it was sent as, leaves the sent index.
+func (st *stage) blankLine(phone string, seq uint64, sid string) error {
+	if seq == 0 {
+		return nil
+	}
+	l, found, err := st.line(phone, seq)
+	if err != nil || !found {
+		return err
+	}
+	if sid != "" {
+		st.unindexSent(sid, phone)
+	}
+	return st.put(atNumbers, lineKey(phone, seq), encodeLine(nil, bot.Line{Dir: l.Dir, At: l.At}))
 }
 
 // forgetNumber deletes phone's transcript and claims with their index

@@ -30,7 +30,17 @@ func (s secret) store(t *testing.T, db *store.DB) {
 		if err := tx.PutPage(s.phone, bot.Page{ID: s.page, Kind: bot.PageFix, Title: "Fix", Reported: s.text, Created: time.Now()}); err != nil {
 			return err
 		}
-		if err := tx.SaveTicket(&bot.Ticket{Phone: s.phone, State: bot.TicketWaiting}); err != nil {
+		tk := bot.Ticket{Phone: s.phone, State: bot.TicketWaiting}
+		if err := tx.SaveTicket(&tk); err != nil {
+			return err
+		}
+		// An operator's notification quotes the text, in the outbox and
+		// in the operator's transcript, as the desk queues it.
+		lines, err := tx.Append(operatorPhone, bot.Line{Dir: bot.Out, Body: "#1 ***0002: " + s.text})
+		if err != nil {
+			return err
+		}
+		if err := tx.Enqueue(&bot.OutMsg{To: operatorPhone, Body: lines[0].Body, Kind: bot.OutNotify, Ticket: tk.Number, Line: lines[0].Seq}); err != nil {
 			return err
 		}
 		return tx.Enqueue(&bot.OutMsg{To: s.phone, Body: s.text + " queued"})
@@ -68,6 +78,8 @@ func others(t *testing.T, db *store.DB, n int) {
 		}
 	}
 }
+
+const operatorPhone = "+15550009999"
 
 var person = secret{phone: "+15551260002", text: "zebra-kumquat-7741 says 403", page: "Pq7ZxW3kLm9Ab"}
 
