@@ -28,6 +28,8 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
 	if !db.scrubbed() {
 		_, _ = db.Scrub(ctx) // best effort: a busy scrub runs again later
 	}
+	db.backups.Add(1)
+	defer db.backups.Add(-1)
 	var n int64
 	err := db.read(func(tx *bolt.Tx) error {
 		var err error

@@ -43,6 +43,8 @@ type DB struct {
 
 	scrubWake, scrubStop chan struct{}
 	scrubDone            sync.WaitGroup
+	backups              atomic.Int32 // backups being written: the scrub waits for them
+	log                  *slog.Logger
 
 	// tickets and outbox are the last ticket number and outbox id handed
 	// out: transactions take numbers from here, outside the writer, and
@@ -77,8 +79,8 @@ type options struct {
 // the meta pages and the file's size are still checked.
 func WithoutCheck() Option { return func(o *options) { o.skipCheck = true } }
 
-// WithLogger sends what Open has to say (a migration's progress) to log;
-// without it Open says nothing.
+// WithLogger sends what the store has to say (a migration's progress, a
+// scrub that keeps failing) to log; without it the store says nothing.
 func WithLogger(log *slog.Logger) Option { return func(o *options) { o.log = log } }
 
 // Open opens or creates the database file at path, creating its directory
@@ -113,7 +115,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 			return nil, damaged(path, why)
 		}
 	}
-	db := &DB{bolt: b, path: path, locks: newKeyLocks(), gate: newGate(), lastClaimed: map[string]time.Time{}, Now: time.Now,
+	db := &DB{bolt: b, path: path, locks: newKeyLocks(), gate: newGate(), lastClaimed: map[string]time.Time{}, Now: time.Now, log: o.log,
 		ScrubDelay: scrubDelay, scrubWake: make(chan struct{}, 1), scrubStop: make(chan struct{})}
 	if _, err := migrate(b, o.log); err != nil {
 		_ = b.Close() // the migration's error is the one to report

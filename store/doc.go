@@ -91,7 +91,9 @@
 // is in the erasing transaction, so a crash before the scrub is scrubbed
 // at the next Open; Close scrubs too, so `textfix forget` leaves nothing
 // when it exits. [DB.Backup] scrubs first, so a backup taken after an
-// erase holds none of it.
+// erase holds none of it; while a backup is being written (a download of
+// /console/backup may take minutes) the scrub waits for it, without
+// holding texts up, since the backup's snapshot may read the freed pages.
 //
 // Chosen over the alternatives: compacting into a fresh file and
 // swapping it in rewrites the whole file (hundreds of MiB) for each

@@ -3,7 +3,9 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -139,9 +141,15 @@ func (db *DB) scrubLoop() {
 				return
 			case <-time.After(delay):
 			}
-			if _, err := db.Scrub(context.Background()); err == nil {
+			_, err := db.Scrub(context.Background())
+			if err == nil {
 				break
 			}
+			level := slog.LevelWarn
+			if errors.Is(err, errScrubBusy) {
+				level = slog.LevelDebug
+			}
+			db.log.Log(context.Background(), level, "scrub of erased data postponed", "err", err, "retry_in", scrubRetry.String())
 			delay = scrubRetry
 		}
 	}
@@ -157,6 +165,9 @@ func (db *DB) Scrub(ctx context.Context) (int, error) {
 	}
 	n := 0
 	err := db.writes.solo(func() error {
+		if db.backups.Load() > 0 { // a download may take minutes: wait for it without holding texts up
+			return errScrubBusy
+		}
 		if !db.gate.close(scrubWait) {
 			return errScrubBusy
 		}
@@ -179,7 +190,7 @@ func (db *DB) Scrub(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-var errScrubBusy = fmt.Errorf("snapshots stayed open longer than %v; will try again", scrubWait)
+var errScrubBusy = fmt.Errorf("a backup is being written, or snapshots stayed open longer than %v; will try again", scrubWait)
 
 // zeroFreePages writes zeros over every free page of the file that is
 // not all zero already, and syncs. It must run in a write transaction

@@ -180,3 +180,44 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 	t.Fatalf("timed out waiting for %s", what)
 }
+
+// stalled is a writer that blocks until released: a slow download.
+type stalled struct{ release chan struct{} }
+
+func (s stalled) Write(p []byte) (int, error) { <-s.release; return len(p), nil }
+
+// While a backup is being written (a slow download), the scrub waits for
+// it without holding texts up, and runs once it is done.
+func TestScrubWaitsForBackup(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "textfix.db")
+	db := mustOpenAt(t, path)
+	db.ScrubDelay = time.Hour
+	others(t, db, 20)
+	person.store(t, db)
+	w := stalled{release: make(chan struct{})}
+	done := make(chan error, 1)
+	go func() { _, err := db.Backup(ctx, w); done <- err }()
+	time.Sleep(50 * time.Millisecond) // the backup holds its snapshot
+	if err := db.Forget(ctx, person.phone); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := db.Scrub(ctx); err == nil {
+		t.Error("a scrub ran while a backup read the file")
+	}
+	others(t, db, 3)
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("a scrub and three texts took %v during a backup, want no wait", d)
+	}
+	close(w.release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Scrub(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := person.found(t, path); len(got) != 0 {
+		t.Errorf("after the backup and the scrub the file holds %q", got)
+	}
+}
