@@ -233,9 +233,10 @@ type Retainer interface {
 	// Retain deletes, in small transactions: transcript lines older than
 	// before; conversations last updated before it, with everything about
 	// their number (as Forget); pages created before it, which [PageReader]
-	// then reports as [ErrExpired]; closed tickets and sent or failed
-	// outbox messages from before it; and unmatched-answer samples last
-	// seen before it. Analytics counters stay. It returns how many
+	// then reports as [ErrExpired]; tickets with nothing (opened,
+	// answered, closed) since that are closed or whose conversation went,
+	// and outbox messages from before it; and unmatched-answer samples
+	// last seen before it. Analytics counters stay. It returns how many
 	// records went. Like Forget, what it deletes is unrecoverable from
 	// the store's files within minutes.
 	Retain(ctx context.Context, before time.Time) (int, error)

@@ -24,8 +24,9 @@ const retainBatch = 256
 // whose conversation was last updated before before, or that has none
 // and no line since, is erased as Forget does, its pages marked expired;
 // another loses its lines and pages older than before. Then it deletes
-// closed tickets, sent or failed outbox messages (walking the outbox
-// from its oldest) and unmatched samples from before before. Each
+// tickets with nothing since before, outbox messages from before it
+// (walking the outbox from its oldest) and unmatched samples last seen
+// before it. Each
 // transaction that deletes marks the file for a scrub (scrub.go).
 func (db *DB) Retain(ctx context.Context, before time.Time) (int, error) {
 	total := 0
@@ -78,6 +79,13 @@ func (db *DB) Retain(ctx context.Context, before time.Time) (int, error) {
 		}
 	}
 	return total, nil
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // numbersFrom lists up to most phone numbers of the numbers bucket from
@@ -239,7 +247,10 @@ func (st *stage) expirePages(phone string, before time.Time) (int, error) {
 	return n, nil
 }
 
-// retainTickets deletes up to retainBatch tickets closed before before.
+// retainTickets deletes up to retainBatch tickets with nothing since
+// before (opened, answered and closed, if at all, before it) that are
+// closed, or whose number retention erased: an open ticket of a number
+// still texting stays, its conversation points at it.
 func (st *stage) retainTickets(before time.Time) (int, error) {
 	var keys [][]byte
 	err := st.each(atTickets, nil, func(k, v []byte) error {
@@ -247,7 +258,8 @@ func (st *stage) retainTickets(before time.Time) (int, error) {
 		if err != nil {
 			return err
 		}
-		if tk.State == bot.TicketClosed && !tk.Closed.IsZero() && tk.Closed.Before(before) {
+		last := later(tk.Opened, later(tk.Answered, tk.Closed))
+		if last.Before(before) && (tk.State == bot.TicketClosed || checkPhone(tk.Phone) != nil || st.get(atNumbers, conversationKey(tk.Phone)) == nil) {
 			keys = append(keys, bytes.Clone(k))
 		}
 		if len(keys) == retainBatch {
@@ -266,9 +278,10 @@ func (st *stage) retainTickets(before time.Time) (int, error) {
 	return len(keys), nil
 }
 
-// retainOutbox deletes up to retainBatch messages created before before
-// that are no longer queued, walking from the oldest: ids follow queue
-// order, so it stops at the first message that is not old.
+// retainOutbox deletes up to retainBatch messages created before before,
+// walking from the oldest: ids follow queue order, so it stops at the
+// first message that is not old. One still queued after a whole
+// retention period will not be sent.
 func (st *stage) retainOutbox(before time.Time) (int, error) {
 	var keys [][]byte
 	err := st.each(atOutbox, nil, func(k, v []byte) error {
@@ -279,9 +292,7 @@ func (st *stage) retainOutbox(before time.Time) (int, error) {
 		if !m.Created.Before(before) || len(keys) == retainBatch {
 			return errStop
 		}
-		if m.State != bot.OutQueued {
-			keys = append(keys, bytes.Clone(k))
-		}
+		keys = append(keys, bytes.Clone(k))
 		return nil
 	})
 	if err != nil && err != errStop {

@@ -29,9 +29,10 @@ func RunRetainer(t *testing.T, open RetainingOpener) {
 }
 
 // Retain deletes what is older than the cut-off and keeps the rest: an
-// idle number with its page (which then reports ErrExpired), the old
-// lines of a number still texting, closed tickets, sent messages and
-// unmatched samples from before; counters stay.
+// idle number with its page (which then reports ErrExpired) and its open
+// ticket, the old lines of a number still texting, closed tickets,
+// messages and unmatched samples from before; counters stay, and so does
+// the open ticket of a number still texting.
 func testRetain(t *testing.T, e *env, s bot.Retainer) {
 	ctx := t.Context()
 	const idle, regular = phoneA, phoneB
@@ -49,6 +50,12 @@ func testRetain(t *testing.T, e *env, s bot.Retainer) {
 			return err
 		}
 		if err := tx.SaveTicket(&bot.Ticket{Phone: regular, State: bot.TicketWaiting, Opened: old}); err != nil {
+			return err
+		}
+		if err := tx.SaveTicket(&bot.Ticket{Phone: idle, State: bot.TicketWaiting, Opened: old}); err != nil {
+			return err
+		}
+		if err := tx.Enqueue(&bot.OutMsg{To: idle, Body: "never sent"}); err != nil {
 			return err
 		}
 		m := bot.OutMsg{To: operator, Body: "old notice"}
@@ -106,7 +113,7 @@ func testRetain(t *testing.T, e *env, s bot.Retainer) {
 	}
 	tickets, err := e.s.Tickets(ctx, 10, false)
 	if err != nil || len(tickets) != 1 || tickets[0].Phone != regular {
-		t.Errorf("tickets after retention: %+v, %v; want the open one only", tickets, err)
+		t.Errorf("tickets after retention: %+v, %v; want the regular's open one only", tickets, err)
 	}
 	msgs, err := e.s.OutboxList(ctx, 10, false)
 	if err != nil || len(msgs) != 0 {
