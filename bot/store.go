@@ -176,7 +176,8 @@ type DeskReader interface {
 // StatsReader reads the analytics counters.
 type StatsReader interface {
 	// Stats sums flow's counters from the UTC day of since until now, with
-	// the five most common unmatched answers per question (all time).
+	// the five most common unmatched answers per question (whatever
+	// retention kept, if the store has a Retainer; else all time).
 	Stats(ctx context.Context, flow string, since time.Time) (Stats, error)
 }
 

@@ -29,7 +29,7 @@ const (
 	atOutbox                  // id (8 bytes, queue order) → JSON bot.OutMsg; its sequence is the last id
 	atPending                 // id (8 bytes) → ∅, for messages still queued
 	atStats                   // flow 0x00 day 0x00 kind [0x00 node [0x00 to]] → uint64
-	atUnmatched               // flow 0x00 node 0x00 text → uint64 (all time)
+	atUnmatched               // flow 0x00 node 0x00 text → count, last seen (8 bytes each; 8 for the count alone before retention)
 	atSessions                // session key → JSON bot.Session
 	atAttempts                // client address → JSON login attempt times
 	atExpired                 // SHA-256 of a page id → when retention deleted it (8 bytes, ns): it answers 410, and holds no id
