@@ -133,7 +133,9 @@
 // create, is refused with one line wrapping [ErrDamaged]. Measured on a
 // 112 MiB file of 30,000 conversations (bench/prefill): Open takes 0.3 s
 // with the check, 2 ms without; a scrub after five forgets, 8 ms (101
-// pages zeroed); a retention pass that finds nothing to delete, 0.6 s.
+// pages zeroed); a retention pass that finds nothing to delete, 0.6 s,
+// and one that erases all 30,000 numbers, 72 s (a transaction each),
+// after which their 110 MiB of pages are free for reuse.
 // While serving,
 // reads and the writer run with faults as panics: a damaged page fails
 // the text or the write group at hand (the web layer answers 500), not
