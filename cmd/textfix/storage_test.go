@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -118,4 +119,58 @@ func TestRetentionAndBackupConfig(t *testing.T) {
 			t.Errorf("%s=%s: %v, want an error naming it", k, v, err)
 		}
 	}
+}
+
+// With TEXTFIX_BACKUP_DIR the server writes a checked backup at start
+// (and every TEXTFIX_BACKUP_EVERY), and says so.
+func TestServerWritesBackups(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "backups")
+	env := map[string]string{"TEXTFIX_ADDR": "127.0.0.1:0", "TEXTFIX_DB": filepath.Join(t.TempDir(), "t.db"), "TEXTFIX_BACKUP_DIR": dir}
+	cfg, err := LoadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs lockedBuffer
+	app, err := NewApp(cfg, &logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- app.Run(ctx) }()
+	var names []string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && len(names) == 0; time.Sleep(20 * time.Millisecond) {
+		names, _ = store.Backups(dir)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(names) != 1 {
+		t.Fatalf("backups after start: %q\n%s", names, logs.String())
+	}
+	if err := store.CheckFile(filepath.Join(dir, names[0]), 10*time.Second); err != nil {
+		t.Errorf("the backup fails its check: %v", err)
+	}
+	if !strings.Contains(logs.String(), "backup written and checked") {
+		t.Errorf("no log of the backup:\n%s", logs.String())
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for the server's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
