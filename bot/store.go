@@ -213,10 +213,10 @@ type OutboxSender interface {
 type Maintainer interface {
 	// Forget erases everything stored about phone, unrecoverably through
 	// this API: its conversation, transcript, claims, pages, tickets and
-	// outbox messages, and the operators' notifications about its
-	// tickets (the messages, and their lines in the operators'
-	// transcripts, emptied). Nothing stored: an error wrapping
-	// ErrNotFound.
+	// outbox messages, the operators' notifications about its tickets
+	// (the messages, and their lines in the operators' transcripts,
+	// emptied), and its texts among the unmatched-answer samples (one
+	// count each). Nothing stored: an error wrapping ErrNotFound.
 	Forget(ctx context.Context, phone string) error
 	// RevokePage marks page id revoked (it answers 410); a missing page
 	// gives an error wrapping ErrNotFound.

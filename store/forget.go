@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/textfix/textfix/bot"
 )
@@ -68,6 +70,9 @@ func (st *stage) erase(phone string, expire bool) (int, error) {
 	if expire {
 		return n, nil
 	}
+	if err := st.forgetSamples(); err != nil {
+		return 0, err
+	}
 	tickets, err := st.forgetTickets(phone)
 	if err != nil {
 		return 0, err
@@ -78,6 +83,43 @@ func (st *stage) erase(phone string, expire bool) (int, error) {
 		return 0, err
 	}
 	return n + k, nil
+}
+
+// forgetSamples takes the texts forgetNumber collected (st.said) out of
+// the unmatched-answer samples, which hold no number: each sample that
+// one of them gave loses one count per such text, and goes at zero. A
+// sample is a text as the engine records a miss: trimmed, lowercased,
+// cut to 80 characters ending "..." (bot's clip).
+func (st *stage) forgetSamples() error {
+	if len(st.said) == 0 {
+		return nil
+	}
+	return st.each(atUnmatched, nil, func(k, v []byte) error {
+		i := bytes.LastIndexByte(k, 0)
+		if i < 0 || len(v) < 8 {
+			return nil
+		}
+		sample := string(k[i+1:])
+		var n uint64
+		for _, said := range st.said {
+			if said == sample || strings.HasSuffix(sample, "...") && utf8.RuneCountInString(said) > 80 && strings.HasPrefix(said, strings.TrimSuffix(sample, "...")) {
+				n++
+			}
+		}
+		if n == 0 {
+			return nil
+		}
+		key := bytes.Clone(k)
+		cur := st.get(atUnmatched, key) // a bump meanwhile is a conflict
+		if len(cur) < 8 {
+			return nil
+		}
+		if count := binary.BigEndian.Uint64(cur); count > n {
+			return st.put(atUnmatched, key, append(binary.BigEndian.AppendUint64(nil, count-n), cur[8:]...))
+		}
+		st.del(atUnmatched, key)
+		return nil
+	})
 }
 
 // blankLine empties line seq of phone (an operator's copy of a
@@ -126,6 +168,9 @@ func (st *stage) forgetNumber(phone string) (int, error) {
 			}
 			if l.Dir == bot.Out && l.MessageID != "" {
 				sent = append(sent, l.MessageID)
+			}
+			if l.Dir == bot.In && l.Body != "" {
+				st.said = append(st.said, strings.ToLower(strings.TrimSpace(l.Body)))
 			}
 			transcript = 1
 		case tagClaim:

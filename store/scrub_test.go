@@ -30,6 +30,10 @@ func (s secret) store(t *testing.T, db *store.DB) {
 		if err := tx.PutPage(s.phone, bot.Page{ID: s.page, Kind: bot.PageFix, Title: "Fix", Reported: s.text, Created: time.Now()}); err != nil {
 			return err
 		}
+		// An answer the engine did not understand, kept as a sample.
+		if err := tx.Record([]bot.Event{{Kind: bot.EventMiss, Flow: "f", Node: "q", Text: fmt.Sprintf("%s %d", s.text, 3)}, {Kind: bot.EventMiss, Flow: "f", Node: "q", Text: "yes"}}, time.Now()); err != nil {
+			return err
+		}
 		tk := bot.Ticket{Phone: s.phone, State: bot.TicketWaiting}
 		if err := tx.SaveTicket(&tk); err != nil {
 			return err
@@ -116,6 +120,10 @@ func TestForgetLeavesNoBytes(t *testing.T) {
 	others(t, db, 10)
 	if _, err := db.Conversation(context.Background(), "+14440000001"); err != nil {
 		t.Errorf("another number after the scrub: %v", err)
+	}
+	st, err := db.Stats(context.Background(), "f", time.Time{})
+	if err != nil || len(st.Unmatched["q"]) != 1 || st.Unmatched["q"][0].Text != "yes" || st.Misses["q"] != 2 {
+		t.Errorf("samples after forget: %+v, %v; want the other person's alone, and both misses counted", st, err)
 	}
 }
 

@@ -104,6 +104,7 @@ type stage struct {
 	ownIndex map[string]int      // bucket+key → index in own, once own is long
 	seen     map[string]struct{} // bucket+key of the readKey entries, once reads are long
 	appended []run
+	said     []string                  // Forget: the number's inbound texts, for the samples
 	buf      []byte                    // for index lookups
 	cursors  [bucketCount]*bolt.Cursor // one per bucket read, reused (a bucket's Get makes a cursor each time)
 }
