@@ -22,7 +22,8 @@ const retainBatch = 256
 // one number's keys to the next: it reads two keys per number, not its
 // transcript) in transactions of one number, under its lock: a number
 // whose conversation was last updated before before, or that has none
-// and no line since, is erased as Forget does, its pages marked expired;
+// and no line since (a number with no time on record at all stays),
+// is erased as Forget does, its pages marked expired;
 // another loses its lines and pages older than before. Then it deletes
 // tickets with nothing since before, outbox messages from before it
 // (walking the outbox from its oldest) and unmatched samples last seen
@@ -123,7 +124,13 @@ func (db *DB) retainNumber(ctx context.Context, phone string, before time.Time) 
 		if err != nil {
 			return err
 		}
-		if (!found || !conv.Updated.After(before)) && !lastLine.After(before) { // idle
+		// The number's last sign of life; none at all (a record without
+		// times) is left alone: its age is unknown.
+		last := lastLine
+		if found {
+			last = later(last, conv.Updated)
+		}
+		if !last.IsZero() && last.Before(before) { // idle
 			if n, err = st.erase(phone, true); err != nil || n == 0 {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -71,7 +72,7 @@ func TestDamagedFileProcess(t *testing.T) {
 			}
 			cmd := exec.Command(bin, "serve")
 			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "TEXTFIX_ADDR=127.0.0.1:0", "TEXTFIX_DB=" + path}
-			var stderr bytes.Buffer
+			var stderr syncBuffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
@@ -126,7 +127,7 @@ func TestDamagedFileProcess(t *testing.T) {
 }
 
 // waitListening closes its channel once stderr says the server listens.
-func waitListening(stderr *bytes.Buffer) <-chan struct{} {
+func waitListening(stderr *syncBuffer) <-chan struct{} {
 	ch := make(chan struct{})
 	go func() {
 		for range 300 {
@@ -138,6 +139,24 @@ func waitListening(stderr *bytes.Buffer) <-chan struct{} {
 		}
 	}()
 	return ch
+}
+
+// syncBuffer is a bytes.Buffer that a process writes while a test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // usedBytes is how much of a closed bbolt file its pages use.
