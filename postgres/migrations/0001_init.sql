@@ -1,0 +1,135 @@
+-- textfix schema, version 1. Each table keeps what is queried in real
+-- columns; the record itself (the engine's opaque state, a page, a
+-- ticket, an outbox message, a transcript line) is JSONB, written and read
+-- whole by package postgres. version counts changes to a row: a
+-- transaction checks it at commit (optimistic concurrency, doc.go).
+
+CREATE TABLE conversations (
+    phone   text PRIMARY KEY,
+    status  text NOT NULL,
+    flow    text NOT NULL,
+    test    boolean NOT NULL,
+    updated timestamptz NOT NULL,
+    version bigint NOT NULL,
+    state   jsonb NOT NULL
+);
+-- The console's inbox: newest first, all or by status.
+CREATE INDEX conversations_updated ON conversations (updated DESC, phone DESC);
+CREATE INDEX conversations_status_updated ON conversations (status, updated DESC, phone DESC);
+
+-- Transcripts: one row per line, never one growing value.
+CREATE TABLE lines (
+    phone      text NOT NULL,
+    seq        bigint NOT NULL,
+    message_id text,
+    version    bigint NOT NULL,
+    line       jsonb NOT NULL,
+    PRIMARY KEY (phone, seq)
+);
+-- Delivery reports find their line by Twilio's MessageSid.
+CREATE INDEX lines_message_id ON lines (message_id) WHERE message_id IS NOT NULL;
+
+-- MessageSid claims: a webhook retry replays replies byte for byte.
+CREATE TABLE claims (
+    sid     text NOT NULL,
+    phone   text NOT NULL,
+    at      timestamptz NOT NULL,
+    replies jsonb NOT NULL,
+    PRIMARY KEY (sid, phone)
+);
+CREATE INDEX claims_at ON claims (at);
+CREATE INDEX claims_phone ON claims (phone);
+
+CREATE TABLE pages (
+    id      text PRIMARY KEY,
+    owner   text,               -- the number it was made for; pages hold no numbers
+    revoked boolean NOT NULL,
+    created timestamptz NOT NULL,
+    version bigint NOT NULL,
+    page    jsonb NOT NULL
+);
+CREATE INDEX pages_owner ON pages (owner, created DESC) WHERE owner IS NOT NULL;
+
+CREATE SEQUENCE ticket_numbers;
+CREATE TABLE tickets (
+    number  bigint PRIMARY KEY,
+    phone   text NOT NULL,
+    state   text NOT NULL,
+    opened  timestamptz NOT NULL,
+    version bigint NOT NULL,
+    ticket  jsonb NOT NULL
+);
+CREATE INDEX tickets_open ON tickets (number) WHERE state IN ('waiting', 'active');
+CREATE INDEX tickets_phone ON tickets (phone);
+
+CREATE SEQUENCE outbox_ids;
+CREATE TABLE outbox (
+    id          bigint PRIMARY KEY,
+    phone       text NOT NULL,      -- To
+    state       text NOT NULL,
+    next_at     timestamptz NOT NULL,
+    lease_until timestamptz,
+    created     timestamptz NOT NULL,
+    version     bigint NOT NULL,
+    msg         jsonb NOT NULL
+);
+CREATE INDEX outbox_queued ON outbox (phone, id) WHERE state = 'queued';
+CREATE INDEX outbox_phone ON outbox (phone);
+
+-- When each recipient was last given a turn by ClaimDue (fairness).
+CREATE TABLE outbox_turns (
+    phone        text PRIMARY KEY,
+    last_claimed timestamptz NOT NULL
+);
+
+-- The deployment's last send slot (TEXTFIX_SEND_RATE): one row.
+CREATE TABLE send_slot (
+    id   integer PRIMARY KEY CHECK (id = 1),
+    last timestamptz NOT NULL
+);
+
+-- Analytics counters. A hot counter would make every text wait for the
+-- previous text's commit; each transaction bumps one of 32 shards, and
+-- readers sum them.
+CREATE TABLE stats (
+    flow  text NOT NULL,
+    day   date NOT NULL,
+    kind  text NOT NULL,
+    node  text NOT NULL,
+    dest  text NOT NULL,
+    shard smallint NOT NULL,
+    n     bigint NOT NULL,
+    PRIMARY KEY (flow, day, kind, node, dest, shard)
+);
+CREATE TABLE unmatched (
+    flow  text NOT NULL,
+    node  text NOT NULL,
+    text  text NOT NULL,
+    shard smallint NOT NULL,
+    n     bigint NOT NULL,
+    PRIMARY KEY (flow, node, text, shard)
+);
+
+CREATE TABLE sessions (
+    key     text PRIMARY KEY,
+    seen    timestamptz NOT NULL,
+    created timestamptz NOT NULL,
+    version bigint NOT NULL,
+    session jsonb NOT NULL
+);
+CREATE TABLE login_attempts (
+    addr text NOT NULL,
+    at   timestamptz NOT NULL
+);
+CREATE INDEX login_attempts_addr ON login_attempts (addr, at);
+CREATE INDEX login_attempts_at ON login_attempts (at);
+
+-- textfix_check raises a serialization failure unless ok: a transaction's
+-- commit uses it to abandon itself when something it read has changed.
+CREATE FUNCTION textfix_check(ok boolean) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    IF ok IS NOT TRUE THEN
+        RAISE EXCEPTION 'textfix: changed since read' USING ERRCODE = 'serialization_failure';
+    END IF;
+    RETURN true;
+END $$;
