@@ -39,6 +39,9 @@
 // are separate keys in a per-number nested bucket, so the cost of a
 // message does not grow with the conversation.
 //
+// [DB.Export] reads every record, decoded, for "textfix store copy" into
+// PostgreSQL (package postgres).
+//
 // # Caveats
 //
 // bbolt allows one process per file. Open waits at most one second for the
