@@ -40,14 +40,21 @@ Usage:
   textfix flows new ID [--dir DIR]      write a commented skeleton flow ID.yaml and ID.test.yaml
   textfix flows graph ID [--format mermaid|dot|svg] [--dir DIR]
                                         print a flow's picture
-  textfix conversations [PHONE] [--json] [--db PATH]
+  textfix conversations [PHONE] [--json] [--db PATH|URL]
                                         list conversations, or one number's transcript
-  textfix forget PHONE [--db PATH]      erase everything stored about a number
-  textfix pages revoke|show ID [--db PATH]
+  textfix forget PHONE [--db PATH|URL]  erase everything stored about a number
+  textfix pages revoke|show ID [--db PATH|URL]
                                         take a fix page down (410), or print it
+  textfix migrate [--db URL]            apply PostgreSQL schema migrations, printing each
+  textfix store copy --from FILE --to URL [--force]
+                                        copy a stopped server's bbolt file into an empty PostgreSQL database
 
 Environment: see README.md.
 `
+
+// dbFlagHelp explains --db for the commands that read or change the
+// database.
+const dbFlagHelp = "bbolt file or postgres:// URL (default TEXTFIX_DATABASE_URL, else TEXTFIX_DB)"
 
 // errUsage marks a command-line mistake (exit 2).
 var errUsage = errors.New("usage")
@@ -90,6 +97,10 @@ func (cli *CLI) run(ctx context.Context, args []string) error {
 		return cli.forget(ctx, args)
 	case "pages":
 		return cli.pages(ctx, args)
+	case "migrate":
+		return cli.migrate(ctx, args)
+	case "store":
+		return cli.storeCmd(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Fprint(cli.Stdout, usage)
 		return nil
@@ -288,27 +299,6 @@ func (cli *CLI) flowsCheck(args []string) error {
 	return nil
 }
 
-// openDB opens the bbolt file at path (TEXTFIX_DB when empty). A file a
-// running server holds gives one line saying so, with the console page
-// (a path under the public URL) that does the same thing meanwhile.
-func (cli *CLI) openDB(path, consolePage string) (*store.DB, error) {
-	cfg, err := cli.config()
-	if err != nil {
-		return nil, err
-	}
-	if path == "" {
-		path = cfg.DB
-	}
-	if _, err := os.Stat(path); err != nil { //nolint:gosec // the operator names the file on their own command line
-		return nil, fmt.Errorf("no database at %s (set --db or TEXTFIX_DB)", path)
-	}
-	db, err := store.Open(path)
-	if errors.Is(err, store.ErrLocked) {
-		return nil, fmt.Errorf("the server is using %s; use %s%s instead, or stop the server", path, cfg.PublicURL, consolePage)
-	}
-	return db, err
-}
-
 // conversationPage is the console page of phone's conversation.
 func conversationPage(phone string) string {
 	return console.Path + "/conversation?phone=" + url.QueryEscape(phone)
@@ -316,7 +306,7 @@ func conversationPage(phone string) string {
 
 func (cli *CLI) conversations(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("conversations", flag.ContinueOnError)
-	dbPath := fs.String("db", "", "bbolt file (default TEXTFIX_DB)")
+	dbPath := fs.String("db", "", dbFlagHelp)
 	asJSON := fs.Bool("json", false, "JSON output")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -329,7 +319,7 @@ func (cli *CLI) conversations(ctx context.Context, args []string) error {
 	if len(pos) == 1 {
 		page = conversationPage(pos[0])
 	}
-	db, err := cli.openDB(*dbPath, page)
+	db, err := cli.openForCLI(ctx, *dbPath, page)
 	if err != nil {
 		return err
 	}
@@ -387,7 +377,7 @@ func (cli *CLI) conversations(ctx context.Context, args []string) error {
 
 func (cli *CLI) forget(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("forget", flag.ContinueOnError)
-	dbPath := fs.String("db", "", "bbolt file (default TEXTFIX_DB)")
+	dbPath := fs.String("db", "", dbFlagHelp)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -395,7 +385,7 @@ func (cli *CLI) forget(ctx context.Context, args []string) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("%w: forget PHONE", errUsage)
 	}
-	db, err := cli.openDB(*dbPath, conversationPage(pos[0]))
+	db, err := cli.openForCLI(ctx, *dbPath, conversationPage(pos[0]))
 	if err != nil {
 		return err
 	}

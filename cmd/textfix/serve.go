@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/store"
 	"github.com/textfix/textfix/templates"
 	"github.com/textfix/textfix/twilio"
 	"github.com/textfix/textfix/web"
@@ -27,7 +26,7 @@ type App struct {
 	Config Config
 	Log    *slog.Logger
 
-	db     *store.DB
+	db     *storage
 	desk   *bot.Desk
 	outbox *twilio.Outbox
 	web    *web.Server
@@ -42,6 +41,16 @@ const ClaimTTL = 48 * time.Hour
 
 // pruneBatch is how many claims one prune transaction deletes.
 const pruneBatch = 1000
+
+// sweepEvery is how often the leader looks for tickets that waited too
+// long, and so how soon another instance takes over the timers once the
+// leader is gone.
+const sweepEvery = 5 * time.Second
+
+// stopTimeout bounds a graceful stop: requests in flight and the outbox
+// send in progress get this long to finish (fly.toml's kill_timeout is
+// longer).
+const stopTimeout = 10 * time.Second
 
 // NewApp opens the store, loads the flows and listens. Nothing is served
 // until Run.
@@ -67,7 +76,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(cfg.DB)
+	db, err := openStorage(context.Background(), cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +93,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 			return nil, err
 		}
 	}
-	a.outbox = &twilio.Outbox{Store: db, Sender: sender, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log}
+	a.outbox = &twilio.Outbox{Store: db, Sender: sender, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log, Drain: stopTimeout}
 	a.outbox.Init()
 	a.web, err = web.New(web.Config{
 		PublicURL:    cfg.PublicURL,
@@ -134,8 +143,9 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 func (a *App) Addr() string { return a.ln.Addr().String() }
 
 // Run serves until ctx is done, then shuts down gracefully: it stops
-// accepting, lets requests in flight finish (up to 10 s) and closes the
-// store.
+// accepting, lets requests in flight and the outbox's send in progress
+// finish (up to stopTimeout; a message Twilio accepted is recorded as
+// sent, never sent again) and closes the store.
 func (a *App) Run(ctx context.Context) error {
 	defer a.Close()
 	if a.Config.Sandbox() {
@@ -146,7 +156,7 @@ func (a *App) Run(ctx context.Context) error {
 		a.Log.Warn("no TEXTFIX_OPERATOR_PHONES: nobody is texted when someone asks for a human; they wait until an operator opens " +
 			a.Config.PublicURL + "/console, and the bot tells them so")
 	}
-	a.Log.Info("listening", "addr", a.Addr(), "public_url", a.Config.PublicURL, "db", a.Config.DB)
+	a.Log.Info("listening", "addr", a.Addr(), "public_url", a.Config.PublicURL, "db", a.db.where)
 
 	errc := make(chan error, 1)
 	go func() { errc <- a.http.Serve(a.ln) }()
@@ -155,6 +165,11 @@ func (a *App) Run(ctx context.Context) error {
 	wg.Go(func() { a.outbox.Run(ctx) })
 	wg.Go(func() { a.sweepTickets(ctx) })
 	wg.Go(func() { a.reloadOnHUP(ctx) })
+	if a.db.listen != nil {
+		wg.Go(func() {
+			a.db.listen(ctx, a.outbox.Wake, func(err error) { a.Log.Warn("outbox: listen", "err", err) })
+		})
+	}
 	defer wg.Wait() // before the deferred Close
 
 	select {
@@ -163,7 +178,7 @@ func (a *App) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	a.Log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
 	defer cancel()
 	if err := a.http.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
@@ -249,9 +264,10 @@ func (a *App) reloadOnHUP(ctx context.Context) {
 	}
 }
 
-// sweepTickets tells people whose ticket waited too long, every 30 s.
+// sweepTickets tells people whose ticket waited too long, every
+// sweepEvery, on the leader.
 func (a *App) sweepTickets(ctx context.Context) {
-	t := time.NewTicker(30 * time.Second)
+	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
 		select {
