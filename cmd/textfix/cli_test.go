@@ -63,6 +63,19 @@ func TestLoadConfig(t *testing.T) {
 			"TEXTFIX_CONSOLE_PASSWORD": "pw"}, wantErr: "TEXTFIX_PUBLIC_URL is required"},
 		{name: "public URL without scheme", env: map[string]string{"TEXTFIX_PUBLIC_URL": "textfix.fly.dev"}, wantErr: "TEXTFIX_PUBLIC_URL"},
 		{name: "public URL with a query", env: map[string]string{"TEXTFIX_PUBLIC_URL": "https://x.fly.dev/?a=b"}, wantErr: "TEXTFIX_PUBLIC_URL"},
+		{name: "database URL", env: map[string]string{"TEXTFIX_DATABASE_URL": "postgres://u:p@db.internal:6432/textfix"}, check: func(t *testing.T, c Config) {
+			if c.DatabaseURL != "postgres://u:p@db.internal:6432/textfix" || c.DatabaseDirectURL != c.DatabaseURL {
+				t.Errorf("database %q, direct %q: want the direct URL to default to the pooled one", c.DatabaseURL, c.DatabaseDirectURL)
+			}
+		}},
+		{name: "direct database URL", env: map[string]string{"TEXTFIX_DATABASE_URL": "postgres://u:p@pooler:6432/textfix", "TEXTFIX_DATABASE_DIRECT_URL": "postgresql://u:p@db:5432/textfix"},
+			check: func(t *testing.T, c Config) {
+				if c.DatabaseDirectURL != "postgresql://u:p@db:5432/textfix" {
+					t.Errorf("direct %q", c.DatabaseDirectURL)
+				}
+			}},
+		{name: "database URL not postgres", env: map[string]string{"TEXTFIX_DATABASE_URL": "data/textfix.db"}, wantErr: "TEXTFIX_DATABASE_URL: want a postgres:// URL"},
+		{name: "direct URL alone", env: map[string]string{"TEXTFIX_DATABASE_DIRECT_URL": "postgres://db/textfix"}, wantErr: "TEXTFIX_DATABASE_URL is not"},
 		{name: "log level default", env: map[string]string{}, check: func(t *testing.T, c Config) {
 			if c.LogLevel != slog.LevelInfo {
 				t.Errorf("log level %v", c.LogLevel)

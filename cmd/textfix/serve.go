@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -33,6 +34,8 @@ type App struct {
 	http   *http.Server
 	ln     net.Listener
 	closed chan struct{}
+	// leading is what leader last found.
+	leading atomic.Bool
 }
 
 // ClaimTTL is how long a MessageSid is remembered for dedup: Twilio
@@ -201,13 +204,22 @@ func (a *App) outboxDepth() (int, time.Duration) {
 	return n, max(time.Since(oldest), 0)
 }
 
-// leader reports whether this instance runs the timers now.
+// leader reports whether this instance runs the timers now, and logs
+// when that changes.
 func (a *App) leader(ctx context.Context, timer string) bool {
 	ok, err := a.db.Leader(ctx)
 	if err != nil && ctx.Err() == nil {
 		a.Log.Error(timer, "err", err)
 	}
-	return ok && err == nil
+	ok = ok && err == nil
+	if a.leading.Swap(ok) != ok && ctx.Err() == nil {
+		if ok {
+			a.Log.Info("leader: this instance runs the timers")
+		} else {
+			a.Log.Info("leader: another instance runs the timers")
+		}
+	}
+	return ok
 }
 
 // pruneClaims forgets MessageSids older than ClaimTTL, hourly, in batches.
