@@ -52,7 +52,7 @@ func (db *DB) Replay(ctx context.Context, c bot.Claim) (reply []string, ok bool,
 	if err := ctx.Err(); err != nil {
 		return nil, false, fmt.Errorf("postgres: replay: %w", err)
 	}
-	rows, err := db.pool.Query(ctx, `SELECT replies FROM claims WHERE sid = $1 AND phone = $2`, c.SID, c.From)
+	rows, err := db.pool.Query(ctx, `SELECT replies FROM claims WHERE phone = $1 AND sid = $2`, c.From, c.SID)
 	if err != nil {
 		return nil, false, fmt.Errorf("postgres: replay: %w", err)
 	}
@@ -102,7 +102,7 @@ func (db *DB) Inbound(ctx context.Context, c bot.Claim, fn func(bot.Tx) ([]bot.L
 func (st *stage) queueClaim(b *pgx.Batch) {
 	if c := st.claim; c != nil {
 		replies, _ := json.Marshal(c.replies) // strings always encode
-		b.Queue(`INSERT INTO claims (sid, phone, at, replies) VALUES ($1, $2, $3, $4)`, c.sid, c.phone, c.at, replies)
+		b.Queue(`INSERT INTO claims (phone, sid, at, replies) VALUES ($1, $2, $3, $4)`, c.phone, c.sid, c.at, replies)
 	}
 }
 
@@ -111,8 +111,8 @@ func (db *DB) PruneClaims(ctx context.Context, before time.Time, max int) (int, 
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("postgres: prune claims: %w", err)
 	}
-	tag, err := db.pool.Exec(ctx, `DELETE FROM claims WHERE (sid, phone) IN
-		(SELECT sid, phone FROM claims WHERE at < $1 ORDER BY at LIMIT $2)`, before, max)
+	tag, err := db.pool.Exec(ctx, `DELETE FROM claims WHERE (phone, sid) IN
+		(SELECT phone, sid FROM claims WHERE at < $1 ORDER BY at LIMIT $2)`, before, max)
 	if err != nil {
 		return 0, fmt.Errorf("postgres: prune claims: %w", err)
 	}

@@ -25,28 +25,6 @@ func decodeConversation(phone string, raw []byte) (bot.Conversation, error) {
 	return c, nil
 }
 
-// prefetch queues the reads Inbound's function makes first (from's
-// conversation and last seq) into the transaction's first round trip.
-// They join the read-set only if the function reads them.
-func (st *stage) prefetch(b *pgx.Batch, phone string) {
-	b.Queue(`SELECT version, state FROM conversations WHERE phone = $1`, phone).QueryRow(func(row pgx.Row) error {
-		r, err := scanConversation(phone, row)
-		if err != nil {
-			return err
-		}
-		st.convs[phone] = r
-		return nil
-	})
-	b.Queue(`SELECT coalesce(max(seq), 0) FROM lines WHERE phone = $1`, phone).QueryRow(func(row pgx.Row) error {
-		var n int64
-		if err := row.Scan(&n); err != nil {
-			return err
-		}
-		st.lastSeq[phone] = n
-		return nil
-	})
-}
-
 // scanConversation reads a row of version, state (or none) unread.
 func scanConversation(phone string, row pgx.Row) (*rec[bot.Conversation], error) {
 	var (

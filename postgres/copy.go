@@ -33,8 +33,8 @@ var importTables = map[string][]string{
 	"pages":         {"id", "owner", "revoked", "created", "version", "page"},
 	"tickets":       {"number", "phone", "state", "opened", "version", "ticket"},
 	"outbox":        {"id", "phone", "state", "next_at", "lease_until", "created", "version", "msg"},
-	"stats":         {"flow", "day", "kind", "node", "dest", "shard", "n"},
-	"unmatched":     {"flow", "node", "text", "shard", "n"},
+	"stats":         {"flow", "day", "kind", "node", "dest", "n"},
+	"unmatched":     {"flow", "node", "text", "n"},
 	"sessions":      {"key", "seen", "created", "version", "session"},
 }
 
@@ -47,7 +47,8 @@ func (db *DB) Import(ctx context.Context, force bool, fn func(*Importer) error) 
 		var used bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM conversations) OR EXISTS (SELECT 1 FROM lines)
 			OR EXISTS (SELECT 1 FROM pages) OR EXISTS (SELECT 1 FROM tickets) OR EXISTS (SELECT 1 FROM outbox)
-			OR EXISTS (SELECT 1 FROM stats) OR EXISTS (SELECT 1 FROM sessions) OR EXISTS (SELECT 1 FROM claims)`).Scan(&used); err != nil {
+			OR EXISTS (SELECT 1 FROM stats) OR EXISTS (SELECT 1 FROM stats_deltas) OR EXISTS (SELECT 1 FROM sessions)
+			OR EXISTS (SELECT 1 FROM claims)`).Scan(&used); err != nil {
 			return err
 		}
 		if used && !force {
@@ -55,7 +56,7 @@ func (db *DB) Import(ctx context.Context, force bool, fn func(*Importer) error) 
 		}
 		if used {
 			if _, err := tx.Exec(ctx, `TRUNCATE conversations, lines, claims, pages, tickets, outbox, outbox_turns,
-				send_slot, stats, unmatched, sessions, login_attempts`); err != nil {
+				send_slot, stats, stats_deltas, unmatched, unmatched_deltas, sessions, login_attempts`); err != nil {
 				return err
 			}
 		}
@@ -170,12 +171,12 @@ func (im *Importer) Counter(flow, day string, kind bot.EventKind, node, dest str
 	if err != nil {
 		return fmt.Errorf("stats: day %q: %w", day, err)
 	}
-	return im.add("stats", flow, d, string(kind), node, dest, int16(0), int64(n))
+	return im.add("stats", flow, d, string(kind), node, dest, int64(n))
 }
 
 // Unmatched adds n unmatched answers text at flow's node.
 func (im *Importer) Unmatched(flow, node, text string, n uint64) error {
-	return im.add("unmatched", flow, node, text, int16(0), int64(n))
+	return im.add("unmatched", flow, node, text, int64(n))
 }
 
 // Session adds a console session.

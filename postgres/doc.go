@@ -15,9 +15,11 @@
 // phone, status, flow and updated time, a line's (phone, seq) and
 // MessageSid, a ticket's number and state, an outbox message's recipient,
 // state, due time and lease, a page's owner and revocation — and the
-// record itself as JSONB (the engine's opaque conversation state, the
-// line, page, ticket or message), encoded and decoded only here. Every
-// row that a transaction may change has a version.
+// record itself as JSON (the engine's opaque conversation state, the
+// line, page, ticket or message), encoded and decoded only here: json,
+// not jsonb, because nothing queries inside it and json costs the
+// database less to write and read back. Every row that a transaction may
+// change has a version.
 //
 // A transaction ([DB.Inbound], [DB.Update]; tx.go) runs its function
 // against a stage: its reads are SELECTs in a READ COMMITTED transaction
@@ -36,13 +38,15 @@
 // never wait. Inbound looks the claim (MessageSid, From) up after taking
 // the lock and inserts it in the same transaction, so two instances
 // given the same MessageSid at once store one text and give the same
-// reply. Inbound fetches the number's conversation and last seq in the
-// same round trip as BEGIN and the lock: a text costs two round trips.
+// reply. Inbound fetches the claim, the number's conversation and its
+// last seq in one statement, sent in the same round trip as BEGIN and
+// the lock: a text costs two round trips.
 //
 // Ticket numbers and outbox ids come from sequences, taken while the
-// function runs; a transaction that ran twice leaves a gap. Counters are
-// spread over 32 rows each (stats.go) so that texts do not queue on a
-// popular one.
+// function runs; a transaction that ran twice leaves a gap. Analytics
+// counts are appended to delta tables, which have no row to wait on, and
+// [DB.FoldCounters] (run by the leader) moves them into the totals:
+// texts never queue on a popular counter (stats.go).
 //
 // The outbox is claimed with FOR UPDATE SKIP LOCKED ([DB.ClaimDue]):
 // two senders never get the same message, and fairness across

@@ -267,3 +267,36 @@ func TestListenWakesOtherInstances(t *testing.T) {
 		t.Fatal("a message queued on A did not wake B")
 	}
 }
+
+// Counters read the same before and after the leader folds the counts
+// texts appended, and folding twice moves nothing more.
+func TestFoldCounters(t *testing.T) {
+	db := mustOpen(t, pgtest.URL(t))
+	ctx := t.Context()
+	day := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	for range 3 {
+		err := db.Update(ctx, "", func(tx bot.Tx) error {
+			return tx.Record([]bot.Event{{Kind: bot.EventStart, Flow: "f"}, {Kind: bot.EventMiss, Flow: "f", Node: "q", Text: "huh"}}, day)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := db.Stats(ctx, "f", day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.FoldCounters(ctx); err != nil || n != 3 {
+		t.Fatalf("FoldCounters = %d, %v; want 3 totals written (start, miss, unmatched)", n, err)
+	}
+	after, err := db.Stats(ctx, "f", day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Started != 3 || after.Misses["q"] != 3 || fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("stats %+v after folding, %+v before", after, before)
+	}
+	if n, err := db.FoldCounters(ctx); err != nil || n != 0 {
+		t.Errorf("a second fold moved %d, %v", n, err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -124,10 +125,21 @@ func (st *stage) queueLines(b *pgx.Batch) {
 		r := st.lines[k]
 		queueRec(b, linesTable, r, []any{k.phone, int64(k.seq)}, func() []any { return lineCols(r.val) })
 	}
-	for _, k := range st.appended {
-		r := st.lines[k]
-		b.Queue(linesTable.insertSQL(), append([]any{k.phone, int64(k.seq)}, lineCols(r.val)...)...)
+	if len(st.appended) == 0 {
+		return
 	}
+	// New lines in one statement: a key taken meanwhile fails it whole.
+	var (
+		values []string
+		args   []any
+	)
+	for _, k := range st.appended {
+		n := len(args)
+		values = append(values, fmt.Sprintf("($%d, $%d, $%d, 1, $%d)", n+1, n+2, n+3, n+4))
+		args = append(args, k.phone, int64(k.seq))
+		args = append(args, lineCols(st.lines[k].val)...)
+	}
+	b.Queue(`INSERT INTO lines (phone, seq, message_id, version, line) VALUES `+strings.Join(values, ", "), args...)
 }
 
 func lineCols(l bot.Line) []any {

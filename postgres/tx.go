@@ -146,18 +146,35 @@ func (db *DB) once(ctx context.Context, o txOptions, fn func(*stage) error) (err
 	}
 	var claimed bool
 	if c := o.claim; c != nil {
-		b.Queue(`SELECT replies FROM claims WHERE sid = $1 AND phone = $2`, c.SID, c.From).QueryRow(func(row pgx.Row) error {
-			var raw []byte
-			switch err := row.Scan(&raw); {
-			case errors.Is(err, pgx.ErrNoRows):
-				return nil
-			case err != nil:
+		// A statement of its own, after the lock's: a statement sees what
+		// was committed when it began, and this one must see what the
+		// number's previous transaction committed while this one waited.
+		b.Queue(`SELECT (SELECT replies FROM claims WHERE phone = $1 AND sid = $2),
+			c.version, c.state, (SELECT coalesce(max(seq), 0) FROM lines WHERE phone = $1)
+			FROM (SELECT 1) one LEFT JOIN conversations c ON c.phone = $1`, c.From, c.SID).QueryRow(func(row pgx.Row) error {
+			var (
+				replies, state []byte
+				version        *int64
+				last           int64
+			)
+			if err := row.Scan(&replies, &version, &state, &last); err != nil {
 				return err
 			}
-			claimed = true
-			return decodeReplies(raw, o.replayed)
+			if replies != nil {
+				claimed = true
+				return decodeReplies(replies, o.replayed)
+			}
+			r := &rec[bot.Conversation]{}
+			if version != nil {
+				conv, err := decodeConversation(c.From, state)
+				if err != nil {
+					return err
+				}
+				r.seen, r.val, r.exists = *version, conv, true
+			}
+			st.convs[c.From], st.lastSeq[c.From] = r, last
+			return nil
 		})
-		st.prefetch(b, c.From)
 	}
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		return classify(err)

@@ -168,6 +168,9 @@ func (a *App) Run(ctx context.Context) error {
 	wg.Go(func() { a.outbox.Run(ctx) })
 	wg.Go(func() { a.sweepTickets(ctx) })
 	wg.Go(func() { a.reloadOnHUP(ctx) })
+	if a.db.fold != nil {
+		wg.Go(func() { a.foldCounters(ctx) })
+	}
 	if a.db.listen != nil {
 		wg.Go(func() {
 			a.db.listen(ctx, a.outbox.Wake, func(err error) { a.Log.Warn("outbox: listen", "err", err) })
@@ -247,6 +250,29 @@ func (a *App) pruneClaims(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// foldEvery is how often the leader folds the counts texts appended into
+// the analytics totals (PostgreSQL).
+const foldEvery = 10 * time.Second
+
+// foldCounters runs the backend's fold on the leader, every foldEvery.
+func (a *App) foldCounters(ctx context.Context) {
+	t := time.NewTicker(foldEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if !a.leader(ctx, "fold counters") {
+			continue
+		}
+		if _, err := a.db.fold(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("fold counters", "err", err)
 		}
 	}
 }

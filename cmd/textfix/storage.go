@@ -20,6 +20,9 @@ type storage struct {
 	// listen wakes the outbox when another instance queues a message,
 	// until ctx is done; nil when one process is all there is.
 	listen func(ctx context.Context, wake func(), failed func(error))
+	// fold, run by the leader, folds the counts texts appended into the
+	// analytics totals; nil when the backend counts in place.
+	fold func(ctx context.Context) (int, error)
 }
 
 // openStorage opens PostgreSQL when cfg.DatabaseURL is set, else the
@@ -36,7 +39,7 @@ func openStorage(ctx context.Context, cfg Config) (*storage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &storage{Store: db, where: "postgres", listen: db.Listen}, nil
+	return &storage{Store: db, where: "postgres", listen: db.Listen, fold: db.FoldCounters}, nil
 }
 
 // openForCLI opens the database a command names: --db (a file or a

@@ -1,6 +1,6 @@
 -- textfix schema, version 1. Each table keeps what is queried in real
 -- columns; the record itself (the engine's opaque state, a page, a
--- ticket, an outbox message, a transcript line) is JSONB, written and read
+-- ticket, an outbox message, a transcript line) is JSON, written and read
 -- whole by package postgres. version counts changes to a row: a
 -- transaction checks it at commit (optimistic concurrency, doc.go).
 
@@ -11,11 +11,11 @@ CREATE TABLE conversations (
     test    boolean NOT NULL,
     updated timestamptz NOT NULL,
     version bigint NOT NULL,
-    state   jsonb NOT NULL
+    state   json NOT NULL
 );
--- The console's inbox: newest first, all or by status.
+-- The console's inbox: newest first (a filter by status walks it too;
+-- every text changes updated, so each index here costs every text).
 CREATE INDEX conversations_updated ON conversations (updated DESC, phone DESC);
-CREATE INDEX conversations_status_updated ON conversations (status, updated DESC, phone DESC);
 
 -- Transcripts: one row per line, never one growing value.
 CREATE TABLE lines (
@@ -23,22 +23,22 @@ CREATE TABLE lines (
     seq        bigint NOT NULL,
     message_id text,
     version    bigint NOT NULL,
-    line       jsonb NOT NULL,
+    line       json NOT NULL,
     PRIMARY KEY (phone, seq)
 );
 -- Delivery reports find their line by Twilio's MessageSid.
 CREATE INDEX lines_message_id ON lines (message_id) WHERE message_id IS NOT NULL;
 
--- MessageSid claims: a webhook retry replays replies byte for byte.
+-- MessageSid claims: a webhook retry replays replies byte for byte. The
+-- key leads with the number, for Forget.
 CREATE TABLE claims (
-    sid     text NOT NULL,
     phone   text NOT NULL,
+    sid     text NOT NULL,
     at      timestamptz NOT NULL,
-    replies jsonb NOT NULL,
-    PRIMARY KEY (sid, phone)
+    replies json NOT NULL,
+    PRIMARY KEY (phone, sid)
 );
 CREATE INDEX claims_at ON claims (at);
-CREATE INDEX claims_phone ON claims (phone);
 
 CREATE TABLE pages (
     id      text PRIMARY KEY,
@@ -46,7 +46,7 @@ CREATE TABLE pages (
     revoked boolean NOT NULL,
     created timestamptz NOT NULL,
     version bigint NOT NULL,
-    page    jsonb NOT NULL
+    page    json NOT NULL
 );
 CREATE INDEX pages_owner ON pages (owner, created DESC) WHERE owner IS NOT NULL;
 
@@ -57,7 +57,7 @@ CREATE TABLE tickets (
     state   text NOT NULL,
     opened  timestamptz NOT NULL,
     version bigint NOT NULL,
-    ticket  jsonb NOT NULL
+    ticket  json NOT NULL
 );
 CREATE INDEX tickets_open ON tickets (number) WHERE state IN ('waiting', 'active');
 CREATE INDEX tickets_phone ON tickets (phone);
@@ -71,7 +71,7 @@ CREATE TABLE outbox (
     lease_until timestamptz,
     created     timestamptz NOT NULL,
     version     bigint NOT NULL,
-    msg         jsonb NOT NULL
+    msg         json NOT NULL
 );
 CREATE INDEX outbox_queued ON outbox (phone, id) WHERE state = 'queued';
 CREATE INDEX outbox_phone ON outbox (phone);
@@ -88,26 +88,38 @@ CREATE TABLE send_slot (
     last timestamptz NOT NULL
 );
 
--- Analytics counters. A hot counter would make every text wait for the
--- previous text's commit; each transaction bumps one of 32 shards, and
--- readers sum them.
+-- Analytics counters. A text's transaction appends its counts to the
+-- deltas tables (no key, no index: nothing to wait for), and the leader
+-- folds them into the totals every few seconds; readers sum both.
 CREATE TABLE stats (
-    flow  text NOT NULL,
-    day   date NOT NULL,
-    kind  text NOT NULL,
-    node  text NOT NULL,
-    dest  text NOT NULL,
-    shard smallint NOT NULL,
-    n     bigint NOT NULL,
-    PRIMARY KEY (flow, day, kind, node, dest, shard)
+    flow text NOT NULL,
+    day  date NOT NULL,
+    kind text NOT NULL,
+    node text NOT NULL,
+    dest text NOT NULL,
+    n    bigint NOT NULL,
+    PRIMARY KEY (flow, day, kind, node, dest)
+);
+CREATE TABLE stats_deltas (
+    flow text NOT NULL,
+    day  date NOT NULL,
+    kind text NOT NULL,
+    node text NOT NULL,
+    dest text NOT NULL,
+    n    bigint NOT NULL
 );
 CREATE TABLE unmatched (
-    flow  text NOT NULL,
-    node  text NOT NULL,
-    text  text NOT NULL,
-    shard smallint NOT NULL,
-    n     bigint NOT NULL,
-    PRIMARY KEY (flow, node, text, shard)
+    flow text NOT NULL,
+    node text NOT NULL,
+    text text NOT NULL,
+    n    bigint NOT NULL,
+    PRIMARY KEY (flow, node, text)
+);
+CREATE TABLE unmatched_deltas (
+    flow text NOT NULL,
+    node text NOT NULL,
+    text text NOT NULL,
+    n    bigint NOT NULL
 );
 
 CREATE TABLE sessions (
@@ -115,7 +127,7 @@ CREATE TABLE sessions (
     seen    timestamptz NOT NULL,
     created timestamptz NOT NULL,
     version bigint NOT NULL,
-    session jsonb NOT NULL
+    session json NOT NULL
 );
 CREATE TABLE login_attempts (
     addr text NOT NULL,
