@@ -64,6 +64,14 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if !strings.Contains(cfg.URL, "pool_max_conns") {
 		pcfg.MaxConns = DefaultMaxConns
 	}
+	// Proxies in front of managed databases (Fly's) close connections
+	// that live long: renew them first.
+	if !strings.Contains(cfg.URL, "pool_max_conn_lifetime") {
+		pcfg.MaxConnLifetime = 10 * time.Minute
+	}
+	if !strings.Contains(cfg.URL, "pool_max_conn_idle_time") {
+		pcfg.MaxConnIdleTime = 5 * time.Minute
+	}
 	direct := cfg.DirectURL
 	if direct == "" {
 		direct = cfg.URL
