@@ -107,12 +107,12 @@ func (st *stage) queueClaim(b *pgx.Batch) {
 }
 
 // PruneClaims implements bot.Maintainer, oldest first.
-func (db *DB) PruneClaims(ctx context.Context, before time.Time, max int) (int, error) {
+func (db *DB) PruneClaims(ctx context.Context, before time.Time, most int) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("postgres: prune claims: %w", err)
 	}
 	tag, err := db.pool.Exec(ctx, `DELETE FROM claims WHERE (phone, sid) IN
-		(SELECT phone, sid FROM claims WHERE at < $1 ORDER BY at LIMIT $2)`, before, max)
+		(SELECT phone, sid FROM claims WHERE at < $1 ORDER BY at LIMIT $2)`, before, most)
 	if err != nil {
 		return 0, fmt.Errorf("postgres: prune claims: %w", err)
 	}

@@ -120,7 +120,7 @@ func (db *DB) ExpireSessions(ctx context.Context, seenBefore, createdBefore time
 const loginClass = 0x7e49
 
 // AllowLogin implements bot.Sessions.
-func (db *DB) AllowLogin(ctx context.Context, addr string, now, since time.Time, max int) (bool, error) {
+func (db *DB) AllowLogin(ctx context.Context, addr string, now, since time.Time, most int) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("postgres: allow login: %w", err)
 	}
@@ -139,7 +139,7 @@ func (db *DB) AllowLogin(ctx context.Context, addr string, now, since time.Time,
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM login_attempts WHERE addr = $1`, addr).Scan(&n); err != nil {
 			return err
 		}
-		if ok = n < max; ok {
+		if ok = n < most; ok {
 			_, err := tx.Exec(ctx, `INSERT INTO login_attempts (addr, at) VALUES ($1, $2)`, addr, now)
 			return err
 		}

@@ -383,9 +383,9 @@ func TestOutboxTwoInstances(t *testing.T) {
 		signedSMS(t, []*proc{a, b}[i%2], fmt.Sprintf("+155574000%02d", i), fmt.Sprint("SMh", i), "talk to a human")
 	}
 	want := 3 * handoffs
-	msgs := tw.WaitFor(t, want, 30*time.Second)
+	tw.WaitFor(t, want, 30*time.Second)
 	time.Sleep(1500 * time.Millisecond) // anything sent twice would show up now
-	msgs = tw.Messages()
+	msgs := tw.Messages()
 	seen := map[string]int{}
 	for _, m := range msgs {
 		seen[m.To+"|"+m.Body]++

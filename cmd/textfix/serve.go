@@ -121,12 +121,12 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 		ClientIPHeader:  cfg.ClientIPHeader,
 	}, cfg.Engine(lib))
 	if err != nil {
-		db.Close()
+		_ = db.Close() // the first error is the one to report
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
 	a.ln = ln
@@ -339,7 +339,7 @@ func (a *App) Close() error {
 	default:
 		close(a.closed)
 	}
-	a.ln.Close()
+	_ = a.ln.Close() // the store's error is the one to report
 	return a.db.Close()
 }
 
