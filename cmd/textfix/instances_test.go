@@ -5,8 +5,10 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -464,5 +466,113 @@ func waitLog(t *testing.T, p *proc, text string) {
 			t.Fatalf("no %q in the log:\n%s", text, p.logs)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// dbProxy forwards TCP connections to the test database's Unix socket,
+// so that a test can cut the database off and bring it back.
+type dbProxy struct {
+	ln     net.Listener
+	target string
+	mu     sync.Mutex
+	conns  []net.Conn
+}
+
+// newDBProxy listens on a loopback port and returns dbURL rewritten to go
+// through it.
+func newDBProxy(t *testing.T, dbURL string) (*dbProxy, string) {
+	t.Helper()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	p := &dbProxy{target: filepath.Join(q.Get("host"), ".s.PGSQL.5432")}
+	if p.ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	q.Del("host")
+	u.Host, u.RawQuery = p.ln.Addr().String(), q.Encode()
+	go p.serve(p.ln)
+	t.Cleanup(func() { p.cut() })
+	return p, u.String()
+}
+
+func (p *dbProxy) serve(ln net.Listener) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		d, err := net.Dial("unix", p.target)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		p.mu.Lock()
+		p.conns = append(p.conns, c, d)
+		p.mu.Unlock()
+		go func() { _, _ = io.Copy(d, c); d.Close() }()
+		go func() { _, _ = io.Copy(c, d); c.Close() }()
+	}
+}
+
+// cut closes the listener and every connection: the database is gone.
+func (p *dbProxy) cut() {
+	p.ln.Close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// restore listens again on the same address.
+func (p *dbProxy) restore(t *testing.T) {
+	t.Helper()
+	ln, err := net.Listen("tcp", p.ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.ln = ln
+	go p.serve(ln)
+}
+
+// /healthz answers 503 within its 2 s when the database cannot be
+// reached, and 200 again when it can.
+func TestHealthzFollowsTheDatabase(t *testing.T) {
+	dbURL := database(t)
+	proxy, viaProxy := newDBProxy(t, dbURL)
+	p := startPG(t, viaProxy)
+	health := func() int {
+		resp, err := http.Get("http://" + p.addr + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := health(); code != 200 {
+		t.Fatalf("healthz %d with the database up", code)
+	}
+	proxy.cut()
+	start := time.Now()
+	if code := health(); code != http.StatusServiceUnavailable {
+		t.Errorf("healthz %d with the database gone, want 503", code)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("healthz took %v to answer", d)
+	}
+	proxy.restore(t)
+	deadline := time.Now().Add(10 * time.Second)
+	for health() != 200 {
+		if time.Now().After(deadline) {
+			t.Fatal("healthz did not recover with the database back")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if code, _, err := p.sms("+15557800001", "SMback", "claude code 403"); err != nil || code != 200 {
+		t.Errorf("a text after the database came back: %d %v", code, err)
 	}
 }
