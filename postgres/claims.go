@@ -10,8 +10,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/textfix/textfix/bot"
 )
 
@@ -99,7 +97,7 @@ func (db *DB) Inbound(ctx context.Context, c bot.Claim, fn func(bot.Tx) ([]bot.L
 	return reply, replayed, nil
 }
 
-func (st *stage) queueClaim(b *pgx.Batch) {
+func (st *stage) queueClaim(b *commit) {
 	if c := st.claim; c != nil {
 		replies, _ := json.Marshal(c.replies) // strings always encode
 		b.Queue(`INSERT INTO claims (phone, sid, at, replies) VALUES ($1, $2, $3, $4)`, c.phone, c.sid, c.at, replies)

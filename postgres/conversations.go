@@ -98,7 +98,7 @@ func (st *stage) SaveConversation(c bot.Conversation) error {
 	return nil
 }
 
-func (st *stage) queueConversations(b *pgx.Batch) {
+func (st *stage) queueConversations(b *commit) {
 	for _, phone := range sortedKeys(st.convs) {
 		r := st.convs[phone]
 		queueRec(b, conversationsTable, r, []any{phone}, func() []any {

@@ -24,11 +24,13 @@
 // A transaction ([DB.Inbound], [DB.Update]; tx.go) runs its function
 // against a stage: its reads are SELECTs in a READ COMMITTED transaction
 // on one connection, noting each row's version; its writes stay in the
-// stage. Then one round trip checks what was read (a serialization
-// failure if a version moved), applies the writes (UPDATE … WHERE
-// version = the one read; INSERT for a row read as missing, so a key
-// inserted meanwhile fails as a unique violation), bumps the counters,
-// NOTIFYs the senders if it queued a message, and commits. A conflict of
+// stage. Then one statement, sent with COMMIT in one round trip, checks
+// what was read (a serialization failure if a version moved), applies the
+// writes (UPDATE … WHERE version = the one read; INSERT for a row read as
+// missing, so a key inserted meanwhile fails as a unique violation),
+// appends the counts, and NOTIFYs the senders if it queued a message:
+// each part is a WITH query, because one statement costs the database far
+// less than one per write. A conflict of
 // any of these kinds rolls back and runs the function again on fresh
 // data (at most 16 times, then [bot.ErrConflict]).
 //
@@ -38,9 +40,10 @@
 // never wait. Inbound looks the claim (MessageSid, From) up after taking
 // the lock and inserts it in the same transaction, so two instances
 // given the same MessageSid at once store one text and give the same
-// reply. Inbound fetches the claim, the number's conversation and its
-// last seq in one statement, sent in the same round trip as BEGIN and
-// the lock: a text costs two round trips.
+// reply. Inbound takes the lock and reads the claim, the number's
+// conversation and its last seq in one statement (textfix_begin, a
+// function whose queries see what was committed while it waited), sent
+// in the same round trip as BEGIN: a text costs two round trips.
 //
 // Ticket numbers and outbox ids come from sequences, taken while the
 // function runs; a transaction that ran twice leaves a gap. Analytics

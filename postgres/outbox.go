@@ -136,7 +136,7 @@ func (st *stage) SaveMessage(m bot.OutMsg) error {
 
 // queueMessages queues the outbox's writes and reports whether one of
 // them leaves a message queued (senders are woken).
-func (st *stage) queueMessages(b *pgx.Batch) (queued bool) {
+func (st *stage) queueMessages(b *commit) (queued bool) {
 	for _, id := range sortedKeys(st.msgs) {
 		r := st.msgs[id]
 		queueRec(b, outboxTable, r, []any{id}, func() []any { return messageCols(r.val) })

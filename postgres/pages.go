@@ -96,7 +96,7 @@ func (st *stage) SetFeedback(pageID string, answer bot.FeedbackAnswer) error {
 	return nil
 }
 
-func (st *stage) queuePages(b *pgx.Batch) {
+func (st *stage) queuePages(b *commit) {
 	for _, id := range sortedKeys(st.pages) {
 		r := st.pages[id]
 		queueRec(b, pagesTable, r, []any{id}, func() []any { return pageCols(r.val) })

@@ -52,7 +52,7 @@ func compareMissKeys(a, b missKey) int {
 }
 
 // queueStats appends the transaction's counts, one statement per table.
-func (st *stage) queueStats(b *pgx.Batch) {
+func (st *stage) queueStats(b *commit) {
 	if len(st.stats) > 0 {
 		var flow, day, kind, node, dest []string
 		var n []int64

@@ -135,7 +135,7 @@ func (st *stage) SaveTicket(tk *bot.Ticket) error {
 	return nil
 }
 
-func (st *stage) queueTickets(b *pgx.Batch) {
+func (st *stage) queueTickets(b *commit) {
 	for _, n := range sortedKeys(st.tickets) {
 		r := st.tickets[n]
 		queueRec(b, ticketsTable, r, []any{n}, func() []any {

@@ -112,7 +112,7 @@ func (st *stage) setLine(r *rec[bot.Line], l bot.Line) {
 	r.val, r.dirty = l, true
 }
 
-func (st *stage) queueLines(b *pgx.Batch) {
+func (st *stage) queueLines(b *commit) {
 	isNew := map[lineKey]bool{}
 	for _, k := range st.appended {
 		isNew[k] = true

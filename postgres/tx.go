@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -141,21 +143,15 @@ func (db *DB) once(ctx context.Context, o txOptions, fn func(*stage) error) (err
 	// number's conversation and last seq, which fn reads first.
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
-	if o.lock != "" {
-		b.Queue(`SELECT pg_advisory_xact_lock(hashtextextended($1, $2))`, o.lock, int64(db.ns))
-	}
 	var claimed bool
-	if c := o.claim; c != nil {
-		// A statement of its own, after the lock's: a statement sees what
-		// was committed when it began, and this one must see what the
-		// number's previous transaction committed while this one waited.
-		b.Queue(`SELECT (SELECT replies FROM claims WHERE phone = $1 AND sid = $2),
-			c.version, c.state, (SELECT coalesce(max(seq), 0) FROM lines WHERE phone = $1)
-			FROM (SELECT 1) one LEFT JOIN conversations c ON c.phone = $1`, c.From, c.SID).QueryRow(func(row pgx.Row) error {
+	switch c := o.claim; {
+	case c != nil:
+		// One statement takes the lock and then reads the claim, the
+		// conversation and the last seq (migrations: textfix_begin).
+		b.Queue(`SELECT replies, version, state, last_seq FROM textfix_begin($1, $2, $3)`, c.From, c.SID, int64(db.ns)).QueryRow(func(row pgx.Row) error {
 			var (
 				replies, state []byte
-				version        *int64
-				last           int64
+				version, last  *int64
 			)
 			if err := row.Scan(&replies, &version, &state, &last); err != nil {
 				return err
@@ -172,9 +168,11 @@ func (db *DB) once(ctx context.Context, o txOptions, fn func(*stage) error) (err
 				}
 				r.seen, r.val, r.exists = *version, conv, true
 			}
-			st.convs[c.From], st.lastSeq[c.From] = r, last
+			st.convs[c.From], st.lastSeq[c.From] = r, *last
 			return nil
 		})
+	case o.lock != "":
+		b.Queue(`SELECT pg_advisory_xact_lock(hashtextextended($1, $2))`, o.lock, int64(db.ns))
 	}
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		return classify(err)
@@ -254,10 +252,10 @@ func (t table) where(from int) string {
 	return strings.Join(w, " AND ")
 }
 
-// checkSQL checks the version of a row read and not written, and keeps
-// it so until commit: args key…, version seen (0: missing).
+// checkSQL is true when a row read and not written still has the version
+// seen, and keeps it so until commit: args key…, version seen (0: missing).
 func (t table) checkSQL() string {
-	return fmt.Sprintf(`SELECT textfix_check(coalesce((SELECT version FROM %s WHERE %s FOR SHARE), 0) = $%d)`,
+	return fmt.Sprintf(`SELECT coalesce((SELECT version FROM %s WHERE %s FOR SHARE), 0) = $%d AS ok`,
 		t.name, t.where(1), len(t.key)+1)
 }
 
@@ -277,13 +275,14 @@ func (t table) upsertSQL() string {
 		strings.Join(t.key, ", "), strings.Join(set, ", "), t.name)
 }
 
-// updateSQL updates a row read at a version: args key…, cols…, version.
+// updateSQL updates a row read at a version, returning a row if it still
+// had it: args key…, cols…, version.
 func (t table) updateSQL() string {
 	var set []string
 	for i, c := range t.cols {
 		set = append(set, fmt.Sprintf("%s = $%d", c, len(t.key)+1+i))
 	}
-	return fmt.Sprintf(`WITH u AS (UPDATE %s SET %s, version = version + 1 WHERE %s AND version = $%d RETURNING 1) SELECT textfix_check(count(*) = 1) FROM u`,
+	return fmt.Sprintf(`UPDATE %s SET %s, version = version + 1 WHERE %s AND version = $%d RETURNING 1`,
 		t.name, strings.Join(set, ", "), t.where(1), len(t.key)+len(t.cols)+1)
 }
 
@@ -295,20 +294,58 @@ func placeholders(n int) string {
 	return strings.Join(p, ", ")
 }
 
-// queueRec queues what a commit does for one row: nothing, a check, an
+// queueRec adds what a commit does for one row: nothing, a check, an
 // insert, an update or an upsert. key and cols are the row's values.
-func queueRec[T any](b *pgx.Batch, t table, r *rec[T], key []any, cols func() []any) {
+func queueRec[T any](b *commit, t table, r *rec[T], key []any, cols func() []any) {
 	switch {
 	case !r.dirty && !r.read:
 	case !r.dirty:
-		b.Queue(t.checkSQL(), append(key, r.seen)...)
+		b.check(t.checkSQL(), append(key, r.seen)...)
 	case r.seen == unread:
 		b.Queue(t.upsertSQL(), append(key, cols()...)...)
 	case r.seen == 0:
 		b.Queue(t.insertSQL(), append(key, cols()...)...)
 	default:
-		b.Queue(t.updateSQL(), append(append(key, cols()...), r.seen)...)
+		b.update(t.updateSQL(), append(append(key, cols()...), r.seen)...)
 	}
+}
+
+// commit gathers a transaction's checks and writes into one statement:
+// each is a WITH query (the writes run whatever the outcome), and the
+// statement ends with textfix_check of every condition, so that one
+// failing rolls the whole transaction back. One statement costs the
+// database much less than one per write.
+type commit struct {
+	ctes, conds []string
+	args        []any
+}
+
+var placeholderRE = regexp.MustCompile(`\$(\d+)`)
+
+// add appends sql (its own $1, $2 …, numbered anew) and returns its name.
+func (c *commit) add(sql string, args ...any) string {
+	name := "w" + strconv.Itoa(len(c.ctes)+1)
+	off := len(c.args)
+	sql = placeholderRE.ReplaceAllStringFunc(sql, func(m string) string {
+		n, _ := strconv.Atoi(m[1:])
+		return "$" + strconv.Itoa(n+off)
+	})
+	c.ctes = append(c.ctes, name+" AS ("+sql+")")
+	c.args = append(c.args, args...)
+	return name
+}
+
+// Queue adds a write.
+func (c *commit) Queue(sql string, args ...any) { c.add(sql, args...) }
+
+// check adds a query of one row with one boolean, ok, that must be true.
+func (c *commit) check(sql string, args ...any) {
+	c.conds = append(c.conds, "(SELECT ok FROM "+c.add(sql, args...)+")")
+}
+
+// update adds an UPDATE … RETURNING that must change exactly one row.
+func (c *commit) update(sql string, args ...any) {
+	c.conds = append(c.conds, "(SELECT count(*) FROM "+c.add(sql, args...)+") = 1")
 }
 
 // commitBatch is the commit's round trip, or nil when the function wrote
@@ -317,18 +354,21 @@ func (st *stage) commitBatch() *pgx.Batch {
 	if !st.wrote() {
 		return nil
 	}
-	b := &pgx.Batch{}
-	st.queueChecks(b)
-	st.queueConversations(b)
-	st.queueLines(b)
-	st.queuePages(b)
-	st.queueTickets(b)
-	notify := st.queueMessages(b)
-	st.queueClaim(b)
-	st.queueStats(b) // last: a counter's row lock is held the shortest
+	c := &commit{}
+	st.queueChecks(c)
+	st.queueConversations(c)
+	st.queueLines(c)
+	st.queuePages(c)
+	st.queueTickets(c)
+	notify := st.queueMessages(c)
+	st.queueClaim(c)
+	st.queueStats(c)
+	final := "SELECT textfix_check(" + strings.Join(append(c.conds, "true"), " AND ") + ")"
 	if notify {
-		b.Queue(`SELECT pg_notify($1, '')`, outboxChannel)
+		final += ", pg_notify('" + outboxChannel + "', '')"
 	}
+	b := &pgx.Batch{}
+	b.Queue("WITH "+strings.Join(c.ctes, ",\n")+"\n"+final, c.args...)
 	b.Queue("COMMIT")
 	return b
 }
@@ -350,10 +390,10 @@ func anyDirty[K comparable, T any](m map[K]*rec[T]) bool {
 }
 
 // queueChecks checks the ranges a function read (open tickets).
-func (st *stage) queueChecks(b *pgx.Batch) {
+func (st *stage) queueChecks(b *commit) {
 	if st.openRead {
-		b.Queue(`SELECT textfix_check(coalesce((SELECT array_agg(number ORDER BY number) FROM
-			(SELECT number FROM tickets WHERE state IN ('waiting', 'active') ORDER BY number FOR SHARE) o), '{}') = $1::bigint[])`, st.openSeen)
+		b.check(`SELECT coalesce((SELECT array_agg(number ORDER BY number) FROM
+			(SELECT number FROM tickets WHERE state IN ('waiting', 'active') ORDER BY number FOR SHARE) o), '{}') = $1::bigint[] AS ok`, st.openSeen)
 	}
 }
 

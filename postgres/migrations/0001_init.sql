@@ -145,3 +145,21 @@ BEGIN
     END IF;
     RETURN true;
 END $$;
+
+-- textfix_begin starts Inbound's transaction in one statement: it takes
+-- the number's lock, then reads the claim, the conversation and the last
+-- transcript seq. A VOLATILE function's queries each see what was
+-- committed when they start, so these reads see what the number's
+-- previous transaction committed while this one waited for the lock.
+CREATE FUNCTION textfix_begin(p_phone text, p_sid text, p_ns bigint,
+    OUT replies json, OUT version bigint, OUT state json, OUT last_seq bigint)
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended(p_phone, p_ns));
+    SELECT c.replies INTO replies FROM claims c WHERE c.phone = p_phone AND c.sid = p_sid;
+    IF replies IS NOT NULL THEN
+        RETURN;
+    END IF;
+    SELECT c.version, c.state INTO version, state FROM conversations c WHERE c.phone = p_phone;
+    SELECT coalesce(max(l.seq), 0) INTO last_seq FROM lines l WHERE l.phone = p_phone;
+END $$;
