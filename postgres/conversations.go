@@ -15,7 +15,7 @@ import (
 // Conversations: one row per number; status, flow, test and updated are
 // columns for the console's inbox, the conversation itself is state.
 
-var conversationsTable = table{name: "conversations", key: []string{"phone"}, cols: []string{"status", "flow", "test", "updated", "state"}}
+var conversationsTable = newTable("conversations", []string{"phone"}, []string{"status", "flow", "test", "updated", "state"})
 
 func decodeConversation(phone string, raw []byte) (bot.Conversation, error) {
 	var c bot.Conversation

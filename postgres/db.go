@@ -46,6 +46,8 @@ type DB struct {
 
 	closeOnce sync.Once
 
+	renumbered sync.Map // commit fragments, renumbered (tx.go)
+
 	// Now is the clock used for claim times, and for lines and outbox
 	// messages stored without a time. Open sets it to time.Now; tests
 	// may replace it before use.

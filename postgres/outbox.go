@@ -19,7 +19,7 @@ import (
 // when each recipient was last given a message (fairness), send_slot the
 // deployment's last send slot.
 
-var outboxTable = table{name: "outbox", key: []string{"id"}, cols: []string{"phone", "state", "next_at", "lease_until", "created", "msg"}}
+var outboxTable = newTable("outbox", []string{"id"}, []string{"phone", "state", "next_at", "lease_until", "created", "msg"})
 
 func decodeMessage(id int64, raw []byte) (bot.OutMsg, error) {
 	var m bot.OutMsg

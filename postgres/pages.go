@@ -14,7 +14,7 @@ import (
 // Pages: one row per page, with its owner (the number it was made for;
 // the page itself holds no number) so that Forget erases it.
 
-var pagesTable = table{name: "pages", key: []string{"id"}, cols: []string{"owner", "revoked", "created", "page"}}
+var pagesTable = newTable("pages", []string{"id"}, []string{"owner", "revoked", "created", "page"})
 
 type pageRow struct {
 	owner string

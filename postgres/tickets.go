@@ -17,7 +17,7 @@ import (
 // a number; a transaction that ran twice leaves a gap), with phone and
 // state as columns; tickets_open indexes the open ones.
 
-var ticketsTable = table{name: "tickets", key: []string{"number"}, cols: []string{"phone", "state", "opened", "ticket"}}
+var ticketsTable = newTable("tickets", []string{"number"}, []string{"phone", "state", "opened", "ticket"})
 
 func decodeTicket(n int64, raw []byte) (bot.Ticket, error) {
 	var tk bot.Ticket

@@ -19,7 +19,7 @@ import (
 // last seq plus one: two transactions appending to one number at once
 // insert the same key, and the second runs again.
 
-var linesTable = table{name: "lines", key: []string{"phone", "seq"}, cols: []string{"message_id", "line"}}
+var linesTable = newTable("lines", []string{"phone", "seq"}, []string{"message_id", "line"})
 
 type lineKey struct {
 	phone string

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -236,12 +237,20 @@ func classify(err error) error {
 	return err
 }
 
-// table names a table's key and value columns (version aside), for the
-// statements a commit sends.
+// table names a table's key and value columns (version aside), and holds
+// the statements a commit sends, built once.
 type table struct {
 	name string
 	key  []string
 	cols []string
+
+	check, insert, upsert, update string
+}
+
+func newTable(name string, key, cols []string) table {
+	t := table{name: name, key: key, cols: cols}
+	t.check, t.insert, t.upsert, t.update = t.checkSQL(), t.insertSQL(), t.upsertSQL(), t.updateSQL()
+	return t
 }
 
 func (t table) where(from int) string {
@@ -300,13 +309,13 @@ func queueRec[T any](b *commit, t table, r *rec[T], key []any, cols func() []any
 	switch {
 	case !r.dirty && !r.read:
 	case !r.dirty:
-		b.check(t.checkSQL(), append(key, r.seen)...)
+		b.check(t.check, append(key, r.seen)...)
 	case r.seen == unread:
-		b.Queue(t.upsertSQL(), append(key, cols()...)...)
+		b.Queue(t.upsert, append(key, cols()...)...)
 	case r.seen == 0:
-		b.Queue(t.insertSQL(), append(key, cols()...)...)
+		b.Queue(t.insert, append(key, cols()...)...)
 	default:
-		b.update(t.updateSQL(), append(append(key, cols()...), r.seen)...)
+		b.update(t.update, append(append(key, cols()...), r.seen)...)
 	}
 }
 
@@ -318,19 +327,33 @@ func queueRec[T any](b *commit, t table, r *rec[T], key []any, cols func() []any
 type commit struct {
 	ctes, conds []string
 	args        []any
+	// renumbered caches fragments with their placeholders moved: there
+	// are few shapes of fragment and of commit, and every text builds one.
+	renumbered *sync.Map // renumbering → string
 }
 
 var placeholderRE = regexp.MustCompile(`\$(\d+)`)
 
+// renumbering is a fragment and the offset its placeholders move by, the
+// key of DB.renumbered.
+type renumbering struct {
+	sql string
+	off int
+}
+
 // add appends sql (its own $1, $2 …, numbered anew) and returns its name.
 func (c *commit) add(sql string, args ...any) string {
 	name := "w" + strconv.Itoa(len(c.ctes)+1)
-	off := len(c.args)
-	sql = placeholderRE.ReplaceAllStringFunc(sql, func(m string) string {
-		n, _ := strconv.Atoi(m[1:])
-		return "$" + strconv.Itoa(n+off)
-	})
-	c.ctes = append(c.ctes, name+" AS ("+sql+")")
+	k := renumbering{sql, len(c.args)}
+	moved, ok := c.renumbered.Load(k)
+	if !ok {
+		moved = placeholderRE.ReplaceAllStringFunc(sql, func(m string) string {
+			n, _ := strconv.Atoi(m[1:])
+			return "$" + strconv.Itoa(n+k.off)
+		})
+		c.renumbered.Store(k, moved)
+	}
+	c.ctes = append(c.ctes, name+" AS ("+moved.(string)+")")
 	c.args = append(c.args, args...)
 	return name
 }
@@ -354,7 +377,7 @@ func (st *stage) commitBatch() *pgx.Batch {
 	if !st.wrote() {
 		return nil
 	}
-	c := &commit{}
+	c := &commit{renumbered: &st.db.renumbered}
 	st.queueChecks(c)
 	st.queueConversations(c)
 	st.queueLines(c)
