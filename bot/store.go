@@ -92,8 +92,9 @@ type Tx interface {
 	// Append adds lines to phone's transcript and returns them with Seq
 	// (per number: 1, 2, 3 …, consecutive within one call) and At (the
 	// store's clock) set where it was zero. It does not need a
-	// conversation to exist. Lines with a MessageID can be found by
-	// SetDelivery.
+	// conversation to exist. Outbound lines with a MessageID can be found
+	// by SetDelivery (Twilio reports the delivery of outbound messages
+	// only; an inbound line's MessageID need not be).
 	Append(phone string, lines ...Line) ([]Line, error)
 	// PutPage stores a new page made for owner's conversation; a taken id
 	// gives [ErrPageExists]. The page holds no phone number; the store

@@ -126,7 +126,8 @@ func (im *Importer) Lines(phone string, lines []bot.Line) error {
 		if err != nil {
 			return err
 		}
-		if err := im.add("lines", phone, int64(l.Seq), nullString(l.MessageID), int64(1), raw); err != nil {
+		cols := lineCols(l)
+		if err := im.add("lines", phone, int64(l.Seq), cols[0], int64(1), raw); err != nil {
 			return err
 		}
 	}

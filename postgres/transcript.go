@@ -142,9 +142,16 @@ func (st *stage) queueLines(b *commit) {
 	b.Queue(`INSERT INTO lines (phone, seq, message_id, version, line) VALUES `+strings.Join(values, ", "), args...)
 }
 
+// lineCols are a line's columns: message_id only for an outbound line,
+// the only kind Twilio reports delivery of (an inbound line keeps its
+// MessageSid in the line itself).
 func lineCols(l bot.Line) []any {
 	raw, _ := json.Marshal(l) // a Line always encodes
-	return []any{nullString(l.MessageID), raw}
+	id := ""
+	if l.Dir == bot.Out {
+		id = l.MessageID
+	}
+	return []any{nullString(id), raw}
 }
 
 // SetDelivery implements bot.DeliveryRecorder.
