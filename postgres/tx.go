@@ -21,19 +21,22 @@ import (
 // PostgreSQL transaction at READ COMMITTED on one pooled connection, in
 // which the function's reads are SELECTs, each row read noting its
 // version. The function's writes are kept in the stage, not sent. When
-// it returns, one round trip sends everything: for every row read and not
-// written, a check that its version is unchanged (taking a share lock so
-// it stays so until commit); every write, each an UPDATE … WHERE version
-// = the version read, or an INSERT of a row read as missing; the counter
-// bumps; a NOTIFY if a message was queued; COMMIT. A check that fails
-// raises a serialization failure (textfix_check), as does a concurrent
-// INSERT of the same key (a unique violation) or a deadlock: the
-// transaction rolls back and the function runs again on fresh data, at
-// most maxRuns times, then bot.ErrConflict.
+// it returns, one round trip sends one statement and COMMIT. The
+// statement's WITH queries hold, for every row read and not written, a
+// check that its version is unchanged (taking a share lock so it stays
+// so until commit), and every write: an UPDATE … WHERE version = the
+// version read, or an INSERT of a row read as missing; then the counts,
+// and a NOTIFY if a message was queued. It ends with textfix_check of
+// every check and that every UPDATE found its row: one that fails raises
+// a serialization failure, as does a concurrent INSERT of the same key
+// (a unique violation) or a deadlock, and the transaction rolls back and
+// the function runs again on fresh data, at most maxRuns times, then
+// bot.ErrConflict.
 //
 // Inbound and Update with a lock first take pg_advisory_xact_lock on a
-// hash of the number, so one number's transactions run one at a time
-// across every instance and conflicts are rare; other numbers never wait.
+// hash of the number (Inbound inside textfix_begin, with its first
+// reads), so one number's transactions run one at a time across every
+// instance and conflicts are rare; other numbers never wait.
 
 // maxRuns bounds how often a transaction function runs.
 const maxRuns = 16
