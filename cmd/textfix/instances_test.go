@@ -213,24 +213,27 @@ type loadBalancer struct {
 
 func (lb *loadBalancer) set(i int, p *proc) { lb.mu.Lock(); lb.procs[i] = p; lb.mu.Unlock() }
 
-func (lb *loadBalancer) pick() *proc {
-	lb.mu.Lock()
-	defer lb.mu.Unlock()
-	lb.next++
-	return lb.procs[lb.next%len(lb.procs)]
-}
-
-// send tries up to tries times; it returns the instance that answered 200.
+// send sends a text to the next instance in turn and, when it does not
+// answer 200, to the one after it, and so on, up to tries attempts; it
+// returns the instance that answered.
 func (lb *loadBalancer) send(from, sid, body string, tries int) (*proc, error) {
+	lb.mu.Lock()
+	lb.next++
+	first := lb.next
+	lb.mu.Unlock()
 	var last error
-	for range tries {
-		p := lb.pick()
+	for i := range tries {
+		lb.mu.Lock()
+		p := lb.procs[(first+i)%len(lb.procs)]
+		lb.mu.Unlock()
 		code, _, err := p.sms(from, sid, body)
 		if err == nil && code == 200 {
 			return p, nil
 		}
-		last = fmt.Errorf("%d %v", code, err)
-		time.Sleep(20 * time.Millisecond)
+		last = fmt.Errorf("%s: %d %v", p.addr, code, err)
+		if i%len(lb.procs) == len(lb.procs)-1 {
+			time.Sleep(20 * time.Millisecond) // every instance tried: wait a little
+		}
 	}
 	return nil, last
 }
@@ -238,12 +241,13 @@ func (lb *loadBalancer) send(from, sid, body string, tries int) (*proc, error) {
 // load texts from workers × numbers until stop is closed; acked records
 // each text answered 200, by number, in order.
 type load struct {
-	mu    sync.Mutex
-	acked map[string][]string // phone → bodies answered 200
-	n     atomic.Int64
-	fail  atomic.Int64
-	wg    sync.WaitGroup
-	stop  chan struct{}
+	mu     sync.Mutex
+	acked  map[string][]string // phone → bodies answered 200
+	errors []string            // why texts got no answer
+	n      atomic.Int64
+	fail   atomic.Int64
+	wg     sync.WaitGroup
+	stop   chan struct{}
 }
 
 func startLoad(lb *loadBalancer, workers, tries int, prefix string) *load {
@@ -260,6 +264,9 @@ func startLoad(lb *loadBalancer, workers, tries int, prefix string) *load {
 				body := fmt.Sprintf("w%d-%d claude code 403", w, i)
 				if _, err := lb.send(phone, fmt.Sprintf("SM%sw%di%d", prefix, w, i), body, tries); err != nil {
 					l.fail.Add(1)
+					l.mu.Lock()
+					l.errors = append(l.errors, fmt.Sprintf("%s %q: %v", phone, body, err))
+					l.mu.Unlock()
 					continue
 				}
 				l.mu.Lock()
@@ -314,7 +321,7 @@ func TestKillOneInstanceMidLoad(t *testing.T) {
 	l.waitFor(t, atKill+200)
 	l.end()
 	if f := l.fail.Load(); f > 0 {
-		t.Errorf("%d texts got no answer from either instance", f)
+		t.Errorf("%d texts got no answer from either instance: %q\nB:\n%s", f, l.errors, grepLog(b, `status=5`))
 	}
 	l.check(t, openPG(t, dbURL))
 	t.Logf("%d texts answered, %d of them after A was killed", l.n.Load(), l.n.Load()-atKill)
@@ -340,7 +347,7 @@ func TestRollingRestart(t *testing.T) {
 	l.waitFor(t, l.n.Load()+150)
 	l.end()
 	if f := l.fail.Load(); f > 0 {
-		t.Errorf("%d texts got no answer during the rolling restart", f)
+		t.Errorf("%d texts got no answer during the rolling restart: %q", f, l.errors)
 	}
 	l.check(t, openPG(t, dbURL))
 	t.Logf("%d texts answered across the restart", l.n.Load())
@@ -455,6 +462,17 @@ func TestLeaderKilled(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// grepLog returns the lines of p's log matching re.
+func grepLog(p *proc, re string) string {
+	var out []string
+	for _, line := range strings.Split(p.logs.String(), "\n") {
+		if ok, _ := regexp.MatchString(re, line); ok {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // waitLog waits up to 10 s for text in p's log.
