@@ -28,8 +28,10 @@ type Config struct {
 
 // DefaultMaxConns is the pool's size when URL does not say
 // (pool_max_conns): a transaction holds a connection while its function
-// runs, so the pool bounds how many texts are in flight at once.
-const DefaultMaxConns = 32
+// runs, so the pool bounds how many texts are in flight at once. More
+// than a few per database core only adds contention: on two cores, 16
+// gives the same texts/s as 32 with a third of the 99th percentile.
+const DefaultMaxConns = 16
 
 // DB is the PostgreSQL store. Its methods are safe for concurrent use,
 // from any number of processes sharing the database.
