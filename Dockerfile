@@ -2,8 +2,6 @@
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
-# go-graphviz, patched to start lazily (third_party/go-graphviz/TEXTFIX.md).
-COPY third_party ./third_party
 RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /textfix ./cmd/textfix

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/textfix/textfix/flows"
 )
 
 // Desk is where people and human operators meet. It runs the engine for
@@ -34,9 +36,12 @@ func (d *Desk) IsOperator(phone string) bool { return slices.Contains(d.Operator
 // text through engine e. It returns the replies to send back as the
 // webhook's answer, as the lines it appended to in.From's transcript
 // (their Bodies); everything else goes to the outbox through t.
-func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, error) {
+//
+// A panic in the engine or the desk comes back as a *PanicError.
+func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) (_ []Line, err error) {
+	defer CatchPanic(&err)
 	if d.IsOperator(in.From) {
-		return d.operator(t, in, now)
+		return d.operator(t, e, in, now)
 	}
 	c, err := t.Conversation(in.From)
 	if err != nil {
@@ -57,20 +62,15 @@ func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, error
 		conv.Ticket = tk.Number
 		body := fmt.Sprintf("textfix #%d, %s: %s %s\nReply \"#%d your text\" to answer, \"#%d close\" to end.",
 			tk.Number, Mask(in.From), tk.Reason, tk.Summary, tk.Number, tk.Number)
-		if err := d.notify(t, tk.Number, body, now); err != nil {
+		if err := d.notifyOpened(t, &tk, body, now); err != nil {
 			return nil, err
 		}
 	case before == StatusHandoff && conv.Status == StatusHandoff && strings.TrimSpace(in.Body) != "":
-		body := fmt.Sprintf("#%d %s: %s", conv.Ticket, Mask(in.From), clip(r.RedactedBody, 1200))
-		if err := d.notify(t, conv.Ticket, body, now); err != nil {
+		if err := d.notifyText(t, conv.Ticket, r.RedactedBody, now); err != nil {
 			return nil, err
 		}
-	case before == StatusHandoff && conv.Status != StatusHandoff:
-		why := "went back to the bot"
-		if conv.Status == StatusOptedOut {
-			why = "opted out (STOP); nothing more can be sent"
-		}
-		if err := d.closeTicket(t, c.Ticket, now, fmt.Sprintf("#%d closed: %s %s.", c.Ticket, Mask(in.From), why)); err != nil {
+	case before == StatusHandoff && conv.Status != StatusHandoff && conv.Status != StatusOptedOut:
+		if err := d.closeTicket(t, c.Ticket, now, fmt.Sprintf("#%d closed: %s went back to the bot.", c.Ticket, Mask(in.From)), ""); err != nil {
 			return nil, err
 		}
 	}
@@ -78,6 +78,11 @@ func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, error
 	lines, err := Save(t, in.From, ch)
 	if err != nil {
 		return nil, err
+	}
+	if r.OptOut {
+		if err := d.closeOnOptOut(t, in.From, "STOP", now); err != nil {
+			return nil, err
+		}
 	}
 	if !conv.Test && len(r.Events) > 0 {
 		if err := t.Record(r.Events, now); err != nil {
@@ -107,40 +112,123 @@ func (d *Desk) notify(t Tx, ticket int, body string, now time.Time) error {
 		return nil
 	}
 	for _, op := range d.Operators {
-		if err := queue(t, op, body, OutNotify, ticket, now); err != nil {
+		if _, err := queue(t, op, body, OutNotify, ticket, now, now); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// queue puts body in to's transcript (as queued) and in the outbox. For a
-// simulator conversation (Test) the line is all there is: nothing leaves.
-func queue(t Tx, to, body string, kind OutKind, ticket int, now time.Time) error {
+// NotifyEvery is the shortest time between two notifications about one
+// ticket to one operator. A person's texts in between fold into the one
+// still waiting, so one person texting fast queues one notification per
+// operator, not one per text, and cannot hold up anyone else's.
+const NotifyEvery = time.Minute
+
+// notifyOpened queues a new ticket's opening notice to every operator and
+// notes it on the ticket (the next notification keeps NotifyEvery from it).
+func (d *Desk) notifyOpened(t Tx, tk *Ticket, body string, now time.Time) error {
+	if tk.Test || len(d.Operators) == 0 {
+		return nil
+	}
+	tk.Notes = map[string]TicketNote{}
+	for _, op := range d.Operators {
+		id, err := queue(t, op, body, OutNotify, tk.Number, now, now)
+		if err != nil {
+			return err
+		}
+		tk.Notes[op] = TicketNote{ID: id}
+	}
+	return t.SaveTicket(tk)
+}
+
+// notifyText tells every operator of ticket n that its person texted
+// body (redacted). For each operator: while the latest notification about
+// the ticket still waits in the outbox (queued, not being sent) and
+// carries texts, body folds into it ("#12 ***0123 sent 5 more texts: …",
+// with the latest); otherwise a new one is queued, due no sooner than
+// NotifyEvery after the latest was sent (or is due).
+func (d *Desk) notifyText(t Tx, n int, body string, now time.Time) error {
+	tk, err := t.Ticket(n)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil || tk.Test || len(d.Operators) == 0 {
+		return err
+	}
+	if tk.Notes == nil {
+		tk.Notes = map[string]TicketNote{}
+	}
+	text := clip(body, 1200)
+	for _, op := range d.Operators {
+		note, at := tk.Notes[op], now
+		if note.ID != "" {
+			m, err := t.Message(note.ID)
+			switch {
+			case errors.Is(err, ErrNotFound): // forgotten: start again
+			case err != nil:
+				return err
+			case m.State == OutQueued && note.Texts > 0 && !m.LeaseUntil.After(now):
+				note.Texts++
+				m.Body = clip(fmt.Sprintf("#%d %s sent %d more texts: %s", n, Mask(tk.Phone), note.Texts, text), MaxReplyLen)
+				if err := t.SaveMessage(m); err != nil {
+					return err
+				}
+				tk.Notes[op] = note
+				continue
+			case m.State == OutSent:
+				at = later(at, m.Sent.Add(NotifyEvery))
+			case m.State == OutQueued:
+				at = later(at, later(m.NextAt, now).Add(NotifyEvery))
+			}
+		}
+		id, err := queue(t, op, fmt.Sprintf("#%d %s: %s", n, Mask(tk.Phone), text), OutNotify, n, now, at)
+		if err != nil {
+			return err
+		}
+		tk.Notes[op] = TicketNote{ID: id, Texts: 1}
+	}
+	return t.SaveTicket(&tk)
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// queue puts body in to's transcript (as queued) and in the outbox, due
+// at, and returns the message's id. For a simulator conversation (Test)
+// the line is all there is: nothing leaves, and the id is "".
+func queue(t Tx, to, body string, kind OutKind, ticket int, now, at time.Time) (string, error) {
 	body = clip(body, MaxReplyLen)
 	c, err := t.Conversation(to)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if c.Test {
 		_, err := t.Append(to, Line{Dir: Out, Body: body, At: now, Status: LineSimulated})
-		return err
+		return "", err
 	}
 	lines, err := t.Append(to, Line{Dir: Out, Body: body, At: now, Status: Delivery(OutQueued)})
 	if err != nil {
-		return err
+		return "", err
 	}
-	return t.Enqueue(&OutMsg{To: to, Body: body, Kind: kind, Ticket: ticket, Line: lines[0].Seq, Created: now})
+	m := &OutMsg{To: to, Body: body, Kind: kind, Ticket: ticket, Line: lines[0].Seq, Created: now, NextAt: at}
+	if err := t.Enqueue(m); err != nil {
+		return "", err
+	}
+	return m.ID, nil
 }
 
 // ErrOptedOut is returned when a message is meant for a number that opted
 // out.
 var ErrOptedOut = errors.New("the number has opted out")
 
-// MarkOptedOut records that phone opted out without texting STOP: Twilio
-// refused a message to it as unsubscribed, at send time or in a delivery
-// report. As after STOP, nothing is sent to it again until it opts in.
-// Only the conversation's status changes.
+// MarkOptedOut sets phone's conversation opted out, and changes nothing
+// else: nothing is sent to phone again until it opts in. It is the
+// conversation's part of [Desk.OptOut], the rule every path follows.
 func MarkOptedOut(t Tx, phone string) error {
 	c, err := t.Conversation(phone)
 	if err != nil {
@@ -148,6 +236,40 @@ func MarkOptedOut(t Tx, phone string) error {
 	}
 	c.Status = StatusOptedOut
 	return t.SaveConversation(c)
+}
+
+// OptOut is the one opt-out rule, whichever way an opt-out arrives: STOP
+// or its kin (Handle applies it itself), or Twilio refusing phone as
+// unsubscribed at send time or in a delivery report (why says which, for
+// people). phone's conversation becomes opted out ([MarkOptedOut]), each
+// of its open tickets closes with why noted on it (Ticket.ClosedWhy), and
+// the operators are told once: a second report finds nothing open. Nothing
+// is ever sent to phone again until it opts in.
+func (d *Desk) OptOut(t Tx, phone, why string, now time.Time) (err error) {
+	defer CatchPanic(&err)
+	if err := MarkOptedOut(t, phone); err != nil {
+		return err
+	}
+	return d.closeOnOptOut(t, phone, why, now)
+}
+
+// closeOnOptOut closes phone's open tickets because phone opted out (why)
+// and tells the operators.
+func (d *Desk) closeOnOptOut(t Tx, phone, why string, now time.Time) error {
+	open, err := t.OpenTickets()
+	if err != nil {
+		return err
+	}
+	for _, tk := range open {
+		if tk.Phone != phone {
+			continue
+		}
+		note := fmt.Sprintf("#%d closed: %s opted out (%s); nothing more can be sent.", tk.Number, Mask(phone), why)
+		if err := d.closeTicket(t, tk.Number, now, note, "opted out: "+why); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // OptedOut reports whether phone has opted out, so that nothing may be
@@ -170,7 +292,7 @@ func (d *Desk) Reply(t Tx, n int, text string, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if err := queue(t, tk.Phone, text, OutRelay, n, now); err != nil {
+	if _, err := queue(t, tk.Phone, text, OutRelay, n, now, now); err != nil {
 		return err
 	}
 	if tk.Answered.IsZero() {
@@ -220,11 +342,11 @@ func (d *Desk) Close(t Tx, n int, now time.Time) error {
 			return err
 		}
 		msg := fmt.Sprintf("%s has closed this chat. You're back with the textfix bot: text a new error anytime.", capitalize(d.operatorName()))
-		if err := queue(t, tk.Phone, msg, OutNotice, n, now); err != nil {
+		if _, err := queue(t, tk.Phone, msg, OutNotice, n, now, now); err != nil {
 			return err
 		}
 	}
-	return d.closeTicket(t, n, now, "")
+	return d.closeTicket(t, n, now, "", "")
 }
 
 // TakeOver opens a ticket for a conversation that is not in handoff (an
@@ -250,14 +372,18 @@ func (d *Desk) TakeOver(t Tx, phone string, now time.Time) (int, error) {
 	return tk.Number, t.SaveConversation(c)
 }
 
-func (d *Desk) closeTicket(t Tx, n int, now time.Time, note string) error {
+// closeTicket closes ticket n, noting why when it was not closed by hand,
+// and tells the operators note when there is one.
+func (d *Desk) closeTicket(t Tx, n int, now time.Time, note, why string) error {
 	tk, err := t.Ticket(n)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	} else if err != nil {
 		return err
 	}
-	tk.State, tk.Closed = TicketClosed, now
+	// Notes only pace notifications about an open ticket; a closed one
+	// keeps no operator's numbers or message ids.
+	tk.State, tk.Closed, tk.ClosedWhy, tk.Notes = TicketClosed, now, why, nil
 	if err := t.SaveTicket(&tk); err != nil {
 		return err
 	}
@@ -282,8 +408,10 @@ func (d *Desk) timeout() time.Duration {
 }
 
 // Sweep tells people whose ticket waited longer than Timeout without an
-// answer, once, and gives them their fix page link when they had one.
-func (d *Desk) Sweep(t Tx, now time.Time) (int, error) {
+// answer, once, and gives them their fix page link when they had one. A
+// panic comes back as a *PanicError.
+func (d *Desk) Sweep(t Tx, now time.Time) (_ int, err error) {
+	defer CatchPanic(&err)
 	open, err := t.OpenTickets()
 	if err != nil {
 		return 0, err
@@ -308,7 +436,7 @@ func (d *Desk) Sweep(t Tx, now time.Time) (int, error) {
 		if tk.PageID != "" {
 			msg = fmt.Sprintf("Sorry, nobody has answered yet. Meanwhile your fix page is here: %s\nSomeone will text you as soon as they can.", PageURL(d.BaseURL, tk.PageID))
 		}
-		if err := queue(t, tk.Phone, msg, OutNotice, tk.Number, now); err != nil {
+		if _, err := queue(t, tk.Phone, msg, OutNotice, tk.Number, now, now); err != nil {
 			return n, err
 		}
 		n++
@@ -323,8 +451,8 @@ const operatorUsage = `Commands: "list", "#12 your text", "#12 close".`
 var ticketCmd = regexp.MustCompile(`(?s)^#\s*(\d+)\s*[:,.-]?\s*(.*)$`)
 
 // operator reads an operator's text as a command; operators never start a
-// troubleshooting flow.
-func (d *Desk) operator(t Tx, in Inbound, now time.Time) ([]Line, error) {
+// troubleshooting flow. e's flows tell a reply from a problem (see command).
+func (d *Desk) operator(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, error) {
 	text := strings.TrimSpace(in.Body)
 	c, err := t.Conversation(in.From)
 	if err != nil {
@@ -343,7 +471,7 @@ func (d *Desk) operator(t Tx, in Inbound, now time.Time) ([]Line, error) {
 	case c.Status == StatusOptedOut:
 		// Silent, like for anyone who opted out.
 	default:
-		replies, err = d.command(t, in.From, text, now)
+		replies, err = d.command(t, e, text, now)
 		if err != nil {
 			return nil, err
 		}
@@ -363,7 +491,12 @@ func (d *Desk) operator(t Tx, in Inbound, now time.Time) ([]Line, error) {
 	return replyLines(lines), nil
 }
 
-func (d *Desk) command(t Tx, from, text string, now time.Time) ([]string, error) {
+// command carries out an operator's text. Text without "#N" goes to the
+// only open ticket, unless it reads like a person's first text (see
+// looksLikeProblem): an operator testing the bot from their own phone, or
+// pasting a customer's words, must not have it land on someone else's
+// phone. Then the operator is asked to confirm with "#N".
+func (d *Desk) command(t Tx, e *Engine, text string, now time.Time) ([]string, error) {
 	lower := strings.ToLower(text)
 	switch {
 	case text == "":
@@ -389,6 +522,9 @@ func (d *Desk) command(t Tx, from, text string, now time.Time) ([]string, error)
 	case 0:
 		return []string{"No open tickets. " + operatorUsage}, nil
 	case 1:
+		if n := open[0].Number; looksLikeProblem(e, text) {
+			return []string{fmt.Sprintf(`Send to #%d? That reads like a new problem, not a reply. Reply "#%d %s" to confirm.`, n, n, clipWords(oneLine(text), 60))}, nil
+		}
 		return d.ticketCommand(t, open[0].Number, text, now)
 	}
 	nums := make([]string, len(open))
@@ -396,6 +532,23 @@ func (d *Desk) command(t Tx, from, text string, now time.Time) ([]string, error)
 		nums[i] = "#" + strconv.Itoa(tk.Number)
 	}
 	return []string{fmt.Sprintf("Which ticket? Open: %s. Reply \"#%d your text\".", strings.Join(nums, ", "), open[0].Number)}, nil
+}
+
+// looksLikeProblem reports whether text reads like a person's first text
+// to the bot rather than a reply to one: the intake classifier picks a
+// flow (or two close ones) for the whole text or for its first clause ("a
+// product plus a code", "claude code keeps saying 403, help").
+func looksLikeProblem(e *Engine, text string) bool {
+	if e == nil || e.Flows == nil {
+		return false
+	}
+	in := flows.NewText(text)
+	for _, x := range []flows.Text{in, flows.NewText(in.FirstClause())} {
+		if v := e.Flows.Classify(x); v.Flow != nil || len(v.Close) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *Desk) ticketCommand(t Tx, n int, body string, now time.Time) ([]string, error) {

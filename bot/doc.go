@@ -27,16 +27,26 @@
 //  1. An opted-out number hears only START, UNSTOP or YES; nothing else gets
 //     a reply.
 //  2. Keywords (whole message): STOP family, HELP, RESET, BACK, HUMAN.
+//     An opt-out ([IsOptOut]) is read however it is typed and always wins.
+//     RESET, BACK and HUMAN words that also answer the question being
+//     asked ("new", "support") are that answer instead.
 //  3. While a human has the conversation the engine stays quiet, apart from
 //     one "a person has this" note per quiet period.
 //  4. After IdleAfter of silence the conversation starts fresh.
-//  5. Idle: intake picks a flow (flows.Library.Classify) and walks into it.
-//     Active: the answer picks a choice (flows.Flow.Match). Fixed: YES/NO
-//     feedback on the fix page, NO leading to the next likely fix.
+//  5. Idle: intake picks a flow (flows.Library.Classify) and walks into it;
+//     a thank-you or goodbye gets a warm word and nothing else.
+//     Active: flows.Flow.Read reads the answer: a choice; a question back
+//     (the How page and the question again, no miss); an answer to a
+//     question further on (flows.Flow.Ahead: the path there is taken); or
+//     a miss, a human after three. Fixed: YES/NO feedback on the fix page
+//     (a closer is a YES), NO leading to the next likely fix.
 //
 // Walking into a node answers questions the person already answered in
-// earlier texts (flows.Flow.Infer), sends info texts, and stops at the first
-// question to ask, or at a fix (a page and its link) or a handoff.
+// any text of the conversation (flows.Flow.InferFrom), saying so in the
+// choices' own words ("Got it: you're behind a company proxy."), sends
+// info texts, and stops at the first question to ask, or at a fix (a page
+// and its link) or a handoff. Every reply fits two SMS segments with its
+// links on a 40-character domain.
 //
 // # Caveats
 //

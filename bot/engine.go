@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/segment"
 )
 
 // Engine runs one conversation step. It is immutable and safe for
@@ -57,6 +58,7 @@ func (e *Engine) Step(c Conversation, in Inbound, now time.Time) Result {
 	if s.c.Started.IsZero() {
 		s.c.Started = now
 	}
+	s.canonical()
 	s.run()
 	s.c.Updated = now
 	s.r.Conversation = s.c
@@ -124,7 +126,11 @@ func (s *step) run() {
 		}
 	case KwHelp:
 		s.r.Keyword = kw
-		s.reply(helpText)
+		if s.c.Status == StatusHandoff {
+			s.reply(helpInHandoff)
+		} else {
+			s.reply(helpText)
+		}
 		return
 	}
 
@@ -133,6 +139,12 @@ func (s *step) run() {
 		return
 	}
 
+	// A keyword that also answers the question being asked is the answer
+	// ("new" to "is the key old or new?", "support" to "who set it up?");
+	// it keeps its meaning when the text cannot answer the question.
+	if kw != KwNone && s.answers(text) {
+		kw = KwNone
+	}
 	switch kw {
 	case KwReset:
 		s.r.Keyword = kw
@@ -177,7 +189,30 @@ func (s *step) run() {
 
 const greeting = `Text me the error you're seeing, like "claude code 403" or the exact message, and I'll walk you to a fix. Reply HUMAN for a person.`
 
+// closing answers a closer ("thanks!") when no question is open.
+const closing = "You're welcome! Text me anytime you hit another error."
+
 const helpText = "textfix: text an error and get a fix link by SMS. Reply HUMAN for a person, RESET to start over. Reply STOP to opt out. Msg & data rates may apply."
+
+// helpInHandoff is HELP while a person has the conversation: no offer of
+// the human they already have.
+const helpInHandoff = "textfix: a person has your messages and will reply here. Reply RESET to go back to the bot. Reply STOP to opt out. Msg & data rates may apply."
+
+// answers reports whether text, a keyword, answers the question the
+// conversation is at, by a choice's words, number or yes/no (not as the
+// free text of an any choice, which takes every text).
+func (s *step) answers(text string) bool {
+	if s.c.Status != StatusActive || s.idleFor() > s.idleAfter() {
+		return false
+	}
+	t := s.flow()
+	n := t.Node(s.c.Node)
+	if n == nil || n.Kind != flows.Question {
+		return false
+	}
+	r := t.Read(n, flows.NewText(text))
+	return r.Choice >= 0 && r.By != flows.ByAny
+}
 
 func (s *step) idleAfter() time.Duration {
 	if s.e.IdleAfter > 0 {
@@ -196,16 +231,35 @@ func (s *step) idleFor() time.Duration {
 // fresh starts a new conversation (see Conversation.Fresh).
 func (s *step) fresh() { s.c = s.c.Fresh(s.now) }
 
-// remember keeps said, a redacted text, for "don't re-ask".
+// remember keeps said, a redacted text, for "don't re-ask", and counts
+// it among the person's texts.
 func (s *step) remember(said string) {
 	t := clip(said, maxSaidLen)
 	s.c.Said = append(s.c.Said, t)
+	s.c.Texts++
 	if len(s.c.Said) > maxSaid {
 		s.c.Said = append([]string(nil), s.c.Said[len(s.c.Said)-maxSaid:]...)
 	}
 }
 
+// ordinal is which of the person's texts Said[i] is: 1 for their first.
+func (s *step) ordinal(i int) int { return s.c.Texts - len(s.c.Said) + i + 1 }
+
 func (s *step) flow() *flows.Flow { return s.e.Flows.Flow(s.c.Flow) }
+
+// canonical renames the flows a stored conversation names by a former id
+// (an alias) to their current id, so that comparisons and events see one
+// id for one flow.
+func (s *step) canonical() {
+	if t := s.e.Flows.Flow(s.c.Flow); t != nil {
+		s.c.Flow = t.ID
+	}
+	for i, id := range s.c.Candidates {
+		if t := s.e.Flows.Flow(id); t != nil {
+			s.c.Candidates[i] = t.ID
+		}
+	}
+}
 
 // intake picks a flow for a text that starts a conversation.
 func (s *step) intake(text string) {
@@ -219,6 +273,21 @@ func (s *step) intake(text string) {
 			i = 0 // "Is this Claude Code 403?" "yes"
 		case f == "no" && len(offered) == 2 && offered[1] == s.e.Flows.Fallback():
 			i = 1 // … or something else? "no"
+		default:
+			// "no, our admin handles that" to "credits and billing or usage
+			// limits?": an answer to a question only one of them asks.
+			for k, t := range offered {
+				if t != s.e.Flows.Fallback() && t.Answers(in) {
+					if i >= 0 {
+						i = -1
+						break
+					}
+					i = k
+				}
+			}
+			if i >= 0 {
+				s.c.Open = append(s.c.Open, s.c.Texts)
+			}
 		}
 		if i >= 0 {
 			s.start(offered[i], s.c.FirstText)
@@ -227,6 +296,10 @@ func (s *step) intake(text string) {
 	}
 	v := lib.Classify(in)
 	switch {
+	case v.Flow == nil && len(v.Close) == 0 && isThanks(strings.Fields(in.Normalized())):
+		// "thanks!" after a fix or a human: no new problem.
+		s.c.Said, s.c.Texts, s.c.Open = nil, 0, nil
+		s.reply(closing)
 	case v.Flow != nil:
 		s.start(v.Flow, s.said)
 	case len(v.Close) == 2:
@@ -236,6 +309,16 @@ func (s *step) intake(text string) {
 	case v.Greeting && len(s.c.Candidates) == 0:
 		s.c.Said = nil
 		s.reply("Hi! " + greeting)
+	case len(s.c.Candidates) == 2 && s.c.Misses == 0:
+		// A reply to "Is this 1) … or 2) …?" that picks neither: ask
+		// once more, keeping what the first text said.
+		s.c.Misses++
+		offered := s.candidates()
+		second := offered[1].ShortTitle()
+		if offered[1] == lib.Fallback() {
+			second = "something else"
+		}
+		s.reply(fmt.Sprintf("Sorry, which is it: 1) %s or 2) %s? Reply 1 or 2, or HUMAN for a person.", offered[0].ShortTitle(), second))
 	default:
 		s.c.Misses++
 		s.c.Candidates = nil
@@ -298,10 +381,20 @@ func (s *step) start(t *flows.Flow, first string) {
 	s.enter(t, t.Start, nil)
 }
 
+// known is what the engine took without asking, to say back: a choice's
+// echo and which of the person's texts it came from; or, plain, a
+// sentence said as it is ("No problem, I'll assume not.").
+type known struct {
+	echo  string
+	from  int // ordinal of the text (see step.ordinal)
+	plain bool
+}
+
 // enter walks from node id: it answers questions the person already
 // answered, sends info texts, and stops at the first question to ask or
-// at a fix or handoff.
-func (s *step) enter(t *flows.Flow, id string, known []string) {
+// at a fix or handoff. said holds what was taken without asking so far.
+func (s *step) enter(t *flows.Flow, id string, said []known) {
+	var infos []string // info texts on the way, sent with what follows
 	for hops := 0; hops < 2*len(t.Nodes)+1; hops++ {
 		n := t.Node(id)
 		if n == nil {
@@ -310,28 +403,36 @@ func (s *step) enter(t *flows.Flow, id string, known []string) {
 		s.c.Node = id
 		switch n.Kind {
 		case flows.Question:
-			if k := t.Infer(n, s.c.Said); k >= 0 {
+			k, from := t.InferFrom(n, s.c.Said)
+			if k < 0 {
+				k, from = s.inferOpen(t, n)
+			}
+			if k >= 0 {
 				ch := n.Choices[k]
-				s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: k, Label: ch.Label, Inferred: true})
+				said = s.take(n, k, from, said)
 				s.event(EventEdge, n.ID, ch.Next, "")
-				known = append(known, ch.Label)
 				id = ch.Next
 				continue
 			}
 			s.c.Status = StatusActive
 			s.c.Misses = 0
-			s.reply(withNote(known, n.SMS(s.checkLink(t, n))))
+			s.replyAfter(infos, s.withNote(said, s.question(t, n)...))
 			return
 		case flows.Info:
-			s.reply(withNote(known, n.Text))
+			infos = append(infos, s.withNote(said, n.Text))
 			s.event(EventEdge, n.ID, n.Next, "")
-			known = nil
+			said = nil
 			id = n.Next
 			continue
 		case flows.Fix:
-			s.fix(t, n, known)
+			sms := s.fixSMS(t, n)
+			if note := s.withNote(said); note != "" {
+				sms = s.fitting(note+"\n"+sms, sms)
+			}
+			s.replyAfter(infos, sms)
 			return
 		case flows.Handoff:
+			s.reply(infos...)
 			s.handoff(n.Reason)
 			return
 		}
@@ -341,17 +442,109 @@ func (s *step) enter(t *flows.Flow, id string, known []string) {
 	s.reply("Sorry, something went wrong on my side. " + greeting)
 }
 
-// withNote prefixes msg with what was understood without asking, when it
-// still fits two segments.
-func withNote(known []string, msg string) string {
-	if len(known) == 0 {
-		return msg
+// replyAfter sends msg after the info texts infos: in one SMS when all
+// of it fits two segments, else each on its own.
+func (s *step) replyAfter(infos []string, msg string) {
+	if len(infos) > 0 {
+		if joined := strings.Join(append(infos[:len(infos):len(infos)], msg), "\n"); s.fits(joined) {
+			s.reply(joined)
+			return
+		}
 	}
-	note := "Got it: " + strings.Join(known, ", ") + ".\n"
-	if len(note)+len(msg) > 306 {
-		return msg
+	s.reply(append(infos, msg)...)
+}
+
+// inferOpen answers question n from the open texts (Conversation.Open),
+// returning the choice and the index in Said of the text, or -1, -1.
+func (s *step) inferOpen(t *flows.Flow, n *flows.Node) (int, int) {
+	var texts []string
+	var at []int
+	for _, o := range s.c.Open {
+		if i := o - (s.c.Texts - len(s.c.Said)) - 1; i >= 0 && i < len(s.c.Said) {
+			texts, at = append(texts, s.c.Said[i]), append(at, i)
+		}
 	}
-	return note + msg
+	if k, j := t.InferOpen(n, texts); k >= 0 {
+		return k, at[j]
+	}
+	return -1, -1
+}
+
+// take records choice k of question n as answered without asking, from
+// the remembered text Said[from], and adds its echo to said.
+func (s *step) take(n *flows.Node, k, from int, said []known) []known {
+	ch := n.Choices[k]
+	s.c.Answers = append(s.c.Answers, Answer{
+		Node: n.ID, Question: n.Text, Choice: k, Label: ch.Label,
+		Text: s.c.Said[from], Inferred: true, From: s.ordinal(from),
+	})
+	if e := strings.TrimSpace(ch.Echo); e != "" {
+		said = append(said, known{echo: strings.TrimSuffix(e, "."), from: s.ordinal(from)})
+	}
+	return said
+}
+
+// withNote prefixes a message with what was taken without asking ("Got
+// it: you're behind a company proxy."), saying which earlier text it came
+// from when that was not the text just sent. It uses the first of the
+// message's variants (most complete first) with which the note fits two
+// segments; with none, the first that fits alone. No variants give the
+// note alone.
+func (s *step) withNote(said []known, variants ...string) string {
+	switch {
+	case len(said) == 0 && len(variants) == 0:
+		return ""
+	case len(said) == 0:
+		return s.fitting(variants...)
+	}
+	var plain, echoes []string
+	from := 0
+	for _, k := range said {
+		switch {
+		case k.plain:
+			plain = append(plain, k.echo)
+			continue
+		case len(echoes) == 0:
+			from = k.from
+		case k.from != from:
+			from = -1
+		}
+		echoes = append(echoes, k.echo)
+	}
+	head := "Got it: "
+	switch {
+	case from == s.c.Texts:
+	case from > 0:
+		head = "Got it from your " + textName(from) + ": "
+	default:
+		head = "Got it from your texts: "
+	}
+	note := strings.Join(plain, " ")
+	if len(echoes) > 0 {
+		note = strings.TrimSpace(note + " " + head + strings.Join(echoes, "; ") + ".")
+	}
+	if len(variants) == 0 {
+		return note
+	}
+	all := make([]string, 0, 2*len(variants))
+	for _, v := range variants {
+		all = append(all, note+"\n"+v)
+	}
+	return s.fitting(append(all, variants...)...)
+}
+
+// question is question n's SMS with its How link, and shorter forms of
+// it for when a long link takes it past two segments: without the "Reply
+// 1-N" line, then with the choices on one line.
+func (s *step) question(t *flows.Flow, n *flows.Node) []string {
+	link := s.checkLink(t, n)
+	sms := n.SMS(link)
+	short, _, _ := strings.Cut(sms, "\nReply 1-")
+	how := ""
+	if link != "" {
+		how = "\nHow: " + link
+	}
+	return []string{sms, short, strings.TrimSpace(n.Text) + how + "\n" + n.ChoiceList()}
 }
 
 func (s *step) checkLink(t *flows.Flow, n *flows.Node) string {
@@ -365,7 +558,20 @@ func (s *step) link(pageID string) string {
 	return PageURL(s.e.BaseURL, pageID)
 }
 
-func (s *step) fix(t *flows.Flow, n *flows.Node, known []string) {
+// fix ends the flow at fix node n: a page for the person's path and its
+// link, after note (the word that this is the next likely cause), when it
+// still fits.
+func (s *step) fix(t *flows.Flow, n *flows.Node, note string) {
+	sms := s.fixSMS(t, n)
+	if note != "" {
+		sms = s.fitting(note+"\n"+sms, sms)
+	}
+	s.reply(sms)
+}
+
+// fixSMS ends the flow at fix node n: it makes the page for the person's
+// path and returns the SMS with its link.
+func (s *step) fixSMS(t *flows.Flow, n *flows.Node) string {
 	id := s.in.PageID
 	if id == "" {
 		sum := sha256.Sum256([]byte(s.c.Phone + "\x00" + s.now.String() + "\x00" + n.ID))
@@ -383,7 +589,7 @@ func (s *step) fix(t *flows.Flow, n *flows.Node, known []string) {
 	s.once(EventFix, n.ID)
 	s.c.PageID = id
 	s.c.Tried = append(s.c.Tried, n.ID)
-	s.reply(withNote(known, n.FixSMS(s.link(id))))
+	return n.FixSMS(s.link(id))
 }
 
 // answer handles a reply to the current question.
@@ -400,38 +606,215 @@ func (s *step) answer(text string) {
 		s.start(t, s.c.FirstText)
 		return
 	}
-	k, _ := t.Match(n, flows.NewText(text))
+	in := flows.NewText(text)
+	r := t.Read(n, in)
+	if ws := strings.Fields(in.Normalized()); r.By != flows.ByNumber && isCloser(ws) && flows.Family(in.Normalized()) == "" {
+		// "thanks!" while a question is open: a warm word, and the
+		// question again; no miss.
+		s.reply(s.withNote([]known{{echo: "You're welcome!", plain: true}}, s.question(t, n)...))
+		return
+	}
+	switch {
+	case r.By == flows.ByOther:
+		// A message none of the listed ones: "Something else", unless it
+		// answers a question further on.
+		if k := t.Ahead(n, in); k >= 0 {
+			r = flows.Reading{Choice: -1}
+		}
+	case r.By == flows.ByFamily && !in.Explicit():
+		// "no she hasn't texted START yet" to "do they want your texts?":
+		// the sentence answers the next question, whatever its first word.
+		if k := t.Ahead(n, in); k >= 0 && k != r.Choice {
+			r = flows.Reading{Choice: -1}
+		}
+	}
+	if r.By == flows.ByAny {
+		// Free text that answers a question further on ("Error: exit code
+		// 1" to "Which product?") is kept for that one, not taken here.
+		if q, k := t.Later(n, in); q != nil && !t.Takes(n, in) {
+			said := []known{{echo: strings.TrimSuffix(strings.TrimSpace(q.Choices[k].Echo), "."), from: s.c.Texts}}
+			if said[0].echo == "" {
+				said = nil
+			}
+			s.reply(s.withNote(said, s.question(t, n)...))
+			return
+		}
+	}
+	switch {
+	case r.Choice >= 0:
+		ch := n.Choices[r.Choice]
+		s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: r.Choice, Label: ch.Label, Text: clip(s.said, maxSaidLen)})
+		s.event(EventEdge, n.ID, ch.Next, "")
+		s.c.Misses = 0
+		s.enter(t, ch.Next, nil)
+	case r.Asks:
+		s.help(t, n)
+	case r.Number:
+		s.miss(t, n, missNumber)
+	case cantCheck(in):
+		// "I can't", "can't check right now": not knowing, by another name.
+		s.unsure(t, n)
+	default:
+		// An answer to a question further on: the path there is taken,
+		// and said back.
+		if k := t.Ahead(n, in); k >= 0 {
+			ch := n.Choices[k]
+			said := s.take(n, k, len(s.c.Said)-1, nil)
+			s.c.Open = append(s.c.Open, s.c.Texts) // it answers that question by its words
+			s.event(EventEdge, n.ID, ch.Next, "")
+			s.c.Misses = 0
+			s.enter(t, ch.Next, said)
+			return
+		}
+		if r.Unsure {
+			s.unsure(t, n)
+			return
+		}
+		s.miss(t, n, missPlain)
+	}
+}
+
+// unsure handles an answer that only says the person does not know, at a
+// question with no choice for that. As a patient engineer would, it goes
+// on without the answer where the question has a way on (flows.Flow.Unsure:
+// a "Can't check now" choice, whose path carries the check for later, or
+// a yes/no question's no), saying so. Where it has none, it points at the
+// How page if there is one and asks again: a miss, and a human after
+// three.
+func (s *step) unsure(t *flows.Flow, n *flows.Node) {
+	k := t.Unsure(n)
 	if k < 0 {
-		s.miss(t, n)
+		s.miss(t, n, missUnsure)
 		return
 	}
 	ch := n.Choices[k]
 	s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: k, Label: ch.Label, Text: clip(s.said, maxSaidLen)})
 	s.event(EventEdge, n.ID, ch.Next, "")
 	s.c.Misses = 0
-	s.enter(t, ch.Next, nil)
+	lead := "No problem, let's go on without it."
+	if ch.Means == "no" {
+		lead = "No problem, I'll assume not for now."
+	}
+	s.enter(t, ch.Next, []known{{echo: lead, plain: true}})
 }
 
-func (s *step) miss(t *flows.Flow, n *flows.Node) {
+// cantCheck reports whether the text only says the person cannot check
+// ("can't", "I can't do that", "cannot check right now").
+func cantCheck(in flows.Text) bool {
+	ws := strings.Fields(in.Normalized())
+	cant := false
+	for _, w := range ws {
+		switch w {
+		case "cant", "cannot":
+			cant = true
+		case "i", "can", "not", "check", "do", "that", "it", "this", "now", "right", "sorry", "unfortunately", "really":
+		default:
+			return false
+		}
+	}
+	return cant
+}
+
+// help answers a question back ("where do I find that?", "what's a curl
+// test?"): the help the question has, its How page, then the question
+// again. It is not a miss.
+func (s *step) help(t *flows.Flow, n *flows.Node) {
+	link := s.checkLink(t, n)
+	if link != "" {
+		s.reply("This page shows how, step by step: " + link)
+	} else {
+		s.reply("I have no more on that one. Answer as best you can, or reply HUMAN for a person.")
+	}
+	s.reply(s.fitting(s.question(t, n)...))
+}
+
+// missKind is why an answer selected nothing.
+type missKind int
+
+const (
+	missPlain  missKind = iota // not understood
+	missUnsure                 // "not sure", at a question with no choice for it
+	missNumber                 // a bare number where no numbers are shown
+)
+
+// miss handles an answer that selected nothing: the question again, with
+// its How page and a lead-in that fits why, and a human after maxMisses.
+func (s *step) miss(t *flows.Flow, n *flows.Node, why missKind) {
 	s.r.Missed = true
 	s.event(EventMiss, n.ID, "", clip(s.said, 80))
 	s.c.Misses++
-	// A text that answered nothing must not answer a later question.
-	if len(s.c.Said) > 0 {
-		s.c.Said = s.c.Said[:len(s.c.Said)-1]
+	if why == missPlain && !slices.Contains(s.c.Open, s.c.Texts) {
+		s.c.Open = append(s.c.Open, s.c.Texts)
 	}
-	switch {
-	case s.c.Misses >= maxMisses:
+	if s.c.Misses >= maxMisses {
 		s.handoff("The bot did not understand the answers to: " + n.Text)
-	case s.c.Misses == maxMisses-1:
-		s.reply(fmt.Sprintf("Sorry, I still didn't get that. Reply %s, or HUMAN for a person.", numbered(n)))
-	default:
-		s.reply(fmt.Sprintf("Sorry, I didn't get that. %s\nReply %s.", strings.TrimSpace(n.Text), numbered(n)))
+		return
 	}
+	link := s.checkLink(t, n)
+	var lead string
+	switch {
+	case why == missUnsure && link != "":
+		lead = "No problem: the How page shows how to check. If you can't, pick the closest. "
+	case why == missUnsure:
+		lead = "No problem. If you can't tell, pick the closest. "
+	case why == missNumber:
+		lead = "Please type it in words. "
+	case s.c.Misses == maxMisses-1:
+		lead = "Sorry, I still didn't get that. "
+	default:
+		lead = "Sorry, I didn't get that. "
+	}
+	human := ""
+	if s.c.Misses == maxMisses-1 {
+		human = " Or reply HUMAN for a person."
+	}
+	q, list := strings.TrimSpace(n.Text), n.ChoiceList()
+	how := ""
+	if link != "" {
+		how = "\nHow: " + link
+	}
+	reply := "\nReply " + list + "."
+	if n.FreeText() {
+		reply = "\n" + list
+	}
+	s.reply(s.fitting(
+		lead+q+how+reply+human,
+		lead+strings.TrimPrefix(how, "\n")+reply+human,
+		lead+strings.TrimPrefix(reply, "\n")+human,
+		fmt.Sprintf("%sReply 1-%d.%s", lead, len(n.Choices), human),
+	))
 }
 
-func numbered(n *flows.Node) string {
-	return n.ChoiceList()
+// linkDomain is the longest domain a production link is expected to
+// have (flows.LintLink's): replies are measured as if their links had it.
+const linkDomain = 40
+
+// fits reports whether msg goes out as at most two SMS segments, with its
+// page links measured on a domain of at least linkDomain characters: a
+// reply that fits on a short test domain must fit in production too.
+func (s *step) fits(msg string) bool {
+	base := strings.TrimRight(s.e.BaseURL, "/")
+	scheme, host, ok := strings.Cut(base, "://")
+	if !ok {
+		scheme, host = "https", base
+	}
+	if len(host) < linkDomain {
+		long := scheme + "://" + host + strings.Repeat("x", linkDomain-len(host))
+		msg = strings.ReplaceAll(msg, base+PagesPath, long+PagesPath)
+	}
+	n, _ := segment.Count(msg)
+	return n <= 2
+}
+
+// fitting returns the first of msgs, most complete first, that fits two
+// segments, or the last.
+func (s *step) fitting(msgs ...string) string {
+	for _, m := range msgs {
+		if s.fits(m) {
+			return m
+		}
+	}
+	return msgs[len(msgs)-1]
 }
 
 // feedback handles the answer to "Did this fix it?".
@@ -445,6 +828,17 @@ func (s *step) feedback(text string) {
 		s.fresh()
 		s.reply("Glad it's fixed! Text me anytime you hit another error.")
 		return
+	case FeedbackNone:
+		if ws := strings.Fields(in.Normalized()); isThanks(ws) && s.e.Flows.Classify(in).Flow == nil {
+			s.reply("You're welcome! Reply YES once it works, or NO if it doesn't and I'll find the next fix.")
+			return
+		}
+		if in.Asks() {
+			s.reply(s.fitting(
+				fmt.Sprintf("Your fix page has the steps and commands: %s\nDid it fix it? Reply YES or NO, or HUMAN for a person.", s.link(s.c.PageID)),
+				"Did the fix work? Reply YES or NO, or HUMAN for a person."))
+			return
+		}
 	case FeedbackNo:
 		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackNoHandoff}
 		s.once(EventNo, s.c.Node)
@@ -454,7 +848,7 @@ func (s *step) feedback(text string) {
 			s.event(EventEdge, n.ID, next.ID, "")
 			if next.Kind == flows.Fix {
 				s.r.Feedback.Answer = FeedbackNo
-				s.fix(t, next, []string{"Let's try the next likely cause"})
+				s.fix(t, next, "OK, let's try the next likely cause.")
 				return
 			}
 			s.c.Node = next.ID
@@ -486,42 +880,30 @@ type FeedbackAnswer string
 
 // The answers to "Did this fix it?", as a page records them: NO is
 // recorded with what followed it, so the page can say what happened.
+// FeedbackNone is a text that is neither.
 const (
 	FeedbackYes       FeedbackAnswer = "yes"
 	FeedbackNo        FeedbackAnswer = "no"         // NO, and the next likely fix was texted
 	FeedbackNoHandoff FeedbackAnswer = "no_handoff" // NO, and a person took the conversation
+	FeedbackNone      FeedbackAnswer = ""
 )
 
-var fixedWords = map[string]FeedbackAnswer{
-	"fixed": "yes", "it worked": "yes", "worked": "yes", "that worked": "yes", "works": "yes", "it works": "yes",
-	"solved": "yes", "thanks": "yes", "thank you": "yes", "thx": "yes", "ty": "yes", "perfect": "yes", "all good": "yes",
-	"that fixed it": "yes", "it did": "yes", "great": "yes", "awesome": "yes",
-	"didnt work": "no", "did not work": "no", "still broken": "no", "still": "no", "same error": "no",
-	"not fixed": "no", "still failing": "no", "still getting it": "no", "nothing changed": "no", "no luck": "no",
-	"it didnt": "no", "doesnt work": "no", "not working": "no", "still not working": "no",
-}
-
+// feedbackOf reads an answer to "Did this fix it?": a NO wherever it says
+// the fix did not work ("thanks, but it didn't work"), else a YES where
+// it says it did or only closes ("thanks so much", "ok bye", "cool 👍",
+// "gracias"), else the yes/no family of a short answer or of its first
+// clause ("no, /usage says I still have 40% left").
 func feedbackOf(in flows.Text) FeedbackAnswer {
-	norm, first := in.Normalized(), in.FirstClause()
-	for _, whole := range []string{norm, first} {
-		if f, ok := fixedWords[whole]; ok {
-			return f
-		}
-	}
-	ws := strings.Fields(norm)
-	for _, n := range []int{3, 2} {
-		if len(ws) >= n {
-			if f, ok := fixedWords[strings.Join(ws[:n], " ")]; ok {
-				return f
-			}
-		}
-	}
-	if len(ws) > 0 && len(ws) <= 6 {
-		return FeedbackAnswer(flows.Family(norm))
-	}
-	// "no, /usage says I still have 40% left": the first clause decides.
-	if len(strings.Fields(first)) <= 3 {
-		return FeedbackAnswer(flows.Family(first))
+	ws := strings.Fields(in.Normalized())
+	switch {
+	case hasPhrase(ws, notFixed):
+		return FeedbackNo
+	case hasPhrase(ws, fixed), isCloser(ws):
+		return FeedbackYes
+	case len(ws) > 0 && len(ws) <= 6:
+		return FeedbackAnswer(flows.Family(in.Normalized()))
+	case len(strings.Fields(in.FirstClause())) <= 3:
+		return FeedbackAnswer(flows.Family(in.FirstClause()))
 	}
 	return ""
 }
@@ -532,7 +914,8 @@ func (s *step) back() {
 	if t == nil || len(s.c.Answers) == 0 {
 		if t != nil && s.c.Status == StatusActive {
 			if n := t.Node(s.c.Node); n != nil && n.Kind == flows.Question {
-				s.reply("This is the first question.\n" + n.SMS(s.checkLink(t, n)))
+				qs := s.question(t, n)
+				s.reply(s.fitting(append([]string{"This is the first question.\n" + qs[0]}, qs...)...))
 				return
 			}
 		}
@@ -543,11 +926,13 @@ func (s *step) back() {
 	for len(s.c.Answers) > 0 {
 		last := s.c.Answers[len(s.c.Answers)-1]
 		s.c.Answers = s.c.Answers[:len(s.c.Answers)-1]
-		s.forget(last.Text)
+		if !last.Inferred {
+			s.forget(last.Text) // an inferred answer's text may answer others
+		}
 		if !last.Inferred || len(s.c.Answers) == 0 {
 			n := t.Node(last.Node)
 			s.c.Node, s.c.Status, s.c.Misses = n.ID, StatusActive, 0
-			s.reply(n.SMS(s.checkLink(t, n)))
+			s.reply(s.fitting(s.question(t, n)...))
 			return
 		}
 	}
@@ -558,7 +943,7 @@ func (s *step) back() {
 func (s *step) forget(text string) {
 	for i := len(s.c.Said) - 1; i >= 0; i-- {
 		if s.c.Said[i] == text {
-			s.c.Said = append(s.c.Said[:i:i], s.c.Said[i+1:]...)
+			s.c.Said[i] = "" // blanked, not removed: Said's places number the texts
 			return
 		}
 	}
@@ -568,7 +953,7 @@ func (s *step) forget(text string) {
 func (s *step) handoff(reason string) {
 	s.once(EventHandoff, s.c.Node)
 	s.c.Status = StatusHandoff
-	s.c.Candidates = nil
+	s.c.Candidates, s.c.Welcomed = nil, false
 	s.c.Misses = 0
 	s.c.AckedAt = s.now
 	s.r.Handoff = &Handoff{Reason: reason, Summary: s.summary()}
@@ -586,6 +971,12 @@ func (s *step) inHandoff(kw Keyword) {
 	}
 	if s.said != "" {
 		s.remember(s.said)
+	}
+	if !s.c.Welcomed && isThanks(strings.Fields(flows.Normalize(s.said))) {
+		// "thanks!" to the handoff: a warm word once, however soon.
+		s.c.Welcomed, s.c.AckedAt = true, s.now
+		s.reply(fmt.Sprintf("You're welcome! %s will text you here.", capitalize(s.e.operator())))
+		return
 	}
 	every := s.e.AckEvery
 	if every <= 0 {
@@ -618,7 +1009,11 @@ func (s *step) summary() string {
 		parts = append(parts, `Said: "`+clipWords(oneLine(s.c.FirstText), 200)+`".`)
 	}
 	for _, a := range s.c.Answers {
-		parts = append(parts, clipWords(question(a.Question), 80)+" "+oneLine(a.Said())+".")
+		said := a.Said()
+		if a.Inferred { // the text it came from is quoted above, or was said before
+			said = a.Label + " (" + a.Source() + ")"
+		}
+		parts = append(parts, clipWords(question(a.Question), 80)+" "+clipWords(oneLine(said), 160)+".")
 	}
 	return clipWords(Redact(strings.Join(parts, " ")), 600)
 }

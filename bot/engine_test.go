@@ -265,17 +265,44 @@ func toStrings(fs []bot.FeedbackAnswer) []string {
 	return out
 }
 
-// A text that answered nothing is forgotten, so it cannot answer a later
-// question by inference.
-func TestMissIsNotRemembered(t *testing.T) {
+// A text that answered nothing is still something the person said: it
+// answers a later question it speaks to (issue 10: answers already given
+// are not asked again).
+func TestMissIsRemembered(t *testing.T) {
 	e := newEngine(t)
-	c, rs := say(e, bot.Conversation{}, "claude code 403", "purple monkey dishwasher")
-	if !rs[1].Missed {
-		t.Fatalf("expected a miss, got %q", rs[1].Replies)
+	// "github actions" answers where-runs, which two answers to sign-in
+	// lead to: at sign-in it answers nothing, yet it is not asked again.
+	c, rs := say(e, bot.Conversation{}, "claude code 401", "it runs in our github actions pipeline", "api key", "oauth token expired")
+	if !rs[1].Missed || len(c.Said) != 4 || c.Texts != 4 {
+		t.Fatalf("want a miss that is kept: missed %v, Said %q, Texts %d", rs[1].Missed, c.Said, c.Texts)
 	}
-	for _, s := range c.Said {
-		if strings.Contains(s, "purple") {
-			t.Errorf("missed answer kept in Said: %q", c.Said)
+	if c.Node != "fix-ci-token" || !strings.Contains(rs[3].Replies[0], "Got it from your 2nd text: it runs in CI") {
+		t.Errorf("at %s: %q", c.Node, rs[3].Replies)
+	}
+}
+
+// A conversation stored under a flow's former id (twilio-21610, now
+// twilio-sms) is the renamed flow: texting about the same problem again
+// does not restart it, and its events name the current id.
+func TestRenamedFlowKeepsItsConversation(t *testing.T) {
+	e := newEngine(t)
+	c, _ := say(e, bot.Conversation{}, "customer replied stop and now twilio wont send them anything", "no, they meant it")
+	if c.Status != bot.StatusFixed || c.Flow != "twilio-sms" {
+		t.Fatalf("setup: %s %s/%s", c.Status, c.Flow, c.Node)
+	}
+	c.Flow = "twilio-21610" // as stored before the rename
+	c.Candidates = []string{"twilio-21610"}
+	c, rs := say(e, c, "twilio 21610 again")
+	if c.Status != bot.StatusFixed || c.Flow != "twilio-sms" || c.Node != "fix-honor-opt-out" {
+		t.Errorf("same problem again restarted the conversation: %s %s/%s %q", c.Status, c.Flow, c.Node, rs[0].Replies)
+	}
+	c, rs = say(e, c, "no")
+	for _, ev := range rs[0].Events {
+		if ev.Flow != "twilio-sms" {
+			t.Errorf("event %+v names flow %q, want twilio-sms", ev, ev.Flow)
 		}
+	}
+	if len(rs[0].Events) == 0 {
+		t.Errorf("NO recorded no events (status %s)", c.Status)
 	}
 }

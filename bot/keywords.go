@@ -16,19 +16,13 @@ const (
 	KwHuman Keyword = "HUMAN"
 )
 
-// keywords maps a normalised whole message to its keyword. Twilio acts on
-// the single words itself; the phrases are the "reasonable means" of
-// revoking consent that people actually text.
+// keywords maps a normalised whole message to its keyword. The STOP
+// family is apart (optout.go: IsOptOut), read before these.
 var keywords = buildKeywords()
 
 func buildKeywords() map[string]Keyword {
 	m := map[string]Keyword{}
 	for kw, msgs := range map[Keyword][]string{
-		KwStop: {"stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "revoke", "optout", "opt out",
-			"stop texting me", "stop texting", "stop messaging me", "stop sending", "stop sending me messages",
-			"stop texting me please", "please stop", "please stop texting me", "dont text me", "do not text me",
-			"dont text me again", "do not text me again", "remove me", "remove me from this list", "unsubscribe me",
-			"leave me alone", "no more texts", "no more messages", "stop contacting me", "opt me out", "take me off"},
 		KwStart: {"start", "unstop", "opt in", "optin", "subscribe", "resume"},
 		KwHelp:  {"help", "info", "help me", "commands", "what can you do", "what is this", "what is textfix", "how does this work", "who is this"},
 		KwReset: {"reset", "restart", "menu", "start over", "start again", "new", "new problem", "begin again"},
@@ -48,7 +42,11 @@ func buildKeywords() map[string]Keyword {
 }
 
 // KeywordOf returns the keyword a whole message is, case and punctuation
-// ignored ("Stop!" is STOP), or KwNone.
+// ignored ("Help!" is HELP), or KwNone. An opt-out (IsOptOut) is always
+// STOP, whatever else the text could mean.
 func KeywordOf(text string) Keyword {
+	if IsOptOut(text) {
+		return KwStop
+	}
 	return keywords[flows.Normalize(text)]
 }

@@ -310,7 +310,10 @@ func TestNothingPastedIsStored(t *testing.T) {
 		"ssn": "219-09-9999", "key": "sk-ant-api03-AbCdEf0123456789xyz_QQ", "pass": "s3cret!",
 	}
 
-	// An error no flow knows: free-text answers, then a person.
+	// An error no flow knows: free-text answers, then a person. The first
+	// text names the product and the error, so the second is the last
+	// answer; the three after it fold into one notification that waits
+	// behind the ticket's opening notice (one a minute per ticket).
 	a := "+15555550101"
 	say(a, "github actions failing with exit code 1, my password is hunter2x")
 	say(a, "github actions, logged in as jane.doe@example.com")

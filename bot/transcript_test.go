@@ -12,6 +12,7 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/segment"
 )
 
 var update = flag.Bool("update", false, "rewrite golden transcripts")
@@ -150,4 +151,29 @@ func play(t *testing.T, e *bot.Engine, script string) string {
 		t.Fatal(err)
 	}
 	return out.String()
+}
+
+// TestTranscriptRepliesFit plays every script and holds every reply to
+// two GSM-7 segments with its page links on a 40-character domain, as
+// production's can be, whether the engine's own domain is that long or
+// short (the engine then measures as if it were long).
+func TestTranscriptRepliesFit(t *testing.T) {
+	scripts, err := filepath.Glob("testdata/transcripts/*.in")
+	if err != nil || len(scripts) == 0 {
+		t.Fatalf("no scripts in testdata/transcripts (%v)", err)
+	}
+	long := "https://" + strings.Repeat("x", 36) + ".com"
+	short := newEngine(t)
+	wide := newEngine(t)
+	wide.BaseURL = long
+	for _, script := range scripts {
+		got := play(t, wide, script) + strings.ReplaceAll(play(t, short, script), short.BaseURL+"/f/", long+"/f/")
+		for _, reply := range strings.Split(got, "\n< ")[1:] {
+			reply, _, _ = strings.Cut(reply, "\n  [")
+			msg := strings.ReplaceAll(reply, "\n| ", "\n")
+			if n, enc := segment.Count(msg); n > 2 || enc != segment.EncodingGSM7 {
+				t.Errorf("%s: reply of %d %s segments:\n%s", filepath.Base(script), n, enc, msg)
+			}
+		}
+	}
 }

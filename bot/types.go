@@ -34,12 +34,22 @@ type Conversation struct {
 	// Said is what the person has said in this conversation (redacted,
 	// newest last, bounded), used to avoid re-asking.
 	Said []string `json:"said,omitempty"`
+	// Texts counts the texts the person sent in this conversation, so
+	// that Said's last is their Texts-th ("your 3rd text").
+	Texts int `json:"texts,omitempty"`
+	// Open lists which texts (by their number, as Texts counts) answered
+	// nothing where they were sent: they may answer a later question by
+	// its choices' words (flows.Flow.InferOpen).
+	Open []int `json:"open,omitempty"`
 	// FirstText is the message that started the flow (redacted).
 	FirstText string `json:"first_text,omitempty"`
 	// Candidates are flow ids offered in an "Is this 1) … or 2) …?" intake.
 	Candidates []string `json:"candidates,omitempty"`
 	// Misses counts answers not understood at the current step.
 	Misses int `json:"misses,omitempty"`
+	// Welcomed is set once a thank-you during a handoff got its warm
+	// word back.
+	Welcomed bool `json:"welcomed,omitempty"`
 	// PageID is the fix page of the last fix reached.
 	PageID string `json:"page_id,omitempty"`
 	// Tried lists fix node ids already offered (for NO → next fix).
@@ -72,8 +82,49 @@ type Answer struct {
 	Question string `json:"question"`
 	Choice   int    `json:"choice"` // index into the question's choices
 	Label    string `json:"label"`
-	Text     string `json:"text"`               // redacted
-	Inferred bool   `json:"inferred,omitempty"` // taken from earlier texts
+	Text     string `json:"text"`               // redacted; for an inferred answer, the text it was taken from
+	Inferred bool   `json:"inferred,omitempty"` // taken from a text, without asking
+	// From is which of the person's texts an inferred answer was taken
+	// from: 1 for their first text of the conversation, 2 for the second …;
+	// 0 when not known (answers stored before it was recorded).
+	From int `json:"from,omitempty"`
+}
+
+// Source says where an inferred answer came from, for a fix page or an
+// operator: "from your first text", "from your 3rd text", or "from an
+// earlier text" when that was not recorded. It is "" for an answer the
+// person gave to the question.
+func (a Answer) Source() string {
+	switch {
+	case !a.Inferred:
+		return ""
+	case a.From <= 0:
+		return "from an earlier text"
+	}
+	return "from your " + textName(a.From)
+}
+
+// textName names the person's n-th text: "first text", "2nd text" …
+func textName(n int) string {
+	if n == 1 {
+		return "first text"
+	}
+	return ordinal(n) + " text"
+}
+
+// ordinal writes n as "2nd", "3rd", "11th", "21st".
+func ordinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	return fmt.Sprintf("%d%s", n, suffix)
 }
 
 // Said is the answer as a person would read it: the choice's label, and
@@ -328,8 +379,24 @@ type Ticket struct {
 	Opened   time.Time `json:"opened"`
 	Answered time.Time `json:"answered,omitempty"` // first operator reply
 	Closed   time.Time `json:"closed,omitempty"`
+	// ClosedWhy says why the ticket closed when nobody closed it by hand
+	// (the person opted out, and how).
+	ClosedWhy string `json:"closed_why,omitempty"`
 	// TimedOut is set once the person was told nobody answered in time.
 	TimedOut bool `json:"timed_out,omitempty"`
+	// Notes are the latest notification about the ticket queued for each
+	// operator, by the operator's number (see Desk: the person's texts
+	// fold into one while it waits).
+	Notes map[string]TicketNote `json:"notes,omitempty"`
+}
+
+// TicketNote is the latest notification about a ticket to one operator.
+type TicketNote struct {
+	// ID is its outbox message.
+	ID string `json:"id"`
+	// Texts counts the person's texts it carries; 0 for the ticket's
+	// opening notice, which nothing folds into.
+	Texts int `json:"texts,omitempty"`
 }
 
 // Open reports whether the ticket still needs a human.

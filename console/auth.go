@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,8 +31,11 @@ import (
 // SessionIdle without a request, after SessionMax in any case, and on
 // logout. Every form carries the session's CSRF token, checked in
 // constant time on every POST; the login form, which has no session yet,
-// uses a double-submit cookie instead. Login attempts are limited per
-// client address: LoginBurst in any LoginWindow.
+// uses a double-submit cookie instead. Wrong passwords are limited per
+// client address: after LoginBurst of them in a LoginWindow, that address
+// waits (429, even with the right password) until the oldest is a
+// LoginWindow old. Right passwords never count, so an address that has
+// not failed is never held back.
 const (
 	SessionIdle = 12 * time.Hour
 	SessionMax  = 7 * 24 * time.Hour
@@ -173,10 +177,22 @@ func (a *auth) checkPassword(pw string) bool {
 	return a.hasPass && subtle.ConstantTimeCompare(sum[:], a.password[:]) == 1
 }
 
-// allowLogin spends one login attempt of client, unless it has none left.
-func (a *auth) allowLogin(ctx context.Context, client string) (bool, error) {
+// backedOff reports whether client has used up its wrong passwords
+// (LoginBurst in LoginWindow) and must wait. It only reads: the attempt
+// AllowLogin would record is dated before the window, so the store forgets
+// it at once ("attempts from before since are forgotten").
+func (a *auth) backedOff(ctx context.Context, client string) (bool, error) {
+	since := a.now().Add(-LoginWindow)
+	ok, err := a.store.AllowLogin(ctx, client, since.Add(-time.Second), since, LoginBurst)
+	return !ok, err
+}
+
+// failedLogin counts a wrong password against client and reports whether
+// client has now used up its attempts.
+func (a *auth) failedLogin(ctx context.Context, client string) (backedOff bool, err error) {
 	now := a.now()
-	return a.store.AllowLogin(ctx, client, now, now.Add(-LoginWindow), LoginBurst)
+	ok, err := a.store.AllowLogin(ctx, client, now, now.Add(-LoginWindow), LoginBurst)
+	return !ok, err
 }
 
 // clientKey is who a login attempt counts against: the address in
@@ -354,8 +370,9 @@ func (cn *console) renderLogin(c echo.Context, code int, next, problem string) e
 	})
 }
 
-// login checks the rate limit, the form's token and the password, in that
-// order, and starts a session.
+// login checks the client's back-off, the form's token and the password,
+// in that order, and starts a session. A wrong password counts against the
+// client's address; a right one does not.
 func (cn *console) login(c echo.Context) error {
 	setHeaders(c.Response().Header())
 	r := c.Request()
@@ -363,14 +380,16 @@ func (cn *console) login(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "the console is off: set TEXTFIX_CONSOLE_PASSWORD")
 	}
 	client := cn.auth.clientKey(r)
-	allowed, err := cn.auth.allowLogin(r.Context(), client)
-	if err != nil {
-		return err
-	}
-	if !allowed {
-		cn.cfg.Log.Warn("console: login rate limited", "client", client, "request_id", requestID(c))
-		c.Response().Header().Set("Retry-After", "60")
+	tooMany := func() error {
+		cn.cfg.Log.Warn("console: login backed off after wrong passwords", "client", client, "request_id", requestID(c))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(LoginWindow.Seconds())))
 		return cn.renderLogin(c, http.StatusTooManyRequests, Path, "Too many attempts. Wait a minute and try again.")
+	}
+	switch wait, err := cn.auth.backedOff(r.Context(), client); {
+	case err != nil:
+		return err
+	case wait:
+		return tooMany()
 	}
 	ck, err := r.Cookie(loginCookie)
 	if err != nil {
@@ -385,6 +404,12 @@ func (cn *console) login(c echo.Context) error {
 	}
 	if !cn.auth.checkPassword(r.PostForm.Get("password")) {
 		cn.cfg.Log.Warn("console: wrong password", "client", client, "request_id", requestID(c))
+		switch wait, err := cn.auth.failedLogin(r.Context(), client); {
+		case err != nil:
+			return err
+		case wait:
+			return tooMany()
+		}
 		return cn.renderLogin(c, http.StatusUnauthorized, next, "Wrong password.")
 	}
 	_, token, err := cn.auth.newSession(r.Context())

@@ -235,13 +235,17 @@ func (cn *console) flowTitle(id string) string {
 
 // update runs fn in one store transaction for phone's conversation, after
 // every earlier change to that number (the webhook's lock), and wakes the
-// outbox when it committed.
+// outbox when it committed. A panic in fn (desk code) fails the change
+// with a *bot.PanicError, which the server answers 500, logs and counts.
 func (cn *console) update(ctx context.Context, phone string, fn func(t bot.Tx) error) error {
 	if phone != "" {
 		unlock := cn.cfg.Lock(phone)
 		defer unlock()
 	}
-	err := cn.store.Update(ctx, phone, fn)
+	err := cn.store.Update(ctx, phone, func(t bot.Tx) (err error) {
+		defer bot.CatchPanic(&err)
+		return fn(t)
+	})
 	if err == nil {
 		cn.cfg.Wake()
 	}

@@ -276,9 +276,9 @@ func TestConsoleCSRF(t *testing.T) {
 	}
 }
 
-// Five attempts a minute per client, then 429, even with the right
-// password; the client is Fly-Client-IP when configured, never
-// X-Forwarded-For.
+// Five wrong passwords a minute from a client, then 429 for that client,
+// even with the right password; the client is Fly-Client-IP when
+// configured, never X-Forwarded-For.
 func TestConsoleLoginRateLimit(t *testing.T) {
 	e := newConsole(t)
 	attacker := e.browser()
@@ -328,6 +328,32 @@ func TestConsoleLoginRateLimit(t *testing.T) {
 	}
 	if codes[console.LoginBurst] != http.StatusTooManyRequests {
 		t.Errorf("unconfigured Fly-Client-IP was trusted: %v", codes)
+	}
+}
+
+// Only wrong passwords count against an address: operators behind one
+// office address (one Fly-Client-IP) log in as often as they like, and a
+// typo or two does not stop the right password.
+func TestConsoleLoginOnlyFailuresCount(t *testing.T) {
+	e := newConsole(t)
+	for i := 0; i < 2*console.LoginBurst; i++ {
+		b := e.browser()
+		b.header.Set("Fly-Client-IP", "203.0.113.20")
+		b.get("/console/login")
+		if rec, _ := b.post("/console/login", url.Values{"password": {consolePassword}}); rec.Code != http.StatusSeeOther {
+			t.Fatalf("login %d from one office address: %d, want 303", i+1, rec.Code)
+		}
+	}
+	typo := e.browser()
+	typo.header.Set("Fly-Client-IP", "203.0.113.21")
+	typo.get("/console/login")
+	for i := 0; i < console.LoginBurst-1; i++ {
+		if rec, _ := typo.post("/console/login", url.Values{"password": {"correct horse battery stapel"}}); rec.Code != http.StatusUnauthorized {
+			t.Fatalf("typo %d: %d", i+1, rec.Code)
+		}
+	}
+	if rec, _ := typo.post("/console/login", url.Values{"password": {consolePassword}}); rec.Code != http.StatusSeeOther {
+		t.Errorf("the right password after %d typos: %d, want 303", console.LoginBurst-1, rec.Code)
 	}
 }
 
@@ -579,7 +605,7 @@ func TestConsoleHandoff(t *testing.T) {
 	relay := e.Twilio.Messages()[1]
 	waitFor(t, "the reply marked sent", func() bool { return strings.Contains(b.page(convURL), ">sent<") })
 	// As Twilio would post it (twiliotest.Deliver needs a reachable URL).
-	stacktest.ReadAll(t, e.Post(stacktest.StatusPath, url.Values{"MessageSid": {relay.SID}, "MessageStatus": {"delivered"}}, testToken, stacktest.PublicURL))
+	stacktest.ReadAll(t, e.Post(stacktest.StatusPath, url.Values{"AccountSid": {stacktest.AccountSID}, "MessageSid": {relay.SID}, "MessageStatus": {"delivered"}}, testToken, stacktest.PublicURL))
 	if page := b.page(convURL); !strings.Contains(page, ">delivered<") {
 		t.Errorf("transcript lacks the delivery status")
 	}

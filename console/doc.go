@@ -16,8 +16,9 @@
 // package templates into a buffer before writing it.
 //
 // Sessions live in the store (a login survives a restart); every POST
-// carries the session's CSRF token and must be same-site; login attempts
-// are rate limited per client address ([LoginBurst] per [LoginWindow]).
+// carries the session's CSRF token and must be same-site; wrong passwords
+// are limited per client address ([LoginBurst] per [LoginWindow]), right
+// ones never count.
 //
 // # Caveats
 //

@@ -40,8 +40,9 @@ func (p Problem) String() string {
 }
 
 // LintLink stands in for a page link when the checker measures an SMS:
-// about as long as a real one on a short domain.
-const LintLink = "https://textfix.fly.dev/f/0123456789abc"
+// as long as a real one on a 40-character domain, the longest a
+// production TEXTFIX_PUBLIC_URL is expected to have.
+const LintLink = "https://textfix-help.support-desk.example-co.com/f/0123456789abc"
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
@@ -80,7 +81,7 @@ func check(t *Flow, now time.Time) []Problem {
 		add("", Error, "intake has no signals (codes, products, keywords, phrases or examples)")
 	}
 
-	t.intake = compileIntake(t.Intake)
+	t.intake = compileIntake(t.Intake, t.Fallback)
 	t.index = make(map[string]*Node, len(t.Nodes))
 	t.compiled = map[string][]compiledChoice{}
 	for i := range t.Nodes {
@@ -253,6 +254,16 @@ func checkNode(t *Flow, n *Node, now time.Time) []Problem {
 				}
 				anyChoice = true
 			}
+			if e := strings.TrimSpace(c.Echo); e != "" {
+				if n := len([]rune(e)); n > MaxEcho {
+					add(Warning, "%s: echo is %d characters; keep it within %d", what, n, MaxEcho)
+				}
+				if bad := segment.NonGSM7(e); len(bad) > 0 {
+					add(Warning, "%s: echo has characters outside GSM-7 (%q)", what, string(bad))
+				}
+			} else if inferable(c) {
+				add(Warning, "%s: taken from earlier texts but has no echo to say so", what)
+			}
 			if c.Means != "" {
 				if means[c.Means] {
 					add(Error, "%s: two choices mean %q", what, c.Means)
@@ -344,6 +355,14 @@ func checkNode(t *Flow, n *Node, now time.Time) []Problem {
 	return ps
 }
 
+// inferable reports whether the engine may take choice c from a text
+// without asking: by its implied_by phrases, or by its label, match words
+// or patterns (where the question infers, or from a text that answered
+// nothing where it was sent: Flow.InferOpen).
+func inferable(c Choice) bool {
+	return len(c.ImpliedBy) > 0 || !c.Any && (len(c.Match) > 0 || len(c.Patterns) > 0 || c.Label != "")
+}
+
 // daysBetween counts calendar days from the date of a to the date of b,
 // each read in its own location.
 func daysBetween(a, b time.Time) int {
@@ -369,13 +388,19 @@ func (n *Node) successors() []string {
 }
 
 // SMS renders a question as the text the person receives: the question,
-// the check-page link when it has one, and the numbered choices.
+// the check-page link when it has one, and the numbered choices. A
+// free-text question shows its choices as words, unnumbered.
 func (n *Node) SMS(checkLink string) string {
 	var b strings.Builder
 	b.WriteString(strings.TrimSpace(n.Text))
 	if n.Check != nil && checkLink != "" {
 		b.WriteString("\nHow: ")
 		b.WriteString(checkLink)
+	}
+	if n.FreeText() {
+		b.WriteString("\n")
+		b.WriteString(n.ChoiceList())
+		return b.String()
 	}
 	for i, c := range n.Choices {
 		fmt.Fprintf(&b, "\n%d) %s", i+1, c.Label)
@@ -384,13 +409,46 @@ func (n *Node) SMS(checkLink string) string {
 	return b.String()
 }
 
-// ChoiceList renders the numbered choices on one line, for a re-ask.
+// ChoiceList renders the numbered choices on one line, for a re-ask; a
+// free-text question's as words ("Type the product name, or reply: Not
+// sure / skip.").
 func (n *Node) ChoiceList() string {
+	if n.FreeText() {
+		others := make([]string, 0, len(n.Choices)-1)
+		for _, c := range n.Choices[1:] {
+			others = append(others, c.Label)
+		}
+		return fmt.Sprintf("%s, or reply: %s.", n.Choices[0].Label, strings.Join(others, "; "))
+	}
 	parts := make([]string, len(n.Choices))
 	for i, c := range n.Choices {
 		parts[i] = fmt.Sprintf("%d) %s", i+1, c.Label)
 	}
 	return strings.Join(parts, " ")
+}
+
+// Other returns the choice a pasted message that matches none of the
+// others picks (when it reads as one: see quotes): at a question that asks to paste what was said ("Paste it
+// or pick the closest"), its "Something else", "Another code" or "Other"
+// choice; else -1.
+func (n *Node) Other() int {
+	if n.Kind != Question || !strings.Contains(strings.ToLower(n.Text), "paste") {
+		return -1
+	}
+	for i, c := range n.Choices {
+		l := Normalize(c.Label)
+		if strings.HasPrefix(l, "something else") || strings.HasPrefix(l, "another") || l == "other" || strings.HasPrefix(l, "other ") {
+			return i
+		}
+	}
+	return -1
+}
+
+// FreeText reports whether question n asks for text in the person's own
+// words: its first choice is any: true ("Type the product name"), the
+// others are ways out ("Not sure / skip"). Its choices are not numbered.
+func (n *Node) FreeText() bool {
+	return n.Kind == Question && len(n.Choices) > 1 && n.Choices[0].Any
 }
 
 // FixSMS renders the text that carries a fix page link: the link in the

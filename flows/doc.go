@@ -18,10 +18,12 @@
 // words and clause breaks, shared by everything that matches it.
 // [Library.Classify] scores a first text against every flow's intake and
 // returns a [Verdict]: one clear flow, two close ones to offer, a likely
-// one missing its product, or a greeting. [Flow.Match] picks the choice
+// one missing its product, or a greeting. Another vendor's product (the
+// catch-all's products) with an error is the catch-all, never a guess. [Flow.Match] picks the choice
 // an answer selects; [Flow.Infer] answers a question from what the person
-// already said. [Flow.Mermaid] and [Flow.DOT] draw a flow (package
-// graphsvg renders SVG).
+// already said. [Flow.Mermaid] and [Flow.DOT] draw a flow; [Flow.Graph]
+// gives its boxes and arrows to drawings made elsewhere (package graphsvg
+// lays them out and draws SVG).
 //
 // # Caveats
 //
@@ -29,17 +31,22 @@
 // never goes live. A Library is read-only and safe for concurrent use; to
 // change flows, load a new one and build a new engine on it.
 //
-// Matching is by words, not meaning: labels, match words, patterns,
-// small typos, numbers and the yes/no family, with negated mentions ("not
-// behind a proxy") left out. Inference uses a choice's implied_by phrases
-// and match words only, never a bare number or yes/no.
+// Matching is by words, not meaning: labels, match words, implied_by
+// phrases, patterns, small typos, numbers and the yes/no family, with
+// negated mentions ("not behind a proxy") left out. [Flow.Read] reads an
+// answer clause by clause first: a clause that asks back ("where do I find
+// that?") answers nothing, a hedge ("maybe somebody removed it") reaches
+// only the rest of its clause, a role someone else holds ("our admin does
+// that") is no "I", and an explicit yes or no in a clause of its own is
+// the answer. Inference uses a choice's implied_by phrases and match words
+// only, never a bare number or yes/no.
 //
 // Intake is on the engine's hot path, so its work is done when flows
 // load: each flow's intake words are indexed (exactly, and by length for
 // typos) with what typo matching needs of each, and a text is looked up
 // word by word rather than every signal scanned. A Classify costs tens of
-// microseconds and a few allocations; BenchmarkClassify measures it, and
-// the oracle tests hold it to the simple implementation's verdicts.
+// microseconds and a few allocations; BenchmarkClassify measures it and
+// TestClassifyAllocs holds it to a handful of allocations.
 //
 // A check page's id is derived from its flow, node and content, so it
 // stays the same across restarts and changes when the page does.

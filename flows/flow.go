@@ -120,8 +120,18 @@ type Choice struct {
 	// ImpliedBy are phrases that, found in anything the person said earlier,
 	// answer this question without asking it.
 	ImpliedBy []string `yaml:"implied_by"`
-	Next      string   `yaml:"next"`
+	// Echo is how the engine says this choice back when it takes it
+	// without asking ("you're behind a company proxy"), in words a person
+	// would say: "Got it: you're behind a company proxy." A choice taken
+	// without an echo is not said back. GSM-7 and at most MaxEcho
+	// characters (the checker warns).
+	Echo string `yaml:"echo"`
+	Next string `yaml:"next"`
 }
+
+// MaxEcho is the longest a choice's Echo should be: several echoes and the
+// next question share two SMS segments.
+const MaxEcho = 60
 
 // CheckPage is a short page a question links to.
 type CheckPage struct {

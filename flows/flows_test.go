@@ -86,7 +86,7 @@ func TestCheckWarnings(t *testing.T) {
 	if err != nil || lib == nil {
 		t.Fatalf("warnings must not refuse a flow: %v", err)
 	}
-	for _, want := range []string{"segments", "outside GSM-7", "no sources"} {
+	for _, want := range []string{"segments", "outside GSM-7", "no sources", "echo is 74 characters", "echo has characters outside GSM-7"} {
 		found := false
 		for _, p := range problems {
 			found = found || p.Severity == flows.Warning && strings.Contains(p.Msg, want)
@@ -148,13 +148,94 @@ func TestMatch(t *testing.T) {
 		{"not v1 messages", 1}, // negated: not a yes
 		{"ye", -1}, {"banana", -1}, {"", -1}, {"   ", -1},
 		{"not sure", -1}, {"i dont know", -1}, {"no idea tbh", -1}, // unsure is not no
-		{"no, it ends in v1 messages", 0},         // "no" only negates right before
 		{"didnt work, it ends in v1 messages", 0}, // a negation stops at the comma
+		// An explicit yes or no in a clause of its own is the answer,
+		// whatever the words of the next clause would pick.
+		{"no, it ends in v1 messages", 1}, {"yes. not v1 messages", 0},
+		// Yes and no in the languages people text in, doubled, as emoji.
+		{"sí", 0}, {"si", 0}, {"Oui", 0}, {"ja", 0}, {"yep yep", 0}, {"non", 1}, {"nein", 1}, {"nope nope", 1},
+		// A hedge beside a clear answer does not veto it.
+		{"no it doesnt, maybe somebody changed it", 1},
+		{"yes it does. not 100% sure though", 0},
+		{"it ends in v1 messages i think, not sure", 0},
+		{"idk if it ends in v1 messages", -1}, // the hedge reaches the rest of its clause
+		// implied_by phrases answer the question being asked, too.
+		{"looks like a wrong path to me", 1},
+		// A question back is no answer.
+		{"where do i find the url?", -1}, {"what do you mean by url", -1},
 	}
 	for _, tt := range tests {
 		got, _ := flow.Match(q, flows.NewText(tt.answer))
 		if got != tt.want {
 			t.Errorf("Match(%q) = %d, want %d", tt.answer, got, tt.want)
+		}
+	}
+}
+
+// TestRead reads answers of people to the library's questions: what the
+// answer selects, and whether it asked back, was only unsure, or was a
+// bare number where the question shows none.
+func TestRead(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		flow, node, answer string
+		want               int // 1-based; 0 = none
+		asks, unsure, num  bool
+	}{
+		// Hedges: only an answer that is nothing but unsure is "not sure".
+		{"claude-code-401", "key-listed", "no it isn't there, maybe somebody removed it", 2, false, false, false},
+		{"claude-code-401", "key-listed", "no it isnt there maybe somebody removed it", 2, false, false, false},
+		{"claude-code-401", "key-listed", "not sure", 0, false, true, false},
+		{"claude-code-401", "key-listed", "maybe? i cant tell", 0, false, true, false},
+		{"claude-code-403", "proxy-between", "not sure, maybe", 3, false, false, false},
+		{"claude-code-403", "proxy-between", "idk if we have a proxy", 3, false, false, false},
+		{"claude-code-403", "proxy-between", "yes zscaler, i think. not 100% sure", 1, false, false, false},
+		{"claude-code-403", "proxy-between", "not sure but i think there's a vpn", 1, false, false, false},
+		// Roles and negation bind to their clause.
+		{"claude-code-billing", "limit-owner", "no, the admin on our team does that", 2, false, false, false},
+		{"claude-code-billing", "limit-owner", "the admin on our team does that", 2, false, false, false},
+		{"claude-code-billing", "limit-owner", "our owner handles billing", 2, false, false, false},
+		{"claude-code-billing", "limit-owner", "yes I'm the admin", 1, false, false, false},
+		{"claude-code-billing", "limit-owner", "i am an admin there", 1, false, false, false},
+		{"claude-code-403", "proxy-between", "we don't have a vpn or proxy", 2, false, false, false},
+		{"claude-code-403", "proxy-between", "no, the proxy settings are all empty", 2, false, false, false},
+		{"claude-code-403", "proxy-between", "it only fails when im on the company vpn", 1, false, false, false},
+		{"claude-code-403", "sign-in", "my api key doesn't work with it", 2, false, false, false},
+		// Questions back.
+		{"claude-code-403", "smoke-test", "Where do I find that?", 0, true, false, false},
+		{"claude-code-403", "smoke-test", "how do I check?", 0, true, false, false},
+		{"claude-code-403", "smoke-test", "what's a curl test?", 0, true, false, false},
+		{"claude-code-403", "smoke-test", "which terminal?", 0, true, false, false},
+		{"claude-code-403", "smoke-test", "what? i don't understand", 0, true, false, false},
+		{"claude-code-403", "sign-in", "how do i tell? I think it's an api key", 2, false, false, false},
+		{"claude-code-403", "body-says", "what it says is region not supported", 1, false, false, false},
+		// Two equal matches apart from each other: more of a choice's label
+		// decides ("API key from the Claude Console"), else they tie.
+		{"claude-code-403", "sign-in", "i created an api key in the anthropic console", 2, false, false, false},
+		{"claude-code-403", "sign-in", "logged in with my console account", 3, false, false, false},
+		{"claude-code-403", "body-says", "it just says permission_error and nothing more useful", 3, false, false, false},
+		// Answers that a later question of the path asks for, by implied_by.
+		{"claude-code-403", "smoke-test", "it says region not supported", 3, false, false, false},
+		// An unlisted message at a question that asks to paste one is its
+		// "Something else"; a text that reads as no message is not.
+		{"claude-code-403", "plan-says", "it says my organization cannot use this feature", 5, false, false, false},
+		{"claude-code-403", "plan-says", "purple monkey dishwasher", 0, false, false, false},
+		// Free text: no numbers shown, so a bare number is no name.
+		{"other-error", "ask-product", "1", 0, false, false, true},
+		{"other-error", "ask-product", "github", 1, false, false, false},
+		{"other-error", "ask-product", "not sure", 2, false, false, false},
+		{"other-error", "ask-product", "where do i see that", 0, true, false, false},
+	}
+	for _, tt := range tests {
+		f := lib.Flow(tt.flow)
+		n := f.Node(tt.node)
+		r := f.Read(n, flows.NewText(tt.answer))
+		if r.Choice+1 != tt.want || r.Asks != tt.asks || r.Unsure != tt.unsure || r.Number != tt.num {
+			t.Errorf("%s/%s %q: choice %d asks %v unsure %v number %v; want %d %v %v %v",
+				tt.flow, tt.node, tt.answer, r.Choice+1, r.Asks, r.Unsure, r.Number, tt.want, tt.asks, tt.unsure, tt.num)
 		}
 	}
 }
@@ -195,6 +276,9 @@ func TestNormalize(t *testing.T) {
 		"getting 403s all day":          "getting 403 all day",
 		"it 403'd again":                "it 403 again",
 		"opus 4.5 and v1.2":             "opus 4 5 and v1 2",
+		"it's in my .env":               "its in my dot env", // a dotfile keeps its dot
+		"~/.zshrc and app.env":          "dot zshrc and app env",
+		"...and then":                   "and then",
 	} {
 		if got := flows.Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
@@ -250,7 +334,28 @@ func TestClassify(t *testing.T) {
 		{text: "hi", greeting: true},
 		{text: "hello there", greeting: true},
 		{text: "my printer is jammed"},
-		{text: "aws s3 access denied 403 when uploading"}, // names another product: not offered Claude
+		// Another product (the catch-all's products) with an error is the
+		// catch-all, never a guess at a flow of ours (issue 10).
+		{text: "aws s3 access denied 403 when uploading", flow: "other-error"},
+		{text: "github 401", flow: "other-error"},
+		{text: "s3 403", flow: "other-error"},
+		{text: "openai 429", flow: "other-error"},
+		{text: "docker pull 401 from ghcr.io", flow: "other-error"},
+		{text: "npm ERR! code ERESOLVE unable to resolve dependency tree", flow: "other-error"},
+		{text: "gemini 503 overloaded", flow: "other-error"},             // plain words of Claude's do not beat a named product
+		{text: "my website is down with error 502", flow: "other-error"}, // their own thing
+		{text: "github"}, // a product alone is no error yet
+		{text: "claude code github action says oauth token has expired", flow: "claude-code-401"},
+		{text: "github action: ANTHROPIC_API_KEY is invalid 401", flow: "claude-code-401"}, // an identifier of ours
+		// An error quoted by its own name, no flow's: the catch-all.
+		{text: "my react app throws TypeError cannot read properties of undefined", flow: "other-error"},
+		{text: "kubernetes pod crashloopbackoff", flow: "other-error"},
+		// One flow's word over the product name every Claude flow shares.
+		{text: "claude code says forbidden", flow: "claude-code-403"},
+		{text: "claude code charging my api account not my max plan", flow: "claude-code-billing"},
+		// An example's negated word is shared only where the text negates
+		// it too: "logged in" is not "not logged in".
+		{text: "claude code 403 after i logged in with my console account", flow: "claude-code-403"},
 	}
 	for _, tt := range tests {
 		v := lib.Classify(flows.NewText(tt.text))

@@ -128,6 +128,52 @@ func edgeLabel(e graphEdge) []string {
 	return out
 }
 
+// Graph is a flow's picture as boxes and arrows, for a drawing made
+// outside this package (package graphsvg): the same boxes, wording,
+// colours and arrows as [Flow.DOT] and [Flow.Mermaid].
+type Graph struct {
+	Title  string       // the flow's id, then its title cut
+	Nodes  []GraphNode  // in the flow's node order
+	Arrows []GraphArrow // the entry arrow (From "") first, then each node's, in node order
+}
+
+// GraphNode is one box of a [Graph].
+type GraphNode struct {
+	ID   string
+	Kind Kind
+	// Lines are what the box says: the id, then the text (a fix's
+	// title, a handoff's reason) cut and wrapped as in DOT.
+	Lines []string
+	// Fill and Border are the kind's CSS colours.
+	Fill, Border string
+}
+
+// GraphArrow is one arrow of a [Graph]. Several choices of a question that
+// lead to the same node share one arrow.
+type GraphArrow struct {
+	Edge
+	// NotFixed marks a fix's if_not_fixed arrow, drawn dashed.
+	NotFixed bool
+	// Labels are the choices' labels, cut, in choice order; "if not
+	// fixed" on a NotFixed arrow; none on the entry arrow and an info
+	// text's next.
+	Labels []string
+}
+
+// Graph returns the flow's boxes and arrows.
+func (t *Flow) Graph() Graph {
+	g := Graph{Title: t.ID + ": " + shorten(t.Title, graphTextMax)}
+	for i := range t.Nodes {
+		n := &t.Nodes[i]
+		c := kindColours[n.Kind]
+		g.Nodes = append(g.Nodes, GraphNode{ID: n.ID, Kind: n.Kind, Lines: nodeLines(n, graphWrap), Fill: c[0], Border: c[1]})
+	}
+	for _, e := range t.graphEdges() {
+		g.Arrows = append(g.Arrows, GraphArrow{Edge: e.Edge, NotFixed: e.kind == edgeNotFixed, Labels: edgeLabel(e)})
+	}
+	return g
+}
+
 // Mermaid returns the flow as a Mermaid flowchart, for Markdown that
 // renders it (GitHub does). Questions are blue rectangles, info texts grey
 // flags, fix leaves green stadiums and handoffs orange double-sided boxes;

@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -136,5 +137,41 @@ func TestGraphInREADME(t *testing.T) {
 	}
 	if got := lib.Flow("claude-code-403").Mermaid(); block != got {
 		t.Errorf("README.md's picture of claude-code-403 is stale; paste the output of\n  go run ./cmd/textfix flows graph claude-code-403")
+	}
+}
+
+// Graph carries what DOT draws, for drawings outside the package.
+func TestGraphBoxesAndArrows(t *testing.T) {
+	g := mustLoad(t, "testdata/graph").Flow("tricky-graph").Graph()
+	if g.Title != `tricky-graph: Tricky "quoted" [graph] | pipes \ backslash` {
+		t.Errorf("title %q", g.Title)
+	}
+	var ids []string
+	for _, n := range g.Nodes {
+		ids = append(ids, n.ID)
+		if len(n.Lines) < 2 || n.Lines[0] != n.ID || n.Fill == "" || n.Border == "" {
+			t.Errorf("node %+v", n)
+		}
+	}
+	if strings.Join(ids, " ") != "ask note fix-a fix-b human" {
+		t.Errorf("nodes %v", ids)
+	}
+	if got := g.Nodes[4]; got.Kind != flows.Handoff || strings.Join(got.Lines, "|") != "human|Human: Both fixes failed." {
+		t.Errorf("handoff %+v", got)
+	}
+	var arrows []string
+	for _, a := range g.Arrows {
+		arrows = append(arrows, fmt.Sprintf("%s>%s %v %q", a.From, a.To, a.NotFixed, a.Labels))
+	}
+	want := []string{
+		`>ask false []`,
+		`ask>note false ["Yes \"quoted\" | piped"]`,
+		`ask>fix-b false ["No \\ backslash" "Not sure"]`,
+		`note>fix-a false []`,
+		`fix-a>fix-b true ["if not fixed"]`,
+		`fix-b>human true ["if not fixed"]`,
+	}
+	if strings.Join(arrows, "\n") != strings.Join(want, "\n") {
+		t.Errorf("arrows:\n%s\nwant:\n%s", strings.Join(arrows, "\n"), strings.Join(want, "\n"))
 	}
 }

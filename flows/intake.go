@@ -2,6 +2,7 @@ package flows
 
 import (
 	"cmp"
+	"math"
 	"math/bits"
 	"slices"
 	"strings"
@@ -11,6 +12,8 @@ import (
 type Candidate struct {
 	Flow  *Flow
 	Score float64
+	// product is what the flow's product names scored of Score.
+	product float64
 }
 
 // Verdict is what intake makes of a message.
@@ -40,19 +43,29 @@ const (
 // compiledIntake is a flow's intake ready for scoring: its words in a
 // lexicon, and every signal as the ids of its words there.
 type compiledIntake struct {
-	lex      lexicon
-	codes    []int32 // each word once
-	keywords []int32 // each word once
-	products []signal
-	phrases  []signal
-	examples []signal // content words
-	requires []signal
+	lex       lexicon
+	codes     []int32 // each word once
+	keywords  []int32 // each word once
+	products  []signal
+	phrases   []signal
+	examples  []signal // content words
+	exNegated [][]bool // exNegated[i][j]: the example negates its word j
+	requires  []signal
+	// requiresIdent[i] says requires[i] is an identifier (see requiredBy).
+	requiresIdent []bool
+	// weight is how much each lexicon word says in an example: words
+	// many flows' examples share ("claude", "code", "api") say little.
+	// Nil until the library weighs it (Library.weigh); then all count 1.
+	weight []float64
 }
 
 // signal is a phrase of intake as the ids of its words in the lexicon.
 type signal []int32
 
-func compileIntake(in Intake) compiledIntake {
+// compileIntake compiles in. The catch-all's products (others' products,
+// many of them short or near everyday words: "xcode" is one edit from
+// "code", "plaid" from "paid") match exactly, never by a typo.
+func compileIntake(in Intake, fallback bool) compiledIntake {
 	var ci compiledIntake
 	once := func(dst *[]int32, ss []string) {
 		for _, s := range ss {
@@ -82,38 +95,103 @@ func compileIntake(in Intake) compiledIntake {
 		return out
 	}
 	ci.products = toSignals(in.Products)
+	if fallback {
+		for _, p := range ci.products {
+			for _, id := range p {
+				ci.lex.words[id].edits = 0
+			}
+		}
+	}
 	ci.phrases = toSignals(in.Phrases)
 	ci.requires = toSignals(in.Requires)
+	for _, r := range in.Requires {
+		if len(words(Normalize(r))) > 0 {
+			ci.requiresIdent = append(ci.requiresIdent, strings.ContainsAny(r, "_-0123456789"))
+		}
+	}
 	for _, e := range in.Examples {
-		if cw := contentWords(words(Normalize(e))); len(cw) > 0 {
+		// A word an example negates ("not logged in") describes what is
+		// missing: the text shares it only where it negates it too, so
+		// "after I logged in" does not share it.
+		ws := NewText(e).ws
+		var cw []string
+		var neg []bool
+		for i, w := range ws {
+			if w != clauseBreak && !stopWords[w] {
+				cw = append(cw, w)
+				neg = append(neg, negated(ws, i))
+			}
+		}
+		if len(cw) > 0 {
 			ci.examples = append(ci.examples, toSignal(cw))
+			ci.exNegated = append(ci.exNegated, neg)
 		}
 	}
 	ci.lex.index()
 	return ci
 }
 
-// required reports whether the message has one of the Requires words.
-func (ci *compiledIntake) required(m *marks) bool {
-	if len(ci.requires) == 0 {
-		return true
-	}
-	for _, p := range ci.requires {
-		if m.find(p) >= 0 {
-			return true
+// weigh gives every flow's example words a weight by how few flows'
+// examples have them (an inverse document frequency), so that a text
+// that shares only "claude code says ... api key" with an example of one
+// flow does not lean towards it.
+func (l *Library) weigh() {
+	df := map[string]int{}
+	for _, t := range l.Flows {
+		seen := map[string]bool{}
+		for _, ex := range t.intake.examples {
+			for _, id := range ex {
+				w := t.intake.lex.words[id].s
+				if !seen[w] {
+					seen[w] = true
+					df[w]++
+				}
+			}
 		}
 	}
-	return false
+	n := float64(len(l.Flows))
+	for _, t := range l.Flows {
+		ci := &t.intake
+		ci.weight = make([]float64, len(ci.lex.words))
+		for id, w := range ci.lex.words {
+			ci.weight[id] = math.Log((n + 1) / (float64(df[w.s]) + 0.5))
+		}
+	}
+}
+
+// requiredBy reports whether the message has one of the Requires words
+// (or none is asked), and whether a Requires word found is an
+// identifier ("anthropic_api_key", "sk-ant", "5 hour limit": with "_",
+// "-" or a digit) rather than plain words ("overloaded", "usage limit"),
+// which other vendors' messages use too.
+func (ci *compiledIntake) requiredBy(m *marks) (ok, ident bool) {
+	if len(ci.requires) == 0 {
+		return true, false
+	}
+	for i, p := range ci.requires {
+		if m.find(p) >= 0 {
+			ok = true
+			ident = ident || ci.requiresIdent[i]
+		}
+	}
+	return ok, ident
 }
 
 // signals adds up the intake signals found in the message, given where
 // the flow's words occur in it (m) and which positions hold content
 // words (content).
-func (ci *compiledIntake) signals(m *marks, content []uint64) float64 {
-	var s float64
+func (ci *compiledIntake) signals(m *marks, content []uint64, t *Text) float64 {
+	s, _, _ := ci.score(m, content, t)
+	return s
+}
+
+// score is signals, also returning what a product scored and whether a
+// code was found.
+func (ci *compiledIntake) score(m *marks, content []uint64, t *Text) (s, product float64, code bool) {
 	for _, id := range ci.codes {
 		if m.exactly(id) {
 			s += 6
+			code = true
 		}
 	}
 	for _, id := range ci.keywords {
@@ -121,7 +199,6 @@ func (ci *compiledIntake) signals(m *marks, content []uint64) float64 {
 			s += 2
 		}
 	}
-	var product float64
 	for _, p := range ci.products {
 		if m.find(p) >= 0 {
 			product = max(product, 2+float64(len(p)))
@@ -135,20 +212,30 @@ func (ci *compiledIntake) signals(m *marks, content []uint64) float64 {
 	}
 	if len(ci.examples) > 0 {
 		var bestRatio float64
-		for _, ex := range ci.examples {
-			shared := 0
-			for _, id := range ex {
-				if m.occurs(id, content) {
-					shared++
+		for k, ex := range ci.examples {
+			var shared, all float64
+			for j, id := range ex {
+				w := 1.0
+				if ci.weight != nil {
+					w = ci.weight[id]
+				}
+				all += w
+				// Shared words count when spelled right (a typo of an
+				// example's word is a guess, not a description) and not a
+				// code, which counts as a code already ("claude code 401").
+				if m.exactly(id) && m.occurs(id, content) && !slices.Contains(ci.codes, id) && (!ci.exNegated[k][j] || m.negatedAt(id, t)) {
+					shared += w
 				}
 			}
-			bestRatio = max(bestRatio, float64(shared)/float64(len(ex)))
+			if all > 0 {
+				bestRatio = max(bestRatio, shared/all)
+			}
 		}
 		if bestRatio >= 0.5 {
 			s += 4 * bestRatio
 		}
 	}
-	return s
+	return s, product, code
 }
 
 // scratch is the memory one reading of a text against flows' intakes
@@ -225,7 +312,7 @@ func isGreeting(ws []string) bool {
 	return hello
 }
 
-var stopWords = set(clauseBreak, "a", "an", "the", "i", "im", "me", "my", "we", "our", "you", "your", "it", "its", "is", "are", "was", "were", "be", "been", "am", "to", "of", "in", "on", "at", "for", "with", "and", "or", "but", "so", "this", "that", "what", "when", "how", "why", "do", "does", "did", "get", "got", "getting", "keep", "keeps", "just", "now", "still", "any", "can", "cant", "help", "please", "pls", "plz", "hi", "hello", "hey", "error", "errors", "issue", "problem", "saying", "says", "said", "say", "again", "some", "all", "from", "there", "have", "has", "had", "not", "no", "yes")
+var stopWords = set(clauseBreak, "dot", "a", "an", "the", "i", "im", "me", "my", "we", "our", "you", "your", "it", "its", "is", "are", "was", "were", "be", "been", "am", "to", "of", "in", "on", "at", "for", "with", "and", "or", "but", "so", "this", "that", "what", "when", "how", "why", "do", "does", "did", "get", "got", "getting", "keep", "keeps", "just", "now", "still", "any", "can", "cant", "help", "please", "pls", "plz", "hi", "hello", "hey", "error", "errors", "issue", "problem", "saying", "says", "said", "say", "again", "some", "all", "from", "there", "have", "has", "had", "not", "no", "yes")
 
 func contentWords(ws []string) []string {
 	var out []string
@@ -253,7 +340,9 @@ func (l *Library) Classify(text Text) Verdict {
 	)
 	for _, t := range l.Flows {
 		m := s.read(t, in)
-		f := fit{signals: t.intake.signals(m, s.content), required: t.intake.required(m)}
+		var f fit
+		f.signals, f.product, f.code = t.intake.score(m, s.content, in)
+		f.required, f.ident = t.intake.requiredBy(m)
 		if f.score() > 0 {
 			ranked++
 		}
@@ -263,7 +352,7 @@ func (l *Library) Classify(text Text) Verdict {
 		v.Ranked = make([]Candidate, 0, ranked)
 		for i, t := range l.Flows {
 			if sc := fits[i].score(); sc > 0 {
-				v.Ranked = append(v.Ranked, Candidate{Flow: t, Score: sc})
+				v.Ranked = append(v.Ranked, Candidate{Flow: t, Score: sc, product: fits[i].product})
 			}
 		}
 		sortByScore(v.Ranked)
@@ -274,21 +363,104 @@ func (l *Library) Classify(text Text) Verdict {
 		}
 		return 0
 	}
+	// onlyProduct: the i-th flow has nothing but a product name, one that
+	// several flows share ("claude code").
+	onlyProduct := func(i int) bool {
+		return i >= len(v.Ranked) || v.Ranked[i].Score == v.Ranked[i].product
+	}
 	switch top := score(0); {
-	case top >= Sure && top-score(1) >= Lead:
+	case top >= Sure && top-score(1) >= Lead,
+		// "claude code says forbidden": one word of one flow's over the
+		// product name every Claude flow shares.
+		top >= Sure && top-score(1) >= Lead-1 && onlyProduct(1) && !onlyProduct(0):
 		v.Flow = v.Ranked[0].Flow
 	case top >= Maybe && score(1) >= Maybe && top-score(2) >= Lead:
 		v.Close = []*Flow{v.Ranked[0].Flow, v.Ranked[1].Flow}
 	default:
 		v.Maybe = l.maybe(fits, s.content)
 	}
+	l.otherProduct(&v, in, fits)
+	if v.Flow == nil && len(v.Close) == 0 && len(v.Maybe) == 0 && l.fallback != nil && pastedError(in) {
+		// "TypeError: cannot read properties of undefined": an error no
+		// flow knows, quoted exactly; asking for it again would not help.
+		v.Flow = l.fallback
+	}
 	return v
+}
+
+// pastedError reports whether the text quotes an error's own name: a
+// word that ends in "error" or "exception" ("TypeError",
+// "NullPointerException"), or that says a loop of failing restarts
+// ("CrashLoopBackOff", "ImagePullBackOff").
+func pastedError(in *Text) bool {
+	for _, w := range in.ws {
+		if len(w) > len("error") && (strings.HasSuffix(w, "error") || strings.HasSuffix(w, "exception") || strings.HasSuffix(w, "backoff")) {
+			return true
+		}
+	}
+	return false
+}
+
+// otherProduct applies the catch-all's products, which are others'
+// products no flow covers, and people's own things (ownThings): a text that names one is never offered a flow
+// it does not name the product of ("Is this Claude Code 403?" to "s3
+// 403"), nor given one that only its plain words chose ("gemini 503
+// overloaded"); with an error ("github 401", "openai rate limit") it goes
+// to the catch-all rather than asking for the error again.
+func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
+	fb := l.fallback
+	if fb == nil || v.Flow == fb {
+		return
+	}
+	i := slices.Index(l.Flows, fb)
+	if fits[i].product == 0 && !slices.ContainsFunc(in.ws, func(w string) bool { return ownThings[w] }) {
+		return
+	}
+	if v.Flow != nil {
+		f := fits[slices.Index(l.Flows, v.Flow)]
+		if f.product > 0 || f.ident || len(v.Flow.Intake.Requires) == 0 {
+			return // its own product or identifier is named too
+		}
+		v.Flow = nil
+	}
+	v.Maybe = nil
+	if len(v.Close) > 0 && !slices.Contains(v.Close, fb) {
+		return // a flow of ours is named as well
+	}
+	evidence := fits[i].signals > fits[i].product
+	for _, f := range fits {
+		evidence = evidence || f.code
+	}
+	for _, w := range in.ws {
+		evidence = evidence || errorWords[w] || statusCode(w)
+	}
+	if evidence {
+		v.Flow, v.Close = fb, nil
+	}
+}
+
+// ownThings are what people call something of their own ("my website is
+// down with error 502"): as good as another product's name.
+var ownThings = set("website", "websites", "site", "webpage", "homepage", "webshop", "app", "store", "shop", "portal", "blog", "intranet", "backend", "frontend")
+
+// errorWords say something went wrong; with a product named, they make a
+// text a report of an error.
+var errorWords = set("error", "errors", "err", "fail", "fails", "failed", "failing", "failure", "denied", "forbidden", "unauthorized", "unauthorised",
+	"declined", "exception", "crash", "crashes", "crashed", "crashing", "timeout", "invalid", "expired", "refused", "rejected", "broken", "exceeded",
+	"unavailable", "blocked", "limit", "limited", "throttled", "outage", "down", "wont", "cant", "doesnt", "stopped", "incorrect", "missing", "unable")
+
+// statusCode reports whether w is an HTTP error status (400-599).
+func statusCode(w string) bool {
+	return len(w) == 3 && (w[0] == '4' || w[0] == '5') && w[1] >= '0' && w[1] <= '9' && w[2] >= '0' && w[2] <= '9'
 }
 
 // fit is how a text fits one flow's intake.
 type fit struct {
 	signals  float64 // the signals found
+	product  float64 // what a product scored of them
+	code     bool    // a code was found
 	required bool    // one of the Requires words is there (or none is asked)
+	ident    bool    // one of them is an identifier (see requiredBy)
 }
 
 // score is the flow's score: its signals, or 0 without a required word.
@@ -345,7 +517,7 @@ func PickCandidate(offered []*Flow, answer Text) int {
 	s := newScratch(in, offered, buf[:])
 	best, at, tie := 0.0, -1, false
 	for i, t := range offered {
-		sc := t.intake.signals(s.read(t, in), s.content) // the reply need not name the product again
+		sc := t.intake.signals(s.read(t, in), s.content, in) // the reply need not name the product again
 		if newPhrase(t.Title).find(in, true) >= 0 {
 			sc += 10
 		}

@@ -146,3 +146,17 @@ func shifted(row []uint64, b, j int) uint64 {
 	}
 	return x
 }
+
+// negatedAt reports whether word id occurs negated somewhere in t.
+func (m *marks) negatedAt(id int32, t *Text) bool {
+	for b, x := range m.row(id) {
+		for x != 0 {
+			i := b*64 + bits.TrailingZeros64(x)
+			if negated(t.ws, i) {
+				return true
+			}
+			x &= x - 1
+		}
+	}
+	return false
+}

@@ -123,3 +123,13 @@ nodes:
 		})
 	}
 }
+
+// The checker measures SMS with a link as long as production's can be: a
+// 40-character domain and a 13-character page id.
+func TestLintLinkIsProductionLength(t *testing.T) {
+	rest, ok := strings.CutPrefix(flows.LintLink, "https://")
+	domain, id, _ := strings.Cut(rest, "/f/")
+	if !ok || len(domain) != 40 || len(id) != 13 {
+		t.Errorf("LintLink %q: domain of %d characters, id of %d; want 40 and 13", flows.LintLink, len(domain), len(id))
+	}
+}

@@ -116,6 +116,7 @@ func LoadAt(fsys fs.FS, now time.Time) (*Library, []Problem, error) {
 		lib.Flows = append(lib.Flows, t)
 	}
 	sort.Slice(lib.Flows, func(i, j int) bool { return lib.Flows[i].ID < lib.Flows[j].ID })
+	lib.weigh()
 	if len(lib.Flows) == 0 && !hasError(problems) {
 		problems = append(problems, Problem{Severity: Error, Msg: "no flow files (*.yaml) found"})
 	}

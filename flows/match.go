@@ -2,6 +2,7 @@ package flows
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -18,8 +19,10 @@ func fields(dst []string, s string) []string {
 	return dst
 }
 
-// uncertain answers are neither yes nor no.
-var uncertain = set("not sure", "im not sure", "i dont know", "dont know", "dunno", "idk", "no idea", "unsure", "no clue", "not certain", "maybe", "i have no idea", "i am not sure", "no idea", "not a clue")
+// uncertain answers are neither yes nor no. Inside a longer answer they
+// are hedges, and reach only the rest of their clause (see reading.go).
+var uncertain = set("not sure", "im not sure", "i dont know", "dont know", "dunno", "idk", "no idea", "unsure", "no clue", "not certain", "maybe", "i have no idea", "i am not sure", "not a clue",
+	"not really sure", "not totally sure", "not entirely sure", "not 100", "not 100 sure", "perhaps", "possibly", "might be", "could be", "hard to say", "cant tell", "cant say", "i cant tell", "i cant say", "no clue", "who knows", "i wonder")
 
 // maxKey bounds the keys of uncertain, yesWords and noWords in bytes, so
 // that a run of words is joined for a lookup on the stack (a test holds
@@ -59,8 +62,10 @@ func isUncertain(ws []string) bool {
 	return false
 }
 
-var yesWords = set("yes", "yeah", "yea", "yep", "yup", "y", "ya", "yah", "sure", "correct", "right", "affirmative", "true", "indeed", "definitely", "absolutely", "ok", "okay", "k", "uh huh", "i am", "i do", "it did", "we are", "we do")
-var noWords = set("no", "nope", "nah", "n", "nay", "negative", "false", "never", "not really", "no way", "none", "i am not", "im not", "i dont", "we dont", "we arent", "it didnt", "didnt")
+// yesWords and noWords open a yes or a no, in the languages people text
+// in ("sí", "oui", "ja"; "non", "nein").
+var yesWords = set("yes", "yeah", "yea", "yep", "yup", "y", "ya", "yah", "yeh", "yeap", "yass", "yas", "yess", "yesss", "sure", "correct", "right", "affirmative", "true", "indeed", "definitely", "absolutely", "of course", "ok", "okay", "k", "uh huh", "mhm", "mhmm", "i am", "i do", "it did", "we are", "we do", "i think so", "i believe so", "think so", "si", "sí", "oui", "ja", "jep", "claro", "da")
+var noWords = set("no", "nope", "nah", "n", "nay", "negative", "false", "never", "not really", "no way", "none", "i am not", "im not", "i dont", "we dont", "we arent", "it didnt", "didnt", "probably not", "i doubt it", "non", "nein", "nee", "nao", "não")
 
 func set(ws ...string) map[string]bool {
 	m := make(map[string]bool, len(ws))
@@ -99,7 +104,7 @@ func family(ws []string) string {
 	return ""
 }
 
-var negations = set("no", "not", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "never", "without", "nor", "cant", "cannot", "havent", "hasnt", "wont")
+var negations = set("no", "nothing", "not", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "never", "without", "nor", "cant", "cannot", "havent", "hasnt", "wont")
 
 // phrase is a normalised match phrase, split into words.
 type phrase []word
@@ -114,13 +119,16 @@ func newPhrase(s string) phrase {
 
 // find returns the first position of p in t's words, or -1. Numbers must
 // match exactly; with fuzzy, other words may be typos of p's (see typo.go).
-func (p phrase) find(t *Text, fuzzy bool) int {
+func (p phrase) find(t *Text, fuzzy bool) int { return p.findFrom(t, fuzzy, 0) }
+
+// findFrom is find from position from on.
+func (p phrase) findFrom(t *Text, fuzzy bool, from int) int {
 	ws := t.ws
 	if len(p) == 0 || len(p) > len(ws) {
 		return -1
 	}
 outer:
-	for i := 0; i+len(p) <= len(ws); i++ {
+	for i := from; i+len(p) <= len(ws); i++ {
 		for j := range p {
 			if !p[j].matches(ws[i+j], t.shapes[i+j], fuzzy) {
 				continue outer
@@ -131,21 +139,72 @@ outer:
 	return -1
 }
 
-// negated reports whether one of the three words before position i negates
-// what follows ("not behind a proxy").
-// "no" counts only right before ("no proxy"), since it is often an
+// Negation reaches forward within its clause over at most two words that
+// carry meaning; articles, possessives and "or" do not count, so "we
+// don't have a vpn or proxy" negates both. It stops at a word that starts
+// another thought ("doesn't work when I'm on the vpn") and at a
+// preposition after a word it negated ("not enabled for my api key" says
+// nothing against the key).
+var (
+	negationEnds = set("when", "whenever", "if", "because", "cause", "since", "but", "though", "although", "unless", "until", "except", "so", "then", "which", "only", "just")
+	light        = set("a", "an", "the", "any", "my", "our", "your", "their", "its", "or", "nor", "and", "either", "even", "really", "there", "theres", "is", "are", "be", "been", "that", "i", "we", "it", "im", "was", "were", "one")
+	prepositions = set("for", "with", "from", "in", "on", "at", "by", "to", "behind", "through", "via", "over", "into", "about", "after", "before", "during", "under")
+	// failing are what a negation says of the thing after them: "doesn't
+	// work with my api key" is about the key, not its absence.
+	failing = set("work", "working", "works", "worked", "help", "helped", "fix", "fixed", "load", "loading", "connect", "run", "running", "go", "accept", "let", "seem", "change", "matter")
+)
+
+// negated reports whether a negation before position i in its clause
+// reaches the word there ("not behind a proxy", "never had a vpn or
+// proxy"). "no" and "nothing" reach only the next word and what "or" adds
+// to it ("no vpn or proxy", "nothing changed"), since "no" is often an
 // interjection ("no, it says region not supported").
 func negated(ws []string, i int) bool {
-	for k := i - 1; k >= 0 && k >= i-3 && ws[k] != clauseBreak; k-- {
-		if negations[ws[k]] && (ws[k] != "no" || k == i-1) {
+	for k := i - 1; k >= 0 && ws[k] != clauseBreak; k-- {
+		if negations[ws[k]] && reaches(ws, k, i) {
 			return true
 		}
 	}
 	return false
 }
 
+// reaches reports whether the negation at ws[k] reaches ws[i].
+func reaches(ws []string, k, i int) bool {
+	if ws[k] == "no" || ws[k] == "nothing" {
+		for j := k + 2; j < i; j += 2 {
+			if ws[j] != "or" && ws[j] != "nor" {
+				return false
+			}
+		}
+		return (i-k)%2 == 1
+	}
+	if k+1 < i && failing[ws[k+1]] {
+		return false
+	}
+	content := 0
+	for j := k + 1; j < i; j++ {
+		w := ws[j]
+		switch {
+		case negationEnds[w]:
+			return false
+		case prepositions[w]:
+			if content > 0 {
+				return false
+			}
+		case !light[w]:
+			if content++; content > 2 {
+				return false
+			}
+		}
+	}
+	// "can't do that from my phone": a negated verb says nothing against
+	// the circumstances after it.
+	return !prepositions[ws[i]] || content == 0
+}
+
 // compiledChoice holds a choice's phrases and patterns ready for matching.
 type compiledChoice struct {
+	label    []string // the label's content words
 	phrases  []phrase
 	implied  []phrase
 	patterns []*regexp.Regexp
@@ -154,7 +213,7 @@ type compiledChoice struct {
 }
 
 func compileChoice(c Choice) (compiledChoice, error) {
-	cc := compiledChoice{means: c.Means, any: c.Any}
+	cc := compiledChoice{means: c.Means, any: c.Any, label: contentWords(words(Normalize(c.Label)))}
 	add := func(dst *[]phrase, s string) {
 		if p := newPhrase(s); len(p) > 0 {
 			*dst = append(*dst, p)
@@ -179,36 +238,139 @@ func compileChoice(c Choice) (compiledChoice, error) {
 	return cc, nil
 }
 
+// rating is how strongly an answer selects a choice: a score (0 for not
+// at all, higher for longer, exact matches) and the words of the answer
+// the match that earned it covers, [at, end).
+type rating struct {
+	score, at, end int
+	// label counts the words of the choice's label the answer has.
+	label int
+}
+
+// over reports whether r beats o: a higher score; or the same score from
+// a match that overlaps o's and starts earlier ("opus limit reached":
+// "opus limit" is the limit that was reached, "limit reached" the frame
+// around it); or, from matches apart, more of the choice's label ("an
+// api key in the anthropic console" is "API key from the Claude
+// Console", not "Console account"). Otherwise equal matches are a tie
+// ("logged in with my console account").
+func (r rating) over(o rating) bool {
+	switch {
+	case r.score != o.score:
+		return r.score > o.score
+	case r.score == 0:
+		return false
+	case r.at < o.end && o.at < r.end:
+		return r.at < o.at
+	}
+	return r.label > o.label
+}
+
+func top(a, b rating) rating {
+	if b.over(a) {
+		return b
+	}
+	return a
+}
+
 // rate rates how strongly the answer t selects the choice by phrases and,
-// with patterns, by the choice's patterns: 0 for not at all, otherwise
-// higher for longer, exact matches.
-func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) int {
-	best := 0
+// with patterns, by the choice's patterns.
+func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) rating {
+	var best rating
 	for _, p := range phrases {
-		i := p.find(t, false)
-		s := 4 * len(p)
-		if i < 0 && fuzzy {
-			i = p.find(t, true)
-			s = 3 * len(p)
+		r := rating{score: 4 * len(p), at: p.findAnswer(t, false)}
+		if r.at < 0 && fuzzy {
+			r = rating{score: 3 * len(p), at: p.findAnswer(t, true)}
 		}
-		if i < 0 || negated(t.ws, i) {
-			continue
+		if r.at >= 0 {
+			r.end = r.at + len(p)
+			best = top(best, r)
 		}
-		best = max(best, s)
 	}
 	if !patterns {
+		best.label = cc.labelIn(t, best)
 		return best // implied_by phrases only: patterns answer, never infer
 	}
 	for _, re := range cc.patterns {
-		if loc := re.FindStringIndex(t.norm); loc != nil {
-			n := 0
-			for range strings.FieldsSeq(t.norm[loc[0]:loc[1]]) {
-				n++
-			}
-			best = max(best, 4*n)
+		loc := re.FindStringIndex(t.norm)
+		if loc == nil {
+			continue
+		}
+		first, n := t.wordAt(loc[0]), 0
+		for range strings.FieldsSeq(t.norm[loc[0]:loc[1]]) {
+			n++
+		}
+		// A match whose last word is negated ("active and nothing
+		// changed") says the opposite of what the pattern looks for.
+		if last := t.wordAt(loc[1] - 1); last >= 0 && negated(t.ws, last) {
+			continue
+		}
+		best = top(best, rating{score: 4 * n, at: first, end: first + n})
+	}
+	best.label = cc.labelIn(t, best)
+	return best
+}
+
+// labelIn counts the words of the choice's label that t has, for a
+// rating that selects the choice at all.
+func (cc *compiledChoice) labelIn(t *Text, r rating) int {
+	if r.score == 0 {
+		return 0
+	}
+	n := 0
+	for _, w := range cc.label {
+		if slices.Contains(t.ws, w) {
+			n++
 		}
 	}
-	return best
+	return n
+}
+
+// wordAt returns the index in t.ws of the word holding byte off of
+// t.norm, or -1.
+func (t *Text) wordAt(off int) int {
+	n := strings.Count(t.norm[:min(off, len(t.norm))], " ") // words before it in norm
+	for i, w := range t.ws {
+		if w == clauseBreak {
+			continue
+		}
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return -1
+}
+
+// findAnswer returns where p occurs in t as an answer: not negated, not a
+// role someone else holds; or, for a phrase of absence ("no code", "no
+// proxy"), where what it lacks occurs negated ("it doesn't show a code").
+// It returns -1 when p does neither.
+func (p phrase) findAnswer(t *Text, fuzzy bool) int {
+	for from := 0; ; from++ {
+		i := p.findFrom(t, fuzzy, from)
+		if i < 0 {
+			break
+		}
+		if !negated(t.ws, i) && (len(p) != 1 || !aboutOther(t.ws, i)) {
+			return i
+		}
+		from = i
+	}
+	if len(p) >= 2 && (p[0].s == "no" || p[0].s == "not") {
+		rest := p[1:]
+		for from := 0; ; from++ {
+			i := rest.findFrom(t, fuzzy, from)
+			if i < 0 {
+				return -1
+			}
+			if negated(t.ws, i) {
+				return i
+			}
+			from = i
+		}
+	}
+	return -1
 }
 
 // score is rate for the checker, which has the normalised text norm split
@@ -218,7 +380,7 @@ func (cc compiledChoice) score(norm string, ws []string, fuzzy bool, phrases []p
 	for i, w := range ws {
 		t.shapes[i] = shapeOf(w)
 	}
-	return cc.rate(&t, phrases, fuzzy, norm != "")
+	return cc.rate(&t, phrases, fuzzy, norm != "").score
 }
 
 // How a choice was selected.
@@ -228,104 +390,384 @@ const (
 	ByFamily  = "yes/no"
 	ByImplied = "implied"
 	ByAny     = "any"
+	ByOther   = "other"
 )
+
+// Reading is what an answer to a question says (see [Flow.Read]).
+type Reading struct {
+	// Choice is the index of the choice the answer selects, or -1.
+	Choice int
+	// By says how Choice was selected (ByNumber, ByWords …).
+	By string
+	// Asks is true when the answer selects nothing and asks something
+	// back ("where do I find that?", "what's a curl test?").
+	Asks bool
+	// Unsure is true when the answer selects nothing and only says the
+	// person does not know ("not sure", "maybe"), at a question with no
+	// choice for that.
+	Unsure bool
+	// Number is true when the answer is a bare number at a free-text
+	// question ([Node.FreeText]), whose choices are not numbered: a menu
+	// pick where there is no menu, not the text the question asks for.
+	Number bool
+}
 
 // Match picks the choice of question n that the answer selects. It returns
 // the choice's index and how it was picked, or -1 when the answer selects
-// no choice or more than one equally.
+// no choice or more than one equally. It is Read without the reasons.
 func (t *Flow) Match(n *Node, answer Text) (int, string) {
+	r := t.Read(n, answer)
+	return r.Choice, r.By
+}
+
+// Read reads an answer to question n. A number picks its choice (not at a
+// free-text question, which shows no numbers: see Reading.Number). Otherwise the answer's core
+// decides (clauses that ask back and what hedges reach are left out):
+// a choice's words, label or implied_by phrases, the yes/no family, close
+// typos, a negation (a no), someone else's role (a no), and last a
+// free-text choice. An explicit yes or no in a clause of its own ("no,
+// the admin on our team does that") outranks words of the other family.
+// Only an answer that is nothing but unsure picks a choice for not
+// knowing ("Not sure"); a hedge beside a clear answer does not veto it.
+func (t *Flow) Read(n *Node, answer Text) Reading {
 	ccs := t.compiled[n.ID]
-	in := &answer
+	none := Reading{Choice: -1}
+	if len(answer.ws) == 0 {
+		return none
+	}
+	if i := choiceNumber(answer.ws, len(ccs)); i >= 0 {
+		if n.FreeText() {
+			return Reading{Choice: -1, Number: true}
+		}
+		return Reading{Choice: i, By: ByNumber}
+	}
+	core, asks, hedged := answer.core(false)
+	r := readCore(ccs, &core, n.Other())
+	if r.Choice >= 0 && (r.By != ByAny && r.By != ByOther || !hedged) {
+		return r
+	}
+	if hedged {
+		// Nothing but unsure: a choice for that, by its words ("not sure",
+		// "no idea"), or a hedged pick among choices that are no yes or no
+		// ("maybe the region?").
+		in := &answer
+		if i := best(ccs, func(cc *compiledChoice) rating {
+			if cc.means != "" {
+				return rating{}
+			}
+			return cc.rate(in, cc.phrases, false, true)
+		}); i >= 0 {
+			return Reading{Choice: i, By: ByWords}
+		}
+		if r.Choice >= 0 {
+			return r // free text with a hedge: "it was the deploy, I think maybe"
+		}
+		if !asks {
+			return Reading{Choice: -1, Unsure: true}
+		}
+	}
+	if asks {
+		return Reading{Choice: -1, Asks: true}
+	}
+	return none
+}
+
+// readCore reads the core of an answer (see Read); other is the choice a
+// message that matches none of the others picks (see Node.Other), or -1.
+func readCore(ccs []compiledChoice, in *Text, other int) Reading {
 	ws := in.ws
 	if len(ws) == 0 {
-		return -1, ""
+		return Reading{Choice: -1}
 	}
-	if i := choiceNumber(ws, len(ccs)); i >= 0 {
-		return i, ByNumber
-	}
-	var buf [16]string
-	plain := fields(buf[:0], in.norm) // the words without clause breaks
-	unsure := isUncertain(plain)
-	if i := best(ccs, func(cc *compiledChoice) int { return cc.rate(in, cc.phrases, false, true) }); i >= 0 {
-		// "no idea" is not the "No" choice; a "Not sure" choice is fine.
-		if !unsure || ccs[i].means == "" {
-			return i, ByWords
-		}
-		return -1, ""
-	}
-	if f := family(plain); f != "" {
+	byMeans := func(f string) int {
 		for i, cc := range ccs {
 			if cc.means == f {
-				return i, ByFamily
+				return i
 			}
 		}
+		return -1
 	}
-	if i := best(ccs, func(cc *compiledChoice) int { return cc.rate(in, cc.phrases, true, true) }); i >= 0 {
-		return i, ByWords
-	}
-	// "not behind one" answers a yes/no question with no; "not sure" does not.
-	for _, w := range ws {
-		if negations[w] && !unsure {
-			for i, cc := range ccs {
-				if cc.means == "no" {
-					return i, ByFamily
-				}
+	fam, explicit := opening(ws)
+	if i := best(ccs, func(cc *compiledChoice) rating {
+		return top(cc.rate(in, cc.phrases, false, true), cc.rate(in, cc.implied, false, false))
+	}); i >= 0 {
+		if m := ccs[i].means; explicit && m != "" && m != fam {
+			if j := byMeans(fam); j >= 0 {
+				return Reading{Choice: j, By: ByFamily}
 			}
-			break
+		}
+		return Reading{Choice: i, By: ByWords}
+	}
+	if fam != "" {
+		if i := byMeans(fam); i >= 0 {
+			return Reading{Choice: i, By: ByFamily}
+		}
+	}
+	if i := best(ccs, func(cc *compiledChoice) rating { return cc.rate(in, cc.phrases, true, true) }); i >= 0 {
+		return Reading{Choice: i, By: ByWords}
+	}
+	// "not behind one" answers a yes/no question with no, and so does a
+	// role someone else holds ("our admin does that").
+	if slices.ContainsFunc(ws, func(w string) bool { return negations[w] }) || mentionsOther(ws) {
+		if i := byMeans("no"); i >= 0 {
+			return Reading{Choice: i, By: ByFamily}
 		}
 	}
 	for i, cc := range ccs {
 		if cc.any {
-			return i, ByAny
+			return Reading{Choice: i, By: ByAny}
 		}
 	}
-	return -1, ""
+	if i := other; i >= 0 && quotes(in) {
+		return Reading{Choice: i, By: ByOther}
+	}
+	return Reading{Choice: -1}
+}
+
+// quotes reports whether the text reads as a message passed on: it says
+// so ("it says …", "the error is …"), or carries an identifier
+// ("permission_error", "E403") or a code.
+func quotes(in *Text) bool {
+	for _, w := range in.ws {
+		switch w {
+		case "says", "said", "saying", "shows", "showed", "showing", "message", "error", "errors", "reads", "printed", "returns", "returned":
+			return true
+		}
+		if strings.ContainsAny(w, "_0123456789") {
+			return true
+		}
+	}
+	return false
 }
 
 // Infer answers question n from earlier texts, newest first: a choice's
 // ImpliedBy phrases, and (unless the question says infer: false) its Match
 // words and patterns. Numbers alone and the yes/no family never count, and
-// neither do negated mentions. It returns -1 unless exactly one choice is
-// clearly selected.
+// neither do negated mentions, questions back or what a hedge reaches. It
+// returns -1 unless exactly one choice is clearly selected.
 func (t *Flow) Infer(n *Node, said []string) int {
+	i, _ := t.InferFrom(n, said)
+	return i
+}
+
+// InferOpen answers question n from open texts: texts that answered
+// nothing where they were sent ("it says my org has no access to that
+// model" at a question about the plan). Unlike Infer it also reads their
+// match words where the question says infer: false: that guards against
+// a first text's words ("403" is no curl result), and an open text was
+// meant as an answer to something. It returns the choice and the index
+// of the text, or -1, -1.
+func (t *Flow) InferOpen(n *Node, open []string) (choice, from int) {
+	for k := len(open) - 1; k >= 0; k-- {
+		if i := t.inferLoose(n, NewText(open[k])); i >= 0 {
+			return i, k
+		}
+	}
+	return -1, -1
+}
+
+// inferLoose is inferOne for a text sent as an answer: match words count
+// whatever the question's infer says. Bare numbers ("403") and yes/no
+// never count.
+func (t *Flow) inferLoose(n *Node, text Text) int {
 	ccs := t.compiled[n.ID]
+	if len(text.ws) == 0 || choiceNumber(text.ws, len(ccs)) >= 0 || Family(text.norm) != "" && len(text.ws) <= 3 {
+		return -1
+	}
+	if strings.Trim(text.norm, "0123456789 ") == "" {
+		return -1
+	}
+	in, _, _ := text.core(true)
+	i := best(ccs, func(cc *compiledChoice) rating {
+		if cc.any {
+			return cc.rate(&in, cc.implied, false, false)
+		}
+		return top(cc.rate(&in, cc.implied, false, false), cc.rate(&in, cc.phrases, false, true))
+	})
+	if i < 0 {
+		i = otherHolds(n, ccs, &in)
+	}
+	return i
+}
+
+// InferFrom is Infer, also returning which of said answered (its index),
+// or -1.
+func (t *Flow) InferFrom(n *Node, said []string) (choice, from int) {
 	for k := len(said) - 1; k >= 0; k-- {
-		in := NewText(said[k])
-		ws := in.ws
-		if len(ws) == 0 {
-			continue
+		if i := t.inferOne(n, NewText(said[k])); i >= 0 {
+			return i, k
 		}
-		if choiceNumber(ws, len(ccs)) >= 0 || Family(in.norm) != "" && len(ws) <= 3 {
-			continue
-		}
-		i := best(ccs, func(cc *compiledChoice) int {
-			s := cc.rate(&in, cc.implied, false, false)
-			if n.Infers() {
-				s = max(s, cc.rate(&in, cc.phrases, false, true))
+	}
+	return -1, -1
+}
+
+// Ahead reads an answer that question n cannot take as an answer to a
+// question further on: when the text answers (as [Flow.InferOpen] would:
+// it was sent as an answer) a question reachable through exactly one of
+// n's choices, it returns that choice; otherwise -1. "It says region not supported" at "What came
+// back from curl?" answers "What does the 403 body say?", which only the
+// 403 choice leads to. Questions are searched up to maxAhead deep.
+func (t *Flow) Ahead(n *Node, answer Text) int {
+	found := -1
+	for k, ch := range n.Choices {
+		if t.answersAhead(ch.Next, answer, maxAhead, map[string]bool{n.ID: true}) {
+			if found >= 0 {
+				return -1 // more than one way there: the question stands
 			}
-			return s
-		})
-		if i >= 0 {
+			found = k
+		}
+	}
+	return found
+}
+
+// Later returns a question further on from n (up to maxAhead deep, by
+// any choice) that the text answers as Infer would, and the choice it
+// answers there; nil when there is none. A free-text question uses it
+// not to take "Error: exit code 1" as a product name.
+func (t *Flow) Later(n *Node, answer Text) (*Node, int) {
+	seen := map[string]bool{n.ID: true}
+	queue := []string{}
+	for _, ch := range n.Choices {
+		queue = append(queue, ch.Next)
+	}
+	for depth := 0; depth < maxAhead && len(queue) > 0; depth++ {
+		var next []string
+		for _, id := range queue {
+			q := t.Node(id)
+			for q != nil && q.Kind == Info && !seen[q.ID] {
+				seen[q.ID] = true
+				q = t.Node(q.Next)
+			}
+			if q == nil || q.Kind != Question || seen[q.ID] {
+				continue
+			}
+			seen[q.ID] = true
+			if k := t.inferOne(q, answer); k >= 0 {
+				return q, k
+			}
+			for _, ch := range q.Choices {
+				next = append(next, ch.Next)
+			}
+		}
+		queue = next
+	}
+	return nil, -1
+}
+
+// maxAhead is how many questions deep Ahead looks.
+const maxAhead = 3
+
+// answersAhead reports whether text answers a question reachable from
+// node id within depth questions, not passing a node in seen.
+func (t *Flow) answersAhead(id string, text Text, depth int, seen map[string]bool) bool {
+	n := t.Node(id)
+	if n == nil || depth == 0 || seen[id] {
+		return false
+	}
+	seen[id] = true
+	switch n.Kind {
+	case Info:
+		return t.answersAhead(n.Next, text, depth, seen)
+	case Question:
+		if t.inferLoose(n, text) >= 0 {
+			return true
+		}
+		for _, ch := range n.Choices {
+			if t.answersAhead(ch.Next, text, depth-1, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Unsure returns the choice to go on with when the person cannot answer
+// question n: the one for not checking now ("Can't run it now", "Can't
+// check now"), else on a yes/no question its no; or -1 when the question
+// has neither.
+func (t *Flow) Unsure(n *Node) int {
+	for _, s := range []string{"cant check now", "cant run it now"} {
+		if r := t.Read(n, NewText(s)); r.Choice >= 0 && r.By == ByWords {
+			return r.Choice
+		}
+	}
+	for i, c := range n.Choices {
+		if c.Means == "no" {
 			return i
 		}
 	}
 	return -1
 }
 
-// best returns the index of the single highest positive score, or -1 on
-// no score or a tie.
-func best(ccs []compiledChoice, score func(*compiledChoice) int) int {
-	top, second, at := 0, 0, -1
-	for i := range ccs {
-		s := score(&ccs[i])
-		switch {
-		case s > top:
-			second, top, at = top, s, i
-		case s > second:
-			second = s
+// Answers reports whether the text, sent as an answer, answers one of the
+// flow's questions (as InferOpen would). Intake uses it for a reply to
+// "Is this 1) … or 2) …?" that picks neither by name but says something
+// only one of them asks about.
+func (t *Flow) Answers(text Text) bool {
+	for i := range t.Nodes {
+		if n := &t.Nodes[i]; n.Kind == Question && t.inferLoose(n, text) >= 0 {
+			return true
 		}
 	}
-	if top == 0 || top == second {
+	return false
+}
+
+// Takes reports whether the text answers question n as Infer would.
+func (t *Flow) Takes(n *Node, text Text) bool { return t.inferOne(n, text) >= 0 }
+
+// inferOne answers question n from one earlier text, or returns -1.
+func (t *Flow) inferOne(n *Node, text Text) int {
+	ccs := t.compiled[n.ID]
+	if len(text.ws) == 0 {
+		return -1
+	}
+	if choiceNumber(text.ws, len(ccs)) >= 0 || Family(text.norm) != "" && len(text.ws) <= 3 {
+		return -1
+	}
+	in, _, _ := text.core(true)
+	i := best(ccs, func(cc *compiledChoice) rating {
+		r := cc.rate(&in, cc.implied, false, false)
+		if n.Infers() && !cc.any {
+			r = top(r, cc.rate(&in, cc.phrases, false, true))
+		}
+		return r
+	})
+	if i < 0 && n.Infers() {
+		i = otherHolds(n, ccs, &in)
+	}
+	return i
+}
+
+// otherHolds returns yes/no question n's no when n asks about a role
+// ("are you its admin or owner?") and the text says someone else holds
+// it ("our admin handles billing"), else -1.
+func otherHolds(n *Node, ccs []compiledChoice, in *Text) int {
+	if !mentionsOther(in.ws) || !slices.ContainsFunc(words(Normalize(n.Text)), func(w string) bool { return roles[w] && w != "it" }) {
+		return -1
+	}
+	for i, cc := range ccs {
+		if cc.means == "no" {
+			return i
+		}
+	}
+	return -1
+}
+
+// best returns the index of the single best positive rating (see
+// rating.over), or -1 on none or a tie.
+func best(ccs []compiledChoice, rate func(*compiledChoice) rating) int {
+	var first, second rating
+	at := -1
+	for i := range ccs {
+		r := rate(&ccs[i])
+		switch {
+		case r.over(first):
+			second, first, at = first, r, i
+		case r.over(second):
+			second = r
+		}
+	}
+	if first.score == 0 || !first.over(second) {
 		return -1
 	}
 	return at

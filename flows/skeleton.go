@@ -111,10 +111,12 @@ nodes:
       - label: "Yes, every time"
         means: yes                       # yeah, yep, sure... pick this one
         match: [every time, always]      # words that pick this one
+        echo: "it fails every time"      # said back when taken from an earlier text
         next: fix-first                  # the node this answer leads to
       - label: "No, only sometimes"
         means: no
         match: [sometimes, now and then, on and off]
+        echo: "it fails only sometimes"
         next: note
 
   # An info node sends one SMS and moves straight on to next.

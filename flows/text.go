@@ -26,7 +26,8 @@ func (t Text) Normalized() string { return t.norm }
 func (t Text) FirstClause() string { return t.norm[:t.first] }
 
 // Normalize lowercases s and reduces it to words: letters, digits and '_'
-// survive, everything else separates words. A few emoji become the words
+// survive, everything else separates words; a dot that starts a word is
+// the word "dot" (".env" is "dot env"). A few emoji become the words
 // they mean (👍 → yes). Matching always works on normalised text, so
 // "Region-not-supported!" and "region not supported" are the same.
 func Normalize(s string) string { return NewText(s).norm }
@@ -79,7 +80,7 @@ func NewText(s string) Text {
 			spans = append(spans, span{-1, -1})
 		}
 	}
-	emoji := func(w string) {
+	emit := func(w string) {
 		flush()
 		at := begin()
 		b.WriteString(w)
@@ -90,10 +91,10 @@ func NewText(s string) Text {
 		i += size
 		switch r {
 		case '👍', '✅', '👌', '✔':
-			emoji("yes")
+			emit("yes")
 			continue
 		case '👎', '❌', '✖':
-			emoji("no")
+			emit("no")
 			continue
 		case '\'', '’': // don't → dont
 			continue
@@ -101,8 +102,15 @@ func NewText(s string) Text {
 			brk()
 			continue
 		case ',', '.':
-			if next, _ := utf8.DecodeRuneInString(s[i:]); i == len(s) || unicode.IsSpace(next) {
+			next, _ := utf8.DecodeRuneInString(s[i:])
+			if i == len(s) || unicode.IsSpace(next) {
 				brk()
+				continue
+			}
+			if r == '.' && len(cur) == 0 && unicode.IsLetter(next) && (i < 2 || s[i-2] != '.') {
+				// A dotfile keeps its dot as a word: ".env" is "dot env",
+				// not the "env" of "env var" (an ellipsis is no dot).
+				emit("dot")
 				continue
 			}
 		}

@@ -20,7 +20,7 @@ func TestKeysFit(t *testing.T) {
 // Intake's cost per text is part of its contract (performance issue 11):
 // reading a text and classifying it take a handful of allocations.
 func TestClassifyAllocs(t *testing.T) {
-	lib := mustLoadLib(t, "")
+	lib := mustLoadEmbedded(t)
 	for _, s := range []string{
 		"claude code keeps saying 403 what do I do",
 		`API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`,
@@ -35,7 +35,7 @@ func TestClassifyAllocs(t *testing.T) {
 // A Library and a Text are shared by the engine's goroutines; -race
 // checks that reading them writes nothing.
 func TestConcurrentReads(t *testing.T) {
-	lib := mustLoadLib(t, "")
+	lib := mustLoadEmbedded(t)
 	texts := []Text{NewText("cluade code 403 region not supported"), NewText("yes, I use an api key"), NewText("")}
 	f := lib.Flow("claude-code-403")
 	var wg sync.WaitGroup
@@ -55,4 +55,13 @@ func TestConcurrentReads(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+func mustLoadEmbedded(tb testing.TB) *Library {
+	tb.Helper()
+	lib, _, err := Load(Embedded())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return lib
 }

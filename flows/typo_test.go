@@ -6,12 +6,12 @@ import (
 	"testing"
 )
 
-// TestOracleEdits compares the banded, capped distance with the oracle's
-// full one on random words over small alphabets (so swaps and repeats are
-// common), ASCII and not, up to 40 runes, for k = 0 to 3; and typo
-// matching with the oracle's wordMatch on the library's words against
-// their mistyped copies.
-func TestOracleEdits(t *testing.T) {
+// TestWithinEdits compares the banded, capped distance with the full
+// one (fullEditDistance) on random words over small alphabets (so swaps
+// and repeats are common), ASCII and not, up to 40 runes, for k = 0 to 3;
+// and typo matching with the rule written plainly on the library's words
+// against their mistyped copies.
+func TestWithinEdits(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	alphabets := [][]rune{[]rune("ab"), []rune("abc"), []rune("abcdefgh"), []rune("aéüßк_1")}
 	randWord := func(abc []rune, n int) string {
@@ -21,7 +21,6 @@ func TestOracleEdits(t *testing.T) {
 		}
 		return string(rs)
 	}
-	g := &mutator{r: r}
 	pairs := 0
 	for range 60000 {
 		abc := alphabets[r.IntN(len(alphabets))]
@@ -32,23 +31,23 @@ func TestOracleEdits(t *testing.T) {
 		a := randWord(abc, n)
 		b := randWord(abc, max(0, n+r.IntN(5)-2))
 		if r.IntN(2) == 0 {
-			b = g.typo(a, r.IntN(4))
+			b = mistype(r, a, r.IntN(4))
 		}
 		for k := range 4 {
 			pairs++
-			if got, want := withinEdits(a, b, k), oldEditDistance(a, b, k) <= k; got != want {
+			if got, want := withinEdits(a, b, k), fullEditDistance(a, b, k) <= k; got != want {
 				t.Fatalf("withinEdits(%q, %q, %d) = %v, want %v", a, b, k, got, want)
 			}
 		}
 	}
 
-	lib := mustLoadLib(t, "")
+	lib := mustLoadEmbedded(t)
 	var vocab []string
 	for _, f := range lib.Flows {
 		in := f.Intake
 		for _, ss := range [][]string{in.Codes, in.Products, in.Keywords, in.Phrases, in.Examples, in.Requires} {
 			for _, s := range ss {
-				vocab = append(vocab, strings.Fields(oldNormalize(s))...)
+				vocab = append(vocab, strings.Fields(Normalize(s))...)
 			}
 		}
 	}
@@ -56,17 +55,91 @@ func TestOracleEdits(t *testing.T) {
 	for _, want := range vocab {
 		w := newWord(want)
 		for range 8 {
-			got := g.typo(want, r.IntN(4))
+			got := mistype(r, want, r.IntN(4))
 			if r.IntN(4) == 0 {
 				got = vocab[r.IntN(len(vocab))]
 			}
 			words++
-			if m, old := w.matches(got, shapeOf(got), true), oldWordMatch(want, got, true); m != old {
-				t.Fatalf("%q matches %q = %v, oracle %v", want, got, m, old)
+			if m, plain := w.matches(got, shapeOf(got), true), typoByDistance(want, got); m != plain {
+				t.Fatalf("%q matches %q = %v, by the plain rule %v", want, got, m, plain)
 			}
 		}
 	}
 	t.Logf("%d distances and %d word pairs, no differences", pairs, words)
+}
+
+// typoByDistance is the typo rule written plainly: equal, or no digit in
+// either word and within one edit (five runes or more) or two (eight or
+// more) of the wanted word.
+func typoByDistance(want, got string) bool {
+	if want == got {
+		return true
+	}
+	if strings.ContainsAny(want, "0123456789") || strings.ContainsAny(got, "0123456789") {
+		return false
+	}
+	switch n := len([]rune(want)); {
+	case n >= 8:
+		return fullEditDistance(want, got, 2) <= 2
+	case n >= 5:
+		return fullEditDistance(want, got, 1) <= 1
+	}
+	return false
+}
+
+// fullEditDistance is the optimal string alignment distance between a and
+// b computed over the whole table, giving up once it exceeds limit.
+func fullEditDistance(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			best = min(best, cur[j])
+		}
+		if best > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
+
+// mistype applies k random edits (delete, insert, substitute, swap) to w.
+func mistype(r *rand.Rand, w string, k int) string {
+	rs := []rune(w)
+	letters := []rune("abcdeilnorstuéüx_0")
+	for range k {
+		i := r.IntN(len(rs) + 1)
+		switch op := r.IntN(4); {
+		case op == 0 && i < len(rs):
+			rs = append(rs[:i:i], rs[i+1:]...)
+		case op == 1:
+			rs = append(rs[:i:i], append([]rune{letters[r.IntN(len(letters))]}, rs[i:]...)...)
+		case op == 2 && i < len(rs):
+			rs[i] = letters[r.IntN(len(letters))]
+		case i+1 < len(rs):
+			rs[i], rs[i+1] = rs[i+1], rs[i]
+		}
+	}
+	return string(rs)
 }
 
 func TestWithinEditsAllocs(t *testing.T) {

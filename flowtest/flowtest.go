@@ -315,7 +315,8 @@ func play(e *bot.Engine, flow string, s Script) *Failure {
 		if wantFlow == "" && st.Node != "" {
 			wantFlow = flow
 		}
-		// Name mistakes in the script itself before blaming the bot.
+		// Name mistakes in the script itself before blaming the bot. A
+		// former id (an alias) names the renamed flow.
 		if wantFlow != "" {
 			t := e.Flows.Flow(wantFlow)
 			switch {
@@ -323,6 +324,9 @@ func play(e *bot.Engine, flow string, s Script) *Failure {
 				fail.Problems = append(fail.Problems, fmt.Sprintf("script error: no flow %q", wantFlow))
 			case t != nil && st.Node != "" && t.Node(st.Node) == nil:
 				fail.Problems = append(fail.Problems, fmt.Sprintf("script error: flow %s has no node %q", wantFlow, st.Node))
+			}
+			if t != nil {
+				wantFlow = t.ID
 			}
 		}
 		if len(fail.Problems) > 0 {
@@ -344,7 +348,7 @@ func play(e *bot.Engine, flow string, s Script) *Failure {
 				want = wantFlow + "/" + st.Node
 			}
 			fail.Problems = append(fail.Problems, "want node "+want)
-		} else if st.Flow != "" && c.Flow != st.Flow {
+		} else if st.Flow != "" && c.Flow != wantFlow {
 			fail.Problems = append(fail.Problems, "want flow "+st.Flow)
 		}
 		if st.Status != "" && string(c.Status) != st.Status {

@@ -202,3 +202,21 @@ func TestLibraryScripts(t *testing.T) {
 		}
 	}
 }
+
+// A script may name a renamed flow by its former id (an alias), with or
+// without a node: both mean the flow as it is now.
+func TestScriptNamesAnAlias(t *testing.T) {
+	flow, err := os.ReadFile("testdata/pass/demo-500.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flow = []byte(strings.Replace(string(flow), "id: demo-500\n", "id: demo-500\naliases: [demo-old]\n", 1))
+	script := "scripts:\n  - name: by the old id\n    steps:\n      - send: demo app 500\n        flow: demo-old\n      - send: all green\n        flow: demo-old\n        node: fix-retry\n"
+	rs := run(t, fstest.MapFS{
+		"demo-500.yaml":      {Data: flow},
+		"demo-500.test.yaml": {Data: []byte(script)},
+	})
+	if len(rs) != 1 || !rs[0].Passed() {
+		t.Errorf("results %+v", rs)
+	}
+}

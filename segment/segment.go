@@ -133,10 +133,11 @@ func pack(s string, cost func(rune) int, single, multi int) int {
 }
 
 // Repair returns s made safe to store, send and put in XML: invalid UTF-8
-// becomes U+FFFD; CR LF and a lone CR become LF; NUL and the other C0
-// control characters except LF and tab are removed, as are U+FFFE and
-// U+FFFF (not characters in XML). Everything else, including emoji and
-// trailing spaces, is kept.
+// becomes U+FFFD; CR LF and a lone CR become LF; NUL becomes a space (some
+// phones and gateways send it between words, and "claude\x00code" must
+// not read as "claudecode"); the other C0 control characters except LF
+// and tab are removed, as are U+FFFE and U+FFFF (not characters in XML).
+// Everything else, including emoji and trailing spaces, is kept.
 func Repair(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	if !needsRepair(s) {
@@ -151,6 +152,8 @@ func Repair(s string) string {
 			b.WriteRune('\n')
 		case r == '\n' || r == '\t':
 			b.WriteRune(r)
+		case r == 0:
+			b.WriteByte(' ')
 		case r < 0x20 || r == 0xFFFE || r == 0xFFFF:
 			// dropped
 		default:

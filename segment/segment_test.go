@@ -125,7 +125,7 @@ func TestRepair(t *testing.T) {
 		{"keeps LF and tab", "a\nb\tc", "a\nb\tc"},
 		{"CRLF to LF", "a\r\nb", "a\nb"},
 		{"lone CR to LF", "a\rb", "a\nb"},
-		{"drops NUL", "a\x00b", "ab"},
+		{"NUL becomes a space", "claude\x00code\x00\x00403", "claude code  403"},
 		{"drops other C0", "\x01\x07\x08\x0b\x0c\x1b\x1fx", "x"},
 		{"keeps DEL and C1", "a\x7fb\u0085c", "a\x7fb\u0085c"},
 		{"drops noncharacters XML forbids", "a\uFFFEb\uFFFFc", "abc"},

@@ -74,40 +74,74 @@ func (db *DB) Export(ctx context.Context, e Export) error {
 	return nil
 }
 
+// numberKeys calls fn with each key of the numbers bucket whose tag is
+// tag, split into its phone and what follows the tag.
+func numberKeys(tx *bolt.Tx, tag byte, fn func(phone string, rest, v []byte) error) error {
+	return tx.Bucket(bucketKeys[atNumbers]).ForEach(func(k, v []byte) error {
+		phone, tagged, ok := bytes.Cut(k, []byte{0})
+		if !ok || len(tagged) == 0 {
+			return fmt.Errorf("numbers: bad key %x", k)
+		}
+		if tagged[0] != tag {
+			return nil
+		}
+		return fn(string(phone), tagged[1:], v)
+	})
+}
+
 func exportConversations(_ context.Context, tx *bolt.Tx, e Export) error {
 	if e.Conversation == nil {
 		return nil
 	}
-	return tx.Bucket([]byte(bucketConversations)).ForEach(func(k, v []byte) error {
-		c, err := decodeConversation(string(k), v)
+	return numberKeys(tx, tagConversation, func(phone string, _, v []byte) error {
+		c, err := decodeConversation(phone, v)
 		if err != nil {
 			return err
 		}
-		c.Phone = string(k)
+		c.Phone = phone
 		return e.Conversation(c)
 	})
 }
 
+// exportTranscripts hands over each number's lines when the keys move on
+// to the next number: a number's lines are adjacent keys, in Seq order.
 func exportTranscripts(ctx context.Context, tx *bolt.Tx, e Export) error {
 	if e.Transcript == nil {
 		return nil
 	}
-	return tx.Bucket([]byte(bucketLines)).ForEachBucket(func(k []byte) error {
+	var (
+		phone string
+		lines []bot.Line
+	)
+	flush := func() error {
+		if len(lines) == 0 {
+			return nil
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		phone := string(k)
-		var lines []bot.Line
-		err := bucketIn(tx, linesOf(phone)).ForEach(func(k, v []byte) error {
-			l, err := decodeLine(phone, k, v)
-			lines = append(lines, l)
-			return err
-		})
-		if err != nil {
-			return err
+		err := e.Transcript(phone, lines)
+		lines = nil
+		return err
+	}
+	err := numberKeys(tx, tagLine, func(p string, rest, v []byte) error {
+		if p != phone {
+			if err := flush(); err != nil {
+				return err
+			}
+			phone = p
 		}
-		return e.Transcript(phone, lines)
+		if len(rest) != 8 {
+			return fmt.Errorf("line %s: bad key", bot.Mask(p))
+		}
+		l, err := decodeLine(p, binary.BigEndian.Uint64(rest), v)
+		lines = append(lines, l)
+		return err
 	})
+	if err != nil {
+		return err
+	}
+	return flush()
 }
 
 func exportPages(_ context.Context, tx *bolt.Tx, e Export) error {
@@ -115,7 +149,7 @@ func exportPages(_ context.Context, tx *bolt.Tx, e Export) error {
 		return nil
 	}
 	owners := map[string]string{}
-	err := tx.Bucket([]byte(bucketOwned)).ForEach(func(k, _ []byte) error {
+	err := tx.Bucket(bucketKeys[atOwned]).ForEach(func(k, _ []byte) error {
 		phone, id, ok := bytes.Cut(k, []byte{0})
 		if ok {
 			owners[string(id)] = string(phone)
@@ -125,7 +159,7 @@ func exportPages(_ context.Context, tx *bolt.Tx, e Export) error {
 	if err != nil {
 		return err
 	}
-	return tx.Bucket([]byte(bucketPages)).ForEach(func(k, v []byte) error {
+	return tx.Bucket(bucketKeys[atPages]).ForEach(func(k, v []byte) error {
 		p, err := decodePage(string(k), v)
 		if err != nil {
 			return err
@@ -138,7 +172,7 @@ func exportTickets(_ context.Context, tx *bolt.Tx, e Export) error {
 	if e.Ticket == nil {
 		return nil
 	}
-	return tx.Bucket([]byte(bucketTickets)).ForEach(func(k, v []byte) error {
+	return tx.Bucket(bucketKeys[atTickets]).ForEach(func(k, v []byte) error {
 		tk, err := decodeTicket(k, v)
 		if err != nil {
 			return err
@@ -151,7 +185,7 @@ func exportMessages(_ context.Context, tx *bolt.Tx, e Export) error {
 	if e.Message == nil {
 		return nil
 	}
-	return tx.Bucket([]byte(bucketOutbox)).ForEach(func(k, v []byte) error {
+	return tx.Bucket(bucketKeys[atOutbox]).ForEach(func(k, v []byte) error {
 		m, err := decodeMessage(k, v)
 		if err != nil {
 			return err
@@ -162,7 +196,7 @@ func exportMessages(_ context.Context, tx *bolt.Tx, e Export) error {
 
 func exportStats(_ context.Context, tx *bolt.Tx, e Export) error {
 	if e.Counter != nil {
-		err := tx.Bucket([]byte(bucketStats)).ForEach(func(k, v []byte) error {
+		err := tx.Bucket(bucketKeys[atStats]).ForEach(func(k, v []byte) error {
 			parts := strings.Split(string(k), sep)
 			if len(parts) < 3 || len(v) != 8 {
 				return fmt.Errorf("stats: bad counter %q", k)
@@ -183,7 +217,7 @@ func exportStats(_ context.Context, tx *bolt.Tx, e Export) error {
 	if e.Unmatched == nil {
 		return nil
 	}
-	return tx.Bucket([]byte(bucketUnmatched)).ForEach(func(k, v []byte) error {
+	return tx.Bucket(bucketKeys[atUnmatched]).ForEach(func(k, v []byte) error {
 		parts := strings.SplitN(string(k), sep, 3)
 		if len(parts) != 3 || len(v) != 8 {
 			return fmt.Errorf("stats: bad unmatched counter %q", k)
@@ -196,7 +230,7 @@ func exportSessions(_ context.Context, tx *bolt.Tx, e Export) error {
 	if e.Session == nil {
 		return nil
 	}
-	return tx.Bucket([]byte(bucketSessions)).ForEach(func(k, v []byte) error {
+	return tx.Bucket(bucketKeys[atSessions]).ForEach(func(k, v []byte) error {
 		var s bot.Session
 		if err := json.Unmarshal(v, &s); err != nil {
 			return fmt.Errorf("session: %w", err)

@@ -247,7 +247,7 @@ func samples() []sample {
 		ID: "0123456789abc", Kind: bot.PageFix, Title: "Title", Summary: "Summary.",
 		Steps: "1. One `x`\n2. Two", Commands: []string{"echo 1", "echo 2"},
 		Sources: []string{"https://example.com/a"}, Verified: "2026-01-02", Reported: "it broke",
-		Answers: []bot.Answer{{Question: "Q?", Label: "Yes", Text: "yes it did"}, {Question: "Q2?", Label: "No", Inferred: true}},
+		Answers: []bot.Answer{{Question: "Q?", Label: "Yes", Text: "yes it did"}, {Question: "Q2?", Label: "No", Text: "no vpn here", Inferred: true, From: 2}},
 	}
 	base := View{Site: "textfix", URL: "https://example.com/f/x", Image: "https://example.com/p.png", SMSNumber: "+15555550000"}
 	var out []sample

@@ -135,6 +135,30 @@ func TestMarkdownIsSafe(t *testing.T) {
 	}
 }
 
+// An answer taken from a text without asking says which text, and
+// quotes it.
+func TestInferredAnswerSaysWhichText(t *testing.T) {
+	tpl, err := templates.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := render(t, tpl, templates.PageHTML, templates.View{Site: "textfix", Page: bot.Page{Kind: "fix", Title: "T", Steps: "1. x",
+		Answers: []bot.Answer{
+			{Question: "Where is the key?", Label: ".env file", Text: "its in my .env", Inferred: true, From: 2},
+			{Question: "Plan?", Label: "Max", Text: "i'm on max", Inferred: true, From: 1},
+			{Question: "Proxy?", Label: "No", Inferred: true},
+			{Question: "Curl?", Label: "200", Text: "worked"},
+		}}})
+	for _, want := range []string{
+		"<dd>.env file <small>“its in my .env”</small> <small>(from your 2nd text)</small></dd>",
+		"(from your first text)", "<dd>No <small>(from an earlier text)</small></dd>", "<dd>200 <small>“worked”</small></dd>",
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}
+
 func TestSMSLink(t *testing.T) {
 	tests := []struct{ number, body, want string }{
 		{"+15555550000", "YES", "sms:+15555550000?&body=YES"},

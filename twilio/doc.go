@@ -19,7 +19,7 @@
 // and records the outcome in a transaction; logs and counters come after
 // the commit. It reads and writes outbox messages only. Whether a number
 // may still be texted, and the opt-out Twilio reports, are package bot's
-// rules ([bot.OptedOut], [bot.MarkOptedOut]).
+// rules ([bot.OptedOut], [bot.Desk.OptOut]).
 //
 // Package twilio is textfix's adapter to Twilio: it checks webhook
 // signatures, writes TwiML replies, sends messages through Twilio's REST

@@ -35,6 +35,9 @@ type MessageSender interface {
 type Outbox struct {
 	Store  OutboxStore
 	Sender MessageSender
+	// Desk applies the opt-out rule when Twilio refuses a number as
+	// unsubscribed (nil: a desk without operators, so nobody is told).
+	Desk *bot.Desk
 	// StatusCallback is the URL Twilio reports delivery to ("" for none).
 	StatusCallback string
 	// Rate is messages per second for the sender (default 1: a US long
@@ -55,6 +58,9 @@ type Outbox struct {
 	Drain time.Duration
 	Log   *slog.Logger
 	Now   func() time.Time
+	// OnPanic is told of a panic in a run (a *bot.PanicError), after which
+	// the worker goes on; nil logs it.
+	OnPanic func(err error)
 
 	wake chan struct{}
 	sent atomic.Int64
@@ -81,6 +87,9 @@ func (o *Outbox) Init() {
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Desk == nil {
+		o.Desk = &bot.Desk{}
 	}
 	if o.MaxTries <= 0 {
 		o.MaxTries = 8
@@ -125,7 +134,12 @@ func (o *Outbox) Run(ctx context.Context) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
-		if err := o.Flush(ctx); err != nil && ctx.Err() == nil {
+		err := o.flush(ctx)
+		var pe *bot.PanicError
+		switch {
+		case errors.As(err, &pe) && o.OnPanic != nil:
+			o.OnPanic(err)
+		case err != nil && ctx.Err() == nil:
 			o.Log.Error("outbox", "err", err)
 		}
 		select {
@@ -135,6 +149,13 @@ func (o *Outbox) Run(ctx context.Context) {
 		case <-tick.C:
 		}
 	}
+}
+
+// flush is Flush with a panic turned into a *bot.PanicError: a message
+// that makes bot code panic fails its run, not the worker.
+func (o *Outbox) flush(ctx context.Context) (err error) {
+	defer bot.CatchPanic(&err)
+	return o.Flush(ctx)
 }
 
 // Flush sends every message due now, one per send slot. It waits for a
@@ -246,7 +267,7 @@ func (o *Outbox) send(ctx context.Context, m bot.OutMsg) error {
 			}
 		case OptedOut:
 			cur.State, cur.Error = bot.OutFailed, errorText(sendErr)
-			if err := bot.MarkOptedOut(t, cur.To); err != nil {
+			if err := o.Desk.OptOut(t, cur.To, OptedOutWhy, now); err != nil {
 				return err
 			}
 		default:

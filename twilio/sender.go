@@ -31,6 +31,10 @@ const (
 	CodeTooManyRequests = 20429 // rate limited
 )
 
+// OptedOutWhy is why a number counts as opted out when Twilio refuses it
+// with [CodeOptedOut], as tickets and operators read it.
+const OptedOutWhy = "Twilio error 21610: the number unsubscribed"
+
 // SenderConfig configures a [Sender].
 type SenderConfig struct {
 	// AccountSID and AuthToken are the Twilio credentials (HTTP basic

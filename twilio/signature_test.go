@@ -3,7 +3,10 @@ package twilio_test
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/twilio/twilio-go/client"
 
 	"github.com/textfix/textfix/twilio"
 )
@@ -150,5 +153,57 @@ func TestSignRoundTrip(t *testing.T) {
 	}
 	if twilio.VerifySignature("other", u, form, sig) {
 		t.Fatal("signature accepted with another token")
+	}
+}
+
+// The port: a URL and the same URL with its scheme's default port are one
+// address (Twilio signs either way), so a signature over one verifies the
+// other. Any other port is part of the address: a signature made without
+// it, or with another port, is refused. Each case is signed live with
+// Sign, the function VerifySignature checks with.
+func TestVerifySignaturePort(t *testing.T) {
+	form := vectorForm()
+	tests := []struct {
+		signed, checked string
+		ok              bool
+	}{
+		{"https://h.example/sms?a=1", "https://h.example/sms?a=1", true},
+		{"https://h.example/sms?a=1", "https://h.example:443/sms?a=1", true},
+		{"https://h.example:443/sms?a=1", "https://h.example/sms?a=1", true},
+		{"http://h.example/sms", "http://h.example:80/sms", true},
+		{"http://h.example:80/sms", "http://h.example/sms", true},
+		{"https://h.example:8443/sms", "https://h.example:8443/sms", true},
+		{"http://127.0.0.1:8080/sms", "http://127.0.0.1:8080/sms", true},
+		{"https://[::1]:8443/sms", "https://[::1]:8443/sms", true},
+		{"https://[::1]/sms", "https://[::1]:443/sms", true},
+
+		// Without the port, a signature is only good for the default port.
+		{"https://h.example/sms?a=1", "https://h.example:8443/sms?a=1", false},
+		{"http://h.example/sms", "http://h.example:8080/sms", false},
+		{"https://[::1]/sms", "https://[::1]:8443/sms", false},
+		// The other scheme's default port is not this one's.
+		{"https://h.example/sms", "https://h.example:80/sms", false},
+		{"http://h.example/sms", "http://h.example:443/sms", false},
+		{"https://h.example:80/sms", "https://h.example/sms", false},
+		// A port is never dropped or swapped for another.
+		{"https://h.example:8443/sms", "https://h.example/sms", false},
+		{"https://h.example:8443/sms", "https://h.example:9443/sms", false},
+		{"https://h.example:443/sms", "https://h.example:8443/sms", false},
+	}
+	for _, tt := range tests {
+		sig := twilio.Sign(vectorToken, tt.signed, form)
+		if got := twilio.VerifySignature(vectorToken, tt.checked, form, sig); got != tt.ok {
+			t.Errorf("signed over %s, checked against %s: accepted %v, want %v", tt.signed, tt.checked, got, tt.ok)
+		}
+		// What we accept, twilio-go's validator accepts too (it does not
+		// handle IPv6 literals): we only narrow it.
+		v := client.NewRequestValidator(vectorToken)
+		params := map[string]string{}
+		for k := range form {
+			params[k] = form.Get(k)
+		}
+		if tt.ok && !strings.Contains(tt.checked, "[") && !v.Validate(tt.checked, params, sig) {
+			t.Errorf("signed over %s, checked against %s: twilio-go refuses what we accept", tt.signed, tt.checked)
+		}
 	}
 }

@@ -9,8 +9,9 @@
 //
 // A text from Twilio (POST /twilio/sms) is read and authenticated first
 // (body capped at [MaxBody], X-Twilio-Signature checked against
-// Config.PublicURL + the request URI), then handled under the sender's
-// number lock. A retried MessageSid is answered from a read of its claim
+// Config.PublicURL + the request URI), its AccountSid, To and From
+// checked (Config.AccountSID, Config.Numbers, an E.164 number or a short
+// code), then handled under the sender's number lock. A retried MessageSid is answered from a read of its claim
 // (Store.Replay), with no write. A new one goes through Store.Inbound: in
 // the request's goroutine it runs bot.Desk.Handle with the engine in use,
 // and one transaction claims the MessageSid and stores everything the
@@ -20,11 +21,12 @@
 //
 // A delivery report (POST /twilio/status) lands on the transcript line of
 // its message; Twilio's opt-out error marks the number opted out
-// (bot.MarkOptedOut).
+// (bot.Desk.OptOut: its open ticket closes and the operators are told).
 //
 // GET /f/{id} ([bot.PagePath]) serves a check page straight from the
 // flows, or a stored fix page, rendered into a buffer by package
-// templates; unknown ids answer 404 and revoked pages 410.
+// templates; unknown ids answer 404 and revoked pages 410. HEAD answers
+// the same status and headers without the body.
 //
 // The per-number lock and the engine in use belong to the [Server]
 // ([Server.SetEngine] swaps in new flows while texts are being handled);
@@ -42,4 +44,8 @@
 //     wake-up happen after it returns.
 //   - The number lock is per process: one process per store.
 //   - Error answers never carry internal error text.
+//   - A panic fails its request only (500; logged with the number masked,
+//     counted as textfix_panics_total): bot code returns it as a
+//     *bot.PanicError from inside the store's transaction, and a
+//     middleware recovers anything else.
 package web

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -41,6 +42,9 @@ func TestOperatorLoopOverSMS(t *testing.T) {
 	if r := e.Say(personA, "thanks, it still says 403 though"); len(r) > 1 {
 		t.Errorf("person acknowledged more than once per quiet period: %q", r)
 	}
+	// At most one notification about a ticket per operator per minute.
+	e.Skew.Store(int64(bot.NotifyEvery))
+	e.Outbox.Wake()
 	if got := e.Received(3, operator); len(got) != 2 || !strings.Contains(got[1], "it still says 403") {
 		t.Fatalf("operator did not get the person's reply: %q", got)
 	}
@@ -60,7 +64,7 @@ func TestOperatorLoopOverSMS(t *testing.T) {
 
 	// Delivery status from Twilio lands on the relayed line.
 	relay := e.Twilio.Messages()[1]
-	stacktest.ReadAll(t, e.Post(statusPath, url.Values{"MessageSid": {relay.SID}, "MessageStatus": {"delivered"}}, testToken, publicURL))
+	stacktest.ReadAll(t, e.Post(statusPath, statusForm("MessageSid", relay.SID, "MessageStatus", "delivered"), testToken, publicURL))
 	found := false
 	for _, l := range e.Transcript(personA) {
 		if l.Body == "hi" && l.Dir == bot.Out {
@@ -297,4 +301,168 @@ func TestHandoffTimeout(t *testing.T) {
 	if len(got) != 1 || !strings.Contains(got[0], "nobody has answered") || !strings.Contains(got[0], publicURL+"/f/") {
 		t.Errorf("timeout notice %q", got)
 	}
+}
+
+// Twilio's 21610 while a ticket is open, at send time and in a delivery
+// report: the ticket closes, noting why, and the operator is told once.
+func TestOptOut21610ClosesTicket(t *testing.T) {
+	for _, path := range []string{"send", "delivery report"} {
+		t.Run(path, func(t *testing.T) {
+			e := stacktest.New(t, stacktest.Options{Token: testToken, Operators: []string{operator}})
+			e.Say(personA, "human")
+			e.Received(1, operator)
+			switch path {
+			case "send":
+				e.Twilio.FailNext(400, 21610, "Attempt to send to unsubscribed recipient")
+				e.Say(operator, "#1 are you still there?")
+			case "delivery report":
+				e.Say(operator, "#1 are you still there?")
+				relay := e.Received(2, personA)
+				if len(relay) != 1 {
+					t.Fatalf("relay %q", relay)
+				}
+				m := e.Twilio.Messages()[1]
+				for deadline := time.Now().Add(5 * time.Second); ; { // the outbox records the SID after the send
+					msgs, _ := e.DB.OutboxList(context.Background(), 10, false)
+					if len(msgs) > 0 && msgs[0].SID == m.SID || time.Now().After(deadline) {
+						break
+					}
+					time.Sleep(10 * time.Millisecond)
+				}
+				resp := e.Post(statusPath, statusForm("MessageSid", m.SID, "MessageStatus", "undelivered", "ErrorCode", "21610", "To", personA), testToken, publicURL)
+				stacktest.ReadAll(t, resp)
+				// Twilio may report it twice (undelivered, then failed).
+				resp = e.Post(statusPath, statusForm("MessageSid", m.SID, "MessageStatus", "failed", "ErrorCode", "21610", "To", personA), testToken, publicURL)
+				stacktest.ReadAll(t, resp)
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			var tks []bot.Ticket
+			for {
+				tks, _ = e.DB.Tickets(context.Background(), 10, false)
+				if len(tks) == 1 && !tks[0].Open() || time.Now().After(deadline) {
+					break
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if len(tks) != 1 || tks[0].Open() || !strings.Contains(tks[0].ClosedWhy, "21610") {
+				t.Fatalf("ticket %+v: want closed, noting 21610", tks)
+			}
+			if c := e.Conversation(personA); c.Status != bot.StatusOptedOut {
+				t.Errorf("status %s, want opted_out", c.Status)
+			}
+			want := 2 // the ticket, then its close
+			if path == "delivery report" {
+				want = 3 // and the relay
+			}
+			e.Received(want, operator)
+			time.Sleep(300 * time.Millisecond) // a second notice would show now
+			var got []string
+			for _, m := range e.Twilio.Messages() {
+				if m.To == operator {
+					got = append(got, m.Body)
+				}
+			}
+			closed := 0
+			for _, b := range got {
+				if strings.Contains(b, "#1 closed") {
+					closed++
+					if !strings.Contains(b, "opted out") || !strings.Contains(b, "21610") || strings.Contains(b, personA) {
+						t.Errorf("close notice %q", b)
+					}
+				}
+			}
+			if closed != 1 {
+				t.Errorf("operator told %d times of the close: %q", closed, got)
+			}
+			if r := e.Say(operator, "#1 hello?"); len(r) != 1 || !strings.Contains(r[0], "No open ticket") {
+				t.Errorf("after the opt-out: %q", r)
+			}
+		})
+	}
+}
+
+// An operator's text without "#N" that reads like a person's first text
+// (a product and a code, or a problem described) is not relayed to the
+// only open ticket: the operator is asked to confirm with "#N".
+func TestOperatorTextLikeACustomer(t *testing.T) {
+	e := stacktest.New(t, stacktest.Options{Token: testToken, Operators: []string{operator}})
+	e.Say(personA, "human")
+	e.Received(1, operator)
+	for _, text := range []string{"claude code 403", "claude code keeps saying request failed with status code 403", "stripe 402 card declined"} {
+		r := e.Say(operator, text)
+		if len(r) != 1 || !strings.Contains(r[0], "Send to #1?") || !strings.Contains(r[0], `Reply "#1 `) {
+			t.Errorf("%q: operator told %q, want a question", text, r)
+		}
+	}
+	if r := e.Say(operator, "#1 claude code 403 usually means the key changed"); len(r) != 0 {
+		t.Errorf("confirmed relay answered %q", r)
+	}
+	if r := e.Say(operator, "ok, looking into it now"); len(r) != 0 {
+		t.Errorf("a plain reply answered %q", r)
+	}
+	got := e.Received(3, personA)
+	if len(got) != 2 || got[0] != "claude code 403 usually means the key changed" || got[1] != "ok, looking into it now" {
+		t.Errorf("person received %q", got)
+	}
+}
+
+// One noisy person cannot stall everyone's texts: while a notification
+// about a ticket still waits for an operator, the person's next texts
+// fold into it ("sent N more texts", with the latest), and the next one
+// leaves no sooner than a minute after the last, so another ticket's news
+// goes out at once, at production's one text a second.
+func TestNoisyPersonDoesNotStallOthers(t *testing.T) {
+	e := stacktest.New(t, stacktest.Options{Token: testToken, Operators: []string{operator}, SendRate: 1})
+	e.Say(personA, "human")
+	e.Received(1, operator) // #1 opened
+	for i := range 60 {
+		e.Say(personA, fmt.Sprintf("are you there? (%d)", i+1))
+	}
+	start := time.Now()
+	e.Say(personB, "talk to a human")
+	for reached := false; !reached; {
+		for _, m := range e.Twilio.Messages() {
+			reached = reached || m.To == operator && strings.HasPrefix(m.Body, "textfix #2,")
+		}
+		if time.Since(start) > 2*time.Second {
+			t.Fatalf("#2's news did not reach the operator within 2 s; sent so far:\n%s", strings.Join(bodies(e.Twilio.Messages()), "\n"))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("#2 reached the operator in %v", time.Since(start).Round(time.Millisecond))
+
+	// The person's 60 texts are one notification, due a minute after the
+	// last one the operator got.
+	queued, err := e.DB.OutboxList(context.Background(), 100, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(queued) != 1 || !strings.Contains(queued[0].Body, "#1 ***0101 sent 60 more texts: are you there? (60)") {
+		t.Fatalf("queued %+v, want one folded notification", queued)
+	}
+	if wait := time.Until(queued[0].NextAt); wait < 50*time.Second || wait > 61*time.Second {
+		t.Errorf("folded notification due in %v, want about a minute", wait)
+	}
+	e.Skew.Store(int64(time.Minute))
+	e.Outbox.Wake()
+	got := e.Twilio.WaitFor(t, 3, 5*time.Second)
+	if last := got[len(got)-1]; last.To != operator || !strings.Contains(last.Body, "sent 60 more texts") {
+		t.Errorf("third message %+v", last)
+	}
+	// The next text after that waits for the next minute.
+	time.Sleep(100 * time.Millisecond) // the send's outcome commits
+	e.Say(personA, "hello??")
+	queued, _ = e.DB.OutboxList(context.Background(), 100, true)
+	skewed := time.Now().Add(time.Minute)
+	if len(queued) != 1 || !strings.HasPrefix(queued[0].Body, "#1 ***0101: hello??") || queued[0].NextAt.Before(skewed.Add(50*time.Second)) {
+		t.Errorf("after a sent notification: %+v, want a new one a minute later", queued)
+	}
+}
+
+func bodies(msgs []twiliotest.Message) []string {
+	var out []string
+	for _, m := range msgs {
+		out = append(out, m.To+": "+m.Body)
+	}
+	return out
 }

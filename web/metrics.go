@@ -1,6 +1,8 @@
 package web
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"sort"
@@ -17,6 +19,7 @@ type metrics struct {
 	inbound  atomic.Int64 // texts handled (first delivery)
 	replayed atomic.Int64 // retried MessageSids answered from the claim
 	statuses atomic.Int64 // delivery callbacks recorded
+	panics   atomic.Int64 // requests failed by a panic (and timers', through ReportPanic)
 
 	mu       sync.Mutex
 	requests map[string]int64 // "route code" → count
@@ -37,7 +40,32 @@ type Gauge struct {
 	Value      func() float64
 }
 
+// metricsAllowed decides who may scrape /metrics: with a token
+// configured, whoever sends it as a bearer token (compared in constant
+// time, lengths included); without one, anyone in sandbox mode (loopback
+// only) and nobody otherwise: the route is not there (404), so a
+// forgotten token does not publish the counters.
+func (s *Server) metricsAllowed(c echo.Context) error {
+	want := s.cfg.MetricsToken
+	if want == "" {
+		if s.cfg.AuthToken == "" {
+			return nil
+		}
+		return echo.ErrNotFound
+	}
+	scheme, got, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+	gotSum, wantSum := sha256.Sum256([]byte(strings.TrimSpace(got))), sha256.Sum256([]byte(want))
+	if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(gotSum[:], wantSum[:]) != 1 {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, "Bearer")
+		return echo.NewHTTPError(http.StatusUnauthorized, "bearer token required (TEXTFIX_METRICS_TOKEN)")
+	}
+	return nil
+}
+
 func (s *Server) metricsHandler(c echo.Context) error {
+	if err := s.metricsAllowed(c); err != nil {
+		return err
+	}
 	var b strings.Builder
 	counter := func(name, help string, v int64) {
 		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, help, name, name, v)
@@ -45,6 +73,7 @@ func (s *Server) metricsHandler(c echo.Context) error {
 	counter("textfix_inbound_texts_total", "Inbound texts handled (retries excluded).", s.metrics.inbound.Load())
 	counter("textfix_inbound_replays_total", "Retried webhooks answered with the recorded reply.", s.metrics.replayed.Load())
 	counter("textfix_status_callbacks_total", "Delivery status callbacks recorded.", s.metrics.statuses.Load())
+	counter("textfix_panics_total", "Panics caught: each failed one request or one timer run, and the process carried on.", s.metrics.panics.Load())
 
 	s.metrics.mu.Lock()
 	keys := make([]string, 0, len(s.metrics.requests))

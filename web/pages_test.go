@@ -254,6 +254,44 @@ func TestUnknownMalformedAndRevokedPages(t *testing.T) {
 	}
 }
 
+// HEAD /f/{id} answers like GET: the same status and headers, no body.
+func TestPageHead(t *testing.T) {
+	e, _, _ := newPagesEnv(t)
+	ctx := context.Background()
+	live := bot.Page{ID: "Live000000001", Kind: "fix", Title: "A live page", Created: time.Now()}
+	gone := bot.Page{ID: "Gone000000001", Kind: "fix", Title: "A revoked page", Created: time.Now()}
+	e.PutPage(live)
+	e.PutPage(gone)
+	if err := e.DB.RevokePage(ctx, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/f/" + live.ID, "/f/" + gone.ID, "/f/Unknown000001", "/f/short"} {
+		t.Run(path, func(t *testing.T) {
+			get, getBody := e.Get(path)
+			req, err := http.NewRequest(http.MethodHead, e.HTTP.URL+path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			head, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := stacktest.ReadAll(t, head)
+			if head.StatusCode != get.StatusCode || len(body) != 0 {
+				t.Fatalf("HEAD: %d with %d bytes, GET: %d", head.StatusCode, len(body), get.StatusCode)
+			}
+			for _, h := range []string{"Content-Type", "Content-Security-Policy", "Cache-Control", "ETag", "X-Robots-Tag", "Referrer-Policy"} {
+				if head.Header.Get(h) != get.Header.Get(h) {
+					t.Errorf("%s: HEAD %q, GET %q", h, head.Header.Get(h), get.Header.Get(h))
+				}
+			}
+			if head.ContentLength != int64(len(getBody)) {
+				t.Errorf("HEAD Content-Length %d, GET body %d bytes", head.ContentLength, len(getBody))
+			}
+		})
+	}
+}
+
 func TestPreviewImage(t *testing.T) {
 	e, _, tpl := newPagesEnv(t)
 	resp, body := e.Get("/static/preview.png")
@@ -297,7 +335,7 @@ func goldenPage() bot.Page {
 		Reported: "claude code keeps saying request failed with status code 403 <b>help</b>",
 		Answers: []bot.Answer{
 			{Node: "smoke-test", Question: "Run the curl test on the How page. What status came back?", Choice: 0, Label: "200 - curl worked", Text: "it worked fine with curl"},
-			{Node: "proxy", Question: "Do you use a proxy or gateway?", Choice: 1, Label: "No", Inferred: true},
+			{Node: "proxy", Question: "Do you use a proxy or gateway?", Choice: 1, Label: "No", Inferred: true, From: 1},
 		},
 		Created: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC),
 	}

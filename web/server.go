@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -33,6 +35,13 @@ type Config struct {
 	// AuthToken verifies X-Twilio-Signature; empty means sandbox mode (no
 	// check).
 	AuthToken string
+	// AccountSID, when set, is the only AccountSid the /twilio/* routes
+	// take (403 otherwise).
+	AccountSID string
+	// Numbers, when set, are the only To numbers the inbound webhook takes
+	// (403 otherwise): TWILIO_FROM. A messaging service may have several
+	// numbers; then it is empty and To is not checked.
+	Numbers []string
 	// Store keeps everything the webhook and the pages need.
 	Store Store
 	// Desk runs people's texts and operators' commands (required).
@@ -45,6 +54,10 @@ type Config struct {
 	Now func() time.Time
 	// Gauges are extra values for /metrics (outbox sent, open tickets …).
 	Gauges []Gauge
+	// MetricsToken, when set, is the bearer token /metrics wants. Without
+	// one, /metrics is open in sandbox mode (loopback only) and absent
+	// (404) otherwise.
+	MetricsToken string
 	// NewPageID makes page ids (bot.NewPageID when nil).
 	NewPageID func() string
 	// Templates render the fix pages and the console; nil parses the
@@ -111,13 +124,14 @@ func New(cfg Config, engine *bot.Engine) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.httpError
-	e.Use(s.requestLog)
+	e.Use(s.requestLog, s.recoverPanic)
 	e.POST("/twilio/sms", s.inboundSMS, s.signed)
 	e.POST("/twilio/status", s.statusCallback, s.signed)
 	e.GET("/", s.home)
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metricsHandler)
 	e.GET(bot.PagesPath+":id", s.fixPage)
+	e.HEAD(bot.PagesPath+":id", s.fixPage) // net/http sends the headers, not the body
 	e.GET(previewPath, s.previewImage)
 	console.Mount(e, console.Config{
 		Store: cfg.ConsoleStore, Desk: cfg.Desk, Engine: s.Engine, Lock: s.locks.lock, Wake: cfg.Wake,
@@ -165,10 +179,53 @@ func (s *Server) httpError(err error, c echo.Context) {
 			msg = http.StatusText(code)
 		}
 	}
-	if code >= 500 {
+	var pe *bot.PanicError
+	switch {
+	case errors.As(err, &pe):
+		s.metrics.panics.Add(1)
+		attrs := []any{"path", c.Path(), "err", pe.Error(), "request_id", requestID(c), "stack", string(pe.Stack)}
+		if from, ok := c.Get("from").(string); ok {
+			attrs = append(attrs, "from", bot.Mask(from))
+		}
+		s.cfg.Log.Error("panic while handling a request; this request failed, the rest carry on", attrs...)
+	case code >= 500:
 		s.cfg.Log.Error("request failed", "path", c.Path(), "err", err, "request_id", requestID(c))
 	}
 	_ = c.String(code, msg+"\n")
+}
+
+// recoverPanic turns a panic in a handler (the webhook, the console, the
+// pages) into a *bot.PanicError, which httpError counts, logs with the
+// number masked and answers 500: the request fails, its goroutine's
+// deferred unlocks run, and the server carries on. Engine and desk code
+// catch their own panics inside the store's transactions
+// (bot.CatchPanic); this catches the rest. http.ErrAbortHandler, the way
+// a handler aborts a response on purpose, goes on up.
+func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				err = &bot.PanicError{Value: bot.Redact(fmt.Sprint(v)), Stack: debug.Stack()}
+			}
+		}()
+		return next(c)
+	}
+}
+
+// ReportPanic counts and logs err when it is a panic caught in a timer
+// (the ticket sweep, the outbox worker) and reports whether it was one;
+// other errors are the caller's to log.
+func (s *Server) ReportPanic(timer string, err error) bool {
+	var pe *bot.PanicError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	s.metrics.panics.Add(1)
+	s.cfg.Log.Error("panic in "+timer+"; this run failed, the next one goes ahead", "err", pe.Error(), "stack", string(pe.Stack))
+	return true
 }
 
 // requestID is the request's id, set by requestLog as the X-Request-Id

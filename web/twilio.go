@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,8 +23,11 @@ func (s *Server) twilioForm(c echo.Context) error {
 	return parseForm(c)
 }
 
-// inboundSMS is Twilio's inbound message webhook. Under the number's
-// lock, a retried MessageSid is answered from a read of its claim, with
+// inboundSMS is Twilio's inbound message webhook. Before anything is
+// stored it refuses what the signature does not vouch for: another
+// account (403), a To that is not our number when we have one (403), a
+// From that is neither an E.164 number nor a short code (400). Under the
+// number's lock, a retried MessageSid is answered from a read of its claim, with
 // no write; a new one runs the desk and the engine in this goroutine, in
 // one store transaction (claim, conversation, transcript, outbox, stats),
 // whose reply bodies come back committed. The TwiML is rendered from the
@@ -35,6 +40,15 @@ func (s *Server) inboundSMS(c echo.Context) error {
 	from, sid := strings.TrimSpace(form.Get("From")), strings.TrimSpace(form.Get("MessageSid"))
 	if from == "" || sid == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, "From and MessageSid are required")
+	}
+	if err := s.checkAccount(c, form); err != nil {
+		return err
+	}
+	if to := strings.TrimSpace(form.Get("To")); len(s.cfg.Numbers) > 0 && !slices.Contains(s.cfg.Numbers, to) {
+		return s.refuse(c, http.StatusForbidden, "To is not our number", from, "to", bot.Mask(to))
+	}
+	if !twilio.IsPhoneNumber(from) && !twilio.IsShortCode(from) {
+		return s.refuse(c, http.StatusBadRequest, "From is not an E.164 number or a short code", from)
 	}
 	c.Set("from", from)
 	numMedia, _ := strconv.Atoi(form.Get("NumMedia"))
@@ -81,14 +95,36 @@ func (s *Server) inboundSMS(c echo.Context) error {
 	return c.Blob(http.StatusOK, twilio.TwiMLContentType, doc)
 }
 
+// checkAccount refuses (403) a request for another Twilio account than
+// Config.AccountSID, when that is set. The signature says the request
+// came from Twilio, not that it is about our account: a token shared by
+// two accounts' webhooks, or a subaccount, would sign either.
+func (s *Server) checkAccount(c echo.Context, form url.Values) error {
+	if s.cfg.AccountSID == "" || form.Get("AccountSid") == s.cfg.AccountSID {
+		return nil
+	}
+	return s.refuse(c, http.StatusForbidden, "AccountSid is not ours", form.Get("From"))
+}
+
+// refuse answers code with why, and logs why with the sender's number
+// masked (and any other attributes given), before anything is stored.
+func (s *Server) refuse(c echo.Context, code int, why, from string, attrs ...any) error {
+	attrs = append(attrs, "from", bot.Mask(from), "request_id", requestID(c))
+	s.cfg.Log.Warn("twilio: refused: "+why, attrs...)
+	return echo.NewHTTPError(code, why)
+}
+
 // statusCallback records a delivery status on the transcript line of the
 // message it concerns (statuses only move forward: bot.Delivery).
-// ErrorCode 21610 marks the number opted out.
+// ErrorCode 21610 opts the number out (bot.Desk.OptOut).
 func (s *Server) statusCallback(c echo.Context) error {
 	if err := s.twilioForm(c); err != nil {
 		return err
 	}
 	form := c.Request().PostForm
+	if err := s.checkAccount(c, form); err != nil {
+		return err
+	}
 	sid, status := form.Get("MessageSid"), bot.Delivery(strings.ToLower(form.Get("MessageStatus")))
 	if sid == "" || status == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, "MessageSid and MessageStatus are required")
@@ -115,17 +151,22 @@ func (s *Server) statusCallback(c echo.Context) error {
 	return c.NoContent(http.StatusOK)
 }
 
-// optOut marks phone opted out after Twilio refused to deliver to it.
+// optOut applies the opt-out rule (bot.Desk.OptOut) after Twilio refused
+// to deliver to phone: opted out, its open ticket closed, the operators
+// told once.
 func (s *Server) optOut(c echo.Context, phone string) error {
 	unlock := s.locks.lock(phone)
 	defer unlock()
+	now := s.cfg.Now()
 	err := s.cfg.Store.Update(c.Request().Context(), phone, func(t bot.Tx) error {
-		return bot.MarkOptedOut(t, phone)
+		return s.cfg.Desk.OptOut(t, phone, twilio.OptedOutWhy, now)
 	})
-	if err == nil {
-		s.cfg.Log.Info("twilio: number opted out", "code", twilio.CodeOptedOut, "from", bot.Mask(phone))
+	if err != nil {
+		return err
 	}
-	return err
+	s.cfg.Log.Info("twilio: number opted out", "code", twilio.CodeOptedOut, "from", bot.Mask(phone))
+	s.cfg.Wake()
+	return nil
 }
 
 // numberLocks serialises work per phone number, first come first served.

@@ -30,13 +30,14 @@ const (
 // same code production verifies with.
 func TestInboundWebhook(t *testing.T) {
 	type check func(t *testing.T, e *stacktest.Stack, resp *http.Response, body []byte)
-	stored := func(n int) check {
+	storedFor := func(phone string, n int) check {
 		return func(t *testing.T, e *stacktest.Stack, _ *http.Response, _ []byte) {
-			if got := len(e.Transcript(personA)); got != n {
-				t.Errorf("transcript has %d lines, want %d", got, n)
+			if got := len(e.Transcript(phone)); got != n {
+				t.Errorf("transcript of %s has %d lines, want %d", phone, got, n)
 			}
 		}
 	}
+	stored := func(n int) check { return storedFor(personA, n) }
 	replyContains := func(s string) check {
 		return func(t *testing.T, _ *stacktest.Stack, _ *http.Response, body []byte) {
 			msgs := stacktest.TwiML(t, body)
@@ -104,6 +105,47 @@ func TestInboundWebhook(t *testing.T) {
 				t.Errorf("status %s, want opted_out", c.Status)
 			}
 		}}},
+		// The fields the signature does not vouch for: whose account, to
+		// which of our numbers, from what kind of address. A refused
+		// request stores nothing.
+		{name: "From not E.164", form: stacktest.Text("5555550101", "SMa1", "claude code 403"), token: testToken, signURL: publicURL,
+			status: 400, checks: []check{storedFor("5555550101", 0)}},
+		{name: "From with a dash", form: stacktest.Text("+1555-555-0101", "SMa1", "claude code 403"), token: testToken, signURL: publicURL,
+			status: 400, checks: []check{storedFor("+1555-555-0101", 0)}},
+		{name: "From too short", form: stacktest.Text("+1555", "SMa1", "claude code 403"), token: testToken, signURL: publicURL,
+			status: 400, checks: []check{storedFor("+1555", 0)}},
+		{name: "From with no such country", form: stacktest.Text("+9991234567", "SMa1", "claude code 403"), token: testToken, signURL: publicURL,
+			status: 400, checks: []check{storedFor("+9991234567", 0)}},
+		{name: "From a name", form: stacktest.Text("whatsapp:alice", "SMa1", "claude code 403"), token: testToken, signURL: publicURL,
+			status: 400, checks: []check{storedFor("whatsapp:alice", 0)}},
+		{name: "From a 7-digit code", form: stacktest.Text("1234567", "SMa1", "claude code 403"), token: testToken, signURL: publicURL,
+			status: 400, checks: []check{storedFor("1234567", 0)}},
+		{name: "From a 5-digit short code", form: stacktest.Text("12345", "SMa1", "claude code 403"), token: testToken, signURL: publicURL,
+			status: 200, checks: []check{storedFor("12345", 2)}},
+		{name: "From a 6-digit short code", form: stacktest.Text("123456", "SMa1", "claude code 403"), token: testToken, signURL: publicURL,
+			status: 200, checks: []check{storedFor("123456", 2)}},
+		{name: "From a UK mobile", form: stacktest.Text("+447911123456", "SMa1", "claude code 403"), token: testToken, signURL: publicURL,
+			status: 200, checks: []check{storedFor("+447911123456", 2)}},
+		{name: "another account", form: func() url.Values {
+			f := stacktest.Text(personA, "SMa1", "claude code 403")
+			f.Set("AccountSid", "AC99999999999999999999999999999999")
+			return f
+		}(), token: testToken, signURL: publicURL, status: 403, checks: []check{stored(0)}},
+		{name: "no account", form: func() url.Values {
+			f := stacktest.Text(personA, "SMa1", "claude code 403")
+			f.Del("AccountSid")
+			return f
+		}(), token: testToken, signURL: publicURL, status: 403, checks: []check{stored(0)}},
+		{name: "to a number not ours", form: func() url.Values {
+			f := stacktest.Text(personA, "SMa1", "claude code 403")
+			f.Set("To", "+15555550001")
+			return f
+		}(), token: testToken, signURL: publicURL, status: 403, checks: []check{stored(0)}},
+		{name: "to no number", form: func() url.Values {
+			f := stacktest.Text(personA, "SMa1", "claude code 403")
+			f.Del("To")
+			return f
+		}(), token: testToken, signURL: publicURL, status: 403, checks: []check{stored(0)}},
 		{name: "unknown extra parameters are signed too", form: func() url.Values {
 			f := stacktest.Text(personA, "SMa1", "claude code 403")
 			f.Set("SomethingNew", "Twilio adds fields without notice")
@@ -181,12 +223,12 @@ func TestStatusCallback(t *testing.T) {
 		status int
 		check  func(t *testing.T, e *stacktest.Stack)
 	}{
-		{"delivered", url.Values{"MessageSid": {"SMout1"}, "MessageStatus": {"delivered"}, "To": {personA}}, 200, func(t *testing.T, e *stacktest.Stack) {
+		{"delivered", statusForm("MessageSid", "SMout1", "MessageStatus", "delivered", "To", personA), 200, func(t *testing.T, e *stacktest.Stack) {
 			if l := e.Transcript(personA); l[len(l)-1].Status != "delivered" {
 				t.Errorf("line status %q, want delivered", l[len(l)-1].Status)
 			}
 		}},
-		{"failed with 21610", url.Values{"MessageSid": {"SMout1"}, "MessageStatus": {"failed"}, "ErrorCode": {"21610"}, "To": {personA}}, 200, func(t *testing.T, e *stacktest.Stack) {
+		{"failed with 21610", statusForm("MessageSid", "SMout1", "MessageStatus", "failed", "ErrorCode", "21610", "To", personA), 200, func(t *testing.T, e *stacktest.Stack) {
 			l := e.Transcript(personA)
 			if last := l[len(l)-1]; last.Status != "failed" || last.Error != "21610" {
 				t.Errorf("line %+v", last)
@@ -195,9 +237,18 @@ func TestStatusCallback(t *testing.T) {
 				t.Errorf("status %s, want opted_out", c.Status)
 			}
 		}},
-		{"unknown status", url.Values{"MessageSid": {"SMout1"}, "MessageStatus": {"exploded"}}, 400, nil},
-		{"missing status", url.Values{"MessageSid": {"SMout1"}}, 400, nil},
-		{"unknown message", url.Values{"MessageSid": {"SMnobody"}, "MessageStatus": {"delivered"}}, 200, nil},
+		{"unknown status", statusForm("MessageSid", "SMout1", "MessageStatus", "exploded"), 400, nil},
+		{"missing status", statusForm("MessageSid", "SMout1"), 400, nil},
+		{"unknown message", statusForm("MessageSid", "SMnobody", "MessageStatus", "delivered"), 200, nil},
+		{"another account", statusForm("MessageSid", "SMout1", "MessageStatus", "failed", "ErrorCode", "21610", "To", personA,
+			"AccountSid", "AC99999999999999999999999999999999"), 403, func(t *testing.T, e *stacktest.Stack) {
+			if l := e.Transcript(personA); l[len(l)-1].Status != "" {
+				t.Errorf("line status %q, want none", l[len(l)-1].Status)
+			}
+			if c := e.Conversation(personA); c.Status == bot.StatusOptedOut {
+				t.Error("opted out by another account's callback")
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,6 +273,55 @@ func TestStatusCallback(t *testing.T) {
 			t.Errorf("status %d, want 403", resp.StatusCode)
 		}
 	})
+}
+
+// statusForm is a status callback's form from our account with the given
+// names and values (a later AccountSid overrides ours).
+func statusForm(kv ...string) url.Values {
+	f := url.Values{"AccountSid": {stacktest.AccountSID}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		f.Set(kv[i], kv[i+1])
+	}
+	return f
+}
+
+// A refused field is logged with what was wrong, never with the full
+// number.
+func TestRefusedFieldsLogged(t *testing.T) {
+	var logs syncBuffer
+	e := stacktest.New(t, stacktest.Options{Token: testToken, Log: &logs})
+	bad := stacktest.Text("+1555555010", "SMx1", "hi") // one digit short of E.164 for +1
+	bad.Set("From", "+155501")
+	other := stacktest.Text(personA, "SMx2", "hi")
+	other.Set("To", "+15555550001")
+	acct := stacktest.Text(personA, "SMx3", "hi")
+	acct.Set("AccountSid", "AC99999999999999999999999999999999")
+	for _, f := range []url.Values{bad, other, acct} {
+		stacktest.ReadAll(t, e.Post(smsPath, f, testToken, publicURL))
+	}
+	got := logs.String()
+	for _, want := range []string{"From is not an E.164 number or a short code", "To is not our number", "AccountSid is not ours"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in the log:\n%s", want, got)
+		}
+	}
+	for _, leak := range []string{"+155501", personA, "+15555550001", "AC99999999999999999999999999999999"} {
+		if strings.Contains(got, leak) {
+			t.Errorf("the log shows %s:\n%s", leak, got)
+		}
+	}
+}
+
+// With a messaging service (no TWILIO_FROM) texts may come to any of its
+// numbers: To is not checked.
+func TestMessagingServiceAnyTo(t *testing.T) {
+	e := stacktest.New(t, stacktest.Options{Token: testToken, MessagingService: true})
+	f := stacktest.Text(personA, "SMms1", "claude code 403")
+	f.Set("To", "+15555550001")
+	resp := e.Post(smsPath, f, testToken, publicURL)
+	if body := stacktest.ReadAll(t, resp); resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
 }
 
 func TestHealthz(t *testing.T) {
@@ -297,16 +397,15 @@ func TestConcurrentTexts(t *testing.T) {
 }
 
 func TestMetrics(t *testing.T) {
-	e := stacktest.New(t, stacktest.Options{Token: testToken})
+	e := stacktest.New(t, stacktest.Options{Token: testToken, MetricsToken: "scrape-me-0123456789"})
 	form := stacktest.Text(personA, "SMm1", "claude code 403")
 	stacktest.ReadAll(t, e.Post(smsPath, form, testToken, publicURL))
 	stacktest.ReadAll(t, e.Post(smsPath, form, testToken, publicURL)) // a retry
 	stacktest.ReadAll(t, e.Post(smsPath, form, "", ""))               // unsigned
-	resp, err := http.Get(e.HTTP.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
+	resp, body := e.Get("/metrics", "Authorization", "Bearer scrape-me-0123456789")
+	if resp.StatusCode != 200 {
+		t.Fatalf("/metrics with the token: %d", resp.StatusCode)
 	}
-	body := string(stacktest.ReadAll(t, resp))
 	for _, want := range []string{
 		"textfix_inbound_texts_total 1\n",
 		"textfix_inbound_replays_total 1\n",
@@ -319,5 +418,49 @@ func TestMetrics(t *testing.T) {
 	}
 	if strings.Contains(body, personA) || strings.Contains(body, "claude") {
 		t.Errorf("metrics leak a number or text:\n%s", body)
+	}
+}
+
+// /metrics outside sandbox mode wants the bearer token
+// (TEXTFIX_METRICS_TOKEN); without one configured it is not there (404).
+// Sandbox mode (loopback only) serves it openly unless a token is set.
+func TestMetricsToken(t *testing.T) {
+	const tok = "scrape-me-0123456789"
+	tests := []struct {
+		name          string
+		token, scrape string // the server's Twilio token ("" sandbox), the metrics token
+		auth          string // the Authorization header sent
+		status        int
+	}{
+		{"sandbox, no metrics token: open", "", "", "", 200},
+		{"sandbox with a metrics token: wanted", "", tok, "", 401},
+		{"sandbox with a metrics token: given", "", tok, "Bearer " + tok, 200},
+		{"production, no metrics token: not there", testToken, "", "", 404},
+		{"production, no metrics token, any bearer: not there", testToken, "", "Bearer anything", 404},
+		{"production, no header", testToken, tok, "", 401},
+		{"production, wrong token", testToken, tok, "Bearer scrape-me-0123456780", 401},
+		{"production, a prefix of the token", testToken, tok, "Bearer scrape-me", 401},
+		{"production, basic auth", testToken, tok, "Basic " + tok, 401},
+		{"production, right token", testToken, tok, "Bearer " + tok, 200},
+		{"production, scheme in any case", testToken, tok, "bearer " + tok, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := stacktest.New(t, stacktest.Options{Token: tt.token, MetricsToken: tt.scrape})
+			var hdr []string
+			if tt.auth != "" {
+				hdr = []string{"Authorization", tt.auth}
+			}
+			resp, body := e.Get("/metrics", hdr...)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, body)
+			}
+			if tt.status == 401 && resp.Header.Get("WWW-Authenticate") != "Bearer" {
+				t.Errorf("401 without WWW-Authenticate: Bearer")
+			}
+			if tt.status != 200 && strings.Contains(body, "textfix_") {
+				t.Errorf("refused, but the metrics are in the body:\n%s", body)
+			}
+		})
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/textfix/textfix/console"
 	"github.com/textfix/textfix/flows"
 	"github.com/textfix/textfix/store"
+	"github.com/textfix/textfix/twilio"
 )
 
 // CLI runs textfix's subcommands against explicit streams and environment,
@@ -135,7 +136,7 @@ func (cli *CLI) chat(ctx context.Context, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	if !isE164(*from) {
+	if !twilio.IsPhoneNumber(*from) {
 		return fmt.Errorf("%w: chat: --from %q is not an E.164 number like +15551234567", errUsage, *from)
 	}
 	cfg, err := cli.config()

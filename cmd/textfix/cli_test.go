@@ -35,14 +35,42 @@ func TestLoadConfig(t *testing.T) {
 			}
 		}},
 		{name: "production", env: map[string]string{"TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_FROM": "+15550001111",
-			"TEXTFIX_CONSOLE_PASSWORD": "pw", "TEXTFIX_PUBLIC_URL": "https://x.fly.dev/", "TEXTFIX_OPERATOR_PHONES": "+15550002222, +15550003333"},
+			"TEXTFIX_CONSOLE_PASSWORD": "twelve chars", "TEXTFIX_PUBLIC_URL": "https://x.fly.dev/", "TEXTFIX_OPERATOR_PHONES": "+15550002222, +15550003333"},
 			check: func(t *testing.T, c Config) {
 				if c.Sandbox() || c.Addr != DefaultAddr || c.PublicURL != "https://x.fly.dev" || len(c.OperatorPhones) != 2 {
 					t.Errorf("%+v", c)
 				}
 			}},
+		{name: "metrics token", env: map[string]string{"TEXTFIX_METRICS_TOKEN": "scrape"}, check: func(t *testing.T, c Config) {
+			if c.MetricsToken != "scrape" {
+				t.Errorf("metrics token %q", c.MetricsToken)
+			}
+		}},
+		// A console password outside sandbox mode is at least 12
+		// characters (runes, not bytes).
+		{name: "production with a short console password", env: map[string]string{"TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_FROM": "+15550001111",
+			"TEXTFIX_CONSOLE_PASSWORD": "x", "TEXTFIX_PUBLIC_URL": "https://x.fly.dev"}, wantErr: "TEXTFIX_CONSOLE_PASSWORD must be at least 12 characters"},
+		{name: "production with an 11-character console password", env: map[string]string{"TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_FROM": "+15550001111",
+			"TEXTFIX_CONSOLE_PASSWORD": "ünïcödé1234", "TEXTFIX_PUBLIC_URL": "https://x.fly.dev"}, wantErr: "at least 12 characters"},
+		{name: "sandbox with a short console password", env: map[string]string{"TEXTFIX_CONSOLE_PASSWORD": "x"}, check: func(t *testing.T, c Config) {
+			if c.ConsolePassword != "x" {
+				t.Errorf("password %q", c.ConsolePassword)
+			}
+		}},
+		// Fly-Client-IP is trusted on Fly.io only, where Fly's proxy
+		// overwrites it; anywhere else any client could write it.
+		{name: "client address on Fly", env: map[string]string{"FLY_APP_NAME": "textfix"}, check: func(t *testing.T, c Config) {
+			if c.ClientIPHeader != "Fly-Client-IP" {
+				t.Errorf("client IP header %q on Fly", c.ClientIPHeader)
+			}
+		}},
+		{name: "client address off Fly", env: map[string]string{}, check: func(t *testing.T, c Config) {
+			if c.ClientIPHeader != "" {
+				t.Errorf("client IP header %q off Fly", c.ClientIPHeader)
+			}
+		}},
 		{name: "production without console password", env: map[string]string{"TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_FROM": "+15550001111"}, wantErr: "TEXTFIX_CONSOLE_PASSWORD"},
-		{name: "production without sender", env: map[string]string{"TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "AC1", "TEXTFIX_CONSOLE_PASSWORD": "pw"}, wantErr: "TWILIO_FROM"},
+		{name: "production without sender", env: map[string]string{"TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "AC1", "TEXTFIX_CONSOLE_PASSWORD": "twelve chars"}, wantErr: "TWILIO_FROM"},
 		{name: "token without sid", env: map[string]string{"TWILIO_AUTH_TOKEN": "t"}, wantErr: "TWILIO_ACCOUNT_SID"},
 		{name: "bad operator phone", env: map[string]string{"TEXTFIX_OPERATOR_PHONES": "555-1234"}, wantErr: "E.164"},
 		{name: "bad idle", env: map[string]string{"TEXTFIX_IDLE_AFTER": "soon"}, wantErr: "TEXTFIX_IDLE_AFTER"},
@@ -60,7 +88,7 @@ func TestLoadConfig(t *testing.T) {
 		// Production signs webhooks over the public URL: without one every
 		// real text would be refused, so textfix does not start.
 		{name: "production without public URL", env: map[string]string{"TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_FROM": "+15550001111",
-			"TEXTFIX_CONSOLE_PASSWORD": "pw"}, wantErr: "TEXTFIX_PUBLIC_URL is required"},
+			"TEXTFIX_CONSOLE_PASSWORD": "twelve chars"}, wantErr: "TEXTFIX_PUBLIC_URL is required"},
 		{name: "public URL without scheme", env: map[string]string{"TEXTFIX_PUBLIC_URL": "textfix.fly.dev"}, wantErr: "TEXTFIX_PUBLIC_URL"},
 		{name: "public URL with a query", env: map[string]string{"TEXTFIX_PUBLIC_URL": "https://x.fly.dev/?a=b"}, wantErr: "TEXTFIX_PUBLIC_URL"},
 		{name: "database URL", env: map[string]string{"TEXTFIX_DATABASE_URL": "postgres://u:p@db.internal:6432/textfix"}, check: func(t *testing.T, c Config) {

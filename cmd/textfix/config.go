@@ -9,9 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/twilio"
 )
 
 // Config is everything textfix reads from its environment. It is loaded
@@ -40,6 +42,10 @@ type Config struct {
 	OperatorName    string   // TEXTFIX_OPERATOR_NAME
 	ConsolePassword string   // TEXTFIX_CONSOLE_PASSWORD
 	FlowsDir        string   // TEXTFIX_FLOWS_DIR
+	// MetricsToken is the bearer token /metrics wants
+	// (TEXTFIX_METRICS_TOKEN); unset outside sandbox mode, /metrics
+	// answers 404.
+	MetricsToken string
 
 	// ClientIPHeader is "Fly-Client-IP" on Fly.io (FLY_APP_NAME is set):
 	// Fly's proxy writes the client's address there, overwriting what the
@@ -57,6 +63,10 @@ type Config struct {
 
 // Defaults of the external contract (README.md, Configuration).
 const (
+	// MinConsolePassword is the shortest TEXTFIX_CONSOLE_PASSWORD accepted
+	// outside sandbox mode, in characters.
+	MinConsolePassword = 12
+
 	DefaultDB          = "data/textfix.db"
 	DefaultAddr        = ":8080"
 	DefaultSandboxAddr = "127.0.0.1:8080"
@@ -83,6 +93,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		OperatorName:        getenv("TEXTFIX_OPERATOR_NAME"),
 		ConsolePassword:     getenv("TEXTFIX_CONSOLE_PASSWORD"),
 		FlowsDir:            getenv("TEXTFIX_FLOWS_DIR"),
+		MetricsToken:        getenv("TEXTFIX_METRICS_TOKEN"),
 		IdleAfter:           24 * time.Hour,
 		HandoffTimeout:      15 * time.Minute,
 		SendRate:            1,
@@ -92,7 +103,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	for _, p := range strings.Split(getenv("TEXTFIX_OPERATOR_PHONES"), ",") {
 		if p = strings.TrimSpace(p); p != "" {
-			if !isE164(p) {
+			if !twilio.IsPhoneNumber(p) {
 				return c, fmt.Errorf("config: TEXTFIX_OPERATOR_PHONES: %q is not an E.164 number like +15551234567", p)
 			}
 			c.OperatorPhones = append(c.OperatorPhones, p)
@@ -162,6 +173,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if c.ConsolePassword == "" {
 			return c, fmt.Errorf("config: TEXTFIX_CONSOLE_PASSWORD is required outside sandbox mode")
 		}
+		if n := utf8.RuneCountInString(c.ConsolePassword); n < MinConsolePassword {
+			return c, fmt.Errorf("config: TEXTFIX_CONSOLE_PASSWORD must be at least %d characters outside sandbox mode (it has %d): the console can read and text every conversation", MinConsolePassword, n)
+		}
 		if c.From == "" && c.MessagingServiceSID == "" {
 			return c, fmt.Errorf("config: set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID")
 		}
@@ -199,6 +213,16 @@ func (c Config) CheckListen() error {
 	return fmt.Errorf("config: sandbox mode (no TWILIO_AUTH_TOKEN) listens on loopback only, not %q; set TEXTFIX_ADDR=127.0.0.1:8080 or configure Twilio", c.Addr)
 }
 
+// Numbers are the bot's own numbers, the only To the webhook takes: the
+// TWILIO_FROM number, or none to check with a messaging service alone,
+// which may have several.
+func (c Config) Numbers() []string {
+	if c.From == "" {
+		return nil
+	}
+	return []string{c.From}
+}
+
 // Desk builds the handoff desk.
 func (c Config) Desk() *bot.Desk {
 	return &bot.Desk{Operators: c.OperatorPhones, Timeout: c.HandoffTimeout, BaseURL: c.PublicURL, Operator: c.OperatorName}
@@ -231,18 +255,6 @@ func (c Config) Engine(lib *flows.Library) *bot.Engine {
 // than a bbolt file.
 func IsDatabaseURL(s string) bool {
 	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
-}
-
-func isE164(s string) bool {
-	if len(s) < 8 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
-		return false
-	}
-	for _, r := range s[1:] {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 var weekdays = map[string]time.Weekday{"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -255,7 +256,7 @@ func TestGracefulShutdown(t *testing.T) {
 func TestProductionNeedsSignature(t *testing.T) {
 	p := start(t, "TEXTFIX_DB="+filepath.Join(t.TempDir(), "x.db"),
 		"TWILIO_AUTH_TOKEN=secret", "TWILIO_ACCOUNT_SID=AC123", "TWILIO_FROM=+15555550000",
-		"TEXTFIX_CONSOLE_PASSWORD=pw", "TEXTFIX_PUBLIC_URL=https://textfix.example.com")
+		"TEXTFIX_CONSOLE_PASSWORD=console-password", "TEXTFIX_PUBLIC_URL=https://textfix.example.com")
 	code, err := p.text("+15558000001", "SM1", "claude code 403")
 	if err != nil || code != 403 {
 		t.Fatalf("unsigned request: %d %v", code, err)
@@ -287,13 +288,13 @@ func TestOutboxSurvivesSIGKILL(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "textfix.db")
 	env := func(rate string) []string {
 		return []string{"TEXTFIX_DB=" + db, "TWILIO_ACCOUNT_SID=" + sid, "TWILIO_AUTH_TOKEN=" + token,
-			"TWILIO_FROM=+15555550000", "TEXTFIX_CONSOLE_PASSWORD=pw", "TEXTFIX_PUBLIC_URL=" + pub,
+			"TWILIO_FROM=+15555550000", "TEXTFIX_CONSOLE_PASSWORD=console-password", "TEXTFIX_PUBLIC_URL=" + pub,
 			"TEXTFIX_TWILIO_API_URL=" + tw.URL, "TEXTFIX_SEND_RATE=" + rate,
 			"TEXTFIX_OPERATOR_PHONES=+15555559991,+15555559992,+15555559993"}
 	}
 	signed := func(p *proc, from, msgSid, body string) {
 		t.Helper()
-		form := url.Values{"From": {from}, "MessageSid": {msgSid}, "Body": {body}, "To": {"+15555550000"}}
+		form := url.Values{"From": {from}, "MessageSid": {msgSid}, "Body": {body}, "To": {"+15555550000"}, "AccountSid": {sid}}
 		req, _ := http.NewRequest(http.MethodPost, "http://"+p.addr+"/twilio/sms", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("X-Twilio-Signature", twilio.Sign(token, pub+"/twilio/sms", form))
@@ -396,5 +397,187 @@ func TestReloadOnSIGHUP(t *testing.T) {
 	hup("flows reloaded")
 	if r := reply("+15558100003", "example api 500"); !strings.Contains(r, "/v1/messages") {
 		t.Fatalf("new flow not live after reload: %s", r)
+	}
+}
+
+// TestPanicFailsOneTextProcess: a conversation stored malformed (its last
+// answer names a node its flow lacks) makes the engine panic on BACK. The
+// real server answers that text 500 and logs it with the number masked;
+// the process stays up, other numbers are answered, /metrics counts it.
+func TestPanicFailsOneTextProcess(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "textfix.db")
+	const broken = "+15558300001"
+	s, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(context.Background(), broken, func(tx bot.Tx) error {
+		c, _ := tx.Conversation(broken)
+		c.Status, c.Flow, c.Node = bot.StatusActive, "claude-code-403", "smoke-test"
+		c.Answers = []bot.Answer{{Node: "no-such-node"}}
+		return tx.SaveConversation(c)
+	})
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	p := start(t, "TEXTFIX_DB="+db)
+	for i := range 3 {
+		if code, err := p.text(broken, fmt.Sprintf("SMbroken%d", i), "back"); err != nil || code != 500 {
+			t.Fatalf("broken conversation: %d %v, want 500\n%s", code, err, p.logs)
+		}
+		if code, err := p.text(fmt.Sprintf("+155583001%02d", i), fmt.Sprintf("SMfine%d", i), "claude code 403"); err != nil || code != 200 {
+			t.Fatalf("another number: %d %v\n%s", code, err, p.logs)
+		}
+	}
+	select {
+	case <-p.exited:
+		t.Fatalf("the process exited: %v\n%s", p.waitErr, p.logs)
+	default:
+	}
+	logs := p.logs.String()
+	if !strings.Contains(logs, "panic while handling a request") || !strings.Contains(logs, "***0001") || strings.Contains(logs, broken) {
+		t.Errorf("the log does not name the panic with the number masked:\n%s", logs)
+	}
+	resp, err := http.Get("http://" + p.addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "textfix_panics_total 3\n") {
+		t.Errorf("/metrics:\n%s", body)
+	}
+}
+
+// TestHardenedProcess runs the red-team repros of the reliability issue
+// against the real binary in production mode (a fake Twilio behind it).
+func TestHardenedProcess(t *testing.T) {
+	const (
+		sid    = "AC0123456789abcdef0123456789abcdef"
+		token  = "0123456789abcdef0123456789abcdef"
+		pub    = "https://textfix.example.com:8443"
+		botNum = "+15555550000"
+		scrape = "metrics-token-0123456789"
+	)
+	tw := twiliotest.New(t, sid, token)
+	env := func(password string) []string {
+		return []string{"TEXTFIX_DB=" + filepath.Join(t.TempDir(), "textfix.db"), "TWILIO_ACCOUNT_SID=" + sid,
+			"TWILIO_AUTH_TOKEN=" + token, "TWILIO_FROM=" + botNum, "TEXTFIX_CONSOLE_PASSWORD=" + password,
+			"TEXTFIX_PUBLIC_URL=" + pub, "TEXTFIX_TWILIO_API_URL=" + tw.URL, "TEXTFIX_METRICS_TOKEN=" + scrape}
+	}
+
+	// A one-character console password does not start (were it to, it
+	// would serve until killed).
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, textfixBinary(t), "serve")
+	cmd.Env = append([]string{"TEXTFIX_ADDR=127.0.0.1:0"}, env("x")...)
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "TEXTFIX_CONSOLE_PASSWORD must be at least 12 characters") {
+		t.Fatalf("a 1-character console password: %v\n%s", err, out)
+	}
+
+	p := start(t, env("console-password")...)
+	post := func(form url.Values, signURL string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, "http://"+p.addr+"/twilio/sms", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Twilio-Signature", twilio.Sign(token, signURL+"/twilio/sms", form))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, string(b)
+	}
+	text := func(from, msgSid, body string) url.Values {
+		return url.Values{"From": {from}, "MessageSid": {msgSid}, "Body": {body}, "To": {botNum}, "AccountSid": {sid}}
+	}
+	with := func(f url.Values, k, v string) url.Values { f.Set(k, v); return f }
+
+	for _, tc := range []struct {
+		name    string
+		form    url.Values
+		signURL string
+		want    int
+	}{
+		{"signed over the URL without its port", text("+15558400001", "SMport", "claude code 403"), "https://textfix.example.com", 403},
+		{"signed over the URL with it", text("+15558400001", "SMok1", "claude code 403"), pub, 200},
+		{"From not E.164", text("5558400002", "SMfrom", "hi"), pub, 400},
+		{"another account", with(text("+15558400003", "SMacct", "hi"), "AccountSid", "AC99999999999999999999999999999999"), pub, 403},
+		{"to another number", with(text("+15558400004", "SMto", "hi"), "To", "+15555550001"), pub, 403},
+		{"fullwidth STOP", text("+15558400001", "SMstop", "ＳＴＯＰ"), pub, 200},
+	} {
+		if got, _ := post(tc.form, tc.signURL); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
+	}
+	if code, reply := post(text("+15558400001", "SMafter", "claude code 429"), pub); code != 200 || strings.Contains(reply, "<Message>") {
+		t.Errorf("after a fullwidth STOP the bot still answers: %d %s", code, reply)
+	}
+	logs := p.logs.String()
+	for _, want := range []string{"From is not an E.164 number or a short code", "AccountSid is not ours", "To is not our number"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("no %q in the log", want)
+		}
+	}
+	for _, leak := range []string{"5558400002", "+15558400003", "+15558400004"} {
+		if strings.Contains(logs, leak) {
+			t.Errorf("the log shows %s", leak)
+		}
+	}
+
+	get := func(method, path string, header ...string) (int, http.Header, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, "http://"+p.addr+path, nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header, string(b)
+	}
+	if code, _, _ := get("GET", "/metrics"); code != 401 {
+		t.Errorf("/metrics without the token: %d, want 401", code)
+	}
+	code, _, metrics := get("GET", "/metrics", "Authorization", "Bearer "+scrape)
+	for _, want := range []string{"textfix_outbox_queued ", "textfix_outbox_oldest_seconds ", "textfix_panics_total 0\n"} {
+		if code != 200 || !strings.Contains(metrics, want) {
+			t.Errorf("/metrics with the token: %d, lacks %q", code, want)
+		}
+	}
+	getCode, getHeader, getBody := get("GET", "/f/Unknown000001")
+	headCode, headHeader, headBody := get("HEAD", "/f/Unknown000001")
+	if headCode != getCode || headBody != "" || headHeader.Get("Content-Length") != strconv.Itoa(len(getBody)) || headHeader.Get("Content-Security-Policy") != getHeader.Get("Content-Security-Policy") {
+		t.Errorf("HEAD /f/…: %d %q, GET %d", headCode, headBody, getCode)
+	}
+
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	if err := p.wait(); err != nil {
+		t.Fatalf("graceful stop: %v\n%s", err, p.logs)
+	}
+}
+
+// TestMetricsAbsentWithoutToken: outside sandbox without
+// TEXTFIX_METRICS_TOKEN, /metrics is not there.
+func TestMetricsAbsentWithoutToken(t *testing.T) {
+	p := start(t, "TEXTFIX_DB="+filepath.Join(t.TempDir(), "x.db"),
+		"TWILIO_AUTH_TOKEN=secret", "TWILIO_ACCOUNT_SID=AC123", "TWILIO_FROM=+15555550000",
+		"TEXTFIX_CONSOLE_PASSWORD=console-password", "TEXTFIX_PUBLIC_URL=https://textfix.example.com")
+	resp, err := http.Get("http://" + p.addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Errorf("/metrics: %d, want 404", resp.StatusCode)
 	}
 }

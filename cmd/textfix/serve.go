@@ -42,7 +42,7 @@ type App struct {
 // retries within minutes; 48 h is ample.
 const ClaimTTL = 48 * time.Hour
 
-// pruneBatch is how many claims one prune transaction deletes.
+// pruneBatch is how many claims one PruneClaims call deletes at most.
 const pruneBatch = 1000
 
 // sweepEvery is how often the leader looks for tickets that waited too
@@ -79,7 +79,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := openStorage(context.Background(), cfg)
+	db, err := openStorage(context.Background(), cfg, a.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -96,11 +96,13 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 			return nil, err
 		}
 	}
-	a.outbox = &twilio.Outbox{Store: db, Sender: sender, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log, Drain: stopTimeout}
+	a.outbox = &twilio.Outbox{Store: db, Sender: sender, Desk: a.desk, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log, Drain: stopTimeout}
 	a.outbox.Init()
 	a.web, err = web.New(web.Config{
 		PublicURL:    cfg.PublicURL,
 		AuthToken:    cfg.AuthToken,
+		AccountSID:   cfg.AccountSID,
+		Numbers:      cfg.Numbers(),
 		Store:        db,
 		ConsoleStore: db,
 		Desk:         a.desk,
@@ -113,9 +115,10 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 			{Name: "textfix_outbox_oldest_seconds", Help: "How long the oldest queued message has waited (0 when none).",
 				Value: func() float64 { _, age := a.outboxDepth(); return age.Seconds() }},
 		},
-		Log:       a.Log,
-		Templates: pages,
-		SMSNumber: cfg.SMSNumber,
+		MetricsToken: cfg.MetricsToken,
+		Log:          a.Log,
+		Templates:    pages,
+		SMSNumber:    cfg.SMSNumber,
 
 		ConsolePassword: cfg.ConsolePassword,
 		ClientIPHeader:  cfg.ClientIPHeader,
@@ -124,6 +127,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 		_ = db.Close() // the first error is the one to report
 		return nil, err
 	}
+	a.outbox.OnPanic = func(err error) { a.web.ReportPanic("outbox", err) }
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		_ = db.Close()
@@ -313,21 +317,32 @@ func (a *App) sweepTickets(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if !a.leader(ctx, "sweep tickets") {
-			continue
-		}
-		n, now := 0, time.Now()
-		err := a.db.Update(ctx, "", func(tx bot.Tx) error {
-			var err error
-			n, err = a.desk.Sweep(tx, now)
-			return err
-		})
-		if err != nil && ctx.Err() == nil {
+		a.sweepOnce(ctx)
+	}
+}
+
+// sweepOnce is one run of the ticket sweep. A panic in it, in the desk
+// (which returns it as a *bot.PanicError) or around it, fails this run
+// only: it is counted and logged, and the next run goes ahead.
+func (a *App) sweepOnce(ctx context.Context) {
+	var err error
+	defer func() {
+		if !a.web.ReportPanic("sweep tickets", err) && err != nil && ctx.Err() == nil {
 			a.Log.Error("sweep tickets", "err", err)
 		}
-		if n > 0 {
-			a.outbox.Wake()
-		}
+	}()
+	defer bot.CatchPanic(&err)
+	if !a.leader(ctx, "sweep tickets") {
+		return
+	}
+	n, now := 0, time.Now()
+	err = a.db.Update(ctx, "", func(tx bot.Tx) error {
+		var err error
+		n, err = a.desk.Sweep(tx, now)
+		return err
+	})
+	if n > 0 {
+		a.outbox.Wake()
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/textfix/textfix/bot"
@@ -26,10 +27,10 @@ type storage struct {
 }
 
 // openStorage opens PostgreSQL when cfg.DatabaseURL is set, else the
-// bbolt file cfg.DB.
-func openStorage(ctx context.Context, cfg Config) (*storage, error) {
+// bbolt file cfg.DB; log hears the bbolt file's migration at Open.
+func openStorage(ctx context.Context, cfg Config, log *slog.Logger) (*storage, error) {
 	if cfg.DatabaseURL == "" {
-		db, err := store.Open(cfg.DB)
+		db, err := store.Open(cfg.DB, store.WithLogger(log))
 		if err != nil {
 			return nil, err
 		}
@@ -52,6 +53,7 @@ func (cli *CLI) openForCLI(ctx context.Context, db, consolePage string) (bot.Sto
 	if err != nil {
 		return nil, err
 	}
+	log := slog.New(slog.NewTextHandler(cli.Stderr, nil))
 	switch {
 	case IsDatabaseURL(db):
 		cfg.DatabaseURL, cfg.DatabaseDirectURL = db, db
@@ -59,7 +61,7 @@ func (cli *CLI) openForCLI(ctx context.Context, db, consolePage string) (bot.Sto
 		cfg.DatabaseURL, cfg.DB = "", db
 	}
 	if cfg.DatabaseURL != "" {
-		s, err := openStorage(ctx, cfg)
+		s, err := openStorage(ctx, cfg, log)
 		if err != nil {
 			return nil, err
 		}
@@ -68,7 +70,7 @@ func (cli *CLI) openForCLI(ctx context.Context, db, consolePage string) (bot.Sto
 	if _, err := os.Stat(cfg.DB); err != nil { //nolint:gosec // the operator names the file on their own command line
 		return nil, fmt.Errorf("no database at %s (set --db, TEXTFIX_DB or TEXTFIX_DATABASE_URL)", cfg.DB)
 	}
-	s, err := store.Open(cfg.DB)
+	s, err := store.Open(cfg.DB, store.WithLogger(log))
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("the server is using %s; use %s%s instead, or stop the server", cfg.DB, cfg.PublicURL, consolePage)
 	}

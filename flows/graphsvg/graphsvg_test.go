@@ -1,11 +1,13 @@
 package graphsvg_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/xml"
+	"errors"
+	"flag"
+	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +15,8 @@ import (
 	"github.com/textfix/textfix/flows"
 	"github.com/textfix/textfix/flows/graphsvg"
 )
+
+var update = flag.Bool("update", false, "rewrite the golden pictures in ../testdata/graph")
 
 func tricky(t *testing.T) *flows.Flow {
 	t.Helper()
@@ -23,134 +27,180 @@ func tricky(t *testing.T) *flows.Flow {
 	return lib.Flow("tricky-graph")
 }
 
-func TestFlowSVG(t *testing.T) {
-	svg, err := graphsvg.Flow(context.Background(), tricky(t), map[flows.Edge]int{{From: "ask", To: "fix-b"}: 7})
+func library(t testing.TB) *flows.Library {
+	t.Helper()
+	lib, _, err := flows.Load(flows.Embedded())
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := string(svg)
-	if !strings.HasPrefix(s, "<?xml") && !strings.HasPrefix(s, "<svg") {
-		t.Fatalf("not an SVG document: %.200s", s)
-	}
-	// Well-formed XML whose text holds the labels, special characters and
-	// all.
-	var text strings.Builder
-	dec := xml.NewDecoder(strings.NewReader(s))
-	dec.Strict = false // the DOCTYPE
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			break
-		}
-		if cd, ok := tok.(xml.CharData); ok {
-			text.Write(cd)
-			text.WriteString("\n")
-		}
-	}
-	for _, want := range []string{"fix-a", `Fix "A"`, "human", "Human: Both fixes failed.", `Yes "quoted" | piped`, `No \ backslash`, "if not fixed", "(7)"} {
-		if !strings.Contains(text.String(), want) {
-			t.Errorf("SVG text lacks %q:\n%s", want, text.String())
-		}
-	}
+	return lib
 }
 
-// Renders take turns on go-graphviz's one WebAssembly instance.
-func TestRenderConcurrently(t *testing.T) {
-	flow := tricky(t)
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := graphsvg.Flow(context.Background(), flow, nil); err != nil {
-				t.Error(err)
-			}
-		}()
+// trickyCounts are people on some of the tricky flow's arrows; the rest
+// count 0.
+var trickyCounts = map[flows.Edge]int{{From: "", To: "ask"}: 10, {From: "ask", To: "fix-b"}: 7, {From: "fix-a", To: "fix-b"}: 1}
+
+func render(t *testing.T, f *flows.Flow, counts map[flows.Edge]int) []byte {
+	t.Helper()
+	svg, err := graphsvg.Flow(context.Background(), f, counts)
+	if err != nil {
+		t.Fatal(err)
 	}
-	wg.Wait()
+	return svg
 }
 
-func TestRenderBadDOT(t *testing.T) {
-	if _, err := graphsvg.Render(context.Background(), "digraph { a -> "); err == nil {
-		t.Error("no error for broken DOT")
-	}
-}
-
-// childEnv marks the copy of this test binary that TestCacheDir starts.
-const childEnv = "GRAPHSVG_TEST_CHILD"
-
-// A process whose home and cache directory cannot be written (they sit
-// under a regular file: not even root can create them) still draws, without
-// a cache; with a writable cache directory it keeps its compiled code there.
-// Each case runs in a fresh process: go-graphviz loads once per process.
-func TestCacheDir(t *testing.T) {
-	if dir := os.Getenv(childEnv); dir != "" {
-		svg, err := graphsvg.Flow(context.Background(), tricky(t), nil)
-		if err != nil || !strings.Contains(string(svg), "<svg") {
-			t.Fatalf("no SVG: %v", err)
-		}
-		if got := graphsvg.CacheDir(); got != strings.TrimPrefix(dir, "none") {
-			t.Fatalf("cache dir %q, want %q", got, strings.TrimPrefix(dir, "none"))
+// golden compares got with ../testdata/graph/name, or rewrites it with
+// -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := "../testdata/graph/" + name
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
 		}
 		return
 	}
-	if testing.Short() {
-		t.Skip("real-process test: slow; runs without -short and in .ci/run")
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./flows/graphsvg -update)", err)
 	}
-	tmp := t.TempDir()
-	file := filepath.Join(tmp, "a-file")
-	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
-		t.Fatal(err)
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (look at it, then -update to accept):\n%s", path, got)
 	}
-	writable := filepath.Join(tmp, "cache")
-	// Upstream cached in $TMPDIR/go-graphviz and panicked at start when it
-	// could not use it; textfix never looks there.
-	foreign := filepath.Join(tmp, "tmp")
-	if err := os.MkdirAll(foreign, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(foreign, "go-graphviz"), []byte("not a cache"), 0o400); err != nil {
-		t.Fatal(err)
-	}
-	run := func(name, home, cache, tmp, want string) {
-		t.Helper()
-		cmd := exec.Command(os.Args[0], "-test.run=^TestCacheDir$", "-test.v")
-		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "XDG_CACHE_HOME=" + cache,
-			"TMPDIR=" + tmp, childEnv + "=none" + want}
-		if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "PASS") {
-			t.Errorf("%s: %v\n%s", name, err, out)
+}
+
+func TestGolden(t *testing.T) {
+	golden(t, "tricky.svg", render(t, tricky(t), nil))
+	golden(t, "tricky-counts.svg", render(t, tricky(t), trickyCounts))
+}
+
+// svgText parses a picture as strict XML and returns its root element's
+// attributes, the names of every element in it and its text, a line per
+// text node.
+func svgText(t *testing.T, svg []byte) (root map[string]string, elements map[string]int, text string) {
+	t.Helper()
+	root, elements = map[string]string{}, map[string]int{}
+	var b strings.Builder
+	dec := xml.NewDecoder(bytes.NewReader(svg))
+	for depth := 0; ; {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("not well-formed XML: %v", err)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			if depth == 0 {
+				if tok.Name.Local != "svg" || tok.Name.Space != "http://www.w3.org/2000/svg" {
+					t.Fatalf("root element %v", tok.Name)
+				}
+				for _, a := range tok.Attr {
+					root[a.Name.Local] = a.Value
+				}
+			}
+			elements[tok.Name.Local]++
+			depth++
+		case xml.EndElement:
+			depth--
+		case xml.CharData:
+			if s := strings.TrimSpace(string(tok)); s != "" {
+				b.WriteString(s + "\n")
+			}
+		case xml.ProcInst, xml.Directive:
+			t.Errorf("unexpected %T in the picture", tok)
 		}
 	}
-	for _, tt := range []struct {
-		name, home, cache, tmp, want string
-	}{
-		{"unwritable", filepath.Join(file, "home"), filepath.Join(file, "cache"), filepath.Join(file, "tmp"), ""},
-		{"writable", filepath.Join(file, "home"), writable, filepath.Join(file, "tmp"), filepath.Join(writable, "textfix", "graphviz")},
-		{"upstream's cache unusable", filepath.Join(file, "home"), filepath.Join(file, "cache"), foreign, ""},
+	return root, elements, b.String()
+}
+
+// The picture is a standalone SVG document whose text holds every box's
+// and arrow's words, special characters and all.
+func TestFlowSVG(t *testing.T) {
+	root, elements, text := svgText(t, render(t, tricky(t), trickyCounts))
+	if root["viewBox"] == "" || root["width"] == "" || root["height"] == "" {
+		t.Errorf("root attributes %v", root)
+	}
+	if elements["title"] != 1 || elements["script"] != 0 || elements["style"] != 0 || elements["image"] != 0 {
+		t.Errorf("elements %v", elements)
+	}
+	for _, want := range []string{
+		`tricky-graph: Tricky "quoted" [graph] | pipes \ backslash`,
+		"ask", `Does the log say "a|b" or`, "<no> &", "#1",
+		"fix-a", `Fix "A"`, "human", "Human: Both fixes failed.",
+		`Yes "quoted" | piped`, `No \ backslash`, "Not sure", "if not fixed", "(10)", "(7)", "(1)", "(0)",
 	} {
-		run(tt.name, tt.home, tt.cache, tt.tmp, tt.want)
-		if tt.want != "" {
-			if entries, err := os.ReadDir(tt.want); err != nil || len(entries) == 0 {
-				t.Errorf("%s: nothing cached in %s (%v)", tt.name, tt.want, err)
-			}
+		if !strings.Contains(text, want) {
+			t.Errorf("SVG text lacks %q:\n%s", want, text)
 		}
 	}
-	// A cache whose entries cannot be read (another user's, or damaged)
-	// made upstream panic at start; here the render goes on without it.
-	cached := filepath.Join(writable, "textfix", "graphviz")
-	n := 0
-	err := filepath.WalkDir(cached, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			n++
-			if err := os.Remove(path); err != nil {
-				return err
-			}
-			return os.Mkdir(path, 0o700) // a directory where the entry's file was
+	if _, _, plain := svgText(t, render(t, tricky(t), nil)); strings.Contains(plain, "(0)") {
+		t.Error("counts drawn without counts")
+	}
+}
+
+// Whatever a flow's author writes stays text: it cannot end an element,
+// open a script or break the document.
+func TestFlowEscapes(t *testing.T) {
+	hostile := `</text><script>alert(1)</script><![CDATA[ & ]]> '"` + "\x01\uFFFE"
+	f := &flows.Flow{ID: "escapes", Title: hostile, Start: "ask", Nodes: []flows.Node{
+		{ID: "ask", Kind: flows.Question, Text: hostile, Choices: []flows.Choice{{Label: "<b>" + hostile, Next: "fix"}}},
+		{ID: "fix", Kind: flows.Fix, Title: hostile, IfNotFixed: "human"},
+		{ID: "human", Kind: flows.Handoff, Reason: hostile},
+	}}
+	svg := render(t, f, nil)
+	_, elements, text := svgText(t, svg)
+	if elements["script"] != 0 || elements["b"] != 0 {
+		t.Errorf("markup from the flow became elements: %v", elements)
+	}
+	for _, want := range []string{"</text><script>alert(1)</script>", "<b></text>"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("SVG text lacks %q:\n%s", want, text)
 		}
-		return err
+	}
+}
+
+// Every flow of the library draws, the same bytes each time, from any
+// goroutine.
+func TestFlowLibrary(t *testing.T) {
+	lib := library(t)
+	again := make([][]byte, len(lib.Flows))
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i, f := range lib.Flows {
+			svg, err := graphsvg.Flow(context.Background(), f, nil)
+			if err != nil {
+				t.Error(err)
+			}
+			again[i] = svg
+		}
 	})
-	if err != nil || n == 0 {
-		t.Fatalf("damaging %d cache entries: %v", n, err)
+	first := make([][]byte, len(lib.Flows))
+	for i, f := range lib.Flows {
+		first[i] = render(t, f, nil)
+		root, elements, text := svgText(t, first[i])
+		if root["viewBox"] == "" || elements["text"] == 0 {
+			t.Errorf("%s: %v %v", f.ID, root, elements)
+		}
+		for _, n := range f.Nodes {
+			if !strings.Contains(text, n.ID+"\n") {
+				t.Errorf("%s: no box for %s", f.ID, n.ID)
+			}
+		}
 	}
-	run("damaged cache", filepath.Join(file, "home"), writable, filepath.Join(file, "tmp"), cached)
+	wg.Wait()
+	for i, f := range lib.Flows {
+		if !bytes.Equal(first[i], again[i]) {
+			t.Errorf("%s: a second render differs", f.ID)
+		}
+	}
+}
+
+func TestFlowCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := graphsvg.Flow(ctx, tricky(t), nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("err %v, want context.Canceled", err)
+	}
 }

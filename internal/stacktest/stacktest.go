@@ -52,6 +52,16 @@ type Options struct {
 	Operators []string
 	// Password and ClientIPHeader configure the console.
 	Password, ClientIPHeader string
+	// MetricsToken is the bearer token /metrics wants ("" none).
+	MetricsToken string
+	// SendRate is the outbox's messages per second; 0 is 1000 (no
+	// waiting). Production's default is 1.
+	SendRate float64
+	// MessagingService sends through a messaging service instead of
+	// BotNumber (no TWILIO_FROM): the webhook then takes texts to any
+	// number. Otherwise, with a Token, only texts to BotNumber and from
+	// AccountSID are taken.
+	MessagingService bool
 	// OwnURL makes the public URL the server's own address, so the fake's
 	// status callbacks and the bot's links reach it.
 	OwnURL bool
@@ -119,7 +129,12 @@ func New(t testing.TB, o Options) *Stack {
 	if o.Log != nil {
 		log = slog.New(slog.NewTextHandler(o.Log, nil))
 	}
-	s.Outbox = &twilio.Outbox{Store: db, Sender: sender, StatusCallback: base + StatusPath, Rate: 1000, Now: now, Log: log}
+	desk := &bot.Desk{Operators: o.Operators, BaseURL: base}
+	rate := o.SendRate
+	if rate == 0 {
+		rate = 1000
+	}
+	s.Outbox = &twilio.Outbox{Store: db, Sender: sender, Desk: desk, StatusCallback: base + StatusPath, Rate: rate, Now: now, Log: log}
 	if !o.IdleOutbox {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
@@ -130,6 +145,16 @@ func New(t testing.TB, o Options) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Production (a token) knows its account and, without a messaging
+	// service, its number; sandbox mode knows neither.
+	var accountSID string
+	var numbers []string
+	if o.Token != "" {
+		accountSID = AccountSID
+		if !o.MessagingService {
+			numbers = []string{BotNumber}
+		}
+	}
 	var ws web.Store = db
 	if o.Store != nil {
 		ws = o.Store(db)
@@ -137,8 +162,9 @@ func New(t testing.TB, o Options) *Stack {
 	s.Server, err = web.New(web.Config{
 		PublicURL: base, AuthToken: o.Token, Store: ws, Wake: s.Outbox.Wake, Now: now, Log: log,
 		SMSNumber: o.SMSNumber, Templates: o.Templates,
-		Desk:         &bot.Desk{Operators: o.Operators, BaseURL: base},
+		Desk:         desk,
 		ConsoleStore: db, ConsolePassword: o.Password, ClientIPHeader: o.ClientIPHeader,
+		MetricsToken: o.MetricsToken, AccountSID: accountSID, Numbers: numbers,
 	}, &bot.Engine{Flows: lib, BaseURL: base})
 	if err != nil {
 		t.Fatal(err)
@@ -285,7 +311,7 @@ func (s *Stack) Get(path string, header ...string) (*http.Response, string) {
 // Text is an inbound SMS form as Twilio sends it.
 func Text(from, sid, body string) url.Values {
 	return url.Values{
-		"MessageSid": {sid}, "SmsSid": {sid}, "SmsMessageSid": {sid}, "AccountSid": {"AC00000000000000000000000000000000"},
+		"MessageSid": {sid}, "SmsSid": {sid}, "SmsMessageSid": {sid}, "AccountSid": {AccountSID},
 		"From": {from}, "To": {BotNumber}, "Body": {body}, "NumMedia": {"0"}, "NumSegments": {"1"},
 		"SmsStatus": {"received"}, "ApiVersion": {"2010-04-01"}, "FromCountry": {"US"},
 	}

@@ -1,0 +1,223 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/textfix/textfix/bot"
+)
+
+// convo is a scripted conversation and what must hold after its last text.
+type convo struct {
+	name   string
+	texts  []string
+	status bot.Status
+	node   string   // "" = any
+	says   []string // in the last step's replies (case ignored)
+	never  []string // in no reply of the conversation
+	misses int      // miss events in the whole conversation
+}
+
+func (tt convo) run(t *testing.T, e *bot.Engine) {
+	t.Helper()
+	c, rs := say(e, bot.Conversation{}, tt.texts...)
+	misses := 0
+	var all []string
+	for _, r := range rs {
+		for _, ev := range r.Events {
+			if ev.Kind == bot.EventMiss {
+				misses++
+			}
+		}
+		all = append(all, r.Replies...)
+	}
+	last := strings.ToLower(strings.Join(rs[len(rs)-1].Replies, "\n"))
+	if c.Status != tt.status || tt.node != "" && c.Node != tt.node || misses != tt.misses {
+		t.Errorf("%s: %s %s/%s with %d misses, want %s %s and %d misses; last replies %q",
+			tt.name, c.Status, c.Flow, c.Node, misses, tt.status, tt.node, tt.misses, rs[len(rs)-1].Replies)
+	}
+	for _, w := range tt.says {
+		if !strings.Contains(last, strings.ToLower(w)) {
+			t.Errorf("%s: last replies %q lack %q", tt.name, rs[len(rs)-1].Replies, w)
+		}
+	}
+	for _, w := range tt.never {
+		for _, r := range all {
+			if strings.Contains(strings.ToLower(r), strings.ToLower(w)) {
+				t.Errorf("%s: a reply says %q: %q", tt.name, w, r)
+			}
+		}
+	}
+}
+
+// Keywords that are also an answer to the question being asked are the
+// answer; otherwise they keep their meaning. STOP always opts out.
+func TestKeywordThatAnswers(t *testing.T) {
+	e := exampleEngine(t, "testdata/keywords")
+	for _, tt := range []convo{
+		{name: "new answers", texts: []string{"acme sync 4711", "new"}, status: bot.StatusActive, node: "who"},
+		{name: "support answers", texts: []string{"acme sync 4711", "old", "support"}, status: bot.StatusActive, node: "stops"},
+		{name: "new restarts where it answers nothing", texts: []string{"acme sync 4711", "old", "new"}, status: bot.StatusIdle, says: []string{"starting over"}},
+		{name: "support hands off where it answers nothing", texts: []string{"acme sync 4711", "support"}, status: bot.StatusHandoff},
+		{name: "human hands off", texts: []string{"acme sync 4711", "human"}, status: bot.StatusHandoff},
+		{name: "stop always opts out", texts: []string{"acme sync 4711", "old", "me", "STOP"}, status: bot.StatusOptedOut},
+	} {
+		tt.run(t, e)
+	}
+}
+
+// People's answers in the library's flows, one kind of issue 10 each.
+func TestAnswersPeopleGive(t *testing.T) {
+	e := newEngine(t)
+	for _, tt := range []convo{
+		// 1. A hedge beside a clear answer does not veto it.
+		{name: "hedge", texts: []string{"claude code says invalid api key, i use an api key", "401 from curl too", "no it isn't there, maybe somebody removed it"},
+			status: bot.StatusFixed, node: "fix-new-key"},
+		// Only unsure, at a yes/no question without a "Not sure": go on as
+		// if not, and say so.
+		{name: "only unsure", texts: []string{"claude code says invalid api key, i use an api key", "401 from curl too", "not sure"},
+			status: bot.StatusFixed, node: "fix-new-key", says: []string{"No problem, I'll assume not for now."}},
+		// A "Can't run it now" choice is the way on: its path carries the
+		// check for later.
+		{name: "unsure with a can't-check choice", texts: []string{"claude code 403, i use an api key", "idk"},
+			status: bot.StatusActive, node: "later-changed", says: []string{"No problem, let's go on without it."}},
+		{name: "I can't", texts: []string{"claude code 403, i use an api key", "I can't"},
+			status: bot.StatusActive, node: "later-changed"},
+		// No way on: the How page if any, the question again, a miss.
+		{name: "unsure without a way on", texts: []string{"claude code 403", "not sure"},
+			status: bot.StatusActive, node: "sign-in", says: []string{"No problem. If you can't tell, pick the closest."}, misses: 1},
+		// 2. Who does what binds to its clause.
+		{name: "role", texts: []string{"our anthropic workspace hit its spend limit", "no, the admin on our team does that"},
+			status: bot.StatusFixed, node: "fix-ask-admin"},
+		// 3. Yes and no as people text them.
+		{name: "si", texts: []string{"claude code 403, i use an api key", "curl 403 too", "nothing in the body", "sí"},
+			status: bot.StatusFixed, node: "fix-workspace-model"},
+		{name: "thumbs down", texts: []string{"claude code 403, i use an api key", "curl 403 too", "nothing in the body", "👎", "👍"},
+			status: bot.StatusFixed, node: "fix-proxy"},
+		// 4. A question back gets the How page and the question again, and
+		// is no miss.
+		{name: "question back", texts: []string{"claude code 403, i use an api key", "where do i find that?"},
+			status: bot.StatusActive, node: "smoke-test", says: []string{"step by step: https://textfix.test/f/c", "What came back?"}},
+		{name: "three questions back", texts: []string{"claude code 403, i use an api key", "how do i check?", "what's a curl test?", "which terminal?"},
+			status: bot.StatusActive, node: "smoke-test"},
+		// The re-prompt after a miss keeps the How link.
+		{name: "miss keeps How", texts: []string{"claude code 403, i use an api key", "purple"},
+			status: bot.StatusActive, node: "smoke-test", says: []string{"How: https://textfix.test/f/c"}, misses: 1},
+		// 5. An answer to a later question takes the path there.
+		{name: "ahead", texts: []string{"claude code 403, i use an api key", "it says region not supported"},
+			status: bot.StatusFixed, node: "fix-region", says: []string{"Got it:"}},
+		{name: "away from the computer", texts: []string{"claude code 403, i use an api key", "I'm not at my computer"},
+			status: bot.StatusActive, node: "later-changed"},
+		{name: "on my phone", texts: []string{"claude code 403, i use an api key", "on my phone rn"},
+			status: bot.StatusActive, node: "later-changed"},
+		// A sentence that opens with "no" but answers the next question
+		// is read as that answer.
+		{name: "no opens a sentence", texts: []string{"twilio error 21610 when texting a customer", "no she hasn't texted start yet"},
+			status: bot.StatusFixed, node: "fix-opt-back-in"},
+		// 7. An answer given in a later text is not asked for.
+		{name: "dotfile", texts: []string{"claude code says no api key found even though it's in my .env"},
+			status: bot.StatusFixed, node: "fix-env-file"},
+		{name: "said in a miss", texts: []string{"claude code 401", "the key is in my .env file btw", "api key"},
+			status: bot.StatusActive, never: []string{"Where did you put the API key?"}, misses: 1},
+		// 8. Echoes are facts in people's words; after a NO, plain words.
+		{name: "echo", texts: []string{"claude code 403 model not enabled for my api key"},
+			status: bot.StatusFixed, says: []string{"Got it: you use an API key"}, never: []string{"Got it: API key from"}},
+		{name: "next cause", texts: []string{"claude code 403 model not enabled for my api key", "no"},
+			status: bot.StatusFixed, says: []string{"OK, let's try the next likely cause."}, never: []string{"Got it: Let's"}},
+	} {
+		tt.run(t, e)
+	}
+}
+
+// 6. After a fix, thanks and goodbyes close the conversation warmly, count
+// as YES, and never start a flow or open a ticket.
+func TestClosers(t *testing.T) {
+	e := newEngine(t)
+	for _, closer := range []string{"thanks so much", "ok bye", "great", "cool 👍", "that worked", "gracias", "Thank you!!", "perfect, cheers"} {
+		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", closer, closer)
+		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes {
+			t.Errorf("%q after a fix: feedback %+v, want yes", closer, rs[1].Feedback)
+		}
+		for _, r := range rs[1:] {
+			if r.Handoff != nil || len(r.Replies) != 1 || r.Missed {
+				t.Errorf("%q: handoff %v replies %q", closer, r.Handoff, r.Replies)
+			}
+		}
+		if c.Status != bot.StatusIdle || c.Flow != "" || c.Misses != 0 {
+			t.Errorf("%q twice: %s %s misses %d", closer, c.Status, c.Flow, c.Misses)
+		}
+	}
+	// A thank-you that does not say whether it worked keeps the question
+	// open, warmly; at a question it is no answer and no miss; during a
+	// handoff it gets one warm word, however soon after.
+	c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", "thanks, will try that now")
+	if c.Status != bot.StatusFixed || rs[1].Feedback != nil || !strings.Contains(rs[1].Replies[0], "You're welcome") {
+		t.Errorf("partial thanks after a fix: %s feedback %v %q", c.Status, rs[1].Feedback, rs[1].Replies)
+	}
+	c, rs = say(e, bot.Conversation{}, "claude code 403", "thanks!")
+	if c.Node != "sign-in" || rs[1].Missed || !strings.HasPrefix(rs[1].Replies[0], "You're welcome!") {
+		t.Errorf("thanks at a question: %s missed %v %q", c.Node, rs[1].Missed, rs[1].Replies)
+	}
+	c, rs = say(e, bot.Conversation{}, "claude code 403", "human", "thank you so much", "thanks again")
+	if c.Status != bot.StatusHandoff || len(rs[2].Replies) != 1 || !strings.Contains(rs[2].Replies[0], "welcome") || len(rs[3].Replies) != 0 {
+		t.Errorf("thanks in a handoff: %s %q then %q", c.Status, rs[2].Replies, rs[3].Replies)
+	}
+	for _, notCloser := range []string{"thanks, but it didn't work", "no luck, same error"} {
+		_, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", notCloser)
+		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackNo {
+			t.Errorf("%q: feedback %+v, want no", notCloser, rs[1].Feedback)
+		}
+	}
+}
+
+// While a person has the conversation, HELP says so without offering a
+// human again, and "hello?" gets one note per quiet period.
+func TestHandoffHelpAndNotes(t *testing.T) {
+	e := newEngine(t)
+	c, rs := say(e, bot.Conversation{}, "claude code 403", "human", "HELP")
+	if c.Status != bot.StatusHandoff || len(rs[2].Replies) != 1 || strings.Contains(rs[2].Replies[0], "HUMAN") || !strings.Contains(rs[2].Replies[0], "STOP") {
+		t.Errorf("HELP in handoff: %s %q", c.Status, rs[2].Replies)
+	}
+	notes := 0
+	now := c.Updated
+	for i := range 12 {
+		now = now.Add(2 * time.Minute)
+		r := e.Step(c, bot.Inbound{From: "+15555550100", Body: "hello?"}, now)
+		c = r.Conversation
+		notes += len(r.Replies)
+		if i == 0 && len(r.Replies) != 0 {
+			t.Errorf("a note 2 minutes after the handoff: %q", r.Replies)
+		}
+	}
+	if notes != 2 { // 24 minutes: at 10 and 20
+		t.Errorf("%d notes in 24 minutes of hello?, want 2", notes)
+	}
+}
+
+// An answer taken from a text says which text, on the Answer (for the fix
+// page) and in the SMS when it is not the text just sent.
+func TestAnswerSource(t *testing.T) {
+	e := newEngine(t)
+	_, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled", "i use an api key")
+	p := rs[1].Page
+	if p == nil {
+		t.Fatalf("no fix page: %q", rs[1].Replies)
+	}
+	var sources []string
+	for _, a := range p.Answers {
+		sources = append(sources, a.Source())
+	}
+	want := []string{"", "from your first text", "from your first text"}
+	if strings.Join(sources, "|") != strings.Join(want, "|") {
+		t.Errorf("sources %q, want %q (answers %+v)", sources, want, p.Answers)
+	}
+	if !strings.Contains(rs[1].Replies[0], "Got it from your first text:") {
+		t.Errorf("reply %q does not say which text", rs[1].Replies[0])
+	}
+	for n, want := range map[int]string{1: "from your first text", 2: "from your 2nd text", 3: "from your 3rd text", 11: "from your 11th text", 22: "from your 22nd text", 0: "from an earlier text"} {
+		if got := (bot.Answer{Inferred: true, From: n}).Source(); got != want {
+			t.Errorf("From %d: %q, want %q", n, got, want)
+		}
+	}
+}

@@ -1,0 +1,102 @@
+package bot
+
+import "strings"
+
+// Closers. After a fix people say thanks and goodbye in many ways; none of
+// them is a new problem. Where "Did this fix it?" is open a closer counts
+// as YES; at rest it gets a warm word back and nothing else: no flow, no
+// miss, no ticket.
+
+// closerWords may make up a closer; closerHeads are the words a closer
+// needs at least one of ("ok bye", but not "ok" "the" "it").
+var (
+	closerWords = wordSet(`thanks thank you u so much very many thx ty tysm tyvm cheers great cool nice awesome perfect
+		ok okay k kk bye goodbye cya later gracias merci danke obrigado grazie that it this worked works working fixed
+		solved all good got yes yep yeah yay lol appreciate appreciated helpful helped sweet amazing brilliant legend ta np
+		done sorted excellent fantastic wonderful super have a great day good night morning man dude mate again for the help
+		your youre re now all set i we are well much thanks really totally thumbs up lovely fab top`)
+	closerHeads = wordSet(`thanks thank thx ty tysm tyvm cheers great cool nice awesome perfect ok okay bye goodbye cya
+		gracias merci danke obrigado grazie worked works fixed solved sweet amazing brilliant legend ta appreciate appreciated
+		excellent fantastic wonderful helpful helped sorted yay lovely fab`)
+)
+
+// isCloser reports whether the words ws only thank or say goodbye.
+func isCloser(ws []string) bool {
+	if len(ws) == 0 || len(ws) > 10 {
+		return false
+	}
+	head := false
+	for _, w := range ws {
+		if !closerWords[w] {
+			return false
+		}
+		head = head || closerHeads[w]
+	}
+	return head
+}
+
+// isThanks reports whether the words ws thank or acknowledge without
+// being only a closer: "thanks, will try that", "ok cool, trying it now".
+// A closer word opens them or closes them, and they are short and say
+// nothing against the fix.
+func isThanks(ws []string) bool {
+	if isCloser(ws) {
+		return true
+	}
+	if len(ws) == 0 || len(ws) > 8 || hasPhrase(ws, notFixed) {
+		return false
+	}
+	return closerHeads[ws[0]] || closerHeads[ws[len(ws)-1]] || len(ws) > 1 && closerWords[ws[0]] && closerHeads[ws[1]]
+}
+
+// notFixed and fixed are what people say about a fix; notFixed is read
+// first, since "it did not" holds "it did".
+var (
+	notFixed = phrases(`didnt work|did not work|didnt help|did not help|didnt fix|did not fix|doesnt work|does not work|
+		not working|not fixed|no luck|same error|same thing|same problem|nothing changed|no change|still broken|still failing|
+		still getting|still get|still not|still the same|still same|still doesnt|still happening|still there|still says|
+		still see|still error|it didnt|didnt|did not|wont work|failed again|no dice|still`)
+	fixed = phrases(`fixed|it worked|worked|that worked|works|it works|working now|works now|solved|all good|that fixed it|
+		it did|that did it|did the trick|sorted|resolved`)
+)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+func phrases(s string) [][]string {
+	var out [][]string
+	for p := range strings.SplitSeq(s, "|") {
+		if ws := strings.Fields(p); len(ws) > 0 {
+			out = append(out, ws)
+		}
+	}
+	return out
+}
+
+// hasPhrase reports whether one of ps occurs in ws, word by word. A lone
+// "still" counts only as the whole text.
+func hasPhrase(ws []string, ps [][]string) bool {
+	for _, p := range ps {
+		if len(p) == 1 && p[0] == "still" {
+			if len(ws) == 1 && ws[0] == "still" {
+				return true
+			}
+			continue
+		}
+	outer:
+		for i := 0; i+len(p) <= len(ws); i++ {
+			for j := range p {
+				if ws[i+j] != p[j] {
+					continue outer
+				}
+			}
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,279 @@
+package flows
+
+import "strings"
+
+// Reading an answer. People answer in sentences, and a sentence carries
+// more than the answer: a question back ("where do I find that?"), a hedge
+// ("maybe somebody removed it"), a remark about someone else ("the admin
+// on our team does that"). Each binds to the clause it sits in. Before
+// choices are matched, an answer is reduced to its core: the clauses that
+// are not questions, each cut where a hedge starts (up to a "but"). The
+// core answers; the rest only says whether the person asked something
+// back or was unsure.
+
+// questionStarts are the words that open a question back, and the words
+// that may follow them there ("" means any word). "what it says is 403"
+// opens with "what" but is no question: "it" is not among what may follow.
+var questionStarts = map[string]map[string]bool{
+	"where":  nil,
+	"wheres": nil,
+	"why":    nil,
+	"whys":   nil,
+	"huh":    nil,
+	"wdym":   nil,
+	"hows":   nil,
+	"whats":  nil,
+	"how":    set("do", "does", "did", "can", "could", "would", "should", "to", "is", "are", "come", "exactly", "am", "will", "else"),
+	"what":   set("do", "does", "did", "is", "are", "should", "kind", "sort", "exactly", "mean", "means", "a", "an", "the", "that", "this", "curl", "test", "page", "command", "terminal", "if", "else"),
+	"which":  set("one", "ones", "is", "do", "does", "should", "page", "test", "option", "command", "file", "terminal", "settings"),
+	"do":     set("i", "you", "we"),
+	"does":   set("it", "that", "this"),
+	"should": set("i", "we"),
+	"can":    set("i", "we", "you"),
+	"could":  set("i", "we", "you"),
+	"is":     set("it", "that", "this"),
+	"sorry":  set("what", "where", "how", "which"),
+}
+
+// questionPhrases are whole clauses, or their start, that ask back
+// without a question word.
+var questionPhrases = [][]string{
+	{"i", "dont", "understand"}, {"dont", "understand"}, {"i", "dont", "get", "it"},
+	{"i", "dont", "get", "what"}, {"explain"}, {"can", "you", "explain"}, {"what"},
+	{"i", "dont", "know", "how"}, {"dont", "know", "how"}, {"not", "sure", "how"}, {"im", "not", "sure", "how"},
+	{"i", "dont", "know", "what", "that", "is"}, {"dont", "know", "what", "that", "is"},
+	{"i", "dont", "know", "where"}, {"dont", "know", "where"}, {"not", "sure", "where"}, {"im", "not", "sure", "where"},
+	{"i", "dont", "know", "what", "you", "mean"}, {"not", "sure", "what", "you", "mean"},
+}
+
+// auxiliaries open questions that state nothing ("is it the proxy?"),
+// where a question word's often does ("why is it billing me api rates?").
+var auxiliaries = set("do", "does", "should", "can", "could", "is")
+
+// isQuestion reports whether the clause ws (no breaks) asks something
+// back, and whether it states nothing while asking: a yes/no question or
+// "I don't understand", as against "why is it billing me api rates?".
+func isQuestion(ws []string) (asks, empty bool) {
+	if len(ws) == 0 {
+		return false, false
+	}
+	for _, p := range questionPhrases {
+		if len(p) <= len(ws) && equalWords(ws[:len(p)], p) && (len(p) > 1 || len(ws) == 1) {
+			return true, true
+		}
+	}
+	next, ok := questionStarts[ws[0]]
+	if !ok || next != nil && (len(ws) < 2 || !next[ws[1]]) {
+		return false, false
+	}
+	return true, auxiliaries[ws[0]]
+}
+
+func equalWords(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// hedgeEnds end a hedge's reach within its clause: "not sure but I
+// think it's the vpn" still says vpn.
+var hedgeEnds = set("but", "though", "although", "however", "anyway", "except")
+
+// hedgeAt returns the length of the uncertain phrase starting at ws[i]
+// ("not sure", "maybe"), or 0.
+func hedgeAt(ws []string, i int) int {
+	var buf [maxKey]byte
+	for n := min(len(ws)-i, 5); n >= 1; n-- {
+		if k, ok := join(&buf, ws[i:i+n]); ok && uncertain[string(k)] {
+			return n
+		}
+	}
+	return 0
+}
+
+// core is a text as an answer: t without the clauses that ask something
+// back and without what hedges reach. asks and hedged say whether
+// anything was cut for either reason. When nothing is cut, core is t
+// itself. As an earlier text (stated), t keeps the questions that state
+// something ("why is it billing me api rates?").
+func (t *Text) core(stated bool) (core Text, asks, hedged bool) {
+	var (
+		keep  []string // kept words, "|" between runs
+		cut   bool
+		start int
+	)
+	for start <= len(t.ws) {
+		end := start
+		for end < len(t.ws) && t.ws[end] != clauseBreak {
+			end++
+		}
+		clause := t.ws[start:end]
+		switch {
+		case len(clause) == 0:
+		case question(clause, stated):
+			asks, cut = true, true
+		default:
+			run := 0 // words kept since the last break
+			for i := 0; i < len(clause); i++ {
+				if n := hedgeAt(clause, i); n > 0 {
+					hedged, cut = true, true
+					i += n
+					for i < len(clause) && !hedgeEnds[clause[i]] {
+						i++
+					}
+					if run > 0 {
+						keep = append(keep, clauseBreak)
+						run = 0
+					}
+					continue
+				}
+				keep = append(keep, clause[i])
+				run++
+			}
+			if run > 0 {
+				keep = append(keep, clauseBreak)
+			}
+		}
+		start = end + 1
+	}
+	if !cut {
+		return *t, false, false
+	}
+	var b strings.Builder
+	for _, w := range keep {
+		if w == clauseBreak {
+			b.WriteString(". ")
+			continue
+		}
+		b.WriteString(w)
+		b.WriteByte(' ')
+	}
+	return NewText(b.String()), asks, hedged
+}
+
+// question reports whether clause is a question to leave out: any, or
+// as an earlier text only one that states nothing.
+func question(clause []string, stated bool) bool {
+	asks, empty := isQuestion(clause)
+	return asks && (!stated || empty)
+}
+
+// clauses calls fn with each clause of ws (the words between breaks),
+// until fn returns false.
+func clauses(ws []string, fn func(c []string) bool) {
+	start := 0
+	for start <= len(ws) {
+		end := start
+		for end < len(ws) && ws[end] != clauseBreak {
+			end++
+		}
+		if end > start && !fn(ws[start:end]) {
+			return
+		}
+		start = end + 1
+	}
+}
+
+// fillers are words that open a text without saying anything ("hmm, no").
+var fillers = set("hmm", "hmmm", "um", "umm", "uh", "uhh", "well", "oh", "ah", "so", "lol", "haha", "sorry", "hm", "ehm", "erm", "ok", "okay", "k", "alright")
+
+// opening returns the family ("yes", "no" or "") of the first clause that
+// says something, and whether that clause is only the family word ("no,"
+// "yes." "nope"): an explicit answer, which a later clause's words of the
+// other family do not overturn ("no, the admin on our team does that").
+func opening(ws []string) (fam string, explicit bool) {
+	clauses(ws, func(c []string) bool {
+		allFiller := true
+		for _, w := range c {
+			if !fillers[w] {
+				allFiller = false
+				break
+			}
+		}
+		if allFiller && len(c) < len(ws) { // "ok, no": look on; "ok" alone answers
+			if f := family(c); f == "no" {
+				fam, explicit = f, true
+				return false
+			}
+			return true
+		}
+		fam = family(c)
+		explicit = fam != "" && onlyFamily(c)
+		return false
+	})
+	return fam, explicit
+}
+
+// onlyFamily reports whether the clause c is yes/no words alone ("no",
+// "nope nope", "yes sir").
+func onlyFamily(c []string) bool {
+	if len(c) > 3 {
+		return false
+	}
+	for _, w := range c {
+		if !yesWords[w] && !noWords[w] && !fillers[w] && w != "sir" && w != "maam" {
+			return false
+		}
+	}
+	return true
+}
+
+// Roles. A role word ("admin", "owner") preceded by someone else's
+// determiner ("the admin on our team does that", "our owner") is about
+// another person: it does not select a choice by that word, and on a
+// yes/no question it answers no ("someone else does").
+var (
+	roles      = set("admin", "admins", "administrator", "owner", "owners", "manager", "boss", "lead", "cto", "ceo", "colleague", "coworker", "teammate", "accountant", "finance", "it", "devops", "ops")
+	othersDets = set("the", "our", "my", "their", "his", "her", "a", "an", "another", "some", "your", "team", "company", "org", "orgs", "companys", "teams", "an")
+	selfWords  = set("im", "i", "am", "me", "myself")
+)
+
+// aboutOther reports whether the role word at ws[i] names someone else:
+// it follows another's determiner ("our admin"), and no "I am" comes just
+// before ("I'm the admin", "I am an owner").
+func aboutOther(ws []string, i int) bool {
+	if !roles[ws[i]] || i == 0 || !othersDets[ws[i-1]] {
+		return false
+	}
+	if ws[i] == "it" && (i+1 >= len(ws) || ws[i+1] != "team" && ws[i+1] != "department" && ws[i+1] != "dept") {
+		return false // "it" is a role only as "the IT team"
+	}
+	for k := i - 2; k >= 0 && k >= i-3 && ws[k] != clauseBreak; k-- {
+		if selfWords[ws[k]] {
+			return false
+		}
+	}
+	return true
+}
+
+// mentionsOther reports whether the words ws name a role held by someone
+// else.
+func mentionsOther(ws []string) bool {
+	for i := range ws {
+		if aboutOther(ws, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// Asks reports whether the text asks something back and says nothing
+// else ("how do I do step 2?", "what?").
+func (t Text) Asks() bool {
+	core, asks, _ := t.core(false)
+	return asks && len(core.ws) == 0
+}
+
+// Explicit reports whether the text opens with a yes or a no in a clause
+// of its own ("no, …", "yes."), rather than a word that starts a sentence
+// ("no she hasn't texted START yet").
+func (t Text) Explicit() bool {
+	_, explicit := opening(t.ws)
+	return explicit
+}

@@ -1,0 +1,75 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/internal/stacktest"
+)
+
+// brokenConversation stores a conversation for phone that makes the
+// engine panic on BACK: its last answer names a node its flow does not
+// have (a conversation stored before a flow lost a node, say).
+func brokenConversation(t *testing.T, e *stacktest.Stack, phone string) {
+	t.Helper()
+	err := e.DB.Update(context.Background(), phone, func(tx bot.Tx) error {
+		c, _ := tx.Conversation(phone)
+		c.Status, c.Flow, c.Node = bot.StatusActive, "claude-code-403", "smoke-test"
+		c.Answers = []bot.Answer{{Node: "no-such-node", Question: "?", Label: "x"}}
+		return tx.SaveConversation(c)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A panic while handling one number's text fails that text with 500:
+// the log says so with the number masked, /metrics counts it, the
+// number's lock is released, and every other number carries on.
+func TestPanicFailsOneText(t *testing.T) {
+	var logs syncBuffer
+	e := stacktest.New(t, stacktest.Options{Token: testToken, Log: &logs, MetricsToken: "scrape-me-0123456789"})
+	brokenConversation(t, e, personA)
+
+	var wg sync.WaitGroup
+	codes := make([]int, 10)
+	for i := range codes {
+		wg.Go(func() {
+			from, body := fmt.Sprintf("+155555502%02d", i), "claude code 403"
+			if i%2 == 0 {
+				from, body = personA, "back"
+			}
+			resp := e.Post(smsPath, stacktest.Text(from, e.NextSid(), body), testToken, publicURL)
+			stacktest.ReadAll(t, resp)
+			codes[i] = resp.StatusCode
+		})
+	}
+	wg.Wait()
+	for i, code := range codes {
+		if want := map[bool]int{true: 500, false: 200}[i%2 == 0]; code != want {
+			t.Errorf("text %d: %d, want %d", i, code, want)
+		}
+	}
+	if n := len(e.Transcript(personA)); n != 0 {
+		t.Errorf("the failed texts stored %d lines", n)
+	}
+	// The number's lock is free and its other texts work.
+	if r := e.Say(personA, "2"); len(r) == 0 {
+		t.Error("no reply after the panics")
+	}
+	if r := e.Say("+15555550201", "api key"); len(r) == 0 {
+		t.Error("another number stopped answering")
+	}
+	got := logs.String()
+	if !strings.Contains(got, "panic") || !strings.Contains(got, "***0101") || strings.Contains(got, personA) {
+		t.Errorf("the log does not say panic with the number masked:\n%s", got)
+	}
+	_, metrics := e.Get("/metrics", "Authorization", "Bearer scrape-me-0123456789")
+	if !strings.Contains(metrics, "textfix_panics_total 5\n") {
+		t.Errorf("panics not counted:\n%s", metrics)
+	}
+}
