@@ -260,7 +260,7 @@ func startLoad(lb *loadBalancer, workers, tries int, prefix string) *load {
 					return
 				default:
 				}
-				phone := fmt.Sprintf("+1555%s%02d%02d", prefix, w, i%5)
+				phone := fmt.Sprintf("+1555%s%02d%03d", prefix, w, i%5)
 				body := fmt.Sprintf("w%d-%d claude code 403", w, i)
 				if _, err := lb.send(phone, fmt.Sprintf("SM%sw%di%d", prefix, w, i), body, tries); err != nil {
 					l.fail.Add(1)
@@ -356,7 +356,7 @@ func TestRollingRestart(t *testing.T) {
 // twilioEnv is a production configuration against the fake Twilio.
 func twilioEnv(tw *twiliotest.Server, rate string, extra ...string) []string {
 	return append([]string{"TWILIO_ACCOUNT_SID=" + fakeSID, "TWILIO_AUTH_TOKEN=" + fakeToken,
-		"TWILIO_FROM=+15555550000", "TEXTFIX_CONSOLE_PASSWORD=pw", "TEXTFIX_PUBLIC_URL=" + fakePublic,
+		"TWILIO_FROM=+15555550000", "TEXTFIX_CONSOLE_PASSWORD=console-password", "TEXTFIX_PUBLIC_URL=" + fakePublic,
 		"TEXTFIX_TWILIO_API_URL=" + tw.URL, "TEXTFIX_SEND_RATE=" + rate,
 		"TEXTFIX_OPERATOR_PHONES=+15555559991,+15555559992,+15555559993"}, extra...)
 }
@@ -370,7 +370,7 @@ const (
 // signedSMS posts a text signed as Twilio signs it.
 func signedSMS(t *testing.T, p *proc, from, sid, body string) []string {
 	t.Helper()
-	form := url.Values{"From": {from}, "MessageSid": {sid}, "Body": {body}, "To": {"+15555550000"}}
+	form := url.Values{"From": {from}, "MessageSid": {sid}, "Body": {body}, "To": {"+15555550000"}, "AccountSid": {fakeSID}}
 	code, replies, err := postSMS(p.addr, form, twilio.Sign(fakeToken, fakePublic+"/twilio/sms", form))
 	if err != nil || code != 200 {
 		t.Fatalf("%s %q: %d %v", from, body, code, err)
