@@ -38,6 +38,8 @@ load() { cut -d' ' -f1 /proc/loadavg; }
 wrkrun() { # conns url → "rps p50 p99"
   local out
   out=$(wrk -t2 -c"$1" -d"${secs}s" --latency -s bench/sms.lua "$2")
+  # A refused text is fast and would count as one answered.
+  if grep -q 'Non-2xx' <<<"$out"; then echo "run.sh: $2: $(grep 'Non-2xx' <<<"$out")" >&2; fi
   echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(awk '$1=="50%" {print $2}' <<<"$out") $(awk '$1=="99%" {print $2}' <<<"$out")"
 }
 row() { printf '%-26s %5s %12s %10s %10s %6s\n' "$@"; }

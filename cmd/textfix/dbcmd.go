@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/textfix/textfix/bot"
@@ -78,7 +79,9 @@ func (cli *CLI) storeCmd(ctx context.Context, args []string) error {
 	if _, err := os.Stat(*from); err != nil { //nolint:gosec // the operator names the file on their own command line
 		return fmt.Errorf("store copy: no database at %s", *from)
 	}
-	src, err := store.Open(*from)
+	// A file of an older layout is migrated first, as a server would,
+	// and says so on stderr.
+	src, err := store.Open(*from, store.WithLogger(slog.New(slog.NewTextHandler(cli.Stderr, nil))))
 	if errors.Is(err, store.ErrLocked) {
 		return fmt.Errorf("store copy: a server is using %s: stop it first, so that nothing it writes is left behind", *from)
 	}
