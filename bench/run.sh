@@ -10,8 +10,10 @@
 # two (wrk drives each of the two with half the connections; texts/s is
 # the sum, p50 and p99 the worse of the two).
 # Needs wrk (apt-get install wrk); postgres needs a PostgreSQL server
-# (apt-get install postgresql). Each row ends with the 1-minute load
-# average when it started: the machine may be shared.
+# (apt-get install postgresql). Each row ends with the CPU time the
+# servers (textfix or the baseline, and PostgreSQL's processes) spent per
+# text, and the 1-minute load average when it started: on a shared
+# machine texts/s and latency depend on the others, CPU per text much less.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=20 backend=bbolt
@@ -42,11 +44,36 @@ wrkrun() { # conns url → "rps p50 p99"
   if grep -q 'Non-2xx' <<<"$out"; then echo "run.sh: $2: $(grep 'Non-2xx' <<<"$out")" >&2; fi
   echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(awk '$1=="50%" {print $2}' <<<"$out") $(awk '$1=="99%" {print $2}' <<<"$out")"
 }
-row() { printf '%-26s %5s %12s %10s %10s %6s\n' "$@"; }
+row() { printf '%-26s %5s %12s %10s %10s %9s %6s\n' "$@"; }
+# servers: the pids of the servers started (jobs) and of our PostgreSQL
+# cluster's processes (the postmaster's children).
+servers() {
+  jobs -p
+  if [ -n "$pgdir" ] && [ -f "$pgdir/data/postmaster.pid" ]; then
+    local pm; pm=$(head -1 "$pgdir/data/postmaster.pid")
+    echo "$pm"; pgrep -P "$pm" || true
+  fi
+}
+ticks() { # pids → "pid utime+stime" lines (clock ticks)
+  local p
+  for p in "$@"; do
+    [ -r "/proc/$p/stat" ] && awk -v p="$p" '{sub(/^.*\) /, ""); print p, $12 + $13}' "/proc/$p/stat" 2>/dev/null
+  done
+  return 0
+}
+cpums() { # before-file after-file texts → CPU ms per text
+  awk -v n="$3" -v hz="$(getconf CLK_TCK)" 'NR == FNR {t0[$1] = $2; next} {d += $2 - t0[$1]}
+    END {if (n > 0) printf "%.2f", d * 1000 / hz / n; else print "-"}' "$1" "$2"
+}
 run() { # name conns url
-  local l; l=$(load)
+  local l r p50 p99
+  l=$(load)
   # shellcheck disable=SC2046
-  row "$1" "$2" $(wrkrun "$2" "$3") "$l"
+  ticks $(servers) >"$tmp/cpu0"
+  read -r r p50 p99 < <(wrkrun "$2" "$3")
+  # shellcheck disable=SC2046
+  ticks $(servers) >"$tmp/cpu1"
+  row "$1" "$2" "$r" "$p50" "$p99" "$(cpums "$tmp/cpu0" "$tmp/cpu1" "$(awk -v r="$r" -v s="$secs" 'BEGIN {print int(r * s)}')")" "$l"
 }
 waitup() { for _ in $(seq 100); do curl -s -o /dev/null -X POST "$1" && return; sleep 0.1; done; echo "no server at $1" >&2; exit 1; }
 serve() { # name url cmd...
@@ -56,7 +83,7 @@ serve() { # name url cmd...
 }
 stopall() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; }
 
-row server conns "texts/s" p50 p99 load
+row server conns "texts/s" p50 p99 "cpu ms" load
 
 if [ "$backend" = bbolt ]; then
   for conns in 64 8; do
@@ -107,6 +134,8 @@ for conns in 64 8; do
   serve textfixA $a env TEXTFIX_ADDR=127.0.0.1:8081 TEXTFIX_DATABASE_URL="$dburl" "$tmp/textfix" serve
   serve textfixB $b env TEXTFIX_ADDR=127.0.0.1:8082 TEXTFIX_DATABASE_URL="$dburl" "$tmp/textfix" serve
   l=$(load)
+  # shellcheck disable=SC2046
+  ticks $(servers) >"$tmp/cpu0"
   half=$((conns / 2))
   wrkrun "$half" "$a" >"$tmp/a.out" &
   wa=$!
@@ -114,10 +143,14 @@ for conns in 64 8; do
   wait "$wa"
   read -r ra pa qa <"$tmp/a.out"
   read -r rb pb qb <"$tmp/b.out"
+  # shellcheck disable=SC2046
+  ticks $(servers) >"$tmp/cpu1"
   worse() { # two wrk durations → the longer
     awk -v x="$1" -v y="$2" 'function ms(d) { if (d ~ /us$/) return (d+0)/1000; if (d ~ /ms$/) return d+0; if (d ~ /s$/) return (d+0)*1000; return d+0 }
       BEGIN { if (ms(x) >= ms(y)) print x; else print y }'
   }
-  row "textfix, 2 instances" "$conns" "$(awk -v x="$ra" -v y="$rb" 'BEGIN {printf "%.2f", x+y}')" "$(worse "$pa" "$pb")" "$(worse "$qa" "$qb")" "$l"
+  r=$(awk -v x="$ra" -v y="$rb" 'BEGIN {printf "%.2f", x+y}')
+  row "textfix, 2 instances" "$conns" "$r" "$(worse "$pa" "$pb")" "$(worse "$qa" "$qb")" \
+    "$(cpums "$tmp/cpu0" "$tmp/cpu1" "$(awk -v r="$r" -v s="$secs" 'BEGIN {print int(r * s)}')")" "$l"
   kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true
 done
