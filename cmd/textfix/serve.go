@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/ocr"
 	"github.com/textfix/textfix/store"
 	"github.com/textfix/textfix/templates"
-	"github.com/textfix/textfix/ocr"
 	"github.com/textfix/textfix/twilio"
 	"github.com/textfix/textfix/web"
 )
