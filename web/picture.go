@@ -27,6 +27,9 @@ type Screenshots struct {
 	// it answers bot.ReadingPicture and sends the reply through the
 	// outbox once read. 0 means DefaultPictureWait.
 	Wait time.Duration
+	// NoTesseract says OCR is nil because tesseract is not installed: the
+	// console says so on every page.
+	NoTesseract bool
 }
 
 // DefaultPictureWait keeps the webhook's answer within 10 s (Twilio gives

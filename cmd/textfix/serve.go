@@ -197,6 +197,7 @@ func (a *App) screenshots() (web.Screenshots, error) {
 	reader, err := ocr.New(ocr.Config{})
 	if err != nil {
 		a.Log.Warn("screenshots: tesseract not found; picture messages get 'text me the error in words'", "err", err)
+		shots.NoTesseract = true
 	} else {
 		shots.OCR = reader
 	}

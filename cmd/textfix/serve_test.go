@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -75,6 +78,26 @@ func TestStartWithoutTesseract(t *testing.T) {
 	}
 	if app.Config.Screenshots || app.web.Engine().Screenshots {
 		t.Error("screenshots on without tesseract")
+	}
+
+	// The console says so too (sandbox mode: open to loopback).
+	cfg, err := LoadConfig(func(k string) string {
+		return map[string]string{"TEXTFIX_ADDR": "127.0.0.1:0", "TEXTFIX_DB": filepath.Join(t.TempDir(), "t.db")}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err = NewApp(cfg, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	req := httptest.NewRequest(http.MethodGet, "/console", nil)
+	req.RemoteAddr = "127.0.0.1:50000"
+	rec := httptest.NewRecorder()
+	app.web.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Screenshots: tesseract is not installed") {
+		t.Errorf("console (%d) lacks the tesseract banner", rec.Code)
 	}
 }
 
