@@ -115,7 +115,7 @@ pgdir=$(mktemp -d /tmp/textfix-bench-pg.XXXXXX)
   -o "-k $pgdir -c listen_addresses='' -c max_connections=200 -c shared_buffers=256MB" >/dev/null
 psql() { "${as[@]}" "$bindir/psql" -h "$pgdir" -U postgres -qAt "$@"; }
 echo "# PostgreSQL $(psql -c 'SHOW server_version'), fsync=$(psql -c 'SHOW fsync'), synchronous_commit=$(psql -c 'SHOW synchronous_commit')"
-fresh() { psql -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"; }
+fresh() { psql -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"; }
 dburl="postgres://postgres@/bench?host=$pgdir&sslmode=disable"
 
 for conns in 64 8; do
