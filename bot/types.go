@@ -176,6 +176,11 @@ type Result struct {
 	// RedactedBody is the inbound Body with its secrets redacted: what may
 	// be stored, shown or relayed of it. Step redacts once; callers reuse it.
 	RedactedBody string
+	// Stale, when set, says the stored conversation no longer fit the
+	// flows and what the step made of it, for the layers around to log
+	// and count. The returned conversation fits, so the next text does
+	// not report it again.
+	Stale *Stale
 }
 
 // EventKind is what an Event counts.
