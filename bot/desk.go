@@ -38,14 +38,40 @@ func (d *Desk) IsOperator(phone string) bool { return slices.Contains(d.Operator
 // (their Bodies); everything else goes to the outbox through t.
 //
 // A panic in the engine or the desk comes back as a *PanicError.
-func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) (_ []Line, err error) {
+func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, error) {
+	h, err := d.Receive(t, e, in, now)
+	return h.Replies, err
+}
+
+// Handled is what Receive did with one text.
+type Handled struct {
+	// Replies are the lines appended to the sender's transcript that
+	// answer the text (Handle's result).
+	Replies []Line
+	// Stale, when set, is the engine's word that the sender's stored
+	// conversation no longer fit the flows and what became of it
+	// ([Result].Stale), for the caller to log and count once its
+	// transaction committed.
+	Stale *Stale
+}
+
+// Receive is Handle, and also says what became of a stored conversation
+// that no longer fit the flows.
+func (d *Desk) Receive(t Tx, e *Engine, in Inbound, now time.Time) (_ Handled, err error) {
 	defer CatchPanic(&err)
 	if d.IsOperator(in.From) {
-		return d.operator(t, e, in, now)
+		lines, err := d.operator(t, e, in, now)
+		return Handled{Replies: lines}, err
 	}
+	lines, r, err := d.person(t, e, in, now)
+	return Handled{Replies: lines, Stale: r.Stale}, err
+}
+
+// person applies a person's text through engine e.
+func (d *Desk) person(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, Result, error) {
 	c, err := t.Conversation(in.From)
 	if err != nil {
-		return nil, err
+		return nil, Result{}, err
 	}
 	before := c.Status
 	r, ch := e.Handle(c, in, now)
@@ -57,39 +83,39 @@ func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) (_ []Line, err
 			Flow: conv.Flow, PageID: conv.PageID, Test: conv.Test, Opened: now,
 		}
 		if err := t.SaveTicket(&tk); err != nil {
-			return nil, err
+			return nil, r, err
 		}
 		conv.Ticket = tk.Number
 		body := fmt.Sprintf("textfix #%d, %s: %s %s\nReply \"#%d your text\" to answer, \"#%d close\" to end.",
 			tk.Number, Mask(in.From), tk.Reason, tk.Summary, tk.Number, tk.Number)
 		if err := d.notifyOpened(t, &tk, body, now); err != nil {
-			return nil, err
+			return nil, r, err
 		}
 	case before == StatusHandoff && conv.Status == StatusHandoff && strings.TrimSpace(in.Body) != "":
 		if err := d.notifyText(t, conv.Ticket, r.RedactedBody, now); err != nil {
-			return nil, err
+			return nil, r, err
 		}
 	case before == StatusHandoff && conv.Status != StatusHandoff && conv.Status != StatusOptedOut:
 		if err := d.closeTicket(t, c.Ticket, now, fmt.Sprintf("#%d closed: %s went back to the bot.", c.Ticket, Mask(in.From)), ""); err != nil {
-			return nil, err
+			return nil, r, err
 		}
 	}
 	ch.Conversation = conv
 	lines, err := Save(t, in.From, ch)
 	if err != nil {
-		return nil, err
+		return nil, r, err
 	}
 	if r.OptOut {
 		if err := d.closeOnOptOut(t, in.From, "STOP", now); err != nil {
-			return nil, err
+			return nil, r, err
 		}
 	}
 	if !conv.Test && len(r.Events) > 0 {
 		if err := t.Record(r.Events, now); err != nil {
-			return nil, err
+			return nil, r, err
 		}
 	}
-	return replyLines(lines), nil
+	return replyLines(lines), r, nil
 }
 
 // replyLines are the outbound lines of one text's appended lines (the
