@@ -19,8 +19,8 @@ type PanicError struct {
 
 func (e *PanicError) Error() string { return "bot: panic: " + e.Value }
 
-// CatchPanic, deferred by a function with a named error result, turns a
-// panic in that function into a *PanicError in *err:
+// CatchPanic turns a panic into an error. Deferred by a function with a
+// named error result, it turns a panic in that function into a *PanicError in *err:
 //
 //	func (d *Desk) Handle(…) (_ []Line, err error) {
 //		defer CatchPanic(&err)

@@ -72,9 +72,12 @@ type Transactor interface {
 	// Inbound claims c and applies fn's writes in one transaction,
 	// ordered with every other Inbound from c.From and every Update
 	// locking c.From: they never overlap. fn returns the reply lines it
-	// appended to c.From's transcript; their bodies are recorded with the
-	// claim and returned. If c was claimed before, Inbound returns the
-	// recorded bodies with replayed=true and does not run fn.
+	// appended to c.From's transcript (as the desk does: lines of one
+	// Append, so consecutive Seqs); the claim records them (a store may
+	// keep where they are rather than a copy) and their bodies are
+	// returned. If c was claimed before, Inbound returns the recorded
+	// bodies with replayed=true and does not run fn. Lines fn returns
+	// that it did not append as one run are recorded as bodies.
 	Inbound(ctx context.Context, c Claim, fn func(Tx) ([]Line, error)) (reply []string, replayed bool, err error)
 	// Update applies fn's writes atomically. lock, when not "", is a phone
 	// number: the change is ordered with that number's Inbound calls and
@@ -92,8 +95,8 @@ type Tx interface {
 	// Append adds lines to phone's transcript and returns them with Seq
 	// (per number: 1, 2, 3 …, consecutive within one call) and At (the
 	// store's clock) set where it was zero. It does not need a
-	// conversation to exist. Lines with a MessageID can be found by
-	// SetDelivery.
+	// conversation to exist. Outbound lines with a MessageID can be
+	// found by SetDelivery (an inbound MessageSid is no delivery's).
 	Append(phone string, lines ...Line) ([]Line, error)
 	// PutPage stores a new page made for owner's conversation; a taken id
 	// gives [ErrPageExists]. The page holds no phone number; the store
@@ -174,11 +177,11 @@ type StatsReader interface {
 
 // DeliveryRecorder records Twilio's delivery reports.
 type DeliveryRecorder interface {
-	// SetDelivery records status and errorCode on the transcript line
-	// whose MessageID is sid and returns its phone; an unknown sid gives
-	// an error wrapping ErrNotFound. Statuses only move forward: one that
-	// does not supersede the line's ([Delivery.Supersedes]) changes
-	// nothing and is not an error.
+	// SetDelivery records status and errorCode on the outbound transcript
+	// line whose MessageID is sid and returns its phone; an unknown sid,
+	// or an inbound message's, gives an error wrapping ErrNotFound.
+	// Statuses only move forward: one that does not supersede the line's
+	// ([Delivery.Supersedes]) changes nothing and is not an error.
 	SetDelivery(ctx context.Context, sid string, status Delivery, errorCode string) (phone string, err error)
 }
 
@@ -209,10 +212,10 @@ type Maintainer interface {
 	// RevokePage marks page id revoked (it answers 410); a missing page
 	// gives an error wrapping ErrNotFound.
 	RevokePage(ctx context.Context, id string) error
-	// PruneClaims deletes at most max claims made before before and
-	// returns how many; call it again while it returns max. A pruned
+	// PruneClaims deletes at most most claims made before before and
+	// returns how many; call it again while it returns most. A pruned
 	// claim no longer replays.
-	PruneClaims(ctx context.Context, before time.Time, max int) (int, error)
+	PruneClaims(ctx context.Context, before time.Time, most int) (int, error)
 }
 
 // Leadership says which instance runs the timers (claim pruning, the
@@ -260,9 +263,9 @@ type Sessions interface {
 	// created before createdBefore, and returns how many.
 	ExpireSessions(ctx context.Context, seenBefore, createdBefore time.Time) (int, error)
 	// AllowLogin records a login attempt from addr at now unless addr
-	// made max attempts after since, and reports whether it did. Attempts
+	// made most attempts after since, and reports whether it did. Attempts
 	// from before since are forgotten, every address's.
-	AllowLogin(ctx context.Context, addr string, now, since time.Time, max int) (bool, error)
+	AllowLogin(ctx context.Context, addr string, now, since time.Time, most int) (bool, error)
 }
 
 // ConversationFilter selects conversations for a listing (the console's

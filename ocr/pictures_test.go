@@ -60,7 +60,7 @@ func newBrowser(t testing.TB) context.Context {
 	bctx, cancelBrowser := chromedp.NewContext(actx)
 	t.Cleanup(func() {
 		cctx, cancel := context.WithTimeout(bctx, 5*time.Second)
-		chromedp.Cancel(cctx)
+		_ = chromedp.Cancel(cctx) // the browser may be gone already
 		cancel()
 		cancelBrowser()
 		cancelAlloc()
@@ -84,7 +84,7 @@ type picture struct {
 
 // render takes a screenshot of html on d: d.width×d.scale by
 // d.height×d.scale device pixels.
-func render(t testing.TB, ctx context.Context, html string, d device) (png []byte, text string) {
+func render(ctx context.Context, t testing.TB, html string, d device) (png []byte, text string) {
 	t.Helper()
 	opts := []chromedp.EmulateViewportOption{chromedp.EmulateScale(d.scale)}
 	if d.mobile {
@@ -134,7 +134,7 @@ func makePictures(t testing.TB, dir string) []picture {
 			}{desktops[(i/2)%3], i%4 == 0, true})
 		}
 		for _, sh := range shots {
-			png, text := render(t, ctx, page(s, sh.d, sh.dark), sh.d)
+			png, text := render(ctx, t, page(s, sh.d, sh.dark), sh.d)
 			p := picture{
 				name: fmt.Sprintf("%s--%s--%s-%s.png", s.flow, s.name, sh.d.name, theme[sh.dark]),
 				flow: s.flow, data: png, typed: text,
@@ -300,7 +300,7 @@ func TestPictures(t *testing.T) {
 // Claude Code's 403 (rendered once by chromium) with tesseract.
 func BenchmarkReadPhoneScreenshot(b *testing.B) {
 	reader := newReader(b)
-	png, _ := render(b, newBrowser(b), page(scenes[3], phone, false), phone)
+	png, _ := render(newBrowser(b), b, page(scenes[3], phone, false), phone)
 	b.SetBytes(int64(len(png)))
 	for b.Loop() {
 		if _, err := reader.Read(context.Background(), png); err != nil {

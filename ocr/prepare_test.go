@@ -52,9 +52,9 @@ func tinyWebP() []byte {
 	vp8 := []byte("\x90\x01\x00\x9d\x01\x2a\x0c\x00\x08\x00\x01\x40\x26\x25\xa4\x00\x02\x9d\x39\xb2\xa0\x00\xfe\xff\x3a\xd7\xeb\xf7\xff\x82\x45\xbf\xf2\xb4\xf8\x00\x00\x00")
 	var b bytes.Buffer
 	b.WriteString("RIFF")
-	binary.Write(&b, binary.LittleEndian, uint32(4+8+len(vp8)))
+	b.Write(binary.LittleEndian.AppendUint32(nil, uint32(4+8+len(vp8))))
 	b.WriteString("WEBPVP8 ")
-	binary.Write(&b, binary.LittleEndian, uint32(len(vp8)))
+	b.Write(binary.LittleEndian.AppendUint32(nil, uint32(len(vp8))))
 	b.Write(vp8)
 	return b.Bytes()
 }

@@ -248,7 +248,7 @@ func (r *Reader) tesseract(ctx context.Context, page []byte) (string, error) {
 // the parallelism), killed with ctx, and not waiting long for pipes after
 // it is killed.
 func command(ctx context.Context, path string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, path, args...)
+	cmd := exec.CommandContext(ctx, path, args...) //nolint:gosec // the tesseract found by LookPath or named by the operator
 	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
 	cmd.WaitDelay = time.Second
 	return cmd

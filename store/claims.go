@@ -3,8 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"encoding/xml"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -12,83 +11,171 @@ import (
 	"github.com/textfix/textfix/bot"
 )
 
-// Claims make webhook retries harmless: claims MessageSid → JSON claim,
-// with the reply bodies to replay. A claim belongs to its sender: when
-// another number already has the MessageSid (never, unless someone
-// forges one), the key is MessageSid 0x00 From.
+// Claims make webhook retries harmless: numbers From 0x00 's' MessageSid
+// → claim, next to the sender's transcript, so that a claim belongs to its
+// sender (the same MessageSid from another number is another message) and
+// writing it dirties the page the text's lines go to. A claim points at
+// the reply: the lines Inbound's function appended to the sender's
+// transcript (first seq and count), whose bodies a retry gets back.
+// claimsat at (8 bytes) From 0x00 MessageSid → ∅ lists claims by time,
+// so the prune reads only the claims it deletes.
+//
+// A claim is encoded as kind (1) | at (8 bytes, Unix ns, as in claimsat)
+// and then, for claimLines, first seq (uvarint) and count (uvarint); for
+// claimBodies (a reply that is not one run of the sender's lines: a
+// function that returned other lines, or a claim migrated from layout 1
+// whose lines could not be matched) the count (uvarint) and the bodies,
+// each a uvarint length and the bytes.
+const (
+	claimLines  = 1
+	claimBodies = 2
+)
 
-// claim is what is recorded against an inbound message.
-type claim struct {
-	Phone   string    `json:"phone"`
-	At      time.Time `json:"at"`
-	Replies []string  `json:"replies,omitempty"`
-	// Reply is a claim written before replies were recorded as bodies:
-	// the TwiML document itself (see v1Replies).
-	Reply []byte `json:"reply,omitempty"`
+// claimAtKey is the claimsat key of phone's claim of sid made at at.
+func claimAtKey(at uint64, phone, sid string) []byte {
+	k := binary.BigEndian.AppendUint64(make([]byte, 0, 9+len(phone)+len(sid)), at)
+	return append(append(append(k, phone...), 0), sid...)
 }
 
-func claimKey(sid string) []byte           { return []byte(sid) }
-func claimKeyFrom(sid, from string) []byte { return []byte(sid + "\x00" + from) }
+// encodeClaim is the claim of a reply: lines first…first+n-1 when
+// inline is nil, else the bodies themselves.
+func encodeClaim(at uint64, first, n uint64, inline []string) []byte {
+	if inline == nil {
+		v := binary.BigEndian.AppendUint64(append(make([]byte, 0, 9+2*binary.MaxVarintLen64), claimLines), at)
+		return binary.AppendUvarint(binary.AppendUvarint(v, first), n)
+	}
+	size := 9 + binary.MaxVarintLen64
+	for _, b := range inline {
+		size += binary.MaxVarintLen64 + len(b)
+	}
+	v := binary.BigEndian.AppendUint64(append(make([]byte, 0, size), claimBodies), at)
+	v = binary.AppendUvarint(v, uint64(len(inline)))
+	for _, b := range inline {
+		v = appendString(v, b)
+	}
+	return v
+}
+
+var errBadClaim = errors.New("bad claim record")
+
+// decodedClaim is a claim: its time, and either a run of lines or bodies.
+type decodedClaim struct {
+	at       uint64
+	first, n uint64
+	bodies   []string // claimBodies
+	inline   bool
+}
+
+func decodeClaim(v []byte) (decodedClaim, error) {
+	var c decodedClaim
+	if len(v) < 9 || (v[0] != claimLines && v[0] != claimBodies) {
+		return c, errBadClaim
+	}
+	c.at = binary.BigEndian.Uint64(v[1:9])
+	rest := v[9:]
+	uvarint := func() uint64 {
+		n, w := binary.Uvarint(rest)
+		if w <= 0 {
+			rest = nil
+			return 0
+		}
+		rest = rest[w:]
+		return n
+	}
+	if v[0] == claimLines {
+		c.first = uvarint()
+		if rest == nil {
+			return c, errBadClaim
+		}
+		c.n = uvarint()
+		if rest == nil || len(rest) != 0 {
+			return c, errBadClaim
+		}
+		return c, nil
+	}
+	c.inline = true
+	n := uvarint()
+	if rest == nil || n > uint64(len(rest)) {
+		return c, errBadClaim
+	}
+	r := lineReader{b: rest}
+	c.bodies = make([]string, 0, n)
+	for range n {
+		if len(r.b) == 0 {
+			return c, errBadClaim
+		}
+		c.bodies = append(c.bodies, r.string())
+	}
+	if r.err != nil || len(r.b) != 0 {
+		return c, errBadClaim
+	}
+	return c, nil
+}
 
 // claimOf looks c up: the reply bodies and found=true when c was claimed.
-// Both of its possible keys join the read-set.
+// The claim and the reply lines it reads join the read-set. A reply line
+// that is gone (its number forgotten and written again) is left out.
 func (st *stage) claimOf(c bot.Claim) (replies []string, found bool, err error) {
-	for _, k := range [][]byte{claimKey(c.SID), claimKeyFrom(c.SID, c.From)} {
-		v := st.get(atClaims, k)
-		if v == nil {
+	v := st.get(atNumbers, claimKey(c.From, c.SID))
+	if v == nil {
+		return nil, false, nil
+	}
+	cl, err := decodeClaim(v)
+	if err != nil {
+		return nil, false, fmt.Errorf("claim %s: %w", c.SID, err)
+	}
+	if cl.inline {
+		return cl.bodies, true, nil
+	}
+	replies = make([]string, 0, cl.n)
+	for seq := cl.first; seq < cl.first+cl.n; seq++ {
+		lv := st.get(atNumbers, lineKey(c.From, seq))
+		if lv == nil {
 			continue
 		}
-		var cl claim
-		if err := json.Unmarshal(v, &cl); err != nil {
+		body, err := lineBody(c.From, seq, lv)
+		if err != nil {
 			return nil, false, fmt.Errorf("claim %s: %w", c.SID, err)
 		}
-		if cl.Phone != c.From {
-			continue // another number's message with the same id
-		}
-		if cl.Replies == nil && cl.Reply != nil {
-			replies, err := v1Replies(cl.Reply)
-			return replies, err == nil, err
-		}
-		return cl.Replies, true, nil
+		replies = append(replies, body)
 	}
-	return nil, false, nil
+	return replies, true, nil
 }
 
-// putClaim records c with its reply bodies.
-func (st *stage) putClaim(c bot.Claim, replies []string) error {
-	k := claimKey(c.SID)
-	if st.get(atClaims, k) != nil {
-		k = claimKeyFrom(c.SID, c.From)
+// putClaim records c with its reply: a pointer to lines when they are one
+// run this transaction appended to c.From (as the desk's are), else the
+// bodies.
+func (st *stage) putClaim(c bot.Claim, lines []bot.Line) error {
+	at := timeKey(st.now)
+	var v []byte
+	if run := len(lines) == 0 || st.isRun(c.From, lines); run {
+		var first uint64
+		if len(lines) > 0 {
+			first = lines[0].Seq
+		}
+		v = encodeClaim(at, first, uint64(len(lines)), nil)
+	} else {
+		v = encodeClaim(at, 0, 0, bot.Bodies(lines))
 	}
-	if replies == nil {
-		replies = []string{}
-	}
-	v, err := json.Marshal(claim{Phone: c.From, At: st.now, Replies: replies})
-	if err != nil {
+	if err := st.put(atNumbers, claimKey(c.From, c.SID), v); err != nil {
 		return fmt.Errorf("claim %s: %w", c.SID, err)
 	}
-	return st.put(atClaims, k, v)
+	return st.put(atClaimsAt, claimAtKey(at, c.From, c.SID), nil)
 }
 
-// v1Replies reads the bodies back out of a claim written before bodies
-// were recorded, which held the reply's TwiML: <Response><Message>…
-// A retry across the upgrade still gets its reply. The v2 layout's
-// migration can turn these into bodies and retire this.
-func v1Replies(doc []byte) ([]string, error) {
-	var r struct {
-		Messages []string `xml:"Message"`
+// isRun reports whether lines are consecutive lines this transaction
+// appended to phone.
+func (st *stage) isRun(phone string, lines []bot.Line) bool {
+	for i, l := range lines {
+		if l.Seq != lines[0].Seq+uint64(i) {
+			return false
+		}
 	}
-	if err := xml.Unmarshal(doc, &r); err != nil {
-		return nil, fmt.Errorf("claim: v1 reply: %w", err)
-	}
-	if r.Messages == nil {
-		r.Messages = []string{}
-	}
-	return r.Messages, nil
+	return lines[0].Seq > 0 && st.appendedRun(phone, lines[0].Seq, uint64(len(lines)))
 }
 
 func checkClaim(c bot.Claim) error {
-	if c.SID == "" || c.From == "" {
+	if c.SID == "" || checkPhone(c.From) != nil {
 		return errors.New("a claim needs a MessageSid and a sender")
 	}
 	return nil
@@ -125,7 +212,7 @@ func (db *DB) Inbound(ctx context.Context, c bot.Claim, fn func(bot.Tx) ([]bot.L
 			return err
 		}
 		reply = bot.Bodies(lines)
-		return st.putClaim(c, reply)
+		return st.putClaim(c, lines)
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("store: inbound: %w", err)
@@ -133,50 +220,62 @@ func (db *DB) Inbound(ctx context.Context, c bot.Claim, fn func(bot.Tx) ([]bot.L
 	return reply, replayed, nil
 }
 
-// forgetClaims deletes every claim made for phone and returns how many.
-// It reads the whole claims bucket.
-func (st *stage) forgetClaims(phone string) (int, error) {
-	var keys [][]byte
-	err := st.each(atClaims, nil, func(k, v []byte) error {
-		var cl struct {
-			Phone string `json:"phone"`
+// claimBatch is how many claims one prune transaction deletes at most. A
+// claim lives beside its number's transcript, so deleting one rewrites
+// that number's page and the branch page above it: about two page writes
+// a claim, as claims made close in time belong to numbers far apart. 32
+// keeps a batch near 80 page writes, a few milliseconds with its fsync
+// (doc.go has the measurements).
+const claimBatch = 32
+
+// PruneClaims implements bot.Maintainer: it walks claimsat from the
+// oldest claim and deletes up to most claims made before before, in
+// transactions of at most claimBatch, so the writer is never held long
+// and texts commit between batches. It reads only the claims it deletes.
+func (db *DB) PruneClaims(ctx context.Context, before time.Time, most int) (int, error) {
+	total := 0
+	for total < most {
+		want := min(claimBatch, most-total)
+		n, err := db.pruneClaims(ctx, before, want)
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("store: prune claims: %w", err)
 		}
-		if err := json.Unmarshal(v, &cl); err != nil {
-			return fmt.Errorf("claim %q: %w", k, err)
+		if n < want {
+			break
 		}
-		if cl.Phone == phone {
-			keys = append(keys, bytes.Clone(k))
-		}
-		return nil
-	})
-	for _, k := range keys {
-		st.del(atClaims, k)
 	}
-	return len(keys), err
+	return total, nil
 }
 
-// PruneClaims implements bot.Maintainer. It reads the claims bucket from
-// the start until it has found max old claims (the whole bucket when
-// fewer are old); the deletes need no read-set (a claim never changes).
-func (db *DB) PruneClaims(ctx context.Context, before time.Time, max int) (int, error) {
+// pruneClaims deletes up to limit claims made before before, in one
+// transaction. A claim joins the read-set before it goes.
+func (db *DB) pruneClaims(ctx context.Context, before time.Time, limit int) (int, error) {
+	cut := binary.BigEndian.AppendUint64(nil, timeKey(before))
 	var n int
 	err := db.update(ctx, "", func(st *stage) error {
 		n = 0
 		errEnough := errors.New("enough")
-		err := st.each(atClaims, nil, func(k, v []byte) error {
-			if n >= max {
+		err := st.each(atClaimsAt, nil, func(k, _ []byte) error {
+			if n >= limit || len(k) < 8 || bytes.Compare(k[:8], cut) >= 0 {
 				return errEnough
 			}
-			var cl struct {
-				At time.Time `json:"at"`
+			phone, sid, ok := bytes.Cut(k[8:], []byte{0})
+			if !ok {
+				return fmt.Errorf("claim index: bad key %x", k)
 			}
-			if err := json.Unmarshal(v, &cl); err != nil {
-				return fmt.Errorf("claim %q: %w", k, err)
+			ck := claimKey(string(phone), string(sid))
+			if v := st.get(atNumbers, ck); v != nil {
+				cl, err := decodeClaim(v)
+				if err != nil {
+					return fmt.Errorf("claim %s: %w", sid, err)
+				}
+				if cl.at == binary.BigEndian.Uint64(k[:8]) { // else made again since: not this entry's
+					st.del(atNumbers, ck)
+				}
 			}
-			if cl.At.Before(before) {
-				st.del(atClaims, bytes.Clone(k))
-				n++
-			}
+			st.del(atClaimsAt, bytes.Clone(k))
+			n++
 			return nil
 		})
 		if errors.Is(err, errEnough) {
@@ -184,8 +283,5 @@ func (db *DB) PruneClaims(ctx context.Context, before time.Time, max int) (int, 
 		}
 		return err
 	})
-	if err != nil {
-		return 0, fmt.Errorf("store: prune claims: %w", err)
-	}
-	return n, nil
+	return n, err
 }

@@ -5,40 +5,54 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/textfix/textfix/bot"
 )
 
-// Conversations: conversations phone → JSON bot.Conversation, and the
-// console's index by Updated time (recent, recentkey), kept by every save
-// and by Forget, so that a page of the inbox reads the conversations it
-// shows and not every one. Open builds the index for a file written
-// before it existed.
+// Conversations: numbers phone 0x00 'c' → version (1) | updated (8
+// bytes, the recent key's time) | JSON bot.Conversation, and the
+// console's index by Updated time (recent updated phone → status), kept
+// by every save and by Forget, so that a page of the inbox reads the
+// conversations it shows and not every one. The stored updated time is
+// the conversation's recent key: a save finds the entry to move without
+// decoding the conversation it replaces.
 
-func conversationKey(phone string) []byte { return []byte(phone) }
+const conversationVersion = 1
+
+func encodeConversation(c bot.Conversation) ([]byte, error) {
+	var header [9]byte
+	header[0] = conversationVersion
+	binary.BigEndian.PutUint64(header[1:], timeKey(c.Updated))
+	return encodeJSON(header[:], c)
+}
 
 func decodeConversation(phone string, v []byte) (bot.Conversation, error) {
 	var c bot.Conversation
-	if err := json.Unmarshal(v, &c); err != nil {
+	if len(v) < 9 || v[0] != conversationVersion {
+		return c, fmt.Errorf("conversation %s: bad record", bot.Mask(phone))
+	}
+	if err := json.Unmarshal(v[9:], &c); err != nil {
 		return c, fmt.Errorf("conversation %s: %w", bot.Mask(phone), err)
 	}
 	return c, nil
 }
 
+// storedRecentKey is the recent key of a stored conversation.
+func storedRecentKey(phone string, v []byte) []byte {
+	if len(v) < 9 {
+		return nil
+	}
+	return append(append(make([]byte, 0, 8+len(phone)), v[1:9]...), phone...)
+}
+
 // recentKey orders conversations by Updated; a zero or pre-1970 time sorts
 // first.
 func recentKey(c bot.Conversation) []byte {
-	var ns uint64
-	if !c.Updated.IsZero() && c.Updated.After(time.Unix(0, 0)) {
-		ns = uint64(c.Updated.UnixNano())
-	}
-	return append(binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(c.Phone)), ns), c.Phone...)
+	return append(binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(c.Phone)), timeKey(c.Updated)), c.Phone...)
 }
 
 // recentValue is what the index says about a conversation, enough to
@@ -59,10 +73,10 @@ func matchFilter(f bot.ConversationFilter, v []byte) bool {
 
 // conversation reads phone's conversation; found=false when there is none.
 func (st *stage) conversation(phone string) (c bot.Conversation, found bool, err error) {
-	if phone == "" {
+	if checkPhone(phone) != nil {
 		return c, false, nil
 	}
-	v := st.get(atConversations, conversationKey(phone))
+	v := st.get(atNumbers, conversationKey(phone))
 	if v == nil {
 		return c, false, nil
 	}
@@ -84,62 +98,35 @@ func (st *stage) Conversation(phone string) (bot.Conversation, error) {
 
 // SaveConversation implements bot.Tx.
 func (st *stage) SaveConversation(c bot.Conversation) error {
-	if c.Phone == "" {
-		return errors.New("conversation: empty phone")
+	if err := checkPhone(c.Phone); err != nil {
+		return fmt.Errorf("conversation: %w", err)
 	}
-	v, err := json.Marshal(c)
+	v, err := encodeConversation(c)
 	if err != nil {
 		return fmt.Errorf("conversation %s: %w", bot.Mask(c.Phone), err)
 	}
-	if err := st.put(atConversations, conversationKey(c.Phone), v); err != nil {
-		return fmt.Errorf("conversation %s: %w", bot.Mask(c.Phone), err)
-	}
+	ck := conversationKey(c.Phone)
 	key := recentKey(c)
-	if old := st.get(atRecentKey, []byte(c.Phone)); old != nil && !bytes.Equal(old, key) {
+	if old := storedRecentKey(c.Phone, st.get(atNumbers, ck)); old != nil && !bytes.Equal(old, key) {
 		st.del(atRecent, old)
 	}
-	if err := st.put(atRecent, key, recentValue(c)); err != nil {
-		return err
+	if err := st.put(atNumbers, ck, v); err != nil {
+		return fmt.Errorf("conversation %s: %w", bot.Mask(c.Phone), err)
 	}
-	return st.put(atRecentKey, []byte(c.Phone), key)
+	return st.put(atRecent, key, recentValue(c))
 }
 
 // forgetConversation deletes phone's conversation and its index entry,
 // and returns it (found=false: there was none).
 func (st *stage) forgetConversation(phone string) (c bot.Conversation, found bool, err error) {
 	c, found, err = st.conversation(phone)
-	if err != nil {
+	if err != nil || !found {
 		return c, false, err
 	}
-	if found {
-		st.del(atConversations, conversationKey(phone))
-	}
-	if old := st.get(atRecentKey, []byte(phone)); old != nil {
-		st.del(atRecent, old)
-		st.del(atRecentKey, []byte(phone))
-	}
-	return c, found, nil
-}
-
-// buildRecent indexes every conversation, once, for a file written before
-// the index existed (inside Open's transaction).
-func buildRecent(tx *bolt.Tx) error {
-	if k, _ := tx.Bucket([]byte(bucketRecentKey)).Cursor().First(); k != nil {
-		return nil
-	}
-	recent, keys := tx.Bucket([]byte(bucketRecent)), tx.Bucket([]byte(bucketRecentKey))
-	return tx.Bucket([]byte(bucketConversations)).ForEach(func(k, v []byte) error {
-		c, err := decodeConversation(string(k), v)
-		if err != nil {
-			return err
-		}
-		c.Phone = string(k)
-		key := recentKey(c)
-		if err := recent.Put(key, recentValue(c)); err != nil {
-			return err
-		}
-		return keys.Put(bytes.Clone(k), key)
-	})
+	ck := conversationKey(phone)
+	st.del(atRecent, storedRecentKey(phone, st.get(atNumbers, ck)))
+	st.del(atNumbers, ck)
+	return c, true, nil
 }
 
 // Conversation returns phone's conversation, or an error wrapping
@@ -170,8 +157,8 @@ func (db *DB) RecentConversations(ctx context.Context, f bot.ConversationFilter,
 	}
 	convs = []bot.Conversation{}
 	err = db.bolt.View(func(tx *bolt.Tx) error {
-		all := tx.Bucket([]byte(bucketConversations))
-		c := tx.Bucket([]byte(bucketRecent)).Cursor()
+		all := tx.Bucket(bucketKeys[atNumbers])
+		c := tx.Bucket(bucketKeys[atRecent]).Cursor()
 		n := 0
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			if n++; n%1024 == 0 {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -56,11 +57,26 @@ type DB struct {
 
 var _ bot.Store = (*DB)(nil)
 
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	log *slog.Logger
+}
+
+// WithLogger sends what Open has to say (a migration's progress) to log;
+// without it Open says nothing.
+func WithLogger(log *slog.Logger) Option { return func(o *options) { o.log = log } }
+
 // Open opens or creates the database file at path, creating its directory
-// if needed, and makes sure every bucket exists. If another process holds
-// the file, Open gives up after one second with an error wrapping
-// [ErrLocked].
-func Open(path string) (*DB, error) {
+// if needed, migrates a file of an older layout (once; migrate.go) and
+// makes sure every bucket exists. If another process holds the file, Open
+// gives up after one second with an error wrapping [ErrLocked].
+func Open(path string, opts ...Option) (*DB, error) {
+	o := options{log: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -74,22 +90,34 @@ func Open(path string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	db := &DB{bolt: b, path: path, locks: newKeyLocks(), lastClaimed: map[string]time.Time{}, Now: time.Now}
+	if _, err := migrate(b, o.log); err != nil {
+		_ = b.Close() // the migration's error is the one to report
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
 	err = b.Update(func(tx *bolt.Tx) error {
-		for _, name := range buckets {
-			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
-				return fmt.Errorf("bucket %s: %w", name, err)
-			}
+		if err := createBuckets(tx); err != nil {
+			return err
 		}
-		db.tickets.Store(lastNumber(tx.Bucket([]byte(bucketTickets))))
-		db.outbox.Store(lastNumber(tx.Bucket([]byte(bucketOutbox))))
-		return buildRecent(tx)
+		db.tickets.Store(lastNumber(tx.Bucket(bucketKeys[atTickets])))
+		db.outbox.Store(lastNumber(tx.Bucket(bucketKeys[atOutbox])))
+		return nil
 	})
 	if err != nil {
-		b.Close()
+		_ = b.Close() // the open error is the one to report
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	db.writes = newCommitter(b)
 	return db, nil
+}
+
+// createBuckets makes every bucket of the layout that does not exist.
+func createBuckets(tx *bolt.Tx) error {
+	for _, name := range bucketKeys {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("bucket %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // lastNumber is the highest number handed out in a bucket keyed by 8-byte

@@ -2,10 +2,10 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
+	"fmt"
 	"path/filepath"
-	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,7 +37,7 @@ func raw(t *testing.T, db *DB, fn func(tx *bolt.Tx) error) {
 func TestWriterSkipsOnlyTheConflict(t *testing.T) {
 	db := openTest(t)
 	put := func(key, val string) op { return op{kind: opPut, at: atPages, key: []byte(key), val: []byte(val)} }
-	raw(t, db, func(tx *bolt.Tx) error { return tx.Bucket([]byte(bucketPages)).Put([]byte("k"), []byte("now")) })
+	raw(t, db, func(tx *bolt.Tx) error { return tx.Bucket(bucketKeys[atPages]).Put([]byte("k"), []byte("now")) })
 
 	stale := &job{w: write{reads: []read{{kind: readKey, at: atPages, key: []byte("k"), val: []byte("before")}}, ops: []op{put("a", "1")}}, err: make(chan error, 1)}
 	missing := &job{w: write{reads: []read{{kind: readKey, at: atPages, key: []byte("k")}}, ops: []op{put("b", "1")}}, err: make(chan error, 1)}
@@ -54,8 +54,8 @@ func TestWriterSkipsOnlyTheConflict(t *testing.T) {
 			t.Errorf("%s: %v, want %v", name, err, tt.want)
 		}
 	}
-	db.bolt.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucketPages))
+	_ = db.bolt.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketKeys[atPages])
 		for k, want := range map[string]string{"a": "", "b": "", "c": "1", "d": "", "k": "later"} {
 			if got := string(b.Get([]byte(k))); got != want {
 				t.Errorf("%s = %q, want %q", k, got, want)
@@ -87,24 +87,25 @@ func TestCorruptRecords(t *testing.T) {
 	garbage := []byte("{not json")
 	raw(t, db, func(tx *bolt.Tx) error {
 		for _, kv := range []struct {
-			bucket string
-			k, v   []byte
+			at   bucket
+			k, v []byte
 		}{
-			{bucketConversations, []byte(phone), garbage},
-			{bucketClaims, []byte("SM1"), garbage},
-			{bucketPages, []byte("p"), garbage},
-			{bucketOutbox, numKey(1), garbage},
-			{bucketTickets, numKey(1), garbage},
-			{bucketOpen, []byte("short"), nil},
-			{bucketRecent, []byte("x"), []byte("active\n")},
-			{bucketOutMsgs, []byte("SMout"), garbage},
-			{bucketSessions, []byte("s"), garbage},
+			{atNumbers, conversationKey(phone), garbage},
+			{atNumbers, claimKey(phone, "SM1"), garbage},
+			{atNumbers, lineKey(phone, 1), garbage},
+			{atPages, []byte("p"), garbage},
+			{atOutbox, numKey(1), garbage},
+			{atTickets, numKey(1), garbage},
+			{atOpen, []byte("short"), nil},
+			{atRecent, []byte("x"), []byte("active\n")},
+			{atSent, []byte("SMout"), garbage},
+			{atSessions, []byte("s"), garbage},
 		} {
-			if err := tx.Bucket([]byte(kv.bucket)).Put(kv.k, kv.v); err != nil {
+			if err := tx.Bucket(bucketKeys[kv.at]).Put(kv.k, kv.v); err != nil {
 				return err
 			}
 		}
-		return tx.Bucket([]byte(bucketLines)).Bucket([]byte(phone)).Put(seqKey(1), garbage)
+		return nil
 	})
 	calls := map[string]func() error{
 		"Conversation":        func() error { return second(db.Conversation(ctx, phone)) },
@@ -147,62 +148,84 @@ func TestCorruptRecords(t *testing.T) {
 
 func second[T any](_ T, err error) error { return err }
 
-func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-
-// A claim written before replies were kept as bodies held the TwiML; a
-// retry across the upgrade still gets the same bodies.
-func TestV1ClaimReplays(t *testing.T) {
-	db := openTest(t)
-	doc := `<?xml version="1.0" encoding="UTF-8"?><Response><Message>Is it 1) this &amp; that or 2) &lt;other&gt;?</Message><Message>second</Message></Response>`
-	raw(t, db, func(tx *bolt.Tx) error {
-		v := `{"phone":"+15550000001","at":"2026-01-01T00:00:00Z","reply":"` + b64(doc) + `"}`
-		return tx.Bucket([]byte(bucketClaims)).Put([]byte("SMold"), []byte(v))
-	})
-	got, ok, err := db.Replay(context.Background(), bot.Claim{SID: "SMold", From: "+15550000001"})
-	if want := []string{"Is it 1) this & that or 2) <other>?", "second"}; err != nil || !ok || !slices.Equal(got, want) {
-		t.Errorf("Replay = %q, %v, %v; want %q", got, ok, err, want)
+// holdWriter blocks the writer's next transaction until release is
+// called: it holds bbolt's write lock.
+func holdWriter(t *testing.T, db *DB) (release func()) {
+	t.Helper()
+	tx, err := db.bolt.Begin(true)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, ok, _ := db.Replay(context.Background(), bot.Claim{SID: "SMold", From: "+15550000002"}); ok {
-		t.Error("a v1 claim replayed for another sender")
+	return func() { _ = tx.Rollback() }
+}
+
+// waitFor polls cond for up to five seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(100 * time.Microsecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: timed out", what)
+		}
 	}
 }
 
-// A file written before the conversation index existed gets it on the
-// next Open.
-func TestRecentIndexBuiltOnOpen(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "old.db")
-	db, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	err = db.Update(ctx, "", func(tx bot.Tx) error {
-		for i, p := range []string{"+15550000001", "+15550000002"} {
-			if err := tx.SaveConversation(bot.Conversation{Phone: p, Status: bot.StatusIdle, Updated: t0.Add(time.Duration(i) * time.Hour)}); err != nil {
-				return err
-			}
-		}
-		return nil
+// putPage is an Update writing one page, counting its runs.
+func putPage(ctx context.Context, db *DB, id string, runs *atomic.Int32) error {
+	return db.Update(ctx, "", func(tx bot.Tx) error {
+		runs.Add(1)
+		return tx.PutPage("", bot.Page{ID: id})
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw(t, db, func(tx *bolt.Tx) error { // as an old file: no index
-		if err := tx.DeleteBucket([]byte(bucketRecent)); err != nil {
-			return err
-		}
-		return tx.DeleteBucket([]byte(bucketRecentKey))
-	})
-	db.Close()
+}
 
-	db, err = Open(path)
-	if err != nil {
-		t.Fatal(err)
+// A lone write commits in a transaction of its own; writes that arrive
+// while a transaction commits share the next one. Cancelling the context
+// of a write already queued changes nothing: it commits, and no function
+// of its group runs again.
+func TestWriterGathers(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	var runs atomic.Int32
+	commits, writes := db.writes.commits.Load(), db.writes.writes.Load()
+	for i := range 3 {
+		if err := putPage(ctx, db, fmt.Sprint("lone", i), &runs); err != nil {
+			t.Fatal(err)
+		}
 	}
-	defer db.Close()
-	got, total, err := db.RecentConversations(ctx, bot.ConversationFilter{}, 0, 10)
-	if err != nil || total != 2 || len(got) != 2 || got[0].Phone != "+15550000002" {
-		t.Fatalf("after reopen: %+v of %d, %v", got, total, err)
+	if c, w := db.writes.commits.Load()-commits, db.writes.writes.Load()-writes; c != 3 || w != 3 {
+		t.Errorf("three lone writes: %d commits of %d writes, want 3 of 3", c, w)
+	}
+
+	release := holdWriter(t, db)
+	commits, writes = db.writes.commits.Load(), db.writes.writes.Load()
+	errs := make(chan error, 4)
+	go func() { errs <- putPage(ctx, db, "first", &runs) }()
+	waitFor(t, "the writer takes the first write", func() bool { return db.writes.commits.Load() == commits+1 })
+	cctx, cancel := context.WithCancel(ctx)
+	for _, id := range []string{"a", "b", "c"} {
+		c := ctx
+		if id == "b" {
+			c = cctx
+		}
+		go func() { errs <- putPage(c, db, id, &runs) }()
+	}
+	waitFor(t, "three writes queue during the commit", func() bool { return len(db.writes.queue) == 3 })
+	cancel()
+	runs.Store(0)
+	release()
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Errorf("a write failed: %v", err)
+		}
+	}
+	if c, w := db.writes.commits.Load()-commits, db.writes.writes.Load()-writes; c != 2 || w != 4 {
+		t.Errorf("%d commits of %d writes, want 2 of 4: the first, then the three that queued during it", c, w)
+	}
+	if n := runs.Load(); n != 0 {
+		t.Errorf("%d functions ran again after they were queued", n)
+	}
+	for _, id := range []string{"first", "a", "b", "c"} {
+		if _, err := db.Page(ctx, id); err != nil {
+			t.Errorf("page %s: %v", id, err)
+		}
 	}
 }

@@ -102,6 +102,7 @@ func (st *stage) SaveMessage(m bot.OutMsg) error {
 	if err != nil || !found {
 		return err // not found: the number was forgotten meanwhile
 	}
+	oldID := l.MessageID
 	if d := bot.Delivery(m.State); m.State != bot.OutSent || d.Supersedes(l.Status) {
 		l.Status = d
 	}
@@ -109,7 +110,7 @@ func (st *stage) SaveMessage(m bot.OutMsg) error {
 	if m.SID != "" {
 		l.MessageID = m.SID
 	}
-	return st.putLine(m.To, l)
+	return st.putLine(m.To, l, oldID)
 }
 
 // forgetOutbox deletes the messages to phone and returns how many.
@@ -244,7 +245,7 @@ func (db *DB) OutboxList(ctx context.Context, limit int, pendingOrFailed bool) (
 	}
 	var out []bot.OutMsg
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket([]byte(bucketOutbox)).Cursor()
+		c := tx.Bucket(bucketKeys[atOutbox]).Cursor()
 		n := 0
 		for k, v := c.Last(); k != nil && len(out) < limit; k, v = c.Prev() {
 			if n++; n%1024 == 0 {
@@ -275,7 +276,7 @@ func (db *DB) OutboxDepth(ctx context.Context) (n int, oldest time.Time, err err
 		return 0, time.Time{}, fmt.Errorf("store: outbox depth: %w", err)
 	}
 	err = db.bolt.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket([]byte(bucketPending)).Cursor()
+		c := tx.Bucket(bucketKeys[atPending]).Cursor()
 		first, _ := c.First()
 		for k := first; k != nil; k, _ = c.Next() {
 			n++
@@ -283,7 +284,7 @@ func (db *DB) OutboxDepth(ctx context.Context) (n int, oldest time.Time, err err
 		if first == nil {
 			return nil
 		}
-		v := tx.Bucket([]byte(bucketOutbox)).Get(first)
+		v := tx.Bucket(bucketKeys[atOutbox]).Get(first)
 		if v == nil {
 			return fmt.Errorf("outbox %x: pending but %w", first, bot.ErrNotFound)
 		}

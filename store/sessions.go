@@ -143,7 +143,7 @@ func (db *DB) ExpireSessions(ctx context.Context, seenBefore, createdBefore time
 
 // AllowLogin implements bot.Sessions. The attempts bucket is small: it
 // holds the addresses that tried in the last window.
-func (db *DB) AllowLogin(ctx context.Context, addr string, now, since time.Time, max int) (bool, error) {
+func (db *DB) AllowLogin(ctx context.Context, addr string, now, since time.Time, most int) (bool, error) {
 	var ok bool
 	err := db.update(ctx, "", func(st *stage) error {
 		ok = false
@@ -167,7 +167,7 @@ func (db *DB) AllowLogin(ctx context.Context, addr string, now, since time.Time,
 				}
 			}
 		}
-		if len(mine) >= max {
+		if len(mine) >= most {
 			return st.putAttempts([]byte(addr), mine)
 		}
 		ok = true

@@ -33,7 +33,7 @@ type readKind uint8
 
 const (
 	readKey   readKind = iota // a key's value (or its absence)
-	readSeq                   // a bucket's sequence
+	readLast                  // the last key under a prefix (or that there is none)
 	readRange                 // every key and value under a prefix
 )
 
@@ -42,10 +42,9 @@ type kv struct{ k, v []byte }
 // read is one entry of a read-set.
 type read struct {
 	kind readKind
-	at   loc
-	key  []byte // readKey: the key; readRange: the prefix
-	val  []byte // readKey: the value seen, nil when missing
-	seq  uint64 // readSeq
+	at   bucket
+	key  []byte // readKey: the key; readLast, readRange: the prefix
+	val  []byte // readKey: the value seen; readLast: the last key seen; nil when missing
 	kvs  []kv   // readRange
 }
 
@@ -53,18 +52,16 @@ type read struct {
 type opKind uint8
 
 const (
-	opPut        opKind = iota // put val under key
-	opDelete                   // delete key (missing is fine)
-	opBump                     // add n to the 8-byte counter under key
-	opDropBucket               // delete the nested bucket at (missing is fine)
-	opSetSeq                   // set the bucket's sequence to n
-	opRaiseSeq                 // raise the bucket's sequence to n if lower
+	opPut      opKind = iota // put val under key
+	opDelete                 // delete key (missing is fine)
+	opBump                   // add n to the 8-byte counter under key
+	opRaiseSeq               // raise the bucket's sequence to n if lower
 )
 
 // op is one write.
 type op struct {
 	kind     opKind
-	at       loc
+	at       bucket
 	key, val []byte
 	n        uint64
 }
@@ -76,11 +73,22 @@ type write struct {
 	ops   []op
 }
 
-// ownKey addresses one of the function's own writes.
-type ownKey struct {
-	at  loc
-	key string
+// own is one of the function's writes: the latest value of a key, nil
+// when the function deleted it.
+type own struct {
+	at       bucket
+	key, val []byte
 }
+
+// run is the lines a transaction appended to one number: first to last.
+type run struct {
+	phone       string
+	first, last uint64
+}
+
+// smallTx is how many own writes or reads a stage searches one by one
+// before it indexes them in a map: a text has about ten.
+const smallTx = 16
 
 // stage is a transaction in progress; it implements bot.Tx (the methods
 // live in the entity files). It is used by one goroutine.
@@ -90,10 +98,12 @@ type stage struct {
 	now  time.Time
 	write
 
-	own     map[ownKey][]byte // the function's writes; a nil value is a delete
-	dropped map[loc]bool      // nested buckets the function dropped
-	seqs    map[loc]uint64    // sequences as the function left them
-	seen    map[ownKey]bool   // keys already in the read-set
+	own      []own
+	ownIndex map[string]int      // bucket+key → index in own, once own is long
+	seen     map[string]struct{} // bucket+key of the readKey entries, once reads are long
+	appended []run
+	buf      []byte                    // for index lookups
+	cursors  [bucketCount]*bolt.Cursor // one per bucket read, reused (a bucket's Get makes a cursor each time)
 }
 
 var _ bot.Tx = (*stage)(nil)
@@ -112,7 +122,7 @@ func (db *DB) begin() (*stage, error) {
 // writes.
 func (st *stage) end() write {
 	if st.snap != nil {
-		st.snap.Rollback()
+		_ = st.snap.Rollback() // a read-only snapshot: nothing to undo
 		st.snap = nil
 	}
 	return st.write
@@ -147,6 +157,8 @@ func (db *DB) update(ctx context.Context, lock string, fn func(*stage) error) er
 		if err != nil {
 			return err
 		}
+		// Room for a text's reads and writes, so that they do not grow one by one.
+		st.reads, st.ops, st.own = make([]read, 0, 8), make([]op, 0, smallTx), make([]own, 0, smallTx)
 		err = func() error {
 			defer st.end()
 			return fn(st)
@@ -182,34 +194,111 @@ func (db *DB) view(ctx context.Context, fn func(*stage) error) error {
 }
 
 // bucket is the snapshot's bucket at, or nil.
-func (st *stage) bucket(at loc) *bolt.Bucket {
-	b := st.snap.Bucket([]byte(at.top))
-	if b != nil && at.sub != "" {
-		b = b.Bucket([]byte(at.sub))
+func (st *stage) bucket(at bucket) *bolt.Bucket { return st.snap.Bucket(bucketKeys[at]) }
+
+// cursor is a cursor on the snapshot's bucket at, or nil.
+func (st *stage) cursor(at bucket) *bolt.Cursor {
+	if c := st.cursors[at]; c != nil {
+		return c
 	}
-	return b
+	b := st.bucket(at)
+	if b == nil {
+		return nil
+	}
+	st.cursors[at] = b.Cursor()
+	return st.cursors[at]
+}
+
+// snapGet is the snapshot's value under key, or nil; the slice is
+// bbolt's.
+func (st *stage) snapGet(at bucket, key []byte) []byte {
+	c := st.cursor(at)
+	if c == nil {
+		return nil
+	}
+	k, v := c.Seek(key)
+	if !bytes.Equal(k, key) {
+		return nil
+	}
+	return v
+}
+
+// indexKey is at and key as one map key, in a buffer reused for lookups.
+func (st *stage) indexKey(at bucket, key []byte) []byte {
+	st.buf = append(append(st.buf[:0], byte(at)), key...)
+	return st.buf
+}
+
+// findOwn is the index in own of the function's write of key, or -1.
+func (st *stage) findOwn(at bucket, key []byte) int {
+	if st.ownIndex != nil {
+		if i, ok := st.ownIndex[string(st.indexKey(at, key))]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range st.own {
+		if st.own[i].at == at && bytes.Equal(st.own[i].key, key) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (st *stage) setOwn(at bucket, key, val []byte) {
+	if i := st.findOwn(at, key); i >= 0 {
+		st.own[i].val = val
+		return
+	}
+	st.own = append(st.own, own{at: at, key: key, val: val})
+	switch {
+	case st.ownIndex != nil:
+		st.ownIndex[string(st.indexKey(at, key))] = len(st.own) - 1
+	case len(st.own) > smallTx:
+		st.ownIndex = make(map[string]int, 2*len(st.own))
+		for i, o := range st.own {
+			st.ownIndex[string(st.indexKey(o.at, o.key))] = i
+		}
+	}
+}
+
+// readBefore reports whether key is in the read-set already, and adds it
+// to the index of keys read when that is in use.
+func (st *stage) readBefore(at bucket, key []byte) bool {
+	if st.seen != nil {
+		k := st.indexKey(at, key)
+		if _, ok := st.seen[string(k)]; ok {
+			return true
+		}
+		st.seen[string(k)] = struct{}{}
+		return false
+	}
+	for i := range st.reads {
+		if r := &st.reads[i]; r.kind == readKey && r.at == at && bytes.Equal(r.key, key) {
+			return true
+		}
+	}
+	if len(st.reads) >= smallTx {
+		st.seen = make(map[string]struct{}, 2*len(st.reads))
+		for _, r := range st.reads {
+			if r.kind == readKey {
+				st.seen[string(st.indexKey(r.at, r.key))] = struct{}{}
+			}
+		}
+		st.seen[string(st.indexKey(at, key))] = struct{}{}
+	}
+	return false
 }
 
 // get returns the value under key (nil when missing): the function's own
 // write if there is one, else the snapshot's, which joins the read-set.
 // The slice is a copy; callers must not change it.
-func (st *stage) get(at loc, key []byte) []byte {
-	k := ownKey{at, string(key)}
-	if v, ok := st.own[k]; ok {
-		return v
+func (st *stage) get(at bucket, key []byte) []byte {
+	if i := st.findOwn(at, key); i >= 0 {
+		return st.own[i].val
 	}
-	if st.dropped[at] {
-		return nil
-	}
-	var v []byte
-	if b := st.bucket(at); b != nil {
-		v = bytes.Clone(b.Get(key))
-	}
-	if !st.seen[k] {
-		if st.seen == nil {
-			st.seen = map[ownKey]bool{}
-		}
-		st.seen[k] = true
+	v := bytes.Clone(st.snapGet(at, key))
+	if !st.readBefore(at, key) {
 		st.reads = append(st.reads, read{kind: readKey, at: at, key: bytes.Clone(key), val: v})
 	}
 	return v
@@ -219,47 +308,73 @@ func (st *stage) get(at loc, key []byte) []byte {
 // function's own writes applied; the snapshot's part joins the read-set,
 // so a key added, changed or removed under prefix meanwhile is a
 // conflict. For small ranges (open tickets, a number's pages).
-func (st *stage) scan(at loc, prefix []byte) []kv {
+func (st *stage) scan(at bucket, prefix []byte) []kv {
 	var out []kv
-	if !st.dropped[at] {
-		if b := st.bucket(at); b != nil {
-			c := b.Cursor()
-			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-				out = append(out, kv{bytes.Clone(k), bytes.Clone(v)})
-			}
+	if c := st.cursor(at); c != nil {
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			out = append(out, kv{bytes.Clone(k), bytes.Clone(v)})
 		}
-		st.reads = append(st.reads, read{kind: readRange, at: at, key: bytes.Clone(prefix), kvs: slices.Clone(out)})
 	}
-	if len(st.own) == 0 {
-		return out
-	}
-	for k, v := range st.own {
-		if k.at != at || !bytes.HasPrefix([]byte(k.key), prefix) {
+	st.reads = append(st.reads, read{kind: readRange, at: at, key: bytes.Clone(prefix), kvs: slices.Clone(out)})
+	for _, o := range st.own {
+		if o.at != at || !bytes.HasPrefix(o.key, prefix) {
 			continue
 		}
-		i, found := slices.BinarySearchFunc(out, []byte(k.key), func(e kv, t []byte) int { return bytes.Compare(e.k, t) })
+		i, found := slices.BinarySearchFunc(out, o.key, func(e kv, t []byte) int { return bytes.Compare(e.k, t) })
 		switch {
-		case v == nil && found:
+		case o.val == nil && found:
 			out = slices.Delete(out, i, i+1)
-		case v != nil && found:
-			out[i].v = v
-		case v != nil:
-			out = slices.Insert(out, i, kv{[]byte(k.key), v})
+		case o.val != nil && found:
+			out[i].v = o.val
+		case o.val != nil:
+			out = slices.Insert(out, i, kv{o.key, o.val})
 		}
 	}
 	return out
 }
 
+// last returns the last key under prefix (nil when there is none) with
+// the function's own writes applied; the snapshot's last key joins the
+// read-set, so a key added under prefix meanwhile is a conflict. Append
+// numbers lines from it.
+func (st *stage) last(at bucket, prefix []byte) []byte {
+	var snapLast, k []byte
+	if c := st.cursor(at); c != nil {
+		snapLast = bytes.Clone(lastUnder(c, prefix))
+		k = snapLast
+		for k != nil { // skip keys the function deleted
+			if i := st.findOwn(at, k); i < 0 || st.own[i].val != nil {
+				break
+			}
+			if k, _ = c.Prev(); k != nil && !bytes.HasPrefix(k, prefix) {
+				k = nil
+			}
+		}
+		k = bytes.Clone(k)
+	}
+	if !slices.ContainsFunc(st.reads, func(r read) bool {
+		return r.kind == readLast && r.at == at && bytes.Equal(r.key, prefix)
+	}) {
+		st.reads = append(st.reads, read{kind: readLast, at: at, key: bytes.Clone(prefix), val: snapLast})
+	}
+	for _, o := range st.own {
+		if o.at == at && o.val != nil && bytes.HasPrefix(o.key, prefix) && bytes.Compare(o.key, k) > 0 {
+			k = o.key
+		}
+	}
+	return k
+}
+
 // each calls fn with every key and value of the snapshot's bucket at
-// under prefix, without the read-set or the function's writes. Only for
-// Forget's scans of whole buckets, whose safety comes from other reads
-// (forget.go). fn must not keep the slices.
-func (st *stage) each(at loc, prefix []byte, fn func(k, v []byte) error) error {
+// under prefix, without the read-set or the function's writes: for scans
+// whose safety comes from other reads (Forget, the claim prune). fn must
+// not keep the slices.
+func (st *stage) each(at bucket, prefix []byte, fn func(k, v []byte) error) error {
 	b := st.bucket(at)
 	if b == nil {
 		return nil
 	}
-	c := b.Cursor()
+	c := b.Cursor() // its own: fn may read through the stage's
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if err := fn(k, v); err != nil {
 			return err
@@ -268,31 +383,9 @@ func (st *stage) each(at loc, prefix []byte, fn func(k, v []byte) error) error {
 	return nil
 }
 
-// seq returns the sequence of the bucket at (0 when it does not exist),
-// as the function left it, else the snapshot's, which joins the read-set.
-func (st *stage) seq(at loc) uint64 {
-	if n, ok := st.seqs[at]; ok {
-		return n
-	}
-	var n uint64
-	if b := st.bucket(at); b != nil && !st.dropped[at] {
-		n = b.Sequence()
-	}
-	st.reads = append(st.reads, read{kind: readSeq, at: at, seq: n})
-	st.setSeqs(at, n)
-	return n
-}
-
-func (st *stage) setSeqs(at loc, n uint64) {
-	if st.seqs == nil {
-		st.seqs = map[loc]uint64{}
-	}
-	st.seqs[at] = n
-}
-
-// put records a write of val under key. The stage keeps val: the caller
-// must not change it afterwards.
-func (st *stage) put(at loc, key, val []byte) error {
+// put records a write of val under key. The stage keeps key and val: the
+// caller must not change them afterwards.
+func (st *stage) put(at bucket, key, val []byte) error {
 	switch {
 	case len(key) == 0:
 		return errors.New("empty key")
@@ -310,21 +403,14 @@ func (st *stage) put(at loc, key, val []byte) error {
 }
 
 // del records a delete of key.
-func (st *stage) del(at loc, key []byte) {
+func (st *stage) del(at bucket, key []byte) {
 	st.ops = append(st.ops, op{kind: opDelete, at: at, key: key})
 	st.setOwn(at, key, nil)
 }
 
-func (st *stage) setOwn(at loc, key, val []byte) {
-	if st.own == nil {
-		st.own = map[ownKey][]byte{}
-	}
-	st.own[ownKey{at, string(key)}] = val
-}
-
 // bump records adding n to the counter under key. Counters are not read
 // by transactions, so a bump never conflicts.
-func (st *stage) bump(at loc, key []byte, n uint64) error {
+func (st *stage) bump(at bucket, key []byte, n uint64) error {
 	if len(key) == 0 || len(key) > bolt.MaxKeySize {
 		return fmt.Errorf("counter key of %d bytes", len(key))
 	}
@@ -332,30 +418,59 @@ func (st *stage) bump(at loc, key []byte, n uint64) error {
 	return nil
 }
 
-// drop records deleting the nested bucket at, with everything in it.
-func (st *stage) drop(at loc) {
-	st.ops = append(st.ops, op{kind: opDropBucket, at: at})
-	if st.dropped == nil {
-		st.dropped = map[loc]bool{}
-	}
-	st.dropped[at] = true
-	for k := range st.own {
-		if k.at == at {
-			delete(st.own, k)
-		}
-	}
-	st.setSeqs(at, 0)
-}
-
-// setSeq records setting the bucket's sequence; the function must have
-// read it (seq) first.
-func (st *stage) setSeq(at loc, n uint64) {
-	st.ops = append(st.ops, op{kind: opSetSeq, at: at, n: n})
-	st.setSeqs(at, n)
-}
-
 // raiseSeq records raising the bucket's sequence to at least n (numbers
 // handed out by a counter outside the transaction).
-func (st *stage) raiseSeq(at loc, n uint64) {
+func (st *stage) raiseSeq(at bucket, n uint64) {
 	st.ops = append(st.ops, op{kind: opRaiseSeq, at: at, n: n})
+}
+
+// noteAppend records that lines first…last were appended to phone.
+func (st *stage) noteAppend(phone string, first, last uint64) {
+	for i := range st.appended {
+		if r := &st.appended[i]; r.phone == phone {
+			r.first, r.last = min(r.first, first), max(r.last, last)
+			return
+		}
+	}
+	st.appended = append(st.appended, run{phone: phone, first: first, last: last})
+}
+
+// appendedRun reports whether lines first…first+n-1 of phone were all
+// appended by this transaction.
+func (st *stage) appendedRun(phone string, first, n uint64) bool {
+	for _, r := range st.appended {
+		if r.phone == phone {
+			return first >= r.first && first+n-1 <= r.last
+		}
+	}
+	return false
+}
+
+// lastUnder moves c to the last key under prefix and returns it, or nil.
+func lastUnder(c *bolt.Cursor, prefix []byte) []byte {
+	var k []byte
+	if end := prefixEnd(prefix); end == nil {
+		k, _ = c.Last()
+	} else if k, _ = c.Seek(end); k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	if k == nil || !bytes.HasPrefix(k, prefix) {
+		return nil
+	}
+	return k
+}
+
+// prefixEnd is the first key after every key under prefix, or nil when
+// there is none (a prefix of 0xff bytes).
+func prefixEnd(prefix []byte) []byte {
+	end := bytes.Clone(prefix)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
 }

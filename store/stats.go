@@ -57,7 +57,7 @@ func (db *DB) Stats(ctx context.Context, flow string, since time.Time) (bot.Stat
 	from := since.UTC().Format(time.DateOnly)
 	err := db.bolt.View(func(btx *bolt.Tx) error {
 		prefix := []byte(flow + sep)
-		c := btx.Bucket([]byte(bucketStats)).Cursor()
+		c := btx.Bucket(bucketKeys[atStats]).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			parts := strings.Split(string(k[len(prefix):]), sep)
 			if len(parts) < 2 || parts[0] < from || len(v) != 8 {
@@ -90,7 +90,7 @@ func (db *DB) Stats(ctx context.Context, flow string, since time.Time) (bot.Stat
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		u := btx.Bucket([]byte(bucketUnmatched)).Cursor()
+		u := btx.Bucket(bucketKeys[atUnmatched]).Cursor()
 		for k, v := u.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = u.Next() {
 			node, text, ok := strings.Cut(string(k[len(prefix):]), sep)
 			if ok && len(v) == 8 {

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/twilio/twilio-go/twiml"
+
+	"github.com/textfix/textfix/segment"
 	"github.com/textfix/textfix/twilio"
 )
 
@@ -131,4 +134,47 @@ func TestTwiMLEmptyIsEmptyResponse(t *testing.T) {
 		t.Errorf("%d elements, want only <Response>\n%s", elements, doc)
 	}
 	parseTwiML(t, doc)
+}
+
+// TwiML writes what twilio-go's twiml package wrote before it (the
+// oracle here), byte for byte, so a reply replayed across the change is
+// the same document.
+func TestTwiMLAsTwilioGo(t *testing.T) {
+	cases := [][]string{
+		nil,
+		{""},
+		{"Hello"},
+		{"one", "two", "three"},
+		{`Tom & Jerry <script>alert("x")</script> 'quoted' > end`},
+		{"Fixed 🎉👍🏽 — café ☕", "", "tab\there\nnew line"},
+		{"]]> <![CDATA[ &amp; &#x41;"},
+		{"1) yes\n2) no\r\n3) maybe", "a\x00b\x07c\x1bd", "bad \xff byte", "\uFFFE\uFFFF x"},
+		{strings.Repeat("How does Claude Code sign in?\n1) Claude plan & more ", 40)},
+	}
+	for _, in := range cases {
+		var verbs []twiml.Element
+		for _, m := range in {
+			if m = segment.Repair(m); m != "" {
+				verbs = append(verbs, twiml.MessagingMessage{Body: m})
+			}
+		}
+		want, err := twiml.Messages(verbs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := twilio.TwiML(in...)
+		if err != nil || string(got) != want {
+			t.Errorf("TwiML(%q) =\n%s, %v\ntwilio-go wrote\n%s", in, got, err, want)
+		}
+	}
+}
+
+func BenchmarkTwiML(b *testing.B) {
+	replies := []string{"How does Claude Code sign in?\n1) Claude plan (/login: Pro, Max, Team or Enterprise)\n2) API key from the Claude Console\n3) Console account (/login)\n4) Bedrock, Vertex or a company gateway\nReply 1-4 or in your words."}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := twilio.TwiML(replies...); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -303,7 +304,7 @@ func (cli *CLI) openDB(path, consolePage string) (*store.DB, error) {
 	if _, err := os.Stat(path); err != nil { //nolint:gosec // the operator names the file on their own command line
 		return nil, fmt.Errorf("no database at %s (set --db or TEXTFIX_DB)", path)
 	}
-	db, err := store.Open(path)
+	db, err := store.Open(path, store.WithLogger(slog.New(slog.NewTextHandler(cli.Stderr, nil))))
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("the server is using %s; use %s%s instead, or stop the server", path, cfg.PublicURL, consolePage)
 	}

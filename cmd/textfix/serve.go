@@ -40,7 +40,7 @@ type App struct {
 // retries within minutes; 48 h is ample.
 const ClaimTTL = 48 * time.Hour
 
-// pruneBatch is how many claims one prune transaction deletes.
+// pruneBatch is how many claims one PruneClaims call deletes at most.
 const pruneBatch = 1000
 
 // NewApp opens the store, loads the flows and listens. Nothing is served
@@ -67,7 +67,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(cfg.DB)
+	db, err := store.Open(cfg.DB, store.WithLogger(a.Log))
 	if err != nil {
 		return nil, err
 	}
@@ -112,13 +112,13 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 		ClientIPHeader:  cfg.ClientIPHeader,
 	}, cfg.Engine(lib))
 	if err != nil {
-		db.Close()
+		_ = db.Close() // the first error is the one to report
 		return nil, err
 	}
 	a.outbox.OnPanic = func(err error) { a.web.ReportPanic("outbox", err) }
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
 	a.ln = ln
@@ -300,7 +300,7 @@ func (a *App) Close() error {
 	default:
 		close(a.closed)
 	}
-	a.ln.Close()
+	_ = a.ln.Close() // the store's error is the one to report
 	return a.db.Close()
 }
 

@@ -90,7 +90,8 @@ func testDeliveryMovesForward(t *testing.T, e *env) {
 			t.Errorf("after %s the line says %s, want %s", step.status, got, step.want)
 		}
 	}
-	for _, sid := range []string{"SMunknown", ""} {
+	e.inbound(phoneA, "SMin", "an inbound text")
+	for _, sid := range []string{"SMunknown", "", "SMin"} { // SMin: an inbound message has no delivery
 		if _, err := e.s.SetDelivery(ctx, sid, "delivered", ""); !errors.Is(err, bot.ErrNotFound) {
 			t.Errorf("SetDelivery(%q): %v, want ErrNotFound", sid, err)
 		}
@@ -730,6 +731,42 @@ func testPruneClaims(t *testing.T, e *env) {
 	}
 	if got := replays(); !slices.Equal(got, []string{"SMc"}) {
 		t.Errorf("after the rest: %v, want SMc", got)
+	}
+
+	// A pruned claim's MessageSid is new again, though its reply lines
+	// are still in the transcript: the text runs again.
+	if reply := e.inbound(phoneA, "SMa", "SMa again"); !slices.Equal(reply, []string{"re: SMa again"}) {
+		t.Errorf("a pruned claim's retry replied %q", reply)
+	}
+	if n := len(e.transcript(phoneA)); n != 8 {
+		t.Errorf("%d lines after the retry, want 8: both runs", n)
+	}
+
+	// A batch larger than a backend's own transactions: max is what
+	// counts, and claims go oldest first.
+	for i := range 300 {
+		e.inbound(phoneB, fmt.Sprint("SMbulk", i), "bulk")
+		e.advance(time.Millisecond)
+	}
+	cut := e.advance(time.Hour)
+	claimed := func(from, sid string) bool {
+		_, ok, err := e.s.Replay(ctx, bot.Claim{SID: sid, From: from})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if n, err := e.s.PruneClaims(ctx, cut, 250); err != nil || n != 250 {
+		t.Errorf("PruneClaims(250) of 302 old = %d, %v", n, err)
+	}
+	if claimed(phoneA, "SMc") || claimed(phoneA, "SMa") || claimed(phoneB, "SMbulk247") || !claimed(phoneB, "SMbulk248") || !claimed(phoneB, "SMbulk299") {
+		t.Error("PruneClaims(250) did not take the 250 oldest claims")
+	}
+	if n, err := e.s.PruneClaims(ctx, cut, 250); err != nil || n != 52 {
+		t.Errorf("the rest = %d, %v; want 52", n, err)
+	}
+	if claimed(phoneB, "SMbulk299") {
+		t.Error("SMbulk299 survived")
 	}
 }
 

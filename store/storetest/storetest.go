@@ -220,6 +220,32 @@ func testClaimAndReplay(t *testing.T, e *env) {
 	if got, ok, err := e.s.Replay(ctx, quiet); err != nil || !ok || len(got) != 0 {
 		t.Errorf("Replay of a silent text: %q ok=%v err=%v; want no reply, ok", got, ok, err)
 	}
+	// Lines that are not one run appended to the sender (some of an
+	// Append, lines never appended) replay their bodies all the same.
+	for sid, fn := range map[string]func(bot.Tx) ([]bot.Line, error){
+		"SMskip": func(tx bot.Tx) ([]bot.Line, error) {
+			lines, err := tx.Append(phoneA, bot.Line{Dir: bot.In, Body: "x"}, bot.Line{Dir: bot.Out, Body: "one"}, bot.Line{Dir: bot.Out, Body: "not this"}, bot.Line{Dir: bot.Out, Body: "two"})
+			if err != nil {
+				return nil, err
+			}
+			return []bot.Line{lines[1], lines[3]}, nil
+		},
+		"SMmade": func(bot.Tx) ([]bot.Line, error) {
+			return []bot.Line{{Dir: bot.Out, Body: "one"}, {Dir: bot.Out, Body: "two"}}, nil
+		},
+		"SMother": func(tx bot.Tx) ([]bot.Line, error) {
+			lines, err := tx.Append(phoneB, bot.Line{Dir: bot.Out, Body: "one"}, bot.Line{Dir: bot.Out, Body: "two"})
+			return lines, err
+		},
+	} {
+		c := bot.Claim{SID: sid, From: phoneA}
+		if reply, _, err := e.s.Inbound(ctx, c, fn); err != nil || !slices.Equal(reply, []string{"one", "two"}) {
+			t.Fatalf("Inbound(%s) = %q, %v", sid, reply, err)
+		}
+		if got, ok, err := e.s.Replay(ctx, c); err != nil || !ok || !slices.Equal(got, []string{"one", "two"}) {
+			t.Errorf("Replay(%s) = %q %v %v; want one, two", sid, got, ok, err)
+		}
+	}
 	for _, bad := range []bot.Claim{{SID: "", From: phoneA}, {SID: "SM3", From: ""}} {
 		if _, _, err := e.s.Inbound(ctx, bad, text(phoneA, "SM3", "x")); err == nil {
 			t.Errorf("Inbound(%+v) succeeded", bad)
