@@ -272,9 +272,12 @@ func (s *step) answers(text string) bool {
 	return r.Choice >= 0 && r.By != flows.ByAny
 }
 
-func (s *step) idleAfter() time.Duration {
-	if s.e.IdleAfter > 0 {
-		return s.e.IdleAfter
+func (s *step) idleAfter() time.Duration { return s.e.idleAfter() }
+
+// idleAfter is IdleAfter or its default.
+func (e *Engine) idleAfter() time.Duration {
+	if e.IdleAfter > 0 {
+		return e.IdleAfter
 	}
 	return 24 * time.Hour
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -75,6 +76,81 @@ func (st *Stale) String() string {
 func (e *Engine) Stale(c Conversation) *Stale {
 	_, st := e.repair(e.canonical(cloneConversation(c)), c.Updated)
 	return st
+}
+
+// Stranded is a live conversation that a set of flows no longer fits,
+// and what the next text from it will find ([Engine.Stale]).
+type Stranded struct {
+	Phone string
+	Stale Stale
+}
+
+// strandedPage is how many conversations Stranded reads at a time.
+const strandedPage = 500
+
+// Stranded lists the live conversations of r that the engine's flows
+// strand: those texted within the idle period before now (IdleAfter),
+// whose next text would find them stale ([Engine.Stale]), newest first.
+// Older ones start fresh on their next text anyway. It also returns how
+// many live conversations it checked. It reads r a page at a time, newest
+// first, and stops at the first conversation older than the idle period.
+func (e *Engine) Stranded(ctx context.Context, r ConversationReader, now time.Time) ([]Stranded, int, error) {
+	since := now.Add(-e.idleAfter())
+	var out []Stranded
+	checked := 0
+	for offset := 0; ; offset += strandedPage {
+		page, total, err := r.RecentConversations(ctx, ConversationFilter{}, offset, strandedPage)
+		if err != nil {
+			return nil, checked, err
+		}
+		for _, c := range page {
+			if c.Updated.Before(since) {
+				return out, checked, nil
+			}
+			checked++
+			if st := e.strands(c); st != nil {
+				out = append(out, Stranded{Phone: c.Phone, Stale: *st})
+			}
+		}
+		if len(page) == 0 || offset+len(page) >= total {
+			return out, checked, nil
+		}
+	}
+}
+
+// strands is what the engine's flows do to c: Stale, or, when c's node
+// still fits, answers whose question is gone (DamageAnswerGone, kept:
+// BACK will pass over them); nil when nothing of c is gone.
+func (e *Engine) strands(c Conversation) *Stale {
+	if st := e.Stale(c); st != nil {
+		return st
+	}
+	if c.Status != StatusActive && c.Status != StatusFixed {
+		return nil
+	}
+	t := e.Flows.Flow(c.Flow)
+	if t == nil {
+		return nil // a fix page kept before: its flow is no concern of BACK
+	}
+	for _, a := range c.Answers {
+		if n := askedIn(t, a); n == nil || n.ID != a.Node {
+			return &Stale{Flow: t.ID, Node: c.Node, Status: c.Status, Damage: DamageAnswerGone, Outcome: StaleKept}
+		}
+	}
+	return nil
+}
+
+// Effect says, for an operator, what the person's next text finds.
+func (st *Stale) Effect() string {
+	switch {
+	case st.Outcome == StaleMoved:
+		return "moved to question " + st.To + ", told the questions changed"
+	case st.Outcome == StaleReset:
+		return "reset, told to text the error again"
+	case st.Damage == DamageAnswerGone:
+		return "stays where it is; BACK skips the answers whose question is gone"
+	}
+	return "keeps its fix page; a NO goes to a person"
 }
 
 // canonical renames the flows c names by a former id (an alias) to their

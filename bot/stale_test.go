@@ -1,6 +1,8 @@
 package bot_test
 
 import (
+	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -264,5 +266,60 @@ func TestStaleReplayFitsAnswers(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "sign-in=API key from the Claude Console smoke-test-v2=Can't run it now" || r.Conversation.Answers[1].Choice != 5 {
 		t.Errorf("answers after the move: %v %+v", got, r.Conversation.Answers)
+	}
+}
+
+// Stranded lists the live conversations a change of the flows strands,
+// with what each one's next text will find, newest first, reading the
+// store a page at a time and stopping at the idle period: the report of
+// `textfix flows check --against` and of a reload.
+func TestStranded(t *testing.T) {
+	base := newEngine(t)
+	db := deskStore(t)
+	now := T0.Add(24 * time.Hour)
+	at := func(phone string, updated time.Time, script ...string) bot.Conversation {
+		c, _ := say(base, bot.Conversation{}, script...)
+		c.Phone, c.Updated = phone, updated
+		return c
+	}
+	convs := []bot.Conversation{
+		at("+15555550001", now.Add(-time.Hour), "claude code 403", "api key", "can't run it now"), // issue 13's repro: BACK would crash
+		at("+15555550002", now.Add(-2*time.Hour), "claude code 403", "api key"),                   // at the renamed node
+		at("+15555550003", now.Add(-3*time.Hour), "claude code 403", "api key", "human"),          // a person has it
+		at("+15555550004", now.Add(-25*time.Hour), "claude code 403", "api key"),                  // expired: starts fresh
+		at("+15555550005", now.Add(-4*time.Hour), "stripe card_declined"),                         // another flow
+	}
+	for i := range 600 { // more than a page of conversations that fit
+		convs = append(convs, at(fmt.Sprintf("+1555556%04d", i), now.Add(-30*time.Minute), "hi"))
+	}
+	if err := deskUpdate(t, db, func(tx bot.Tx) error {
+		for _, c := range convs {
+			if err := tx.SaveConversation(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	e := &bot.Engine{Flows: editedLibrary(t, flowEdit{kind: renameNode, flow: f403, node: "smoke-test"}), BaseURL: base.BaseURL}
+	got, checked, err := e.Stranded(context.Background(), db, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, s := range got {
+		lines = append(lines, bot.Mask(s.Phone)+" "+s.Stale.String()+": "+s.Stale.Effect())
+	}
+	want := []string{
+		"***0001 claude-code-403/later-changed (active): answer-gone, kept: stays where it is; BACK skips the answers whose question is gone",
+		"***0002 claude-code-403/smoke-test (active): node-gone, moved to smoke-test-v2: moved to question smoke-test-v2, told the questions changed",
+	}
+	if checked != 604 || !reflect.DeepEqual(lines, want) {
+		t.Errorf("checked %d, stranded:\n%s\nwant 604 and\n%s", checked, strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	if got, _, _ := base.Stranded(context.Background(), db, now); len(got) != 0 {
+		t.Errorf("the flows they were made with strand %v", got)
 	}
 }
