@@ -159,7 +159,8 @@ func (a *App) Run(ctx context.Context) error {
 	wg.Go(func() { a.outbox.Run(ctx) })
 	wg.Go(func() { a.sweepTickets(ctx) })
 	wg.Go(func() { a.reloadOnHUP(ctx) })
-	wg.Go(func() { a.logStranded(ctx, a.web.Engine()) }) // a restart or a deploy changes the flows too
+	// A restart or a deploy changes the flows as a reload does.
+	wg.Go(func() { a.logStranded(ctx, a.web.Engine()) })
 	defer wg.Wait() // before the deferred Close
 
 	select {
