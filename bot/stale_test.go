@@ -22,6 +22,10 @@ var staleInputs = []struct{ name, text string }{
 	{"YES", "yes"},
 	{"NO", "no"},
 	{"new problem", "stripe says card_declined insufficient_funds"},
+	{"HUMAN", "human"},
+	{"STOP", "stop"},
+	{"START", "start"},
+	{"empty", ""},
 }
 
 // The conversations the flows change under, played on the embedded
@@ -100,7 +104,7 @@ func TestStaleConversations(t *testing.T) {
 					t.Errorf("%s: Stale = %v, want %s %s %s", name, r.Stale, tt.want, tt.to, tt.why)
 				}
 			}
-			if len(r.Replies) == 0 && tt.state != "handoff" { // a person has it: the bot stays quiet
+			if len(r.Replies) == 0 && tt.state != "handoff" && in.name != "STOP" { // a person has it, or Twilio confirms: the bot stays quiet
 				t.Errorf("%s: no reply", name)
 				continue
 			}
@@ -125,6 +129,14 @@ func checkTold(t *testing.T, name string, want bot.StaleOutcome, to, input strin
 	c, first, last := r.Conversation, r.Replies[0], r.Replies[len(r.Replies)-1]
 	const moved, reset = "Sorry, my questions changed after an update.", "Sorry, this conversation was reset after an update. Text your error again."
 	switch {
+	case input == "HUMAN": // a person takes it, stale or not
+		if r.Handoff == nil || c.Status != bot.StatusHandoff {
+			t.Errorf("%s: %q, %s", name, r.Replies, c.Status)
+		}
+	case input == "START" && want == bot.StaleReset: // the greeting: text the error
+		if !strings.HasPrefix(first, "Text me the error") || c.Status != bot.StatusIdle {
+			t.Errorf("%s: %q, %s", name, r.Replies, c.Status)
+		}
 	case input == "RESET":
 		if !strings.HasPrefix(first, "OK, ") || c.Status != bot.StatusIdle {
 			t.Errorf("%s: %q, %s", name, r.Replies, c.Status)
