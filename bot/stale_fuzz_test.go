@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -50,40 +51,66 @@ func FuzzStaleFlows(f *testing.F) {
 		f.Add(seed)
 	}
 	base := newEngine(f)
-	f.Fuzz(func(t *testing.T, script []byte) {
-		lib := editedLibrary(t)
-		var edits []flowEdit
-		var c bot.Conversation
-		now := T0
-		for i := 0; i+1 < len(script) && i < 40; i += 2 {
-			op, arg := script[i], script[i+1]
-			if op%4 == 0 {
-				if len(edits) == 4 {
-					continue // each edited set loads in ~100 ms
-				}
-				e := pickEdit(lib, c, op/4, arg)
-				if l := editedLibrary(t, append(edits, e)...); l != nil {
-					edits, lib = append(edits, e), l
-				}
+	f.Fuzz(func(t *testing.T, script []byte) { playStale(t, base, script, 4) })
+}
+
+// TestStaleFlowsRandom plays random scripts of FuzzStaleFlows's shape,
+// from a fixed seed, that plain `go test` runs every time: each starts
+// with a first text of some flow, and a quarter of its steps are edits,
+// mostly aimed at the conversation's own flow; at most two edits each
+// (each edited set loads in ~100 ms).
+func TestStaleFlowsRandom(t *testing.T) {
+	base := newEngine(t)
+	rng := rand.New(rand.NewPCG(13, 1))
+	for range 16 {
+		script := []byte{1, byte(rng.IntN(5))}
+		for range 8 + rng.IntN(12) {
+			if rng.IntN(4) == 0 {
+				script = append(script, byte(4*rng.IntN(int(editKinds))), byte(rng.IntN(256))&^byte(rng.IntN(4)/3^1))
+			} else {
+				script = append(script, 1, byte(rng.IntN(256)))
+			}
+		}
+		playStale(t, base, script, 2)
+	}
+}
+
+// playStale plays script (see FuzzStaleFlows) with at most maxEdits
+// edits, checking that no text panics or leaves a stale conversation.
+func playStale(t *testing.T, base *bot.Engine, script []byte, maxEdits int) {
+	t.Helper()
+	lib := editedLibrary(t)
+	var edits []flowEdit
+	var c bot.Conversation
+	now := T0
+	for i := 0; i+1 < len(script) && i < 40; i += 2 {
+		op, arg := script[i], script[i+1]
+		if op%4 == 0 {
+			if len(edits) == maxEdits {
 				continue
 			}
-			text := fuzzTexts[int(arg)%len(fuzzTexts)]
-			now = now.Add(time.Minute)
-			e := &bot.Engine{Flows: lib, BaseURL: base.BaseURL}
-			r := e.Step(c, bot.Inbound{From: "+15555550100", Body: text, PageID: fmt.Sprintf("pg%d", i)}, now)
-			name := fmt.Sprintf("after %v, %q (step %d)", edits, text, i/2)
-			validStaleState(t, name, lib, r.Conversation)
-			if st := e.Stale(r.Conversation); st != nil {
-				t.Fatalf("%s: still stale: %v", name, st)
+			e := pickEdit(lib, c, op/4, arg)
+			if l := editedLibrary(t, append(edits, e)...); l != nil {
+				edits, lib = append(edits, e), l
 			}
-			for _, m := range r.Replies {
-				if len(m) > bot.MaxReplyLen {
-					t.Fatalf("%s: a reply of %d bytes", name, len(m))
-				}
-			}
-			c = r.Conversation
+			continue
 		}
-	})
+		text := fuzzTexts[int(arg)%len(fuzzTexts)]
+		now = now.Add(time.Minute)
+		e := &bot.Engine{Flows: lib, BaseURL: base.BaseURL}
+		r := e.Step(c, bot.Inbound{From: "+15555550100", Body: text, PageID: fmt.Sprintf("pg%d", i)}, now)
+		name := fmt.Sprintf("script %v: after %v, %q (step %d)", script, edits, text, i/2)
+		validStaleState(t, name, lib, r.Conversation)
+		if st := e.Stale(r.Conversation); st != nil {
+			t.Fatalf("%s: still stale: %v", name, st)
+		}
+		for _, m := range r.Replies {
+			if len(m) > bot.MaxReplyLen {
+				t.Fatalf("%s: a reply of %d bytes", name, len(m))
+			}
+		}
+		c = r.Conversation
+	}
 }
 
 // pickEdit makes an edit of kind k (modulo the kinds) aimed by arg: at
