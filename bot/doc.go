@@ -50,12 +50,25 @@
 // and its link) or a handoff. Every reply fits two SMS segments with its
 // links on a 40-character domain.
 //
+// A picture (MMS) is read by the layers around the engine, before the
+// step: [Inbound].Picture carries the words read in it, which the step
+// uses as if typed after the message's own words (a first text picks the
+// flow, mid-flow they answer the question, and they count for questions
+// already answered). The first reply says what was read ("From your
+// screenshot: …"); the transcript line marks the words [ScreenshotMark],
+// and answers taken from them say "from your screenshot". A picture in
+// which nothing useful was read gets [UnreadPicture], never a miss.
+// [Desk.Reading] and [Desk.HandleLater] answer a picture that takes longer
+// to read than the webhook may wait: "Reading your screenshot...", then
+// the replies through the outbox.
+//
 // # Caveats
 //
 // Everything stored is redacted first ([Redact]): keys, tokens,
 // passwords, card numbers and the like that people paste never reach the
 // store, a page or an operator. Step redacts the text once and keeps only
-// that ([Result.RedactedBody]).
+// that ([Result.RedactedBody]); the words read in a picture are redacted
+// the same way, and nothing else of the picture reaches the engine.
 //
 // The flows can change under a stored conversation (a reload, a restart
 // or a deploy): its flow, its node or an offered flow renamed or gone, its

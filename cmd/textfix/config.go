@@ -51,6 +51,11 @@ type Config struct {
 	SendRate       float64          // TEXTFIX_SEND_RATE, messages/s (default 1)
 
 	LogLevel slog.Level // TEXTFIX_LOG_LEVEL: debug, info (default), warn or error
+
+	// Screenshots says pictures are read (Twilio credentials and
+	// tesseract both there): set by NewApp, not from the environment.
+	// HELP then says that a screenshot works and is deleted once read.
+	Screenshots bool
 }
 
 // Defaults of the external contract (README.md, Configuration).
@@ -227,6 +232,7 @@ func (c Config) Engine(lib *flows.Library) *bot.Engine {
 		Hours:     c.Hours,
 		// Without operator phones nobody is texted about a handoff.
 		ConsoleOnly: len(c.OperatorPhones) == 0,
+		Screenshots: c.Screenshots,
 	}
 }
 

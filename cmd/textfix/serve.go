@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/ocr"
 	"github.com/textfix/textfix/store"
 	"github.com/textfix/textfix/templates"
 	"github.com/textfix/textfix/twilio"
@@ -84,6 +85,13 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 			return nil, err
 		}
 	}
+	shots, err := a.screenshots()
+	if err != nil {
+		_ = db.Close() // the media client's error is the one to report
+		return nil, err
+	}
+	cfg.Screenshots = shots.On()
+	a.Config.Screenshots = cfg.Screenshots
 	a.outbox = &twilio.Outbox{Store: db, Sender: sender, Desk: a.desk, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log}
 	a.outbox.Init()
 	a.web, err = web.New(web.Config{
@@ -110,6 +118,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 
 		ConsolePassword: cfg.ConsolePassword,
 		ClientIPHeader:  cfg.ClientIPHeader,
+		Screenshots:     shots,
 	}, cfg.Engine(lib))
 	if err != nil {
 		_ = db.Close() // the first error is the one to report
@@ -177,7 +186,39 @@ func (a *App) Run(ctx context.Context) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	a.web.Wait() // pictures still being read, media deletes: before the store closes
 	return nil
+}
+
+// screenshots sets up reading the pictures people text: Twilio's media
+// API (not in sandbox mode, which has no credentials) and tesseract.
+// Without tesseract it logs one line and pictures get the "text me the
+// error in words" answer; everything else works.
+func (a *App) screenshots() (web.Screenshots, error) {
+	var shots web.Screenshots
+	reader, err := ocr.New(ocr.Config{})
+	if err != nil {
+		a.Log.Warn("screenshots: tesseract not found; picture messages get 'text me the error in words'", "err", err)
+		shots.NoTesseract = true
+	} else {
+		shots.OCR = reader
+	}
+	if a.Config.Sandbox() {
+		if reader != nil {
+			a.Log.Info("screenshots: off in sandbox mode (no Twilio credentials to fetch pictures with)")
+		}
+		return shots, nil
+	}
+	shots.Media, err = twilio.NewMediaClient(twilio.MediaConfig{
+		AccountSID: a.Config.AccountSID, AuthToken: a.Config.AuthToken, BaseURL: a.Config.TwilioAPIURL,
+	})
+	if err != nil {
+		return shots, err
+	}
+	if reader != nil {
+		a.Log.Info("screenshots: reading pictures", "tesseract", reader.Version())
+	}
+	return shots, nil
 }
 
 // outboxDepth is how many messages wait in the outbox and how long the
