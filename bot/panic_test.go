@@ -33,11 +33,11 @@ func TestDeskPanicIsAnError(t *testing.T) {
 	func() {
 		var err error
 		defer func() {
-			if !errors.As(err, &pe) || strings.Contains(pe.Value, "sk-ant-") {
-				t.Errorf("CatchPanic: %v, want a redacted PanicError", err)
+			if !errors.As(err, &pe) || strings.Contains(pe.Value, "sk-ant-") || strings.Contains(pe.Value, "5551260002") || !strings.Contains(pe.Value, "***0002") {
+				t.Errorf("CatchPanic: %v, want a redacted PanicError with the number masked", err)
 			}
 		}()
 		defer bot.CatchPanic(&err)
-		panic("bad key sk-ant-api03-" + strings.Repeat("x", 90))
+		panic("conversation +15551260002: bad key sk-ant-api03-" + strings.Repeat("x", 90))
 	}()
 }
