@@ -38,12 +38,33 @@ func (d *Desk) IsOperator(phone string) bool { return slices.Contains(d.Operator
 // (their Bodies); everything else goes to the outbox through t.
 //
 // A panic in the engine or the desk comes back as a *PanicError.
-func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) (_ []Line, err error) {
+func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, error) {
+	h, err := d.Receive(t, e, in, now)
+	return h.Replies, err
+}
+
+// Handled is what Receive did with one text.
+type Handled struct {
+	// Replies are the lines appended to the sender's transcript that
+	// answer the text (Handle's result).
+	Replies []Line
+	// Stale, when set, is the engine's word that the sender's stored
+	// conversation no longer fit the flows and what became of it
+	// ([Result].Stale), for the caller to log and count once its
+	// transaction committed.
+	Stale *Stale
+}
+
+// Receive is Handle, and also says what became of a stored conversation
+// that no longer fit the flows.
+func (d *Desk) Receive(t Tx, e *Engine, in Inbound, now time.Time) (_ Handled, err error) {
 	defer CatchPanic(&err)
 	if d.IsOperator(in.From) {
-		return d.operator(t, e, in, now, false)
+		lines, err := d.operator(t, e, in, now, false)
+		return Handled{Replies: lines}, err
 	}
-	return d.person(t, e, in, now, false)
+	lines, st, err := d.person(t, e, in, now, false)
+	return Handled{Replies: lines, Stale: st}, err
 }
 
 // HandleLater is Handle for a text whose webhook was answered before it
@@ -56,7 +77,7 @@ func (d *Desk) HandleLater(t Tx, e *Engine, in Inbound, now time.Time) (err erro
 	if d.IsOperator(in.From) {
 		_, err = d.operator(t, e, in, now, true)
 	} else {
-		_, err = d.person(t, e, in, now, true)
+		_, _, err = d.person(t, e, in, now, true)
 	}
 	return err
 }
@@ -79,11 +100,12 @@ func (d *Desk) Reading(t Tx, from string, now time.Time) (_ []Line, err error) {
 }
 
 // person runs the engine for a person's text; deferred queues the replies
-// to the outbox instead of returning them (HandleLater).
-func (d *Desk) person(t Tx, e *Engine, in Inbound, now time.Time, deferred bool) ([]Line, error) {
+// to the outbox instead of returning them (HandleLater). It also returns
+// the engine's [Result].Stale.
+func (d *Desk) person(t Tx, e *Engine, in Inbound, now time.Time, deferred bool) ([]Line, *Stale, error) {
 	c, err := t.Conversation(in.From)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	before := c.Status
 	r, ch := e.Handle(c, in, now)
@@ -95,21 +117,21 @@ func (d *Desk) person(t Tx, e *Engine, in Inbound, now time.Time, deferred bool)
 			Flow: conv.Flow, PageID: conv.PageID, Test: conv.Test, Opened: now,
 		}
 		if err := t.SaveTicket(&tk); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		conv.Ticket = tk.Number
 		body := fmt.Sprintf("textfix #%d, %s: %s %s\nReply \"#%d your text\" to answer, \"#%d close\" to end.",
 			tk.Number, Mask(in.From), tk.Reason, tk.Summary, tk.Number, tk.Number)
 		if err := d.notifyOpened(t, &tk, body, now); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	case before == StatusHandoff && conv.Status == StatusHandoff && strings.TrimSpace(r.RedactedBody) != "":
 		if err := d.notifyText(t, conv.Ticket, r.RedactedBody, now); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	case before == StatusHandoff && conv.Status != StatusHandoff && conv.Status != StatusOptedOut:
 		if err := d.closeTicket(t, c.Ticket, now, fmt.Sprintf("#%d closed: %s went back to the bot.", c.Ticket, Mask(in.From)), ""); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	ch.Conversation = conv
@@ -119,22 +141,22 @@ func (d *Desk) person(t Tx, e *Engine, in Inbound, now time.Time, deferred bool)
 	}
 	lines, err := Save(t, in.From, ch)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := queueReplies(t, in.From, later, now); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if r.OptOut {
 		if err := d.closeOnOptOut(t, in.From, "STOP", now); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if !conv.Test && len(r.Events) > 0 {
 		if err := t.Record(r.Events, now); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return replyLines(lines), nil
+	return replyLines(lines), r.Stale, nil
 }
 
 // queueReplies queues the bodies of reply lines to phone through the

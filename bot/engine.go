@@ -64,7 +64,8 @@ func (e *Engine) Step(c Conversation, in Inbound, now time.Time) Result {
 	if s.c.Started.IsZero() {
 		s.c.Started = now
 	}
-	s.canonical()
+	s.c = s.e.canonical(s.c)
+	s.repair()
 	s.run()
 	s.c.Updated = now
 	s.r.Conversation = s.c
@@ -95,6 +96,9 @@ type step struct {
 	// lead, when set, goes before the step's first reply: what was read
 	// in the picture, or that nothing was (see readPicture).
 	lead string
+	// untold is what became of a stale conversation (moved or reset),
+	// until the person is told (tellStale).
+	untold StaleOutcome
 }
 
 // UnreadPicture answers a picture (or other media) with no typed words
@@ -241,6 +245,7 @@ func (s *step) run() {
 		default:
 			s.reply(helpText)
 		}
+		s.tellStale()
 		return
 	}
 
@@ -279,11 +284,16 @@ func (s *step) run() {
 			s.event(EventAbandon, s.c.Node, "", "")
 		}
 		s.fresh()
+		s.untold = ""
 	}
 	if s.read != "" {
 		text = strings.TrimSpace(text + "\n" + strings.TrimSpace(s.in.Picture.Text))
 	}
 	if text == "" {
+		if s.untold != "" {
+			s.tellStale()
+			return
+		}
 		if s.unread {
 			s.reply(UnreadPicture)
 		} else {
@@ -294,14 +304,62 @@ func (s *step) run() {
 	s.lead = s.pictureLead()
 	s.remember(s.said)
 
-	switch s.c.Status {
-	case StatusActive:
+	switch {
+	case s.untold == StaleMoved:
+		// The text answered a question that is gone: the person is asked
+		// where the flow has them now.
+		s.tellStale()
+	case s.untold == StaleReset && s.e.Flows.Classify(flows.NewText(text)).Flow == nil:
+		s.tellStale()
+	case s.c.Status == StatusActive:
 		s.answer(text)
-	case StatusFixed:
+	case s.c.Status == StatusFixed:
 		s.feedback(text)
 	default:
 		s.intake(text)
 	}
+}
+
+// repair fits a stored conversation that no longer fits the flows to them
+// (Engine.repair), reports it, and leaves the person to be told what
+// became of it, unless the conversation had expired anyway.
+func (s *step) repair() {
+	expired := s.c.Status != StatusIdle && s.idleFor() > s.idleAfter()
+	c, st := s.e.repair(s.c, s.now)
+	if st == nil {
+		return
+	}
+	s.c, s.r.Stale = c, st
+	if !expired && st.Outcome != StaleKept {
+		s.untold = st.Outcome
+	}
+}
+
+// replyNoted replies note and the first of variants that fits two
+// segments with it, as one SMS; or, when none fits with it, note and the
+// fitting variant as two.
+func (s *step) replyNoted(note string, variants ...string) {
+	for _, v := range variants {
+		if m := note + "\n" + v; s.fits(m) {
+			s.reply(m)
+			return
+		}
+	}
+	s.reply(note, s.fitting(variants...))
+}
+
+// tellStale tells the person what became of their stale conversation,
+// once: the question it moved to, after a word that the questions
+// changed, or that it was reset.
+func (s *step) tellStale() {
+	switch s.untold {
+	case StaleMoved:
+		t := s.flow()
+		s.replyNoted(movedNote, s.question(t, t.Node(s.c.Node))...)
+	case StaleReset:
+		s.reply(resetNote)
+	}
+	s.untold = ""
 }
 
 const greeting = `Text me the error you're seeing, like "claude code 403" or the exact message, and I'll walk you to a fix. Reply HUMAN for a person.`
@@ -322,7 +380,7 @@ const helpInHandoff = "textfix: a person has your messages and will reply here. 
 // conversation is at, by a choice's words, number or yes/no (not as the
 // free text of an any choice, which takes every text).
 func (s *step) answers(text string) bool {
-	if s.c.Status != StatusActive || s.idleFor() > s.idleAfter() {
+	if s.c.Status != StatusActive || s.idleFor() > s.idleAfter() || s.untold != "" {
 		return false
 	}
 	t := s.flow()
@@ -334,9 +392,12 @@ func (s *step) answers(text string) bool {
 	return r.Choice >= 0 && r.By != flows.ByAny
 }
 
-func (s *step) idleAfter() time.Duration {
-	if s.e.IdleAfter > 0 {
-		return s.e.IdleAfter
+func (s *step) idleAfter() time.Duration { return s.e.idleAfter() }
+
+// idleAfter is IdleAfter or its default.
+func (e *Engine) idleAfter() time.Duration {
+	if e.IdleAfter > 0 {
+		return e.IdleAfter
 	}
 	return 24 * time.Hour
 }
@@ -375,25 +436,12 @@ func (s *step) ordinal(i int) int { return s.c.Texts - len(s.c.Said) + i + 1 }
 
 func (s *step) flow() *flows.Flow { return s.e.Flows.Flow(s.c.Flow) }
 
-// canonical renames the flows a stored conversation names by a former id
-// (an alias) to their current id, so that comparisons and events see one
-// id for one flow.
-func (s *step) canonical() {
-	if t := s.e.Flows.Flow(s.c.Flow); t != nil {
-		s.c.Flow = t.ID
-	}
-	for i, id := range s.c.Candidates {
-		if t := s.e.Flows.Flow(id); t != nil {
-			s.c.Candidates[i] = t.ID
-		}
-	}
-}
-
 // intake picks a flow for a text that starts a conversation.
 func (s *step) intake(text string) {
 	lib := s.e.Flows
 	in := flows.NewText(text)
-	if offered := s.candidates(); len(offered) > 0 {
+	offered := s.candidates()
+	if len(offered) > 0 {
 		i := flows.PickCandidate(offered, in)
 		switch f := flows.Family(in.Normalized()); {
 		case i >= 0:
@@ -440,11 +488,10 @@ func (s *step) intake(text string) {
 	case s.pictureOnly():
 		// A picture that names no error: asked for in words, no miss.
 		s.unreadPicture()
-	case len(s.c.Candidates) == 2 && s.c.Misses == 0:
+	case len(s.c.Candidates) == 2 && len(offered) == 2 && s.c.Misses == 0:
 		// A reply to "Is this 1) … or 2) …?" that picks neither: ask
 		// once more, keeping what the first text said.
 		s.c.Misses++
-		offered := s.candidates()
 		second := offered[1].ShortTitle()
 		if offered[1] == lib.Fallback() {
 			second = "something else"
@@ -730,13 +777,9 @@ func (s *step) answer(text string) {
 	t := s.flow()
 	n := t.Node(s.c.Node)
 	if n == nil || n.Kind != flows.Question {
-		// The flow changed under a live conversation: start it again.
-		if t == nil {
-			s.fresh()
-			s.intake(text)
-			return
-		}
-		s.start(t, s.c.FirstText)
+		// Step's repair leaves no active conversation off a question.
+		s.fresh()
+		s.reply(resetNote)
 		return
 	}
 	in := flows.NewText(text)
@@ -996,9 +1039,14 @@ func (s *step) feedback(text string) {
 	case FeedbackNo:
 		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackNoHandoff}
 		s.once(EventNo, s.c.Node)
+		// A fix's next likely fix; none when the fix node is gone (the
+		// conversation was kept: see Engine.repair).
+		var next *flows.Node
 		n := t.Node(s.c.Node)
-		if n != nil && n.IfNotFixed != "" && !slices.Contains(s.c.Tried, n.IfNotFixed) {
-			next := t.Node(n.IfNotFixed)
+		if n != nil && n.Kind == flows.Fix {
+			next = t.Node(n.IfNotFixed)
+		}
+		if next != nil && !slices.Contains(s.c.Tried, next.ID) {
 			s.event(EventEdge, n.ID, next.ID, "")
 			if next.Kind == flows.Fix {
 				s.r.Feedback.Answer = FeedbackNo
@@ -1062,34 +1110,83 @@ func feedbackOf(in flows.Text) FeedbackAnswer {
 	return ""
 }
 
-// back returns to the previous question the person was asked.
+// back returns to the previous question the person was asked, passing
+// over answers whose question is gone from the flow, and finding a renamed
+// one by its words (askedIn; DamageAnswerGone).
 func (s *step) back() {
-	t := s.flow()
-	if t == nil || len(s.c.Answers) == 0 {
-		if t != nil && s.c.Status == StatusActive {
-			if n := t.Node(s.c.Node); n != nil && n.Kind == flows.Question {
-				qs := s.question(t, n)
-				s.reply(s.fitting(append([]string{"This is the first question.\n" + qs[0]}, qs...)...))
-				return
-			}
-		}
-		s.reply("There's nothing to go back to. " + greeting)
+	if s.untold == StaleReset {
+		s.tellStale()
 		return
 	}
+	moved := s.untold == StaleMoved
+	s.untold = ""
+	t := s.flow()
+	asked := func(a Answer) bool { return askedIn(t, a) != nil }
+	from, status, gone := s.c.Node, s.c.Status, false
 	// Pop answers the engine inferred, then the last one the person gave.
-	for len(s.c.Answers) > 0 {
+	for t != nil && len(s.c.Answers) > 0 {
 		last := s.c.Answers[len(s.c.Answers)-1]
 		s.c.Answers = s.c.Answers[:len(s.c.Answers)-1]
+		n := askedIn(t, last)
+		if n == nil || n.ID != last.Node {
+			gone = true // renamed (n), or gone
+		}
+		if n == nil {
+			continue
+		}
 		if !last.Inferred {
 			s.forget(last.Text) // an inferred answer's text may answer others
 		}
-		if !last.Inferred || len(s.c.Answers) == 0 {
-			n := t.Node(last.Node)
+		if !last.Inferred || !slices.ContainsFunc(s.c.Answers, asked) {
+			if gone {
+				s.answerGone(from, status, n.ID)
+				moved = true
+			}
 			s.c.Node, s.c.Status, s.c.Misses = n.ID, StatusActive, 0
-			s.reply(s.fitting(s.question(t, n)...))
+			s.replyQuestion(moved, s.question(t, n))
 			return
 		}
 	}
+	if gone {
+		s.answerGone(from, status, "")
+		moved = true
+	}
+	if t != nil && s.c.Status == StatusActive {
+		if n := t.Node(s.c.Node); n != nil && n.Kind == flows.Question {
+			qs := s.question(t, n)
+			if !moved {
+				qs = append([]string{"This is the first question.\n" + qs[0]}, qs...)
+			}
+			s.replyQuestion(moved, qs)
+			return
+		}
+	}
+	s.reply("There's nothing to go back to. " + greeting)
+}
+
+// replyQuestion asks a question (its variants, most complete first),
+// after the word that the questions changed when moved.
+func (s *step) replyQuestion(moved bool, variants []string) {
+	if moved {
+		s.replyNoted(movedNote, variants...)
+		return
+	}
+	s.reply(s.fitting(variants...))
+}
+
+// answerGone reports that BACK, at node from in status, passed over
+// answers whose question is gone, and went to question to ("" when none
+// was left to go to), unless the step's repair reported the conversation
+// already.
+func (s *step) answerGone(from string, status Status, to string) {
+	if s.r.Stale != nil {
+		return
+	}
+	st := &Stale{Flow: s.c.Flow, Node: from, Status: status, Damage: DamageAnswerGone, Outcome: StaleMoved, To: to}
+	if to == "" {
+		st.Outcome = StaleKept
+	}
+	s.r.Stale = st
 }
 
 // forget drops the newest remembered copy of text, so an undone answer

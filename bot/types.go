@@ -237,6 +237,11 @@ type Result struct {
 	// words read in its picture after [ScreenshotMark]. Step redacts once;
 	// callers reuse it.
 	RedactedBody string
+	// Stale, when set, says the stored conversation no longer fit the
+	// flows and what the step made of it, for the layers around to log
+	// and count. The returned conversation fits, so the next text does
+	// not report it again.
+	Stale *Stale
 }
 
 // EventKind is what an Event counts.

@@ -88,6 +88,7 @@ func (s *Server) inboundSMS(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	var stale *bot.Stale
 	if !replayed {
 		// The picture is read here, before the transaction: a retry was
 		// answered above from its claim and never reads it again.
@@ -107,7 +108,9 @@ func (s *Server) inboundSMS(c echo.Context) error {
 			if later != nil {
 				return s.cfg.Desk.Reading(t, from, now)
 			}
-			return s.cfg.Desk.Handle(t, engine, in, now)
+			h, err := s.cfg.Desk.Receive(t, engine, in, now)
+			stale = h.Stale
+			return h.Replies, err
 		})
 		if err != nil {
 			// A late reading ends on its own and is dropped: nothing was
@@ -132,9 +135,24 @@ func (s *Server) inboundSMS(c echo.Context) error {
 		s.cfg.Log.Info("twilio: retried MessageSid, replaying reply", "from", bot.Mask(from), "request_id", requestID(c))
 	} else {
 		s.metrics.inbound.Add(1)
+		s.staleConversation(c, from, stale)
 		s.cfg.Wake()
 	}
 	return c.Blob(http.StatusOK, twilio.TwiMLContentType, doc)
+}
+
+// staleConversation logs and counts a conversation the engine found no
+// longer fit the flows (a reload changed them under it), once, after its
+// text committed: where it was, what no longer fit and what became of
+// it, with the number masked and without the text.
+func (s *Server) staleConversation(c echo.Context, from string, st *bot.Stale) {
+	if st == nil {
+		return
+	}
+	s.metrics.stale.Add(1)
+	s.cfg.Log.Warn("stale conversation: the flows changed under it",
+		"from", bot.Mask(from), "flow", st.Flow, "node", st.Node, "status", st.Status,
+		"damage", st.Damage, "outcome", st.Outcome, "to", st.To, "request_id", requestID(c))
 }
 
 // checkAccount refuses (403) a request for another Twilio account than

@@ -36,7 +36,9 @@ Usage:
   textfix [serve]                       run the server (sandbox mode without TWILIO_AUTH_TOKEN)
   textfix chat [--from E164] [--db PATH] [--json]
                                         text the bot from this terminal; one line = one SMS
-  textfix flows check [DIR]             validate and lint the flows (exit 1 on an error)
+  textfix flows check [DIR] [--against DB]
+                                        validate and lint the flows (exit 1 on an error);
+                                        list the live conversations in DB they strand
   textfix flows test [DIR]              play the conversation scripts (*.test.yaml) beside the flows
   textfix flows new ID [--dir DIR]      write a commented skeleton flow ID.yaml and ID.test.yaml
   textfix flows graph ID [--format mermaid|dot|svg] [--dir DIR]
@@ -243,7 +245,7 @@ func (cli *CLI) flows(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "check":
-		return cli.flowsCheck(args[1:])
+		return cli.flowsCheck(ctx, args[1:])
 	case "test":
 		return cli.flowsTest(args[1:])
 	case "new":
@@ -254,8 +256,9 @@ func (cli *CLI) flows(ctx context.Context, args []string) error {
 	return fmt.Errorf("%w: unknown flows command %q (check, test, new, graph)", errUsage, args[0])
 }
 
-func (cli *CLI) flowsCheck(args []string) error {
+func (cli *CLI) flowsCheck(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("flows check", flag.ContinueOnError)
+	against := fs.String("against", "", "bbolt file whose live conversations to check the flows against")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -269,7 +272,7 @@ func (cli *CLI) flowsCheck(args []string) error {
 	where := "embedded library"
 	switch {
 	case len(pos) > 1:
-		return fmt.Errorf("%w: flows check [DIR]", errUsage)
+		return fmt.Errorf("%w: flows check [DIR] [--against DB]", errUsage)
 	case len(pos) == 1:
 		where = pos[0]
 		if st, err := os.Stat(where); err != nil || !st.IsDir() {
@@ -297,6 +300,47 @@ func (cli *CLI) flowsCheck(args []string) error {
 		fmt.Fprintf(cli.Stdout, ", %d warning(s)", len(problems))
 	}
 	fmt.Fprintln(cli.Stdout)
+	if *against != "" {
+		return cli.stranded(ctx, cfg.Engine(lib), *against)
+	}
+	return nil
+}
+
+// stranded lists the live conversations stored in the bbolt file path
+// that engine's flows strand, with what each one's next text will find.
+// Stranded conversations are handled, so they are no error.
+func (cli *CLI) stranded(ctx context.Context, engine *bot.Engine, path string) error {
+	if strings.Contains(path, "://") {
+		return fmt.Errorf("flows check --against: %s: only a bbolt file can be checked", path)
+	}
+	if _, err := os.Stat(path); err != nil { //nolint:gosec // the operator names the file on their own command line
+		return fmt.Errorf("flows check --against: no database at %s", path)
+	}
+	db, err := store.Open(path)
+	if errors.Is(err, store.ErrLocked) {
+		return fmt.Errorf("flows check --against: the server is using %s: check a copy made while it was stopped, or reload (SIGHUP): the reload logs the conversations the new flows strand", path)
+	}
+	if err != nil {
+		return err
+	}
+	defer func() { _ = db.Close() }() // read only: nothing to lose
+	got, checked, err := engine.Stranded(ctx, db, time.Now())
+	if err != nil {
+		return err
+	}
+	if len(got) == 0 {
+		fmt.Fprintf(cli.Stdout, "%s: no live conversation stranded (%d checked)\n", path, checked)
+		return nil
+	}
+	fmt.Fprintf(cli.Stdout, "%s: %d of %d live conversation(s) stranded; their next text:\n", path, len(got), checked)
+	for _, s := range got {
+		st := s.Stale
+		where := st.Flow
+		if st.Node != "" {
+			where += "/" + st.Node
+		}
+		fmt.Fprintf(cli.Stdout, "  %s %s (%s, %s): %s\n", bot.Mask(s.Phone), where, st.Status, st.Damage, st.Effect())
+	}
 	return nil
 }
 

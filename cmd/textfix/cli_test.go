@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -287,5 +288,38 @@ func TestDatabaseCommandsWhileServing(t *testing.T) {
 		if code != 1 || out != "" || errOut != want {
 			t.Errorf("%q: exit %d, stderr %q; want 1, %q", tt.args, code, errOut, want)
 		}
+	}
+}
+
+// flows check --against lists the live conversations of a bbolt file that
+// the checked flows strand, numbers masked, with what each one's next
+// text finds; it refuses a URL, which needs a database this build lacks.
+func TestFlowsCheckAgainst(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	if code, _, e := runCLI(t, nil, "claude code 403\n2\n", "chat", "--db", db, "--from", "+15555550123"); code != 0 {
+		t.Fatal(e)
+	}
+	dir := t.TempDir()
+	files, _ := filepath.Glob("../../flows/library/*.yaml")
+	for _, f := range files {
+		data, err := os.ReadFile(f) //nolint:gosec // the library
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, filepath.Base(f)), []byte(strings.ReplaceAll(string(data), "smoke-test", "smoke-check")), 0o600)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := runCLI(t, nil, "", "flows", "check", dir, "--against", db)
+	want := dir + ": 9 flow(s) OK\n" + db + ": 1 of 1 live conversation(s) stranded; their next text:\n" +
+		"  ***0123 claude-code-403/smoke-test (active, node-gone): moved to question smoke-check, told the questions changed\n"
+	if code != 0 || out != want {
+		t.Errorf("exit %d %s\n%s\nwant\n%s", code, errOut, out, want)
+	}
+	if code, out, _ := runCLI(t, nil, "", "flows", "check", "--against", db); code != 0 || !strings.HasSuffix(out, db+": no live conversation stranded (1 checked)\n") {
+		t.Errorf("the flows it was made with: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := runCLI(t, nil, "", "flows", "check", "--against", "postgres://localhost/textfix"); code != 1 || !strings.Contains(errOut, "only a bbolt file") {
+		t.Errorf("a URL: exit %d %s", code, errOut)
 	}
 }

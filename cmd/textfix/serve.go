@@ -189,6 +189,8 @@ func (a *App) Run(ctx context.Context) error {
 			a.db.listen(ctx, a.outbox.Wake, func(err error) { a.Log.Warn("outbox: listen", "err", err) })
 		})
 	}
+	// A restart or a deploy changes the flows as a reload does.
+	wg.Go(func() { a.logStranded(ctx, a.web.Engine()) })
 	defer wg.Wait() // before the deferred Close
 
 	select {
@@ -342,9 +344,42 @@ func (a *App) reloadOnHUP(ctx context.Context) {
 			a.Log.Error("flows reload refused; the previous flows stay live", "err", err)
 			continue
 		}
-		a.web.SetEngine(a.Config.Engine(lib))
-		a.Log.Info("flows reloaded", "flows", len(lib.Flows))
+		engine := a.Config.Engine(lib)
+		a.web.SetEngine(engine)
+		a.Log.Info("flows reloaded", "flows", len(lib.Flows), "stranded", a.logStranded(ctx, engine))
 	}
+}
+
+// maxStrandedLogged is how many stranded conversations a start or a
+// reload logs one by one; the count covers them all.
+const maxStrandedLogged = 20
+
+// logStranded logs the live conversations that engine's flows strand
+// (bot.Engine.Stranded: where each was, and what its next text will
+// find), numbers masked, and returns how many there are (-1 when the
+// store could not say). The engine handles each on its next text; this
+// tells the operator how many that will be.
+func (a *App) logStranded(ctx context.Context, engine *bot.Engine) int {
+	got, checked, err := engine.Stranded(ctx, a.db, time.Now())
+	if err != nil {
+		if ctx.Err() == nil {
+			a.Log.Error("stranded conversations: could not check", "err", err)
+		}
+		return -1
+	}
+	for i, s := range got {
+		if i == maxStrandedLogged {
+			a.Log.Warn("stranded conversations: more not logged", "more", len(got)-i)
+			break
+		}
+		st := s.Stale
+		a.Log.Warn("stranded conversation: the flows changed under it", "from", bot.Mask(s.Phone), "flow", st.Flow, "node", st.Node,
+			"status", st.Status, "damage", st.Damage, "next_text", st.Effect())
+	}
+	if len(got) > 0 {
+		a.Log.Warn("stranded conversations", "stranded", len(got), "live", checked)
+	}
+	return len(got)
 }
 
 // sweepTickets tells people whose ticket waited too long, every
