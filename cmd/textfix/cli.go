@@ -258,7 +258,7 @@ func (cli *CLI) flows(ctx context.Context, args []string) error {
 
 func (cli *CLI) flowsCheck(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("flows check", flag.ContinueOnError)
-	against := fs.String("against", "", "bbolt file whose live conversations to check the flows against")
+	against := fs.String("against", "", "bbolt file or postgres:// URL whose live conversations to check the flows against")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -306,24 +306,36 @@ func (cli *CLI) flowsCheck(ctx context.Context, args []string) error {
 	return nil
 }
 
-// stranded lists the live conversations stored in the bbolt file path
-// that engine's flows strand, with what each one's next text will find.
-// Stranded conversations are handled, so they are no error.
+// stranded lists the live conversations stored in the bbolt file or the
+// PostgreSQL database path names that engine's flows strand, with what
+// each one's next text will find. Stranded conversations are handled, so
+// they are no error.
 func (cli *CLI) stranded(ctx context.Context, engine *bot.Engine, path string) error {
-	if strings.Contains(path, "://") {
-		return fmt.Errorf("flows check --against: %s: only a bbolt file can be checked", path)
+	var db bot.ConversationReader
+	switch {
+	case IsDatabaseURL(path):
+		s, err := cli.openForCLI(ctx, path, "")
+		if err != nil {
+			return fmt.Errorf("flows check --against: %w", err)
+		}
+		defer func() { _ = s.Close() }() // read only: nothing to lose
+		db, path = s, redactURL(path)
+	case strings.Contains(path, "://"):
+		return fmt.Errorf("flows check --against: %s: a bbolt file or a postgres:// URL", redactURL(path))
+	default:
+		if _, err := os.Stat(path); err != nil { //nolint:gosec // the operator names the file on their own command line
+			return fmt.Errorf("flows check --against: no database at %s", path)
+		}
+		s, err := store.Open(path)
+		if errors.Is(err, store.ErrLocked) {
+			return fmt.Errorf("flows check --against: the server is using %s: check a copy made while it was stopped, or reload (SIGHUP): the reload logs the conversations the new flows strand", path)
+		}
+		if err != nil {
+			return err
+		}
+		defer func() { _ = s.Close() }() // read only: nothing to lose
+		db = s
 	}
-	if _, err := os.Stat(path); err != nil { //nolint:gosec // the operator names the file on their own command line
-		return fmt.Errorf("flows check --against: no database at %s", path)
-	}
-	db, err := store.Open(path)
-	if errors.Is(err, store.ErrLocked) {
-		return fmt.Errorf("flows check --against: the server is using %s: check a copy made while it was stopped, or reload (SIGHUP): the reload logs the conversations the new flows strand", path)
-	}
-	if err != nil {
-		return err
-	}
-	defer func() { _ = db.Close() }() // read only: nothing to lose
 	got, checked, err := engine.Stranded(ctx, db, time.Now())
 	if err != nil {
 		return err
@@ -342,6 +354,15 @@ func (cli *CLI) stranded(ctx context.Context, engine *bot.Engine, path string) e
 		fmt.Fprintf(cli.Stdout, "  %s %s (%s, %s): %s\n", bot.Mask(s.Phone), where, st.Status, st.Damage, st.Effect())
 	}
 	return nil
+}
+
+// redactURL is u without its password, for output.
+func redactURL(u string) string {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return "the URL given"
+	}
+	return parsed.Redacted()
 }
 
 // conversationPage is the console page of phone's conversation.
