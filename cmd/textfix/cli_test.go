@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/textfix/textfix/postgres/pgtest"
 	"github.com/textfix/textfix/store"
 )
 
@@ -92,6 +93,19 @@ func TestLoadConfig(t *testing.T) {
 			"TEXTFIX_CONSOLE_PASSWORD": "twelve chars"}, wantErr: "TEXTFIX_PUBLIC_URL is required"},
 		{name: "public URL without scheme", env: map[string]string{"TEXTFIX_PUBLIC_URL": "textfix.fly.dev"}, wantErr: "TEXTFIX_PUBLIC_URL"},
 		{name: "public URL with a query", env: map[string]string{"TEXTFIX_PUBLIC_URL": "https://x.fly.dev/?a=b"}, wantErr: "TEXTFIX_PUBLIC_URL"},
+		{name: "database URL", env: map[string]string{"TEXTFIX_DATABASE_URL": "postgres://u:p@db.internal:6432/textfix"}, check: func(t *testing.T, c Config) {
+			if c.DatabaseURL != "postgres://u:p@db.internal:6432/textfix" || c.DatabaseDirectURL != c.DatabaseURL {
+				t.Errorf("database %q, direct %q: want the direct URL to default to the pooled one", c.DatabaseURL, c.DatabaseDirectURL)
+			}
+		}},
+		{name: "direct database URL", env: map[string]string{"TEXTFIX_DATABASE_URL": "postgres://u:p@pooler:6432/textfix", "TEXTFIX_DATABASE_DIRECT_URL": "postgresql://u:p@db:5432/textfix"},
+			check: func(t *testing.T, c Config) {
+				if c.DatabaseDirectURL != "postgresql://u:p@db:5432/textfix" {
+					t.Errorf("direct %q", c.DatabaseDirectURL)
+				}
+			}},
+		{name: "database URL not postgres", env: map[string]string{"TEXTFIX_DATABASE_URL": "data/textfix.db"}, wantErr: "TEXTFIX_DATABASE_URL: want a postgres:// URL"},
+		{name: "direct URL alone", env: map[string]string{"TEXTFIX_DATABASE_DIRECT_URL": "postgres://db/textfix"}, wantErr: "TEXTFIX_DATABASE_URL is not"},
 		{name: "log level default", env: map[string]string{}, check: func(t *testing.T, c Config) {
 			if c.LogLevel != slog.LevelInfo {
 				t.Errorf("log level %v", c.LogLevel)
@@ -280,7 +294,8 @@ func TestDatabaseCommandsWhileServing(t *testing.T) {
 
 // flows check --against lists the live conversations of a bbolt file that
 // the checked flows strand, numbers masked, with what each one's next
-// text finds; it refuses a URL, which needs a database this build lacks.
+// text finds, and does the same on PostgreSQL; it refuses another
+// database's URL.
 func TestFlowsCheckAgainst(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "t.db")
 	if code, _, e := runCLI(t, nil, "claude code 403\n2\n", "chat", "--db", db, "--from", "+15555550123"); code != 0 {
@@ -306,7 +321,17 @@ func TestFlowsCheckAgainst(t *testing.T) {
 	if code, out, _ := runCLI(t, nil, "", "flows", "check", "--against", db); code != 0 || !strings.HasSuffix(out, db+": no live conversation stranded (1 checked)\n") {
 		t.Errorf("the flows it was made with: exit %d\n%s", code, out)
 	}
-	if code, _, errOut := runCLI(t, nil, "", "flows", "check", "--against", "postgres://localhost/textfix"); code != 1 || !strings.Contains(errOut, "only a bbolt file") {
-		t.Errorf("a URL: exit %d %s", code, errOut)
+	if code, _, errOut := runCLI(t, nil, "", "flows", "check", "--against", "mysql://u:secret@localhost/textfix"); code != 1 || !strings.Contains(errOut, "a bbolt file or a postgres:// URL") || strings.Contains(errOut, "secret") {
+		t.Errorf("another database's URL: exit %d %s", code, errOut)
+	}
+
+	// The same conversation in PostgreSQL, where servers may be running.
+	dbURL := pgtest.URL(t)
+	if code, _, e := runCLI(t, nil, "", "store", "copy", "--from", db, "--to", dbURL); code != 0 {
+		t.Fatal(e)
+	}
+	code, out, errOut = runCLI(t, nil, "", "flows", "check", dir, "--against", dbURL)
+	if want := strings.Replace(want, db+":", dbURL+":", 1); code != 0 || out != want {
+		t.Errorf("PostgreSQL: exit %d %s\n%s\nwant\n%s", code, errOut, out, want)
 	}
 }

@@ -11,12 +11,12 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/ocr"
-	"github.com/textfix/textfix/store"
 	"github.com/textfix/textfix/templates"
 	"github.com/textfix/textfix/twilio"
 	"github.com/textfix/textfix/web"
@@ -28,13 +28,15 @@ type App struct {
 	Config Config
 	Log    *slog.Logger
 
-	db     *store.DB
+	db     *storage
 	desk   *bot.Desk
 	outbox *twilio.Outbox
 	web    *web.Server
 	http   *http.Server
 	ln     net.Listener
 	closed chan struct{}
+	// leading is what leader last found.
+	leading atomic.Bool
 }
 
 // ClaimTTL is how long a MessageSid is remembered for dedup: Twilio
@@ -43,6 +45,16 @@ const ClaimTTL = 48 * time.Hour
 
 // pruneBatch is how many claims one PruneClaims call deletes at most.
 const pruneBatch = 1000
+
+// sweepEvery is how often the leader looks for tickets that waited too
+// long, and so how soon another instance takes over the timers once the
+// leader is gone.
+const sweepEvery = 5 * time.Second
+
+// stopTimeout bounds a graceful stop: requests in flight and the outbox
+// send in progress get this long to finish (fly.toml's kill_timeout is
+// longer).
+const stopTimeout = 10 * time.Second
 
 // NewApp opens the store, loads the flows and listens. Nothing is served
 // until Run.
@@ -68,7 +80,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(cfg.DB, store.WithLogger(a.Log))
+	db, err := openStorage(context.Background(), cfg, a.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +104,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	}
 	cfg.Screenshots = shots.On()
 	a.Config.Screenshots = cfg.Screenshots
-	a.outbox = &twilio.Outbox{Store: db, Sender: sender, Desk: a.desk, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log}
+	a.outbox = &twilio.Outbox{Store: db, Sender: sender, Desk: a.desk, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log, Drain: stopTimeout}
 	a.outbox.Init()
 	a.web, err = web.New(web.Config{
 		PublicURL:    cfg.PublicURL,
@@ -147,8 +159,9 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 func (a *App) Addr() string { return a.ln.Addr().String() }
 
 // Run serves until ctx is done, then shuts down gracefully: it stops
-// accepting, lets requests in flight finish (up to 10 s) and closes the
-// store.
+// accepting, lets requests in flight and the outbox's send in progress
+// finish (up to stopTimeout; a message Twilio accepted is recorded as
+// sent, never sent again) and closes the store.
 func (a *App) Run(ctx context.Context) error {
 	defer a.Close()
 	if a.Config.Sandbox() {
@@ -159,7 +172,7 @@ func (a *App) Run(ctx context.Context) error {
 		a.Log.Warn("no TEXTFIX_OPERATOR_PHONES: nobody is texted when someone asks for a human; they wait until an operator opens " +
 			a.Config.PublicURL + "/console, and the bot tells them so")
 	}
-	a.Log.Info("listening", "addr", a.Addr(), "public_url", a.Config.PublicURL, "db", a.Config.DB)
+	a.Log.Info("listening", "addr", a.Addr(), "public_url", a.Config.PublicURL, "db", a.db.where)
 
 	errc := make(chan error, 1)
 	go func() { errc <- a.http.Serve(a.ln) }()
@@ -168,6 +181,14 @@ func (a *App) Run(ctx context.Context) error {
 	wg.Go(func() { a.outbox.Run(ctx) })
 	wg.Go(func() { a.sweepTickets(ctx) })
 	wg.Go(func() { a.reloadOnHUP(ctx) })
+	if a.db.fold != nil {
+		wg.Go(func() { a.foldCounters(ctx) })
+	}
+	if a.db.listen != nil {
+		wg.Go(func() {
+			a.db.listen(ctx, a.outbox.Wake, func(err error) { a.Log.Warn("outbox: listen", "err", err) })
+		})
+	}
 	// A restart or a deploy changes the flows as a reload does.
 	wg.Go(func() { a.logStranded(ctx, a.web.Engine()) })
 	defer wg.Wait() // before the deferred Close
@@ -178,7 +199,7 @@ func (a *App) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	a.Log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
 	defer cancel()
 	if err := a.http.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
@@ -233,13 +254,22 @@ func (a *App) outboxDepth() (int, time.Duration) {
 	return n, max(time.Since(oldest), 0)
 }
 
-// leader reports whether this instance runs the timers now.
+// leader reports whether this instance runs the timers now, and logs
+// when that changes.
 func (a *App) leader(ctx context.Context, timer string) bool {
 	ok, err := a.db.Leader(ctx)
 	if err != nil && ctx.Err() == nil {
 		a.Log.Error(timer, "err", err)
 	}
-	return ok && err == nil
+	ok = ok && err == nil
+	if a.leading.Swap(ok) != ok && ctx.Err() == nil {
+		if ok {
+			a.Log.Info("leader: this instance runs the timers")
+		} else {
+			a.Log.Info("leader: another instance runs the timers")
+		}
+	}
+	return ok
 }
 
 // pruneClaims forgets MessageSids older than ClaimTTL, hourly, in batches.
@@ -267,6 +297,29 @@ func (a *App) pruneClaims(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// foldEvery is how often the leader folds the counts texts appended into
+// the analytics totals (PostgreSQL).
+const foldEvery = 10 * time.Second
+
+// foldCounters runs the backend's fold on the leader, every foldEvery.
+func (a *App) foldCounters(ctx context.Context) {
+	t := time.NewTicker(foldEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if !a.leader(ctx, "fold counters") {
+			continue
+		}
+		if _, err := a.db.fold(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("fold counters", "err", err)
 		}
 	}
 }
@@ -329,9 +382,10 @@ func (a *App) logStranded(ctx context.Context, engine *bot.Engine) int {
 	return len(got)
 }
 
-// sweepTickets tells people whose ticket waited too long, every 30 s.
+// sweepTickets tells people whose ticket waited too long, every
+// sweepEvery, on the leader.
 func (a *App) sweepTickets(ctx context.Context) {
-	t := time.NewTicker(30 * time.Second)
+	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
 		select {
