@@ -2,8 +2,11 @@
 # Load run for README "Performance": textfix (sandbox, durable, fsync on)
 # beside baselines, each on a fresh database, on loopback.
 #   bash bench/run.sh [SECONDS] [--backend bbolt|postgres]
-# bbolt (the default): textfix on its bbolt file, a bare handler writing
-# with bbolt Batch, and one with no storage.
+# bbolt (the default), for each of 64 and 8 connections: the anchor (a
+# bare echo handler writing one key per text with bbolt's Batch, 1 ms,
+# the whole request as its value), textfix just after it on its bbolt file
+# (then its file's bytes per text), the same handler writing the 12-byte
+# From, and one with no storage.
 # postgres: a throwaway PostgreSQL cluster (fsync on, as in production)
 # started by this script; a bare pgx handler inserting one row per
 # request in its own transaction, then textfix with one instance and with
@@ -73,6 +76,7 @@ run() { # name conns url
   read -r r p50 p99 < <(wrkrun "$2" "$3")
   # shellcheck disable=SC2046
   ticks $(servers) >"$tmp/cpu1"
+  last=$(awk -v r="$r" -v s="$secs" 'BEGIN {print int(r * s)}')
   row "$1" "$2" "$r" "$p50" "$p99" "$(cpums "$tmp/cpu0" "$tmp/cpu1" "$(awk -v r="$r" -v s="$secs" 'BEGIN {print int(r * s)}')")" "$l"
 }
 waitup() { for _ in $(seq 100); do curl -s -o /dev/null -X POST "$1" && return; sleep 0.1; done; echo "no server at $1" >&2; exit 1; }
@@ -87,13 +91,21 @@ row server conns "texts/s" p50 p99 "cpu ms" load
 
 if [ "$backend" = bbolt ]; then
   for conns in 64 8; do
+    # The anchor first, textfix just after it: one key per text through
+    # bbolt's Batch (1 ms), the whole request as its value.
+    rm -rf "$tmp/db"; mkdir -p "$tmp/db"
+    url=http://127.0.0.1:8093/twilio/sms
+    serve anchor $url "$tmp/baseline" -addr 127.0.0.1:8093 -store batch -value form -dir "$tmp/db"
+    run "anchor: bbolt Batch, form" "$conns" "$url"; stopall
     rm -rf "$tmp/db"; mkdir -p "$tmp/db"
     url=http://127.0.0.1:8081/twilio/sms
     serve textfix $url env TEXTFIX_ADDR=127.0.0.1:8081 TEXTFIX_DB="$tmp/db/textfix.db" "$tmp/textfix" serve
     run textfix "$conns" "$url"; stopall
+    echo "# textfix's file after $conns connections: $(stat -c %s "$tmp/db/textfix.db") bytes, $(awk -v b="$(stat -c %s "$tmp/db/textfix.db")" -v n="$last" 'BEGIN {if (n > 0) printf "%.0f", b / n; else print "-"}') bytes per text answered"
+    rm -rf "$tmp/db"; mkdir -p "$tmp/db"
     url=http://127.0.0.1:8091/twilio/sms
     serve batch $url "$tmp/baseline" -addr 127.0.0.1:8091 -store batch -dir "$tmp/db"
-    run "baseline bbolt Batch" "$conns" "$url"; stopall
+    run "baseline bbolt Batch, 12 B" "$conns" "$url"; stopall
     url=http://127.0.0.1:8092/twilio/sms
     serve none $url "$tmp/baseline" -addr 127.0.0.1:8092 -store none
     run "baseline no storage" "$conns" "$url"; stopall

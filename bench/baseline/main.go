@@ -28,6 +28,7 @@ func main() {
 	mode := flag.String("store", "batch", "batch (one bbolt Batch write per request), postgres (one INSERT per request) or none")
 	dir := flag.String("dir", os.TempDir(), "folder for the bbolt file")
 	dbURL := flag.String("db", "", "postgres:// URL for -store=postgres")
+	value := flag.String("value", "from", "what -store=batch writes under the MessageSid: from (the 12-byte number) or form (the whole request, as a text's record would hold it)")
 	flag.Parse()
 
 	var pool *pgxpool.Pool
@@ -72,8 +73,11 @@ func main() {
 			}
 		}
 		if db != nil {
-			sid, from := []byte(f.Get("MessageSid")), []byte(f.Get("From"))
-			if err := db.Batch(func(tx *bolt.Tx) error { return tx.Bucket([]byte("m")).Put(sid, from) }); err != nil {
+			sid, v := []byte(f.Get("MessageSid")), []byte(f.Get("From"))
+			if *value == "form" {
+				v = []byte(f.Encode())
+			}
+			if err := db.Batch(func(tx *bolt.Tx) error { return tx.Bucket([]byte("m")).Put(sid, v) }); err != nil {
 				return err
 			}
 		}
