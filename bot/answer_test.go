@@ -84,9 +84,16 @@ func TestAnswersPeopleGive(t *testing.T) {
 			status: bot.StatusActive, node: "later-changed", says: []string{"No problem, let's go on without it."}},
 		{name: "I can't", texts: []string{"claude code 403, i use an api key", "I can't"},
 			status: bot.StatusActive, node: "later-changed"},
-		// No way on: the How page if any, the question again, a miss.
-		{name: "unsure without a way on", texts: []string{"claude code 403", "not sure"},
-			status: bot.StatusActive, node: "sign-in", says: []string{"No problem. If you can't tell, pick the closest."}, misses: 1},
+		// Every question in the library has a way on for not knowing
+		// (flows check warns otherwise): how Claude Code signs in is not
+		// needed to read the 403's message.
+		{name: "unsure at the first question", texts: []string{"claude code 403", "not sure"},
+			status: bot.StatusActive, node: "unsure-says", never: []string{"Sorry"}},
+		{name: "unsure twice", texts: []string{"claude code 403", "not sure", "no idea"},
+			status: bot.StatusActive, node: "unsure-proxy", says: []string{"No problem, let's go on without it."}},
+		// "Not sure" is never taken from an earlier text.
+		{name: "not sure in a first text", texts: []string{"claude code 403, not sure why, i use an api key"},
+			status: bot.StatusActive, node: "smoke-test"},
 		// 2. Who does what binds to its clause.
 		{name: "role", texts: []string{"our anthropic workspace hit its spend limit", "no, the admin on our team does that"},
 			status: bot.StatusFixed, node: "fix-ask-admin"},
@@ -130,11 +137,20 @@ func TestAnswersPeopleGive(t *testing.T) {
 	}
 }
 
+// A question with no way on for not knowing (flows check warns about
+// it): the How page if any, the question again, a miss.
+func TestUnsureWithoutWayOn(t *testing.T) {
+	e := exampleEngine(t, "testdata/keywords")
+	convo{name: "unsure without a way on", texts: []string{"acme sync 4711", "not sure"},
+		status: bot.StatusActive, node: "install", says: []string{"No problem. If you can't tell, pick the closest."}, misses: 1}.run(t, e)
+}
+
 // 6. After a fix, thanks and goodbyes close the conversation warmly, count
 // as YES, and never start a flow or open a ticket.
 func TestClosers(t *testing.T) {
 	e := newEngine(t)
-	for _, closer := range []string{"thanks so much", "ok bye", "great", "cool 👍", "that worked", "gracias", "Thank you!!", "perfect, cheers"} {
+	for _, closer := range []string{"thanks so much", "ok bye", "great", "cool 👍", "that worked", "gracias", "Thank you!!", "perfect, cheers",
+		"that was it, thanks", "it work now, thank you very much", "found it, the key was wrong. thanks"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", closer, closer)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes {
 			t.Errorf("%q after a fix: feedback %+v, want yes", closer, rs[1].Feedback)

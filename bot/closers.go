@@ -1,6 +1,9 @@
 package bot
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Closers. After a fix people say thanks and goodbye in many ways; none of
 // them is a new problem. Where "Did this fix it?" is open a closer counts
@@ -43,8 +46,16 @@ func isThanks(ws []string) bool {
 	if isCloser(ws) {
 		return true
 	}
-	if len(ws) == 0 || len(ws) > 8 || hasPhrase(ws, notFixed) {
+	if len(ws) == 0 || hasPhrase(ws, notFixed) {
 		return false
+	}
+	if hasPhrase(ws, fixed) && slices.ContainsFunc(ws, func(w string) bool { return closerHeads[w] }) {
+		return true // "it work now, thank you very much"
+	}
+	if len(ws) > 8 {
+		// Longer: thanks first, then what they will do ("thanks so
+		// much, I'll forward this to our IT").
+		return len(ws) <= 16 && (closerHeads[ws[0]] && closerWords[ws[1]] || ws[0] == "thank" && ws[1] == "you")
 	}
 	return closerHeads[ws[0]] || closerHeads[ws[len(ws)-1]] || len(ws) > 1 && closerWords[ws[0]] && closerHeads[ws[1]]
 }
@@ -57,7 +68,9 @@ var (
 		still getting|still get|still not|still the same|still same|still doesnt|still happening|still there|still says|
 		still see|still error|it didnt|didnt|did not|wont work|failed again|no dice|still`)
 	fixed = phrases(`fixed|it worked|worked|that worked|works|it works|working now|works now|solved|all good|that fixed it|
-		it did|that did it|did the trick|sorted|resolved`)
+		it did|that did it|did the trick|sorted|resolved|that was it|this was it|that was the problem|that was the issue|
+		that was the cause|found it|it work now|work now|work again|it work|back to normal|up and running|fine now|good now|
+		ok now|okay now|running again|its back`)
 )
 
 func wordSet(s string) map[string]bool {

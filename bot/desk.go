@@ -38,14 +38,74 @@ func (d *Desk) IsOperator(phone string) bool { return slices.Contains(d.Operator
 // (their Bodies); everything else goes to the outbox through t.
 //
 // A panic in the engine or the desk comes back as a *PanicError.
-func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) (_ []Line, err error) {
+func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, error) {
+	h, err := d.Receive(t, e, in, now)
+	return h.Replies, err
+}
+
+// Handled is what Receive did with one text.
+type Handled struct {
+	// Replies are the lines appended to the sender's transcript that
+	// answer the text (Handle's result).
+	Replies []Line
+	// Stale, when set, is the engine's word that the sender's stored
+	// conversation no longer fit the flows and what became of it
+	// ([Result].Stale), for the caller to log and count once its
+	// transaction committed.
+	Stale *Stale
+}
+
+// Receive is Handle, and also says what became of a stored conversation
+// that no longer fit the flows.
+func (d *Desk) Receive(t Tx, e *Engine, in Inbound, now time.Time) (_ Handled, err error) {
 	defer CatchPanic(&err)
 	if d.IsOperator(in.From) {
-		return d.operator(t, e, in, now)
+		lines, err := d.operator(t, e, in, now, false)
+		return Handled{Replies: lines}, err
 	}
-	c, err := t.Conversation(in.From)
+	lines, st, err := d.person(t, e, in, now, false)
+	return Handled{Replies: lines, Stale: st}, err
+}
+
+// HandleLater is Handle for a text whose webhook was answered before it
+// could be handled (a picture that took longer to read than Twilio waits:
+// see [Desk.Reading]). The replies are queued to the outbox (OutReply),
+// with their transcript lines, instead of being returned. A panic comes
+// back as a *PanicError.
+func (d *Desk) HandleLater(t Tx, e *Engine, in Inbound, now time.Time) (err error) {
+	defer CatchPanic(&err)
+	if d.IsOperator(in.From) {
+		_, err = d.operator(t, e, in, now, true)
+	} else {
+		_, _, err = d.person(t, e, in, now, true)
+	}
+	return err
+}
+
+// Reading claims a text whose picture is still being read when the
+// webhook must answer: it appends [ReadingPicture] to from's transcript
+// and returns it as the reply, changing nothing else; [Desk.HandleLater]
+// handles the text once read. A number that opted out, or whose
+// conversation a person has, is told nothing.
+func (d *Desk) Reading(t Tx, from string, now time.Time) (_ []Line, err error) {
+	defer CatchPanic(&err)
+	c, err := t.Conversation(from)
 	if err != nil {
 		return nil, err
+	}
+	if c.Status == StatusOptedOut || c.Status == StatusHandoff || d.IsOperator(from) {
+		return nil, nil
+	}
+	return t.Append(from, Line{Dir: Out, Body: ReadingPicture, At: now})
+}
+
+// person runs the engine for a person's text; deferred queues the replies
+// to the outbox instead of returning them (HandleLater). It also returns
+// the engine's [Result].Stale.
+func (d *Desk) person(t Tx, e *Engine, in Inbound, now time.Time, deferred bool) ([]Line, *Stale, error) {
+	c, err := t.Conversation(in.From)
+	if err != nil {
+		return nil, nil, err
 	}
 	before := c.Status
 	r, ch := e.Handle(c, in, now)
@@ -57,39 +117,57 @@ func (d *Desk) Handle(t Tx, e *Engine, in Inbound, now time.Time) (_ []Line, err
 			Flow: conv.Flow, PageID: conv.PageID, Test: conv.Test, Opened: now,
 		}
 		if err := t.SaveTicket(&tk); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		conv.Ticket = tk.Number
 		body := fmt.Sprintf("textfix #%d, %s: %s %s\nReply \"#%d your text\" to answer, \"#%d close\" to end.",
 			tk.Number, Mask(in.From), tk.Reason, tk.Summary, tk.Number, tk.Number)
 		if err := d.notifyOpened(t, &tk, body, now); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-	case before == StatusHandoff && conv.Status == StatusHandoff && strings.TrimSpace(in.Body) != "":
+	case before == StatusHandoff && conv.Status == StatusHandoff && strings.TrimSpace(r.RedactedBody) != "":
 		if err := d.notifyText(t, conv.Ticket, r.RedactedBody, now); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	case before == StatusHandoff && conv.Status != StatusHandoff && conv.Status != StatusOptedOut:
 		if err := d.closeTicket(t, c.Ticket, now, fmt.Sprintf("#%d closed: %s went back to the bot.", c.Ticket, Mask(in.From)), ""); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	ch.Conversation = conv
+	var later []Line
+	if deferred {
+		later, ch.Lines = ch.Lines[1:], ch.Lines[:1] // the inbound line, then the replies queued
+	}
 	lines, err := Save(t, in.From, ch)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if err := queueReplies(t, in.From, later, now); err != nil {
+		return nil, nil, err
 	}
 	if r.OptOut {
 		if err := d.closeOnOptOut(t, in.From, "STOP", now); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if !conv.Test && len(r.Events) > 0 {
 		if err := t.Record(r.Events, now); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return replyLines(lines), nil
+	return replyLines(lines), r.Stale, nil
+}
+
+// queueReplies queues the bodies of reply lines to phone through the
+// outbox, each with its transcript line (HandleLater).
+func queueReplies(t Tx, phone string, replies []Line, now time.Time) error {
+	for _, l := range replies {
+		if _, err := queue(t, phone, l.Body, OutReply, 0, now, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // replyLines are the outbound lines of one text's appended lines (the
@@ -452,7 +530,8 @@ var ticketCmd = regexp.MustCompile(`(?s)^#\s*(\d+)\s*[:,.-]?\s*(.*)$`)
 
 // operator reads an operator's text as a command; operators never start a
 // troubleshooting flow. e's flows tell a reply from a problem (see command).
-func (d *Desk) operator(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, error) {
+// deferred queues the replies to the outbox (HandleLater).
+func (d *Desk) operator(t Tx, e *Engine, in Inbound, now time.Time, deferred bool) ([]Line, error) {
 	text := strings.TrimSpace(in.Body)
 	c, err := t.Conversation(in.From)
 	if err != nil {
@@ -483,6 +562,12 @@ func (d *Desk) operator(t Tx, e *Engine, in Inbound, now time.Time) ([]Line, err
 	}
 	if err := t.SaveConversation(c); err != nil {
 		return nil, err
+	}
+	if deferred {
+		if _, err := t.Append(in.From, lines[0]); err != nil {
+			return nil, err
+		}
+		return nil, queueReplies(t, in.From, lines[1:], now)
 	}
 	lines, err = t.Append(in.From, lines...)
 	if err != nil {

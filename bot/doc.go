@@ -24,6 +24,8 @@
 //
 // One step, in order:
 //
+//  0. A conversation the flows no longer fit is repaired first (see
+//     Caveats).
 //  1. An opted-out number hears only START, UNSTOP or YES; nothing else gets
 //     a reply.
 //  2. Keywords (whole message): STOP family, HELP, RESET, BACK, HUMAN.
@@ -48,12 +50,49 @@
 // and its link) or a handoff. Every reply fits two SMS segments with its
 // links on a 40-character domain.
 //
+// A picture (MMS) is read by the layers around the engine, before the
+// step: [Inbound].Picture carries the words read in it, which the step
+// uses as if typed after the message's own words (a first text picks the
+// flow, mid-flow they answer the question, and they count for questions
+// already answered). The first reply says what was read ("From your
+// screenshot: …"); the transcript line marks the words [ScreenshotMark],
+// and answers taken from them say "from your screenshot". A picture in
+// which nothing useful was read gets [UnreadPicture], never a miss.
+// [Desk.Reading] and [Desk.HandleLater] answer a picture that takes longer
+// to read than the webhook may wait: "Reading your screenshot...", then
+// the replies through the outbox.
+//
 // # Caveats
 //
 // Everything stored is redacted first ([Redact]): keys, tokens,
 // passwords, card numbers and the like that people paste never reach the
 // store, a page or an operator. Step redacts the text once and keeps only
-// that ([Result.RedactedBody]).
+// that ([Result.RedactedBody]); the words read in a picture are redacted
+// the same way, and nothing else of the picture reaches the engine.
+//
+// The flows can change under a stored conversation (a reload, a restart
+// or a deploy): its flow, its node or an offered flow renamed or gone, its
+// node of another kind. Step never panics on one. It repairs the
+// conversation before it reads the text and reports it once
+// ([Result].Stale, a [Stale]):
+//
+//   - Active: its answers are replayed from the flow's start (an answer
+//     finds its question by node id, else by the question's words; its
+//     choice by index when the label matches, else by label) to the first
+//     question they do not answer, or to the last one answered where they
+//     now lead to a fix or a handoff. The person is asked that question
+//     after "my questions changed"; their text is not read as an answer
+//     (keywords keep their meaning).
+//   - Fixed: it keeps its page, without a node, so a NO goes to a person.
+//   - Otherwise (the flow is gone, no question is left, an offered flow is
+//     gone) it starts fresh and the person is told "this conversation was
+//     reset"; a text that names a new problem starts it instead.
+//   - Handoffs and opt-outs use no flow and are left as they are.
+//
+// BACK passes over answers whose question is gone. [Engine.Stranded]
+// lists the live conversations a set of flows strands, for `flows check
+// --against` and the server's start and reload.
+//
 // The transcript is not part of the Conversation; [Engine.Handle] turns a
 // step into the lines to append, so the cost of a text does not grow with
 // the conversation. The engine never sends anything itself: whether a reply

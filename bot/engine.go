@@ -32,6 +32,10 @@ type Engine struct {
 	// operator phones): someone answers when they next open the console,
 	// and a handoff promises no time.
 	ConsoleOnly bool
+	// Screenshots means the layers around read the pictures people send
+	// (Inbound.Picture): HELP says a screenshot works too, and that it is
+	// deleted once read.
+	Screenshots bool
 }
 
 // Limits of what the engine keeps.
@@ -49,6 +53,8 @@ func (e *Engine) Step(c Conversation, in Inbound, now time.Time) Result {
 	body := Redact(in.Body)
 	s := &step{e: e, c: cloneConversation(c), in: in, now: now, said: strings.TrimSpace(body)}
 	s.r.RedactedBody = body
+	s.first = clip(s.said, maxSaidLen)
+	s.readPicture()
 	if s.c.Phone == "" {
 		s.c.Phone = in.From
 	}
@@ -58,7 +64,8 @@ func (e *Engine) Step(c Conversation, in Inbound, now time.Time) Result {
 	if s.c.Started.IsZero() {
 		s.c.Started = now
 	}
-	s.canonical()
+	s.c = s.e.canonical(s.c)
+	s.repair()
 	s.run()
 	s.c.Updated = now
 	s.r.Conversation = s.c
@@ -75,19 +82,123 @@ type step struct {
 	now time.Time
 	r   Result
 	// said is the inbound text, trimmed and redacted: all that the step
-	// keeps of it. Redact runs once per step, in Step.
+	// keeps of it. Redact runs once per step, in Step. With a picture it
+	// is the typed words, then the words read in the picture.
 	said string
+	// first is the text as a first text (Conversation.FirstText): said,
+	// or for a picture the error read in it, marked (Shown).
+	first string
+	// read is the redacted words read in the message's picture, "" when
+	// none, and shot the error they show, said back; unread says the
+	// message had a picture or other media in which nothing was read.
+	read, shot string
+	unread     bool
+	// lead, when set, goes before the step's first reply: what was read
+	// in the picture, or that nothing was (see readPicture).
+	lead string
+	// untold is what became of a stale conversation (moved or reset),
+	// until the person is told (tellStale).
+	untold StaleOutcome
 }
 
+// UnreadPicture answers a picture (or other media) with no typed words
+// when nothing in it could be read or what was read answers nothing: it
+// is never a miss, so a picture alone never hands a person to a human.
+const UnreadPicture = "I couldn't read an error in that picture. Text me the error message in words."
+
+// ReadingPicture is the webhook's answer to a picture that takes longer to
+// read than Twilio waits; the reply to what was read follows by the
+// outbox ([Desk.HandleLater]).
+const ReadingPicture = "Reading your screenshot..."
+
+// readPicture takes in the words read in the message's picture: they
+// follow the typed ones in what the step keeps (said), and the step's
+// first reply will say what was read ("From your screenshot: 403
+// permission_error "Request not allowed"."), or that nothing was.
+func (s *step) readPicture() {
+	p := s.in.Picture
+	if p == nil || strings.TrimSpace(p.Text) == "" {
+		s.unread = p != nil || s.in.NumMedia > 0
+		return
+	}
+	s.read = strings.TrimSpace(Redact(p.Text))
+	s.shot = strings.TrimSpace(Redact(p.Summary))
+	if s.shot == "" {
+		s.shot = clipWords(oneLine(s.read), 60)
+	}
+	s.shot = gsm7(s.shot)
+	s.first = clip(Shown(s.said, s.shot), maxSaidLen)
+	s.said = strings.TrimSpace(s.said + "\n" + s.read)
+	s.r.RedactedBody = Shown(s.r.RedactedBody, s.read)
+}
+
+// pictureLead is what the step says first about the message's picture:
+// what was read in it, or that nothing could be (when typed words came
+// with it, which are answered as usual).
+func (s *step) pictureLead() string {
+	switch {
+	case s.read != "":
+		lead := "From your screenshot: " + s.shot
+		if !strings.HasSuffix(lead, ".") {
+			lead += "."
+		}
+		return lead
+	case s.unread && strings.TrimSpace(s.in.Body) != "":
+		return "I couldn't read an error in that picture."
+	}
+	return ""
+}
+
+// pictureOnly reports whether the text is only words read in a picture.
+func (s *step) pictureOnly() bool { return s.read != "" && strings.TrimSpace(s.in.Body) == "" }
+
+// unreadPicture answers a picture whose words answer nothing as if none
+// were read: no miss. The words stay open (Conversation.Open): they may
+// answer a later question.
+func (s *step) unreadPicture() {
+	if !slices.Contains(s.c.Open, s.c.Texts) {
+		s.c.Open = append(s.c.Open, s.c.Texts)
+	}
+	s.lead = ""
+	s.reply(UnreadPicture)
+}
+
+// gsm7 keeps s to the GSM-7 alphabet, so that a summary of what a
+// picture showed never turns a reply into UCS-2: look-alikes become
+// plain, anything else is dropped.
+func gsm7(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case segment.IsGSM7(string(r)):
+			return r
+		case r == '`', r == '‘', r == '’':
+			return '\''
+		case r == '“', r == '”':
+			return '"'
+		}
+		return -1
+	}, s)
+}
+
+// reply sends texts, each as one SMS. The step's lead goes before the
+// first: in the same SMS when both fit two segments, else on its own.
 func (s *step) reply(texts ...string) {
 	for _, t := range texts {
 		if t = strings.TrimSpace(t); t != "" {
+			if s.lead != "" && len(s.r.Replies) == 0 {
+				if joined := s.lead + "\n" + t; s.fitsAlone(joined) {
+					t = joined
+				} else {
+					s.r.Replies = append(s.r.Replies, s.lead)
+				}
+			}
 			s.r.Replies = append(s.r.Replies, t)
 		}
 	}
 }
 
 func (s *step) run() {
+	// Keywords are typed: a picture's words never are one.
 	text := strings.TrimSpace(s.in.Body)
 	kw := KeywordOf(text)
 	if kw == KwNone {
@@ -126,15 +237,22 @@ func (s *step) run() {
 		}
 	case KwHelp:
 		s.r.Keyword = kw
-		if s.c.Status == StatusHandoff {
+		switch {
+		case s.c.Status == StatusHandoff:
 			s.reply(helpInHandoff)
-		} else {
+		case s.e.Screenshots:
+			s.reply(helpScreenshots)
+		default:
 			s.reply(helpText)
 		}
+		s.tellStale()
 		return
 	}
 
 	if s.c.Status == StatusHandoff {
+		if kw == KwNone {
+			s.lead = s.pictureLead()
+		}
 		s.inHandoff(kw)
 		return
 	}
@@ -166,25 +284,82 @@ func (s *step) run() {
 			s.event(EventAbandon, s.c.Node, "", "")
 		}
 		s.fresh()
+		s.untold = ""
+	}
+	if s.read != "" {
+		text = strings.TrimSpace(text + "\n" + strings.TrimSpace(s.in.Picture.Text))
 	}
 	if text == "" {
-		if s.in.NumMedia > 0 {
-			s.reply("I can only read text, not pictures or files. Please describe the error in words, or type its message or code (like 403).")
+		if s.untold != "" {
+			s.tellStale()
+			return
+		}
+		if s.unread {
+			s.reply(UnreadPicture)
 		} else {
 			s.reply(greeting)
 		}
 		return
 	}
+	s.lead = s.pictureLead()
 	s.remember(s.said)
 
-	switch s.c.Status {
-	case StatusActive:
+	switch {
+	case s.untold == StaleMoved:
+		// The text answered a question that is gone: the person is asked
+		// where the flow has them now.
+		s.tellStale()
+	case s.untold == StaleReset && s.e.Flows.Classify(flows.NewText(text)).Flow == nil:
+		s.tellStale()
+	case s.c.Status == StatusActive:
 		s.answer(text)
-	case StatusFixed:
+	case s.c.Status == StatusFixed:
 		s.feedback(text)
 	default:
 		s.intake(text)
 	}
+}
+
+// repair fits a stored conversation that no longer fits the flows to them
+// (Engine.repair), reports it, and leaves the person to be told what
+// became of it, unless the conversation had expired anyway.
+func (s *step) repair() {
+	expired := s.c.Status != StatusIdle && s.idleFor() > s.idleAfter()
+	c, st := s.e.repair(s.c, s.now)
+	if st == nil {
+		return
+	}
+	s.c, s.r.Stale = c, st
+	if !expired && st.Outcome != StaleKept {
+		s.untold = st.Outcome
+	}
+}
+
+// replyNoted replies note and the first of variants that fits two
+// segments with it, as one SMS; or, when none fits with it, note and the
+// fitting variant as two.
+func (s *step) replyNoted(note string, variants ...string) {
+	for _, v := range variants {
+		if m := note + "\n" + v; s.fits(m) {
+			s.reply(m)
+			return
+		}
+	}
+	s.reply(note, s.fitting(variants...))
+}
+
+// tellStale tells the person what became of their stale conversation,
+// once: the question it moved to, after a word that the questions
+// changed, or that it was reset.
+func (s *step) tellStale() {
+	switch s.untold {
+	case StaleMoved:
+		t := s.flow()
+		s.replyNoted(movedNote, s.question(t, t.Node(s.c.Node))...)
+	case StaleReset:
+		s.reply(resetNote)
+	}
+	s.untold = ""
 }
 
 const greeting = `Text me the error you're seeing, like "claude code 403" or the exact message, and I'll walk you to a fix. Reply HUMAN for a person.`
@@ -194,6 +369,9 @@ const closing = "You're welcome! Text me anytime you hit another error."
 
 const helpText = "textfix: text an error and get a fix link by SMS. Reply HUMAN for a person, RESET to start over. Reply STOP to opt out. Msg & data rates may apply."
 
+// helpScreenshots is HELP when pictures are read (Engine.Screenshots).
+const helpScreenshots = "textfix: text an error, or a screenshot of it, and get a fix link by SMS. Screenshots are deleted once read. Reply HUMAN for a person, RESET to start over. Reply STOP to opt out. Msg & data rates may apply."
+
 // helpInHandoff is HELP while a person has the conversation: no offer of
 // the human they already have.
 const helpInHandoff = "textfix: a person has your messages and will reply here. Reply RESET to go back to the bot. Reply STOP to opt out. Msg & data rates may apply."
@@ -202,7 +380,7 @@ const helpInHandoff = "textfix: a person has your messages and will reply here. 
 // conversation is at, by a choice's words, number or yes/no (not as the
 // free text of an any choice, which takes every text).
 func (s *step) answers(text string) bool {
-	if s.c.Status != StatusActive || s.idleFor() > s.idleAfter() {
+	if s.c.Status != StatusActive || s.idleFor() > s.idleAfter() || s.untold != "" {
 		return false
 	}
 	t := s.flow()
@@ -214,9 +392,12 @@ func (s *step) answers(text string) bool {
 	return r.Choice >= 0 && r.By != flows.ByAny
 }
 
-func (s *step) idleAfter() time.Duration {
-	if s.e.IdleAfter > 0 {
-		return s.e.IdleAfter
+func (s *step) idleAfter() time.Duration { return s.e.idleAfter() }
+
+// idleAfter is IdleAfter or its default.
+func (e *Engine) idleAfter() time.Duration {
+	if e.IdleAfter > 0 {
+		return e.IdleAfter
 	}
 	return 24 * time.Hour
 }
@@ -240,32 +421,27 @@ func (s *step) remember(said string) {
 	if len(s.c.Said) > maxSaid {
 		s.c.Said = append([]string(nil), s.c.Said[len(s.c.Said)-maxSaid:]...)
 	}
+	if s.read != "" {
+		s.c.Pictures = append(s.c.Pictures, s.c.Texts)
+	}
+	s.c.Pictures = slices.DeleteFunc(s.c.Pictures, func(n int) bool { return n <= s.c.Texts-len(s.c.Said) })
 }
+
+// fromPicture reports whether the person's n-th text (as Texts counts)
+// had a picture whose words were read.
+func (s *step) fromPicture(n int) bool { return slices.Contains(s.c.Pictures, n) }
 
 // ordinal is which of the person's texts Said[i] is: 1 for their first.
 func (s *step) ordinal(i int) int { return s.c.Texts - len(s.c.Said) + i + 1 }
 
 func (s *step) flow() *flows.Flow { return s.e.Flows.Flow(s.c.Flow) }
 
-// canonical renames the flows a stored conversation names by a former id
-// (an alias) to their current id, so that comparisons and events see one
-// id for one flow.
-func (s *step) canonical() {
-	if t := s.e.Flows.Flow(s.c.Flow); t != nil {
-		s.c.Flow = t.ID
-	}
-	for i, id := range s.c.Candidates {
-		if t := s.e.Flows.Flow(id); t != nil {
-			s.c.Candidates[i] = t.ID
-		}
-	}
-}
-
 // intake picks a flow for a text that starts a conversation.
 func (s *step) intake(text string) {
 	lib := s.e.Flows
 	in := flows.NewText(text)
-	if offered := s.candidates(); len(offered) > 0 {
+	offered := s.candidates()
+	if len(offered) > 0 {
 		i := flows.PickCandidate(offered, in)
 		switch f := flows.Family(in.Normalized()); {
 		case i >= 0:
@@ -298,10 +474,10 @@ func (s *step) intake(text string) {
 	switch {
 	case v.Flow == nil && len(v.Close) == 0 && isThanks(strings.Fields(in.Normalized())):
 		// "thanks!" after a fix or a human: no new problem.
-		s.c.Said, s.c.Texts, s.c.Open = nil, 0, nil
+		s.c.Said, s.c.Texts, s.c.Open, s.c.Pictures = nil, 0, nil, nil
 		s.reply(closing)
 	case v.Flow != nil:
-		s.start(v.Flow, s.said)
+		s.start(v.Flow, s.first)
 	case len(v.Close) == 2:
 		s.offer(v.Close)
 	case len(v.Maybe) > 0:
@@ -309,11 +485,13 @@ func (s *step) intake(text string) {
 	case v.Greeting && len(s.c.Candidates) == 0:
 		s.c.Said = nil
 		s.reply("Hi! " + greeting)
-	case len(s.c.Candidates) == 2 && s.c.Misses == 0:
+	case s.pictureOnly():
+		// A picture that names no error: asked for in words, no miss.
+		s.unreadPicture()
+	case len(s.c.Candidates) == 2 && len(offered) == 2 && s.c.Misses == 0:
 		// A reply to "Is this 1) … or 2) …?" that picks neither: ask
 		// once more, keeping what the first text said.
 		s.c.Misses++
-		offered := s.candidates()
 		second := offered[1].ShortTitle()
 		if offered[1] == lib.Fallback() {
 			second = "something else"
@@ -323,7 +501,7 @@ func (s *step) intake(text string) {
 		s.c.Misses++
 		s.c.Candidates = nil
 		if s.c.FirstText == "" {
-			s.c.FirstText = clip(s.said, maxSaidLen)
+			s.c.FirstText = s.first
 		}
 		if s.c.Misses < 2 {
 			s.reply("I couldn't tell which error that is. Text the exact error message or the status code (like 403 or 429). Or reply HUMAN for a person.")
@@ -351,7 +529,7 @@ func (s *step) candidates() []*flows.Flow {
 // offer asks which of one or two flows the text is about. One flow is
 // offered against "something else" (the catch-all flow) when there is one.
 func (s *step) offer(offered []*flows.Flow) {
-	s.c.FirstText = clip(s.said, maxSaidLen)
+	s.c.FirstText = s.first
 	fb := s.e.Flows.Fallback()
 	if len(offered) == 1 && fb != nil && fb != offered[0] {
 		offered = append(offered, fb)
@@ -476,7 +654,7 @@ func (s *step) take(n *flows.Node, k, from int, said []known) []known {
 	ch := n.Choices[k]
 	s.c.Answers = append(s.c.Answers, Answer{
 		Node: n.ID, Question: n.Text, Choice: k, Label: ch.Label,
-		Text: s.c.Said[from], Inferred: true, From: s.ordinal(from),
+		Text: s.c.Said[from], Inferred: true, From: s.ordinal(from), Picture: s.fromPicture(s.ordinal(from)),
 	})
 	if e := strings.TrimSpace(ch.Echo); e != "" {
 		said = append(said, known{echo: strings.TrimSuffix(e, "."), from: s.ordinal(from)})
@@ -514,6 +692,8 @@ func (s *step) withNote(said []known, variants ...string) string {
 	head := "Got it: "
 	switch {
 	case from == s.c.Texts:
+	case from > 0 && s.fromPicture(from):
+		head = "Got it from your screenshot: "
 	case from > 0:
 		head = "Got it from your " + textName(from) + ": "
 	default:
@@ -597,13 +777,9 @@ func (s *step) answer(text string) {
 	t := s.flow()
 	n := t.Node(s.c.Node)
 	if n == nil || n.Kind != flows.Question {
-		// The flow changed under a live conversation: start it again.
-		if t == nil {
-			s.fresh()
-			s.intake(text)
-			return
-		}
-		s.start(t, s.c.FirstText)
+		// Step's repair leaves no active conversation off a question.
+		s.fresh()
+		s.reply(resetNote)
 		return
 	}
 	in := flows.NewText(text)
@@ -643,7 +819,7 @@ func (s *step) answer(text string) {
 	switch {
 	case r.Choice >= 0:
 		ch := n.Choices[r.Choice]
-		s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: r.Choice, Label: ch.Label, Text: clip(s.said, maxSaidLen)})
+		s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: r.Choice, Label: ch.Label, Text: clip(s.said, maxSaidLen), Picture: s.read != ""})
 		s.event(EventEdge, n.ID, ch.Next, "")
 		s.c.Misses = 0
 		s.enter(t, ch.Next, nil)
@@ -688,7 +864,7 @@ func (s *step) unsure(t *flows.Flow, n *flows.Node) {
 		return
 	}
 	ch := n.Choices[k]
-	s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: k, Label: ch.Label, Text: clip(s.said, maxSaidLen)})
+	s.c.Answers = append(s.c.Answers, Answer{Node: n.ID, Question: n.Text, Choice: k, Label: ch.Label, Text: clip(s.said, maxSaidLen), Picture: s.read != ""})
 	s.event(EventEdge, n.ID, ch.Next, "")
 	s.c.Misses = 0
 	lead := "No problem, let's go on without it."
@@ -740,6 +916,10 @@ const (
 // miss handles an answer that selected nothing: the question again, with
 // its How page and a lead-in that fits why, and a human after maxMisses.
 func (s *step) miss(t *flows.Flow, n *flows.Node, why missKind) {
+	if s.pictureOnly() {
+		s.unreadPicture()
+		return
+	}
 	s.r.Missed = true
 	s.event(EventMiss, n.ID, "", clip(s.said, 80))
 	s.c.Misses++
@@ -793,6 +973,14 @@ const linkDomain = 40
 // page links measured on a domain of at least linkDomain characters: a
 // reply that fits on a short test domain must fit in production too.
 func (s *step) fits(msg string) bool {
+	if s.lead != "" && len(s.r.Replies) == 0 {
+		msg = s.lead + "\n" + msg // the first reply carries the lead (reply)
+	}
+	return s.fitsAlone(msg)
+}
+
+// fitsAlone is fits without the step's lead.
+func (s *step) fitsAlone(msg string) bool {
 	base := strings.TrimRight(s.e.BaseURL, "/")
 	scheme, host, ok := strings.Cut(base, "://")
 	if !ok {
@@ -812,6 +1000,15 @@ func (s *step) fitting(msgs ...string) string {
 	for _, m := range msgs {
 		if s.fits(m) {
 			return m
+		}
+	}
+	if s.lead != "" && len(s.r.Replies) == 0 {
+		// None fits after the lead: the lead goes on its own (reply), and
+		// the message as complete as fits alone.
+		for _, m := range msgs {
+			if s.fitsAlone(m) {
+				return m
+			}
 		}
 	}
 	return msgs[len(msgs)-1]
@@ -842,9 +1039,14 @@ func (s *step) feedback(text string) {
 	case FeedbackNo:
 		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackNoHandoff}
 		s.once(EventNo, s.c.Node)
+		// A fix's next likely fix; none when the fix node is gone (the
+		// conversation was kept: see Engine.repair).
+		var next *flows.Node
 		n := t.Node(s.c.Node)
-		if n != nil && n.IfNotFixed != "" && !slices.Contains(s.c.Tried, n.IfNotFixed) {
-			next := t.Node(n.IfNotFixed)
+		if n != nil && n.Kind == flows.Fix {
+			next = t.Node(n.IfNotFixed)
+		}
+		if next != nil && !slices.Contains(s.c.Tried, next.ID) {
 			s.event(EventEdge, n.ID, next.ID, "")
 			if next.Kind == flows.Fix {
 				s.r.Feedback.Answer = FeedbackNo
@@ -863,7 +1065,7 @@ func (s *step) feedback(text string) {
 	if v := s.e.Flows.Classify(in); v.Flow != nil && v.Flow.ID != s.c.Flow {
 		s.fresh()
 		s.remember(s.said)
-		s.start(v.Flow, s.said)
+		s.start(v.Flow, s.first)
 		return
 	}
 	s.reply("Did the fix work? Reply YES or NO. Or text a new error to start again.")
@@ -908,34 +1110,83 @@ func feedbackOf(in flows.Text) FeedbackAnswer {
 	return ""
 }
 
-// back returns to the previous question the person was asked.
+// back returns to the previous question the person was asked, passing
+// over answers whose question is gone from the flow, and finding a renamed
+// one by its words (askedIn; DamageAnswerGone).
 func (s *step) back() {
-	t := s.flow()
-	if t == nil || len(s.c.Answers) == 0 {
-		if t != nil && s.c.Status == StatusActive {
-			if n := t.Node(s.c.Node); n != nil && n.Kind == flows.Question {
-				qs := s.question(t, n)
-				s.reply(s.fitting(append([]string{"This is the first question.\n" + qs[0]}, qs...)...))
-				return
-			}
-		}
-		s.reply("There's nothing to go back to. " + greeting)
+	if s.untold == StaleReset {
+		s.tellStale()
 		return
 	}
+	moved := s.untold == StaleMoved
+	s.untold = ""
+	t := s.flow()
+	asked := func(a Answer) bool { return askedIn(t, a) != nil }
+	from, status, gone := s.c.Node, s.c.Status, false
 	// Pop answers the engine inferred, then the last one the person gave.
-	for len(s.c.Answers) > 0 {
+	for t != nil && len(s.c.Answers) > 0 {
 		last := s.c.Answers[len(s.c.Answers)-1]
 		s.c.Answers = s.c.Answers[:len(s.c.Answers)-1]
+		n := askedIn(t, last)
+		if n == nil || n.ID != last.Node {
+			gone = true // renamed (n), or gone
+		}
+		if n == nil {
+			continue
+		}
 		if !last.Inferred {
 			s.forget(last.Text) // an inferred answer's text may answer others
 		}
-		if !last.Inferred || len(s.c.Answers) == 0 {
-			n := t.Node(last.Node)
+		if !last.Inferred || !slices.ContainsFunc(s.c.Answers, asked) {
+			if gone {
+				s.answerGone(from, status, n.ID)
+				moved = true
+			}
 			s.c.Node, s.c.Status, s.c.Misses = n.ID, StatusActive, 0
-			s.reply(s.fitting(s.question(t, n)...))
+			s.replyQuestion(moved, s.question(t, n))
 			return
 		}
 	}
+	if gone {
+		s.answerGone(from, status, "")
+		moved = true
+	}
+	if t != nil && s.c.Status == StatusActive {
+		if n := t.Node(s.c.Node); n != nil && n.Kind == flows.Question {
+			qs := s.question(t, n)
+			if !moved {
+				qs = append([]string{"This is the first question.\n" + qs[0]}, qs...)
+			}
+			s.replyQuestion(moved, qs)
+			return
+		}
+	}
+	s.reply("There's nothing to go back to. " + greeting)
+}
+
+// replyQuestion asks a question (its variants, most complete first),
+// after the word that the questions changed when moved.
+func (s *step) replyQuestion(moved bool, variants []string) {
+	if moved {
+		s.replyNoted(movedNote, variants...)
+		return
+	}
+	s.reply(s.fitting(variants...))
+}
+
+// answerGone reports that BACK, at node from in status, passed over
+// answers whose question is gone, and went to question to ("" when none
+// was left to go to), unless the step's repair reported the conversation
+// already.
+func (s *step) answerGone(from string, status Status, to string) {
+	if s.r.Stale != nil {
+		return
+	}
+	st := &Stale{Flow: s.c.Flow, Node: from, Status: status, Damage: DamageAnswerGone, Outcome: StaleMoved, To: to}
+	if to == "" {
+		st.Outcome = StaleKept
+	}
+	s.r.Stale = st
 }
 
 // forget drops the newest remembered copy of text, so an undone answer
@@ -1010,7 +1261,7 @@ func (s *step) summary() string {
 	}
 	for _, a := range s.c.Answers {
 		said := a.Said()
-		if a.Inferred { // the text it came from is quoted above, or was said before
+		if a.Inferred || a.Picture { // the text it came from is quoted above, was said before, or was a picture
 			said = a.Label + " (" + a.Source() + ")"
 		}
 		parts = append(parts, clipWords(question(a.Question), 80)+" "+clipWords(oneLine(said), 160)+".")
@@ -1070,6 +1321,8 @@ func clip(s string, n int) string {
 func cloneConversation(c Conversation) Conversation {
 	c.Answers = append([]Answer(nil), c.Answers...)
 	c.Said = append([]string(nil), c.Said...)
+	c.Open = append([]int(nil), c.Open...)
+	c.Pictures = append([]int(nil), c.Pictures...)
 	c.Candidates = append([]string(nil), c.Candidates...)
 	c.Tried = append([]string(nil), c.Tried...)
 	c.Counted = append([]EventKind(nil), c.Counted...)
@@ -1083,7 +1336,7 @@ func (e *Engine) Handle(c Conversation, in Inbound, now time.Time) (Result, Chan
 	r := e.Step(c, in, now)
 	ch := Change{Conversation: r.Conversation, Feedback: r.Feedback}
 	body := r.RedactedBody
-	if in.NumMedia > 0 {
+	if in.NumMedia > 0 && (in.Picture == nil || strings.TrimSpace(in.Picture.Text) == "") {
 		body = strings.TrimSpace(fmt.Sprintf("%s [%d attachment(s)]", body, in.NumMedia))
 	}
 	ch.Lines = append(ch.Lines, Line{Dir: In, Body: body, At: now, MessageID: in.MessageID})

@@ -30,6 +30,13 @@ func (e *PanicError) Error() string { return "bot: panic: " + e.Value }
 // through the store.
 func CatchPanic(err *error) {
 	if v := recover(); v != nil {
-		*err = &PanicError{Value: Redact(fmt.Sprint(v)), Stack: debug.Stack()}
+		*err = &PanicError{Value: maskNumbers(Redact(fmt.Sprint(v))), Stack: debug.Stack()}
 	}
+}
+
+// maskNumbers masks what looks like a phone number (phoneLike, as
+// ShareableText finds them) as Mask does, so a panic's log line never
+// carries a whole number.
+func maskNumbers(s string) string {
+	return phoneLike.ReplaceAllStringFunc(s, Mask)
 }

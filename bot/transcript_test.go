@@ -12,6 +12,7 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/ocr"
 	"github.com/textfix/textfix/segment"
 )
 
@@ -37,6 +38,10 @@ func newEngine(tb testing.TB) *bot.Engine {
 // engine and compares the conversation with its .golden file. Scripts:
 //
 //	> text          the person texts this (one minute after the last text)
+//	> [screenshot] words      … a picture in which OCR read the words ("\n"
+//	                for a line break; the summary is ocr.Summarize's)
+//	> text [screenshot] words … typed words and a picture together
+//	> [screenshot]  a picture in which nothing could be read
 //	= node ID       assert the conversation is at node ID
 //	= status S      assert the status
 //	= flow ID       assert the flow
@@ -99,7 +104,13 @@ func play(t *testing.T, e *bot.Engine, script string) string {
 			text := strings.TrimPrefix(line, "> ")
 			pages++
 			now = now.Add(time.Minute)
-			last = e.Step(c, bot.Inbound{From: "+15555550100", Body: text, PageID: fmt.Sprintf("page%d", pages)}, now)
+			in := bot.Inbound{From: "+15555550100", Body: text, PageID: fmt.Sprintf("page%d", pages)}
+			if typed, read, ok := strings.Cut(text, "[screenshot]"); ok {
+				read = strings.ReplaceAll(strings.TrimSpace(read), `\n`, "\n")
+				in.Body, in.NumMedia = strings.TrimSpace(typed), 1
+				in.Picture = &bot.Picture{Text: read, Summary: ocr.Summarize(read)}
+			}
+			last = e.Step(c, in, now)
 			c, sent = last.Conversation, true
 			fmt.Fprintf(&out, "> %s\n", text)
 			for _, r := range last.Replies {

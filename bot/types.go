@@ -41,7 +41,12 @@ type Conversation struct {
 	// nothing where they were sent: they may answer a later question by
 	// its choices' words (flows.Flow.InferOpen).
 	Open []int `json:"open,omitempty"`
-	// FirstText is the message that started the flow (redacted).
+	// Pictures lists which texts (by their number, as Texts counts) came
+	// with a picture whose words were read: answers taken from them say
+	// "from your screenshot". Only texts still in Said are kept.
+	Pictures []int `json:"pictures,omitempty"`
+	// FirstText is the message that started the flow (redacted); for a
+	// picture, the error read in it after [ScreenshotMark] (see [Shown]).
 	FirstText string `json:"first_text,omitempty"`
 	// Candidates are flow ids offered in an "Is this 1) … or 2) …?" intake.
 	Candidates []string `json:"candidates,omitempty"`
@@ -88,14 +93,20 @@ type Answer struct {
 	// from: 1 for their first text of the conversation, 2 for the second …;
 	// 0 when not known (answers stored before it was recorded).
 	From int `json:"from,omitempty"`
+	// Picture: the answer was taken from the words read in a picture the
+	// person sent (a screenshot), not from words they typed.
+	Picture bool `json:"picture,omitempty"`
 }
 
-// Source says where an inferred answer came from, for a fix page or an
-// operator: "from your first text", "from your 3rd text", or "from an
-// earlier text" when that was not recorded. It is "" for an answer the
-// person gave to the question.
+// Source says where an answer came from, for a fix page or an operator:
+// "from your screenshot" for one read in a picture; for an inferred one,
+// "from your first text", "from your 3rd text", or "from an earlier text"
+// when that was not recorded. It is "" for an answer the person typed to
+// the question.
 func (a Answer) Source() string {
 	switch {
+	case a.Picture:
+		return "from your screenshot"
 	case !a.Inferred:
 		return ""
 	case a.From <= 0:
@@ -129,10 +140,11 @@ func ordinal(n int) string {
 
 // Said is the answer as a person would read it: the choice's label, and
 // the person's own words, quoted as typed (not escaped), when they say
-// more than a number.
+// more than a number. The words of a picture are not theirs: an answer
+// read in one is its label.
 func (a Answer) Said() string {
 	t := strings.TrimSpace(a.Text)
-	if t == "" || strings.EqualFold(t, a.Label) || strings.Trim(t, "#0123456789 ") == "" {
+	if t == "" || a.Picture || strings.EqualFold(t, a.Label) || strings.Trim(t, "#0123456789 ") == "" {
 		return a.Label
 	}
 	return fmt.Sprintf(`%s ("%s")`, a.Label, t)
@@ -142,9 +154,13 @@ func (a Answer) Said() string {
 type Inbound struct {
 	From string
 	Body string
-	// NumMedia counts attachments; a media-only text gets a "please
-	// describe it in words" reply.
+	// NumMedia counts attachments. Unless Picture says what was read in
+	// them, a text with attachments and no words gets [UnreadPicture].
 	NumMedia int
+	// Picture is what the layers around read in the message's picture
+	// (MMS), when it had one: its words are used as if the person had
+	// typed them after Body. Nil, or an empty Text, means nothing was read.
+	Picture *Picture
 	// OptOutType is Twilio's Advanced Opt-Out verdict (STOP, START or
 	// HELP), honoured like the keyword when present.
 	OptOutType string
@@ -153,6 +169,49 @@ type Inbound struct {
 	// PageID is a fresh random id the engine uses if this step creates a
 	// page. The caller generates it so the engine stays deterministic.
 	PageID string
+}
+
+// Picture is what was read in a picture a person sent (package ocr reads
+// it; the engine only uses the words). Both fields are as read: Step
+// redacts them before anything is kept or said.
+type Picture struct {
+	// Text is the text read, cleaned to stand in for a typed message.
+	Text string
+	// Summary is a short line of the error in it, said back to the
+	// person ("403 permission_error \"Request not allowed\""); "" when
+	// none stood out.
+	Summary string
+}
+
+// ScreenshotMark starts the words read in a picture wherever the person's
+// words are shown: a transcript line, a conversation's first text, a note
+// to an operator ("[screenshot] API Error: 403 …").
+const ScreenshotMark = "[screenshot] "
+
+// Shown is a text as it is stored and shown: the typed words, then on a
+// line of their own the words read in its picture after [ScreenshotMark].
+// Either may be "".
+func Shown(typed, read string) string {
+	typed, read = strings.TrimSpace(typed), strings.TrimSpace(read)
+	switch {
+	case read == "":
+		return typed
+	case typed == "":
+		return ScreenshotMark + read
+	}
+	return typed + "\n" + ScreenshotMark + read
+}
+
+// SplitShown undoes [Shown]: the typed words and the words read in a
+// picture (without the mark).
+func SplitShown(s string) (typed, read string) {
+	if r, ok := strings.CutPrefix(s, ScreenshotMark); ok {
+		return "", r
+	}
+	if i := strings.LastIndex(s, "\n"+ScreenshotMark); i >= 0 {
+		return s[:i], s[i+1+len(ScreenshotMark):]
+	}
+	return s, ""
 }
 
 // Result is the outcome of one engine step.
@@ -173,9 +232,16 @@ type Result struct {
 	Missed bool
 	// Events are what this step did, for the analytics counters.
 	Events []Event
-	// RedactedBody is the inbound Body with its secrets redacted: what may
-	// be stored, shown or relayed of it. Step redacts once; callers reuse it.
+	// RedactedBody is the inbound text with its secrets redacted: what may
+	// be stored, shown or relayed of it. It is [Shown]: Body, then the
+	// words read in its picture after [ScreenshotMark]. Step redacts once;
+	// callers reuse it.
 	RedactedBody string
+	// Stale, when set, says the stored conversation no longer fit the
+	// flows and what the step made of it, for the layers around to log
+	// and count. The returned conversation fits, so the next text does
+	// not report it again.
+	Stale *Stale
 }
 
 // EventKind is what an Event counts.
@@ -420,10 +486,12 @@ const (
 	OutNotify OutKind = "notify" // a ticket's news, to an operator
 	OutRelay  OutKind = "relay"  // an operator's text, to the person
 	OutNotice OutKind = "notice" // the bot's own word to the person (ticket closed, nobody answered yet)
+	OutReply  OutKind = "reply"  // the bot's reply to a text answered later (a picture read after the webhook answered)
 )
 
 // OutMsg is an SMS that leaves through the REST API rather than as a
-// webhook reply: operator notifications, relayed operator text, notices.
+// webhook reply: operator notifications, relayed operator text, notices,
+// and replies to a text answered after its webhook (a picture read late).
 // It is queued in the same transaction as the change that caused it and
 // sent after commit, so a crash loses none.
 type OutMsg struct {

@@ -74,6 +74,9 @@ type Config struct {
 	// Backup streams a snapshot of the store (GET /console/backup); nil
 	// when the store cannot (that route answers 404).
 	Backup bot.Backuper
+	// NoTesseract: pictures are not read for want of tesseract; every
+	// page says so.
+	NoTesseract bool
 }
 
 // console serves /console: the operator's desk in a browser. Handlers
@@ -143,6 +146,7 @@ func (cn *console) render(c echo.Context, code int, name string, v templates.Con
 	v.Site, v.Now = templates.SiteName, cn.cfg.Now()
 	v.Open = cn.auth.open()
 	v.NoOperators = len(cn.cfg.Desk.Operators) == 0
+	v.NoTesseract = cn.cfg.NoTesseract
 	if sess := sessionOf(c); sess != nil {
 		v.CSRF, v.SignedIn = sess.CSRF, !v.Open
 		flash, problem, err := cn.auth.takeFlash(c.Request().Context(), sess)

@@ -300,6 +300,11 @@ func checkNode(t *Flow, n *Node, now time.Time) []Problem {
 		if n.Check != nil && strings.TrimSpace(n.Check.Body) == "" && len(n.Check.Commands) == 0 {
 			add(Error, "check_page has no body or commands")
 		}
+		// A person who can't tell must have a way on: three "not sure"
+		// in a row are otherwise a handoff where a fix exists.
+		if !anyChoice && t.Read(n, NewText("not sure")).Choice < 0 && t.Unsure(n) < 0 {
+			add(Warning, "a person who can't tell has no way on: add a \"Not sure\" choice that goes on to what can still be asked")
+		}
 	case Info:
 		if strings.TrimSpace(n.Text) == "" {
 			add(Error, "info has no text")
@@ -360,6 +365,9 @@ func checkNode(t *Flow, n *Node, now time.Time) []Problem {
 // or patterns (where the question infers, or from a text that answered
 // nothing where it was sent: Flow.InferOpen).
 func inferable(c Choice) bool {
+	if c.Unsure() {
+		return false
+	}
 	return len(c.ImpliedBy) > 0 || !c.Any && (len(c.Match) > 0 || len(c.Patterns) > 0 || c.Label != "")
 }
 

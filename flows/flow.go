@@ -129,6 +129,15 @@ type Choice struct {
 	Next string `yaml:"next"`
 }
 
+// Unsure reports whether c is the choice for not knowing: its label is
+// "Not sure" (or "Not sure / skip"). Such a choice is taken when the
+// person says they don't know, never from what they said earlier: "not
+// sure what broke" in a first text answers nothing.
+func (c Choice) Unsure() bool {
+	ws := strings.Fields(Normalize(c.Label))
+	return len(ws) >= 2 && len(ws) <= 3 && ws[0] == "not" && ws[1] == "sure"
+}
+
 // MaxEcho is the longest a choice's Echo should be: several echoes and the
 // next question share two SMS segments.
 const MaxEcho = 60

@@ -210,10 +210,11 @@ type compiledChoice struct {
 	patterns []*regexp.Regexp
 	means    string
 	any      bool
+	unsure   bool // the choice for not knowing: never taken from earlier texts
 }
 
 func compileChoice(c Choice) (compiledChoice, error) {
-	cc := compiledChoice{means: c.Means, any: c.Any, label: contentWords(words(Normalize(c.Label)))}
+	cc := compiledChoice{means: c.Means, any: c.Any, unsure: c.Unsure(), label: contentWords(words(Normalize(c.Label)))}
 	add := func(dst *[]phrase, s string) {
 		if p := newPhrase(s); len(p) > 0 {
 			*dst = append(*dst, p)
@@ -525,15 +526,21 @@ func readCore(ccs []compiledChoice, in *Text, other int) Reading {
 }
 
 // quotes reports whether the text reads as a message passed on: it says
-// so ("it says …", "the error is …"), or carries an identifier
-// ("permission_error", "E403") or a code.
+// so ("it says …", "the error is …", "something about …"), or carries an
+// identifier ("permission_error", "E403", "ThrottlingException") or a
+// code.
 func quotes(in *Text) bool {
-	for _, w := range in.ws {
+	for i, w := range in.ws {
 		switch w {
-		case "says", "said", "saying", "shows", "showed", "showing", "message", "error", "errors", "reads", "printed", "returns", "returned":
+		case "says", "said", "saying", "shows", "showed", "showing", "message", "error", "errors", "reads", "printed", "returns", "returned",
+			"mentions", "mentioned", "mentioning", "tells", "told", "telling", "complains", "complaining", "popped", "pops", "warning":
 			return true
+		case "about", "like":
+			if i > 0 && in.ws[i-1] == "something" {
+				return true
+			}
 		}
-		if strings.ContainsAny(w, "_0123456789") {
+		if strings.ContainsAny(w, "_0123456789") || len(w) > len("exception") && (strings.HasSuffix(w, "exception") || strings.HasSuffix(w, "error")) {
 			return true
 		}
 	}
@@ -579,6 +586,9 @@ func (t *Flow) inferLoose(n *Node, text Text) int {
 	}
 	in, _, _ := text.core(true)
 	i := best(ccs, func(cc *compiledChoice) rating {
+		if cc.unsure {
+			return rating{}
+		}
 		if cc.any {
 			return cc.rate(&in, cc.implied, false, false)
 		}
@@ -683,8 +693,10 @@ func (t *Flow) answersAhead(id string, text Text, depth int, seen map[string]boo
 
 // Unsure returns the choice to go on with when the person cannot answer
 // question n: the one for not checking now ("Can't run it now", "Can't
-// check now"), else on a yes/no question its no; or -1 when the question
-// has neither.
+// check now"), else on a yes/no question its no, else at a question that
+// asks to paste a message its "Something else" (someone who can't recall
+// the message goes on as if it were another one); or -1 when the
+// question has none of these.
 func (t *Flow) Unsure(n *Node) int {
 	for _, s := range []string{"cant check now", "cant run it now"} {
 		if r := t.Read(n, NewText(s)); r.Choice >= 0 && r.By == ByWords {
@@ -696,7 +708,7 @@ func (t *Flow) Unsure(n *Node) int {
 			return i
 		}
 	}
-	return -1
+	return n.Other()
 }
 
 // Answers reports whether the text, sent as an answer, answers one of the
@@ -726,6 +738,9 @@ func (t *Flow) inferOne(n *Node, text Text) int {
 	}
 	in, _, _ := text.core(true)
 	i := best(ccs, func(cc *compiledChoice) rating {
+		if cc.unsure {
+			return rating{}
+		}
 		r := cc.rate(&in, cc.implied, false, false)
 		if n.Infers() && !cc.any {
 			r = top(r, cc.rate(&in, cc.phrases, false, true))

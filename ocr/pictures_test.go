@@ -41,7 +41,16 @@ func newBrowser(t testing.TB) context.Context {
 		missing(t, "chromium", "chromium fonts-dejavu-core")
 	}
 	profile := t.TempDir() // created first, removed after the browser stopped
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), 10*time.Minute)
+	// The browser lives as long as the test may: the set takes minutes
+	// under -race on a busy machine, and a fixed timeout of its own would
+	// fail the test before go test's -timeout does.
+	deadline := time.Now().Add(30 * time.Minute)
+	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if td, ok := d.Deadline(); ok {
+			deadline = td.Add(-30 * time.Second)
+		}
+	}
+	ctx, cancelTimeout := context.WithDeadline(context.Background(), deadline)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(path),
 		chromedp.Headless,

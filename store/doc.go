@@ -161,6 +161,9 @@
 // becomes a pointer to its reply lines when they are found in the
 // sender's transcript (migrate.go says how), else it keeps its bodies.
 //
+// [DB.Export] reads every record, decoded, for "textfix store copy" into
+// PostgreSQL (package postgres).
+//
 // # Caveats
 //
 // bbolt allows one process per file. Open waits at most one second for the

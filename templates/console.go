@@ -45,6 +45,9 @@ type ConsoleView struct {
 	// NoOperators: no operator phone is set, so nobody is texted about a
 	// handoff; a banner says tickets wait for someone to open the console.
 	NoOperators bool
+	// NoTesseract: tesseract is not installed, so pictures people text
+	// are not read; a banner says they get "text me the error in words".
+	NoTesseract bool
 	// Flash is a confirmation and Error a problem, from the last action.
 	Flash, Error string
 	// Now is the time of the render (for "waited 12m").
@@ -316,7 +319,7 @@ func consoleSamples() []ConsoleView {
 	conv := bot.Conversation{Phone: "+15555550100", Status: bot.StatusHandoff, Flow: "f", Node: "n", FirstText: "x", Ticket: 1,
 		Answers: []bot.Answer{{Node: "n", Question: "Q?", Label: "L", Text: "t"}}, Started: now, Updated: now}
 	lines := []bot.Line{{Seq: 1, Dir: bot.In, Body: "hi https://x.example/f/a", At: now}, {Seq: 2, Dir: bot.Out, Body: "yo", At: now, Status: "failed", Error: "30003"}}
-	base := ConsoleView{Site: "textfix", Title: "T", CSRF: "c", SignedIn: true, Open: true, NoOperators: true, Flash: "f", Error: "e", Now: now}
+	base := ConsoleView{Site: "textfix", Title: "T", CSRF: "c", SignedIn: true, Open: true, NoOperators: true, NoTesseract: true, Flash: "f", Error: "e", Now: now}
 	views := []ConsoleView{}
 	add := func(f func(v *ConsoleView)) {
 		v := base

@@ -220,6 +220,13 @@ func funcs() template.FuncMap {
 			}
 			return strings.TrimSpace(a.Text)
 		},
+		// told splits what the person reported (bot.Page.Reported) into
+		// their typed words and the error read in their screenshot
+		// (bot.SplitShown).
+		"told": func(s string) Told {
+			typed, shot := bot.SplitShown(s)
+			return Told{Typed: strings.TrimSpace(typed), Screenshot: strings.TrimSpace(shot)}
+		},
 		// source is a link's label: the address without its scheme.
 		"source": func(s string) string {
 			s = strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://")
@@ -236,6 +243,10 @@ func funcs() template.FuncMap {
 		"inc": func(i int) int { return i + 1 },
 	}
 }
+
+// Told is a fix page's first text: what the person typed, and the error
+// read in the screenshot they sent; either may be "".
+type Told struct{ Typed, Screenshot string }
 
 type sample struct {
 	name string
@@ -261,7 +272,11 @@ func samples() []sample {
 	check := base
 	check.Page = bot.Page{ID: "c0123456789a", Kind: bot.PageCheck, Title: "Check", Steps: "Run it.", Commands: []string{"curl"}}
 	bare := View{Site: "textfix", Page: bot.Page{Kind: bot.PageFix, Title: "T"}}
-	out = append(out, sample{PageHTML, check}, sample{PageHTML, bare},
+	shot := base
+	shot.Page = fix
+	shot.Page.Reported = bot.Shown("this again", `403 permission_error "Request not allowed"`)
+	shot.Page.Answers = append(shot.Page.Answers, bot.Answer{Question: "Q3?", Label: "403", Text: "HTTP/2 403", Picture: true})
+	out = append(out, sample{PageHTML, check}, sample{PageHTML, bare}, sample{PageHTML, shot},
 		sample{MissingHTML, base}, sample{MissingHTML, View{Site: "textfix", Gone: true}}, sample{MissingHTML, View{Site: "textfix", Gone: true, Expired: true}}, sample{HomeHTML, View{Site: "textfix"}})
 	return out
 }

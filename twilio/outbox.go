@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"regexp"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -50,6 +51,11 @@ type Outbox struct {
 	// another sender may take it (default a minute: well over a send's
 	// timeout).
 	Lease time.Duration
+	// Drain is how long a send in progress may go on after Run's context
+	// ends (a graceful stop): Twilio may have accepted it already, so it
+	// is finished and its outcome recorded rather than cut short and sent
+	// again after the restart (default 10 s).
+	Drain time.Duration
 	Log   *slog.Logger
 	Now   func() time.Time
 	// OnPanic is told of a panic in a run (a *bot.PanicError), after which
@@ -93,6 +99,31 @@ func (o *Outbox) Init() {
 	}
 	if o.Lease <= 0 {
 		o.Lease = time.Minute
+	}
+	if o.Drain <= 0 {
+		o.Drain = 10 * time.Second
+	}
+}
+
+// draining is a context that ends Drain after ctx does: a send started
+// before a stop finishes, within bounds.
+func (o *Outbox) draining(ctx context.Context) (context.Context, context.CancelFunc) {
+	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var timer *time.Timer
+	var mu sync.Mutex
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		timer = time.AfterFunc(o.Drain, cancel)
+		mu.Unlock()
+	})
+	return dctx, func() {
+		stop()
+		mu.Lock()
+		if timer != nil {
+			timer.Stop()
+		}
+		mu.Unlock()
+		cancel()
 	}
 }
 
@@ -171,10 +202,20 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // send sends m unless its number opted out (checked now, at send time),
-// records the outcome, and then logs and counts it.
+// records the outcome, and then logs and counts it. Once begun, a send is
+// not cut short by the end of ctx (a graceful stop) but finishes, for up
+// to Drain, and its outcome is recorded.
 func (o *Outbox) send(ctx context.Context, m bot.OutMsg) error {
+	// The outcome is recorded even if ctx ends: the send happened (or
+	// may have), and a graceful stop must not send it twice.
+	record := context.WithoutCancel(ctx)
+	if ctx.Err() != nil {
+		return o.giveBack(record, m)
+	}
+	sctx, stop := o.draining(ctx)
+	defer stop()
 	optedOut := false
-	err := o.Store.Update(ctx, m.To, func(t bot.Tx) error {
+	err := o.Store.Update(sctx, m.To, func(t bot.Tx) error {
 		optedOut = false
 		out, err := bot.OptedOut(t, m.To)
 		if err != nil || !out {
@@ -199,20 +240,10 @@ func (o *Outbox) send(ctx context.Context, m bot.OutMsg) error {
 		return nil
 	}
 
-	sid, sendErr := o.Sender.Send(ctx, m.To, m.Body, o.StatusCallback)
-	// From here on the outcome is recorded even if ctx ends: the send
-	// happened (or may have), and a graceful stop must not send it twice.
-	record := context.WithoutCancel(ctx)
-	if sendErr != nil && ctx.Err() != nil {
-		// Shutting down: give the message back, unsent, for the next start.
-		return o.Store.Update(record, m.To, func(t bot.Tx) error {
-			cur, err := t.Message(m.ID)
-			if err != nil {
-				return err
-			}
-			cur.LeaseUntil = time.Time{}
-			return t.SaveMessage(cur)
-		})
+	sid, sendErr := o.Sender.Send(sctx, m.To, m.Body, o.StatusCallback)
+	if sendErr != nil && sctx.Err() != nil {
+		// Drained too long: give the message back, for the next start.
+		return o.giveBack(record, m)
 	}
 	now := o.Now()
 	class := Classify(sendErr)
@@ -265,6 +296,19 @@ func (o *Outbox) send(ctx context.Context, m bot.OutMsg) error {
 		o.Log.Warn("outbox: failed", "to", bot.Mask(cur.To), "id", cur.ID, "err", cur.Error)
 	}
 	return nil
+}
+
+// giveBack ends m's lease unsent, so that the next sender (this one
+// after a restart, or another instance) takes it at once.
+func (o *Outbox) giveBack(ctx context.Context, m bot.OutMsg) error {
+	return o.Store.Update(ctx, m.To, func(t bot.Tx) error {
+		cur, err := t.Message(m.ID)
+		if err != nil {
+			return err
+		}
+		cur.LeaseUntil = time.Time{}
+		return t.SaveMessage(cur)
+	})
 }
 
 // ErrNotFailed is returned by Requeue for a message that has not failed.

@@ -64,7 +64,10 @@ func TestSendFrom(t *testing.T) {
 		SID: sid, To: testTo, From: testFrom, Body: body,
 		StatusCallback: "https://textfix.example/twilio/status",
 	}}
-	if len(got) != 1 || got[0] != want[0] {
+	if len(got) == 1 {
+		want[0].At = got[0].At // when it arrived
+	}
+	if len(got) != 1 || got[0] != want[0] || got[0].At.IsZero() {
 		t.Errorf("fake received %+v, want %+v", got, want)
 	}
 }
@@ -81,7 +84,7 @@ func TestSendMessagingServiceWithoutCallback(t *testing.T) {
 		t.Fatalf("Send: %v", err)
 	}
 	got := fake.WaitFor(t, 1, time.Second)
-	want := twiliotest.Message{SID: sid, To: testTo, MessagingServiceSID: "MG00000000000000000000000000000002", Body: "hi"}
+	want := twiliotest.Message{SID: sid, To: testTo, MessagingServiceSID: "MG00000000000000000000000000000002", Body: "hi", At: got[0].At}
 	if got[0] != want {
 		t.Errorf("fake received %+v, want %+v", got[0], want)
 	}

@@ -19,6 +19,16 @@
 // bodies, so a retry gets the same bytes. After commit the outbox is
 // woken for anything the text queued.
 //
+// A text with attachments (MMS) has its first image fetched from Twilio
+// and read with tesseract ([Screenshots]) before that transaction, under
+// the number's lock, and the words go to the engine as
+// bot.Inbound.Picture. When that takes longer than Screenshots.Wait, the
+// claim records "Reading your screenshot..." as the reply, and a
+// goroutine that holds the number's lock handles the text once read, its
+// replies going through the outbox. A retry is answered from the claim
+// and never reads the picture again. After commit the attachments are
+// deleted from Twilio. [Server.Wait] waits for that work at shutdown.
+//
 // A delivery report (POST /twilio/status) lands on the transcript line of
 // its message; Twilio's opt-out error marks the number opted out
 // (bot.Desk.OptOut: its open ticket closes and the operators are told).

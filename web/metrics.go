@@ -20,6 +20,11 @@ type metrics struct {
 	replayed atomic.Int64 // retried MessageSids answered from the claim
 	statuses atomic.Int64 // delivery callbacks recorded
 	panics   atomic.Int64 // requests failed by a panic (and timers', through ReportPanic)
+	stale    atomic.Int64 // conversations found no longer fitting the flows (bot.Stale)
+
+	picturesRead   atomic.Int64 // pictures whose text was read
+	picturesUnread atomic.Int64 // pictures fetched or read in vain (the fallback line)
+	mediaDeleted   atomic.Int64 // attachments deleted from Twilio
 
 	mu       sync.Mutex
 	requests map[string]int64 // "route code" → count
@@ -73,7 +78,11 @@ func (s *Server) metricsHandler(c echo.Context) error {
 	counter("textfix_inbound_texts_total", "Inbound texts handled (retries excluded).", s.metrics.inbound.Load())
 	counter("textfix_inbound_replays_total", "Retried webhooks answered with the recorded reply.", s.metrics.replayed.Load())
 	counter("textfix_status_callbacks_total", "Delivery status callbacks recorded.", s.metrics.statuses.Load())
+	counter("textfix_screenshots_read_total", "Pictures whose text was read.", s.metrics.picturesRead.Load())
+	counter("textfix_screenshots_unread_total", "Pictures that could not be fetched or read (answered with the fallback line).", s.metrics.picturesUnread.Load())
+	counter("textfix_media_deleted_total", "Attachments deleted from Twilio after their text was stored.", s.metrics.mediaDeleted.Load())
 	counter("textfix_panics_total", "Panics caught: each failed one request or one timer run, and the process carried on.", s.metrics.panics.Load())
+	counter("textfix_stale_conversations_total", "Conversations the flows changed under (a reload, restart or deploy), each moved, kept or reset once.", s.metrics.stale.Load())
 
 	s.metrics.mu.Lock()
 	keys := make([]string, 0, len(s.metrics.requests))

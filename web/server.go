@@ -81,6 +81,9 @@ type Config struct {
 	// "Fly-Client-IP"); it keys the console's login rate limit. Empty uses
 	// the connection's address.
 	ClientIPHeader string
+	// Screenshots reads the pictures people text; the zero value reads
+	// none (each gets bot.UnreadPicture).
+	Screenshots Screenshots
 }
 
 // Server holds the HTTP handlers. Its engine can be swapped at run time
@@ -91,6 +94,8 @@ type Server struct {
 	engine  atomic.Pointer[bot.Engine]
 	locks   *numberLocks
 	echo    *echo.Echo
+	// pictures is the work that outlives a webhook (Wait).
+	pictures pictureWork
 }
 
 // MaxBody is the largest request body accepted (413 beyond).
@@ -118,6 +123,9 @@ func New(cfg Config, engine *bot.Engine) (*Server, error) {
 	if cfg.Wake == nil {
 		cfg.Wake = func() {}
 	}
+	if cfg.Screenshots.Wait <= 0 {
+		cfg.Screenshots.Wait = DefaultPictureWait
+	}
 	if cfg.Desk == nil {
 		cfg.Desk = &bot.Desk{BaseURL: engine.BaseURL}
 	}
@@ -142,6 +150,7 @@ func New(cfg Config, engine *bot.Engine) (*Server, error) {
 		PublicURL: cfg.PublicURL, SMSNumber: cfg.SMSNumber, MaxBody: MaxBody,
 		Password: cfg.ConsolePassword, Sandbox: cfg.AuthToken == "", ClientIPHeader: cfg.ClientIPHeader,
 		Backup: cfg.Backup,
+		NoTesseract: cfg.Screenshots.NoTesseract,
 	})
 	s.echo = e
 	return s, nil

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,6 +33,14 @@ func (s *Server) twilioForm(c echo.Context) error {
 // one store transaction (claim, conversation, transcript, outbox, stats),
 // whose reply bodies come back committed. The TwiML is rendered from the
 // bodies, so a retry gets the same bytes.
+//
+// A message with attachments has its first image fetched and read
+// (Config.Screenshots) before that transaction, still under the lock, and
+// its words go to the engine as bot.Inbound.Picture. When reading takes
+// longer than Screenshots.Wait, the claim records bot.ReadingPicture as
+// the reply and the text is handled once read, its replies sent through
+// the outbox (answerLater). The attachments are deleted from Twilio after
+// commit.
 func (s *Server) inboundSMS(c echo.Context) error {
 	if err := s.twilioForm(c); err != nil {
 		return err
@@ -61,9 +70,17 @@ func (s *Server) inboundSMS(c echo.Context) error {
 		PageID:     s.cfg.NewPageID(),
 	}
 
+	refs := twilio.InboundMedia(form)
+
 	// One number at a time, in arrival order; other numbers don't wait.
+	// A text answered before its picture is read hands the lock to
+	// answerLater, which unlocks once the reply is stored.
 	unlock := s.locks.lock(from)
-	defer unlock()
+	defer func() {
+		if unlock != nil {
+			unlock()
+		}
+	}()
 
 	ctx := c.Request().Context()
 	claim := bot.Claim{SID: sid, From: from}
@@ -71,14 +88,42 @@ func (s *Server) inboundSMS(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	var stale *bot.Stale
 	if !replayed {
+		// The picture is read here, before the transaction: a retry was
+		// answered above from its claim and never reads it again.
+		var later <-chan *bot.Picture
+		if reading := s.startReading(ctx, from, refs); reading != nil {
+			wait := time.NewTimer(s.cfg.Screenshots.Wait)
+			select {
+			case in.Picture = <-reading:
+				wait.Stop()
+			case <-wait.C:
+				later = reading
+			}
+		}
 		engine := s.engine.Load()
 		now := s.cfg.Now()
 		reply, replayed, err = s.cfg.Store.Inbound(ctx, claim, func(t bot.Tx) ([]bot.Line, error) {
-			return s.cfg.Desk.Handle(t, engine, in, now)
+			if later != nil {
+				return s.cfg.Desk.Reading(t, from, now)
+			}
+			h, err := s.cfg.Desk.Receive(t, engine, in, now)
+			stale = h.Stale
+			return h.Replies, err
 		})
 		if err != nil {
+			// A late reading ends on its own and is dropped: nothing was
+			// claimed, so Twilio's retry reads the picture again.
 			return err
+		}
+		switch {
+		case replayed:
+		case later != nil:
+			s.answerLater(in, later, refs, unlock)
+			unlock = nil
+		default:
+			s.deleteMedia(from, refs)
 		}
 	}
 	doc, err := twilio.TwiML(reply...)
@@ -90,9 +135,24 @@ func (s *Server) inboundSMS(c echo.Context) error {
 		s.cfg.Log.Info("twilio: retried MessageSid, replaying reply", "from", bot.Mask(from), "request_id", requestID(c))
 	} else {
 		s.metrics.inbound.Add(1)
+		s.staleConversation(c, from, stale)
 		s.cfg.Wake()
 	}
 	return c.Blob(http.StatusOK, twilio.TwiMLContentType, doc)
+}
+
+// staleConversation logs and counts a conversation the engine found no
+// longer fit the flows (a reload changed them under it), once, after its
+// text committed: where it was, what no longer fit and what became of
+// it, with the number masked and without the text.
+func (s *Server) staleConversation(c echo.Context, from string, st *bot.Stale) {
+	if st == nil {
+		return
+	}
+	s.metrics.stale.Add(1)
+	s.cfg.Log.Warn("stale conversation: the flows changed under it",
+		"from", bot.Mask(from), "flow", st.Flow, "node", st.Node, "status", st.Status,
+		"damage", st.Damage, "outcome", st.Outcome, "to", st.To, "request_id", requestID(c))
 }
 
 // checkAccount refuses (403) a request for another Twilio account than

@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -37,20 +36,29 @@ Usage:
   textfix [serve]                       run the server (sandbox mode without TWILIO_AUTH_TOKEN)
   textfix chat [--from E164] [--db PATH] [--json]
                                         text the bot from this terminal; one line = one SMS
-  textfix flows check [DIR]             validate and lint the flows (exit 1 on an error)
+  textfix flows check [DIR] [--against DB]
+                                        validate and lint the flows (exit 1 on an error);
+                                        list the live conversations in DB they strand
   textfix flows test [DIR]              play the conversation scripts (*.test.yaml) beside the flows
   textfix flows new ID [--dir DIR]      write a commented skeleton flow ID.yaml and ID.test.yaml
   textfix flows graph ID [--format mermaid|dot|svg] [--dir DIR]
                                         print a flow's picture
-  textfix conversations [PHONE] [--json] [--db PATH]
+  textfix conversations [PHONE] [--json] [--db PATH|URL]
                                         list conversations, or one number's transcript
-  textfix forget PHONE [--db PATH]      erase everything stored about a number
-  textfix pages revoke|show ID [--db PATH]
+  textfix forget PHONE [--db PATH|URL]  erase everything stored about a number
+  textfix pages revoke|show ID [--db PATH|URL]
                                         take a fix page down (410), or print it
   textfix restore FILE [--db PATH]      check a backup and put it in place of the stopped server's database
+  textfix migrate [--db URL]            apply PostgreSQL schema migrations, printing each
+  textfix store copy --from FILE --to URL [--force]
+                                        copy a stopped server's bbolt file into an empty PostgreSQL database
 
 Environment: see README.md.
 `
+
+// dbFlagHelp explains --db for the commands that read or change the
+// database.
+const dbFlagHelp = "bbolt file or postgres:// URL (default TEXTFIX_DATABASE_URL, else TEXTFIX_DB)"
 
 // errUsage marks a command-line mistake (exit 2).
 var errUsage = errors.New("usage")
@@ -95,6 +103,10 @@ func (cli *CLI) run(ctx context.Context, args []string) error {
 		return cli.pages(ctx, args)
 	case "restore":
 		return cli.restore(args)
+	case "migrate":
+		return cli.migrate(ctx, args)
+	case "store":
+		return cli.storeCmd(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Fprint(cli.Stdout, usage)
 		return nil
@@ -236,7 +248,7 @@ func (cli *CLI) flows(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "check":
-		return cli.flowsCheck(args[1:])
+		return cli.flowsCheck(ctx, args[1:])
 	case "test":
 		return cli.flowsTest(args[1:])
 	case "new":
@@ -247,8 +259,9 @@ func (cli *CLI) flows(ctx context.Context, args []string) error {
 	return fmt.Errorf("%w: unknown flows command %q (check, test, new, graph)", errUsage, args[0])
 }
 
-func (cli *CLI) flowsCheck(args []string) error {
+func (cli *CLI) flowsCheck(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("flows check", flag.ContinueOnError)
+	against := fs.String("against", "", "bbolt file or postgres:// URL whose live conversations to check the flows against")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -262,7 +275,7 @@ func (cli *CLI) flowsCheck(args []string) error {
 	where := "embedded library"
 	switch {
 	case len(pos) > 1:
-		return fmt.Errorf("%w: flows check [DIR]", errUsage)
+		return fmt.Errorf("%w: flows check [DIR] [--against DB]", errUsage)
 	case len(pos) == 1:
 		where = pos[0]
 		if st, err := os.Stat(where); err != nil || !st.IsDir() {
@@ -290,28 +303,69 @@ func (cli *CLI) flowsCheck(args []string) error {
 		fmt.Fprintf(cli.Stdout, ", %d warning(s)", len(problems))
 	}
 	fmt.Fprintln(cli.Stdout)
+	if *against != "" {
+		return cli.stranded(ctx, cfg.Engine(lib), *against)
+	}
 	return nil
 }
 
-// openDB opens the bbolt file at path (TEXTFIX_DB when empty). A file a
-// running server holds gives one line saying so, with the console page
-// (a path under the public URL) that does the same thing meanwhile.
-func (cli *CLI) openDB(path, consolePage string) (*store.DB, error) {
-	cfg, err := cli.config()
+// stranded lists the live conversations stored in the bbolt file or the
+// PostgreSQL database path names that engine's flows strand, with what
+// each one's next text will find. Stranded conversations are handled, so
+// they are no error.
+func (cli *CLI) stranded(ctx context.Context, engine *bot.Engine, path string) error {
+	var db bot.ConversationReader
+	switch {
+	case IsDatabaseURL(path):
+		s, err := cli.openForCLI(ctx, path, "")
+		if err != nil {
+			return fmt.Errorf("flows check --against: %w", err)
+		}
+		defer func() { _ = s.Close() }() // read only: nothing to lose
+		db, path = s, redactURL(path)
+	case strings.Contains(path, "://"):
+		return fmt.Errorf("flows check --against: %s: a bbolt file or a postgres:// URL", redactURL(path))
+	default:
+		if _, err := os.Stat(path); err != nil { //nolint:gosec // the operator names the file on their own command line
+			return fmt.Errorf("flows check --against: no database at %s", path)
+		}
+		s, err := store.Open(path)
+		if errors.Is(err, store.ErrLocked) {
+			return fmt.Errorf("flows check --against: the server is using %s: check a copy made while it was stopped, or reload (SIGHUP): the reload logs the conversations the new flows strand", path)
+		}
+		if err != nil {
+			return err
+		}
+		defer func() { _ = s.Close() }() // read only: nothing to lose
+		db = s
+	}
+	got, checked, err := engine.Stranded(ctx, db, time.Now())
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if path == "" {
-		path = cfg.DB
+	if len(got) == 0 {
+		fmt.Fprintf(cli.Stdout, "%s: no live conversation stranded (%d checked)\n", path, checked)
+		return nil
 	}
-	if _, err := os.Stat(path); err != nil { //nolint:gosec // the operator names the file on their own command line
-		return nil, fmt.Errorf("no database at %s (set --db or TEXTFIX_DB)", path)
+	fmt.Fprintf(cli.Stdout, "%s: %d of %d live conversation(s) stranded; their next text:\n", path, len(got), checked)
+	for _, s := range got {
+		st := s.Stale
+		where := st.Flow
+		if st.Node != "" {
+			where += "/" + st.Node
+		}
+		fmt.Fprintf(cli.Stdout, "  %s %s (%s, %s): %s\n", bot.Mask(s.Phone), where, st.Status, st.Damage, st.Effect())
 	}
-	db, err := store.Open(path, cfg.StoreOptions(slog.New(slog.NewTextHandler(cli.Stderr, nil)))...)
-	if errors.Is(err, store.ErrLocked) {
-		return nil, fmt.Errorf("the server is using %s; use %s%s instead, or stop the server", path, cfg.PublicURL, consolePage)
+	return nil
+}
+
+// redactURL is u without its password, for output.
+func redactURL(u string) string {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return "the URL given"
 	}
-	return db, err
+	return parsed.Redacted()
 }
 
 // conversationPage is the console page of phone's conversation.
@@ -321,7 +375,7 @@ func conversationPage(phone string) string {
 
 func (cli *CLI) conversations(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("conversations", flag.ContinueOnError)
-	dbPath := fs.String("db", "", "bbolt file (default TEXTFIX_DB)")
+	dbPath := fs.String("db", "", dbFlagHelp)
 	asJSON := fs.Bool("json", false, "JSON output")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -334,7 +388,7 @@ func (cli *CLI) conversations(ctx context.Context, args []string) error {
 	if len(pos) == 1 {
 		page = conversationPage(pos[0])
 	}
-	db, err := cli.openDB(*dbPath, page)
+	db, err := cli.openForCLI(ctx, *dbPath, page)
 	if err != nil {
 		return err
 	}
@@ -392,7 +446,7 @@ func (cli *CLI) conversations(ctx context.Context, args []string) error {
 
 func (cli *CLI) forget(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("forget", flag.ContinueOnError)
-	dbPath := fs.String("db", "", "bbolt file (default TEXTFIX_DB)")
+	dbPath := fs.String("db", "", dbFlagHelp)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -400,7 +454,7 @@ func (cli *CLI) forget(ctx context.Context, args []string) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("%w: forget PHONE", errUsage)
 	}
-	db, err := cli.openDB(*dbPath, conversationPage(pos[0]))
+	db, err := cli.openForCLI(ctx, *dbPath, conversationPage(pos[0]))
 	if err != nil {
 		return err
 	}

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/textfix/textfix/postgres/pgtest"
 	"github.com/textfix/textfix/store"
 )
 
@@ -91,6 +93,19 @@ func TestLoadConfig(t *testing.T) {
 			"TEXTFIX_CONSOLE_PASSWORD": "twelve chars"}, wantErr: "TEXTFIX_PUBLIC_URL is required"},
 		{name: "public URL without scheme", env: map[string]string{"TEXTFIX_PUBLIC_URL": "textfix.fly.dev"}, wantErr: "TEXTFIX_PUBLIC_URL"},
 		{name: "public URL with a query", env: map[string]string{"TEXTFIX_PUBLIC_URL": "https://x.fly.dev/?a=b"}, wantErr: "TEXTFIX_PUBLIC_URL"},
+		{name: "database URL", env: map[string]string{"TEXTFIX_DATABASE_URL": "postgres://u:p@db.internal:6432/textfix"}, check: func(t *testing.T, c Config) {
+			if c.DatabaseURL != "postgres://u:p@db.internal:6432/textfix" || c.DatabaseDirectURL != c.DatabaseURL {
+				t.Errorf("database %q, direct %q: want the direct URL to default to the pooled one", c.DatabaseURL, c.DatabaseDirectURL)
+			}
+		}},
+		{name: "direct database URL", env: map[string]string{"TEXTFIX_DATABASE_URL": "postgres://u:p@pooler:6432/textfix", "TEXTFIX_DATABASE_DIRECT_URL": "postgresql://u:p@db:5432/textfix"},
+			check: func(t *testing.T, c Config) {
+				if c.DatabaseDirectURL != "postgresql://u:p@db:5432/textfix" {
+					t.Errorf("direct %q", c.DatabaseDirectURL)
+				}
+			}},
+		{name: "database URL not postgres", env: map[string]string{"TEXTFIX_DATABASE_URL": "data/textfix.db"}, wantErr: "TEXTFIX_DATABASE_URL: want a postgres:// URL"},
+		{name: "direct URL alone", env: map[string]string{"TEXTFIX_DATABASE_DIRECT_URL": "postgres://db/textfix"}, wantErr: "TEXTFIX_DATABASE_URL is not"},
 		{name: "log level default", env: map[string]string{}, check: func(t *testing.T, c Config) {
 			if c.LogLevel != slog.LevelInfo {
 				t.Errorf("log level %v", c.LogLevel)
@@ -274,5 +289,49 @@ func TestDatabaseCommandsWhileServing(t *testing.T) {
 		if code != 1 || out != "" || errOut != want {
 			t.Errorf("%q: exit %d, stderr %q; want 1, %q", tt.args, code, errOut, want)
 		}
+	}
+}
+
+// flows check --against lists the live conversations of a bbolt file that
+// the checked flows strand, numbers masked, with what each one's next
+// text finds, and does the same on PostgreSQL; it refuses another
+// database's URL.
+func TestFlowsCheckAgainst(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	if code, _, e := runCLI(t, nil, "claude code 403\n2\n", "chat", "--db", db, "--from", "+15555550123"); code != 0 {
+		t.Fatal(e)
+	}
+	dir := t.TempDir()
+	files, _ := filepath.Glob("../../flows/library/*.yaml")
+	for _, f := range files {
+		data, err := os.ReadFile(f) //nolint:gosec // the library
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, filepath.Base(f)), []byte(strings.ReplaceAll(string(data), "smoke-test", "smoke-check")), 0o600)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := runCLI(t, nil, "", "flows", "check", dir, "--against", db)
+	want := dir + ": 9 flow(s) OK\n" + db + ": 1 of 1 live conversation(s) stranded; their next text:\n" +
+		"  ***0123 claude-code-403/smoke-test (active, node-gone): moved to question smoke-check, told the questions changed\n"
+	if code != 0 || out != want {
+		t.Errorf("exit %d %s\n%s\nwant\n%s", code, errOut, out, want)
+	}
+	if code, out, _ := runCLI(t, nil, "", "flows", "check", "--against", db); code != 0 || !strings.HasSuffix(out, db+": no live conversation stranded (1 checked)\n") {
+		t.Errorf("the flows it was made with: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := runCLI(t, nil, "", "flows", "check", "--against", "mysql://u:secret@localhost/textfix"); code != 1 || !strings.Contains(errOut, "a bbolt file or a postgres:// URL") || strings.Contains(errOut, "secret") {
+		t.Errorf("another database's URL: exit %d %s", code, errOut)
+	}
+
+	// The same conversation in PostgreSQL, where servers may be running.
+	dbURL := pgtest.URL(t)
+	if code, _, e := runCLI(t, nil, "", "store", "copy", "--from", db, "--to", dbURL); code != 0 {
+		t.Fatal(e)
+	}
+	code, out, errOut = runCLI(t, nil, "", "flows", "check", dir, "--against", dbURL)
+	if want := strings.Replace(want, db+":", dbURL+":", 1); code != 0 || out != want {
+		t.Errorf("PostgreSQL: exit %d %s\n%s\nwant\n%s", code, errOut, out, want)
 	}
 }

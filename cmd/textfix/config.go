@@ -20,8 +20,16 @@ import (
 // Config is everything textfix reads from its environment. It is loaded
 // once, by LoadConfig, and passed explicitly from there.
 type Config struct {
-	Addr      string // TEXTFIX_ADDR
-	DB        string // TEXTFIX_DB
+	Addr string // TEXTFIX_ADDR
+	DB   string // TEXTFIX_DB
+	// DatabaseURL (TEXTFIX_DATABASE_URL), when set, is a postgres:// URL:
+	// PostgreSQL instead of the bbolt file, shared by every instance.
+	DatabaseURL string
+	// DatabaseDirectURL (TEXTFIX_DATABASE_DIRECT_URL) reaches PostgreSQL
+	// without a pooler, for the leader's lock and LISTEN; it defaults to
+	// DatabaseURL.
+	DatabaseDirectURL string
+
 	PublicURL string // TEXTFIX_PUBLIC_URL
 
 	AccountSID          string // TWILIO_ACCOUNT_SID
@@ -65,6 +73,10 @@ type Config struct {
 	// SkipCheck skips the check of every page at start
 	// (TEXTFIX_SKIP_CHECK=1); the meta pages are checked still.
 	SkipCheck bool
+	// Screenshots says pictures are read (Twilio credentials and
+	// tesseract both there): set by NewApp, not from the environment.
+	// HELP then says that a screenshot works and is deleted once read.
+	Screenshots bool
 }
 
 // Defaults of the external contract (README.md, Configuration).
@@ -90,6 +102,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
 		Addr:                getenv("TEXTFIX_ADDR"),
 		DB:                  getenv("TEXTFIX_DB"),
+		DatabaseURL:         getenv("TEXTFIX_DATABASE_URL"),
+		DatabaseDirectURL:   getenv("TEXTFIX_DATABASE_DIRECT_URL"),
 		PublicURL:           strings.TrimRight(getenv("TEXTFIX_PUBLIC_URL"), "/"),
 		AccountSID:          getenv("TWILIO_ACCOUNT_SID"),
 		AuthToken:           getenv("TWILIO_AUTH_TOKEN"),
@@ -122,6 +136,17 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.DB == "" {
 		c.DB = DefaultDB
+	}
+	for name, u := range map[string]string{"TEXTFIX_DATABASE_URL": c.DatabaseURL, "TEXTFIX_DATABASE_DIRECT_URL": c.DatabaseDirectURL} {
+		if u != "" && !IsDatabaseURL(u) {
+			return c, fmt.Errorf("config: %s: want a postgres:// URL, like postgres://user:password@host:5432/textfix", name)
+		}
+	}
+	if c.DatabaseDirectURL != "" && c.DatabaseURL == "" {
+		return c, fmt.Errorf("config: TEXTFIX_DATABASE_DIRECT_URL is set but TEXTFIX_DATABASE_URL is not")
+	}
+	if c.DatabaseDirectURL == "" {
+		c.DatabaseDirectURL = c.DatabaseURL
 	}
 	if c.Addr == "" {
 		c.Addr = DefaultAddr
@@ -298,7 +323,14 @@ func (c Config) Engine(lib *flows.Library) *bot.Engine {
 		Hours:     c.Hours,
 		// Without operator phones nobody is texted about a handoff.
 		ConsoleOnly: len(c.OperatorPhones) == 0,
+		Screenshots: c.Screenshots,
 	}
+}
+
+// IsDatabaseURL reports whether s names a PostgreSQL database rather
+// than a bbolt file.
+func IsDatabaseURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
 
 var weekdays = map[string]time.Weekday{"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}

@@ -12,10 +12,10 @@ import (
 )
 
 // pages: revoke a fix page (it then answers 410) or show what it holds.
-// Like the other database commands it runs on a stopped server's file
-// (bbolt allows one process).
+// Like the other database commands it runs on a stopped server's bbolt
+// file (bbolt allows one process), or on PostgreSQL while servers run.
 func (cli *CLI) pages(ctx context.Context, args []string) error {
-	const use = "pages revoke ID [--db PATH] | pages show ID [--db PATH]"
+	const use = "pages revoke ID [--db PATH|URL] | pages show ID [--db PATH|URL]"
 	if len(args) == 0 {
 		return fmt.Errorf("%w: %s", errUsage, use)
 	}
@@ -24,7 +24,7 @@ func (cli *CLI) pages(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: unknown pages command %q (%s)", errUsage, sub, use)
 	}
 	fs := flag.NewFlagSet("pages "+sub, flag.ContinueOnError)
-	dbPath := fs.String("db", "", "bbolt file (default TEXTFIX_DB)")
+	dbPath := fs.String("db", "", dbFlagHelp)
 	pos, err := parse(fs, args[1:])
 	if err != nil {
 		return err
@@ -37,7 +37,7 @@ func (cli *CLI) pages(ctx context.Context, args []string) error {
 	if sub == "show" {
 		page = bot.PagePath(id)
 	}
-	db, err := cli.openDB(*dbPath, page)
+	db, err := cli.openForCLI(ctx, *dbPath, page)
 	if err != nil {
 		return err
 	}

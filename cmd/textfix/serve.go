@@ -11,11 +11,12 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/textfix/textfix/bot"
-	"github.com/textfix/textfix/store"
+	"github.com/textfix/textfix/ocr"
 	"github.com/textfix/textfix/templates"
 	"github.com/textfix/textfix/twilio"
 	"github.com/textfix/textfix/web"
@@ -27,13 +28,15 @@ type App struct {
 	Config Config
 	Log    *slog.Logger
 
-	db     *store.DB
+	db     *storage
 	desk   *bot.Desk
 	outbox *twilio.Outbox
 	web    *web.Server
 	http   *http.Server
 	ln     net.Listener
 	closed chan struct{}
+	// leading is what leader last found.
+	leading atomic.Bool
 }
 
 // ClaimTTL is how long a MessageSid is remembered for dedup: Twilio
@@ -42,6 +45,16 @@ const ClaimTTL = 48 * time.Hour
 
 // pruneBatch is how many claims one PruneClaims call deletes at most.
 const pruneBatch = 1000
+
+// sweepEvery is how often the leader looks for tickets that waited too
+// long, and so how soon another instance takes over the timers once the
+// leader is gone.
+const sweepEvery = 5 * time.Second
+
+// stopTimeout bounds a graceful stop: requests in flight and the outbox
+// send in progress get this long to finish (fly.toml's kill_timeout is
+// longer).
+const stopTimeout = 10 * time.Second
 
 // NewApp opens the store, loads the flows and listens. Nothing is served
 // until Run.
@@ -67,7 +80,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(cfg.DB, cfg.StoreOptions(a.Log)...)
+	db, err := openStorage(context.Background(), cfg, a.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +97,14 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 			return nil, err
 		}
 	}
-	a.outbox = &twilio.Outbox{Store: db, Sender: sender, Desk: a.desk, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log}
+	shots, err := a.screenshots()
+	if err != nil {
+		_ = db.Close() // the media client's error is the one to report
+		return nil, err
+	}
+	cfg.Screenshots = shots.On()
+	a.Config.Screenshots = cfg.Screenshots
+	a.outbox = &twilio.Outbox{Store: db, Sender: sender, Desk: a.desk, StatusCallback: cfg.PublicURL + "/twilio/status", Rate: cfg.SendRate, Log: a.Log, Drain: stopTimeout}
 	a.outbox.Init()
 	a.web, err = web.New(web.Config{
 		PublicURL:    cfg.PublicURL,
@@ -93,7 +113,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 		Numbers:      cfg.Numbers(),
 		Store:        db,
 		ConsoleStore: db,
-		Backup:       db,
+		Backup:       db.backup,
 		Desk:         a.desk,
 		Wake:         a.outbox.Wake,
 		Gauges: []web.Gauge{
@@ -111,6 +131,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 
 		ConsolePassword: cfg.ConsolePassword,
 		ClientIPHeader:  cfg.ClientIPHeader,
+		Screenshots:     shots,
 	}, cfg.Engine(lib))
 	if err != nil {
 		_ = db.Close() // the first error is the one to report
@@ -139,8 +160,9 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 func (a *App) Addr() string { return a.ln.Addr().String() }
 
 // Run serves until ctx is done, then shuts down gracefully: it stops
-// accepting, lets requests in flight finish (up to 10 s) and closes the
-// store.
+// accepting, lets requests in flight and the outbox's send in progress
+// finish (up to stopTimeout; a message Twilio accepted is recorded as
+// sent, never sent again) and closes the store.
 func (a *App) Run(ctx context.Context) error {
 	defer a.Close()
 	if a.Config.Sandbox() {
@@ -151,19 +173,33 @@ func (a *App) Run(ctx context.Context) error {
 		a.Log.Warn("no TEXTFIX_OPERATOR_PHONES: nobody is texted when someone asks for a human; they wait until an operator opens " +
 			a.Config.PublicURL + "/console, and the bot tells them so")
 	}
-	a.Log.Info("listening", "addr", a.Addr(), "public_url", a.Config.PublicURL, "db", a.Config.DB)
+	a.Log.Info("listening", "addr", a.Addr(), "public_url", a.Config.PublicURL, "db", a.db.where)
 
 	errc := make(chan error, 1)
 	go func() { errc <- a.http.Serve(a.ln) }()
 	var wg sync.WaitGroup
 	wg.Go(func() { a.pruneClaims(ctx) })
-	wg.Go(func() { a.retain(ctx) })
+	if a.db.retain != nil {
+		wg.Go(func() { a.retain(ctx) })
+	} else {
+		a.Log.Warn("TEXTFIX_RETAIN: this backend has no retention yet; nothing is deleted for its age")
+	}
 	if a.Config.BackupDir != "" {
 		wg.Go(func() { a.backups(ctx) })
 	}
 	wg.Go(func() { a.outbox.Run(ctx) })
 	wg.Go(func() { a.sweepTickets(ctx) })
 	wg.Go(func() { a.reloadOnHUP(ctx) })
+	if a.db.fold != nil {
+		wg.Go(func() { a.foldCounters(ctx) })
+	}
+	if a.db.listen != nil {
+		wg.Go(func() {
+			a.db.listen(ctx, a.outbox.Wake, func(err error) { a.Log.Warn("outbox: listen", "err", err) })
+		})
+	}
+	// A restart or a deploy changes the flows as a reload does.
+	wg.Go(func() { a.logStranded(ctx, a.web.Engine()) })
 	defer wg.Wait() // before the deferred Close
 
 	select {
@@ -172,7 +208,7 @@ func (a *App) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	a.Log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
 	defer cancel()
 	if err := a.http.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
@@ -180,7 +216,39 @@ func (a *App) Run(ctx context.Context) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	a.web.Wait() // pictures still being read, media deletes: before the store closes
 	return nil
+}
+
+// screenshots sets up reading the pictures people text: Twilio's media
+// API (not in sandbox mode, which has no credentials) and tesseract.
+// Without tesseract it logs one line and pictures get the "text me the
+// error in words" answer; everything else works.
+func (a *App) screenshots() (web.Screenshots, error) {
+	var shots web.Screenshots
+	reader, err := ocr.New(ocr.Config{})
+	if err != nil {
+		a.Log.Warn("screenshots: tesseract not found; picture messages get 'text me the error in words'", "err", err)
+		shots.NoTesseract = true
+	} else {
+		shots.OCR = reader
+	}
+	if a.Config.Sandbox() {
+		if reader != nil {
+			a.Log.Info("screenshots: off in sandbox mode (no Twilio credentials to fetch pictures with)")
+		}
+		return shots, nil
+	}
+	shots.Media, err = twilio.NewMediaClient(twilio.MediaConfig{
+		AccountSID: a.Config.AccountSID, AuthToken: a.Config.AuthToken, BaseURL: a.Config.TwilioAPIURL,
+	})
+	if err != nil {
+		return shots, err
+	}
+	if reader != nil {
+		a.Log.Info("screenshots: reading pictures", "tesseract", reader.Version())
+	}
+	return shots, nil
 }
 
 // outboxDepth is how many messages wait in the outbox and how long the
@@ -195,13 +263,22 @@ func (a *App) outboxDepth() (int, time.Duration) {
 	return n, max(time.Since(oldest), 0)
 }
 
-// leader reports whether this instance runs the timers now.
+// leader reports whether this instance runs the timers now, and logs
+// when that changes.
 func (a *App) leader(ctx context.Context, timer string) bool {
 	ok, err := a.db.Leader(ctx)
 	if err != nil && ctx.Err() == nil {
 		a.Log.Error(timer, "err", err)
 	}
-	return ok && err == nil
+	ok = ok && err == nil
+	if a.leading.Swap(ok) != ok && ctx.Err() == nil {
+		if ok {
+			a.Log.Info("leader: this instance runs the timers")
+		} else {
+			a.Log.Info("leader: another instance runs the timers")
+		}
+	}
+	return ok
 }
 
 // pruneClaims forgets MessageSids older than ClaimTTL, hourly, in batches.
@@ -233,14 +310,38 @@ func (a *App) pruneClaims(ctx context.Context) {
 	}
 }
 
-// retain deletes what is older than TEXTFIX_RETAIN, at start and hourly;
-// the store scrubs what it deleted from the file within a minute.
+// foldEvery is how often the leader folds the counts texts appended into
+// the analytics totals (PostgreSQL).
+const foldEvery = 10 * time.Second
+
+// foldCounters runs the backend's fold on the leader, every foldEvery.
+func (a *App) foldCounters(ctx context.Context) {
+	t := time.NewTicker(foldEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if !a.leader(ctx, "fold counters") {
+			continue
+		}
+		if _, err := a.db.fold(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("fold counters", "err", err)
+		}
+	}
+}
+
+// retain deletes what is older than TEXTFIX_RETAIN, at start and hourly,
+// on the leader; the bbolt store scrubs what it deleted from the file
+// within a minute.
 func (a *App) retain(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
 		if a.leader(ctx, "retention") {
-			n, err := a.db.Retain(ctx, time.Now().Add(-a.Config.Retain))
+			n, err := a.db.retain(ctx, time.Now().Add(-a.Config.Retain))
 			if err != nil && ctx.Err() == nil {
 				a.Log.Error("retention", "err", err)
 			}
@@ -262,7 +363,7 @@ func (a *App) backups(ctx context.Context) {
 	t := time.NewTicker(a.Config.BackupEvery)
 	defer t.Stop()
 	for {
-		path, err := a.db.BackupTo(ctx, a.Config.BackupDir, a.Config.BackupKeep, time.Now())
+		path, err := a.db.backupTo(ctx, a.Config.BackupDir, a.Config.BackupKeep, time.Now())
 		switch {
 		case err != nil && ctx.Err() == nil:
 			a.Log.Error("backup", "err", err)
@@ -297,14 +398,48 @@ func (a *App) reloadOnHUP(ctx context.Context) {
 			a.Log.Error("flows reload refused; the previous flows stay live", "err", err)
 			continue
 		}
-		a.web.SetEngine(a.Config.Engine(lib))
-		a.Log.Info("flows reloaded", "flows", len(lib.Flows))
+		engine := a.Config.Engine(lib)
+		a.web.SetEngine(engine)
+		a.Log.Info("flows reloaded", "flows", len(lib.Flows), "stranded", a.logStranded(ctx, engine))
 	}
 }
 
-// sweepTickets tells people whose ticket waited too long, every 30 s.
+// maxStrandedLogged is how many stranded conversations a start or a
+// reload logs one by one; the count covers them all.
+const maxStrandedLogged = 20
+
+// logStranded logs the live conversations that engine's flows strand
+// (bot.Engine.Stranded: where each was, and what its next text will
+// find), numbers masked, and returns how many there are (-1 when the
+// store could not say). The engine handles each on its next text; this
+// tells the operator how many that will be.
+func (a *App) logStranded(ctx context.Context, engine *bot.Engine) int {
+	got, checked, err := engine.Stranded(ctx, a.db, time.Now())
+	if err != nil {
+		if ctx.Err() == nil {
+			a.Log.Error("stranded conversations: could not check", "err", err)
+		}
+		return -1
+	}
+	for i, s := range got {
+		if i == maxStrandedLogged {
+			a.Log.Warn("stranded conversations: more not logged", "more", len(got)-i)
+			break
+		}
+		st := s.Stale
+		a.Log.Warn("stranded conversation: the flows changed under it", "from", bot.Mask(s.Phone), "flow", st.Flow, "node", st.Node,
+			"status", st.Status, "damage", st.Damage, "next_text", st.Effect())
+	}
+	if len(got) > 0 {
+		a.Log.Warn("stranded conversations", "stranded", len(got), "live", checked)
+	}
+	return len(got)
+}
+
+// sweepTickets tells people whose ticket waited too long, every
+// sweepEvery, on the leader.
 func (a *App) sweepTickets(ctx context.Context) {
-	t := time.NewTicker(30 * time.Second)
+	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
 		select {

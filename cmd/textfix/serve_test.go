@@ -3,7 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,4 +66,59 @@ func TestLogLevel(t *testing.T) {
 	if app, _ := runApp(t, nil); app.Log.Enabled(context.Background(), slog.LevelDebug) {
 		t.Error("debug is on by default")
 	}
+}
+
+// Without tesseract, start-up says once that pictures get the "in words"
+// answer, HELP does not offer screenshots, and the server runs.
+func TestStartWithoutTesseract(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // no tesseract there
+	app, logs := runApp(t, production)
+	if n := strings.Count(logs, "screenshots: tesseract not found; picture messages get 'text me the error in words'"); n != 1 {
+		t.Errorf("%d lines about tesseract:\n%s", n, logs)
+	}
+	if app.Config.Screenshots || app.web.Engine().Screenshots {
+		t.Error("screenshots on without tesseract")
+	}
+
+	// The console says so too (sandbox mode: open to loopback).
+	cfg, err := LoadConfig(func(k string) string {
+		return map[string]string{"TEXTFIX_ADDR": "127.0.0.1:0", "TEXTFIX_DB": filepath.Join(t.TempDir(), "t.db")}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err = NewApp(cfg, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	req := httptest.NewRequest(http.MethodGet, "/console", nil)
+	req.RemoteAddr = "127.0.0.1:50000"
+	rec := httptest.NewRecorder()
+	app.web.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Screenshots: tesseract is not installed") {
+		t.Errorf("console (%d) lacks the tesseract banner", rec.Code)
+	}
+}
+
+// With Twilio credentials and tesseract, pictures are read and HELP says
+// screenshots work and are deleted.
+func TestStartReadsScreenshots(t *testing.T) {
+	if _, err := exec.LookPath("tesseract"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tesseract is not installed; CI must install it (.ci/run)")
+		}
+		t.Skip("tesseract is not installed: apt-get install tesseract-ocr tesseract-ocr-eng")
+	}
+	app, logs := runApp(t, production)
+	if !app.web.Engine().Screenshots || !strings.Contains(logs, "screenshots: reading pictures") {
+		t.Errorf("screenshots off with tesseract and credentials:\n%s", logs)
+	}
+}
+
+// production is the environment of a server with Twilio credentials.
+var production = map[string]string{
+	"TWILIO_ACCOUNT_SID": "AC0123456789abcdef0123456789abcdef", "TWILIO_AUTH_TOKEN": "0123456789abcdef0123456789abcdef",
+	"TWILIO_FROM": "+15555550000", "TEXTFIX_PUBLIC_URL": "https://textfix.example.com",
+	"TEXTFIX_CONSOLE_PASSWORD": "a long enough password", "TEXTFIX_OPERATOR_PHONES": "+15555559999",
 }

@@ -80,6 +80,14 @@ type Options struct {
 	// Store wraps the database the web layer uses (to count its calls,
 	// say); nil uses it as is.
 	Store func(*store.DB) web.Store
+	// Screenshots reads pictures with the real tesseract (the test skips
+	// without it, and fails under CI=true) and fetches and deletes media
+	// at the fake Twilio. PictureWait is web.Screenshots.Wait (0: the
+	// default).
+	Screenshots bool
+	PictureWait time.Duration
+	// MediaTimeout bounds one media fetch (0: twilio.DefaultMediaTimeout).
+	MediaTimeout time.Duration
 }
 
 // Stack is one running server stack. Everything it starts stops when the
@@ -155,6 +163,15 @@ func New(t testing.TB, o Options) *Stack {
 			numbers = []string{BotNumber}
 		}
 	}
+	var shots web.Screenshots
+	if o.Screenshots {
+		shots.OCR = Tesseract(t)
+		shots.Wait = o.PictureWait
+		shots.Media, err = twilio.NewMediaClient(twilio.MediaConfig{AccountSID: AccountSID, AuthToken: Token, BaseURL: tw.URL, Timeout: o.MediaTimeout})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	var ws web.Store = db
 	if o.Store != nil {
 		ws = o.Store(db)
@@ -165,10 +182,12 @@ func New(t testing.TB, o Options) *Stack {
 		Desk:         desk,
 		ConsoleStore: db, Backup: db, ConsolePassword: o.Password, ClientIPHeader: o.ClientIPHeader,
 		MetricsToken: o.MetricsToken, AccountSID: accountSID, Numbers: numbers,
-	}, &bot.Engine{Flows: lib, BaseURL: base})
+		Screenshots: shots,
+	}, &bot.Engine{Flows: lib, BaseURL: base, Screenshots: shots.On()})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(s.Server.Wait) // before the store closes
 	ts.Config.Handler = s.Server.Handler()
 	ts.Start()
 	return s

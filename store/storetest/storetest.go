@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 	}{
 		{"ClaimAndReplay", testClaimAndReplay},
 		{"ClaimBelongsToSender", testClaimBelongsToSender},
+		{"SameClaimAtOnce", testSameClaimAtOnce},
 		{"FailedTransactionStoresNothing", testFailedTransactionStoresNothing},
 		{"ReadsSeeOwnWrites", testReadsSeeOwnWrites},
 		{"PerNumberOrder", testPerNumberOrder},
@@ -278,6 +279,42 @@ func testClaimBelongsToSender(t *testing.T, e *env) {
 	}
 	if _, ok, _ := e.s.Replay(ctx, bot.Claim{SID: "SMsame", From: phoneA}); ok {
 		t.Error("A's claim survived Forget")
+	}
+}
+
+// The same message delivered twice at the same moment (Twilio's retry
+// racing the first try, or two instances given one MessageSid) is stored
+// once, and both calls return the same reply.
+func testSameClaimAtOnce(t *testing.T, e *env) {
+	ctx := t.Context()
+	const tries = 8
+	for i := range 5 {
+		sid := fmt.Sprint("SMrace", i)
+		var (
+			wg      sync.WaitGroup
+			replies [tries][]string
+			errs    [tries]error
+		)
+		for j := range tries {
+			wg.Go(func() {
+				replies[j], _, errs[j] = e.s.Inbound(ctx, bot.Claim{SID: sid, From: phoneA}, text(phoneA, sid, fmt.Sprint("text ", i)))
+			})
+		}
+		within(t, "one message delivered at once", wg.Wait)
+		for j := range tries {
+			if errs[j] != nil {
+				t.Fatal(errs[j])
+			}
+			if want := []string{fmt.Sprint("re: text ", i)}; !slices.Equal(replies[j], want) {
+				t.Errorf("%s, call %d: reply %q, want %q", sid, j, replies[j], want)
+			}
+		}
+	}
+	if lines := e.transcript(phoneA); len(lines) != 10 {
+		t.Errorf("%d lines for 5 texts delivered %d times each, want 10", len(lines), tries)
+	}
+	if c := e.conversation(phoneA); c.Misses != 5 {
+		t.Errorf("the engine ran %d times for 5 texts", c.Misses)
 	}
 }
 

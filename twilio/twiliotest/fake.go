@@ -56,6 +56,7 @@ type Message struct {
 	MessagingServiceSID string
 	Body                string
 	StatusCallback      string
+	At                  time.Time // when the fake accepted it
 }
 
 type failure struct {
@@ -248,6 +249,7 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.SID = newSID()
+	m.At = time.Now()
 
 	s.mu.Lock()
 	s.messages = append(s.messages, m)
