@@ -179,11 +179,7 @@ func (a *App) Run(ctx context.Context) error {
 	go func() { errc <- a.http.Serve(a.ln) }()
 	var wg sync.WaitGroup
 	wg.Go(func() { a.pruneClaims(ctx) })
-	if a.db.retain != nil {
-		wg.Go(func() { a.retain(ctx) })
-	} else {
-		a.Log.Warn("TEXTFIX_RETAIN: this backend has no retention yet; nothing is deleted for its age")
-	}
+	wg.Go(func() { a.retain(ctx) })
 	if a.Config.BackupDir != "" {
 		wg.Go(func() { a.backups(ctx) })
 	}

@@ -25,7 +25,8 @@ type storage struct {
 	// fold, run by the leader, folds the counts texts appended into the
 	// analytics totals; nil when the backend counts in place.
 	fold func(ctx context.Context) (int, error)
-	// retain deletes what is older than before (TEXTFIX_RETAIN).
+	// retain deletes what is older than before (TEXTFIX_RETAIN); both
+	// backends have it.
 	retain func(ctx context.Context, before time.Time) (int, error)
 	// backup streams a snapshot (/console/backup), and backupTo writes
 	// a checked one into a folder (TEXTFIX_BACKUP_DIR): the bbolt file's
@@ -51,7 +52,7 @@ func openStorage(ctx context.Context, cfg Config, log *slog.Logger) (*storage, e
 	if err != nil {
 		return nil, err
 	}
-	return &storage{Store: db, where: "postgres", listen: db.Listen, fold: db.FoldCounters}, nil
+	return &storage{Store: db, where: "postgres", listen: db.Listen, fold: db.FoldCounters, retain: db.Retain}, nil
 }
 
 // openForCLI opens the database a command names: --db (a file or a
