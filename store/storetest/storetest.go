@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 		{"RecentConversations", testRecentConversations},
 		{"Sessions", testSessions},
 		{"Forget", testForget},
+		{"ForgetQuotes", testForgetQuotes},
 		{"PruneClaims", testPruneClaims},
 		{"Leader", testLeader},
 	}
