@@ -487,6 +487,9 @@ func (cli *CLI) restore(args []string) error {
 	}
 	dst := *dbPath
 	if dst == "" {
+		if cfg.DatabaseURL != "" {
+			return errors.New("restore puts a backup of the bbolt file in place of TEXTFIX_DB; with TEXTFIX_DATABASE_URL, restore with PostgreSQL's own tools (or name the file with --db)")
+		}
 		dst = cfg.DB
 	}
 	err = store.Restore(pos[0], dst)
