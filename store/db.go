@@ -43,6 +43,7 @@ type DB struct {
 
 	scrubWake, scrubStop chan struct{}
 	scrubDone            sync.WaitGroup
+	stopScrub            sync.Once
 	backups              atomic.Int32 // backups being written: the scrub waits for them
 	log                  *slog.Logger
 
@@ -170,7 +171,7 @@ func (db *DB) Close() error {
 	if db.writes.isClosed() {
 		return nil
 	}
-	close(db.scrubStop)
+	db.stopScrub.Do(func() { close(db.scrubStop) })
 	db.scrubDone.Wait()
 	if !db.scrubbed() {
 		if _, err := db.Scrub(context.Background()); err != nil {
