@@ -149,7 +149,7 @@ func New(cfg Config, engine *bot.Engine) (*Server, error) {
 		Templates: cfg.Templates, Now: cfg.Now, NewPageID: cfg.NewPageID, Log: cfg.Log,
 		PublicURL: cfg.PublicURL, SMSNumber: cfg.SMSNumber, MaxBody: MaxBody,
 		Password: cfg.ConsolePassword, Sandbox: cfg.AuthToken == "", ClientIPHeader: cfg.ClientIPHeader,
-		Backup: cfg.Backup,
+		Backup:      cfg.Backup,
 		NoTesseract: cfg.Screenshots.NoTesseract,
 	})
 	s.echo = e
