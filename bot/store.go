@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"io"
 	"time"
 )
 
@@ -29,6 +30,9 @@ var (
 	// ErrConflict: a transaction kept meeting concurrent changes to what
 	// it read and gave up after a bounded number of runs.
 	ErrConflict = errors.New("too many concurrent changes; try again")
+	// ErrExpired: a page that retention ([Retainer]) deleted; it answers
+	// 410 "expired".
+	ErrExpired = errors.New("expired")
 )
 
 // Store is the whole storage contract.
@@ -148,7 +152,8 @@ type ConversationReader interface {
 // PageReader reads fix pages.
 type PageReader interface {
 	// Page returns page id, revoked ones too, or an error wrapping
-	// ErrNotFound.
+	// ErrNotFound (a store with a [Retainer] may say ErrExpired for a page
+	// it deleted for its age).
 	Page(ctx context.Context, id string) (Page, error)
 	// PagesOf returns the pages made for phone, newest first, at most
 	// limit.
@@ -171,7 +176,8 @@ type DeskReader interface {
 // StatsReader reads the analytics counters.
 type StatsReader interface {
 	// Stats sums flow's counters from the UTC day of since until now, with
-	// the five most common unmatched answers per question (all time).
+	// the five most common unmatched answers per question (whatever
+	// retention kept, if the store has a Retainer; else all time).
 	Stats(ctx context.Context, flow string, since time.Time) (Stats, error)
 }
 
@@ -207,7 +213,10 @@ type OutboxSender interface {
 type Maintainer interface {
 	// Forget erases everything stored about phone, unrecoverably through
 	// this API: its conversation, transcript, claims, pages, tickets and
-	// outbox messages. Nothing stored: an error wrapping ErrNotFound.
+	// outbox messages, the operators' notifications about its tickets
+	// (the messages, and their lines in the operators' transcripts,
+	// emptied), and its texts among the unmatched-answer samples (one
+	// count each). Nothing stored: an error wrapping ErrNotFound.
 	Forget(ctx context.Context, phone string) error
 	// RevokePage marks page id revoked (it answers 410); a missing page
 	// gives an error wrapping ErrNotFound.
@@ -216,6 +225,35 @@ type Maintainer interface {
 	// returns how many; call it again while it returns most. A pruned
 	// claim no longer replays.
 	PruneClaims(ctx context.Context, before time.Time, most int) (int, error)
+}
+
+// Retainer deletes what is older than the retention period. It is a
+// capability of its own, beside [Store], so that a backend can grow it
+// without the others changing at once; the bbolt store has it.
+type Retainer interface {
+	// Retain deletes, in small transactions: transcript lines older than
+	// before; conversations last updated before it, with everything about
+	// their number (as Forget); pages created before it, which [PageReader]
+	// then reports as [ErrExpired]; tickets with nothing (opened,
+	// answered, closed) since that are closed or whose conversation went,
+	// and outbox messages from before it; and unmatched-answer samples
+	// last seen before it. Analytics counters stay. It returns how many
+	// records went. Like Forget, what it deletes is unrecoverable from
+	// the store's files within minutes.
+	Retain(ctx context.Context, before time.Time) (int, error)
+}
+
+// Backuper writes a consistent copy of the whole store while it serves.
+type Backuper interface {
+	// Backup writes a snapshot to w, consistent as of one moment, and
+	// returns how many bytes it wrote.
+	Backup(ctx context.Context, w io.Writer) (int64, error)
+}
+
+// BackupName is the file name of a backup taken at t, for downloads and
+// backup folders alike; names sort by time.
+func BackupName(t time.Time) string {
+	return "textfix-" + t.UTC().Format("20060102T150405Z") + ".db"
 }
 
 // Leadership says which instance runs the timers (claim pruning, the

@@ -281,7 +281,7 @@ type Stats struct {
 	// Misses counts answers not understood, per question node.
 	Misses map[string]int
 	// Unmatched are the most common answers not understood, per node
-	// (redacted, all time).
+	// (redacted; all time, or as long as retention keeps them).
 	Unmatched map[string][]TextCount
 }
 

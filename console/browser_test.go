@@ -32,7 +32,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	s.Say("+15555550111", "claude code 403 unusual activity on my api key")
 	s.Say("+15555550111", "yes")
 	s.Say("+15555550112", "claude code 403")
-	s.Say("+15555550112", "no idea honestly")
+	s.Say("+15555550112", "the purple elephant") // not an answer to "How does Claude Code sign in?": a sample
 	s.Say("+15555550113", "claude code keeps saying 401")
 	s.Say(person, "claude code 403")
 	s.Say(person, "it says forbidden, I'm on the team plan")
@@ -246,7 +246,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	shot("console-stats.png")
 	do("flow stats", chromedp.Click(chromedp.CSS(`a[href="/console/stats/claude-code-403"]`)), chromedp.WaitVisible(chromedp.CSS(".picture img")))
 	poll("the flow picture", `(() => { const i = document.querySelector(".picture img"); return i.complete && i.naturalWidth > 0; })()`, 20*time.Second)
-	if q := text("table.list tbody"); !strings.Contains(q, "no idea honestly") {
+	if q := text("table.list tbody"); !strings.Contains(q, "the purple elephant") {
 		t.Errorf("unmatched answers not shown: %q", q)
 	}
 	shot("console-tree-stats.png")

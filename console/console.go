@@ -71,6 +71,9 @@ type Config struct {
 	ClientIPHeader string
 	// MaxBody caps a form's body (413 beyond).
 	MaxBody int64
+	// Backup streams a snapshot of the store (GET /console/backup); nil
+	// when the store cannot (that route answers 404).
+	Backup bot.Backuper
 	// NoTesseract: pictures are not read for want of tesseract; every
 	// page says so.
 	NoTesseract bool
@@ -120,6 +123,7 @@ func Mount(e *echo.Echo, cfg Config) {
 	g.GET("/outbox", cn.outbox)
 	g.POST("/outbox/:id/retry", cn.retry)
 	g.GET("/stats", cn.stats)
+	g.GET("/backup", cn.backup)
 	g.GET("/stats/:flow", cn.flowStats)
 	g.GET("/stats/:flow/tree.svg", cn.flowPicture)
 }

@@ -217,5 +217,5 @@ func (cn *console) forget(c echo.Context) error {
 		return err
 	}
 	cn.cfg.Log.Info("console: number forgotten", "from", masked, "request_id", requestID(c))
-	return cn.done(c, Path, "Forgot "+masked+": conversation, transcript, tickets, queued texts and pages are erased.", "")
+	return cn.done(c, Path, "Forgot "+masked+": conversation, transcript, tickets, queued texts and pages are erased; backups keep them until they age out.", "")
 }

@@ -70,8 +70,23 @@
 // schema (current_schema()), so stores in different schemas of one
 // database do not see each other's locks.
 //
-// Forgotten rows are deleted at once; their bytes stay in the table's
-// files until VACUUM (autovacuum) reuses the space.
+// Forgotten and expired rows are deleted at once, and [DB.Forget] and
+// [DB.Retain] then run VACUUM on the tables that hold people's data, so
+// that their space is free for reuse at once rather than when autovacuum
+// comes. That is weaker than the bbolt store's scrub, which overwrites
+// freed pages with zeros: VACUUM marks the space free without clearing
+// it, so a deleted row's bytes can remain in a table's or an index's
+// pages until new rows reuse the space, and in the write-ahead log (and
+// its archive, and base backups) until those are recycled. VACUUM FULL
+// of the same tables (it locks them while it rewrites them) leaves none
+// in the live files.
+//
+// [DB.Retain] erases numbers idle since the cut-off one transaction each
+// under their lock (pages leave an expired mark, the SHA-256 of their id,
+// in pages_expired), then deletes older lines (each number's last stays,
+// emptied), pages, tickets, outbox messages and unmatched samples (with
+// when they were last seen, migration 2) in one statement each; a line's
+// time is read from its JSON, so that step reads the lines table.
 //
 // Backups are PostgreSQL's own (pg_dump, or the provider's).
 package postgres

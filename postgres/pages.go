@@ -118,6 +118,13 @@ func (db *DB) Page(ctx context.Context, id string) (bot.Page, error) {
 		return bot.Page{}, fmt.Errorf("postgres: page: %w", err)
 	}
 	if !r.exists {
+		var expired bool
+		if err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pages_expired WHERE hash = sha256(convert_to($1, 'UTF8')))`, id).Scan(&expired); err != nil {
+			return bot.Page{}, fmt.Errorf("postgres: page: %w", err)
+		}
+		if expired {
+			return bot.Page{}, fmt.Errorf("postgres: page %s: %w", id, bot.ErrExpired)
+		}
 		return bot.Page{}, fmt.Errorf("postgres: page %s: %w", id, bot.ErrNotFound)
 	}
 	return r.val.page, nil

@@ -30,4 +30,9 @@ func TestConformance(t *testing.T) {
 		db.Now = clock
 		return db
 	})
+	storetest.RunRetainer(t, func(t *testing.T, clock func() time.Time) storetest.Retaining {
+		db := mustOpen(t, pgtest.URL(t))
+		db.Now = clock
+		return db
+	})
 }

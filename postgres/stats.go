@@ -35,7 +35,11 @@ func (st *stage) Record(events []bot.Event, now time.Time) error {
 		case bot.EventMiss:
 			k.node = e.Node
 			if text := strings.ToLower(strings.TrimSpace(e.Text)); text != "" {
-				st.misses[missKey{e.Flow, e.Node, text}]++
+				k := missKey{e.Flow, e.Node, text}
+				st.misses[k]++
+				if now.After(st.seen[k]) {
+					st.seen[k] = now
+				}
 			}
 		}
 		st.stats[k]++
@@ -66,12 +70,13 @@ func (st *stage) queueStats(b *commit) {
 	if len(st.misses) > 0 {
 		var flow, node, text []string
 		var n []int64
+		var seen []time.Time
 		for _, k := range sortedFunc(st.misses, compareMissKeys) {
 			flow, node, text = append(flow, k.flow), append(node, k.node), append(text, k.text)
-			n = append(n, st.misses[k])
+			n, seen = append(n, st.misses[k]), append(seen, st.seen[k])
 		}
-		b.Queue(`INSERT INTO unmatched_deltas (flow, node, text, n)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])`, flow, node, text, n)
+		b.Queue(`INSERT INTO unmatched_deltas (flow, node, text, n, seen)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[])`, flow, node, text, n, seen)
 	}
 }
 
@@ -91,9 +96,9 @@ func (db *DB) FoldCounters(ctx context.Context) (int, error) {
 			SELECT flow, day, kind, node, dest, sum(n) FROM d GROUP BY flow, day, kind, node, dest
 			ON CONFLICT (flow, day, kind, node, dest) DO UPDATE SET n = stats.n + excluded.n`,
 			`WITH d AS (DELETE FROM unmatched_deltas RETURNING *)
-			INSERT INTO unmatched (flow, node, text, n)
-			SELECT flow, node, text, sum(n) FROM d GROUP BY flow, node, text
-			ON CONFLICT (flow, node, text) DO UPDATE SET n = unmatched.n + excluded.n`,
+			INSERT INTO unmatched (flow, node, text, n, seen)
+			SELECT flow, node, text, sum(n), max(seen) FROM d GROUP BY flow, node, text
+			ON CONFLICT (flow, node, text) DO UPDATE SET n = unmatched.n + excluded.n, seen = greatest(unmatched.seen, excluded.seen)`,
 		} {
 			tag, err := tx.Exec(ctx, q)
 			if err != nil {

@@ -78,6 +78,7 @@ type stage struct {
 	claim    *claimRow
 	stats    map[statKey]int64
 	misses   map[missKey]int64
+	seen     map[missKey]time.Time // when each miss was last recorded (retention)
 }
 
 var _ bot.Tx = (*stage)(nil)
@@ -88,7 +89,7 @@ func (db *DB) newStage(ctx context.Context, conn *pgx.Conn) *stage {
 		convs: map[string]*rec[bot.Conversation]{}, lastSeq: map[string]int64{},
 		lines: map[lineKey]*rec[bot.Line]{}, pages: map[string]*rec[pageRow]{},
 		tickets: map[int64]*rec[bot.Ticket]{}, msgs: map[int64]*rec[bot.OutMsg]{},
-		stats: map[statKey]int64{}, misses: map[missKey]int64{},
+		stats: map[statKey]int64{}, misses: map[missKey]int64{}, seen: map[missKey]time.Time{},
 	}
 }
 

@@ -29,9 +29,10 @@ const (
 	atOutbox                  // id (8 bytes, queue order) → JSON bot.OutMsg; its sequence is the last id
 	atPending                 // id (8 bytes) → ∅, for messages still queued
 	atStats                   // flow 0x00 day 0x00 kind [0x00 node [0x00 to]] → uint64
-	atUnmatched               // flow 0x00 node 0x00 text → uint64 (all time)
+	atUnmatched               // flow 0x00 node 0x00 text → count, last seen (8 bytes each; 8 for the count alone before retention)
 	atSessions                // session key → JSON bot.Session
 	atAttempts                // client address → JSON login attempt times
+	atExpired                 // SHA-256 of a page id → when retention deleted it (8 bytes, ns): it answers 410, and holds no id
 	bucketCount
 )
 
@@ -39,6 +40,7 @@ var bucketNames = [bucketCount]string{
 	atMeta: "meta", atNumbers: "numbers", atRecent: "recent", atClaimsAt: "claimsat", atSent: "sent",
 	atPages: "pages", atOwned: "owned", atTickets: "tickets", atOpen: "open", atOutbox: "outbox",
 	atPending: "pending", atStats: "stats", atUnmatched: "unmatched", atSessions: "sessions", atAttempts: "attempts",
+	atExpired: "expired",
 }
 
 // bucketKeys are the names as keys, made once.
@@ -65,6 +67,7 @@ var fillPercent = [bucketCount]float64{
 	atMeta: 0.5, atNumbers: 0.8, atRecent: 1, atClaimsAt: 1, atSent: 0.5,
 	atPages: 0.5, atOwned: 0.5, atTickets: 1, atOpen: 1, atOutbox: 1,
 	atPending: 1, atStats: 0.5, atUnmatched: 0.5, atSessions: 0.5, atAttempts: 0.5,
+	atExpired: 0.5,
 }
 
 // The numbers bucket keeps everything about one phone number under

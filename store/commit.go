@@ -5,8 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -45,6 +47,7 @@ const gatherWait = 300 * time.Microsecond
 type committer struct {
 	db    *bolt.DB
 	queue chan *job
+	solos chan *soloJob
 	done  chan struct{}
 	wg    sync.WaitGroup
 
@@ -56,6 +59,10 @@ type committer struct {
 	// included), in nanoseconds.
 	commits, writes atomic.Uint64
 	held            atomic.Int64
+
+	// fault is the error of the last commit when it failed for lack of
+	// space or an I/O error (nil once a commit succeeds): /healthz.
+	fault atomic.Pointer[error]
 }
 
 type job struct {
@@ -63,8 +70,15 @@ type job struct {
 	err chan error
 }
 
+// soloJob is work that runs in the writer alone, between groups (the
+// scrub).
+type soloJob struct {
+	fn  func() error
+	err chan error
+}
+
 func newCommitter(db *bolt.DB) *committer {
-	c := &committer{db: db, queue: make(chan *job, maxGroup), done: make(chan struct{})}
+	c := &committer{db: db, queue: make(chan *job, maxGroup), solos: make(chan *soloJob), done: make(chan struct{})}
 	c.wg.Go(c.loop)
 	return c
 }
@@ -83,7 +97,42 @@ func (c *committer) do(w write) error {
 	return <-j.err
 }
 
+// solo runs fn in the writer between groups and returns its error.
+func (c *committer) solo(fn func() error) error {
+	j := &soloJob{fn: fn, err: make(chan error, 1)}
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case c.solos <- j:
+	case <-c.done:
+		c.mu.RUnlock()
+		return ErrClosed
+	}
+	c.mu.RUnlock()
+	return <-j.err
+}
+
+func (c *committer) runSolo(j *soloJob) {
+	j.err <- func() (err error) {
+		defer recoverDamage(&err)
+		return j.fn()
+	}()
+}
+
+// recoverDamage turns a panic or a memory fault while bbolt reads a
+// damaged page into an error: it fails the writes at hand, not the
+// process.
+func recoverDamage(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w page: %v", ErrDamaged, r)
+	}
+}
+
 func (c *committer) loop() {
+	debug.SetPanicOnFault(true) // this goroutine's alone
 	gather := time.NewTimer(time.Hour)
 	gather.Stop()
 	group := make([]*job, 0, maxGroup)
@@ -93,6 +142,9 @@ func (c *committer) loop() {
 			select {
 			case j := <-c.queue:
 				group = c.drain(append(group, j))
+			case j := <-c.solos:
+				c.runSolo(j)
+				continue
 			case <-c.done:
 				c.finish()
 				return
@@ -114,6 +166,11 @@ func (c *committer) loop() {
 		}
 		c.commit(group)
 		clear(group)
+		select {
+		case j := <-c.solos:
+			c.runSolo(j)
+		default:
+		}
 	}
 }
 
@@ -137,7 +194,7 @@ func (c *committer) commit(group []*job) {
 	c.commits.Add(1)
 	c.writes.Add(uint64(len(group)))
 	start := time.Now()
-	err := c.db.Update(func(tx *bolt.Tx) error {
+	err := c.update(func(tx *bolt.Tx) error {
 		var cursors [bucketCount]*bolt.Cursor // for the checks, repositioned by each Seek
 		for i, j := range group {
 			if !holds(tx, &cursors, j.w.reads) {
@@ -151,6 +208,7 @@ func (c *committer) commit(group []*job) {
 		return nil
 	})
 	c.held.Store(int64(time.Since(start)))
+	c.noteFault(err)
 	for i, j := range group {
 		if err != nil {
 			j.err <- err
@@ -158,6 +216,32 @@ func (c *committer) commit(group []*job) {
 			j.err <- results[i]
 		}
 	}
+}
+
+// noteFault keeps err if the disk is full or failing, and forgets the
+// last fault when err is nil: a write went through.
+func (c *committer) noteFault(err error) {
+	switch {
+	case err == nil:
+		c.fault.Store(nil)
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EIO), errors.Is(err, syscall.EDQUOT):
+		c.fault.Store(&err)
+	}
+}
+
+// lastFault is the disk error of the last commit, or nil.
+func (c *committer) lastFault() error {
+	if f := c.fault.Load(); f != nil {
+		return *f
+	}
+	return nil
+}
+
+// update is bbolt's Update with a damaged page's panic as an error
+// (bbolt rolls the transaction back).
+func (c *committer) update(fn func(*bolt.Tx) error) (err error) {
+	defer recoverDamage(&err)
+	return c.db.Update(fn)
 }
 
 // finish commits whatever was queued before close.
@@ -182,6 +266,13 @@ func (c *committer) close() {
 		close(c.done)
 	}
 	c.wg.Wait()
+}
+
+// isClosed reports whether close was called.
+func (c *committer) isClosed() bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.closed
 }
 
 // holds reports whether every read of a read-set still sees what it saw.
@@ -250,10 +341,10 @@ func applyOne(tx *bolt.Tx, o op) error {
 		return b.Delete(o.key)
 	case opBump:
 		var n uint64
-		if v := b.Get(o.key); len(v) == 8 {
+		if v := b.Get(o.key); len(v) >= 8 {
 			n = binary.BigEndian.Uint64(v)
 		}
-		return b.Put(o.key, binary.BigEndian.AppendUint64(make([]byte, 0, 8), n+o.n))
+		return b.Put(o.key, append(binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(o.val)), n+o.n), o.val...))
 	case opRaiseSeq:
 		if b.Sequence() < o.n {
 			return b.SetSequence(o.n)

@@ -156,7 +156,7 @@ func (db *DB) RecentConversations(ctx context.Context, f bot.ConversationFilter,
 		return nil, 0, fmt.Errorf("store: recent conversations: %w", err)
 	}
 	convs = []bot.Conversation{}
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.read(func(tx *bolt.Tx) error {
 		all := tx.Bucket(bucketKeys[atNumbers])
 		c := tx.Bucket(bucketKeys[atRecent]).Cursor()
 		n := 0

@@ -54,7 +54,7 @@ type Unmatched struct {
 // Export calls e's callbacks with every record in the file; the first
 // error stops it.
 func (db *DB) Export(ctx context.Context, e Export) error {
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.read(func(tx *bolt.Tx) error {
 		for _, step := range []func(context.Context, *bolt.Tx, Export) error{
 			exportConversations, exportTranscripts, exportPages, exportTickets,
 			exportMessages, exportStats, exportSessions,
@@ -219,7 +219,7 @@ func exportStats(_ context.Context, tx *bolt.Tx, e Export) error {
 	}
 	return tx.Bucket(bucketKeys[atUnmatched]).ForEach(func(k, v []byte) error {
 		parts := strings.SplitN(string(k), sep, 3)
-		if len(parts) != 3 || len(v) != 8 {
+		if len(parts) != 3 || len(v) < 8 {
 			return fmt.Errorf("stats: bad unmatched counter %q", k)
 		}
 		return e.Unmatched(Unmatched{Flow: parts[0], Node: parts[1], Text: parts[2], N: binary.BigEndian.Uint64(v)})

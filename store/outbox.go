@@ -113,16 +113,24 @@ func (st *stage) SaveMessage(m bot.OutMsg) error {
 	return st.putLine(m.To, l, oldID)
 }
 
-// forgetOutbox deletes the messages to phone and returns how many.
-func (st *stage) forgetOutbox(phone string) (int, error) {
+// forgetOutbox deletes the messages to phone, and those about its
+// tickets (operators' notifications, which quote its texts) with the
+// lines that show them in the operators' transcripts, and returns how
+// many messages went.
+func (st *stage) forgetOutbox(phone string, tickets []int) (int, error) {
 	var keys [][]byte
+	var about []bot.OutMsg
 	err := st.each(atOutbox, nil, func(k, v []byte) error {
 		m, err := decodeMessage(k, v)
 		if err != nil {
 			return err
 		}
-		if m.To == phone {
+		switch {
+		case m.To == phone:
 			keys = append(keys, bytes.Clone(k))
+		case m.Ticket != 0 && slices.Contains(tickets, m.Ticket):
+			keys = append(keys, bytes.Clone(k))
+			about = append(about, m)
 		}
 		return nil
 	})
@@ -133,6 +141,11 @@ func (st *stage) forgetOutbox(phone string) (int, error) {
 		st.get(atOutbox, k) // an outcome recorded meanwhile is a conflict
 		st.del(atOutbox, k)
 		st.del(atPending, k)
+	}
+	for _, m := range about {
+		if err := st.blankLine(m.To, m.Line, m.SID); err != nil {
+			return 0, err
+		}
 	}
 	return len(keys), nil
 }
@@ -244,7 +257,7 @@ func (db *DB) OutboxList(ctx context.Context, limit int, pendingOrFailed bool) (
 		return nil, fmt.Errorf("store: outbox: %w", err)
 	}
 	var out []bot.OutMsg
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.read(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketKeys[atOutbox]).Cursor()
 		n := 0
 		for k, v := c.Last(); k != nil && len(out) < limit; k, v = c.Prev() {
@@ -275,7 +288,7 @@ func (db *DB) OutboxDepth(ctx context.Context) (n int, oldest time.Time, err err
 	if err := ctx.Err(); err != nil {
 		return 0, time.Time{}, fmt.Errorf("store: outbox depth: %w", err)
 	}
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.read(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketKeys[atPending]).Cursor()
 		first, _ := c.First()
 		for k := first; k != nil; k, _ = c.Next() {

@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -80,19 +82,33 @@ func (st *stage) SetFeedback(pageID string, answer bot.FeedbackAnswer) error {
 // forgetPages deletes the pages made for phone, and page id (a
 // conversation's page from before pages had owners), and returns how many
 // records went.
-func (st *stage) forgetPages(phone, id string) int {
+func (st *stage) forgetPages(phone, id string, expire bool) int {
 	n := 0
 	prefix := ownedKey(phone, "")
 	for _, e := range st.scan(atOwned, prefix) {
-		st.del(atPages, e.k[len(prefix):])
+		st.dropPage(string(e.k[len(prefix):]), expire)
 		st.del(atOwned, e.k)
 		n++
 	}
 	if id != "" && st.get(atPages, pageKey(id)) != nil {
-		st.del(atPages, pageKey(id))
+		st.dropPage(id, expire)
 		n++
 	}
 	return n
+}
+
+// dropPage deletes page id; expire leaves the mark that makes it answer
+// "expired": a hash, so that the file keeps no page id.
+func (st *stage) dropPage(id string, expire bool) {
+	st.del(atPages, pageKey(id))
+	if expire {
+		_ = st.put(atExpired, expiredKey(id), binary.BigEndian.AppendUint64(nil, timeKey(st.now))) // a 32-byte key and 8 bytes always fit
+	}
+}
+
+func expiredKey(id string) []byte {
+	h := sha256.Sum256([]byte(id))
+	return h[:]
 }
 
 // Page implements bot.PageReader.
@@ -102,7 +118,11 @@ func (db *DB) Page(ctx context.Context, id string) (bot.Page, error) {
 		var found bool
 		var err error
 		p, found, err = st.page(id)
-		if err == nil && !found {
+		switch {
+		case err != nil || found:
+		case id != "" && st.get(atExpired, expiredKey(id)) != nil:
+			err = fmt.Errorf("page %s: %w", id, bot.ErrExpired)
+		default:
 			err = fmt.Errorf("page %s: %w", id, bot.ErrNotFound)
 		}
 		return err

@@ -3,8 +3,10 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -54,7 +56,7 @@ type opKind uint8
 const (
 	opPut      opKind = iota // put val under key
 	opDelete                 // delete key (missing is fine)
-	opBump                   // add n to the 8-byte counter under key
+	opBump                   // add n to the 8-byte counter under key (then val, when set: bumpSeen)
 	opRaiseSeq               // raise the bucket's sequence to n if lower
 )
 
@@ -102,6 +104,7 @@ type stage struct {
 	ownIndex map[string]int      // bucket+key → index in own, once own is long
 	seen     map[string]struct{} // bucket+key of the readKey entries, once reads are long
 	appended []run
+	said     []string                  // Forget: the number's inbound texts, for the samples
 	buf      []byte                    // for index lookups
 	cursors  [bucketCount]*bolt.Cursor // one per bucket read, reused (a bucket's Get makes a cursor each time)
 }
@@ -110,8 +113,10 @@ var _ bot.Tx = (*stage)(nil)
 
 // begin opens a stage on a fresh snapshot.
 func (db *DB) begin() (*stage, error) {
+	db.gate.enter()
 	snap, err := db.bolt.Begin(false)
 	if err != nil {
+		db.gate.leave()
 		return nil, closedErr(err)
 	}
 	return &stage{db: db, snap: snap, now: db.Now()}, nil
@@ -124,6 +129,7 @@ func (st *stage) end() write {
 	if st.snap != nil {
 		_ = st.snap.Rollback() // a read-only snapshot: nothing to undo
 		st.snap = nil
+		st.db.gate.leave()
 	}
 	return st.write
 }
@@ -145,6 +151,7 @@ func (db *DB) update(ctx context.Context, lock string, fn func(*stage) error) er
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true)) // a damaged page panics (the caller's recover answers 500) rather than killing the process
 	if lock != "" {
 		unlock := db.locks.lock(lock)
 		defer unlock()
@@ -185,6 +192,7 @@ func (db *DB) view(ctx context.Context, fn func(*stage) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	st, err := db.begin()
 	if err != nil {
 		return err
@@ -415,6 +423,16 @@ func (st *stage) bump(at bucket, key []byte, n uint64) error {
 		return fmt.Errorf("counter key of %d bytes", len(key))
 	}
 	st.ops = append(st.ops, op{kind: opBump, at: at, key: key, n: n})
+	return nil
+}
+
+// bumpSeen is bump for a counter that also keeps when it last moved:
+// its value is the count, then seen (8 bytes each).
+func (st *stage) bumpSeen(at bucket, key []byte, n uint64, seen time.Time) error {
+	if err := st.bump(at, key, n); err != nil {
+		return err
+	}
+	st.ops[len(st.ops)-1].val = binary.BigEndian.AppendUint64(make([]byte, 0, 8), timeKey(seen))
 	return nil
 }
 

@@ -15,7 +15,8 @@ import (
 )
 
 // Analytics: stats flow 0x00 day 0x00 kind [0x00 node [0x00 to]] → uint64,
-// and unmatched flow 0x00 node 0x00 text → uint64 (all time). Counters are
+// and unmatched flow 0x00 node 0x00 text → uint64 count, uint64 last seen
+// (ns; files from before retention hold the count alone). Counters are
 // bumped in the transaction of the text that moves them, never computed by
 // scanning transcripts; a bump never conflicts.
 
@@ -34,7 +35,7 @@ func (st *stage) Record(events []bot.Event, now time.Time) error {
 		case bot.EventMiss:
 			key = statKey(e.Flow, day, string(e.Kind), e.Node)
 			if text := strings.ToLower(strings.TrimSpace(e.Text)); text != "" {
-				if err := st.bump(atUnmatched, statKey(e.Flow, e.Node, text), 1); err != nil {
+				if err := st.bumpSeen(atUnmatched, statKey(e.Flow, e.Node, text), 1, now); err != nil {
 					return fmt.Errorf("stats: %w", err)
 				}
 			}
@@ -55,7 +56,7 @@ func (db *DB) Stats(ctx context.Context, flow string, since time.Time) (bot.Stat
 		return st, fmt.Errorf("store: stats: %w", err)
 	}
 	from := since.UTC().Format(time.DateOnly)
-	err := db.bolt.View(func(btx *bolt.Tx) error {
+	err := db.read(func(btx *bolt.Tx) error {
 		prefix := []byte(flow + sep)
 		c := btx.Bucket(bucketKeys[atStats]).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
@@ -93,7 +94,7 @@ func (db *DB) Stats(ctx context.Context, flow string, since time.Time) (bot.Stat
 		u := btx.Bucket(bucketKeys[atUnmatched]).Cursor()
 		for k, v := u.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = u.Next() {
 			node, text, ok := strings.Cut(string(k[len(prefix):]), sep)
-			if ok && len(v) == 8 {
+			if ok && len(v) >= 8 {
 				st.Unmatched[node] = append(st.Unmatched[node], bot.TextCount{Text: text, Count: int(binary.BigEndian.Uint64(v))})
 			}
 		}

@@ -44,6 +44,11 @@ func TestConformance(t *testing.T) {
 		db.Now = clock
 		return db
 	})
+	storetest.RunRetainer(t, func(t *testing.T, clock func() time.Time) storetest.Retaining {
+		db := mustOpen(t)
+		db.Now = clock
+		return db
+	})
 }
 
 // text is an engine stand-in: the inbound line and one reply.

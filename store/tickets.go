@@ -89,9 +89,10 @@ func (st *stage) SaveTicket(tk *bot.Ticket) error {
 	return nil
 }
 
-// forgetTickets deletes phone's tickets and returns how many.
-func (st *stage) forgetTickets(phone string) (int, error) {
+// forgetTickets deletes phone's tickets and returns their numbers.
+func (st *stage) forgetTickets(phone string) ([]int, error) {
 	var keys [][]byte
+	var numbers []int
 	err := st.each(atTickets, nil, func(k, v []byte) error {
 		tk, err := decodeTicket(k, v)
 		if err != nil {
@@ -99,18 +100,19 @@ func (st *stage) forgetTickets(phone string) (int, error) {
 		}
 		if tk.Phone == phone {
 			keys = append(keys, bytes.Clone(k))
+			numbers = append(numbers, tk.Number)
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	for _, k := range keys {
 		st.get(atTickets, k) // a change meanwhile is a conflict
 		st.del(atTickets, k)
 		st.del(atOpen, k)
 	}
-	return len(keys), nil
+	return numbers, nil
 }
 
 // Tickets implements bot.DeskReader.

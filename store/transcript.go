@@ -298,7 +298,7 @@ func (db *DB) TranscriptTail(ctx context.Context, phone string, n int) ([]bot.Li
 		return nil, fmt.Errorf("store: transcript: %w", err)
 	}
 	lines := []bot.Line{}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.read(func(tx *bolt.Tx) error {
 		if checkPhone(phone) != nil {
 			return nil
 		}
@@ -348,7 +348,7 @@ func (db *DB) LastLines(ctx context.Context, phones ...string) (map[string]bot.L
 		return nil, fmt.Errorf("store: last lines: %w", err)
 	}
 	out := make(map[string]bot.Line, len(phones))
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.read(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketKeys[atNumbers]).Cursor()
 		for _, p := range phones {
 			if checkPhone(p) != nil {

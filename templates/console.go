@@ -188,7 +188,7 @@ type FlowView struct {
 type QuestionRow struct {
 	Node, Text       string
 	Answered, Misses int
-	Unmatched        []bot.TextCount // all time, redacted
+	Unmatched        []bot.TextCount // all time (within retention), redacted
 }
 
 // MissShare is the share of answers at the question the matcher did not

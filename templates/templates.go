@@ -37,8 +37,8 @@ var files embed.FS
 const (
 	// PageHTML is a fix page or a check page ([View].Page.Kind).
 	PageHTML = "page.html"
-	// MissingHTML answers an unknown page id (404) or a revoked page (410,
-	// [View].Gone).
+	// MissingHTML answers an unknown page id (404), or a revoked or
+	// expired page (410, [View].Gone, [View].Expired).
 	MissingHTML = "missing.html"
 	// HomeHTML answers "/": what textfix is and where the console is. It
 	// shows nothing from the configuration.
@@ -73,8 +73,9 @@ type View struct {
 	// Page is the fix or check page (PageHTML). Its user-typed fields are
 	// shown as given: redact them before.
 	Page bot.Page
-	// Gone marks a revoked page (MissingHTML).
-	Gone bool
+	// Gone marks a revoked page (MissingHTML); Expired, with it, one
+	// that retention deleted.
+	Gone, Expired bool
 }
 
 // SMS is an sms: link to the bot's number with body typed in, or "" when
@@ -276,6 +277,6 @@ func samples() []sample {
 	shot.Page.Reported = bot.Shown("this again", `403 permission_error "Request not allowed"`)
 	shot.Page.Answers = append(shot.Page.Answers, bot.Answer{Question: "Q3?", Label: "403", Text: "HTTP/2 403", Picture: true})
 	out = append(out, sample{PageHTML, check}, sample{PageHTML, bare}, sample{PageHTML, shot},
-		sample{MissingHTML, base}, sample{MissingHTML, View{Site: "textfix", Gone: true}}, sample{HomeHTML, View{Site: "textfix"}})
+		sample{MissingHTML, base}, sample{MissingHTML, View{Site: "textfix", Gone: true}}, sample{MissingHTML, View{Site: "textfix", Gone: true, Expired: true}}, sample{HomeHTML, View{Site: "textfix"}})
 	return out
 }

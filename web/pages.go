@@ -34,7 +34,7 @@ const (
 
 // fixPage serves GET /f/:id: a check page from the flow library when the
 // id is one, else a stored fix page; 404 for an unknown or malformed id,
-// 410 for a revoked page.
+// 410 for a revoked page, and 410 "expired" for one retention deleted.
 func (s *Server) fixPage(c echo.Context) error {
 	id := c.Param("id")
 	if !bot.IsPageID(id) {
@@ -52,6 +52,8 @@ func (s *Server) fixPage(c echo.Context) error {
 	switch {
 	case errors.Is(err, bot.ErrNotFound):
 		return s.missing(c, http.StatusNotFound)
+	case errors.Is(err, bot.ErrExpired):
+		return s.expired(c)
 	case err != nil:
 		return err
 	case p.Revoked:
@@ -74,6 +76,14 @@ func (s *Server) missing(c echo.Context, code int) error {
 	v.URL, v.Image = "", ""
 	v.Gone = code == http.StatusGone
 	return s.renderPage(c, code, templates.MissingHTML, v, cacheMissing)
+}
+
+// expired answers 410 for a page that retention deleted.
+func (s *Server) expired(c echo.Context) error {
+	v := s.view(bot.Page{})
+	v.URL, v.Image = "", ""
+	v.Gone, v.Expired = true, true
+	return s.renderPage(c, http.StatusGone, templates.MissingHTML, v, cacheMissing)
 }
 
 // view is the template data for page p.

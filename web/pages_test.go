@@ -399,3 +399,28 @@ func TestConcurrentPageViews(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A page that retention deleted answers 410 "expired", not 404, and
+// holds nothing of the page.
+func TestExpiredPage(t *testing.T) {
+	e, _, _ := newPagesEnv(t)
+	ctx := context.Background()
+	then := time.Now().Add(-100 * 24 * time.Hour)
+	old := bot.Page{ID: "Old0000000001", Kind: "fix", Title: "An old page", Summary: "old summary", Created: then}
+	err := e.DB.Update(ctx, "+15555550123", func(tx bot.Tx) error {
+		if _, err := tx.Append("+15555550123", bot.Line{Dir: bot.In, Body: "claude code 403", At: then}); err != nil {
+			return err
+		}
+		return tx.PutPage("+15555550123", old)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.DB.Retain(ctx, time.Now().Add(-90*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := e.Get("/f/" + old.ID)
+	if resp.StatusCode != http.StatusGone || !strings.Contains(body, "This page has expired") || strings.Contains(body, "old summary") {
+		t.Errorf("an expired page: %d\n%s", resp.StatusCode, body)
+	}
+}

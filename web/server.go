@@ -69,6 +69,9 @@ type Config struct {
 	// ConsoleStore serves the operator console (/console, package
 	// console); nil turns the console off (its routes answer 503).
 	ConsoleStore console.Store
+	// Backup streams snapshots for the console's GET /console/backup; nil
+	// when the store has none.
+	Backup bot.Backuper
 	// ConsolePassword opens the operator console to whoever knows it.
 	// Without one the console is open in sandbox mode (no AuthToken) to
 	// loopback clients only, and off otherwise.
@@ -146,6 +149,7 @@ func New(cfg Config, engine *bot.Engine) (*Server, error) {
 		Templates: cfg.Templates, Now: cfg.Now, NewPageID: cfg.NewPageID, Log: cfg.Log,
 		PublicURL: cfg.PublicURL, SMSNumber: cfg.SMSNumber, MaxBody: MaxBody,
 		Password: cfg.ConsolePassword, Sandbox: cfg.AuthToken == "", ClientIPHeader: cfg.ClientIPHeader,
+		Backup:      cfg.Backup,
 		NoTesseract: cfg.Screenshots.NoTesseract,
 	})
 	s.echo = e

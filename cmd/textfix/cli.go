@@ -48,6 +48,7 @@ Usage:
   textfix forget PHONE [--db PATH|URL]  erase everything stored about a number
   textfix pages revoke|show ID [--db PATH|URL]
                                         take a fix page down (410), or print it
+  textfix restore FILE [--db PATH]      check a backup and put it in place of the stopped server's database
   textfix migrate [--db URL]            apply PostgreSQL schema migrations, printing each
   textfix store copy --from FILE --to URL [--force]
                                         copy a stopped server's bbolt file into an empty PostgreSQL database
@@ -100,6 +101,8 @@ func (cli *CLI) run(ctx context.Context, args []string) error {
 		return cli.forget(ctx, args)
 	case "pages":
 		return cli.pages(ctx, args)
+	case "restore":
+		return cli.restore(args)
 	case "migrate":
 		return cli.migrate(ctx, args)
 	case "store":
@@ -461,7 +464,42 @@ func (cli *CLI) forget(ctx context.Context, args []string) error {
 	} else if err != nil {
 		return err
 	}
+	if err := db.Close(); err != nil { // Close scrubs the freed pages: only then is it gone from the file
+		return err
+	}
 	fmt.Fprintf(cli.Stdout, "forgot %s\n", pos[0])
+	return nil
+}
+
+func (cli *CLI) restore(args []string) error {
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	dbPath := fs.String("db", "", "bbolt file to replace (default TEXTFIX_DB)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: restore FILE [--db PATH]", errUsage)
+	}
+	cfg, err := cli.config()
+	if err != nil {
+		return err
+	}
+	dst := *dbPath
+	if dst == "" {
+		if cfg.DatabaseURL != "" {
+			return errors.New("restore puts a backup of the bbolt file in place of TEXTFIX_DB; with TEXTFIX_DATABASE_URL, restore with PostgreSQL's own tools (or name the file with --db)")
+		}
+		dst = cfg.DB
+	}
+	err = store.Restore(pos[0], dst)
+	if errors.Is(err, store.ErrLocked) {
+		return fmt.Errorf("the server is using %s: stop it, then restore", dst)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cli.Stdout, "restored %s from %s (checked); start the server\n", dst, pos[0])
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/store"
 	"github.com/textfix/textfix/twilio"
 )
 
@@ -60,6 +61,18 @@ type Config struct {
 
 	LogLevel slog.Level // TEXTFIX_LOG_LEVEL: debug, info (default), warn or error
 
+	// Retain is how long transcripts, idle conversations, pages and
+	// samples are kept (TEXTFIX_RETAIN, default 90d).
+	Retain time.Duration
+	// BackupDir turns on periodic backups into it (TEXTFIX_BACKUP_DIR),
+	// one every BackupEvery (TEXTFIX_BACKUP_EVERY, default 6h), keeping
+	// the newest BackupKeep (TEXTFIX_BACKUP_KEEP, default 7).
+	BackupDir   string
+	BackupEvery time.Duration
+	BackupKeep  int
+	// SkipCheck skips the check of every page at start
+	// (TEXTFIX_SKIP_CHECK=1); the meta pages are checked still.
+	SkipCheck bool
 	// Screenshots says pictures are read (Twilio credentials and
 	// tesseract both there): set by NewApp, not from the environment.
 	// HELP then says that a screenshot works and is deleted once read.
@@ -73,6 +86,9 @@ const (
 	MinConsolePassword = 12
 
 	DefaultDB          = "data/textfix.db"
+	DefaultRetain      = 90 * 24 * time.Hour
+	DefaultBackupEvery = 6 * time.Hour
+	DefaultBackupKeep  = 7
 	DefaultAddr        = ":8080"
 	DefaultSandboxAddr = "127.0.0.1:8080"
 )
@@ -102,6 +118,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		IdleAfter:           24 * time.Hour,
 		HandoffTimeout:      15 * time.Minute,
 		SendRate:            1,
+		Retain:              DefaultRetain,
+		BackupDir:           getenv("TEXTFIX_BACKUP_DIR"),
+		BackupEvery:         DefaultBackupEvery,
+		BackupKeep:          DefaultBackupKeep,
 	}
 	if getenv("FLY_APP_NAME") != "" {
 		c.ClientIPHeader = "Fly-Client-IP"
@@ -157,6 +177,34 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			*dst = d
 		}
 	}
+	if v := getenv("TEXTFIX_RETAIN"); v != "" {
+		d, err := parseDays(v)
+		if err != nil || d < 24*time.Hour {
+			return c, fmt.Errorf("config: TEXTFIX_RETAIN: %q is not a period of a day or more, like 90d or 720h", v)
+		}
+		c.Retain = d
+	}
+	if v := getenv("TEXTFIX_BACKUP_EVERY"); v != "" {
+		d, err := parseDays(v)
+		if err != nil || d < time.Minute {
+			return c, fmt.Errorf("config: TEXTFIX_BACKUP_EVERY: %q is not a period of a minute or more, like 6h or 1d", v)
+		}
+		c.BackupEvery = d
+	}
+	if v := getenv("TEXTFIX_BACKUP_KEEP"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("config: TEXTFIX_BACKUP_KEEP: %q is not a count of 1 or more, like 7", v)
+		}
+		c.BackupKeep = n
+	}
+	switch v := getenv("TEXTFIX_SKIP_CHECK"); v {
+	case "", "0":
+	case "1":
+		c.SkipCheck = true
+	default:
+		return c, fmt.Errorf("config: TEXTFIX_SKIP_CHECK: %q is not 1 or 0", v)
+	}
 	if v := getenv("TEXTFIX_SEND_RATE"); v != "" {
 		r, err := strconv.ParseFloat(v, 64)
 		if err != nil || r <= 0 || r > 1000 {
@@ -194,6 +242,28 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("config: TEXTFIX_PUBLIC_URL: %q is not a base URL like https://textfix.fly.dev", c.PublicURL)
 	}
 	return c, nil
+}
+
+// parseDays reads a duration that may also be whole days: "90d", or Go's
+// "2160h".
+func parseDays(v string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days <= 0 {
+			return 0, fmt.Errorf("bad days %q", v)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(v)
+}
+
+// StoreOptions are the options the store opens with.
+func (c Config) StoreOptions(log *slog.Logger) []store.Option {
+	opts := []store.Option{store.WithLogger(log)}
+	if c.SkipCheck {
+		opts = append(opts, store.WithoutCheck())
+	}
+	return opts
 }
 
 // logLevels are TEXTFIX_LOG_LEVEL's values.

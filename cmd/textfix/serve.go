@@ -113,6 +113,7 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 		Numbers:      cfg.Numbers(),
 		Store:        db,
 		ConsoleStore: db,
+		Backup:       db.backup,
 		Desk:         a.desk,
 		Wake:         a.outbox.Wake,
 		Gauges: []web.Gauge{
@@ -178,6 +179,10 @@ func (a *App) Run(ctx context.Context) error {
 	go func() { errc <- a.http.Serve(a.ln) }()
 	var wg sync.WaitGroup
 	wg.Go(func() { a.pruneClaims(ctx) })
+	wg.Go(func() { a.retain(ctx) })
+	if a.Config.BackupDir != "" {
+		wg.Go(func() { a.backups(ctx) })
+	}
 	wg.Go(func() { a.outbox.Run(ctx) })
 	wg.Go(func() { a.sweepTickets(ctx) })
 	wg.Go(func() { a.reloadOnHUP(ctx) })
@@ -320,6 +325,51 @@ func (a *App) foldCounters(ctx context.Context) {
 		}
 		if _, err := a.db.fold(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error("fold counters", "err", err)
+		}
+	}
+}
+
+// retain deletes what is older than TEXTFIX_RETAIN, at start and hourly,
+// on the leader; the bbolt store scrubs what it deleted from the file
+// within a minute.
+func (a *App) retain(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if a.leader(ctx, "retention") {
+			n, err := a.db.retain(ctx, time.Now().Add(-a.Config.Retain))
+			if err != nil && ctx.Err() == nil {
+				a.Log.Error("retention", "err", err)
+			}
+			if n > 0 {
+				a.Log.Info("retention deleted old records", "n", n, "older_than", a.Config.Retain.String())
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// backups writes a checked backup into TEXTFIX_BACKUP_DIR at start and
+// every TEXTFIX_BACKUP_EVERY, keeping the newest TEXTFIX_BACKUP_KEEP.
+func (a *App) backups(ctx context.Context) {
+	t := time.NewTicker(a.Config.BackupEvery)
+	defer t.Stop()
+	for {
+		path, err := a.db.backupTo(ctx, a.Config.BackupDir, a.Config.BackupKeep, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.Log.Error("backup", "err", err)
+		case err == nil:
+			a.Log.Info("backup written and checked", "path", path)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/postgres"
@@ -24,23 +25,34 @@ type storage struct {
 	// fold, run by the leader, folds the counts texts appended into the
 	// analytics totals; nil when the backend counts in place.
 	fold func(ctx context.Context) (int, error)
+	// retain deletes what is older than before (TEXTFIX_RETAIN); both
+	// backends have it.
+	retain func(ctx context.Context, before time.Time) (int, error)
+	// backup streams a snapshot (/console/backup), and backupTo writes
+	// a checked one into a folder (TEXTFIX_BACKUP_DIR): the bbolt file's
+	// alone, nil for PostgreSQL, which has its own tools.
+	backup   bot.Backuper
+	backupTo func(ctx context.Context, dir string, keep int, now time.Time) (string, error)
 }
 
 // openStorage opens PostgreSQL when cfg.DatabaseURL is set, else the
 // bbolt file cfg.DB; log hears the bbolt file's migration at Open.
 func openStorage(ctx context.Context, cfg Config, log *slog.Logger) (*storage, error) {
 	if cfg.DatabaseURL == "" {
-		db, err := store.Open(cfg.DB, store.WithLogger(log))
+		db, err := store.Open(cfg.DB, cfg.StoreOptions(log)...)
 		if err != nil {
 			return nil, err
 		}
-		return &storage{Store: db, where: cfg.DB}, nil
+		return &storage{Store: db, where: cfg.DB, retain: db.Retain, backup: db, backupTo: db.BackupTo}, nil
+	}
+	if cfg.BackupDir != "" {
+		return nil, errors.New("config: TEXTFIX_BACKUP_DIR backs up the bbolt file; with TEXTFIX_DATABASE_URL use PostgreSQL's own backups (pg_dump, the provider's snapshots)")
 	}
 	db, err := postgres.Open(ctx, postgres.Config{URL: cfg.DatabaseURL, DirectURL: cfg.DatabaseDirectURL})
 	if err != nil {
 		return nil, err
 	}
-	return &storage{Store: db, where: "postgres", listen: db.Listen, fold: db.FoldCounters}, nil
+	return &storage{Store: db, where: "postgres", listen: db.Listen, fold: db.FoldCounters, retain: db.Retain}, nil
 }
 
 // openForCLI opens the database a command names: --db (a file or a
@@ -70,7 +82,7 @@ func (cli *CLI) openForCLI(ctx context.Context, db, consolePage string) (bot.Sto
 	if _, err := os.Stat(cfg.DB); err != nil { //nolint:gosec // the operator names the file on their own command line
 		return nil, fmt.Errorf("no database at %s (set --db, TEXTFIX_DB or TEXTFIX_DATABASE_URL)", cfg.DB)
 	}
-	s, err := store.Open(cfg.DB, store.WithLogger(log))
+	s, err := store.Open(cfg.DB, cfg.StoreOptions(log)...)
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("the server is using %s; use %s%s instead, or stop the server", cfg.DB, cfg.PublicURL, consolePage)
 	}

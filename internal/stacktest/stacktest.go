@@ -180,7 +180,7 @@ func New(t testing.TB, o Options) *Stack {
 		PublicURL: base, AuthToken: o.Token, Store: ws, Wake: s.Outbox.Wake, Now: now, Log: log,
 		SMSNumber: o.SMSNumber, Templates: o.Templates,
 		Desk:         desk,
-		ConsoleStore: db, ConsolePassword: o.Password, ClientIPHeader: o.ClientIPHeader,
+		ConsoleStore: db, Backup: db, ConsolePassword: o.Password, ClientIPHeader: o.ClientIPHeader,
 		MetricsToken: o.MetricsToken, AccountSID: accountSID, Numbers: numbers,
 		Screenshots: shots,
 	}, &bot.Engine{Flows: lib, BaseURL: base, Screenshots: shots.On()})

@@ -779,3 +779,68 @@ func testLeader(t *testing.T, e *env) {
 		t.Error(err)
 	}
 }
+
+// Forget reaches what quotes the number without naming it: the
+// operators' notifications about its tickets (the messages, and their
+// lines in the operators' transcripts, emptied) and its texts among the
+// unmatched-answer samples (one count each), and nothing else.
+func testForgetQuotes(t *testing.T, e *env) {
+	ctx := t.Context()
+	e.inbound(phoneA, "SMq1", "Zebra Kumquat")
+	e.inbound(phoneB, "SMq2", "yes")
+	var ticket int
+	e.update(func(tx bot.Tx) error {
+		tk := bot.Ticket{Phone: phoneA, State: bot.TicketWaiting}
+		if err := tx.SaveTicket(&tk); err != nil {
+			return err
+		}
+		ticket = tk.Number
+		lines, err := tx.Append(operator, bot.Line{Dir: bot.Out, Body: "#1 ***0001: Zebra Kumquat", Status: "queued"})
+		if err != nil {
+			return err
+		}
+		if err := tx.Enqueue(&bot.OutMsg{To: operator, Body: lines[0].Body, Kind: bot.OutNotify, Ticket: tk.Number, Line: lines[0].Seq}); err != nil {
+			return err
+		}
+		other, err := tx.Append(operator, bot.Line{Dir: bot.Out, Body: "unrelated notice", Status: "queued"})
+		if err != nil {
+			return err
+		}
+		if err := tx.Enqueue(&bot.OutMsg{To: operator, Body: other[0].Body, Kind: bot.OutNotify, Line: other[0].Seq}); err != nil {
+			return err
+		}
+		return tx.Record([]bot.Event{
+			{Kind: bot.EventMiss, Flow: "f", Node: "q", Text: "Zebra Kumquat"},
+			{Kind: bot.EventMiss, Flow: "f", Node: "q", Text: "yes"},
+		}, e.clock())
+	})
+	if err := e.s.Forget(ctx, phoneA); err != nil {
+		t.Fatal(err)
+	}
+	var bodies []string
+	for _, l := range e.transcript(operator) {
+		bodies = append(bodies, l.Body)
+	}
+	if fmt.Sprint(bodies) != "[ unrelated notice]" {
+		t.Errorf("the operator's transcript after forget: %q, want the notification emptied and the other kept", bodies)
+	}
+	msgs, err := e.s.OutboxList(ctx, 10, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		if m.Ticket == ticket || m.To == phoneA {
+			t.Errorf("a message about the forgotten number stays: %+v", m)
+		}
+	}
+	if len(msgs) != 1 {
+		t.Errorf("outbox after forget: %+v, want the unrelated notice", msgs)
+	}
+	st, err := e.s.Stats(ctx, "f", T0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := st.Unmatched["q"]; len(u) != 1 || u[0].Text != "yes" || st.Misses["q"] != 2 {
+		t.Errorf("samples after forget: %+v, misses %d; want the other number's alone, both misses counted", u, st.Misses["q"])
+	}
+}

@@ -13,6 +13,8 @@
 //			return db
 //		})
 //	}
+//
+// A backend with the optional [bot.Retainer] runs [RunRetainer] too.
 package storetest
 
 import (
@@ -59,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 		{"RecentConversations", testRecentConversations},
 		{"Sessions", testSessions},
 		{"Forget", testForget},
+		{"ForgetQuotes", testForgetQuotes},
 		{"PruneClaims", testPruneClaims},
 		{"Leader", testLeader},
 	}
