@@ -11,8 +11,11 @@
 // (body capped at [MaxBody], X-Twilio-Signature checked against
 // Config.PublicURL + the request URI), its AccountSid, To and From
 // checked (Config.AccountSID, Config.Numbers, an E.164 number or a short
-// code), then handled under the sender's number lock. A retried MessageSid is answered from a read of its claim
-// (Store.Replay), with no write. A new one goes through Store.Inbound: in
+// code), then handled under the sender's number lock. A retried
+// MessageSid is answered from a read of its claim, with no write: the one
+// Store.Inbound makes as it begins (on PostgreSQL, in the round trip that
+// takes the number's lock), or Store.Replay first when the text has a
+// picture to read. A new one goes through Store.Inbound: in
 // the request's goroutine it runs bot.Desk.Handle with the engine in use,
 // and one transaction claims the MessageSid and stores everything the
 // text changed, reply bodies included. The TwiML is rendered from the

@@ -28,10 +28,12 @@ func (s *Server) twilioForm(c echo.Context) error {
 // stored it refuses what the signature does not vouch for: another
 // account (403), a To that is not our number when we have one (403), a
 // From that is neither an E.164 number nor a short code (400). Under the
-// number's lock, a retried MessageSid is answered from a read of its claim, with
-// no write; a new one runs the desk and the engine in this goroutine, in
-// one store transaction (claim, conversation, transcript, outbox, stats),
-// whose reply bodies come back committed. The TwiML is rendered from the
+// number's lock, a retried MessageSid is answered from a read of its
+// claim, with no write: Inbound's own, in the round trip that takes the
+// lock, or one before it when there is a picture (so a retry reads none).
+// A new one runs the desk and the engine in this goroutine, in one store
+// transaction (claim, conversation, transcript, outbox, stats), whose
+// reply bodies come back committed. The TwiML is rendered from the
 // bodies, so a retry gets the same bytes.
 //
 // A message with attachments has its first image fetched and read
@@ -84,9 +86,19 @@ func (s *Server) inboundSMS(c echo.Context) error {
 
 	ctx := c.Request().Context()
 	claim := bot.Claim{SID: sid, From: from}
-	reply, replayed, err := s.cfg.Store.Replay(ctx, claim)
-	if err != nil {
-		return err
+	var (
+		reply    []string
+		replayed bool
+		err      error
+	)
+	if len(refs) > 0 {
+		// A retry must not read its picture again: look the claim up
+		// first. A text without one needs no such read: Inbound itself
+		// answers a retry from its claim, in the same round trip that
+		// takes the number's lock.
+		if reply, replayed, err = s.cfg.Store.Replay(ctx, claim); err != nil {
+			return err
+		}
 	}
 	var stale *bot.Stale
 	if !replayed {

@@ -1,17 +1,20 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/flows"
 	"github.com/textfix/textfix/internal/stacktest"
+	"github.com/textfix/textfix/store"
 	"github.com/textfix/textfix/web"
 )
 
@@ -186,10 +189,24 @@ func TestInboundWebhook(t *testing.T) {
 	}
 }
 
+// replayCountingStore counts Replay reads.
+type replayCountingStore struct {
+	*store.DB
+	replays atomic.Int32
+}
+
+func (s *replayCountingStore) Replay(ctx context.Context, c bot.Claim) ([]string, bool, error) {
+	s.replays.Add(1)
+	return s.DB.Replay(ctx, c)
+}
+
 // A retried MessageSid gets byte-for-byte the same reply and changes
-// nothing.
+// nothing. A text without a picture is answered by Inbound alone, retry
+// or not: no Replay read before it (on PostgreSQL, one round trip less).
 func TestRetriedMessageSid(t *testing.T) {
-	e := stacktest.New(t, stacktest.Options{Token: testToken})
+	var cs *replayCountingStore
+	e := stacktest.New(t, stacktest.Options{Token: testToken,
+		Store: func(db *store.DB) web.Store { cs = &replayCountingStore{DB: db}; return cs }})
 	form := stacktest.Text(personA, "SMretry", "claude code 403")
 	first := stacktest.ReadAll(t, e.Post(smsPath, form, testToken, publicURL))
 	before := e.Transcript(personA)
@@ -205,6 +222,9 @@ func TestRetriedMessageSid(t *testing.T) {
 	}
 	if after := e.Conversation(personA); !after.Updated.Equal(conv.Updated) || after.Node != conv.Node {
 		t.Errorf("conversation changed on retry")
+	}
+	if n := cs.replays.Load(); n != 0 {
+		t.Errorf("%d Replay reads for texts without a picture, want 0", n)
 	}
 }
 
