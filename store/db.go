@@ -16,6 +16,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/keylock"
 )
 
 // lockTimeout is how long Open waits for another process to release the file.
@@ -38,7 +39,7 @@ type DB struct {
 	bolt   *bolt.DB
 	writes *committer
 	path   string
-	locks  *keyLocks
+	locks  *keylock.Locks
 	gate   *gate
 
 	scrubWake, scrubStop chan struct{}
@@ -116,7 +117,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 			return nil, damaged(path, why)
 		}
 	}
-	db := &DB{bolt: b, path: path, locks: newKeyLocks(), gate: newGate(), lastClaimed: map[string]time.Time{}, Now: time.Now, log: o.log,
+	db := &DB{bolt: b, path: path, locks: keylock.New(), gate: newGate(), lastClaimed: map[string]time.Time{}, Now: time.Now, log: o.log,
 		ScrubDelay: scrubDelay, scrubWake: make(chan struct{}, 1), scrubStop: make(chan struct{})}
 	if _, err := migrate(b, o.log); err != nil {
 		_ = b.Close() // the migration's error is the one to report
@@ -231,38 +232,4 @@ func closedErr(err error) error {
 		return ErrClosed
 	}
 	return err
-}
-
-// keyLocks serialises work per key (a phone number), first come first
-// served: what Inbound and Update(lock) promise. Entries are removed when
-// no one holds or waits for them, so memory follows concurrency, not the
-// number of people.
-type keyLocks struct {
-	mu sync.Mutex
-	m  map[string][]chan struct{} // per key: the holder, then waiters in order
-}
-
-func newKeyLocks() *keyLocks { return &keyLocks{m: map[string][]chan struct{}{}} }
-
-// lock waits until every earlier caller for key has unlocked.
-func (l *keyLocks) lock(key string) (unlock func()) {
-	ch := make(chan struct{})
-	l.mu.Lock()
-	q := l.m[key]
-	l.m[key] = append(q, ch)
-	l.mu.Unlock()
-	if len(q) > 0 {
-		<-ch // closed by the previous holder
-	}
-	return func() {
-		l.mu.Lock()
-		q := l.m[key][1:]
-		if len(q) == 0 {
-			delete(l.m, key)
-		} else {
-			l.m[key] = q
-			close(q[0])
-		}
-		l.mu.Unlock()
-	}
 }

@@ -153,7 +153,7 @@ func (db *DB) update(ctx context.Context, lock string, fn func(*stage) error) er
 	}
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true)) // a damaged page panics (the caller's recover answers 500) rather than killing the process
 	if lock != "" {
-		unlock := db.locks.lock(lock)
+		unlock := db.locks.Lock(lock)
 		defer unlock()
 	}
 	for range maxRuns {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/textfix/textfix/bot"
 	"github.com/textfix/textfix/console"
+	"github.com/textfix/textfix/keylock"
 	"github.com/textfix/textfix/templates"
 )
 
@@ -92,7 +93,7 @@ type Server struct {
 	metrics metrics
 	cfg     Config
 	engine  atomic.Pointer[bot.Engine]
-	locks   *numberLocks
+	locks   *keylock.Locks
 	echo    *echo.Echo
 	// pictures is the work that outlives a webhook (Wait).
 	pictures pictureWork
@@ -129,7 +130,7 @@ func New(cfg Config, engine *bot.Engine) (*Server, error) {
 	if cfg.Desk == nil {
 		cfg.Desk = &bot.Desk{BaseURL: engine.BaseURL}
 	}
-	s := &Server{cfg: cfg, locks: newNumberLocks()}
+	s := &Server{cfg: cfg, locks: keylock.New()}
 	s.engine.Store(engine)
 
 	e := echo.New()
@@ -145,7 +146,7 @@ func New(cfg Config, engine *bot.Engine) (*Server, error) {
 	e.HEAD(bot.PagesPath+":id", s.fixPage) // net/http sends the headers, not the body
 	e.GET(previewPath, s.previewImage)
 	console.Mount(e, console.Config{
-		Store: cfg.ConsoleStore, Desk: cfg.Desk, Engine: s.Engine, Lock: s.locks.lock, Wake: cfg.Wake,
+		Store: cfg.ConsoleStore, Desk: cfg.Desk, Engine: s.Engine, Lock: s.locks.Lock, Wake: cfg.Wake,
 		Templates: cfg.Templates, Now: cfg.Now, NewPageID: cfg.NewPageID, Log: cfg.Log,
 		PublicURL: cfg.PublicURL, SMSNumber: cfg.SMSNumber, MaxBody: MaxBody,
 		Password: cfg.ConsolePassword, Sandbox: cfg.AuthToken == "", ClientIPHeader: cfg.ClientIPHeader,

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -77,7 +76,7 @@ func (s *Server) inboundSMS(c echo.Context) error {
 	// One number at a time, in arrival order; other numbers don't wait.
 	// A text answered before its picture is read hands the lock to
 	// answerLater, which unlocks once the reply is stored.
-	unlock := s.locks.lock(from)
+	unlock := s.locks.Lock(from)
 	defer func() {
 		if unlock != nil {
 			unlock()
@@ -227,7 +226,7 @@ func (s *Server) statusCallback(c echo.Context) error {
 // to deliver to phone: opted out, its open ticket closed, the operators
 // told once.
 func (s *Server) optOut(c echo.Context, phone string) error {
-	unlock := s.locks.lock(phone)
+	unlock := s.locks.Lock(phone)
 	defer unlock()
 	now := s.cfg.Now()
 	err := s.cfg.Store.Update(c.Request().Context(), phone, func(t bot.Tx) error {
@@ -239,37 +238,4 @@ func (s *Server) optOut(c echo.Context, phone string) error {
 	s.cfg.Log.Info("twilio: number opted out", "code", twilio.CodeOptedOut, "from", bot.Mask(phone))
 	s.cfg.Wake()
 	return nil
-}
-
-// numberLocks serialises work per phone number, first come first served.
-// Entries are removed when no one holds or waits for them, so memory
-// follows concurrency, not the number of people.
-type numberLocks struct {
-	mu sync.Mutex
-	m  map[string][]chan struct{} // per number: the holder, then waiters in order
-}
-
-func newNumberLocks() *numberLocks { return &numberLocks{m: map[string][]chan struct{}{}} }
-
-// lock waits until every earlier caller for key has unlocked.
-func (l *numberLocks) lock(key string) (unlock func()) {
-	ch := make(chan struct{})
-	l.mu.Lock()
-	q := l.m[key]
-	l.m[key] = append(q, ch)
-	l.mu.Unlock()
-	if len(q) > 0 {
-		<-ch // closed by the previous holder
-	}
-	return func() {
-		l.mu.Lock()
-		q := l.m[key][1:]
-		if len(q) == 0 {
-			delete(l.m, key)
-		} else {
-			l.m[key] = q
-			close(q[0])
-		}
-		l.mu.Unlock()
-	}
 }
