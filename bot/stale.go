@@ -167,6 +167,22 @@ func (e *Engine) canonical(c Conversation) Conversation {
 	return c
 }
 
+// damageAt says what is wrong with a conversation at node id of flow t
+// (nil when the flow is gone) that should be a node of kind want, or ""
+// when nothing is.
+func damageAt(t *flows.Flow, id string, want flows.Kind) Damage {
+	n := t.Node(id)
+	switch {
+	case t == nil:
+		return DamageFlowGone
+	case n == nil:
+		return DamageNodeGone
+	case n.Kind != want:
+		return DamageNodeKind
+	}
+	return ""
+}
+
 // repair fits stored conversation c to the engine's flows (the rules are
 // in the package's Caveats) and says what it changed, or returns c and
 // nil when c fits. c must be the engine's own copy: its slices may be
@@ -177,15 +193,7 @@ func (e *Engine) repair(c Conversation, now time.Time) (Conversation, *Stale) {
 	switch c.Status {
 	case StatusActive:
 		t := e.Flows.Flow(c.Flow)
-		n := t.Node(c.Node)
-		switch {
-		case t == nil:
-			st.Damage = DamageFlowGone
-		case n == nil:
-			st.Damage = DamageNodeGone
-		case n.Kind != flows.Question:
-			st.Damage = DamageNodeKind
-		default:
+		if st.Damage = damageAt(t, c.Node, flows.Question); st.Damage == "" {
 			return c, nil
 		}
 		if t != nil {
@@ -201,16 +209,7 @@ func (e *Engine) repair(c Conversation, now time.Time) (Conversation, *Stale) {
 		if c.Node == "" {
 			return c, nil // kept before: its NO goes to a person
 		}
-		t := e.Flows.Flow(c.Flow)
-		n := t.Node(c.Node)
-		switch {
-		case t == nil:
-			st.Damage = DamageFlowGone
-		case n == nil:
-			st.Damage = DamageNodeGone
-		case n.Kind != flows.Fix:
-			st.Damage = DamageNodeKind
-		default:
+		if st.Damage = damageAt(e.Flows.Flow(c.Flow), c.Node, flows.Fix); st.Damage == "" {
 			return c, nil
 		}
 		c.Node = ""
