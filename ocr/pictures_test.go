@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/textfix/textfix/flows"
+	"github.com/textfix/textfix/internal/stacktest"
 	"github.com/textfix/textfix/ocr"
 )
 
@@ -25,61 +25,6 @@ const (
 	screenshotTarget = 0.90
 	photoTarget      = 0.70
 )
-
-// newBrowser starts Debian's chromium, headless, and returns the chromedp
-// context of a fresh tab; the browser stops when the test ends.
-func newBrowser(t testing.TB) context.Context {
-	t.Helper()
-	path := ""
-	for _, name := range []string{"chromium", "/usr/bin/chromium"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		missing(t, "chromium", "chromium fonts-dejavu-core")
-	}
-	profile := t.TempDir() // created first, removed after the browser stopped
-	// The browser lives as long as the test may: the set takes minutes
-	// under -race on a busy machine, and a fixed timeout of its own would
-	// fail the test before go test's -timeout does.
-	deadline := time.Now().Add(30 * time.Minute)
-	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
-		if td, ok := d.Deadline(); ok {
-			deadline = td.Add(-30 * time.Second)
-		}
-	}
-	ctx, cancelTimeout := context.WithDeadline(context.Background(), deadline)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(profile),
-	)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		cctx, cancel := context.WithTimeout(bctx, 5*time.Second)
-		_ = chromedp.Cancel(cctx) // the browser may be gone already
-		cancel()
-		cancelBrowser()
-		cancelAlloc()
-		cancelTimeout()
-	})
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return bctx
-}
 
 // A picture is one image of the set: a scene on a device, as a
 // screenshot or as a photo of the screen.
@@ -122,7 +67,7 @@ func render(ctx context.Context, t testing.TB, html string, d device) (png []byt
 // writing each picture to dir.
 func makePictures(t testing.TB, dir string) []picture {
 	t.Helper()
-	ctx := newBrowser(t)
+	ctx := stacktest.NewBrowser(t, chromedp.Flag("hide-scrollbars", true))
 	desktops := []device{laptop, retina, notebook}
 	theme := map[bool]string{false: "light", true: "dark"}
 	var pics []picture
@@ -309,7 +254,7 @@ func TestPictures(t *testing.T) {
 // Claude Code's 403 (rendered once by chromium) with tesseract.
 func BenchmarkReadPhoneScreenshot(b *testing.B) {
 	reader := newReader(b)
-	png, _ := render(newBrowser(b), b, page(scenes[3], phone, false), phone)
+	png, _ := render(stacktest.NewBrowser(b, chromedp.Flag("hide-scrollbars", true)), b, page(scenes[3], phone, false), phone)
 	b.SetBytes(int64(len(png)))
 	for b.Loop() {
 		if _, err := reader.Read(context.Background(), png); err != nil {

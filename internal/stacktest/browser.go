@@ -22,10 +22,13 @@ func SkipSlow(t testing.TB, what string) {
 
 // NewBrowser starts Debian's chromium, headless, for one test and returns
 // the chromedp context of a fresh tab; the browser stops when the test
-// ends. Browser tests are slow: under -short they are skipped. Without
-// chromium the test is skipped too, unless CI=true: CI installs it
-// (.ci/run), so there a missing browser is a failure.
-func NewBrowser(t *testing.T) context.Context {
+// ends, and lives as long as the test may (a fixed timeout of its own
+// would fail a slow -race run on a busy machine before go test's -timeout
+// does). opts are more allocator options (chromedp.Flag …). Browser tests
+// are slow: under -short they are skipped. Without chromium the test is
+// skipped too, unless CI=true: CI installs it (.ci/run), so there a
+// missing browser is a failure.
+func NewBrowser(t testing.TB, opts ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	SkipSlow(t, "browser test")
 	path := ""
@@ -43,8 +46,14 @@ func NewBrowser(t *testing.T) context.Context {
 	}
 	// Created first, so it is removed after the browser has stopped.
 	profile := t.TempDir()
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), 3*time.Minute)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+	deadline := time.Now().Add(30 * time.Minute)
+	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if td, ok := d.Deadline(); ok {
+			deadline = td.Add(-30 * time.Second)
+		}
+	}
+	ctx, cancelTimeout := context.WithDeadline(context.Background(), deadline)
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Headless,
 		chromedp.NoSandbox,
@@ -57,7 +66,7 @@ func NewBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.UserDataDir(profile),
-	)
+	}, opts...)...)
 	bctx, cancelBrowser := chromedp.NewContext(actx)
 	t.Cleanup(func() {
 		cctx, cancel := context.WithTimeout(bctx, 5*time.Second)
