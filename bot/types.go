@@ -285,6 +285,30 @@ type Stats struct {
 	Unmatched map[string][]TextCount
 }
 
+// Add counts n events of kind: at node, and for an edge on to dest. A
+// backend's Stats adds up its stored counters with it. Kinds that are not
+// counted are ignored. Edges and Misses must not be nil.
+func (s *Stats) Add(kind EventKind, node, dest string, n int) {
+	switch kind {
+	case EventStart:
+		s.Started += n
+	case EventFix:
+		s.Fixed += n
+	case EventYes:
+		s.Yes += n
+	case EventNo:
+		s.No += n
+	case EventHandoff:
+		s.Handoff += n
+	case EventAbandon:
+		s.Abandoned += n
+	case EventEdge:
+		s.Edges[node+">"+dest] += n
+	case EventMiss:
+		s.Misses[node] += n
+	}
+}
+
 // Answered counts answers understood at node (people leaving it by an edge).
 func (s Stats) Answered(node string) int {
 	n := 0

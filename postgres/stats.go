@@ -135,24 +135,7 @@ func (db *DB) Stats(ctx context.Context, flow string, since time.Time) (bot.Stat
 		if err := rows.Scan(&kind, &node, &dest, &n); err != nil {
 			return s, fmt.Errorf("postgres: stats: %w", err)
 		}
-		switch bot.EventKind(kind) {
-		case bot.EventStart:
-			s.Started += n
-		case bot.EventFix:
-			s.Fixed += n
-		case bot.EventYes:
-			s.Yes += n
-		case bot.EventNo:
-			s.No += n
-		case bot.EventHandoff:
-			s.Handoff += n
-		case bot.EventAbandon:
-			s.Abandoned += n
-		case bot.EventEdge:
-			s.Edges[node+">"+dest] += n
-		case bot.EventMiss:
-			s.Misses[node] += n
-		}
+		s.Add(bot.EventKind(kind), node, dest, n)
 	}
 	if err := rows.Err(); err != nil {
 		return s, fmt.Errorf("postgres: stats: %w", err)

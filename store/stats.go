@@ -65,28 +65,17 @@ func (db *DB) Stats(ctx context.Context, flow string, since time.Time) (bot.Stat
 				continue
 			}
 			n := int(binary.BigEndian.Uint64(v))
-			switch bot.EventKind(parts[1]) {
-			case bot.EventStart:
-				st.Started += n
-			case bot.EventFix:
-				st.Fixed += n
-			case bot.EventYes:
-				st.Yes += n
-			case bot.EventNo:
-				st.No += n
-			case bot.EventHandoff:
-				st.Handoff += n
-			case bot.EventAbandon:
-				st.Abandoned += n
-			case bot.EventEdge:
-				if len(parts) == 4 {
-					st.Edges[parts[2]+">"+parts[3]] += n
-				}
-			case bot.EventMiss:
-				if len(parts) == 3 {
-					st.Misses[parts[2]] += n
-				}
+			// Keys: kind, then the node for a miss, from and to for an edge.
+			kind, node, dest := bot.EventKind(parts[1]), "", ""
+			switch {
+			case kind == bot.EventEdge && len(parts) == 4:
+				node, dest = parts[2], parts[3]
+			case kind == bot.EventMiss && len(parts) == 3:
+				node = parts[2]
+			case kind == bot.EventEdge, kind == bot.EventMiss:
+				continue // a malformed key: not counted
 			}
+			st.Add(kind, node, dest, n)
 		}
 		if err := ctx.Err(); err != nil {
 			return err
