@@ -3,6 +3,8 @@ package bot
 import (
 	"slices"
 	"strings"
+
+	"github.com/textfix/textfix/flows"
 )
 
 // Closers. After a fix people say thanks and goodbye in many ways; none of
@@ -38,11 +40,13 @@ func isCloser(ws []string) bool {
 	return head
 }
 
-// isThanks reports whether the words ws thank or acknowledge without
-// being only a closer: "thanks, will try that", "ok cool, trying it now".
-// A closer word opens them or closes them, and they are short and say
-// nothing against the fix.
-func isThanks(ws []string) bool {
+// isThanks reports whether text in thanks or acknowledges without being
+// only a closer: "thanks, will try that", "ok cool, trying it now", "it
+// work now, thank you very much". A closer word opens or closes a short
+// text; a longer one opens with a clause that is only thanks ("thanks so
+// much, I'll forward this to our IT"); and nothing says against the fix.
+func isThanks(in flows.Text) bool {
+	ws := strings.Fields(in.Normalized())
 	if isCloser(ws) {
 		return true
 	}
@@ -50,12 +54,11 @@ func isThanks(ws []string) bool {
 		return false
 	}
 	if hasPhrase(ws, fixed) && slices.ContainsFunc(ws, func(w string) bool { return closerHeads[w] }) {
-		return true // "it work now, thank you very much"
+		return true
 	}
 	if len(ws) > 8 {
-		// Longer: thanks first, then what they will do ("thanks so
-		// much, I'll forward this to our IT").
-		return len(ws) <= 16 && (closerHeads[ws[0]] && closerWords[ws[1]] || ws[0] == "thank" && ws[1] == "you")
+		first := strings.Fields(in.FirstClause())
+		return len(first) < len(ws) && isCloser(first)
 	}
 	return closerHeads[ws[0]] || closerHeads[ws[len(ws)-1]] || len(ws) > 1 && closerWords[ws[0]] && closerHeads[ws[1]]
 }

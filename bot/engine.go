@@ -472,7 +472,7 @@ func (s *step) intake(text string) {
 	}
 	v := lib.Classify(in)
 	switch {
-	case v.Flow == nil && len(v.Close) == 0 && isThanks(strings.Fields(in.Normalized())):
+	case v.Flow == nil && len(v.Close) == 0 && isThanks(in):
 		// "thanks!" after a fix or a human: no new problem.
 		s.c.Said, s.c.Texts, s.c.Open, s.c.Pictures = nil, 0, nil, nil
 		s.reply(closing)
@@ -1026,7 +1026,7 @@ func (s *step) feedback(text string) {
 		s.reply("Glad it's fixed! Text me anytime you hit another error.")
 		return
 	case FeedbackNone:
-		if ws := strings.Fields(in.Normalized()); isThanks(ws) && s.e.Flows.Classify(in).Flow == nil {
+		if isThanks(in) && s.e.Flows.Classify(in).Flow == nil {
 			s.reply("You're welcome! Reply YES once it works, or NO if it doesn't and I'll find the next fix.")
 			return
 		}
@@ -1223,7 +1223,7 @@ func (s *step) inHandoff(kw Keyword) {
 	if s.said != "" {
 		s.remember(s.said)
 	}
-	if !s.c.Welcomed && isThanks(strings.Fields(flows.Normalize(s.said))) {
+	if !s.c.Welcomed && isThanks(flows.NewText(s.said)) {
 		// "thanks!" to the handoff: a warm word once, however soon.
 		s.c.Welcomed, s.c.AckedAt = true, s.now
 		s.reply(fmt.Sprintf("You're welcome! %s will text you here.", capitalize(s.e.operator())))
