@@ -94,6 +94,7 @@ type Server struct {
 	cfg     Config
 	engine  atomic.Pointer[bot.Engine]
 	locks   *keylock.Locks
+	senders senders
 	echo    *echo.Echo
 	// pictures is the work that outlives a webhook (Wait).
 	pictures pictureWork
