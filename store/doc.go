@@ -45,7 +45,8 @@
 // outbox.go, stats.go, sessions.go) builds its keys and encodes its
 // values. Everything about one phone number sits under phone 0x00 in the
 // numbers bucket, adjacent: its conversation (a version byte, its Updated
-// time and JSON), its transcript lines (phone 0x00 'l' seq, one key per
+// time and its fields in a compact binary encoding; JSON in records
+// written before it), its transcript lines (phone 0x00 'l' seq, one key per
 // line, in a compact binary encoding), and its claims (phone 0x00 's'
 // MessageSid), so that one text changes keys on one page, mostly, and the
 // cost of a message does not grow with the conversation. A number's next

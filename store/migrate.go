@@ -479,7 +479,7 @@ func migrateConversations(tx *bolt.Tx, m *migration, batch int) (bool, error) {
 			return false, fmt.Errorf("layout-1 conversation %s: bad record", bot.Mask(phone))
 		}
 		c.Phone = phone
-		v := binary.BigEndian.AppendUint64(append(make([]byte, 0, 9+len(e.v)), conversationVersion), timeKey(c.Updated))
+		v := binary.BigEndian.AppendUint64(append(make([]byte, 0, 9+len(e.v)), conversationJSON), timeKey(c.Updated))
 		if err := numbers.Put(conversationKey(phone), append(v, e.v...)); err != nil {
 			return false, err
 		}
