@@ -1,11 +1,15 @@
 package store
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/textfix/textfix/bot"
 )
@@ -122,5 +126,78 @@ func BenchmarkConversationCodec(b *testing.B) {
 		if _, err := decodeConversation(c.Phone, v); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A file of layout 2, whose conversations are JSON records, opens as
+// layout 3 with its records as they were; one of them saved again is a
+// binary record. A file of a later layout is refused.
+func TestLayout2Opens(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "l2.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	c := bot.Conversation{Phone: "+15550000001", Status: bot.StatusActive, Flow: "f", Node: "n", Said: []string{"hi"}, Texts: 1, Started: at, Updated: at}
+	doc, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setLayout := func(version uint64, records ...kv) {
+		t.Helper()
+		b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		err = b.Update(func(tx *bolt.Tx) error {
+			for _, r := range records {
+				if err := tx.Bucket(bucketKeys[atNumbers]).Put(r.k, r.v); err != nil {
+					return err
+				}
+			}
+			return tx.Bucket(bucketKeys[atMeta]).Put(metaVersion, binary.BigEndian.AppendUint64(nil, version))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := append(binary.BigEndian.AppendUint64([]byte{conversationJSON}, timeKey(c.Updated)), doc...)
+	setLayout(2, kv{conversationKey(c.Phone), old})
+
+	db, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.Conversation(t.Context(), c.Phone); err != nil || !reflect.DeepEqual(got, c) {
+		t.Errorf("the layout-2 conversation reads %+v, %v", got, err)
+	}
+	if err := db.Update(t.Context(), c.Phone, func(tx bot.Tx) error { return tx.SaveConversation(c) }); err != nil {
+		t.Fatal(err)
+	}
+	err = db.view(t.Context(), func(st *stage) error {
+		if v := st.get(atNumbers, conversationKey(c.Phone)); len(v) == 0 || v[0] != conversationBinary {
+			t.Errorf("saved again: record version %x", v[:min(1, len(v))])
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if version, _, err := Layout(path); err != nil || version != 3 {
+		t.Fatalf("layout %d, %v", version, err)
+	}
+
+	setLayout(4)
+	if db, err := Open(path); err == nil {
+		db.Close()
+		t.Error("a file of layout 4 opened")
 	}
 }

@@ -39,7 +39,7 @@
 //
 // # Layout
 //
-// The file holds sixteen top-level buckets (layout version 2, recorded in
+// The file holds sixteen top-level buckets (layout version 3, recorded in
 // meta; Open creates a bucket a file lacks), listed with their keys and values in buckets.go; each entity's
 // file (conversations.go, transcript.go, claims.go, pages.go, tickets.go,
 // outbox.go, stats.go, sessions.go) builds its keys and encodes its
