@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -111,7 +112,8 @@ type stage struct {
 
 var _ bot.Tx = (*stage)(nil)
 
-// begin opens a stage on a fresh snapshot.
+// begin opens a stage on a fresh snapshot. A stage from begin may go
+// back to the pool with release once nothing uses it or its write.
 func (db *DB) begin() (*stage, error) {
 	db.gate.enter()
 	snap, err := db.bolt.Begin(false)
@@ -119,7 +121,35 @@ func (db *DB) begin() (*stage, error) {
 		db.gate.leave()
 		return nil, closedErr(err)
 	}
-	return &stage{db: db, snap: snap, now: db.Now()}, nil
+	st := stages.Get().(*stage)
+	st.db, st.snap, st.now = db, snap, db.Now()
+	return st, nil
+}
+
+// stages keeps stages, with room for a text's reads and writes, for the
+// next transactions: a text's transaction allocated about 3 KB of them.
+var stages = sync.Pool{New: func() any {
+	return &stage{write: write{reads: make([]read, 0, 8), ops: make([]op, 0, smallTx)}, own: make([]own, 0, smallTx)}
+}}
+
+// release returns st to the pool, emptied, once its snapshot is closed
+// and the writer is done with its write. A stage grown by a large
+// transaction (Forget, retention) is left to the garbage collector.
+func (st *stage) release() {
+	if cap(st.reads) > 4*smallTx || cap(st.ops) > 4*smallTx || cap(st.own) > 4*smallTx || cap(st.appended) > smallTx {
+		return
+	}
+	clear(st.reads[:cap(st.reads)])
+	clear(st.ops[:cap(st.ops)])
+	clear(st.own[:cap(st.own)])
+	clear(st.appended[:cap(st.appended)])
+	*st = stage{
+		write:    write{reads: st.reads[:0], ops: st.ops[:0]},
+		own:      st.own[:0],
+		appended: st.appended[:0],
+		buf:      st.buf[:0],
+	}
+	stages.Put(st)
 }
 
 // end closes the snapshot (before anything waits for the writer: bbolt
@@ -164,24 +194,18 @@ func (db *DB) update(ctx context.Context, lock string, fn func(*stage) error) er
 		if err != nil {
 			return err
 		}
-		// Room for a text's reads and writes, so that they do not grow one by one.
-		st.reads, st.ops, st.own = make([]read, 0, 8), make([]op, 0, smallTx), make([]own, 0, smallTx)
 		err = func() error {
 			defer st.end()
 			return fn(st)
 		}()
-		if err != nil {
-			return err
+		if err == nil && len(st.ops) > 0 {
+			if err = ctx.Err(); err == nil {
+				err = db.writes.do(st.write)
+			}
 		}
-		if len(st.ops) == 0 {
-			return nil
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		err = db.writes.do(st.write)
+		st.release() // the writer is done with st.write
 		if !errors.Is(err, errConflict) {
-			return err
+			return err // nil when there was nothing to write
 		}
 	}
 	return bot.ErrConflict
