@@ -1,8 +1,9 @@
 package bot_test
 
 // The probe: an out-of-sample measure of how textfix does with people who
-// text like people. Each probe set is a folder (flows/testdata/probe; see
-// the README in each): first texts with the flow a support engineer would pick, and
+// text like people. Each probe set is a folder (flows/testdata/probe, and
+// the later, still held-out flows/testdata/probe2; see the README in each):
+// first texts with the flow a support engineer would pick, and
 // simulated personas that answer whatever the bot asks by the question's
 // topic. TestProbe plays every set through the real engine, one subtest
 // each, prints the figures and a list of failing conversations, and fails
@@ -45,7 +46,9 @@ var (
 )
 
 // probeDirs are the probe sets TestProbe plays by default, oldest first.
-var probeDirs = []string{"../flows/testdata/probe"}
+// probe has been looked at while improving the bot; probe2 was written
+// later by someone who had not (see each README).
+var probeDirs = []string{"../flows/testdata/probe", "../flows/testdata/probe2"}
 
 const (
 	probeMaxTexts = 15 // texts a persona sends at most
