@@ -167,7 +167,8 @@ func TestClosers(t *testing.T) {
 	// A thank-you that does not say whether it worked keeps the question
 	// open, warmly; at a question it is no answer and no miss; during a
 	// handoff it gets one warm word, however soon after.
-	for _, partial := range []string{"thanks, will try that now", "thanks so much, I'll forward this to our IT team tomorrow"} {
+	for _, partial := range []string{"thanks, will try that now", "thanks so much, I'll forward this to our IT team tomorrow",
+		"ok I'll ask our admin to turn on API access for me, thanks"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)
 		if c.Status != bot.StatusFixed || rs[1].Feedback != nil || !strings.Contains(rs[1].Replies[0], "You're welcome") {
 			t.Errorf("partial thanks %q after a fix: %s feedback %v %q", partial, c.Status, rs[1].Feedback, rs[1].Replies)

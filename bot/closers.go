@@ -43,8 +43,9 @@ func isCloser(ws []string) bool {
 // isThanks reports whether text in thanks or acknowledges without being
 // only a closer: "thanks, will try that", "ok cool, trying it now", "it
 // work now, thank you very much". A closer word opens or closes a short
-// text; a longer one opens with a clause that is only thanks ("thanks so
-// much, I'll forward this to our IT"); and nothing says against the fix.
+// text; a longer one opens or ends with a clause that is only thanks
+// ("thanks so much, I'll forward this to our IT", "ok I'll ask our admin
+// for API access, thanks"); and nothing says against the fix.
 func isThanks(in flows.Text) bool {
 	ws := strings.Fields(in.Normalized())
 	if isCloser(ws) {
@@ -57,8 +58,12 @@ func isThanks(in flows.Text) bool {
 		return true
 	}
 	if len(ws) > 8 {
-		first := strings.Fields(in.FirstClause())
-		return len(first) < len(ws) && isCloser(first)
+		for _, c := range [...]string{in.FirstClause(), in.LastClause()} {
+			if c := strings.Fields(c); len(c) < len(ws) && isCloser(c) {
+				return true
+			}
+		}
+		return false
 	}
 	return closerHeads[ws[0]] || closerHeads[ws[len(ws)-1]] || len(ws) > 1 && closerWords[ws[0]] && closerHeads[ws[1]]
 }
