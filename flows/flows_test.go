@@ -214,6 +214,9 @@ func TestRead(t *testing.T) {
 		// A vendor message that holds its own negation.
 		{"claude-code-403", "body-says", "it says my organization does not have access to claude-opus-4-1", 2, false, false, false},
 		{"claude-code-403", "plan-says", "something about my organization not having access to claude code", 3, false, false, false},
+		// A phrase that is a negation itself survives a "no" before it.
+		{"claude-code-403", "what-changed", "no nothing changed on billing", 2, false, false, false},
+		{"claude-code-403", "proxy-between", "no no proxy", 2, false, false, false},
 		// One-word answers that are keywords elsewhere.
 		{"claude-code-403", "unsure-changed", "new", 1, false, false, false},
 		{"claude-code-403", "unsure-changed", "nothing new", 2, false, false, false},
@@ -300,6 +303,8 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-529", "timeout-when", "claude code times out on long tasks", 0},
 		{"claude-code-529", "timeout-when", "claude code times out", -1},
 		{"claude-code-429", "which-window", "usage limit reached but I have two accounts", 2},
+		{"claude-code-403", "sign-in", "upgraded to max last week and claude code 403s", 0},
+		{"claude-code-403", "flaky-when", "claude code 403s when I start 6 agents in parallel", 0},
 		{"claude-code-429", "which-window", "usage limit reached, resets 5pm", 0},
 	}
 	for _, tt := range tests {

@@ -387,7 +387,9 @@ func (p phrase) findAnswer(t *Text, fuzzy bool, all []phrase) (at, end int) {
 		if i < 0 {
 			break
 		}
-		if !negated(t.ws, i) && (len(p) != 1 || !aboutOther(t.ws, i)) && !insideNegated(t, all, i, e, fuzzy) {
+		// A phrase that is itself a negation ("nothing changed") is not
+		// undone by one before it: "no, nothing changed", "no no proxy".
+		if (!negated(t.ws, i) || negations[p[0].s]) && (len(p) != 1 || !aboutOther(t.ws, i)) && !insideNegated(t, all, i, e, fuzzy) {
 			return i, e
 		}
 		from = i
@@ -743,12 +745,12 @@ func (t *Flow) answersAhead(id string, text Text, depth int, seen map[string]boo
 
 // Unsure returns the choice to go on with when the person cannot answer
 // question n: the one for not checking now ("Can't run it now", "Can't
-// check now"), else on a yes/no question its no, else at a question that
-// asks to paste a message its "Something else" (someone who can't recall
-// the message goes on as if it were another one); or -1 when the
-// question has none of these.
+// check now"), else its "Not sure", else on a yes/no question its no,
+// else at a question that asks to paste a message its "Something else"
+// (someone who can't recall the message goes on as if it were another
+// one); or -1 when the question has none of these.
 func (t *Flow) Unsure(n *Node) int {
-	for _, s := range []string{"cant check now", "cant run it now"} {
+	for _, s := range []string{"cant check now", "cant run it now", "not sure"} {
 		if r := t.Read(n, NewText(s)); r.Choice >= 0 && r.By == ByWords {
 			return r.Choice
 		}
