@@ -47,8 +47,9 @@ var (
 
 // probeDirs are the probe sets TestProbe plays by default, oldest first.
 // probe has been looked at while improving the bot; probe2 was written
-// later by someone who had not (see each README).
-var probeDirs = []string{"../flows/testdata/probe", "../flows/testdata/probe2"}
+// later by someone who had not (see each README), and so was probe3, the
+// one still held out.
+var probeDirs = []string{"../flows/testdata/probe", "../flows/testdata/probe2", "../flows/testdata/probe3"}
 
 const (
 	probeMaxTexts = 15 // texts a persona sends at most
