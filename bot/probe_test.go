@@ -1,8 +1,8 @@
 package bot_test
 
 // The probe: an out-of-sample measure of how textfix does with people who
-// text like people. Each probe set is a folder (flows/testdata/probe, and
-// the later, still held-out flows/testdata/probe2; see the README in each):
+// text like people. Each probe set is a folder (flows/testdata/probe, the
+// later probe2, and probe3, the one still held out; see the README in each):
 // first texts with the flow a support engineer would pick, and
 // simulated personas that answer whatever the bot asks by the question's
 // topic. TestProbe plays every set through the real engine, one subtest
