@@ -1,8 +1,8 @@
 package bot_test
 
 // The probe: an out-of-sample measure of how textfix does with people who
-// text like people. Each probe set is a folder (flows/testdata/probe, and
-// the later, still held-out flows/testdata/probe2; see the README in each):
+// text like people. Each probe set is a folder (flows/testdata/probe, the
+// later probe2, and probe3, the one still held out; see the README in each):
 // first texts with the flow a support engineer would pick, and
 // simulated personas that answer whatever the bot asks by the question's
 // topic. TestProbe plays every set through the real engine, one subtest
@@ -47,8 +47,9 @@ var (
 
 // probeDirs are the probe sets TestProbe plays by default, oldest first.
 // probe has been looked at while improving the bot; probe2 was written
-// later by someone who had not (see each README).
-var probeDirs = []string{"../flows/testdata/probe", "../flows/testdata/probe2"}
+// later by someone who had not (see each README), and so was probe3, the
+// one still held out.
+var probeDirs = []string{"../flows/testdata/probe", "../flows/testdata/probe2", "../flows/testdata/probe3"}
 
 const (
 	probeMaxTexts = 15 // texts a persona sends at most
