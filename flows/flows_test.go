@@ -397,6 +397,9 @@ func TestClassify(t *testing.T) {
 		{text: "npm ERR! code ERESOLVE unable to resolve dependency tree", flow: "other-error"},
 		{text: "gemini 503 overloaded", flow: "other-error"},             // plain words of Claude's do not beat a named product
 		{text: "my website is down with error 502", flow: "other-error"}, // their own thing
+		{text: "my printer says offline", flow: "other-error"},
+		{text: "our router is down again", flow: "other-error"},
+		{text: "claude code 403 on my laptop", flow: "claude-code-403"}, // where it runs is no product
 		{text: "github"}, // a product alone is no error yet
 		{text: "claude code github action says oauth token has expired", flow: "claude-code-401"},
 		{text: "github action: ANTHROPIC_API_KEY is invalid 401", flow: "claude-code-401"}, // an identifier of ours
