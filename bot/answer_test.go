@@ -108,6 +108,13 @@ func TestAnswersPeopleGive(t *testing.T) {
 			status: bot.StatusActive, node: "smoke-test", says: []string{"step by step: https://textfix.test/f/c", "What came back?"}},
 		{name: "three questions back", texts: []string{"claude code 403, i use an api key", "how do i check?", "what's a curl test?", "which terminal?"},
 			status: bot.StatusActive, node: "smoke-test"},
+		// Where the question has no How page, the first question back is
+		// told so, and a second is not knowing: its "Not sure" way on,
+		// never a loop.
+		{name: "question back without a page", texts: []string{"claude code 403", "i dont know how it signs in, a colleague installed it"},
+			status: bot.StatusActive, node: "sign-in", says: []string{"I have no more on that one"}},
+		{name: "two questions back without a page", texts: []string{"claude code 403", "i dont know how it signs in, a colleague installed it", "i dont know how it signs in"},
+			status: bot.StatusActive, node: "unsure-says", says: []string{"No problem, let's go on without it."}},
 		// The re-prompt after a miss keeps the How link.
 		{name: "miss keeps How", texts: []string{"claude code 403, i use an api key", "purple"},
 			status: bot.StatusActive, node: "smoke-test", says: []string{"How: https://textfix.test/f/c"}, misses: 1},
@@ -164,10 +171,18 @@ func TestClosers(t *testing.T) {
 			t.Errorf("%q twice: %s %s misses %d", closer, c.Status, c.Flow, c.Misses)
 		}
 	}
+	// That it works again: a YES.
+	for _, done := range []string{"re-authorized the app, working again"} {
+		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
+		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
+			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)
+		}
+	}
 	// A thank-you that does not say whether it worked keeps the question
 	// open, warmly; at a question it is no answer and no miss; during a
 	// handoff it gets one warm word, however soon after.
-	for _, partial := range []string{"thanks, will try that now", "thanks so much, I'll forward this to our IT team tomorrow"} {
+	for _, partial := range []string{"thanks, will try that now", "thanks so much, I'll forward this to our IT team tomorrow",
+		"ok I'll ask our admin to turn on API access for me, thanks", "called the bank, they unblocked it. thank u!!"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)
 		if c.Status != bot.StatusFixed || rs[1].Feedback != nil || !strings.Contains(rs[1].Replies[0], "You're welcome") {
 			t.Errorf("partial thanks %q after a fix: %s feedback %v %q", partial, c.Status, rs[1].Feedback, rs[1].Replies)

@@ -43,8 +43,9 @@ func isCloser(ws []string) bool {
 // isThanks reports whether text in thanks or acknowledges without being
 // only a closer: "thanks, will try that", "ok cool, trying it now", "it
 // work now, thank you very much". A closer word opens or closes a short
-// text; a longer one opens with a clause that is only thanks ("thanks so
-// much, I'll forward this to our IT"); and nothing says against the fix.
+// text; a text of several clauses may open or end with one that is only
+// thanks ("thanks so much, I'll forward this to our IT", "called the
+// bank, they unblocked it. thank u!!"); and nothing says against the fix.
 func isThanks(in flows.Text) bool {
 	ws := strings.Fields(in.Normalized())
 	if isCloser(ws) {
@@ -56,9 +57,13 @@ func isThanks(in flows.Text) bool {
 	if hasPhrase(ws, fixed) && slices.ContainsFunc(ws, func(w string) bool { return closerHeads[w] }) {
 		return true
 	}
+	for _, c := range [...]string{in.FirstClause(), in.LastClause()} {
+		if c := strings.Fields(c); len(c) < len(ws) && isCloser(c) {
+			return true
+		}
+	}
 	if len(ws) > 8 {
-		first := strings.Fields(in.FirstClause())
-		return len(first) < len(ws) && isCloser(first)
+		return false
 	}
 	return closerHeads[ws[0]] || closerHeads[ws[len(ws)-1]] || len(ws) > 1 && closerWords[ws[0]] && closerHeads[ws[1]]
 }
@@ -73,7 +78,7 @@ var (
 	fixed = phrases(`fixed|it worked|worked|that worked|works|it works|working now|works now|solved|all good|that fixed it|
 		it did|that did it|did the trick|sorted|resolved|that was it|this was it|that was the problem|that was the issue|
 		that was the cause|found it|it work now|work now|work again|it work|back to normal|up and running|fine now|good now|
-		ok now|okay now|running again|its back`)
+		ok now|okay now|running again|working again|works again|its back`)
 )
 
 func wordSet(s string) map[string]bool {

@@ -578,7 +578,7 @@ func (s *step) enter(t *flows.Flow, id string, said []known) {
 		if n == nil {
 			break
 		}
-		s.c.Node = id
+		s.c.Node, s.c.AskedAt = id, ""
 		switch n.Kind {
 		case flows.Question:
 			k, from := t.InferFrom(n, s.c.Said)
@@ -823,6 +823,11 @@ func (s *step) answer(text string) {
 		s.event(EventEdge, n.ID, ch.Next, "")
 		s.c.Misses = 0
 		s.enter(t, ch.Next, nil)
+	case r.Asks && t.CheckID(n.ID) == "" && s.c.AskedAt == n.ID:
+		// A second question back where the question has no How page to
+		// show ("I don't know how it signs in, a colleague set it up"):
+		// not knowing, by another name.
+		s.unsure(t, n)
 	case r.Asks:
 		s.help(t, n)
 	case r.Number:
@@ -893,12 +898,13 @@ func cantCheck(in flows.Text) bool {
 
 // help answers a question back ("where do I find that?", "what's a curl
 // test?"): the help the question has, its How page, then the question
-// again. It is not a miss.
+// again. It is not a miss. Where there is no page, it says so, once per
+// question: a second question back there is taken as not knowing.
 func (s *step) help(t *flows.Flow, n *flows.Node) {
-	link := s.checkLink(t, n)
-	if link != "" {
+	if link := s.checkLink(t, n); link != "" {
 		s.reply("This page shows how, step by step: " + link)
 	} else {
+		s.c.AskedAt = n.ID
 		s.reply("I have no more on that one. Answer as best you can, or reply HUMAN for a person.")
 	}
 	s.reply(s.fitting(s.question(t, n)...))

@@ -1,15 +1,18 @@
 package bot_test
 
 // The probe: an out-of-sample measure of how textfix does with people who
-// text like people. Its data lives in flows/testdata/probe (see the README
-// there): first texts with the flow a support engineer would pick, and
+// text like people. Each probe set is a folder (flows/testdata/probe, the
+// later probe2, and probe3, the one still held out; see the README in each):
+// first texts with the flow a support engineer would pick, and
 // simulated personas that answer whatever the bot asks by the question's
-// topic. TestProbe plays them all through the real engine, prints the
-// figures and a list of failing conversations, and fails when a figure gets
-// worse than its line in floor.txt (a ratchet).
+// topic. TestProbe plays every set through the real engine, one subtest
+// each, prints the figures and a list of failing conversations, and fails
+// when a figure gets worse than its line in the set's own floor.txt (a
+// ratchet). -probe.dir plays one set only.
 //
-//	go test ./bot -run TestProbe -v                      # figures, failures, transcripts
-//	go test ./bot -run TestProbe -probe.update-floor     # tighten floor.txt to today's figures
+//	go test ./bot -run 'TestProbe$' -v                                     # every set: figures, failures, transcripts
+//	go test ./bot -run 'TestProbe$' -v -probe.dir ../flows/testdata/probe2 # one set
+//	go test ./bot -run 'TestProbe$' -probe.update-floor                    # tighten each floor.txt to today's figures
 //
 // Nothing here is tuned to the flows: the harness only reads the engine's
 // state (Conversation.Flow, Node, Status) and the replies.
@@ -35,11 +38,20 @@ import (
 	"github.com/textfix/textfix/flows"
 )
 
-var probeUpdateFloor = flag.Bool("probe.update-floor", false,
-	"TestProbe: tighten flows/testdata/probe/floor.txt to today's figures (never loosens a line)")
+var (
+	probeUpdateFloor = flag.Bool("probe.update-floor", false,
+		"TestProbe: tighten the played sets' floor.txt to today's figures (never loosens a line)")
+	probeDirFlag = flag.String("probe.dir", "",
+		"TestProbe: play only the probe set in this folder (relative to bot/), e.g. ../flows/testdata/probe2; default every set in probeDirs")
+)
+
+// probeDirs are the probe sets TestProbe plays by default, oldest first.
+// probe has been looked at while improving the bot; probe2 was written
+// later by someone who had not (see each README), and so was probe3, the
+// one still held out.
+var probeDirs = []string{"../flows/testdata/probe", "../flows/testdata/probe2", "../flows/testdata/probe3"}
 
 const (
-	probeDir      = "../flows/testdata/probe"
 	probeMaxTexts = 15 // texts a persona sends at most
 	probeNotSure  = "not sure"
 	probeNotFixed = "no, that didn't fix it"
@@ -134,8 +146,8 @@ type probeData struct {
 	topics   probeTopics
 }
 
-func probeDecode(file string, v any) error {
-	b, err := os.ReadFile(filepath.Join(probeDir, file))
+func probeDecode(dir, file string, v any) error {
+	b, err := os.ReadFile(filepath.Join(dir, file))
 	if err != nil {
 		return err
 	}
@@ -147,24 +159,24 @@ func probeDecode(file string, v any) error {
 	return nil
 }
 
-func probeLoad(t *testing.T, lib *flows.Library) probeData {
+func probeLoad(t *testing.T, lib *flows.Library, dir string) probeData {
 	t.Helper()
 	var d probeData
-	if err := probeDecode("causes.yaml", &d.causes); err != nil {
+	if err := probeDecode(dir, "causes.yaml", &d.causes); err != nil {
 		t.Fatal(err)
 	}
-	if err := probeDecode("topics.yaml", &d.topics); err != nil {
+	if err := probeDecode(dir, "topics.yaml", &d.topics); err != nil {
 		t.Fatal(err)
 	}
 	var conv struct {
 		Personas []*probePersona `yaml:"personas"`
 	}
-	if err := probeDecode("conversations.yaml", &conv); err != nil {
+	if err := probeDecode(dir, "conversations.yaml", &conv); err != nil {
 		t.Fatal(err)
 	}
 	d.personas = conv.Personas
 
-	f, err := os.Open(filepath.Join(probeDir, "first-texts.tsv"))
+	f, err := os.Open(filepath.Join(dir, "first-texts.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -705,7 +717,19 @@ func probeRatio(key, label string, n, d int) probeFigure {
 
 func TestProbe(t *testing.T) {
 	e := probeEngine(t)
-	d := probeLoad(t, e.Flows)
+	dirs := probeDirs
+	if *probeDirFlag != "" {
+		dirs = []string{*probeDirFlag}
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) { probeSet(t, e, dir) })
+	}
+}
+
+// probeSet plays the probe set in dir and checks it against dir/floor.txt.
+func probeSet(t *testing.T, e *bot.Engine, dir string) {
+	name := strings.TrimPrefix(filepath.ToSlash(filepath.Clean(dir)), "../")
+	d := probeLoad(t, e.Flows, dir)
 	var rep strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&rep, format+"\n", args...) }
 
@@ -868,7 +892,7 @@ func TestProbe(t *testing.T) {
 	f.Better = "<="
 	figs = append(figs, f)
 
-	w("PROBE FIGURES  (flows/testdata/probe; %d first texts + %d personas; engine as in production)", len(d.first), len(runs))
+	w("PROBE FIGURES  (%s; %d first texts + %d personas; engine as in production)", name, len(d.first), len(runs))
 	w("")
 	w("%-92s %s", "figure", "value")
 	for _, f := range figs {
@@ -1013,10 +1037,10 @@ func TestProbe(t *testing.T) {
 	t.Log("\n" + rep.String())
 
 	// ---- the ratchet
-	path := filepath.Join(probeDir, "floor.txt")
+	path := filepath.Join(dir, "floor.txt")
 	floors, err := probeReadFloor(path)
 	if err != nil && (!*probeUpdateFloor || !os.IsNotExist(err)) {
-		t.Fatalf("%v (create it with: go test ./bot -run TestProbe -probe.update-floor)", err)
+		t.Fatalf("%v (create it with: go test ./bot -run 'TestProbe$' -probe.dir %s -probe.update-floor)", err, dir)
 	}
 	var worse []string
 	for _, f := range figs {
@@ -1038,7 +1062,7 @@ func TestProbe(t *testing.T) {
 		t.Logf("wrote %s", path)
 	}
 	if len(worse) > 0 {
-		t.Errorf("probe figures worse than flows/testdata/probe/floor.txt:\n  %s", strings.Join(worse, "\n  "))
+		t.Errorf("probe figures worse than %s/floor.txt:\n  %s", name, strings.Join(worse, "\n  "))
 	}
 }
 

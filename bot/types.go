@@ -52,6 +52,9 @@ type Conversation struct {
 	Candidates []string `json:"candidates,omitempty"`
 	// Misses counts answers not understood at the current step.
 	Misses int `json:"misses,omitempty"`
+	// AskedAt is the question (node id) at which a question back got "I
+	// have no more on that one": a second is taken as not knowing.
+	AskedAt string `json:"asked_at,omitempty"`
 	// Welcomed is set once a thank-you during a handoff got its warm
 	// word back.
 	Welcomed bool `json:"welcomed,omitempty"`

@@ -204,6 +204,26 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "proxy-between", "no, the proxy settings are all empty", 2, false, false, false},
 		{"claude-code-403", "proxy-between", "it only fails when im on the company vpn", 1, false, false, false},
 		{"claude-code-403", "sign-in", "my api key doesn't work with it", 2, false, false, false},
+		// A negation before a longer phrase of a choice reaches the shorter
+		// ones inside it: "no messaging service" says nothing for "service".
+		{"twilio-sms", "send-via", "we have a few numbers, no messaging service", 1, false, false, false},
+		{"twilio-sms", "send-via", "no messaging service", 0, false, false, false},
+		{"twilio-sms", "send-via", "through our messaging service", 2, false, false, false},
+		// An amount between a phrase's words is skipped.
+		{"claude-code-billing", "how-pay", "I bought 50 credits yesterday", 2, false, false, false},
+		// A vendor message that holds its own negation.
+		{"claude-code-403", "body-says", "it says my organization does not have access to claude-opus-4-1", 2, false, false, false},
+		{"claude-code-403", "plan-says", "something about my organization not having access to claude code", 3, false, false, false},
+		// A phrase that is a negation itself survives a "no" before it.
+		{"claude-code-403", "what-changed", "no nothing changed on billing", 2, false, false, false},
+		{"claude-code-403", "proxy-between", "no no proxy", 2, false, false, false},
+		// One-word answers that are keywords elsewhere.
+		{"claude-code-403", "unsure-changed", "new", 1, false, false, false},
+		{"claude-code-403", "unsure-changed", "nothing new", 2, false, false, false},
+		// What people know without the computer.
+		{"claude-code-529", "timeout-when", "only the big ones, small stuff is fine", 1, false, false, false},
+		{"claude-code-529", "timeout-when", "every request, even hi", 2, false, false, false},
+		{"claude-code-429", "which-window", "claude.ai says I've only used 20%", 3, false, false, false},
 		// Questions back.
 		{"claude-code-403", "smoke-test", "Where do I find that?", 0, true, false, false},
 		{"claude-code-403", "smoke-test", "how do I check?", 0, true, false, false},
@@ -258,6 +278,39 @@ func TestInfer(t *testing.T) {
 	for _, tt := range tests {
 		if got := flow.Infer(q, tt.said); got != tt.want {
 			t.Errorf("Infer(%q) = %d, want %d", tt.said, got, tt.want)
+		}
+	}
+}
+
+// TestInferLibrary takes answers from first texts to the library's
+// questions: only implied_by phrases count, an amount between their words
+// is skipped, and a negation reaches the whole phrase it stands before.
+func TestInferLibrary(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		flow, node, said string
+		want             int // 0-based; -1 = not answered
+	}{
+		{"claude-code-billing", "how-pay", "I bought 100 credits this morning and still get credit balance too low", 1},
+		{"claude-code-billing", "how-pay", "I bought credits this morning and still get credit balance too low", 1},
+		{"claude-code-billing", "how-pay", "I bought a coffee and 100 other things", -1},
+		{"claude-code-403", "sign-in", "we're on a team account and claude code 403s", 0},
+		{"claude-code-403", "smoke-test", "claude code gets 403 but my key works in curl", 0},
+		{"claude-code-403", "smoke-test", "claude code gets 403", -1},
+		{"claude-code-529", "timeout-when", "claude code times out on long tasks", 0},
+		{"claude-code-529", "timeout-when", "claude code times out", -1},
+		{"claude-code-429", "which-window", "usage limit reached but I have two accounts", 2},
+		{"claude-code-403", "sign-in", "upgraded to max last week and claude code 403s", 0},
+		{"claude-code-403", "flaky-when", "claude code 403s when I start 6 agents in parallel", 0},
+		{"claude-code-429", "which-window", "usage limit reached, resets 5pm", 0},
+	}
+	for _, tt := range tests {
+		f := lib.Flow(tt.flow)
+		if got := f.Infer(f.Node(tt.node), []string{tt.said}); got != tt.want {
+			t.Errorf("%s/%s Infer(%q) = %d, want %d", tt.flow, tt.node, tt.said, got, tt.want)
 		}
 	}
 }
@@ -344,6 +397,9 @@ func TestClassify(t *testing.T) {
 		{text: "npm ERR! code ERESOLVE unable to resolve dependency tree", flow: "other-error"},
 		{text: "gemini 503 overloaded", flow: "other-error"},             // plain words of Claude's do not beat a named product
 		{text: "my website is down with error 502", flow: "other-error"}, // their own thing
+		{text: "my printer says offline", flow: "other-error"},
+		{text: "our router is down again", flow: "other-error"},
+		{text: "claude code 403 on my laptop", flow: "claude-code-403"}, // where it runs is no product
 		{text: "github"}, // a product alone is no error yet
 		{text: "claude code github action says oauth token has expired", flow: "claude-code-401"},
 		{text: "github action: ANTHROPIC_API_KEY is invalid 401", flow: "claude-code-401"}, // an identifier of ours

@@ -440,14 +440,17 @@ func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
 }
 
 // ownThings are what people call something of their own ("my website is
-// down with error 502"): as good as another product's name.
-var ownThings = set("website", "websites", "site", "webpage", "homepage", "webshop", "app", "store", "shop", "portal", "blog", "intranet", "backend", "frontend")
+// down with error 502", "the printer says offline"): as good as another
+// product's name. Where a thing runs (laptop, phone) is not among them.
+var ownThings = set("website", "websites", "site", "webpage", "homepage", "webshop", "app", "store", "shop", "portal", "blog", "intranet", "backend", "frontend",
+	"printer", "scanner", "router", "modem", "wifi", "email", "inbox", "database", "tv")
 
 // errorWords say something went wrong; with a product named, they make a
 // text a report of an error.
 var errorWords = set("error", "errors", "err", "fail", "fails", "failed", "failing", "failure", "denied", "forbidden", "unauthorized", "unauthorised",
 	"declined", "exception", "crash", "crashes", "crashed", "crashing", "timeout", "invalid", "expired", "refused", "rejected", "broken", "exceeded",
-	"unavailable", "blocked", "limit", "limited", "throttled", "outage", "down", "wont", "cant", "doesnt", "stopped", "incorrect", "missing", "unable")
+	"unavailable", "blocked", "limit", "limited", "throttled", "outage", "down", "wont", "cant", "doesnt", "stopped", "incorrect", "missing", "unable",
+	"offline", "stuck", "frozen", "disconnected", "disconnects")
 
 // statusCode reports whether w is an HTTP error status (400-599).
 func statusCode(w string) bool {

@@ -119,24 +119,55 @@ func newPhrase(s string) phrase {
 
 // find returns the first position of p in t's words, or -1. Numbers must
 // match exactly; with fuzzy, other words may be typos of p's (see typo.go).
-func (p phrase) find(t *Text, fuzzy bool) int { return p.findFrom(t, fuzzy, 0) }
+func (p phrase) find(t *Text, fuzzy bool) int {
+	i, _ := p.findFrom(t, fuzzy, 0)
+	return i
+}
 
-// findFrom is find from position from on.
-func (p phrase) findFrom(t *Text, fuzzy bool, from int) int {
+// findFrom is find from position from on; it also returns where the match
+// ends. An amount between two of p's words is skipped ("bought $50
+// credits" is "bought credits", "with 8 agents" is "with agents"): a
+// number says how much of the thing, not what it is.
+func (p phrase) findFrom(t *Text, fuzzy bool, from int) (at, end int) {
 	ws := t.ws
 	if len(p) == 0 || len(p) > len(ws) {
-		return -1
+		return -1, -1
 	}
-outer:
 	for i := from; i+len(p) <= len(ws); i++ {
-		for j := range p {
-			if !p[j].matches(ws[i+j], t.shapes[i+j], fuzzy) {
-				continue outer
-			}
+		if end := p.matchAt(t, i, fuzzy); end >= 0 {
+			return i, end
 		}
-		return i
 	}
-	return -1
+	return -1, -1
+}
+
+// matchAt returns where p, matched at word i of t, ends, or -1.
+func (p phrase) matchAt(t *Text, i int, fuzzy bool) int {
+	k := i
+	for j := range p {
+		if k < len(t.ws) && p[j].matches(t.ws[k], t.shapes[k], fuzzy) {
+			k++
+			continue
+		}
+		if j == 0 || p[j].digit || k+1 >= len(t.ws) || !isAmount(t.ws[k]) || !p[j].matches(t.ws[k+1], t.shapes[k+1], fuzzy) {
+			return -1
+		}
+		k += 2
+	}
+	return k
+}
+
+// isAmount reports whether w is a number of things: digits only.
+func isAmount(w string) bool {
+	if w == "" {
+		return false
+	}
+	for i := range len(w) {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Negation reaches forward within its clause over at most two words that
@@ -279,12 +310,13 @@ func top(a, b rating) rating {
 func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) rating {
 	var best rating
 	for _, p := range phrases {
-		r := rating{score: 4 * len(p), at: p.findAnswer(t, false)}
+		r := rating{score: 4 * len(p)}
+		r.at, r.end = p.findAnswer(t, false, phrases)
 		if r.at < 0 && fuzzy {
-			r = rating{score: 3 * len(p), at: p.findAnswer(t, true)}
+			r = rating{score: 3 * len(p)}
+			r.at, r.end = p.findAnswer(t, true, phrases)
 		}
 		if r.at >= 0 {
-			r.end = r.at + len(p)
 			best = top(best, r)
 		}
 	}
@@ -343,35 +375,55 @@ func (t *Text) wordAt(off int) int {
 	return -1
 }
 
-// findAnswer returns where p occurs in t as an answer: not negated, not a
-// role someone else holds; or, for a phrase of absence ("no code", "no
-// proxy"), where what it lacks occurs negated ("it doesn't show a code").
-// It returns -1 when p does neither.
-func (p phrase) findAnswer(t *Text, fuzzy bool) int {
+// findAnswer returns where p occurs in t as an answer, and where it ends:
+// not negated, not a role someone else holds, not inside a negated
+// longer phrase of the same choice (among all: "no messaging service"
+// says nothing for "service"); or, for a phrase of absence ("no code",
+// "no proxy"), where what it lacks occurs negated ("it doesn't show a
+// code"). It returns -1, -1 when p does neither.
+func (p phrase) findAnswer(t *Text, fuzzy bool, all []phrase) (at, end int) {
 	for from := 0; ; from++ {
-		i := p.findFrom(t, fuzzy, from)
+		i, e := p.findFrom(t, fuzzy, from)
 		if i < 0 {
 			break
 		}
-		if !negated(t.ws, i) && (len(p) != 1 || !aboutOther(t.ws, i)) {
-			return i
+		// A phrase that is itself a negation ("nothing changed") is not
+		// undone by one before it: "no, nothing changed", "no no proxy".
+		if (!negated(t.ws, i) || negations[p[0].s]) && (len(p) != 1 || !aboutOther(t.ws, i)) && !insideNegated(t, all, i, e, fuzzy) {
+			return i, e
 		}
 		from = i
 	}
 	if len(p) >= 2 && (p[0].s == "no" || p[0].s == "not") {
 		rest := p[1:]
 		for from := 0; ; from++ {
-			i := rest.findFrom(t, fuzzy, from)
+			i, e := rest.findFrom(t, fuzzy, from)
 			if i < 0 {
-				return -1
+				return -1, -1
 			}
 			if negated(t.ws, i) {
-				return i
+				return i, e
 			}
 			from = i
 		}
 	}
-	return -1
+	return -1, -1
+}
+
+// insideNegated reports whether words [at, end) of t lie inside a match
+// of a longer phrase among all whose first word is negated.
+func insideNegated(t *Text, all []phrase, at, end int, fuzzy bool) bool {
+	for _, q := range all {
+		if len(q) <= end-at {
+			continue
+		}
+		for i := max(0, end-len(q)-1); i <= at; i++ {
+			if e := q.matchAt(t, i, fuzzy); e >= end && negated(t.ws, i) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // score is rate for the checker, which has the normalised text norm split
@@ -693,12 +745,12 @@ func (t *Flow) answersAhead(id string, text Text, depth int, seen map[string]boo
 
 // Unsure returns the choice to go on with when the person cannot answer
 // question n: the one for not checking now ("Can't run it now", "Can't
-// check now"), else on a yes/no question its no, else at a question that
-// asks to paste a message its "Something else" (someone who can't recall
-// the message goes on as if it were another one); or -1 when the
-// question has none of these.
+// check now"), else its "Not sure", else on a yes/no question its no,
+// else at a question that asks to paste a message its "Something else"
+// (someone who can't recall the message goes on as if it were another
+// one); or -1 when the question has none of these.
 func (t *Flow) Unsure(n *Node) int {
-	for _, s := range []string{"cant check now", "cant run it now"} {
+	for _, s := range []string{"cant check now", "cant run it now", "not sure"} {
 		if r := t.Read(n, NewText(s)); r.Choice >= 0 && r.By == ByWords {
 			return r.Choice
 		}

@@ -25,6 +25,20 @@ func (t Text) Normalized() string { return t.norm }
 // FirstClause returns the text as [FirstClause] returns it.
 func (t Text) FirstClause() string { return t.norm[:t.first] }
 
+// LastClause returns the normalised words of t's last clause ("ok, I'll
+// ask our admin, thanks" → "thanks").
+func (t Text) LastClause() string {
+	end := len(t.ws)
+	for end > 0 && t.ws[end-1] == clauseBreak {
+		end--
+	}
+	start := end
+	for start > 0 && t.ws[start-1] != clauseBreak {
+		start--
+	}
+	return strings.Join(t.ws[start:end], " ")
+}
+
 // Normalize lowercases s and reduces it to words: letters, digits and '_'
 // survive, everything else separates words; a dot that starts a word is
 // the word "dot" (".env" is "dot env"). A few emoji become the words
