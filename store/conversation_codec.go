@@ -50,6 +50,7 @@ func appendConversation(dst []byte, c bot.Conversation) []byte {
 	dst = appendText(dst, c.FirstText)
 	dst = appendTexts(dst, c.Candidates)
 	dst = binary.AppendVarint(dst, int64(c.Misses))
+	dst = appendText(dst, c.AskedAt)
 	dst = appendBool(dst, c.Welcomed)
 	dst = appendText(dst, c.PageID)
 	dst = appendTexts(dst, c.Tried)
@@ -67,7 +68,7 @@ func appendConversation(dst []byte, c bot.Conversation) []byte {
 // conversationSize is about the size of c's binary form, so that it is
 // encoded in one allocation.
 func conversationSize(c bot.Conversation) int {
-	n := 64 + len(c.Phone) + len(c.Status) + len(c.Flow) + len(c.Node) + len(c.FirstText) + len(c.PageID)
+	n := 64 + len(c.Phone) + len(c.Status) + len(c.Flow) + len(c.Node) + len(c.FirstText) + len(c.AskedAt) + len(c.PageID)
 	for _, a := range c.Answers {
 		n += 16 + len(a.Node) + len(a.Question) + len(a.Label) + len(a.Text)
 	}
@@ -310,6 +311,7 @@ func (r *convReader) conversation() bot.Conversation {
 	c.FirstText = r.string()
 	c.Candidates = r.strings()
 	c.Misses = r.int()
+	c.AskedAt = r.string()
 	c.Welcomed = r.bool()
 	c.PageID = r.string()
 	c.Tried = r.strings()
