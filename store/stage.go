@@ -102,8 +102,8 @@ type stage struct {
 	write
 
 	own      []own
-	ownIndex map[string]int      // bucket+key → index in own, once own is long
-	seen     map[string]struct{} // bucket+key of the readKey entries, once reads are long
+	ownIndex map[string]int // bucket+key → index in own, once own is long
+	seen     map[string]int // bucket+key of the readKey entries → their index in reads, once reads are long
 	appended []run
 	said     []string                  // Forget: the number's inbound texts, for the samples
 	buf      []byte                    // for index lookups
@@ -294,44 +294,46 @@ func (st *stage) setOwn(at bucket, key, val []byte) {
 	}
 }
 
-// readBefore reports whether key is in the read-set already, and adds it
-// to the index of keys read when that is in use.
-func (st *stage) readBefore(at bucket, key []byte) bool {
+// readAt is the index in the read-set of the readKey entry for key, or
+// -1; the index of keys read is built once the read-set is long.
+func (st *stage) readAt(at bucket, key []byte) int {
 	if st.seen != nil {
-		k := st.indexKey(at, key)
-		if _, ok := st.seen[string(k)]; ok {
-			return true
+		if i, ok := st.seen[string(st.indexKey(at, key))]; ok {
+			return i
 		}
-		st.seen[string(k)] = struct{}{}
-		return false
+		return -1
 	}
 	for i := range st.reads {
 		if r := &st.reads[i]; r.kind == readKey && r.at == at && bytes.Equal(r.key, key) {
-			return true
+			return i
 		}
 	}
 	if len(st.reads) >= smallTx {
-		st.seen = make(map[string]struct{}, 2*len(st.reads))
-		for _, r := range st.reads {
+		st.seen = make(map[string]int, 2*len(st.reads))
+		for i, r := range st.reads {
 			if r.kind == readKey {
-				st.seen[string(st.indexKey(r.at, r.key))] = struct{}{}
+				st.seen[string(st.indexKey(r.at, r.key))] = i
 			}
 		}
-		st.seen[string(st.indexKey(at, key))] = struct{}{}
 	}
-	return false
+	return -1
 }
 
 // get returns the value under key (nil when missing): the function's own
-// write if there is one, else the snapshot's, which joins the read-set.
-// The slice is a copy; callers must not change it.
+// write if there is one, else the snapshot's, which joins the read-set
+// (read from the snapshot once: a key read again is answered from the
+// read-set). The slice is a copy; callers must not change it.
 func (st *stage) get(at bucket, key []byte) []byte {
 	if i := st.findOwn(at, key); i >= 0 {
 		return st.own[i].val
 	}
+	if i := st.readAt(at, key); i >= 0 {
+		return st.reads[i].val
+	}
 	v := bytes.Clone(st.snapGet(at, key))
-	if !st.readBefore(at, key) {
-		st.reads = append(st.reads, read{kind: readKey, at: at, key: bytes.Clone(key), val: v})
+	st.reads = append(st.reads, read{kind: readKey, at: at, key: bytes.Clone(key), val: v})
+	if st.seen != nil {
+		st.seen[string(st.indexKey(at, key))] = len(st.reads) - 1
 	}
 	return v
 }
