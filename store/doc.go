@@ -161,6 +161,10 @@
 // counts go to the logger given with [WithLogger]. A layout-1 claim
 // becomes a pointer to its reply lines when they are found in the
 // sender's transcript (migrate.go says how), else it keeps its bodies.
+// A file of layout 2 becomes layout 3 at Open with no record changed: its
+// conversations are JSON records, which decode as they are and become
+// binary when next saved; a textfix of layout 2 refuses a file of layout
+// 3, whose binary records it could not read.
 //
 // [DB.Export] reads every record, decoded, for "textfix store copy" into
 // PostgreSQL (package postgres).
