@@ -1106,7 +1106,7 @@ func feedbackOf(in flows.Text) FeedbackAnswer {
 	switch {
 	case hasPhrase(ws, notFixed):
 		return FeedbackNo
-	case hasPhrase(ws, fixed), isCloser(ws):
+	case isCloser(ws), saysWorked(in):
 		return FeedbackYes
 	case len(ws) > 0 && len(ws) <= 6:
 		return FeedbackAnswer(flows.Family(in.Normalized()))
