@@ -115,6 +115,13 @@ func TestAnswersPeopleGive(t *testing.T) {
 			status: bot.StatusActive, node: "sign-in", says: []string{"I have no more on that one"}},
 		{name: "two questions back without a page", texts: []string{"claude code 403", "i dont know how it signs in, a colleague installed it", "i dont know how it signs in"},
 			status: bot.StatusActive, node: "unsure-says", says: []string{"No problem, let's go on without it."}},
+		// Free text that answers a later question is kept for it once;
+		// the same answer again is taken, never asked forever.
+		{name: "free text kept once", texts: []string{"Paypal say my payment can not be completed, card declined", "This payment can't be completed. Please use another card."},
+			status: bot.StatusActive, node: "ask-code", says: []string{"What does the error say?"}},
+		{name: "free text taken the second time", texts: []string{"Paypal say my payment can not be completed, card declined",
+			"This payment can't be completed. Please use another card.", "This payment can't be completed. Please use another card."},
+			status: bot.StatusHandoff, node: "handoff-summary"},
 		// The re-prompt after a miss keeps the How link.
 		{name: "miss keeps How", texts: []string{"claude code 403, i use an api key", "purple"},
 			status: bot.StatusActive, node: "smoke-test", says: []string{"How: https://textfix.test/f/c"}, misses: 1},
