@@ -19,13 +19,14 @@ var (
 		ok okay k kk bye goodbye cya later gracias merci danke obrigado grazie that it this worked works working fixed
 		solved all good got yes yep yeah yay lol appreciate appreciated helpful helped sweet amazing brilliant legend ta np
 		done sorted excellent fantastic wonderful super have a great day good night morning man dude mate again for the help
-		your youre re now all set i we are well much thanks really totally thumbs up lovely fab top`)
+		your youre re now all set i we are well much thanks really totally thumbs up lovely fab top ah ahh oh ohh haha`)
 	closerHeads = wordSet(`thanks thank thx ty tysm tyvm cheers great cool nice awesome perfect ok okay bye goodbye cya
 		gracias merci danke obrigado grazie worked works fixed solved sweet amazing brilliant legend ta appreciate appreciated
 		excellent fantastic wonderful helpful helped sorted yay lovely fab`)
 )
 
-// isCloser reports whether the words ws only thank or say goodbye.
+// isCloser reports whether the words ws only thank or say goodbye,
+// however drawn out ("thank youuu", "sooo cool").
 func isCloser(ws []string) bool {
 	if len(ws) == 0 || len(ws) > 10 {
 		return false
@@ -33,11 +34,36 @@ func isCloser(ws []string) bool {
 	head := false
 	for _, w := range ws {
 		if !closerWords[w] {
-			return false
+			if w = unstretch(w); !closerWords[w] {
+				return false
+			}
 		}
 		head = head || closerHeads[w]
 	}
 	return head
+}
+
+// unstretch shortens a letter repeated three times or more to one, or to
+// two where that makes a closer word ("youuu" → "you", "coool" → "cool").
+func unstretch(w string) string {
+	var one, two []byte
+	for i := 0; i < len(w); {
+		j := i
+		for j < len(w) && w[j] == w[i] {
+			j++
+		}
+		n := j - i
+		if n >= 3 {
+			one, two = append(one, w[i]), append(two, w[i], w[i])
+		} else {
+			one, two = append(one, w[i:j]...), append(two, w[i:j]...)
+		}
+		i = j
+	}
+	if closerWords[string(two)] {
+		return string(two)
+	}
+	return string(one)
 }
 
 // isThanks reports whether text in thanks or acknowledges without being
@@ -67,6 +93,42 @@ func isThanks(in flows.Text) bool {
 	}
 	return closerHeads[ws[0]] || closerHeads[ws[len(ws)-1]] || len(ws) > 1 && closerWords[ws[0]] && closerHeads[ws[1]]
 }
+
+// saysWorked reports whether a clause of the text says, in the past or
+// present, that the problem is gone ("that fixed it", "I put new card and
+// now ok", "the 429s stopped", "payment went through",
+// "NODE_EXTRA_CA_CERTS did it"): a fixed phrase, state word or pair, in a
+// clause with no negation and nothing still to do ("ok I'll try that and
+// hope it works" says nothing yet).
+func saysWorked(in flows.Text) bool {
+	for _, c := range in.Clauses() {
+		if slices.ContainsFunc(c, func(w string) bool { return unsaid[w] }) {
+			continue
+		}
+		if hasPhrase(c, fixed) {
+			return true
+		}
+		for i, w := range c {
+			if goneWords[w] {
+				return true
+			}
+			if i+1 < len(c) && gonePairs[w+" "+c[i+1]] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var (
+	// goneWords say the problem is gone, said of the thing that failed.
+	goneWords = wordSet(`working fine green gone stopped finished passed succeeded resolved sorted arrived arrive arrives delivered`)
+	// gonePairs say it in two words.
+	gonePairs = map[string]bool{"did it": true, "went through": true, "goes through": true, "now ok": true, "now okay": true, "now good": true,
+		"is ok": true, "is okay": true, "its ok": true, "carried on": true}
+	// unsaid words make a clause say nothing yet: a negation, a plan, a hope.
+	unsaid = wordSet(`not no nothing never didnt doesnt dont isnt wasnt cant cannot wont still will ill gonna going try trying hope hopefully if maybe should would`)
+)
 
 // notFixed and fixed are what people say about a fix; notFixed is read
 // first, since "it did not" holds "it did".

@@ -617,10 +617,10 @@ func (pl *probePlayer) play(p *probePersona, cause probeCause, phone string) *pr
 				run.closers++
 				res := step(p.AfterFix, true, "closer after the right fix")
 				_, newFlow := probeHas(res.Events, bot.EventStart)
-				reprompt := false
-				for _, m := range res.Replies {
-					reprompt = reprompt || strings.Contains(m, "Reply YES or NO")
-				}
+				// A closer says the fix worked: it must end the
+				// conversation, not leave "Did this fix it?" open (be it
+				// "Reply YES or NO" again or "Reply YES once it works").
+				reprompt := res.Conversation.Status == bot.StatusFixed
 				switch {
 				case newFlow:
 					run.closerNote = "closer started flow " + res.Conversation.Flow
@@ -629,7 +629,7 @@ func (pl *probePlayer) play(p *probePersona, cause probeCause, phone string) *pr
 				case probeSorry(res.Replies):
 					run.closerNote = "closer got a Sorry"
 				case reprompt:
-					run.closerNote = "closer got asked YES or NO again"
+					run.closerNote = "closer left the fix question open: " + strings.Join(res.Replies, " / ")
 				default:
 					run.warm++
 				}

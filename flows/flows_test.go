@@ -214,6 +214,9 @@ func TestRead(t *testing.T) {
 		// A vendor message that holds its own negation.
 		{"claude-code-403", "body-says", "it says my organization does not have access to claude-opus-4-1", 2, false, false, false},
 		{"claude-code-403", "plan-says", "something about my organization not having access to claude code", 3, false, false, false},
+		// A plural is its word ("api keys" is "api key").
+		{"claude-code-403", "sign-in", "api keys, via apiKeyHelper", 2, false, false, false},
+		{"stripe-402", "who", "we're the shop", 1, false, false, false},
 		// A phrase that is a negation itself survives a "no" before it.
 		{"claude-code-403", "what-changed", "no nothing changed on billing", 2, false, false, false},
 		{"claude-code-403", "proxy-between", "no no proxy", 2, false, false, false},
