@@ -49,7 +49,7 @@ var (
 // probe has been looked at while improving the bot; probe2 was written
 // later by someone who had not (see each README), and so was probe3, the
 // one still held out.
-var probeDirs = []string{"../flows/testdata/probe", "../flows/testdata/probe2", "../flows/testdata/probe3"}
+var probeDirs = []string{"../flows/testdata/probe", "../flows/testdata/probe2", "../flows/testdata/probe3", "../flows/testdata/probe4"}
 
 const (
 	probeMaxTexts = 15 // texts a persona sends at most
