@@ -180,7 +180,9 @@ func TestClosers(t *testing.T) {
 	}
 	// That it works again, or that the trouble is gone, in any words: a YES.
 	for _, done := range []string{"re-authorized the app, working again", "I put new card and now ok, thank you", "logging out and back in did it, cheers",
-		"capped it at 4 agents and the 429s stopped. thanks", "customer called her bank and it went through", "waited a bit and it's gone"} {
+		"capped it at 4 agents and the 429s stopped. thanks", "customer called her bank and it went through", "waited a bit and it's gone",
+		"capped it at 3 agents, no more failures. thanks", "set NODE_EXTRA_CA_CERTS and claude connects. thank u!",
+		"texted start and messages come through again 🎉 thanks", "it doesn't happen anymore, thanks"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)

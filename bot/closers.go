@@ -97,12 +97,19 @@ func isThanks(in flows.Text) bool {
 // saysWorked reports whether a clause of the text says, in the past or
 // present, that the problem is gone ("that fixed it", "I put new card and
 // now ok", "the 429s stopped", "payment went through",
-// "NODE_EXTRA_CA_CERTS did it"): a fixed phrase, state word or pair, in a
-// clause with no negation and nothing still to do ("ok I'll try that and
-// hope it works" says nothing yet).
+// "NODE_EXTRA_CA_CERTS did it", "no more throttling"): a fixed phrase,
+// state word or pair, in a clause with no negation and nothing still to
+// do ("ok I'll try that and hope it works" says nothing yet).
 func saysWorked(in flows.Text) bool {
 	for _, c := range in.Clauses() {
-		if slices.ContainsFunc(c, func(w string) bool { return unsaid[w] }) {
+		if slices.ContainsFunc(c, func(w string) bool { return planned[w] }) {
+			continue
+		}
+		// "no more failures", "it doesn't happen anymore".
+		if hasPhrase(c, [][]string{{"no", "more"}}) || slices.Contains(c, "anymore") && !slices.ContainsFunc(c, func(w string) bool { return strings.HasPrefix(w, "work") }) {
+			return true
+		}
+		if slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) {
 			continue
 		}
 		if hasPhrase(c, fixed) {
@@ -122,12 +129,15 @@ func saysWorked(in flows.Text) bool {
 
 var (
 	// goneWords say the problem is gone, said of the thing that failed.
-	goneWords = wordSet(`working fine green gone stopped finished passed succeeded resolved sorted arrived arrive arrives delivered`)
+	goneWords = wordSet(`working fine green gone stopped finished passed succeeded resolved sorted arrived arrive arrives delivered connects loads`)
 	// gonePairs say it in two words.
 	gonePairs = map[string]bool{"did it": true, "went through": true, "goes through": true, "now ok": true, "now okay": true, "now good": true,
-		"is ok": true, "is okay": true, "its ok": true, "carried on": true}
-	// unsaid words make a clause say nothing yet: a negation, a plan, a hope.
-	unsaid = wordSet(`not no nothing never didnt doesnt dont isnt wasnt cant cannot wont still will ill gonna going try trying hope hopefully if maybe should would`)
+		"is ok": true, "is okay": true, "its ok": true, "carried on": true,
+		"come through": true, "comes through": true, "coming through": true, "200 now": true}
+	// planned words make a clause say nothing yet: a plan, a hope; negated
+	// ones say the opposite, but for "no more" and "anymore".
+	planned   = wordSet(`still will ill gonna going try trying hope hopefully if maybe should would`)
+	negatives = wordSet(`not no nothing never didnt doesnt dont isnt wasnt cant cannot wont`)
 )
 
 // notFixed and fixed are what people say about a fix; notFixed is read

@@ -214,6 +214,8 @@ func TestRead(t *testing.T) {
 		// A vendor message that holds its own negation.
 		{"claude-code-403", "body-says", "it says my organization does not have access to claude-opus-4-1", 2, false, false, false},
 		{"claude-code-403", "plan-says", "something about my organization not having access to claude code", 3, false, false, false},
+		// "Not one of these" is the choice for another one.
+		{"stripe-402", "code", "It's not one of the usual ones", 7, false, false, false},
 		// A plural is its word ("api keys" is "api key").
 		{"claude-code-403", "sign-in", "api keys, via apiKeyHelper", 2, false, false, false},
 		{"stripe-402", "who", "we're the shop", 1, false, false, false},
@@ -307,6 +309,10 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-529", "timeout-when", "claude code times out", -1},
 		{"claude-code-429", "which-window", "usage limit reached but I have two accounts", 2},
 		{"claude-code-403", "sign-in", "upgraded to max last week and claude code 403s", 0},
+		{"claude-code-403", "sign-in", "I log in with my Console account (platform.claude.com), not a Pro subscription", 2},
+		{"claude-code-403", "sign-in", "claude code 403 after /login", -1}, // plan and Console accounts both /login
+		{"claude-code-429", "what-says", "claude code on bedrock: 429 ThrottlingException: Too many tokens, please wait", 2},
+		{"salesforce-401", "which-host", "401 when I post to https://login.salesforce.com/services/data/v60.0/sobjects/Account", 0},
 		{"claude-code-403", "flaky-when", "claude code 403s when I start 6 agents in parallel", 0},
 		{"claude-code-429", "which-window", "usage limit reached, resets 5pm", 0},
 	}
