@@ -46,10 +46,11 @@ var (
 )
 
 // probeDirs are the probe sets TestProbe plays by default, oldest first.
-// probe has been looked at while improving the bot; probe2 was written
-// later by someone who had not (see each README), and so was probe3, the
-// one still held out.
-var probeDirs = []string{"../flows/testdata/probe", "../flows/testdata/probe2", "../flows/testdata/probe3", "../flows/testdata/probe4"}
+// probe, probe2, probe3 and probe4 have all been looked at while improving
+// the bot; each was written by someone who had not seen the bot's matching
+// code (see each README), and so was probe5, the one still held out.
+var probeDirs = []string{"../flows/testdata/probe", "../flows/testdata/probe2", "../flows/testdata/probe3", "../flows/testdata/probe4",
+	"../flows/testdata/probe5"}
 
 const (
 	probeMaxTexts = 15 // texts a persona sends at most
