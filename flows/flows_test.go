@@ -406,6 +406,15 @@ func TestClassify(t *testing.T) {
 		{text: "npm ERR! code ERESOLVE unable to resolve dependency tree", flow: "other-error"},
 		{text: "gemini 503 overloaded", flow: "other-error"},             // plain words of Claude's do not beat a named product
 		{text: "my website is down with error 502", flow: "other-error"}, // their own thing
+		// A phrase inside a longer phrase of another flow says that
+		// flow's thing: a spend limit, not a plan's usage limit.
+		{text: "claude code says: You have reached your specified API usage limits", flow: "claude-code-billing"},
+		{text: "claude code says usage limit reached", flow: "claude-code-429"},
+		{text: "claude code via bedrock: ThrottlingException too many tokens", flow: "claude-code-429"},
+		{text: "claude code in bedrock gives AccessDeniedException", flow: "claude-code-403"},
+		{text: "my anthropic card was refused and claude code stopped", flow: "claude-code-billing"},
+		{text: "claude code keeps logging me out every morning", flow: "claude-code-401"},
+		{text: "claude code: your organization has disabled subscription access", flow: "claude-code-403"},
 		{text: "my printer says offline", flow: "other-error"},
 		{text: "our router is down again", flow: "other-error"},
 		{text: "claude code 403 on my laptop", flow: "claude-code-403"}, // where it runs is no product
