@@ -105,8 +105,9 @@ func saysWorked(in flows.Text) bool {
 		if slices.ContainsFunc(c, func(w string) bool { return planned[w] }) {
 			continue
 		}
-		// "no more failures", "it doesn't happen anymore".
-		if hasPhrase(c, [][]string{{"no", "more"}}) || slices.Contains(c, "anymore") && !slices.ContainsFunc(c, func(w string) bool { return strings.HasPrefix(w, "work") }) {
+		// "no more failures", "no errors since", "it doesn't happen anymore".
+		if hasPhrase(c, [][]string{{"no", "more"}}) || slices.Contains(c, "no") && slices.Contains(c, "since") ||
+			slices.Contains(c, "anymore") && !slices.ContainsFunc(c, func(w string) bool { return strings.HasPrefix(w, "work") }) {
 			return true
 		}
 		if slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) {
@@ -116,7 +117,7 @@ func saysWorked(in flows.Text) bool {
 			return true
 		}
 		for i, w := range c {
-			if goneWords[w] {
+			if goneWords[w] || w == "again" && doingAgain(c[:i]) {
 				return true
 			}
 			if i+1 < len(c) && gonePairs[w+" "+c[i+1]] {
@@ -127,13 +128,29 @@ func saysWorked(in flows.Text) bool {
 	return false
 }
 
+// doingAgain reports whether one of the last two words before "again"
+// says something runs ("it's syncing again", "messages are going out
+// again"), not that the trouble is back ("it's happening again").
+func doingAgain(before []string) bool {
+	for k := len(before) - 1; k >= 0 && k >= len(before)-2; k-- {
+		if w := before[k]; strings.HasSuffix(w, "ing") && !troubleDoing[w] {
+			return true
+		}
+	}
+	return false
+}
+
 var (
+	// troubleDoing are -ing words for the trouble itself.
+	troubleDoing = wordSet(`failing erroring crashing happening breaking timing hanging freezing throwing showing getting saying doing asking
+		logging declining rejecting blocking dropping spinning looping stopping`)
 	// goneWords say the problem is gone, said of the thing that failed.
 	goneWords = wordSet(`working fine green gone stopped finished passed succeeded resolved sorted arrived arrive arrives delivered connects loads`)
 	// gonePairs say it in two words.
 	gonePairs = map[string]bool{"did it": true, "went through": true, "goes through": true, "now ok": true, "now okay": true, "now good": true,
 		"is ok": true, "is okay": true, "its ok": true, "carried on": true,
-		"come through": true, "comes through": true, "coming through": true, "200 now": true}
+		"come through": true, "comes through": true, "coming through": true, "going through": true, "200 now": true,
+		"were back": true, "picked up": true}
 	// planned words make a clause say nothing yet: a plan, a hope; negated
 	// ones say the opposite, but for "no more" and "anymore".
 	planned   = wordSet(`still will ill gonna going try trying hope hopefully if maybe should would`)
@@ -146,7 +163,7 @@ var (
 	notFixed = phrases(`didnt work|did not work|didnt help|did not help|didnt fix|did not fix|doesnt work|does not work|
 		not working|not fixed|no luck|same error|same thing|same problem|nothing changed|no change|still broken|still failing|
 		still getting|still get|still not|still the same|still same|still doesnt|still happening|still there|still says|
-		still see|still error|it didnt|didnt|did not|wont work|failed again|no dice|still`)
+		still see|still error|it didnt|didnt|did not|wont work|failed again|failing again|happening again|broke again|broken again|no dice|still`)
 	fixed = phrases(`fixed|it worked|worked|that worked|works|it works|working now|works now|solved|all good|that fixed it|
 		it did|that did it|did the trick|sorted|resolved|that was it|this was it|that was the problem|that was the issue|
 		that was the cause|found it|it work now|work now|work again|it work|back to normal|up and running|fine now|good now|
