@@ -115,6 +115,13 @@ func TestAnswersPeopleGive(t *testing.T) {
 			status: bot.StatusActive, node: "sign-in", says: []string{"I have no more on that one"}},
 		{name: "two questions back without a page", texts: []string{"claude code 403", "i dont know how it signs in, a colleague installed it", "i dont know how it signs in"},
 			status: bot.StatusActive, node: "unsure-says", says: []string{"No problem, let's go on without it."}},
+		// Free text that answers a later question is kept for it once;
+		// the same answer again is taken, never asked forever.
+		{name: "free text kept once", texts: []string{"Paypal say my payment can not be completed, card declined", "This payment can't be completed. Please use another card."},
+			status: bot.StatusActive, node: "ask-code", says: []string{"What does the error say?"}},
+		{name: "free text taken the second time", texts: []string{"Paypal say my payment can not be completed, card declined",
+			"This payment can't be completed. Please use another card.", "This payment can't be completed. Please use another card."},
+			status: bot.StatusHandoff, node: "handoff-summary"},
 		// The re-prompt after a miss keeps the How link.
 		{name: "miss keeps How", texts: []string{"claude code 403, i use an api key", "purple"},
 			status: bot.StatusActive, node: "smoke-test", says: []string{"How: https://textfix.test/f/c"}, misses: 1},
@@ -157,7 +164,7 @@ func TestUnsureWithoutWayOn(t *testing.T) {
 func TestClosers(t *testing.T) {
 	e := newEngine(t)
 	for _, closer := range []string{"thanks so much", "ok bye", "great", "cool 👍", "that worked", "gracias", "Thank you!!", "perfect, cheers",
-		"that was it, thanks", "it work now, thank you very much", "found it, the key was wrong. thanks"} {
+		"that was it, thanks", "it work now, thank you very much", "found it, the key was wrong. thanks", "thank youuu", "ahh ok. thanks!"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", closer, closer)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes {
 			t.Errorf("%q after a fix: feedback %+v, want yes", closer, rs[1].Feedback)
@@ -171,8 +178,12 @@ func TestClosers(t *testing.T) {
 			t.Errorf("%q twice: %s %s misses %d", closer, c.Status, c.Flow, c.Misses)
 		}
 	}
-	// That it works again: a YES.
-	for _, done := range []string{"re-authorized the app, working again"} {
+	// That it works again, or that the trouble is gone, in any words: a YES.
+	for _, done := range []string{"re-authorized the app, working again", "I put new card and now ok, thank you", "logging out and back in did it, cheers",
+		"capped it at 4 agents and the 429s stopped. thanks", "customer called her bank and it went through", "waited a bit and it's gone",
+		"capped it at 3 agents, no more failures. thanks", "set NODE_EXTRA_CA_CERTS and claude connects. thank u!",
+		"texted start and messages come through again 🎉 thanks", "it doesn't happen anymore, thanks",
+		"capped it at 2 agents and no errors since", "re-authorized the app and it's syncing again", "unset it and we're back, thanks a lot"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)
@@ -182,7 +193,8 @@ func TestClosers(t *testing.T) {
 	// open, warmly; at a question it is no answer and no miss; during a
 	// handoff it gets one warm word, however soon after.
 	for _, partial := range []string{"thanks, will try that now", "thanks so much, I'll forward this to our IT team tomorrow",
-		"ok I'll ask our admin to turn on API access for me, thanks", "called the bank, they unblocked it. thank u!!"} {
+		"ok I'll ask our admin to turn on API access for me, thanks", "called the bank, they unblocked it. thank u!!",
+		"ok I'll try that and hope it works, thanks"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)
 		if c.Status != bot.StatusFixed || rs[1].Feedback != nil || !strings.Contains(rs[1].Replies[0], "You're welcome") {
 			t.Errorf("partial thanks %q after a fix: %s feedback %v %q", partial, c.Status, rs[1].Feedback, rs[1].Replies)
@@ -196,7 +208,7 @@ func TestClosers(t *testing.T) {
 	if c.Status != bot.StatusHandoff || len(rs[2].Replies) != 1 || !strings.Contains(rs[2].Replies[0], "welcome") || len(rs[3].Replies) != 0 {
 		t.Errorf("thanks in a handoff: %s %q then %q", c.Status, rs[2].Replies, rs[3].Replies)
 	}
-	for _, notCloser := range []string{"thanks, but it didn't work", "no luck, same error"} {
+	for _, notCloser := range []string{"thanks, but it didn't work", "no luck, same error", "thanks, it was fine for an hour and now it's failing again"} {
 		_, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", notCloser)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackNo {
 			t.Errorf("%q: feedback %+v, want no", notCloser, rs[1].Feedback)

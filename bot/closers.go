@@ -19,13 +19,14 @@ var (
 		ok okay k kk bye goodbye cya later gracias merci danke obrigado grazie that it this worked works working fixed
 		solved all good got yes yep yeah yay lol appreciate appreciated helpful helped sweet amazing brilliant legend ta np
 		done sorted excellent fantastic wonderful super have a great day good night morning man dude mate again for the help
-		your youre re now all set i we are well much thanks really totally thumbs up lovely fab top`)
+		your youre re now all set i we are well much thanks really totally thumbs up lovely fab top ah ahh oh ohh haha`)
 	closerHeads = wordSet(`thanks thank thx ty tysm tyvm cheers great cool nice awesome perfect ok okay bye goodbye cya
 		gracias merci danke obrigado grazie worked works fixed solved sweet amazing brilliant legend ta appreciate appreciated
 		excellent fantastic wonderful helpful helped sorted yay lovely fab`)
 )
 
-// isCloser reports whether the words ws only thank or say goodbye.
+// isCloser reports whether the words ws only thank or say goodbye,
+// however drawn out ("thank youuu", "sooo cool").
 func isCloser(ws []string) bool {
 	if len(ws) == 0 || len(ws) > 10 {
 		return false
@@ -33,11 +34,36 @@ func isCloser(ws []string) bool {
 	head := false
 	for _, w := range ws {
 		if !closerWords[w] {
-			return false
+			if w = unstretch(w); !closerWords[w] {
+				return false
+			}
 		}
 		head = head || closerHeads[w]
 	}
 	return head
+}
+
+// unstretch shortens a letter repeated three times or more to one, or to
+// two where that makes a closer word ("youuu" → "you", "coool" → "cool").
+func unstretch(w string) string {
+	var one, two []byte
+	for i := 0; i < len(w); {
+		j := i
+		for j < len(w) && w[j] == w[i] {
+			j++
+		}
+		n := j - i
+		if n >= 3 {
+			one, two = append(one, w[i]), append(two, w[i], w[i])
+		} else {
+			one, two = append(one, w[i:j]...), append(two, w[i:j]...)
+		}
+		i = j
+	}
+	if closerWords[string(two)] {
+		return string(two)
+	}
+	return string(one)
 }
 
 // isThanks reports whether text in thanks or acknowledges without being
@@ -68,13 +94,76 @@ func isThanks(in flows.Text) bool {
 	return closerHeads[ws[0]] || closerHeads[ws[len(ws)-1]] || len(ws) > 1 && closerWords[ws[0]] && closerHeads[ws[1]]
 }
 
+// saysWorked reports whether a clause of the text says, in the past or
+// present, that the problem is gone ("that fixed it", "I put new card and
+// now ok", "the 429s stopped", "payment went through",
+// "NODE_EXTRA_CA_CERTS did it", "no more throttling"): a fixed phrase,
+// state word or pair, in a clause with no negation and nothing still to
+// do ("ok I'll try that and hope it works" says nothing yet).
+func saysWorked(in flows.Text) bool {
+	for _, c := range in.Clauses() {
+		if slices.ContainsFunc(c, func(w string) bool { return planned[w] }) {
+			continue
+		}
+		// "no more failures", "no errors since", "it doesn't happen anymore".
+		if hasPhrase(c, [][]string{{"no", "more"}}) || slices.Contains(c, "no") && slices.Contains(c, "since") ||
+			slices.Contains(c, "anymore") && !slices.ContainsFunc(c, func(w string) bool { return strings.HasPrefix(w, "work") }) {
+			return true
+		}
+		if slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) {
+			continue
+		}
+		if hasPhrase(c, fixed) {
+			return true
+		}
+		for i, w := range c {
+			if goneWords[w] || w == "again" && doingAgain(c[:i]) {
+				return true
+			}
+			if i+1 < len(c) && gonePairs[w+" "+c[i+1]] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// doingAgain reports whether one of the last two words before "again"
+// says something runs ("it's syncing again", "messages are going out
+// again"), not that the trouble is back ("it's happening again").
+func doingAgain(before []string) bool {
+	for k := len(before) - 1; k >= 0 && k >= len(before)-2; k-- {
+		if w := before[k]; strings.HasSuffix(w, "ing") && !troubleDoing[w] {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	// troubleDoing are -ing words for the trouble itself.
+	troubleDoing = wordSet(`failing erroring crashing happening breaking timing hanging freezing throwing showing getting saying doing asking
+		logging declining rejecting blocking dropping spinning looping stopping`)
+	// goneWords say the problem is gone, said of the thing that failed.
+	goneWords = wordSet(`working fine green gone stopped finished passed succeeded resolved sorted arrived arrive arrives delivered connects loads`)
+	// gonePairs say it in two words.
+	gonePairs = map[string]bool{"did it": true, "went through": true, "goes through": true, "now ok": true, "now okay": true, "now good": true,
+		"is ok": true, "is okay": true, "its ok": true, "carried on": true,
+		"come through": true, "comes through": true, "coming through": true, "going through": true, "200 now": true,
+		"were back": true, "picked up": true}
+	// planned words make a clause say nothing yet: a plan, a hope; negated
+	// ones say the opposite, but for "no more" and "anymore".
+	planned   = wordSet(`still will ill gonna going try trying hope hopefully if maybe should would`)
+	negatives = wordSet(`not no nothing never didnt doesnt dont isnt wasnt cant cannot wont`)
+)
+
 // notFixed and fixed are what people say about a fix; notFixed is read
 // first, since "it did not" holds "it did".
 var (
 	notFixed = phrases(`didnt work|did not work|didnt help|did not help|didnt fix|did not fix|doesnt work|does not work|
 		not working|not fixed|no luck|same error|same thing|same problem|nothing changed|no change|still broken|still failing|
 		still getting|still get|still not|still the same|still same|still doesnt|still happening|still there|still says|
-		still see|still error|it didnt|didnt|did not|wont work|failed again|no dice|still`)
+		still see|still error|it didnt|didnt|did not|wont work|failed again|failing again|happening again|broke again|broken again|no dice|still`)
 	fixed = phrases(`fixed|it worked|worked|that worked|works|it works|working now|works now|solved|all good|that fixed it|
 		it did|that did it|did the trick|sorted|resolved|that was it|this was it|that was the problem|that was the issue|
 		that was the cause|found it|it work now|work now|work again|it work|back to normal|up and running|fine now|good now|

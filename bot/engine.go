@@ -807,8 +807,11 @@ func (s *step) answer(text string) {
 	}
 	if r.By == flows.ByAny {
 		// Free text that answers a question further on ("Error: exit code
-		// 1" to "Which product?") is kept for that one, not taken here.
-		if q, k := t.Later(n, in); q != nil && !t.Takes(n, in) {
+		// 1" to "Which product?") is kept for that one, not taken here;
+		// once per question, so that a person who answers the same way
+		// again is heard, not asked forever.
+		if q, k := t.Later(n, in); q != nil && !t.Takes(n, in) && s.c.AskedAt != n.ID {
+			s.c.AskedAt = n.ID
 			said := []known{{echo: strings.TrimSuffix(strings.TrimSpace(q.Choices[k].Echo), "."), from: s.c.Texts}}
 			if said[0].echo == "" {
 				said = nil
@@ -1107,7 +1110,7 @@ func feedbackOf(in flows.Text) FeedbackAnswer {
 	switch {
 	case hasPhrase(ws, notFixed):
 		return FeedbackNo
-	case hasPhrase(ws, fixed), isCloser(ws):
+	case isCloser(ws), saysWorked(in):
 		return FeedbackYes
 	case len(ws) > 0 && len(ws) <= 6:
 		return FeedbackAnswer(flows.Family(in.Normalized()))

@@ -46,10 +46,11 @@ var (
 )
 
 // probeDirs are the probe sets TestProbe plays by default, oldest first.
-// probe has been looked at while improving the bot; probe2 was written
-// later by someone who had not (see each README), and so was probe3, the
-// one still held out.
-var probeDirs = []string{"../flows/testdata/probe", "../flows/testdata/probe2", "../flows/testdata/probe3"}
+// probe, probe2, probe3 and probe4 have all been looked at while improving
+// the bot; each was written by someone who had not seen the bot's matching
+// code (see each README), and so was probe5, the one still held out.
+var probeDirs = []string{"../flows/testdata/probe", "../flows/testdata/probe2", "../flows/testdata/probe3", "../flows/testdata/probe4",
+	"../flows/testdata/probe5"}
 
 const (
 	probeMaxTexts = 15 // texts a persona sends at most
@@ -617,10 +618,10 @@ func (pl *probePlayer) play(p *probePersona, cause probeCause, phone string) *pr
 				run.closers++
 				res := step(p.AfterFix, true, "closer after the right fix")
 				_, newFlow := probeHas(res.Events, bot.EventStart)
-				reprompt := false
-				for _, m := range res.Replies {
-					reprompt = reprompt || strings.Contains(m, "Reply YES or NO")
-				}
+				// A closer says the fix worked: it must end the
+				// conversation, not leave "Did this fix it?" open (be it
+				// "Reply YES or NO" again or "Reply YES once it works").
+				reprompt := res.Conversation.Status == bot.StatusFixed
 				switch {
 				case newFlow:
 					run.closerNote = "closer started flow " + res.Conversation.Flow
@@ -629,7 +630,7 @@ func (pl *probePlayer) play(p *probePersona, cause probeCause, phone string) *pr
 				case probeSorry(res.Replies):
 					run.closerNote = "closer got a Sorry"
 				case reprompt:
-					run.closerNote = "closer got asked YES or NO again"
+					run.closerNote = "closer left the fix question open: " + strings.Join(res.Replies, " / ")
 				default:
 					run.warm++
 				}

@@ -52,8 +52,10 @@ type Conversation struct {
 	Candidates []string `json:"candidates,omitempty"`
 	// Misses counts answers not understood at the current step.
 	Misses int `json:"misses,omitempty"`
-	// AskedAt is the question (node id) at which a question back got "I
-	// have no more on that one": a second is taken as not knowing.
+	// AskedAt is the question (node id) at which a text was not taken as
+	// its answer: a question back that got "I have no more on that one"
+	// (a second is taken as not knowing), or free text kept for a later
+	// question (a second is taken here). Nothing loops.
 	AskedAt string `json:"asked_at,omitempty"`
 	// Welcomed is set once a thank-you during a handoff got its warm
 	// word back.

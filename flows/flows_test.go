@@ -214,6 +214,11 @@ func TestRead(t *testing.T) {
 		// A vendor message that holds its own negation.
 		{"claude-code-403", "body-says", "it says my organization does not have access to claude-opus-4-1", 2, false, false, false},
 		{"claude-code-403", "plan-says", "something about my organization not having access to claude code", 3, false, false, false},
+		// "Not one of these" is the choice for another one.
+		{"stripe-402", "code", "It's not one of the usual ones", 7, false, false, false},
+		// A plural is its word ("api keys" is "api key").
+		{"claude-code-403", "sign-in", "api keys, via apiKeyHelper", 2, false, false, false},
+		{"stripe-402", "who", "we're the shop", 1, false, false, false},
 		// A phrase that is a negation itself survives a "no" before it.
 		{"claude-code-403", "what-changed", "no nothing changed on billing", 2, false, false, false},
 		{"claude-code-403", "proxy-between", "no no proxy", 2, false, false, false},
@@ -304,6 +309,10 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-529", "timeout-when", "claude code times out", -1},
 		{"claude-code-429", "which-window", "usage limit reached but I have two accounts", 2},
 		{"claude-code-403", "sign-in", "upgraded to max last week and claude code 403s", 0},
+		{"claude-code-403", "sign-in", "I log in with my Console account (platform.claude.com), not a Pro subscription", 2},
+		{"claude-code-403", "sign-in", "claude code 403 after /login", -1}, // plan and Console accounts both /login
+		{"claude-code-429", "what-says", "claude code on bedrock: 429 ThrottlingException: Too many tokens, please wait", 2},
+		{"salesforce-401", "which-host", "401 when I post to https://login.salesforce.com/services/data/v60.0/sobjects/Account", 0},
 		{"claude-code-403", "flaky-when", "claude code 403s when I start 6 agents in parallel", 0},
 		{"claude-code-429", "which-window", "usage limit reached, resets 5pm", 0},
 	}
@@ -397,6 +406,15 @@ func TestClassify(t *testing.T) {
 		{text: "npm ERR! code ERESOLVE unable to resolve dependency tree", flow: "other-error"},
 		{text: "gemini 503 overloaded", flow: "other-error"},             // plain words of Claude's do not beat a named product
 		{text: "my website is down with error 502", flow: "other-error"}, // their own thing
+		// A phrase inside a longer phrase of another flow says that
+		// flow's thing: a spend limit, not a plan's usage limit.
+		{text: "claude code says: You have reached your specified API usage limits", flow: "claude-code-billing"},
+		{text: "claude code says usage limit reached", flow: "claude-code-429"},
+		{text: "claude code via bedrock: ThrottlingException too many tokens", flow: "claude-code-429"},
+		{text: "claude code in bedrock gives AccessDeniedException", flow: "claude-code-403"},
+		{text: "my anthropic card was refused and claude code stopped", flow: "claude-code-billing"},
+		{text: "claude code keeps logging me out every morning", flow: "claude-code-401"},
+		{text: "claude code: your organization has disabled subscription access", flow: "claude-code-403"},
 		{text: "my printer says offline", flow: "other-error"},
 		{text: "our router is down again", flow: "other-error"},
 		{text: "claude code 403 on my laptop", flow: "claude-code-403"}, // where it runs is no product

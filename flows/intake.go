@@ -181,13 +181,19 @@ func (ci *compiledIntake) requiredBy(m *marks) (ok, ident bool) {
 // the flow's words occur in it (m) and which positions hold content
 // words (content).
 func (ci *compiledIntake) signals(m *marks, content []uint64, t *Text) float64 {
-	s, _, _ := ci.score(m, content, t)
+	s, _, _, _ := ci.score(m, content, t, nil)
 	return s
 }
 
-// score is signals, also returning what a product scored and whether a
-// code was found.
-func (ci *compiledIntake) score(m *marks, content []uint64, t *Text) (s, product float64, code bool) {
+// span is where a flow's phrase was found in a text, and what it scored.
+type span struct {
+	flow, at, n int
+	score       float64
+}
+
+// score is signals, also returning what a product scored, whether a code
+// was found, and spans with where each phrase was found appended.
+func (ci *compiledIntake) score(m *marks, content []uint64, t *Text, spans []span) (s, product float64, code bool, found []span) {
 	for _, id := range ci.codes {
 		if m.exactly(id) {
 			s += 6
@@ -206,8 +212,10 @@ func (ci *compiledIntake) score(m *marks, content []uint64, t *Text) (s, product
 	}
 	s += product
 	for _, p := range ci.phrases {
-		if m.find(p) >= 0 {
-			s += 1 + 1.5*float64(len(p))
+		if at := m.find(p); at >= 0 {
+			sc := 1 + 1.5*float64(len(p))
+			s += sc
+			spans = append(spans, span{at: at, n: len(p), score: sc})
 		}
 	}
 	if len(ci.examples) > 0 {
@@ -235,7 +243,7 @@ func (ci *compiledIntake) score(m *marks, content []uint64, t *Text) (s, product
 			s += 4 * bestRatio
 		}
 	}
-	return s, product, code
+	return s, product, code, spans
 }
 
 // scratch is the memory one reading of a text against flows' intakes
@@ -338,15 +346,36 @@ func (l *Library) Classify(text Text) Verdict {
 		fits    = fitsBuf[:0] // in library order
 		ranked  = 0
 	)
-	for _, t := range l.Flows {
+	var (
+		spansBuf [64]span
+		spans    = spansBuf[:0]
+	)
+	for i, t := range l.Flows {
 		m := s.read(t, in)
 		var f fit
-		f.signals, f.product, f.code = t.intake.score(m, s.content, in)
+		n := len(spans)
+		f.signals, f.product, f.code, spans = t.intake.score(m, s.content, in, spans)
+		for k := n; k < len(spans); k++ {
+			spans[k].flow = i
+		}
 		f.required, f.ident = t.intake.requiredBy(m)
+		fits = append(fits, f)
+	}
+	// A phrase inside a longer one another flow found says that flow's
+	// thing, not its own: "you have reached your specified API usage
+	// limits" is a spend limit, not a plan's "usage limit".
+	for _, a := range spans {
+		for _, b := range spans {
+			if b.flow != a.flow && b.n > a.n && b.at <= a.at && a.at+a.n <= b.at+b.n {
+				fits[a.flow].signals -= a.score
+				break
+			}
+		}
+	}
+	for _, f := range fits {
 		if f.score() > 0 {
 			ranked++
 		}
-		fits = append(fits, f)
 	}
 	if ranked > 0 {
 		v.Ranked = make([]Candidate, 0, ranked)

@@ -25,6 +25,16 @@ func (t Text) Normalized() string { return t.norm }
 // FirstClause returns the text as [FirstClause] returns it.
 func (t Text) FirstClause() string { return t.norm[:t.first] }
 
+// Clauses returns the normalised words of each of t's clauses, in order.
+func (t Text) Clauses() [][]string {
+	var out [][]string
+	clauses(t.ws, func(c []string) bool {
+		out = append(out, c)
+		return true
+	})
+	return out
+}
+
 // LastClause returns the normalised words of t's last clause ("ok, I'll
 // ask our admin, thanks" → "thanks").
 func (t Text) LastClause() string {

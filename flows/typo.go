@@ -49,10 +49,16 @@ type word struct {
 
 func newWord(s string) word { return word{s, shapeOf(s)} }
 
-// matches reports whether got (of shape gs) is the wanted word w or, when
-// fuzzy, a typo of it.
+// matches reports whether got (of shape gs) is the wanted word w, its
+// plural, or, when fuzzy, a typo of it.
 func (w *word) matches(got string, gs shape, fuzzy bool) bool {
-	return w.s == got || fuzzy && w.typo(got, gs)
+	return w.s == got || w.plural(got) || fuzzy && w.typo(got, gs)
+}
+
+// plural reports whether got is w with an "s" added ("keys" for "key"):
+// a word of three letters or more, not a number.
+func (w *word) plural(got string) bool {
+	return len(got) == len(w.s)+1 && len(w.s) >= 3 && !w.digit && got[len(w.s)] == 's' && got[:len(w.s)] == w.s
 }
 
 // typo reports whether got (of shape gs) is within the edits w allows.

@@ -60,7 +60,7 @@ func TestWithinEdits(t *testing.T) {
 				got = vocab[r.IntN(len(vocab))]
 			}
 			words++
-			if m, plain := w.matches(got, shapeOf(got), true), typoByDistance(want, got); m != plain {
+			if m, plain := w.matches(got, shapeOf(got), true), typoByDistance(want, got) || w.plural(got); m != plain {
 				t.Fatalf("%q matches %q = %v, by the plain rule %v", want, got, m, plain)
 			}
 		}
