@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/textfix/textfix/flows"
 	"github.com/textfix/textfix/segment"
@@ -1300,6 +1301,9 @@ func question(text string) string {
 // clipWords cuts s to at most n runes at a word boundary, ending in
 // "..." when it cut (GSM-7: summaries are texted to operators too).
 func clipWords(s string, n int) string {
+	if fitsRunes(s, n) {
+		return s
+	}
 	r := []rune(s)
 	if len(r) <= n {
 		return s
@@ -1320,11 +1324,20 @@ func capitalize(s string) string {
 
 // clip cuts s to at most n runes.
 func clip(s string, n int) string {
+	if fitsRunes(s, n) {
+		return s
+	}
 	r := []rune(s)
 	if len(r) <= n {
 		return s
 	}
 	return string(r[:n-3]) + "..."
+}
+
+// fitsRunes reports whether s has at most n runes, without converting it
+// (every text and reply is clipped, and most fit).
+func fitsRunes(s string, n int) bool {
+	return len(s) <= n || utf8.RuneCountInString(s) <= n
 }
 
 func cloneConversation(c Conversation) Conversation {

@@ -45,8 +45,9 @@ func buildKeywords() map[string]Keyword {
 // ignored ("Help!" is HELP), or KwNone. An opt-out (IsOptOut) is always
 // STOP, whatever else the text could mean.
 func KeywordOf(text string) Keyword {
-	if IsOptOut(text) {
+	n := flows.Normalize(text)
+	if isOptOut(text, n) {
 		return KwStop
 	}
-	return keywords[flows.Normalize(text)]
+	return keywords[n]
 }

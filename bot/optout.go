@@ -55,6 +55,15 @@ func IsOptOut(text string) bool {
 	return optOutPhrases[optOutCore(flows.Normalize(foldOptOut(text)))]
 }
 
+// isOptOut is IsOptOut for a text whose normalised form is known: when
+// folding changes nothing (most texts), that form is the folded one's.
+func isOptOut(text, normalized string) bool {
+	if folded := foldOptOut(text); folded != text {
+		normalized = flows.Normalize(folded)
+	}
+	return optOutPhrases[optOutCore(normalized)]
+}
+
 // foldOptOut folds compatibility forms to their plain letters (NFKC:
 // fullwidth "ＳＴＯＰ", mathematical "𝐒𝐓𝐎𝐏") and removes format
 // characters (zero-width space and joiners, word joiner, byte order mark,
@@ -72,6 +81,9 @@ func foldOptOut(text string) string {
 // optOutCore is normalised text without polite words at either end and
 // with a repeated word or phrase said once ("stop stop stop" → "stop").
 func optOutCore(n string) string {
+	if strings.IndexFunc(n, unicode.IsSpace) < 0 {
+		return n // one word or none: nothing to trim or repeat
+	}
 	ws := strings.Fields(n)
 	for trimmed := true; trimmed && len(ws) > 0; {
 		trimmed = false

@@ -4,7 +4,10 @@
 // pulling in the Twilio SDK.
 package segment
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Encoding is how an SMS carries its characters.
 type Encoding string
@@ -34,9 +37,31 @@ const gsm7Basic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !
 // septets (escape + code).
 const gsm7Extension = "\f^{}\\[~]|€"
 
+// gsm7ASCII is gsm7Septets for the ASCII runes, looked up rather than
+// searched for: a reply's length is counted for each wording the engine
+// considers, a few passes over every character each time.
+var gsm7ASCII = asciiSeptets()
+
+func asciiSeptets() (t [utf8.RuneSelf]uint8) {
+	for _, r := range gsm7Basic {
+		if r < utf8.RuneSelf {
+			t[r] = 1
+		}
+	}
+	for _, r := range gsm7Extension {
+		if r < utf8.RuneSelf && t[r] == 0 {
+			t[r] = 2
+		}
+	}
+	return t
+}
+
 // gsm7Septets is the cost of r in GSM-7: 1 or 2 septets, 0 if r is not in
 // GSM-7.
 func gsm7Septets(r rune) int {
+	if r >= 0 && r < utf8.RuneSelf {
+		return int(gsm7ASCII[r])
+	}
 	switch {
 	case strings.ContainsRune(gsm7Basic, r):
 		return 1

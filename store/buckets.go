@@ -8,8 +8,12 @@ import (
 )
 
 // layoutVersion is the file layout this package writes, recorded in meta;
-// Open migrates a file of layout 1 (migrate.go).
-const layoutVersion = 2
+// Open migrates a file of layout 1 (migrate.go). Layout 3 is layout 2
+// whose conversations may be binary records (conversations.go): Open
+// turns a file of layout 2 into one of layout 3 with no record changed,
+// and a textfix of layout 2, which could not read those records,
+// refuses the file.
+const layoutVersion = 3
 
 // bucket names one of the file's top-level buckets. This table is the
 // only place that names them, says what their keys and values are and

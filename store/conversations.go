@@ -14,31 +14,52 @@ import (
 )
 
 // Conversations: numbers phone 0x00 'c' → version (1) | updated (8
-// bytes, the recent key's time) | JSON bot.Conversation, and the
+// bytes, the recent key's time) | the bot.Conversation, and the
 // console's index by Updated time (recent updated phone → status), kept
 // by every save and by Forget, so that a page of the inbox reads the
 // conversations it shows and not every one. The stored updated time is
 // the conversation's recent key: a save finds the entry to move without
 // decoding the conversation it replaces.
+//
+// Version 2 (written since) holds the fields in a compact binary form,
+// in the order of the struct (conversationCodec); version 1, JSON, is
+// what files written before hold, and layout-1 migration still writes
+// it. Both decode to the same bot.Conversation: the binary form keeps
+// what a JSON round trip kept and no more (invalid UTF-8 becomes U+FFFD
+// byte by byte, a time keeps its instant and its offset in minutes).
 
-const conversationVersion = 1
+const (
+	conversationJSON   = 1
+	conversationBinary = 2
+)
 
 func encodeConversation(c bot.Conversation) ([]byte, error) {
-	var header [9]byte
-	header[0] = conversationVersion
-	binary.BigEndian.PutUint64(header[1:], timeKey(c.Updated))
-	return encodeJSON(header[:], c)
+	v := make([]byte, 9, 9+conversationSize(c))
+	v[0] = conversationBinary
+	binary.BigEndian.PutUint64(v[1:], timeKey(c.Updated))
+	return appendConversation(v, c), nil
 }
 
 func decodeConversation(phone string, v []byte) (bot.Conversation, error) {
 	var c bot.Conversation
-	if len(v) < 9 || v[0] != conversationVersion {
+	if len(v) < 9 {
 		return c, fmt.Errorf("conversation %s: bad record", bot.Mask(phone))
 	}
-	if err := json.Unmarshal(v[9:], &c); err != nil {
-		return c, fmt.Errorf("conversation %s: %w", bot.Mask(phone), err)
+	switch v[0] {
+	case conversationBinary:
+		r := convReader{b: v[9:]}
+		c = r.conversation()
+		if r.err != nil || len(r.b) != 0 {
+			return bot.Conversation{}, fmt.Errorf("conversation %s: bad record", bot.Mask(phone))
+		}
+		return c, nil
+	case conversationJSON:
+		if err := json.Unmarshal(v[9:], &c); err != nil {
+			return c, fmt.Errorf("conversation %s: %w", bot.Mask(phone), err)
+		}
+		return c, nil
 	}
-	return c, nil
+	return c, fmt.Errorf("conversation %s: bad record", bot.Mask(phone))
 }
 
 // storedRecentKey is the recent key of a stored conversation.

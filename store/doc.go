@@ -39,13 +39,14 @@
 //
 // # Layout
 //
-// The file holds sixteen top-level buckets (layout version 2, recorded in
+// The file holds sixteen top-level buckets (layout version 3, recorded in
 // meta; Open creates a bucket a file lacks), listed with their keys and values in buckets.go; each entity's
 // file (conversations.go, transcript.go, claims.go, pages.go, tickets.go,
 // outbox.go, stats.go, sessions.go) builds its keys and encodes its
 // values. Everything about one phone number sits under phone 0x00 in the
 // numbers bucket, adjacent: its conversation (a version byte, its Updated
-// time and JSON), its transcript lines (phone 0x00 'l' seq, one key per
+// time and its fields in a compact binary encoding; JSON in records
+// written before it), its transcript lines (phone 0x00 'l' seq, one key per
 // line, in a compact binary encoding), and its claims (phone 0x00 's'
 // MessageSid), so that one text changes keys on one page, mostly, and the
 // cost of a message does not grow with the conversation. A number's next
@@ -160,6 +161,10 @@
 // counts go to the logger given with [WithLogger]. A layout-1 claim
 // becomes a pointer to its reply lines when they are found in the
 // sender's transcript (migrate.go says how), else it keeps its bodies.
+// A file of layout 2 becomes layout 3 at Open with no record changed: its
+// conversations are JSON records, which decode as they are and become
+// binary when next saved; a textfix of layout 2 refuses a file of layout
+// 3, whose binary records it could not read.
 //
 // [DB.Export] reads every record, decoded, for "textfix store copy" into
 // PostgreSQL (package postgres).

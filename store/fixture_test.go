@@ -152,7 +152,7 @@ func TestV1FixtureMigrates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(log.String(), "migrated the file to layout 2") || strings.Contains(log.String(), "could not be carried over") {
+	if !strings.Contains(log.String(), "migrated the file to layout 3") || strings.Contains(log.String(), "could not be carried over") {
 		t.Errorf("the migration's log:\n%s", log.String())
 	}
 	sameFixture(t, idx.Read, readFixture(t, db, idx.Phones, idx.Claims, idx.Flows, idx.Sessions))
@@ -160,7 +160,7 @@ func TestV1FixtureMigrates(t *testing.T) {
 		t.Fatal(err)
 	}
 	version, buckets, err := store.Layout(path)
-	if err != nil || version != 2 {
+	if err != nil || version != 3 {
 		t.Fatalf("layout %d, %v", version, err)
 	}
 	for _, name := range []string{"conversations", "lines", "claims", "outmsgs", "recentkey"} {
@@ -191,7 +191,7 @@ func TestV1MigrationResumes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if version, _, err := store.Layout(path); err != nil || (version == 2) != finished {
+			if version, _, err := store.Layout(path); err != nil || (version == 3) != finished {
 				t.Fatalf("after %d transactions: layout %d (finished %v), %v", stop, version, finished, err)
 			}
 			db := mustOpenAt(t, path)

@@ -20,7 +20,7 @@ import (
 // conversations in their own bucket with a second index (recentkey),
 // claims as JSON with the reply's bodies (or, before that, its TwiML
 // document) keyed by MessageSid, and every MessageSid of a line, inbound
-// ones too, in outmsgs. Open migrates such a file to layout 2, once: step
+// ones too, in outmsgs. Open migrates such a file to layout 3, once: step
 // by step, each step a series of transactions of at most migrateBatch
 // records that move records out of a layout-1 bucket (deleting them
 // there) and drop the bucket once it is empty. A migration that stops
@@ -45,7 +45,7 @@ const (
 	v1Claims        = "claims"
 )
 
-// v1Buckets are the layout-1 buckets layout 2 does not have.
+// v1Buckets are the layout-1 buckets layouts 2 and 3 do not have.
 var v1Buckets = []string{v1Claims, v1OutMsgs, v1Lines, v1Conversations, v1RecentKey}
 
 var (
@@ -107,12 +107,12 @@ func migrateWith(b *bolt.DB, log *slog.Logger, batch, stopAfter int) (migration,
 		return m, fmt.Errorf("the file has layout %d, newer than this textfix's %d", version, layoutVersion)
 	case version == layoutVersion:
 		return m, nil
-	case !old: // a new file, or a migration whose last step did not commit
+	case !old: // a new file, a file of layout 2, or a migration whose last step did not commit
 		return m, b.Update(func(tx *bolt.Tx) error { return finishMigration(tx) })
 	}
 
 	start := time.Now()
-	log.Info("store: migrating the file to layout 2 (once; it resumes if stopped)", "path", b.Path())
+	log.Info("store: migrating the file to layout 3 (once; it resumes if stopped)", "path", b.Path())
 	lastLog := start
 	steps := []func(*bolt.Tx, *migration, int) (bool, error){beginMigration, migrateClaims, migrateSent, migrateLines, migrateConversations}
 	for _, step := range steps {
@@ -127,7 +127,7 @@ func migrateWith(b *bolt.DB, log *slog.Logger, batch, stopAfter int) (migration,
 				return err
 			})
 			if err != nil {
-				return m, fmt.Errorf("migrate to layout 2: %w", err)
+				return m, fmt.Errorf("migrate to layout 3: %w", err)
 			}
 			m = next
 			m.Transactions++
@@ -138,11 +138,11 @@ func migrateWith(b *bolt.DB, log *slog.Logger, batch, stopAfter int) (migration,
 		}
 	}
 	if err := b.Update(func(tx *bolt.Tx) error { return finishMigration(tx) }); err != nil {
-		return m, fmt.Errorf("migrate to layout 2: %w", err)
+		return m, fmt.Errorf("migrate to layout 3: %w", err)
 	}
 	m.Transactions++
 	m.Took = time.Since(start)
-	log.Info("store: migrated the file to layout 2", "took", m.Took.Round(time.Millisecond), "transactions", m.Transactions,
+	log.Info("store: migrated the file to layout 3", "took", m.Took.Round(time.Millisecond), "transactions", m.Transactions,
 		"claims", m.Claims, "claims_as_lines", m.ClaimsAsLines, "sent", m.Sent, "inbound_sids_dropped", m.InboundSIDs,
 		"lines", m.Lines, "numbers", m.Numbers, "conversations", m.Conversations)
 	if m.ClaimsUnmatched > 0 || m.Dropped > 0 {
@@ -153,7 +153,7 @@ func migrateWith(b *bolt.DB, log *slog.Logger, batch, stopAfter int) (migration,
 }
 
 // beginMigration marks the migration under way, drops the conversation
-// index (migrateConversations rebuilds it) and makes layout 2's buckets.
+// index (migrateConversations rebuilds it) and makes layout 3's buckets.
 func beginMigration(tx *bolt.Tx, _ *migration, _ int) (bool, error) {
 	meta, err := tx.CreateBucketIfNotExists(bucketKeys[atMeta])
 	if err != nil {
@@ -479,7 +479,7 @@ func migrateConversations(tx *bolt.Tx, m *migration, batch int) (bool, error) {
 			return false, fmt.Errorf("layout-1 conversation %s: bad record", bot.Mask(phone))
 		}
 		c.Phone = phone
-		v := binary.BigEndian.AppendUint64(append(make([]byte, 0, 9+len(e.v)), conversationVersion), timeKey(c.Updated))
+		v := binary.BigEndian.AppendUint64(append(make([]byte, 0, 9+len(e.v)), conversationJSON), timeKey(c.Updated))
 		if err := numbers.Put(conversationKey(phone), append(v, e.v...)); err != nil {
 			return false, err
 		}

@@ -75,6 +75,9 @@ func (st *stage) SetFeedback(pageID string, answer bot.FeedbackAnswer) error {
 	if err != nil || !found {
 		return err // a page revoked and deleted, or forgotten: nothing to record
 	}
+	if p.Feedback == answer {
+		return nil // said again: the page is as it would be written
+	}
 	p.Feedback = answer
 	return st.savePage(p)
 }

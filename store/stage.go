@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -101,8 +102,8 @@ type stage struct {
 	write
 
 	own      []own
-	ownIndex map[string]int      // bucket+key → index in own, once own is long
-	seen     map[string]struct{} // bucket+key of the readKey entries, once reads are long
+	ownIndex map[string]int // bucket+key → index in own, once own is long
+	seen     map[string]int // bucket+key of the readKey entries → their index in reads, once reads are long
 	appended []run
 	said     []string                  // Forget: the number's inbound texts, for the samples
 	buf      []byte                    // for index lookups
@@ -111,7 +112,8 @@ type stage struct {
 
 var _ bot.Tx = (*stage)(nil)
 
-// begin opens a stage on a fresh snapshot.
+// begin opens a stage on a fresh snapshot. A stage from begin may go
+// back to the pool with release once nothing uses it or its write.
 func (db *DB) begin() (*stage, error) {
 	db.gate.enter()
 	snap, err := db.bolt.Begin(false)
@@ -119,7 +121,35 @@ func (db *DB) begin() (*stage, error) {
 		db.gate.leave()
 		return nil, closedErr(err)
 	}
-	return &stage{db: db, snap: snap, now: db.Now()}, nil
+	st := stages.Get().(*stage)
+	st.db, st.snap, st.now = db, snap, db.Now()
+	return st, nil
+}
+
+// stages keeps stages, with room for a text's reads and writes, for the
+// next transactions: a text's transaction allocated about 3 KB of them.
+var stages = sync.Pool{New: func() any {
+	return &stage{write: write{reads: make([]read, 0, 8), ops: make([]op, 0, smallTx)}, own: make([]own, 0, smallTx)}
+}}
+
+// release returns st to the pool, emptied, once its snapshot is closed
+// and the writer is done with its write. A stage grown by a large
+// transaction (Forget, retention) is left to the garbage collector.
+func (st *stage) release() {
+	if cap(st.reads) > 4*smallTx || cap(st.ops) > 4*smallTx || cap(st.own) > 4*smallTx || cap(st.appended) > smallTx {
+		return
+	}
+	clear(st.reads[:cap(st.reads)])
+	clear(st.ops[:cap(st.ops)])
+	clear(st.own[:cap(st.own)])
+	clear(st.appended[:cap(st.appended)])
+	*st = stage{
+		write:    write{reads: st.reads[:0], ops: st.ops[:0]},
+		own:      st.own[:0],
+		appended: st.appended[:0],
+		buf:      st.buf[:0],
+	}
+	stages.Put(st)
 }
 
 // end closes the snapshot (before anything waits for the writer: bbolt
@@ -164,24 +194,18 @@ func (db *DB) update(ctx context.Context, lock string, fn func(*stage) error) er
 		if err != nil {
 			return err
 		}
-		// Room for a text's reads and writes, so that they do not grow one by one.
-		st.reads, st.ops, st.own = make([]read, 0, 8), make([]op, 0, smallTx), make([]own, 0, smallTx)
 		err = func() error {
 			defer st.end()
 			return fn(st)
 		}()
-		if err != nil {
-			return err
+		if err == nil && len(st.ops) > 0 {
+			if err = ctx.Err(); err == nil {
+				err = db.writes.do(st.write)
+			}
 		}
-		if len(st.ops) == 0 {
-			return nil
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		err = db.writes.do(st.write)
+		st.release() // the writer is done with st.write
 		if !errors.Is(err, errConflict) {
-			return err
+			return err // nil when there was nothing to write
 		}
 	}
 	return bot.ErrConflict
@@ -270,44 +294,46 @@ func (st *stage) setOwn(at bucket, key, val []byte) {
 	}
 }
 
-// readBefore reports whether key is in the read-set already, and adds it
-// to the index of keys read when that is in use.
-func (st *stage) readBefore(at bucket, key []byte) bool {
+// readAt is the index in the read-set of the readKey entry for key, or
+// -1; the index of keys read is built once the read-set is long.
+func (st *stage) readAt(at bucket, key []byte) int {
 	if st.seen != nil {
-		k := st.indexKey(at, key)
-		if _, ok := st.seen[string(k)]; ok {
-			return true
+		if i, ok := st.seen[string(st.indexKey(at, key))]; ok {
+			return i
 		}
-		st.seen[string(k)] = struct{}{}
-		return false
+		return -1
 	}
 	for i := range st.reads {
 		if r := &st.reads[i]; r.kind == readKey && r.at == at && bytes.Equal(r.key, key) {
-			return true
+			return i
 		}
 	}
 	if len(st.reads) >= smallTx {
-		st.seen = make(map[string]struct{}, 2*len(st.reads))
-		for _, r := range st.reads {
+		st.seen = make(map[string]int, 2*len(st.reads))
+		for i, r := range st.reads {
 			if r.kind == readKey {
-				st.seen[string(st.indexKey(r.at, r.key))] = struct{}{}
+				st.seen[string(st.indexKey(r.at, r.key))] = i
 			}
 		}
-		st.seen[string(st.indexKey(at, key))] = struct{}{}
 	}
-	return false
+	return -1
 }
 
 // get returns the value under key (nil when missing): the function's own
-// write if there is one, else the snapshot's, which joins the read-set.
-// The slice is a copy; callers must not change it.
+// write if there is one, else the snapshot's, which joins the read-set
+// (read from the snapshot once: a key read again is answered from the
+// read-set). The slice is a copy; callers must not change it.
 func (st *stage) get(at bucket, key []byte) []byte {
 	if i := st.findOwn(at, key); i >= 0 {
 		return st.own[i].val
 	}
+	if i := st.readAt(at, key); i >= 0 {
+		return st.reads[i].val
+	}
 	v := bytes.Clone(st.snapGet(at, key))
-	if !st.readBefore(at, key) {
-		st.reads = append(st.reads, read{kind: readKey, at: at, key: bytes.Clone(key), val: v})
+	st.reads = append(st.reads, read{kind: readKey, at: at, key: bytes.Clone(key), val: v})
+	if st.seen != nil {
+		st.seen[string(st.indexKey(at, key))] = len(st.reads) - 1
 	}
 	return v
 }

@@ -94,6 +94,7 @@ type Server struct {
 	cfg     Config
 	engine  atomic.Pointer[bot.Engine]
 	locks   *keylock.Locks
+	senders senders
 	echo    *echo.Echo
 	// pictures is the work that outlives a webhook (Wait).
 	pictures pictureWork
@@ -268,12 +269,18 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 			route = "unmatched"
 		}
 		s.metrics.request(route, c.Response().Status)
-		attrs := []any{"request_id", id, "method", c.Request().Method, "path", c.Request().URL.Path,
-			"status", c.Response().Status, "ms", time.Since(start).Milliseconds()}
-		if from, ok := c.Get("from").(string); ok {
-			attrs = append(attrs, "from", bot.Mask(from))
+		ctx := c.Request().Context()
+		if !s.cfg.Log.Enabled(ctx, slog.LevelInfo) {
+			return nil
 		}
-		s.cfg.Log.Info("http", attrs...)
+		attrs := make([]slog.Attr, 0, 6)
+		attrs = append(attrs, slog.String("request_id", id), slog.String("method", c.Request().Method),
+			slog.String("path", c.Request().URL.Path), slog.Int("status", c.Response().Status),
+			slog.Int64("ms", time.Since(start).Milliseconds()))
+		if from, ok := c.Get("from").(string); ok {
+			attrs = append(attrs, slog.String("from", bot.Mask(from)))
+		}
+		s.cfg.Log.LogAttrs(ctx, slog.LevelInfo, "http", attrs...)
 		return nil
 	}
 }

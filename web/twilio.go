@@ -57,7 +57,7 @@ func (s *Server) inboundSMS(c echo.Context) error {
 	if to := strings.TrimSpace(form.Get("To")); len(s.cfg.Numbers) > 0 && !slices.Contains(s.cfg.Numbers, to) {
 		return s.refuse(c, http.StatusForbidden, "To is not our number", from, "to", bot.Mask(to))
 	}
-	if !twilio.IsPhoneNumber(from) && !twilio.IsShortCode(from) {
+	if !s.senders.valid(from) {
 		return s.refuse(c, http.StatusBadRequest, "From is not an E.164 number or a short code", from)
 	}
 	c.Set("from", from)
