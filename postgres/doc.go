@@ -9,7 +9,9 @@
 // and applies the embedded migrations (migrations/*.sql) that the
 // database has not had, in one transaction under an advisory lock:
 // instances starting together do not race. [Migrate] does the same for
-// "textfix migrate".
+// "textfix migrate". [DB.Warm], which textfix serve calls before it takes
+// texts, opens every connection of the pool at once, so that the first
+// texts do not wait for server processes to start.
 //
 // The schema keeps in real columns what is queried — a conversation's
 // phone, status, flow and updated time, a line's (phone, seq) and

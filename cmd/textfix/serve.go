@@ -84,6 +84,11 @@ func NewApp(cfg Config, logOut io.Writer) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	if db.warm != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		db.warm(ctx)
+		cancel()
+	}
 	a.db = db
 	a.desk = cfg.Desk()
 	var sender twilio.MessageSender = &twilio.Recorder{Log: a.Log}

@@ -22,6 +22,9 @@ type storage struct {
 	// listen wakes the outbox when another instance queues a message,
 	// until ctx is done; nil when one process is all there is.
 	listen func(ctx context.Context, wake func(), failed func(error))
+	// warm opens the connections texts will need before the first
+	// arrives; nil when there are none to open.
+	warm func(ctx context.Context)
 	// fold, run by the leader, folds the counts texts appended into the
 	// analytics totals; nil when the backend counts in place.
 	fold func(ctx context.Context) (int, error)
@@ -52,7 +55,7 @@ func openStorage(ctx context.Context, cfg Config, log *slog.Logger) (*storage, e
 	if err != nil {
 		return nil, err
 	}
-	return &storage{Store: db, where: "postgres", listen: db.Listen, fold: db.FoldCounters, retain: db.Retain}, nil
+	return &storage{Store: db, where: "postgres", listen: db.Listen, warm: db.Warm, fold: db.FoldCounters, retain: db.Retain}, nil
 }
 
 // openForCLI opens the database a command names: --db (a file or a
