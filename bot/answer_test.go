@@ -183,7 +183,8 @@ func TestClosers(t *testing.T) {
 		"capped it at 4 agents and the 429s stopped. thanks", "customer called her bank and it went through", "waited a bit and it's gone",
 		"capped it at 3 agents, no more failures. thanks", "set NODE_EXTRA_CA_CERTS and claude connects. thank u!",
 		"texted start and messages come through again 🎉 thanks", "it doesn't happen anymore, thanks",
-		"capped it at 2 agents and no errors since", "re-authorized the app and it's syncing again", "unset it and we're back, thanks a lot"} {
+		"capped it at 2 agents and no errors since", "re-authorized the app and it's syncing again", "unset it and we're back, thanks a lot",
+		"called the bank, they unblocked it. thank u!!", "customer used another card. thanks!", "topped up and turned on auto reload, back in business"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)
@@ -193,8 +194,8 @@ func TestClosers(t *testing.T) {
 	// open, warmly; at a question it is no answer and no miss; during a
 	// handoff it gets one warm word, however soon after.
 	for _, partial := range []string{"thanks, will try that now", "thanks so much, I'll forward this to our IT team tomorrow",
-		"ok I'll ask our admin to turn on API access for me, thanks", "called the bank, they unblocked it. thank u!!",
-		"ok I'll try that and hope it works, thanks"} {
+		"ok I'll ask our admin to turn on API access for me, thanks",
+		"ok I'll try that and hope it works, thanks", "ok forwarded it to our admin, thanks"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)
 		if c.Status != bot.StatusFixed || rs[1].Feedback != nil || !strings.Contains(rs[1].Replies[0], "You're welcome") {
 			t.Errorf("partial thanks %q after a fix: %s feedback %v %q", partial, c.Status, rs[1].Feedback, rs[1].Replies)

@@ -128,6 +128,29 @@ func saysWorked(in flows.Text) bool {
 	return false
 }
 
+// didAndThanks reports whether the text tells something the person did
+// and thanks ("customer used another card. thanks!", "verified my
+// friend's number and it sends. perfect, thanks"): after a fix page,
+// that says it worked. Passing the page on ("forwarded it to our admin")
+// and plans ("ok I'll ask") are not done yet.
+func didAndThanks(in flows.Text) bool {
+	thanks, did := false, false
+	for _, c := range in.Clauses() {
+		thanks = thanks || slices.ContainsFunc(c, func(w string) bool { return closerHeads[w] })
+		if slices.ContainsFunc(c, func(w string) bool { return planned[w] || negatives[w] || handedOn[w] }) {
+			continue
+		}
+		did = did || slices.ContainsFunc(c, pastTense)
+	}
+	return thanks && did
+}
+
+// pastTense reports whether w reads as a verb in the past ("verified",
+// "paid").
+func pastTense(w string) bool {
+	return len(w) >= 5 && strings.HasSuffix(w, "ed") || irregularPast[w]
+}
+
 // doingAgain reports whether one of the last two words before "again"
 // says something runs ("it's syncing again", "messages are going out
 // again"), not that the trouble is back ("it's happening again").
@@ -141,6 +164,9 @@ func doingAgain(before []string) bool {
 }
 
 var (
+	irregularPast = wordSet(`used paid sent made got put set ran took gave found bought`)
+	// handedOn are what a person does with a fix they pass on.
+	handedOn = wordSet(`forwarded asked told pinged emailed messaged filed contacted reported escalated opened submitted`)
 	// troubleDoing are -ing words for the trouble itself.
 	troubleDoing = wordSet(`failing erroring crashing happening breaking timing hanging freezing throwing showing getting saying doing asking
 		logging declining rejecting blocking dropping spinning looping stopping`)
@@ -167,7 +193,7 @@ var (
 	fixed = phrases(`fixed|it worked|worked|that worked|works|it works|working now|works now|solved|all good|that fixed it|
 		it did|that did it|did the trick|sorted|resolved|that was it|this was it|that was the problem|that was the issue|
 		that was the cause|found it|it work now|work now|work again|it work|back to normal|up and running|fine now|good now|
-		ok now|okay now|running again|working again|works again|its back`)
+		ok now|okay now|running again|working again|works again|its back|back in business`)
 )
 
 func wordSet(s string) map[string]bool {

@@ -1102,15 +1102,17 @@ const (
 
 // feedbackOf reads an answer to "Did this fix it?": a NO wherever it says
 // the fix did not work ("thanks, but it didn't work"), else a YES where
-// it says it did or only closes ("thanks so much", "ok bye", "cool 👍",
-// "gracias"), else the yes/no family of a short answer or of its first
-// clause ("no, /usage says I still have 40% left").
+// it says it did ("the 429s stopped"), tells what was done and thanks
+// ("customer used another card. thanks!") or only closes ("thanks so
+// much", "ok bye", "cool 👍", "gracias"), else the yes/no family of a
+// short answer or of its first clause ("no, /usage says I still have 40%
+// left").
 func feedbackOf(in flows.Text) FeedbackAnswer {
 	ws := strings.Fields(in.Normalized())
 	switch {
 	case hasPhrase(ws, notFixed):
 		return FeedbackNo
-	case isCloser(ws), saysWorked(in):
+	case isCloser(ws), saysWorked(in), didAndThanks(in):
 		return FeedbackYes
 	case len(ws) > 0 && len(ws) <= 6:
 		return FeedbackAnswer(flows.Family(in.Normalized()))

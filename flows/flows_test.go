@@ -216,6 +216,9 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "plan-says", "something about my organization not having access to claude code", 3, false, false, false},
 		// "Not one of these" is the choice for another one.
 		{"stripe-402", "code", "It's not one of the usual ones", 7, false, false, false},
+		// An error's identifier says as much as its parts.
+		{"claude-code-529", "what-says", "Connection error (cause: SELF_SIGNED_CERT_IN_CHAIN)", 6, false, false, false},
+		{"claude-code-403", "body-says", "just permission_error, nothing else in it", 4, false, false, false},
 		// A plural is its word ("api keys" is "api key").
 		{"claude-code-403", "sign-in", "api keys, via apiKeyHelper", 2, false, false, false},
 		{"stripe-402", "who", "we're the shop", 1, false, false, false},
@@ -412,6 +415,7 @@ func TestClassify(t *testing.T) {
 		{text: "claude code says usage limit reached", flow: "claude-code-429"},
 		{text: "claude code via bedrock: ThrottlingException too many tokens", flow: "claude-code-429"},
 		{text: "claude code in bedrock gives AccessDeniedException", flow: "claude-code-403"},
+		{text: "API Error: 403 AccessDeniedException: User is not authorized to perform: bedrock:InvokeModel", flow: "claude-code-403"},
 		{text: "my anthropic card was refused and claude code stopped", flow: "claude-code-billing"},
 		{text: "claude code keeps logging me out every morning", flow: "claude-code-401"},
 		{text: "claude code: your organization has disabled subscription access", flow: "claude-code-403"},

@@ -117,6 +117,18 @@ func newPhrase(s string) phrase {
 	return p
 }
 
+// weight is how much p says: a word for each word, and for an error's
+// identifier a word for each of its parts but one, which mostly names the
+// kind ("permission_error" says one thing; "self_signed_cert_in_chain"
+// says as much as four words, more than "connection error").
+func (p phrase) weight() int {
+	n := 0
+	for _, w := range p {
+		n += max(1, strings.Count(w.s, "_"))
+	}
+	return n
+}
+
 // find returns the first position of p in t's words, or -1. Numbers must
 // match exactly; with fuzzy, other words may be typos of p's (see typo.go).
 func (p phrase) find(t *Text, fuzzy bool) int {
@@ -310,10 +322,10 @@ func top(a, b rating) rating {
 func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) rating {
 	var best rating
 	for _, p := range phrases {
-		r := rating{score: 4 * len(p)}
+		r := rating{score: 4 * p.weight()}
 		r.at, r.end = p.findAnswer(t, false, phrases)
 		if r.at < 0 && fuzzy {
-			r = rating{score: 3 * len(p)}
+			r = rating{score: 3 * p.weight()}
 			r.at, r.end = p.findAnswer(t, true, phrases)
 		}
 		if r.at >= 0 {
