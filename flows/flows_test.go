@@ -314,6 +314,12 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-403", "sign-in", "upgraded to max last week and claude code 403s", 0},
 		{"claude-code-403", "sign-in", "I log in with my Console account (platform.claude.com), not a Pro subscription", 2},
 		{"claude-code-403", "sign-in", "claude code 403 after /login", -1}, // plan and Console accounts both /login
+		// A word by its ending.
+		{"other-error", "ask-code", "RedisConnectionError when the worker boots", 0},
+		{"other-error", "ask-code", "the worker will not boot", -1},
+		{"claude-code-billing", "how-pay", "I use claude code with the api, no plan", 1},
+		{"salesforce-401", "when-fails", "the sync starts fine in the morning then fails at noon with INVALID_SESSION_ID", 1},
+		{"claude-code-billing", "limit-owner", "I own the console org and hit the spend limit", 0},
 		{"claude-code-429", "what-says", "claude code on bedrock: 429 ThrottlingException: Too many tokens, please wait", 2},
 		{"salesforce-401", "which-host", "401 when I post to https://login.salesforce.com/services/data/v60.0/sobjects/Account", 0},
 		{"claude-code-403", "flaky-when", "claude code 403s when I start 6 agents in parallel", 0},

@@ -109,10 +109,17 @@ var negations = set("no", "nothing", "not", "dont", "doesnt", "didnt", "isnt", "
 // phrase is a normalised match phrase, split into words.
 type phrase []word
 
+// A word of s that starts with "*" matches any longer word ending in the
+// rest ("*error").
 func newPhrase(s string) phrase {
 	var p phrase
-	for _, w := range words(Normalize(s)) {
-		p = append(p, newWord(w))
+	for _, tok := range strings.Fields(s) {
+		suffix := strings.HasPrefix(tok, "*")
+		for _, w := range words(Normalize(strings.TrimPrefix(tok, "*"))) {
+			nw := newWord(w)
+			nw.suffix, suffix = suffix, false
+			p = append(p, nw)
+		}
 	}
 	return p
 }
@@ -272,6 +279,7 @@ func compileChoice(c Choice) (compiledChoice, error) {
 	for _, m := range c.ImpliedBy {
 		add(&cc.implied, m)
 	}
+
 	for _, p := range c.Patterns {
 		re, err := regexp.Compile("(?i)" + p)
 		if err != nil {

@@ -1,6 +1,9 @@
 package flows
 
-import "math/bits"
+import (
+	"math/bits"
+	"strings"
+)
 
 // Typos. A wanted word (an intake signal's, a choice's) of five runes or
 // more also matches a word of the text one edit away, of eight or more
@@ -45,13 +48,19 @@ func shapeOf(w string) shape {
 type word struct {
 	s string
 	shape
+	// suffix: any longer word that ends in s matches ("*error" in a
+	// phrase is "SMTPAuthenticationError", "FirebaseError").
+	suffix bool
 }
 
-func newWord(s string) word { return word{s, shapeOf(s)} }
+func newWord(s string) word { return word{s: s, shape: shapeOf(s)} }
 
 // matches reports whether got (of shape gs) is the wanted word w, its
 // plural, or, when fuzzy, a typo of it.
 func (w *word) matches(got string, gs shape, fuzzy bool) bool {
+	if w.suffix {
+		return len(got) > len(w.s) && strings.HasSuffix(got, w.s)
+	}
 	return w.s == got || w.plural(got) || fuzzy && w.typo(got, gs)
 }
 
