@@ -201,6 +201,10 @@ func TestClosers(t *testing.T) {
 			t.Errorf("partial thanks %q after a fix: %s feedback %v %q", partial, c.Status, rs[1].Feedback, rs[1].Replies)
 		}
 	}
+	// A text about a problem is no thank-you, whatever else it says.
+	if _, rs := say(e, bot.Conversation{}, "my card keeps getting declined when I pay online. it works everywhere else I think"); strings.Contains(rs[0].Replies[0], "welcome") {
+		t.Errorf("a problem read as thanks: %q", rs[0].Replies)
+	}
 	c, rs := say(e, bot.Conversation{}, "claude code 403", "thanks!")
 	if c.Node != "sign-in" || rs[1].Missed || !strings.HasPrefix(rs[1].Replies[0], "You're welcome!") {
 		t.Errorf("thanks at a question: %s missed %v %q", c.Node, rs[1].Missed, rs[1].Replies)

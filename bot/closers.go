@@ -66,6 +66,12 @@ func unstretch(w string) string {
 	return string(one)
 }
 
+// troubleWords say something is wrong: a text that holds one is no
+// thank-you, whatever else it says ("my card keeps getting declined …
+// it works everywhere else").
+var troubleWords = wordSet(`error errors declined denied failed fails failing failure forbidden unauthorized invalid expired refused rejected
+	blocked crash crashed crashes broken`)
+
 // isThanks reports whether text in thanks or acknowledges without being
 // only a closer: "thanks, will try that", "ok cool, trying it now", "it
 // work now, thank you very much". A closer word opens or closes a short
@@ -77,7 +83,7 @@ func isThanks(in flows.Text) bool {
 	if isCloser(ws) {
 		return true
 	}
-	if len(ws) == 0 || hasPhrase(ws, notFixed) {
+	if len(ws) == 0 || hasPhrase(ws, notFixed) || slices.ContainsFunc(ws, func(w string) bool { return troubleWords[w] }) {
 		return false
 	}
 	if hasPhrase(ws, fixed) && slices.ContainsFunc(ws, func(w string) bool { return closerHeads[w] }) {
