@@ -38,10 +38,13 @@
 //  5. Idle: intake picks a flow (flows.Library.Classify) and walks into it;
 //     a thank-you or goodbye gets a warm word and nothing else.
 //     Active: flows.Flow.Read reads the answer: a choice; a question back
-//     (the How page and the question again, no miss); an answer to a
-//     question further on (flows.Flow.Ahead: the path there is taken); or
-//     a miss, a human after three. Fixed: YES/NO feedback on the fix page
-//     (a closer is a YES), NO leading to the next likely fix.
+//     (the How page and the question again, no miss; where there is no
+//     page, said once, and a second there is taken as "not sure"); an
+//     answer to a question further on (flows.Flow.Ahead: the path there is
+//     taken); or a miss, a human after three. Fixed: YES/NO feedback on
+//     the fix page (a closer, or a text saying the trouble is gone, is a
+//     YES; a plan with thanks keeps the question open), NO leading to the
+//     next likely fix.
 //
 // Walking into a node answers questions the person already answered in
 // any text of the conversation (flows.Flow.InferFrom), saying so in the
