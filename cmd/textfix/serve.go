@@ -282,33 +282,45 @@ func (a *App) leader(ctx context.Context, timer string) bool {
 	return ok
 }
 
-// pruneClaims forgets MessageSids older than ClaimTTL, hourly, in batches.
-func (a *App) pruneClaims(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
+// every runs fn (at once first, with atStart) every d until ctx ends.
+func every(ctx context.Context, d time.Duration, atStart bool, fn func()) {
+	t := time.NewTicker(d)
 	defer t.Stop()
+	if atStart {
+		fn()
+	}
 	for {
-		if a.leader(ctx, "prune claims") {
-			total := 0
-			for {
-				n, err := a.db.PruneClaims(ctx, time.Now().Add(-ClaimTTL), pruneBatch)
-				if err != nil && ctx.Err() == nil {
-					a.Log.Error("prune claims", "err", err)
-				}
-				total += n
-				if err != nil || n < pruneBatch {
-					break
-				}
-			}
-			if total > 0 {
-				a.Log.Info("pruned claims", "n", total)
-			}
-		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+		fn()
 	}
+}
+
+// pruneClaims forgets MessageSids older than ClaimTTL, at start and
+// hourly, in batches, on the leader.
+func (a *App) pruneClaims(ctx context.Context) {
+	every(ctx, time.Hour, true, func() {
+		if !a.leader(ctx, "prune claims") {
+			return
+		}
+		total := 0
+		for {
+			n, err := a.db.PruneClaims(ctx, time.Now().Add(-ClaimTTL), pruneBatch)
+			if err != nil && ctx.Err() == nil {
+				a.Log.Error("prune claims", "err", err)
+			}
+			total += n
+			if err != nil || n < pruneBatch {
+				break
+			}
+		}
+		if total > 0 {
+			a.Log.Info("pruned claims", "n", total)
+		}
+	})
 }
 
 // foldEvery is how often the leader folds the counts texts appended into
@@ -317,53 +329,38 @@ const foldEvery = 10 * time.Second
 
 // foldCounters runs the backend's fold on the leader, every foldEvery.
 func (a *App) foldCounters(ctx context.Context) {
-	t := time.NewTicker(foldEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, foldEvery, false, func() {
 		if !a.leader(ctx, "fold counters") {
-			continue
+			return
 		}
 		if _, err := a.db.fold(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error("fold counters", "err", err)
 		}
-	}
+	})
 }
 
 // retain deletes what is older than TEXTFIX_RETAIN, at start and hourly,
 // on the leader; the bbolt store scrubs what it deleted from the file
 // within a minute.
 func (a *App) retain(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		if a.leader(ctx, "retention") {
-			n, err := a.db.retain(ctx, time.Now().Add(-a.Config.Retain))
-			if err != nil && ctx.Err() == nil {
-				a.Log.Error("retention", "err", err)
-			}
-			if n > 0 {
-				a.Log.Info("retention deleted old records", "n", n, "older_than", a.Config.Retain.String())
-			}
-		}
-		select {
-		case <-ctx.Done():
+	every(ctx, time.Hour, true, func() {
+		if !a.leader(ctx, "retention") {
 			return
-		case <-t.C:
 		}
-	}
+		n, err := a.db.retain(ctx, time.Now().Add(-a.Config.Retain))
+		if err != nil && ctx.Err() == nil {
+			a.Log.Error("retention", "err", err)
+		}
+		if n > 0 {
+			a.Log.Info("retention deleted old records", "n", n, "older_than", a.Config.Retain.String())
+		}
+	})
 }
 
 // backups writes a checked backup into TEXTFIX_BACKUP_DIR at start and
 // every TEXTFIX_BACKUP_EVERY, keeping the newest TEXTFIX_BACKUP_KEEP.
 func (a *App) backups(ctx context.Context) {
-	t := time.NewTicker(a.Config.BackupEvery)
-	defer t.Stop()
-	for {
+	every(ctx, a.Config.BackupEvery, true, func() {
 		path, err := a.db.backupTo(ctx, a.Config.BackupDir, a.Config.BackupKeep, time.Now())
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -371,12 +368,7 @@ func (a *App) backups(ctx context.Context) {
 		case err == nil:
 			a.Log.Info("backup written and checked", "path", path)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }
 
 // reloadOnHUP reloads the flows on SIGHUP. A set with any error is refused
@@ -440,16 +432,7 @@ func (a *App) logStranded(ctx context.Context, engine *bot.Engine) int {
 // sweepTickets tells people whose ticket waited too long, every
 // sweepEvery, on the leader.
 func (a *App) sweepTickets(ctx context.Context) {
-	t := time.NewTicker(sweepEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		a.sweepOnce(ctx)
-	}
+	every(ctx, sweepEvery, false, func() { a.sweepOnce(ctx) })
 }
 
 // sweepOnce is one run of the ticket sweep. A panic in it, in the desk
