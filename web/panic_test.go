@@ -43,7 +43,7 @@ func (tx panicTx) Conversation(phone string) (bot.Conversation, error) {
 // the log says so with the number masked, /metrics counts it, the
 // number's lock is released, and every other number carries on.
 func TestPanicFailsOneText(t *testing.T) {
-	var logs syncBuffer
+	var logs stacktest.Buffer
 	var broken atomic.Bool
 	broken.Store(true)
 	e := stacktest.New(t, stacktest.Options{Token: testToken, Log: &logs, MetricsToken: "scrape-me-0123456789",

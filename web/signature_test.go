@@ -1,37 +1,17 @@
 package web_test
 
 import (
-	"bytes"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/textfix/textfix/internal/stacktest"
 )
 
-// syncBuffer is a log destination the server's goroutines may share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // A refused signature is logged with the URL it was checked against and
 // the host the request came to, so a wrong TEXTFIX_PUBLIC_URL shows; the
 // signature and the token never appear.
 func TestSignatureWarningNamesURL(t *testing.T) {
-	var logs syncBuffer
+	var logs stacktest.Buffer
 	e := stacktest.New(t, stacktest.Options{Token: testToken, Log: &logs})
 	// Twilio called another address than the one configured.
 	resp := e.Post(smsPath+"?x=1", stacktest.Text(personA, e.NextSid(), "claude code 403"), testToken, "https://textfix.fly.dev")

@@ -39,7 +39,7 @@ func renamedNode(t *testing.T, from, to string) *flows.Library {
 // is asked the renamed question after a word that the questions changed;
 // the log says so once with the number masked and /metrics counts it.
 func TestStaleConversationLoggedAndCounted(t *testing.T) {
-	var logs syncBuffer
+	var logs stacktest.Buffer
 	e := stacktest.New(t, stacktest.Options{Token: testToken, Log: &logs, MetricsToken: "scrape-me-0123456789"})
 	for _, text := range []string{"claude code 403", "2", "7"} { // API key; can't run the curl test
 		e.Say(personA, text)

@@ -308,7 +308,7 @@ func statusForm(kv ...string) url.Values {
 // A refused field is logged with what was wrong, never with the full
 // number.
 func TestRefusedFieldsLogged(t *testing.T) {
-	var logs syncBuffer
+	var logs stacktest.Buffer
 	e := stacktest.New(t, stacktest.Options{Token: testToken, Log: &logs})
 	bad := stacktest.Text("+1555555010", "SMx1", "hi") // one digit short of E.164 for +1
 	bad.Set("From", "+155501")

@@ -9,11 +9,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/textfix/textfix/internal/stacktest"
 )
 
 // chatDB writes a database with a conversation from each of n numbers
@@ -72,7 +73,7 @@ func TestDamagedFileProcess(t *testing.T) {
 			}
 			cmd := exec.Command(bin, "serve")
 			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "TEXTFIX_ADDR=127.0.0.1:0", "TEXTFIX_DB=" + path}
-			var stderr syncBuffer
+			var stderr stacktest.Buffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
@@ -130,7 +131,7 @@ func TestDamagedFileProcess(t *testing.T) {
 }
 
 // waitListening closes its channel once stderr says the server listens.
-func waitListening(stderr *syncBuffer) <-chan struct{} {
+func waitListening(stderr *stacktest.Buffer) <-chan struct{} {
 	ch := make(chan struct{})
 	go func() {
 		for range 300 {
@@ -142,24 +143,6 @@ func waitListening(stderr *syncBuffer) <-chan struct{} {
 		}
 	}()
 	return ch
-}
-
-// syncBuffer is a bytes.Buffer that a process writes while a test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // usedBytes is how much of a closed bbolt file its pages use.
