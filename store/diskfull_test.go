@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/internal/stacktest"
 	"github.com/textfix/textfix/store"
 )
 
@@ -37,18 +38,7 @@ func TestDiskFull(t *testing.T) {
 		t.Fatalf("Ping before the disk is full: %v", err)
 	}
 
-	filler := filepath.Join(dir, "filler")
-	f, err := os.Create(filler)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chunk := make([]byte, 64<<10)
-	for {
-		if _, err := f.Write(chunk); err != nil {
-			break
-		}
-	}
-	f.Close()
+	filler := stacktest.FillDisk(t, dir)
 
 	var failed error
 	for i := range 200 {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/textfix/textfix/internal/stacktest"
 )
 
 // A full disk, for real (root only: a 4 MiB tmpfs; skipped otherwise):
@@ -34,18 +36,7 @@ func TestDiskFullProcess(t *testing.T) {
 	if code := healthz(); code != http.StatusOK {
 		t.Fatalf("healthz before: %d", code)
 	}
-	filler := filepath.Join(dir, "filler")
-	f, err := os.Create(filler)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chunk := make([]byte, 64<<10)
-	for {
-		if _, err := f.Write(chunk); err != nil {
-			break
-		}
-	}
-	f.Close()
+	filler := stacktest.FillDisk(t, dir)
 	failed := false
 	for i := range 300 {
 		code, err := p.text(fmt.Sprintf("+1777%07d", i), fmt.Sprintf("SMfull%d", i), "claude code 403 "+strings.Repeat("x", 1000))
