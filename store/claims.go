@@ -255,10 +255,9 @@ func (db *DB) pruneClaims(ctx context.Context, before time.Time, limit int) (int
 	var n int
 	err := db.update(ctx, "", func(st *stage) error {
 		n = 0
-		errEnough := errors.New("enough")
 		err := st.each(atClaimsAt, nil, func(k, _ []byte) error {
 			if n >= limit || len(k) < 8 || bytes.Compare(k[:8], cut) >= 0 {
-				return errEnough
+				return errStop
 			}
 			phone, sid, ok := bytes.Cut(k[8:], []byte{0})
 			if !ok {
@@ -278,9 +277,6 @@ func (db *DB) pruneClaims(ctx context.Context, before time.Time, limit int) (int
 			n++
 			return nil
 		})
-		if errors.Is(err, errEnough) {
-			return nil
-		}
 		return err
 	})
 	return n, err

@@ -204,7 +204,7 @@ func (st *stage) trimLines(phone string, before time.Time) (int, error) {
 		keys = append(keys, bytes.Clone(k))
 		return nil
 	})
-	if err != nil && err != errStop {
+	if err != nil {
 		return 0, err
 	}
 	for _, k := range keys {
@@ -224,8 +224,6 @@ func (st *stage) trimLines(phone string, before time.Time) (int, error) {
 	}
 	return n, nil
 }
-
-var errStop = fmt.Errorf("stop")
 
 // expirePages deletes phone's pages created before before, leaving their
 // expired marks.
@@ -274,7 +272,7 @@ func (st *stage) retainTickets(before time.Time) (int, error) {
 		}
 		return nil
 	})
-	if err != nil && err != errStop {
+	if err != nil {
 		return 0, err
 	}
 	for _, k := range keys {
@@ -302,7 +300,7 @@ func (st *stage) retainOutbox(before time.Time) (int, error) {
 		keys = append(keys, bytes.Clone(k))
 		return nil
 	})
-	if err != nil && err != errStop {
+	if err != nil {
 		return 0, err
 	}
 	for _, k := range keys {
@@ -333,7 +331,7 @@ func (st *stage) retainSamples(cut uint64) (int, error) {
 		}
 		return nil
 	})
-	if err != nil && err != errStop {
+	if err != nil {
 		return 0, err
 	}
 	return n, nil
@@ -352,7 +350,7 @@ func (st *stage) retainExpired(cut uint64) (int, error) {
 		}
 		return nil
 	})
-	if err != nil && err != errStop {
+	if err != nil {
 		return 0, err
 	}
 	return n, nil

@@ -402,7 +402,8 @@ func (st *stage) last(at bucket, prefix []byte) []byte {
 // each calls fn with every key and value of the snapshot's bucket at
 // under prefix, without the read-set or the function's writes: for scans
 // whose safety comes from other reads (Forget, the claim prune). fn must
-// not keep the slices.
+// not keep the slices. fn returns errStop to end the scan early, which
+// is no error.
 func (st *stage) each(at bucket, prefix []byte, fn func(k, v []byte) error) error {
 	b := st.bucket(at)
 	if b == nil {
@@ -410,12 +411,18 @@ func (st *stage) each(at bucket, prefix []byte, fn func(k, v []byte) error) erro
 	}
 	c := b.Cursor() // its own: fn may read through the stage's
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		if err := fn(k, v); err != nil {
+		switch err := fn(k, v); {
+		case errors.Is(err, errStop):
+			return nil
+		case err != nil:
 			return err
 		}
 	}
 	return nil
 }
+
+// errStop ends a scan by each early.
+var errStop = errors.New("stop")
 
 // put records a write of val under key. The stage keeps key and val: the
 // caller must not change them afterwards.
