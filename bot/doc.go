@@ -41,7 +41,9 @@
 //     (the How page and the question again, no miss; where there is no
 //     page, said once, and a second there is taken as "not sure"); an
 //     answer to a question further on (flows.Flow.Ahead: the path there is
-//     taken); or a miss, a human after three. Fixed: YES/NO feedback on
+//     taken); or a miss, a human after three. In the catch-all flow, an
+//     answer that names a product of ours and, with the first text, picks
+//     its flow starts that flow instead. Fixed: YES/NO feedback on
 //     the fix page (a closer, or a text saying the trouble is gone, is a
 //     YES; a plan with thanks keeps the question open), NO leading to the
 //     next likely fix.

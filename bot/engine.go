@@ -473,8 +473,11 @@ func (s *step) intake(text string) {
 	}
 	v := lib.Classify(in)
 	switch {
-	case v.Flow == nil && len(v.Close) == 0 && isThanks(in):
-		// "thanks!" after a fix or a human: no new problem.
+	case (v.Flow == nil || v.Flow == lib.Fallback() && !v.Names(v.Flow)) && len(v.Close) == 0 && isThanks(in):
+		// "thanks!" after a fix or a human: no new problem, even when it
+		// says what was wrong ("found it, the key was wrong. thanks"),
+		// unless it names a product ("my vercel deploy works locally but
+		// …").
 		s.c.Said, s.c.Texts, s.c.Open, s.c.Pictures = nil, 0, nil, nil
 		s.reply(closing)
 	case v.Flow != nil:
@@ -784,6 +787,17 @@ func (s *step) answer(text string) {
 		return
 	}
 	in := flows.NewText(text)
+	if t == s.e.Flows.Fallback() {
+		// "claude code" to the catch-all's "Which product?": an answer
+		// that names a product of ours and, with the first text, picks
+		// its flow. That flow starts, and answers its questions from all
+		// the texts.
+		lib := s.e.Flows
+		if v := lib.Classify(flows.NewText(s.c.FirstText + "\n" + text)); v.Flow != nil && v.Flow != t && lib.Classify(in).Names(v.Flow) {
+			s.start(v.Flow, s.c.FirstText)
+			return
+		}
+	}
 	r := t.Read(n, in)
 	if ws := strings.Fields(in.Normalized()); r.By != flows.ByNumber && isCloser(ws) && flows.Family(in.Normalized()) == "" {
 		// "thanks!" while a question is open: a warm word, and the

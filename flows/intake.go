@@ -16,6 +16,15 @@ type Candidate struct {
 	product float64
 }
 
+// Named reports whether the text names the flow's product ("stripe",
+// "claude code"), not only its other words.
+func (c Candidate) Named() bool { return c.product > 0 }
+
+// Names reports whether the text names one of t's products.
+func (v Verdict) Names(t *Flow) bool {
+	return slices.ContainsFunc(v.Ranked, func(c Candidate) bool { return c.Flow == t && c.Named() })
+}
+
 // Verdict is what intake makes of a message.
 type Verdict struct {
 	// Flow is set when one flow fits clearly.
@@ -409,13 +418,77 @@ func (l *Library) Classify(text Text) Verdict {
 		v.Maybe = l.maybe(fits, s.content)
 	}
 	l.otherProduct(&v, in, fits)
-	if v.Flow == nil && len(v.Close) == 0 && len(v.Maybe) == 0 && l.fallback != nil && pastedError(in) {
+	if v.Flow == nil && len(v.Close) == 0 && len(v.Maybe) == 0 && l.fallback != nil && (pastedError(in) || l.othersTrouble(in, fits, s.content)) {
 		// "TypeError: cannot read properties of undefined": an error no
 		// flow knows, quoted exactly; asking for it again would not help.
+		// Nor would it for "outlook keeps asking for my password since I
+		// changed it": trouble told in a sentence that no flow of ours
+		// has a word of.
 		v.Flow = l.fallback
 	}
 	return v
 }
+
+// othersTrouble reports whether the text tells of trouble in a sentence
+// (three content words or more, one of them saying something went wrong)
+// and no flow but the catch-all has a signal in it: trouble with
+// something no flow covers. The catch-all then asks for the product and
+// the error, and the engine moves to a flow of ours when an answer names
+// one.
+func (l *Library) othersTrouble(in *Text, fits []fit, content []uint64) bool {
+	for i, f := range fits {
+		if l.Flows[i] != l.fallback && f.signals > 0 {
+			return false
+		}
+	}
+	n := 0
+	for _, x := range content {
+		n += bits.OnesCount64(x)
+	}
+	return n >= 3 && Troubled(*in)
+}
+
+// Troubled reports whether the text says something went wrong: a word
+// like "error", "declined", "crashes" or "expired" (or a typo of one of
+// five letters or more: "disconecting", "eror"), an HTTP error status,
+// or a phrase like "not working" or "keeps asking".
+func Troubled(t Text) bool {
+	for i, w := range t.ws {
+		if w == clauseBreak {
+			continue
+		}
+		if errorWords[w] || troubleWords[w] || statusCode(w) {
+			return true
+		}
+		for k := range troubleStems {
+			if troubleStems[k].begins(w, t.shapes[i]) {
+				return true
+			}
+		}
+	}
+	norm := " " + t.norm + " "
+	for _, p := range troublePhrases {
+		if strings.Contains(norm, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// troubleWords say something went wrong, beside errorWords; matched
+// whole.
+var troubleWords = set("problem", "problems", "issue", "issues", "trouble", "wrong", "stuck", "lost", "locked", "kicked", "kicks", "glitch", "glitching", "bug", "buggy", "lag", "lagging", "slow", "hangs", "hanging", "loop")
+
+// troubleStems begin words that say something went wrong ("refuses",
+// "disconnecting", "expiring"); a typo of one also counts.
+var troubleStems = stems(
+	"error", "fail", "crash", "declin", "refus", "reject", "denied", "disconnect", "expir", "freez", "frozen", "broke", "invalid", "unable", "unavailab",
+	"forbid", "unauthori", "timeout", "exceed", "throttl", "blocked", "suspend", "disabled", "bounc", "corrupt")
+
+// troublePhrases say it in several words; each is padded with spaces.
+var troublePhrases = []string{" not working ", " doesnt work ", " dont work ", " didnt work ", " wont work ", " wont let ", " wont load ", " wont open ", " cant log ",
+	" cant sign ", " times out ", " timed out ", " timing out ", " keeps asking ", " not accepted ", " doesnt accept ", " wont accept ", " never accepts ",
+	" not going through ", " goes down ", " went down ", " logged out ", " logs me out ", " signed out ", " stopped working ", " not loading ", " not sending "}
 
 // pastedError reports whether the text quotes an error's own name: a
 // word that ends in "error" or "exception" ("TypeError",
@@ -434,8 +507,9 @@ func pastedError(in *Text) bool {
 // products no flow covers, and people's own things (ownThings): a text that names one is never offered a flow
 // it does not name the product of ("Is this Claude Code 403?" to "s3
 // 403"), nor given one that only its plain words chose ("gemini 503
-// overloaded"); with an error ("github 401", "openai rate limit") it goes
-// to the catch-all rather than asking for the error again.
+// overloaded"); with an error or trouble ("github 401", "openai rate
+// limit", "paypal checkout refuses my card") it goes to the catch-all
+// rather than asking for the error again.
 func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
 	fb := l.fallback
 	if fb == nil || v.Flow == fb {
@@ -460,10 +534,7 @@ func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
 	for _, f := range fits {
 		evidence = evidence || f.code
 	}
-	for _, w := range in.ws {
-		evidence = evidence || errorWords[w] || statusCode(w)
-	}
-	if evidence {
+	if evidence || Troubled(*in) {
 		v.Flow, v.Close = fb, nil
 	}
 }

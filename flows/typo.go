@@ -64,6 +64,36 @@ func (w *word) matches(got string, gs shape, fuzzy bool) bool {
 	return w.s == got || w.plural(got) || fuzzy && w.typo(got, gs)
 }
 
+// stem is the start of words: "refus" begins "refuses" and "refused".
+// A word that begins with a typo of a stem of five runes or more (one
+// edit) begins with it too: "disconecting", "eror".
+type stem struct{ word }
+
+func stems(ss ...string) []stem {
+	out := make([]stem, len(ss))
+	for i, s := range ss {
+		out[i] = stem{newWord(s)}
+		out[i].edits = min(out[i].edits, 1)
+	}
+	return out
+}
+
+// begins reports whether got (of shape gs) begins with the stem.
+func (st *stem) begins(got string, gs shape) bool {
+	if strings.HasPrefix(got, st.s) {
+		return true
+	}
+	if st.edits == 0 || gs.digit {
+		return false
+	}
+	for n := len(st.s) - 1; n <= len(st.s)+1 && n <= len(got); n++ {
+		if p := got[:n]; st.typo(p, shapeOf(p)) {
+			return true
+		}
+	}
+	return false
+}
+
 // plural reports whether got is w with an "s" added ("keys" for "key"):
 // a word of three letters or more, not a number.
 func (w *word) plural(got string) bool {

@@ -147,3 +147,26 @@ func TestWithinEditsAllocs(t *testing.T) {
 		t.Errorf("withinEdits allocates %v times", n)
 	}
 }
+
+// TestTroubled: words, typos and phrases that say something went wrong.
+func TestTroubled(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"outlook keeps asking for my password", true},
+		{"my wifi keeps disconecting on windows 11", true},
+		{"paypal checkout refuses my card", true},
+		{"there was an issue processing your payment", true},
+		{"vercel function times out", true},
+		{"github 401", true},
+		{"the eror comes back", true},
+		{"how do I change my plan", false},
+		{"I looked at the settings page", false},
+		{"hello there", false},
+	} {
+		if got := Troubled(NewText(tc.text)); got != tc.want {
+			t.Errorf("Troubled(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
