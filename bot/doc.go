@@ -49,7 +49,8 @@
 //     next likely fix.
 //
 // Walking into a node answers questions the person already answered in
-// any text of the conversation (flows.Flow.InferFrom), saying so in the
+// any text of the conversation (flows.Flow.InferFrom; a phrase of two
+// words or more also with one word misspelt), saying so in the
 // choices' own words ("Got it: you're behind a company proxy."), sends
 // info texts, and stops at the first question to ask, or at a fix (a page
 // and its link) or a handoff. Every reply fits two SMS segments with its

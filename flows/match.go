@@ -819,10 +819,50 @@ func (t *Flow) inferOne(n *Node, text Text) int {
 		}
 		return r
 	})
+	if i < 0 {
+		i = best(ccs, func(cc *compiledChoice) rating {
+			if cc.unsure {
+				return rating{}
+			}
+			return cc.rateTypo(&in, cc.implied)
+		})
+	}
 	if i < 0 && n.Infers() {
 		i = otherHolds(n, ccs, &in)
 	}
 	return i
+}
+
+// rateTypo rates how strongly the earlier text t implies the choice by
+// one of phrases of two words or more found with one word misspelt
+// ("opus limt reached" is "opus limit"), a lower rating than any exact
+// find. A word that is another form of the wanted one ("purchased" for
+// "purchase") is no typo here: it may say something else.
+func (cc *compiledChoice) rateTypo(t *Text, phrases []phrase) rating {
+	var best rating
+	for _, p := range phrases {
+		if len(p) < 2 {
+			continue
+		}
+		at, end := p.findAnswer(t, true, phrases)
+		if at < 0 || end-at != len(p) {
+			continue
+		}
+		typos := 0
+		for j, w := range p {
+			if got := t.ws[at+j]; got != w.s && !w.plural(got) && !w.suffix {
+				typos++
+				if strings.HasPrefix(got, w.s) || strings.HasPrefix(w.s, got) {
+					typos = len(p)
+				}
+			}
+		}
+		if typos == 1 {
+			best = top(best, rating{score: 2 * p.weight(), at: at, end: end})
+		}
+	}
+	best.label = cc.labelIn(t, best)
+	return best
 }
 
 // otherHolds returns yes/no question n's no when n asks about a role

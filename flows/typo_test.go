@@ -148,6 +148,33 @@ func TestWithinEditsAllocs(t *testing.T) {
 	}
 }
 
+// TestRateTypo: an earlier text implies a choice by a phrase of two
+// words or more with one word misspelt, never by another form of a word
+// or by two typos, and not where the phrase is negated.
+func TestRateTypo(t *testing.T) {
+	cc, err := compileChoice(Choice{Label: "Opus limit", ImpliedBy: []string{"opus limit", "purchase credits", "limit"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"opus limt reached, can i keep workng?", true},
+		{"weekly opus limti", true},
+		{"opus limits reached", false}, // a plural is no typo: the exact pass finds it
+		{"purchased credits yesterday", false},
+		{"opsu limt", false},
+		{"its not the opus limt", false},
+		{"limt", false}, // one word alone never by a typo
+	} {
+		in := NewText(tc.text)
+		if got := cc.rateTypo(&in, cc.implied).score > 0; got != tc.want {
+			t.Errorf("rateTypo(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
 // TestTroubled: words, typos and phrases that say something went wrong.
 func TestTroubled(t *testing.T) {
 	for _, tc := range []struct {
