@@ -199,6 +199,10 @@ func TestRead(t *testing.T) {
 		{"claude-code-billing", "limit-owner", "the admin on our team does that", 2, false, false, false},
 		{"claude-code-billing", "limit-owner", "our owner handles billing", 2, false, false, false},
 		{"claude-code-billing", "limit-owner", "yes I'm the admin", 1, false, false, false},
+		// Lacking what the role gives is someone else holding it.
+		{"claude-code-billing", "limit-owner", "i'm just a dev, don't have access to billing i think", 2, false, false, false},
+		{"claude-code-billing", "limit-owner", "no admin rights on that console", 2, false, false, false},
+		{"claude-code-billing", "limit-owner", "only a member of the org", 2, false, false, false},
 		{"claude-code-billing", "limit-owner", "i am an admin there", 1, false, false, false},
 		{"claude-code-403", "proxy-between", "we don't have a vpn or proxy", 2, false, false, false},
 		{"claude-code-403", "proxy-between", "no, the proxy settings are all empty", 2, false, false, false},
@@ -324,6 +328,9 @@ func TestInferLibrary(t *testing.T) {
 		{"salesforce-401", "which-host", "401 when I post to https://login.salesforce.com/services/data/v60.0/sobjects/Account", 0},
 		{"claude-code-403", "flaky-when", "claude code 403s when I start 6 agents in parallel", 0},
 		{"claude-code-429", "which-window", "usage limit reached, resets 5pm", 0},
+		{"claude-code-billing", "limit-owner", "claude code hit our spend limit and I don't have access to the console", 1},
+		{"claude-code-429", "what-says", "opus limt reached", 1},
+		{"claude-code-429", "what-says", "weekly limit reachd", 0},
 	}
 	for _, tt := range tests {
 		f := lib.Flow(tt.flow)

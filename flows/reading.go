@@ -253,12 +253,30 @@ func aboutOther(ws []string, i int) bool {
 }
 
 // mentionsOther reports whether the words ws name a role held by someone
-// else.
+// else, or say the person lacks what the role gives (lacksAccess).
 func mentionsOther(ws []string) bool {
 	for i := range ws {
-		if aboutOther(ws, i) {
+		if aboutOther(ws, i) || lacksAccess(ws, i) {
 			return true
 		}
+	}
+	return false
+}
+
+var (
+	accessWords = set("access", "permission", "permissions", "rights", "login", "admin", "privileges")
+	memberWords = set("dev", "developer", "engineer", "user", "member", "intern", "contractor", "employee", "staff", "student", "designer", "tester")
+)
+
+// lacksAccess reports whether the words at ws[i] say the person lacks
+// the access a role gives: a negated access word ("I don't have access to
+// billing", "no admin rights") or "just a dev", "only a member".
+func lacksAccess(ws []string, i int) bool {
+	switch w := ws[i]; {
+	case accessWords[w]:
+		return negated(ws, i)
+	case w == "just" || w == "only":
+		return i+2 < len(ws) && (ws[i+1] == "a" || ws[i+1] == "an") && memberWords[ws[i+2]]
 	}
 	return false
 }
