@@ -204,7 +204,10 @@ type span struct {
 // was found, and spans with where each phrase was found appended.
 func (ci *compiledIntake) score(m *marks, content []uint64, t *Text, spans []span) (s, product float64, code bool, found []span) {
 	for _, id := range ci.codes {
-		if m.exactly(id) {
+		// A long identifier misspelt ("rate_limit_eror",
+		// "authentication_requried") is the code too: no other word
+		// written as an identifier is that close to it.
+		if w := ci.lex.words[id].s; m.exactly(id) || longIdent(w) && m.writtenAs(id, t, w) {
 			s += 6
 			code = true
 		}
@@ -254,6 +257,11 @@ func (ci *compiledIntake) score(m *marks, content []uint64, t *Text, spans []spa
 	}
 	return s, product, code, spans
 }
+
+// longIdent reports whether a code is an identifier long enough for a
+// typo of it to be no other word: ten runes or more with a "_"
+// ("rate_limit_error", not "sk_live").
+func longIdent(w string) bool { return len(w) >= 10 && strings.Contains(w, "_") }
 
 // scratch is the memory one reading of a text against flows' intakes
 // needs: marks for one flow at a time and the positions of the content

@@ -3,6 +3,7 @@ package flows
 import (
 	"math/bits"
 	"slices"
+	"strings"
 )
 
 // lexicon is the words of one flow's intake, each once, indexed for
@@ -148,6 +149,23 @@ func shifted(row []uint64, b, j int) uint64 {
 }
 
 // negatedAt reports whether word id occurs negated somewhere in t.
+// writtenAs reports whether word id occurs in t (exactly or by a typo)
+// as a word with as many "_" as want: "rate_limit_eror" for
+// "rate_limit_error", not "ratelimiterror" (OpenAI's RateLimitError).
+func (m *marks) writtenAs(id int32, t *Text, want string) bool {
+	n := strings.Count(want, "_")
+	for b, x := range m.row(id) {
+		for x != 0 {
+			i := b*64 + bits.TrailingZeros64(x)
+			if strings.Count(t.ws[i], "_") == n {
+				return true
+			}
+			x &= x - 1
+		}
+	}
+	return false
+}
+
 func (m *marks) negatedAt(id int32, t *Text) bool {
 	for b, x := range m.row(id) {
 		for x != 0 {

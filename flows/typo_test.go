@@ -197,3 +197,23 @@ func TestTroubled(t *testing.T) {
 		}
 	}
 }
+
+// TestMisspeltIdentifier: a long vendor identifier written with a typo
+// is its code; a word close to it but not written as an identifier is
+// not.
+func TestMisspeltIdentifier(t *testing.T) {
+	lib := mustLoadEmbedded(t)
+	for _, tc := range []struct{ text, want string }{
+		{"claude cli rate_limit_eror all the time today", "claude-code-429"},
+		{"stripe renewals failling with authentication_requried", "stripe-402"},
+		{"openai.RateLimitError: Error code: 429 - You exceeded your current quota", "other-error"},
+	} {
+		got := ""
+		if v := lib.Classify(NewText(tc.text)); v.Flow != nil {
+			got = v.Flow.ID
+		}
+		if got != tc.want {
+			t.Errorf("Classify(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
