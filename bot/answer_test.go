@@ -184,7 +184,14 @@ func TestClosers(t *testing.T) {
 		"capped it at 3 agents, no more failures. thanks", "set NODE_EXTRA_CA_CERTS and claude connects. thank u!",
 		"texted start and messages come through again 🎉 thanks", "it doesn't happen anymore, thanks",
 		"capped it at 2 agents and no errors since", "re-authorized the app and it's syncing again", "unset it and we're back, thanks a lot",
-		"called the bank, they unblocked it. thank u!!", "customer used another card. thanks!", "topped up and turned on auto reload, back in business"} {
+		"called the bank, they unblocked it. thank u!!", "customer used another card. thanks!", "topped up and turned on auto reload, back in business",
+		// Results in more words: "going" is no plan before "through",
+		// "thru" is "through", a state next to "now", "hasn't … since".
+		"dev turned on the emails, renewals are going through again", "found the rule, payment went thru",
+		"admin turned off the ip lock, lambda calls are solid now", "made the script log in again, ran clean overnight",
+		"capped it at 3 agents and it hasn't hit the limit since", "pinned the vpn to the US exit and no 403 all day",
+		"they registered the campaign and texts go out again", "switched to sonnet with /model and it works, didnt know that was a thing",
+		"ah that explains it, it's the region. all clear now!"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)
@@ -195,7 +202,7 @@ func TestClosers(t *testing.T) {
 	// handoff it gets one warm word, however soon after.
 	for _, partial := range []string{"thanks, will try that now", "thanks so much, I'll forward this to our IT team tomorrow",
 		"ok I'll ask our admin to turn on API access for me, thanks",
-		"ok I'll try that and hope it works, thanks", "ok forwarded it to our admin, thanks"} {
+		"ok I'll try that and hope it works, thanks", "ok forwarded it to our admin, thanks", "thanks, going to try that tonight"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)
 		if c.Status != bot.StatusFixed || rs[1].Feedback != nil || !strings.Contains(rs[1].Replies[0], "You're welcome") {
 			t.Errorf("partial thanks %q after a fix: %s feedback %v %q", partial, c.Status, rs[1].Feedback, rs[1].Replies)
@@ -213,7 +220,8 @@ func TestClosers(t *testing.T) {
 	if c.Status != bot.StatusHandoff || len(rs[2].Replies) != 1 || !strings.Contains(rs[2].Replies[0], "welcome") || len(rs[3].Replies) != 0 {
 		t.Errorf("thanks in a handoff: %s %q then %q", c.Status, rs[2].Replies, rs[3].Replies)
 	}
-	for _, notCloser := range []string{"thanks, but it didn't work", "no luck, same error", "thanks, it was fine for an hour and now it's failing again"} {
+	for _, notCloser := range []string{"thanks, but it didn't work", "no luck, same error", "thanks, it was fine for an hour and now it's failing again",
+		"didnt work, it's not working since monday", "nope, didnt"} {
 		_, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", notCloser)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackNo {
 			t.Errorf("%q: feedback %+v, want no", notCloser, rs[1].Feedback)

@@ -108,12 +108,14 @@ func isThanks(in flows.Text) bool {
 // do ("ok I'll try that and hope it works" says nothing yet).
 func saysWorked(in flows.Text) bool {
 	for _, c := range in.Clauses() {
-		if slices.ContainsFunc(c, func(w string) bool { return planned[w] }) {
+		if plans(c) {
 			continue
 		}
-		// "no more failures", "no errors since", "it doesn't happen anymore".
+		// "no more failures", "no errors since", "it doesn't happen
+		// anymore", "it hasn't hung since", "no 403 all day".
 		if hasPhrase(c, [][]string{{"no", "more"}}) || slices.Contains(c, "no") && slices.Contains(c, "since") ||
-			slices.Contains(c, "anymore") && !slices.ContainsFunc(c, func(w string) bool { return strings.HasPrefix(w, "work") }) {
+			slices.Contains(c, "anymore") && !slices.ContainsFunc(c, func(w string) bool { return strings.HasPrefix(w, "work") }) ||
+			slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) && (c[len(c)-1] == "since" || hasPhrase(c, quietSpans)) {
 			return true
 		}
 		if slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) {
@@ -126,7 +128,7 @@ func saysWorked(in flows.Text) bool {
 			if goneWords[w] || w == "again" && doingAgain(c[:i]) {
 				return true
 			}
-			if i+1 < len(c) && gonePairs[w+" "+c[i+1]] {
+			if i+1 < len(c) && (gonePairs[w+" "+c[i+1]] || w == "now" && okWords[c[i+1]] || okWords[w] && c[i+1] == "now") {
 				return true
 			}
 		}
@@ -143,12 +145,24 @@ func didAndThanks(in flows.Text) bool {
 	thanks, did := false, false
 	for _, c := range in.Clauses() {
 		thanks = thanks || slices.ContainsFunc(c, func(w string) bool { return closerHeads[w] })
-		if slices.ContainsFunc(c, func(w string) bool { return planned[w] || negatives[w] || handedOn[w] }) {
+		if plans(c) || slices.ContainsFunc(c, func(w string) bool { return negatives[w] || handedOn[w] }) {
 			continue
 		}
 		did = did || slices.ContainsFunc(c, pastTense)
 	}
 	return thanks && did
+}
+
+// plans reports whether the clause c says a plan or a hope, not a
+// result ("ok I'll try that", "going to ask IT"; not "renewals are going
+// through").
+func plans(c []string) bool {
+	for i, w := range c {
+		if planned[w] || w == "going" && i+1 < len(c) && c[i+1] == "to" {
+			return true
+		}
+	}
+	return false
 }
 
 // pastTense reports whether w reads as a verb in the past ("verified",
@@ -177,16 +191,23 @@ var (
 	troubleDoing = wordSet(`failing erroring crashing happening breaking timing hanging freezing throwing showing getting saying doing asking
 		logging declining rejecting blocking dropping spinning looping stopping`)
 	// goneWords say the problem is gone, said of the thing that failed.
-	goneWords = wordSet(`working fine green gone stopped finished passed succeeded resolved sorted arrived arrive arrives delivered connects loads`)
+	goneWords = wordSet(`working fine green gone stopped finished passed passes pass succeeded resolved sorted arrived arrive arrives delivered connects loads
+		clean solid`)
+	// okWords say it is well, next to "now" ("solid now", "now ok").
+	okWords = wordSet(`ok okay good fine solid clean stable normal green smooth working works`)
+	// quietSpans, in a clause with a negation, say the trouble has not
+	// come back for a while ("no 403 all day").
+	quietSpans = phrases(`all day|all night|all week|all morning|overnight|since then|since yesterday|for hours|for days`)
 	// gonePairs say it in two words.
 	gonePairs = map[string]bool{"did it": true, "went through": true, "goes through": true, "now ok": true, "now okay": true, "now good": true,
 		"is ok": true, "is okay": true, "its ok": true, "carried on": true,
 		"come through": true, "comes through": true, "coming through": true, "going through": true, "200 now": true,
-		"were back": true, "picked up": true}
+		"went thru": true, "goes thru": true, "going thru": true, "come thru": true, "comes thru": true, "go out": true, "goes out": true,
+		"going out": true, "were back": true, "picked up": true, "all clear": true}
 	// planned words make a clause say nothing yet: a plan, a hope; negated
 	// ones say the opposite, but for "no more" and "anymore".
-	planned   = wordSet(`still will ill gonna going try trying hope hopefully if maybe should would`)
-	negatives = wordSet(`not no nothing never didnt doesnt dont isnt wasnt cant cannot wont`)
+	planned   = wordSet(`still will ill gonna try trying hope hopefully if maybe should would`)
+	negatives = wordSet(`not no nothing never didnt doesnt dont isnt wasnt cant cannot wont hasnt havent hadnt arent werent`)
 )
 
 // notFixed and fixed are what people say about a fix; notFixed is read
@@ -241,4 +262,28 @@ func hasPhrase(ws []string, ps [][]string) bool {
 		}
 	}
 	return false
+}
+
+// asides are "didn't" phrases about the person, not the fix: "it works,
+// didn't know that was a thing".
+var asides = phrases(`didnt know|did not know|didnt realize|didnt realise|did not realize|didnt think|didnt expect|didnt notice|didnt see that`)
+
+// withoutAsides returns ws with the asides taken out.
+func withoutAsides(ws []string) []string {
+	out := make([]string, 0, len(ws))
+	for i := 0; i < len(ws); i++ {
+		n := 0
+		for _, p := range asides {
+			if i+len(p) <= len(ws) && slices.Equal(ws[i:i+len(p)], p) {
+				n = len(p)
+				break
+			}
+		}
+		if n > 0 {
+			i += n - 1
+			continue
+		}
+		out = append(out, ws[i])
+	}
+	return out
 }

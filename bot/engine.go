@@ -1124,7 +1124,7 @@ const (
 func feedbackOf(in flows.Text) FeedbackAnswer {
 	ws := strings.Fields(in.Normalized())
 	switch {
-	case hasPhrase(ws, notFixed):
+	case hasPhrase(withoutAsides(ws), notFixed):
 		return FeedbackNo
 	case isCloser(ws), saysWorked(in), didAndThanks(in):
 		return FeedbackYes
