@@ -309,6 +309,8 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-billing", "how-pay", "I bought 100 credits this morning and still get credit balance too low", 1},
 		{"claude-code-billing", "how-pay", "I bought credits this morning and still get credit balance too low", 1},
 		{"claude-code-billing", "how-pay", "I bought a coffee and 100 other things", -1},
+		{"claude-code-billing", "how-pay", "credit balence too low but i just bought 20 dollars of credits", 1},
+		{"claude-code-billing", "how-pay", "bought $20 worth of credits an hour ago", 1},
 		{"claude-code-403", "sign-in", "we're on a team account and claude code 403s", 0},
 		{"claude-code-403", "smoke-test", "claude code gets 403 but my key works in curl", 0},
 		{"claude-code-403", "smoke-test", "claude code gets 403", -1},

@@ -145,8 +145,9 @@ func (p phrase) find(t *Text, fuzzy bool) int {
 
 // findFrom is find from position from on; it also returns where the match
 // ends. An amount between two of p's words is skipped ("bought $50
-// credits" is "bought credits", "with 8 agents" is "with agents"): a
-// number says how much of the thing, not what it is.
+// credits" and "bought 20 dollars of credits" are "bought credits", "with
+// 8 agents" is "with agents"): a number says how much of the thing, not
+// what it is.
 func (p phrase) findFrom(t *Text, fuzzy bool, from int) (at, end int) {
 	ws := t.ws
 	if len(p) == 0 || len(p) > len(ws) {
@@ -168,13 +169,36 @@ func (p phrase) matchAt(t *Text, i int, fuzzy bool) int {
 			k++
 			continue
 		}
-		if j == 0 || p[j].digit || k+1 >= len(t.ws) || !isAmount(t.ws[k]) || !p[j].matches(t.ws[k+1], t.shapes[k+1], fuzzy) {
+		n := amountLen(t.ws[k:])
+		if j == 0 || p[j].digit || n == 0 || k+n >= len(t.ws) || !p[j].matches(t.ws[k+n], t.shapes[k+n], fuzzy) {
 			return -1
 		}
-		k += 2
+		k += n + 1
 	}
 	return k
 }
+
+// amountLen returns how many of ws's first words say an amount: a number
+// ("50"), with its unit ("20 dollars of", "$20 worth of", "10 usd in"), or
+// 0.
+func amountLen(ws []string) int {
+	if len(ws) == 0 || !isAmount(ws[0]) {
+		return 0
+	}
+	n := 1
+	if n < len(ws) && amountUnits[ws[n]] {
+		n++
+	}
+	if n < len(ws) && ws[n] == "worth" {
+		n++
+	}
+	if n > 1 && n < len(ws) && (ws[n] == "of" || ws[n] == "in") {
+		n++
+	}
+	return n
+}
+
+var amountUnits = set("dollars", "dollar", "usd", "bucks", "euros", "euro", "eur", "pounds", "gbp", "cad", "aud", "inr", "rupees", "k")
 
 // isAmount reports whether w is a number of things: digits only.
 func isAmount(w string) bool {
