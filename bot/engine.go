@@ -788,14 +788,17 @@ func (s *step) answer(text string) {
 	}
 	in := flows.NewText(text)
 	if t == s.e.Flows.Fallback() {
-		// "claude code" to the catch-all's "Which product?": an answer
-		// that names a product of ours and, with the first text, picks
-		// its flow. That flow starts, and answers its questions from all
-		// the texts.
+		// "claude code" to the catch-all's "Which product?", or a
+		// pasted "401 … authentication_error" to "What does the error
+		// say?": an answer that names a product of ours or quotes one of
+		// its codes and, with the first text, picks its flow. That flow
+		// starts, and answers its questions from all the texts.
 		lib := s.e.Flows
-		if v := lib.Classify(flows.NewText(s.c.FirstText + "\n" + text)); v.Flow != nil && v.Flow != t && lib.Classify(in).Names(v.Flow) {
-			s.start(v.Flow, s.c.FirstText)
-			return
+		if v := lib.Classify(flows.NewText(s.c.FirstText + "\n" + text)); v.Flow != nil && v.Flow != t {
+			if a := lib.Classify(in); a.Names(v.Flow) || a.Quotes(v.Flow) {
+				s.start(v.Flow, s.c.FirstText)
+				return
+			}
 		}
 	}
 	r := t.Read(n, in)

@@ -14,6 +14,7 @@ type Candidate struct {
 	Score float64
 	// product is what the flow's product names scored of Score.
 	product float64
+	code    bool // one of the flow's codes is in the text
 }
 
 // Named reports whether the text names the flow's product ("stripe",
@@ -23,6 +24,12 @@ func (c Candidate) Named() bool { return c.product > 0 }
 // Names reports whether the text names one of t's products.
 func (v Verdict) Names(t *Flow) bool {
 	return slices.ContainsFunc(v.Ranked, func(c Candidate) bool { return c.Flow == t && c.Named() })
+}
+
+// Quotes reports whether the text has one of t's codes ("401",
+// "authentication_error").
+func (v Verdict) Quotes(t *Flow) bool {
+	return slices.ContainsFunc(v.Ranked, func(c Candidate) bool { return c.Flow == t && c.code })
 }
 
 // Verdict is what intake makes of a message.
@@ -398,7 +405,7 @@ func (l *Library) Classify(text Text) Verdict {
 		v.Ranked = make([]Candidate, 0, ranked)
 		for i, t := range l.Flows {
 			if sc := fits[i].score(); sc > 0 {
-				v.Ranked = append(v.Ranked, Candidate{Flow: t, Score: sc, product: fits[i].product})
+				v.Ranked = append(v.Ranked, Candidate{Flow: t, Score: sc, product: fits[i].product, code: fits[i].code})
 			}
 		}
 		sortByScore(v.Ranked)
@@ -417,8 +424,9 @@ func (l *Library) Classify(text Text) Verdict {
 	switch top := score(0); {
 	case top >= Sure && top-score(1) >= Lead,
 		// "claude code says forbidden": one word of one flow's over the
-		// product name every Claude flow shares.
-		top >= Sure && top-score(1) >= Lead-1 && onlyProduct(1) && !onlyProduct(0):
+		// product name every Claude flow shares. Not the catch-all's:
+		// "claude code in our github actions failing" is ours.
+		top >= Sure && top-score(1) >= Lead-1 && onlyProduct(1) && !onlyProduct(0) && v.Ranked[0].Flow != l.fallback:
 		v.Flow = v.Ranked[0].Flow
 	case top >= Maybe && score(1) >= Maybe && top-score(2) >= Lead:
 		v.Close = []*Flow{v.Ranked[0].Flow, v.Ranked[1].Flow}
@@ -537,6 +545,13 @@ func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
 	v.Maybe = nil
 	if len(v.Close) > 0 && !slices.Contains(v.Close, fb) {
 		return // a flow of ours is named as well
+	}
+	for k, f := range fits {
+		if k != i && f.product > 0 && f.required {
+			// "claude code in our github actions failing": a product of
+			// ours runs in theirs; the error will tell.
+			return
+		}
 	}
 	evidence := fits[i].signals > fits[i].product
 	for _, f := range fits {
