@@ -424,9 +424,8 @@ func (l *Library) Classify(text Text) Verdict {
 	switch top := score(0); {
 	case top >= Sure && top-score(1) >= Lead,
 		// "claude code says forbidden": one word of one flow's over the
-		// product name every Claude flow shares. Not the catch-all's:
-		// "claude code in our github actions failing" is ours.
-		top >= Sure && top-score(1) >= Lead-1 && onlyProduct(1) && !onlyProduct(0) && v.Ranked[0].Flow != l.fallback:
+		// product name every Claude flow shares.
+		top >= Sure && top-score(1) >= Lead-1 && onlyProduct(1) && !onlyProduct(0):
 		v.Flow = v.Ranked[0].Flow
 	case top >= Maybe && score(1) >= Maybe && top-score(2) >= Lead:
 		v.Close = []*Flow{v.Ranked[0].Flow, v.Ranked[1].Flow}
@@ -545,13 +544,6 @@ func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
 	v.Maybe = nil
 	if len(v.Close) > 0 && !slices.Contains(v.Close, fb) {
 		return // a flow of ours is named as well
-	}
-	for k, f := range fits {
-		if k != i && f.product > 0 && f.required {
-			// "claude code in our github actions failing": a product of
-			// ours runs in theirs; the error will tell.
-			return
-		}
 	}
 	evidence := fits[i].signals > fits[i].product
 	for _, f := range fits {
