@@ -36,6 +36,10 @@ func TestInferVocClaudeB(t *testing.T) {
 		{"claude-code-429", "what-says", "on max, not with my api key, claude code says 429 rate limit", -1},
 		{"claude-code-429", "what-says", "claude code 429", -1},
 
+		// 429 who-calls: the key in the person's words.
+		{"claude-code-429", "who-calls", "claude code 429 rate_limit_error on our api key", 0},
+		{"claude-code-429", "who-calls", "claude code 429, not our api key, I'm on max", 1},
+
 		// 429 meant-key: a Console org or a usage tier is the key's world.
 		{"claude-code-429", "meant-key", "it's a console org on tier 2", 1},
 		{"claude-code-429", "meant-key", "429 with my api key, I'm on max too", 0},
@@ -74,6 +78,9 @@ func TestInferVocClaudeB(t *testing.T) {
 		{"claude-code-billing", "how-pay", "credit balance too low and I bought 40 dollars of credits", 1},
 		{"claude-code-billing", "how-pay", "balance too low though I got $25 worth of credits", 1},
 		{"claude-code-billing", "how-pay", "claude code says I ran out of credits", -1},
+		{"claude-code-billing", "how-pay", "credit balance too low, I log in with my claude.ai account", 0},
+		{"claude-code-billing", "how-pay", "credit balance too low, I just signed up", 2},
+		{"claude-code-billing", "how-pay", "credit balance too low, haven't bought credits since june", -1},
 
 		// billing org-key: a key said to be absent or somewhere; never a
 		// sign-in word (a forgotten key shadows the login).
