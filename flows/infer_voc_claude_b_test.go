@@ -36,6 +36,12 @@ func TestInferVocClaudeB(t *testing.T) {
 		{"claude-code-429", "what-says", "on max, not with my api key, claude code says 429 rate limit", -1},
 		{"claude-code-429", "what-says", "claude code 429", -1},
 
+		// 429 which-window: the reset time decides; "only used it for an
+		// hour" is no usage page with room left.
+		{"claude-code-429", "which-window", "limit resets 5pm, I only used it like half an hour", 0},
+		{"claude-code-429", "which-window", "the usage page shows I've only used 25%", 2},
+		{"claude-code-429", "which-window", "claude.ai says i only used 10 percent", 2},
+
 		// 429 who-calls: the key in the person's words.
 		{"claude-code-429", "who-calls", "claude code 429 rate_limit_error on our api key", 0},
 		{"claude-code-429", "who-calls", "claude code 429, not our api key, I'm on max", 1},
