@@ -1,0 +1,138 @@
+package flows_test
+
+import (
+	"testing"
+
+	"github.com/textfix/textfix/flows"
+)
+
+// TestInferVocClaudeB pins down what a first text says without being asked
+// in the claude-code-429, claude-code-529 and claude-code-billing flows:
+// facts stated in a person's own words, and texts that must not be read
+// as them (a guess, a frequency, a negation, a belief about the sign-in).
+func TestInferVocClaudeB(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		flow, node, text string
+		want             int // choice index, -1 for none
+	}{
+		// 429 parallel: "a lot" is how often the 429 comes, not how many
+		// requests go out at once; one person, one session is steady use.
+		{"claude-code-429", "parallel", "claude code on our api key throws 429 a lot lately", -1},
+		{"claude-code-429", "parallel", "429 a lot, just me using it, nothing fancy", 1},
+		{"claude-code-429", "parallel", "rate limited even with only one session open", 1},
+		{"claude-code-429", "parallel", "we run lots of agents against the key", 0},
+		{"claude-code-429", "parallel", "it's not just me, the whole team runs it at once", 0},
+		{"claude-code-429", "parallel", "rate limited when i fire 8 subagents in parallel", 0},
+
+		// 429 what-says: a rate limit told as the API key's is the API
+		// rate limit; plans' limits never reach a key.
+		{"claude-code-429", "what-says", "keep getting 429s on our api key", 2},
+		{"claude-code-429", "what-says", "claude code rate limited with my api key all morning", 2},
+		{"claude-code-429", "what-says", "claude code says I reached my limit, back at 6pm", 0},
+		{"claude-code-429", "what-says", "on max, not with my api key, claude code says 429 rate limit", -1},
+		{"claude-code-429", "what-says", "claude code 429", -1},
+
+		// 429 which-window: the reset time decides; "only used it for an
+		// hour" is no usage page with room left.
+		{"claude-code-429", "which-window", "limit resets 5pm, I only used it like half an hour", 0},
+		{"claude-code-429", "which-window", "the usage page shows I've only used 25%", 2},
+		{"claude-code-429", "which-window", "claude.ai says i only used 10 percent", 2},
+
+		// 429 who-calls: the key in the person's words.
+		{"claude-code-429", "who-calls", "claude code 429 rate_limit_error on our api key", 0},
+		{"claude-code-429", "who-calls", "claude code 429, not our api key, I'm on max", 1},
+
+		// 429 meant-key: a Console org or a usage tier is the key's world.
+		{"claude-code-429", "meant-key", "it's a console org on tier 2", 1},
+		{"claude-code-429", "meant-key", "429 with my api key, I'm on max too", 0},
+
+		// 529 what-says: no error, it hangs.
+		{"claude-code-529", "what-says", "claude code sits on thinking for ages, no error message at all", 4},
+		{"claude-code-529", "what-says", "claude code spins forever and never finishes", 4},
+		{"claude-code-529", "what-says", "claude code spinning for 5 minutes then ECONNRESET", 3},
+		{"claude-code-529", "what-says", "request timed out, no error message besides that", 2},
+
+		// 529 status: only what the page showed, never a guess.
+		{"claude-code-529", "status-529", "529 overloaded, I looked and there is an incident for opus", 0},
+		{"claude-code-529", "status-5xx", "500 errors and the status page shows incident for claude code", 0},
+		{"claude-code-529", "status-529", "overloaded again, status page says all systems operational", 1},
+		{"claude-code-529", "status-529", "529 overloaded. there is no incident", 1},
+		{"claude-code-529", "status-529", "529 overloaded but there isn't an incident on the status page", 1},
+		{"claude-code-529", "status-529", "overloaded again, probably a major outage?", -1},
+		{"claude-code-529", "status-529", "529 overloaded, is there an incident?", -1},
+		{"claude-code-529", "status-529", "overloaded_error, maybe there is an incident", -1},
+
+		// 529 proxy-vpn: failing at work and fine at home is the network
+		// at work; "at home" there is the contrast.
+		{"claude-code-529", "proxy-vpn", "ECONNRESET on the work laptop, works fine at home", 0},
+		{"claude-code-529", "proxy-vpn", "claude code can't connect, works on my hotspot though", 0},
+		{"claude-code-529", "proxy-vpn", "claude code unable to connect, home wifi, no vpn", 1},
+		{"claude-code-529", "proxy-vpn", "unable to connect and it's not fine at home either", 1},
+
+		// billing limit-owner: the admin in their own words.
+		{"claude-code-billing", "limit-owner", "spend limit on our company key, I'm the org admin", 0},
+		{"claude-code-billing", "limit-owner", "I set a $300 monthly spend limit and now claude code stops", 0},
+		{"claude-code-billing", "limit-owner", "claude code hit the usage limits I set myself", 0},
+		{"claude-code-billing", "limit-owner", "spend limit reached, I'm not the org admin", 1},
+		{"claude-code-billing", "limit-owner", "spend limit reached, our admin set a limit", 1},
+
+		// billing how-pay: credits bought by the amount.
+		{"claude-code-billing", "how-pay", "credit balance too low and I bought 40 dollars of credits", 1},
+		{"claude-code-billing", "how-pay", "balance too low though I got $25 worth of credits", 1},
+		{"claude-code-billing", "how-pay", "claude code says I ran out of credits", -1},
+		{"claude-code-billing", "how-pay", "credit balance too low, I log in with my claude.ai account", 0},
+		{"claude-code-billing", "how-pay", "credit balance too low, I just signed up", 2},
+		{"claude-code-billing", "how-pay", "credit balance too low, haven't bought credits since june", -1},
+
+		// billing org-key: a key said to be absent or somewhere; never a
+		// sign-in word (a forgotten key shadows the login).
+		{"claude-code-billing", "org-key", "org has been disabled, no api key set anywhere", 1},
+		{"claude-code-billing", "org-key", "organization disabled; no key is set on this laptop", 1},
+		{"claude-code-billing", "org-key", "org disabled and my key is in my bashrc", 0},
+		{"claude-code-billing", "org-key", "disabled org, there's an old api key from a past job", 0},
+		{"claude-code-billing", "org-key", "org disabled, I just use my claude login", -1},
+		{"claude-code-billing", "org-key", "org disabled, I'm on max", -1},
+		{"claude-code-billing", "org-key", "org disabled, maybe no key is set?", -1},
+	}
+	for _, tt := range tests {
+		f := lib.Flow(tt.flow)
+		if f == nil {
+			t.Fatalf("no flow %s", tt.flow)
+		}
+		n := f.Node(tt.node)
+		if n == nil {
+			t.Fatalf("no node %s/%s", tt.flow, tt.node)
+		}
+		if got := f.Infer(n, []string{tt.text}); got != tt.want {
+			t.Errorf("%s/%s Infer(%q) = %d, want %d", tt.flow, tt.node, tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestIntakeVocClaudeB: first texts that lead one of these flows clearly.
+func TestIntakeVocClaudeB(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ text, want string }{
+		{"claude code says our workspace hit its spend limit, who raises it?", "claude-code-billing"},
+		{"claude code stopped: we hit our spend limit this month", "claude-code-billing"},
+		{"claude code tells me I've reached my limit, when can I use it again", "claude-code-429"},
+		{"claude code sits on thinking for ages with no error, pro plan", "claude-code-529"},
+	}
+	for _, tt := range tests {
+		v := lib.Classify(flows.NewText(tt.text))
+		got := ""
+		if v.Flow != nil {
+			got = v.Flow.ID
+		}
+		if got != tt.want {
+			t.Errorf("Classify(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
