@@ -116,3 +116,38 @@ func TestInferVocOthers(t *testing.T) {
 		}
 	}
 }
+
+// Intake: first texts for these flows in words their intake lacked, and
+// look-alikes that must not start them.
+func TestIntakeVocOthers(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		text, want string // want: flow id, "" for none picked
+	}{
+		{"Twilio says the To number is not a mobile number", "twilio-sms"},
+		{"TwilioRestException: HTTP 400 error: Unable to create record: The From phone number is not a valid, SMS-capable inbound phone number or short code for your account", "twilio-sms"},
+		{"we text from a toll-free number and a customer who unsubscribed wants texts again", "twilio-sms"},
+		{"we switched our checkout to live mode and now our test payments get declined", "stripe-402"},
+		{"our paddle checkout in live mode declines every card", "other-error"},
+		{"my visa ending in 4242 was declined", ""},
+		{"our middleware gets 401 since we enabled lock sessions to the IP address from which they originated", "salesforce-401"},
+		{"getting a 401 from the help scout api", "other-error"},
+		{"Error response from daemon: toomanyrequests: You have reached your pull rate limit", "other-error"},
+		{"PayPal checkout on our site says things don't appear to be working at the moment", "other-error"},
+		{"stripe api returns 401 invalid api key provided after we rolled our keys", "other-error"},
+		{"claude code 401 invalid api key", "claude-code-401"},
+		{"claude code 429 rate limit", "claude-code-429"},
+	} {
+		v := lib.Classify(flows.NewText(tt.text))
+		got := ""
+		if v.Flow != nil {
+			got = v.Flow.ID
+		}
+		if got != tt.want {
+			t.Errorf("Classify(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
