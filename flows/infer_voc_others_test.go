@@ -1,0 +1,153 @@
+package flows_test
+
+import (
+	"testing"
+
+	"github.com/textfix/textfix/flows"
+)
+
+// Facts a first text states in its own words are taken without asking
+// (implied_by), and texts that only look alike are not: salesforce-401,
+// stripe-402, twilio-sms and the catch-all other-error.
+func TestInferVocOthers(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		flow, node, said string
+		want             int // choice index; -1: not taken
+	}{
+		// salesforce-401/when-fails: 0 every call, 1 after a while, 4 since a refresh.
+		{"salesforce-401", "when-fails", "401 INVALID_SESSION_ID when I call the API with the access token I just got", 0},
+		{"salesforce-401", "when-fails", "we just got a new token and it is refused too", 0},
+		{"salesforce-401", "when-fails", "INVALID_SESSION_ID after approximately two hours", 1},
+		{"salesforce-401", "when-fails", "our sync works in the evening and by morning it's 401 session expired", 1},
+		{"salesforce-401", "when-fails", "the job gets a token at 1am and reuses it all night", 1},
+		{"salesforce-401", "when-fails", "the salesforce step worked for weeks then stopped", 1},
+		{"salesforce-401", "when-fails", "session expired or invalid since we refreshed the uat sandbox", 4},
+		{"salesforce-401", "when-fails", "every call since the sandbox refresh", 4},
+		{"salesforce-401", "when-fails", "salesforce 401 session expired or invalid", -1},
+		{"salesforce-401", "when-fails", "salesforce 401 since this morning", -1},
+		{"salesforce-401", "when-fails", "we refreshed the token and still get 401", -1},
+		// salesforce-401/has-refresh: 1 no refresh token.
+		{"salesforce-401", "has-refresh", "the token is got by the username-password flow", 1},
+		{"salesforce-401", "has-refresh", "we use the JWT bearer flow from our server", 1},
+		{"salesforce-401", "has-refresh", "we refresh the token and reuse it", -1},
+		{"salesforce-401", "has-refresh", "zapier salesforce step failing", -1},
+
+		// stripe-402/who: 0 the business, 1 the person paying.
+		{"stripe-402", "who", "customer card is declining in our stripe checkout", 0},
+		{"stripe-402", "who", "the customer gets your card was declined on stripe", 0},
+		{"stripe-402", "who", "stripe renewals failing with authentication_required", 0},
+		{"stripe-402", "who", "some stripe charges fail with processing_error", 0},
+		{"stripe-402", "who", "I am the customer, stripe checkout says card_declined", 1},
+		{"stripe-402", "who", "my subscription renewal keeps failing, my card was declined on a stripe page", 1},
+		{"stripe-402", "who", "stripe says card_declined insufficient_funds", -1},
+		// stripe-402/code: 1 generic, 3 lost or stolen, 6 another code, 7 no code shown.
+		{"stripe-402", "code", "stripe decline code do not honour", 1},
+		{"stripe-402", "code", "stripe do_not_honour", 1},
+		{"stripe-402", "code", "stripe 402 lost_card", 3},
+		{"stripe-402", "code", "stripe 402, what does pickup_card mean", 6},
+		{"stripe-402", "code", "stripe restricted_card on a payment", 6},
+		{"stripe-402", "code", "our app just logs your card was declined; I never looked at the decline code", 7},
+		{"stripe-402", "code", "we only log the message from stripe", 7},
+		{"stripe-402", "code", "stripe says your card was declined, decline code insufficient_funds", 0},
+		{"stripe-402", "code", "stripe card declined", -1},
+		// stripe-402/other-code: 3 another code (typed).
+		{"stripe-402", "other-code", "pickup_card", 3},
+		// stripe-402/blocked-where: 1 the bank.
+		{"stripe-402", "blocked-where", "decline code do not honour", 1},
+
+		// twilio-sms/error-code: 1 the To number.
+		{"twilio-sms", "error-code", "Twilio says the To number is not a mobile number", 1},
+		{"twilio-sms", "error-code", "twilio sms to a mobile number fails", -1},
+		// twilio-sms/to-problem: 1 not a mobile.
+		{"twilio-sms", "to-problem", "twilio: the To number is not a mobile number", 1},
+		// twilio-sms/send-via: 0 one number, 1 Messaging Service.
+		{"twilio-sms", "send-via", "she texted START to our main number, but reminders come from a different number", 0},
+		{"twilio-sms", "send-via", "she texted START to the wrong number", 0},
+		{"twilio-sms", "send-via", "we send through a messaging service", 1},
+		{"twilio-sms", "send-via", "she texted START to the number we send from", -1},
+
+		// other-error: 0 the free-text answer was given, -1 ask.
+		{"other-error", "ask-product", "my GTBank app keeps saying transaction declined", 0},
+		{"other-error", "ask-product", "our HP LaserJet shows an error on every PC", 0},
+		{"other-error", "ask-product", "Vertex AI returns PERMISSION_DENIED", 0},
+		{"other-error", "ask-product", "help scout api 401", 0},
+		{"other-error", "ask-product", "github actions job failing", 0},
+		{"other-error", "ask-product", "claude code on windows says not logged in", -1},
+		{"other-error", "ask-product", "our stripe api calls return 401", -1},
+		{"other-error", "ask-product", "my website is down", -1},
+		{"other-error", "ask-product", "my wifi keeps disconnecting", -1},
+		{"other-error", "ask-product", "the printer is jammed", -1},
+		{"other-error", "ask-product", "not sure what broke", -1},
+
+		{"other-error", "ask-code", "my bank app keeps saying transaction declined", 0},
+		{"other-error", "ask-code", "slack bot invalid_auth since we reinstalled the app", 0},
+		{"other-error", "ask-code", "notion api returns object_not_found", 0},
+		{"other-error", "ask-code", "gmail smtp 535 5.7.8 username and password not accepted", 0},
+		{"other-error", "ask-code", "shopify admin shows there was a problem loading this page", 0},
+		{"other-error", "ask-code", "docker says toomanyrequests", 0},
+		{"other-error", "ask-code", "Paypal say my payment can not be completed, card declined", -1},
+		{"other-error", "ask-code", "it doesn't say anything", -1},
+		{"other-error", "ask-code", "not sure what broke", -1},
+		{"other-error", "ask-code", "outlook keeps asking for my password", -1},
+
+		{"other-error", "ask-doing", "our integration's API calls return 404", 0},
+		{"other-error", "ask-doing", "403 when our service account calls the Vertex AI endpoint", 0},
+		{"other-error", "ask-doing", "there was a problem loading this page when I open Orders", 0},
+		{"other-error", "ask-doing", "outlook keeps asking for my password after I changed it", 0},
+		{"other-error", "ask-doing", "it fails when I try to export a report", 0},
+		{"other-error", "ask-doing", "github 401", -1},
+		{"other-error", "ask-doing", "not sure what i was doing", -1},
+		{"other-error", "ask-doing", "the app keeps crashing", -1},
+	} {
+		f := lib.Flow(tt.flow)
+		if f == nil {
+			t.Fatalf("no flow %s", tt.flow)
+		}
+		n := f.Node(tt.node)
+		if n == nil {
+			t.Fatalf("no node %s/%s", tt.flow, tt.node)
+		}
+		if got := f.Infer(n, []string{tt.said}); got != tt.want {
+			t.Errorf("%s/%s Infer(%q) = %d, want %d", tt.flow, tt.node, tt.said, got, tt.want)
+		}
+	}
+}
+
+// Intake: first texts for these flows in words their intake lacked, and
+// look-alikes that must not start them.
+func TestIntakeVocOthers(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		text, want string // want: flow id, "" for none picked
+	}{
+		{"Twilio says the To number is not a mobile number", "twilio-sms"},
+		{"TwilioRestException: HTTP 400 error: Unable to create record: The From phone number is not a valid, SMS-capable inbound phone number or short code for your account", "twilio-sms"},
+		{"we text from a toll-free number and a customer who unsubscribed wants texts again", "twilio-sms"},
+		{"we switched our checkout to live mode and now our test payments get declined", "stripe-402"},
+		{"our paddle checkout in live mode declines every card", "other-error"},
+		{"my visa ending in 4242 was declined", ""},
+		{"our middleware gets 401 since we enabled lock sessions to the IP address from which they originated", "salesforce-401"},
+		{"getting a 401 from the help scout api", "other-error"},
+		{"Error response from daemon: toomanyrequests: You have reached your pull rate limit", "other-error"},
+		{"PayPal checkout on our site says things don't appear to be working at the moment", "other-error"},
+		{"stripe api returns 401 invalid api key provided after we rolled our keys", "other-error"},
+		{"claude code 401 invalid api key", "claude-code-401"},
+		{"claude code 429 rate limit", "claude-code-429"},
+	} {
+		v := lib.Classify(flows.NewText(tt.text))
+		got := ""
+		if v.Flow != nil {
+			got = v.Flow.ID
+		}
+		if got != tt.want {
+			t.Errorf("Classify(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
