@@ -191,7 +191,7 @@ func TestClosers(t *testing.T) {
 		"admin turned off the ip lock, lambda calls are solid now", "made the script log in again, ran clean overnight",
 		"capped it at 3 agents and it hasn't hit the limit since", "pinned the vpn to the US exit and no 403 all day",
 		"they registered the campaign and texts go out again", "switched to sonnet with /model and it works, didnt know that was a thing",
-		"ah that explains it, it's the region. all clear now!"} {
+		"ah that explains it, it's the region. all clear now!", "reconnected the salesforce account in zapier and the zap runs again"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)

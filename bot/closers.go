@@ -220,7 +220,8 @@ var (
 	fixed = phrases(`fixed|it worked|worked|that worked|works|it works|working now|works now|solved|all good|that fixed it|
 		it did|that did it|did the trick|sorted|resolved|that was it|this was it|that was the problem|that was the issue|
 		that was the cause|found it|it work now|work now|work again|it work|back to normal|up and running|fine now|good now|
-		ok now|okay now|running again|working again|works again|its back|back in business`)
+		ok now|okay now|running again|working again|works again|its back|back in business|runs again|syncs again|sends again|loads again|
+		connects again|goes again|go again|posts again|run again|sync again|send again`)
 )
 
 func wordSet(s string) map[string]bool {
