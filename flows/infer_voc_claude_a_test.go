@@ -1,0 +1,115 @@
+package flows_test
+
+import (
+	"testing"
+
+	"github.com/textfix/textfix/flows"
+)
+
+// TestInferVocClaudeA pins down what a first text already says to the
+// questions of claude-code-401 and claude-code-403, in the general forms
+// people state those facts in, and what it must not be taken to say.
+func TestInferVocClaudeA(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		flow, node, said string
+		want             int // 0-based; -1 = not taken from the text
+	}{
+		// 401 sign-in: a plan login told as the account or the browser.
+		{"claude-code-401", "sign-in", "I sign in with my Max account and claude code still says not logged in", 0},
+		{"claude-code-401", "sign-in", "claude code in WSL says not logged in but i already log in the browser", 0},
+		{"claude-code-401", "sign-in", "logged in in the browser, the page said success, terminal says please run /login", 0},
+		{"claude-code-401", "sign-in", "we have a team account and claude code keeps saying 401", 0},
+		// ... an API key told as the key in use.
+		{"claude-code-401", "sign-in", "cc 401 invalid api key, been using the same key for months", 1},
+		{"claude-code-401", "sign-in", "401 with the api key from the console since this morning", 1},
+		// Not: what Claude Code printed says nothing of the sign-in.
+		{"claude-code-401", "sign-in", "claude code says invalid api key please run /login", -1},
+		{"claude-code-401", "sign-in", "claude code not logged in please run /login", -1},
+		{"claude-code-401", "sign-in", "claude code 401 authentication_error", -1},
+
+		// 401 key-listed: "same key" in a first text is no look at the Console.
+		{"claude-code-401", "key-listed", "cc 401 invalid api key, been using the same key for months", -1},
+		{"claude-code-401", "key-listed", "the same key is listed in the console and active", 0},
+
+		// 401 curl-test: away from the computer, in other words.
+		{"claude-code-401", "curl-test", "claude code 401, I'm on the train right now", -1}, // infer: false
+	}
+	for _, tt := range tests {
+		f := lib.Flow(tt.flow)
+		n := f.Node(tt.node)
+		if n == nil {
+			t.Fatalf("%s has no node %s", tt.flow, tt.node)
+		}
+		if got := f.Infer(n, []string{tt.said}); got != tt.want {
+			t.Errorf("%s/%s Infer(%q) = %d, want %d", tt.flow, tt.node, tt.said, got, tt.want)
+		}
+	}
+}
+
+// TestReadVocClaudeA pins down answers these flows' questions now
+// understand, and what they still must not take.
+func TestReadVocClaudeA(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		flow, node, answer string
+		want               int // 0-based; -1 = not understood
+	}{
+		// Away from the computer, said by where the person is.
+		{"claude-code-401", "curl-test", "I'm on the train, the laptop is in my bag", 4},
+		{"claude-code-401", "curl-test", "don't have my laptop with me", 4},
+		{"claude-code-401", "curl-test", "curl gave 401 too", 1},
+		// The Console's list: a key with the same start, said in words.
+		{"claude-code-401", "key-listed", "the same key is there, active", 0},
+	}
+	for _, tt := range tests {
+		f := lib.Flow(tt.flow)
+		n := f.Node(tt.node)
+		if n == nil {
+			t.Fatalf("%s has no node %s", tt.flow, tt.node)
+		}
+		if r := f.Read(n, flows.NewText(tt.answer)); r.Choice != tt.want {
+			t.Errorf("%s/%s Read(%q) = %d, want %d", tt.flow, tt.node, tt.answer, r.Choice, tt.want)
+		}
+	}
+}
+
+// TestIntakeVocClaudeA pins down first texts that name Claude Code the
+// way people do, or state a 401 or 403 in words, and texts that must
+// not start these flows.
+func TestIntakeVocClaudeA(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text, want string // want "": neither claude-code-401 nor claude-code-403
+	}{
+		{"cc 401 invalid api key since this morning", "claude-code-401"},
+		{"claude code can't find my API key, it's in my .env", "claude-code-401"},
+		{"claude code logged me out again, third time this week", "claude-code-401"},
+		{"/login opens the browser, I sign in with my Max account, terminal still says not logged in", "claude-code-401"},
+		// Not: a credit card is no Claude Code.
+		{"my cc was declined", ""},
+		{"401 unauthorized from our api", ""},
+	}
+	for _, tt := range tests {
+		v := lib.Classify(flows.NewText(tt.text))
+		got := ""
+		if v.Flow != nil {
+			got = v.Flow.ID
+		}
+		if tt.want == "" && got != "claude-code-401" && got != "claude-code-403" {
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("Classify(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
