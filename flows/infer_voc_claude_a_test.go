@@ -37,6 +37,23 @@ func TestInferVocClaudeA(t *testing.T) {
 
 		// 401 curl-test: away from the computer, in other words.
 		{"claude-code-401", "curl-test", "claude code 401, I'm on the train right now", -1}, // infer: false
+
+		// 403 what-changed: a workspace move beats "was working yesterday".
+		{"claude-code-403", "what-changed", "claude code was working yesterday, today only forbidden. we moved to a new workspace in the console", 0},
+		{"claude-code-403", "what-changed", "we split our projects into workspaces yesterday and now claude code gets 403", 0},
+		{"claude-code-403", "what-changed", "claude code was working yesterday, now 403", 1},
+		{"claude-code-403", "what-changed", "we did not switch workspaces, it just started", -1},
+		{"claude-code-403", "unsure-changed", "403 since they moved me to another workspace", 0},
+		{"claude-code-403", "later-changed", "403 since we switched workspaces on monday", 0},
+		// 403 smoke-test: some requests refused, the others through, is on and off.
+		{"claude-code-403", "smoke-test", "some requests 403 permission_error, others go through", 5},
+		{"claude-code-403", "smoke-test", "cc gives 403 every other time, works then forbidden then works again", 5},
+		{"claude-code-403", "smoke-test", "claude 403 permission_error since we moved to a new workspace", 2},
+		// Not: others who can use it say nothing of on and off.
+		{"claude-code-403", "plan-says", "claude code gives me 403 with my team account but my coworkers can use it", -1},
+		// 403 plan-active: a declined card is a payment that failed.
+		{"claude-code-403", "plan-active", "my card got declined and now claude code says 403", 0},
+		{"claude-code-403", "plan-active", "claude code says 403 request not allowed, im on max", -1},
 	}
 	for _, tt := range tests {
 		f := lib.Flow(tt.flow)
@@ -67,6 +84,10 @@ func TestReadVocClaudeA(t *testing.T) {
 		{"claude-code-401", "curl-test", "curl gave 401 too", 1},
 		// The Console's list: a key with the same start, said in words.
 		{"claude-code-401", "key-listed", "the same key is there, active", 0},
+		{"claude-code-403", "smoke-test", "I'm on the train, the laptop is in my bag", 6},
+		{"claude-code-403", "smoke-test", "curl also gives 403", 2},
+		{"claude-code-403", "plan-active", "MY CARD GOT DECLINED LAST WEEK IF THAT MATTERS", 0},
+		{"claude-code-403", "plan-active", "active, nothing changed", 2},
 	}
 	for _, tt := range tests {
 		f := lib.Flow(tt.flow)
@@ -95,6 +116,13 @@ func TestIntakeVocClaudeA(t *testing.T) {
 		{"claude code can't find my API key, it's in my .env", "claude-code-401"},
 		{"claude code logged me out again, third time this week", "claude-code-401"},
 		{"/login opens the browser, I sign in with my Max account, terminal still says not logged in", "claude-code-401"},
+		{"cc gives 403 every other time, works then forbidden", "claude-code-403"},
+		{"claude code is giving me 403, is that my key or is anthropic down", "claude-code-403"},
+		{"claude code 403 after I logged in with my console account", "claude-code-403"},
+		{"API Error: 403 AccessDeniedException: User: arn:aws:sts::1234:assumed-role/dev/me is not authorized to perform: bedrock:InvokeModel", "claude-code-403"},
+		// Not: another AWS service, or a 403 from anything else.
+		{"aws s3 access denied 403 on putobject", ""},
+		{"our website gives 403 forbidden", ""},
 		// Not: a credit card is no Claude Code.
 		{"my cc was declined", ""},
 		{"401 unauthorized from our api", ""},
