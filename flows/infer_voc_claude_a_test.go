@@ -88,6 +88,19 @@ func TestReadVocClaudeA(t *testing.T) {
 		{"claude-code-403", "smoke-test", "curl also gives 403", 2},
 		{"claude-code-403", "plan-active", "MY CARD GOT DECLINED LAST WEEK IF THAT MATTERS", 0},
 		{"claude-code-403", "plan-active", "active, nothing changed", 2},
+		{"claude-code-403", "smoke-test", "can't do it till tonight sorry", 6},
+		{"claude-code-403", "smoke-test", "haven't been able to run it yet", 6},
+		{"claude-code-401", "curl-test", "can't really run curl in the runner", 4},
+		// Runs that disagree, or 403s only with the agents: on and off.
+		{"claude-code-403", "smoke-test", "ran it 5 times: 200, 200, 403, 200, 403", 5},
+		{"claude-code-403", "smoke-test", "a single curl gives 200, the 403s only come when the agents run", 5},
+		// Not: curl fine and Claude Code refused is a 200.
+		{"claude-code-403", "smoke-test", "curl gives 200 but claude code gives 403", 0},
+		// An HTML page is another message.
+		{"claude-code-403", "unsure-says", "the body is an HTML page, a Zscaler block page", 5},
+		// A gateway's own key, and where it runs in other words.
+		{"claude-code-401", "sign-in", "through our LiteLLM gateway with a virtual key", 2},
+		{"claude-code-401", "where-runs", "My own PC, inside WSL2.", 0},
 	}
 	for _, tt := range tests {
 		f := lib.Flow(tt.flow)
