@@ -26,6 +26,18 @@ func TestInferVocClaudeA(t *testing.T) {
 		// ... an API key told as the key in use.
 		{"claude-code-401", "sign-in", "cc 401 invalid api key, been using the same key for months", 1},
 		{"claude-code-401", "sign-in", "401 with the api key from the console since this morning", 1},
+		{"claude-code-401", "sign-in", "claude code 401 after i rotated our keys", 1},
+		{"claude-code-401", "sign-in", "anthropic api 401 with a brand new key", 1},
+		{"claude-code-401", "sign-in", "claude code says not logged in even tho i put the key in bashrc", 1},
+		{"claude-code-401", "sign-in", "claude code can't find my API key even though I set it in my .env file", 1},
+		{"claude-code-401", "sign-in", "my anthropic api key stopped working in claude code", 1},
+		{"claude-code-401", "sign-in", "claude code auth error 401 after i reinstalled my laptop, I use /login", 0},
+		{"claude-code-401", "sign-in", "claude code keeps kicking me out every morning", 0},
+		{"claude-code-401", "sign-in", "why does claude code keep asking me to log in", 0},
+		{"claude-code-401", "sign-in", "claude code says not logged in even i already login in browser", 0},
+		// Not: doing what the message said is no way of signing in.
+		{"claude-code-401", "sign-in", "claude code says please run /login but I did the /login already two times", -1},
+		{"claude-code-401", "sign-in", "I never made an api key, claude code says invalid api key", -1},
 		// Not: what Claude Code printed says nothing of the sign-in.
 		{"claude-code-401", "sign-in", "claude code says invalid api key please run /login", -1},
 		{"claude-code-401", "sign-in", "claude code not logged in please run /login", -1},
