@@ -50,6 +50,19 @@ func TestInferVocClaudeA(t *testing.T) {
 		// 401 curl-test: away from the computer, in other words.
 		{"claude-code-401", "curl-test", "claude code 401, I'm on the train right now", -1}, // infer: false
 
+		// 403 sign-in: the plan, the key or the Console account in other words.
+		{"claude-code-403", "sign-in", "Max user, /login went fine, then every prompt gets Request not allowed", 0},
+		{"claude-code-403", "sign-in", "why would claude code say permission_error if my key is fine?", 1},
+		{"claude-code-403", "sign-in", "403 on opus, sonnet works fine. key from the console", 1},
+		{"claude-code-403", "sign-in", "Claude Code 403 after I logged in with my Console account instead of an API key", 2},
+		{"claude-code-403", "sign-in", "I created an api key in my console account and claude code gets 403", 1},
+		{"claude-code-403", "sign-in", "claude code 403 after /login", -1},
+		// 403 proxy questions: only at the office is the company network.
+		{"claude-code-403", "unsure-proxy", "claude code 403s only when I'm in the office, at home it works fine", 1},
+		{"claude-code-403", "unsure-proxy", "Claude Code is giving 403 Forbidden error from office network", 1},
+		{"claude-code-403", "later-proxy", "claude code gives me a 403 at the office but works fine at home", 1},
+		{"claude-code-403", "later-proxy", "claude code 403, I'm at home now", -1},
+
 		// 403 what-changed: a workspace move beats "was working yesterday".
 		{"claude-code-403", "what-changed", "claude code was working yesterday, today only forbidden. we moved to a new workspace in the console", 0},
 		{"claude-code-403", "what-changed", "we split our projects into workspaces yesterday and now claude code gets 403", 0},
