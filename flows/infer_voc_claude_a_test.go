@@ -121,6 +121,8 @@ func TestReadVocClaudeA(t *testing.T) {
 		{"claude-code-403", "smoke-test", "a single curl gives 200, the 403s only come when the agents run", 5},
 		// Not: curl fine and Claude Code refused is a 200.
 		{"claude-code-403", "smoke-test", "curl gives 200 but claude code gives 403", 0},
+		{"claude-code-403", "smoke-test", "claude code says 403 but curl gives 200, then claude says 403 again", 0},
+		{"claude-code-403", "smoke-test", "200 200 200", 0},
 		// An HTML page is another message.
 		{"claude-code-403", "unsure-says", "the body is an HTML page, a Zscaler block page", 5},
 		// A gateway's own key, and where it runs in other words.
