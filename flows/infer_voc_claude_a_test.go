@@ -1,0 +1,183 @@
+package flows_test
+
+import (
+	"testing"
+
+	"github.com/textfix/textfix/flows"
+)
+
+// TestInferVocClaudeA pins down what a first text already says to the
+// questions of claude-code-401 and claude-code-403, in the general forms
+// people state those facts in, and what it must not be taken to say.
+func TestInferVocClaudeA(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		flow, node, said string
+		want             int // 0-based; -1 = not taken from the text
+	}{
+		// 401 sign-in: a plan login told as the account or the browser.
+		{"claude-code-401", "sign-in", "I sign in with my Max account and claude code still says not logged in", 0},
+		{"claude-code-401", "sign-in", "claude code in WSL says not logged in but i already log in the browser", 0},
+		{"claude-code-401", "sign-in", "logged in in the browser, the page said success, terminal says please run /login", 0},
+		{"claude-code-401", "sign-in", "we have a team account and claude code keeps saying 401", 0},
+		// ... an API key told as the key in use.
+		{"claude-code-401", "sign-in", "cc 401 invalid api key, been using the same key for months", 1},
+		{"claude-code-401", "sign-in", "401 with the api key from the console since this morning", 1},
+		{"claude-code-401", "sign-in", "claude code 401 after i rotated our keys", 1},
+		{"claude-code-401", "sign-in", "anthropic api 401 with a brand new key", 1},
+		{"claude-code-401", "sign-in", "claude code says not logged in even tho i put the key in bashrc", 1},
+		{"claude-code-401", "sign-in", "claude code can't find my API key even though I set it in my .env file", 1},
+		{"claude-code-401", "sign-in", "my anthropic api key stopped working in claude code", 1},
+		{"claude-code-401", "sign-in", "claude code auth error 401 after i reinstalled my laptop, I use /login", 0},
+		{"claude-code-401", "sign-in", "claude code keeps kicking me out every morning", 0},
+		{"claude-code-401", "sign-in", "why does claude code keep asking me to log in", 0},
+		{"claude-code-401", "sign-in", "claude code says not logged in even i already login in browser", 0},
+		// Not: doing what the message said is no way of signing in.
+		{"claude-code-401", "sign-in", "claude code says please run /login but I did the /login already two times", -1},
+		{"claude-code-401", "sign-in", "I never made an api key, claude code says invalid api key", -1},
+		// Not: what Claude Code printed says nothing of the sign-in.
+		{"claude-code-401", "sign-in", "claude code says invalid api key please run /login", -1},
+		{"claude-code-401", "sign-in", "claude code not logged in please run /login", -1},
+		{"claude-code-401", "sign-in", "claude code 401 authentication_error", -1},
+
+		// 401 key-listed: "same key" in a first text is no look at the Console.
+		{"claude-code-401", "key-listed", "cc 401 invalid api key, been using the same key for months", -1},
+		{"claude-code-401", "key-listed", "the same key is listed in the console and active", 0},
+
+		// 401 curl-test: away from the computer, in other words.
+		{"claude-code-401", "curl-test", "claude code 401, I'm on the train right now", -1}, // infer: false
+
+		// 403 sign-in: the plan, the key or the Console account in other words.
+		{"claude-code-403", "sign-in", "Max user, /login went fine, then every prompt gets Request not allowed", 0},
+		{"claude-code-403", "sign-in", "why would claude code say permission_error if my key is fine?", 1},
+		{"claude-code-403", "sign-in", "403 on opus, sonnet works fine. key from the console", 1},
+		{"claude-code-403", "sign-in", "Claude Code 403 after I logged in with my Console account instead of an API key", 2},
+		{"claude-code-403", "sign-in", "I created an api key in my console account and claude code gets 403", 1},
+		{"claude-code-403", "sign-in", "claude code 403 after /login", -1},
+		// 403 proxy questions: only at the office is the company network.
+		{"claude-code-403", "unsure-proxy", "claude code 403s only when I'm in the office, at home it works fine", 1},
+		{"claude-code-403", "unsure-proxy", "Claude Code is giving 403 Forbidden error from office network", 1},
+		{"claude-code-403", "later-proxy", "claude code gives me a 403 at the office but works fine at home", 1},
+		{"claude-code-403", "later-proxy", "claude code 403, I'm at home now", -1},
+
+		// 403 what-changed: a workspace move beats "was working yesterday".
+		{"claude-code-403", "what-changed", "claude code was working yesterday, today only forbidden. we moved to a new workspace in the console", 0},
+		{"claude-code-403", "what-changed", "we split our projects into workspaces yesterday and now claude code gets 403", 0},
+		{"claude-code-403", "what-changed", "claude code was working yesterday, now 403", 1},
+		{"claude-code-403", "what-changed", "we did not switch workspaces, it just started", -1},
+		{"claude-code-403", "unsure-changed", "403 since they moved me to another workspace", 0},
+		{"claude-code-403", "later-changed", "403 since we switched workspaces on monday", 0},
+		// 403 smoke-test: some requests refused, the others through, is on and off.
+		{"claude-code-403", "smoke-test", "some requests 403 permission_error, others go through", 5},
+		{"claude-code-403", "smoke-test", "cc gives 403 every other time, works then forbidden then works again", 5},
+		{"claude-code-403", "smoke-test", "claude 403 permission_error since we moved to a new workspace", 2},
+		// Not: others who can use it say nothing of on and off.
+		{"claude-code-403", "plan-says", "claude code gives me 403 with my team account but my coworkers can use it", -1},
+		// 403 plan-active: a declined card is a payment that failed.
+		{"claude-code-403", "plan-active", "my card got declined and now claude code says 403", 0},
+		{"claude-code-403", "plan-active", "claude code says 403 request not allowed, im on max", -1},
+	}
+	for _, tt := range tests {
+		f := lib.Flow(tt.flow)
+		n := f.Node(tt.node)
+		if n == nil {
+			t.Fatalf("%s has no node %s", tt.flow, tt.node)
+		}
+		if got := f.Infer(n, []string{tt.said}); got != tt.want {
+			t.Errorf("%s/%s Infer(%q) = %d, want %d", tt.flow, tt.node, tt.said, got, tt.want)
+		}
+	}
+}
+
+// TestReadVocClaudeA pins down answers these flows' questions now
+// understand, and what they still must not take.
+func TestReadVocClaudeA(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		flow, node, answer string
+		want               int // 0-based; -1 = not understood
+	}{
+		// Away from the computer, said by where the person is.
+		{"claude-code-401", "curl-test", "I'm on the train, the laptop is in my bag", 4},
+		{"claude-code-401", "curl-test", "don't have my laptop with me", 4},
+		{"claude-code-401", "curl-test", "curl gave 401 too", 1},
+		// The Console's list: a key with the same start, said in words.
+		{"claude-code-401", "key-listed", "the same key is there, active", 0},
+		{"claude-code-403", "smoke-test", "I'm on the train, the laptop is in my bag", 6},
+		{"claude-code-403", "smoke-test", "curl also gives 403", 2},
+		{"claude-code-403", "plan-active", "MY CARD GOT DECLINED LAST WEEK IF THAT MATTERS", 0},
+		{"claude-code-403", "plan-active", "active, nothing changed", 2},
+		{"claude-code-403", "smoke-test", "can't do it till tonight sorry", 6},
+		{"claude-code-403", "smoke-test", "haven't been able to run it yet", 6},
+		{"claude-code-401", "curl-test", "can't really run curl in the runner", 4},
+		// Runs that disagree, or 403s only with the agents: on and off.
+		{"claude-code-403", "smoke-test", "ran it 5 times: 200, 200, 403, 200, 403", 5},
+		{"claude-code-403", "smoke-test", "a single curl gives 200, the 403s only come when the agents run", 5},
+		// Not: curl fine and Claude Code refused is a 200.
+		{"claude-code-403", "smoke-test", "curl gives 200 but claude code gives 403", 0},
+		{"claude-code-403", "smoke-test", "claude code says 403 but curl gives 200, then claude says 403 again", 0},
+		{"claude-code-403", "smoke-test", "200 200 200", 0},
+		// An HTML page is another message.
+		{"claude-code-403", "unsure-says", "the body is an HTML page, a Zscaler block page", 5},
+		// A gateway's own key, and where it runs in other words.
+		{"claude-code-401", "sign-in", "through our LiteLLM gateway with a virtual key", 2},
+		{"claude-code-401", "where-runs", "My own PC, inside WSL2.", 0},
+	}
+	for _, tt := range tests {
+		f := lib.Flow(tt.flow)
+		n := f.Node(tt.node)
+		if n == nil {
+			t.Fatalf("%s has no node %s", tt.flow, tt.node)
+		}
+		if r := f.Read(n, flows.NewText(tt.answer)); r.Choice != tt.want {
+			t.Errorf("%s/%s Read(%q) = %d, want %d", tt.flow, tt.node, tt.answer, r.Choice, tt.want)
+		}
+	}
+}
+
+// TestIntakeVocClaudeA pins down first texts that name Claude Code the
+// way people do, or state a 401 or 403 in words, and texts that must
+// not start these flows.
+func TestIntakeVocClaudeA(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text, want string // want "": neither claude-code-401 nor claude-code-403
+	}{
+		{"cc 401 invalid api key since this morning", "claude-code-401"},
+		{"claude code can't find my API key, it's in my .env", "claude-code-401"},
+		{"claude code logged me out again, third time this week", "claude-code-401"},
+		{"/login opens the browser, I sign in with my Max account, terminal still says not logged in", "claude-code-401"},
+		{"cc gives 403 every other time, works then forbidden", "claude-code-403"},
+		{"claude code is giving me 403, is that my key or is anthropic down", "claude-code-403"},
+		{"claude code 403 after I logged in with my console account", "claude-code-403"},
+		{"API Error: 403 AccessDeniedException: User: arn:aws:sts::1234:assumed-role/dev/me is not authorized to perform: bedrock:InvokeModel", "claude-code-403"},
+		// Not: another AWS service, or a 403 from anything else.
+		{"aws s3 access denied 403 on putobject", ""},
+		{"our website gives 403 forbidden", ""},
+		// Not: a credit card is no Claude Code.
+		{"my cc was declined", ""},
+		{"401 unauthorized from our api", ""},
+	}
+	for _, tt := range tests {
+		v := lib.Classify(flows.NewText(tt.text))
+		got := ""
+		if v.Flow != nil {
+			got = v.Flow.ID
+		}
+		if tt.want == "" && got != "claude-code-401" && got != "claude-code-403" {
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("Classify(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
