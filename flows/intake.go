@@ -446,13 +446,14 @@ func (l *Library) Classify(text Text) Verdict {
 
 // othersTrouble reports whether the text tells of trouble in a sentence
 // (three content words or more, one of them saying something went wrong)
-// and no flow but the catch-all has a signal in it: trouble with
-// something no flow covers. The catch-all then asks for the product and
+// and no flow but the catch-all takes it (none has its required word:
+// "Cisco AnyConnect VPN says login failed" has words of ours but names
+// nothing of ours): trouble with something no flow covers. The catch-all then asks for the product and
 // the error, and the engine moves to a flow of ours when an answer names
 // one.
 func (l *Library) othersTrouble(in *Text, fits []fit, content []uint64) bool {
 	for i, f := range fits {
-		if l.Flows[i] != l.fallback && f.signals > 0 {
+		if l.Flows[i] != l.fallback && f.score() > 0 {
 			return false
 		}
 	}
@@ -498,7 +499,7 @@ var troubleWords = set("problem", "problems", "issue", "issues", "trouble", "wro
 // "disconnecting", "expiring"); a typo of one also counts.
 var troubleStems = stems(
 	"error", "fail", "crash", "declin", "refus", "reject", "denied", "disconnect", "expir", "freez", "frozen", "broke", "invalid", "unable", "unavailab",
-	"forbid", "unauthori", "timeout", "exceed", "throttl", "blocked", "suspend", "disabled", "bounc", "corrupt")
+	"forbid", "unauthori", "timeout", "exceed", "throttl", "blocked", "suspend", "drop", "disabled", "bounc", "corrupt")
 
 // troublePhrases say it in several words; each is padded with spaces.
 var troublePhrases = []string{" not working ", " doesnt work ", " dont work ", " didnt work ", " wont work ", " wont let ", " wont load ", " wont open ", " cant log ",
