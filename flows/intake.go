@@ -119,6 +119,18 @@ func compileIntake(in Intake, fallback bool) compiledIntake {
 		}
 	}
 	ci.phrases = toSignals(in.Phrases)
+	// A code that is an identifier is also a phrase of its parts, since
+	// people write it out: "authentication error" for
+	// "authentication_error".
+	for _, c := range in.Codes {
+		parts := strings.FieldsFunc(Normalize(c), func(r rune) bool { return r == '_' })
+		if len(parts) < 2 {
+			continue
+		}
+		if p := toSignal(parts); !slices.ContainsFunc(ci.phrases, func(q signal) bool { return slices.Equal(q, p) }) {
+			ci.phrases = append(ci.phrases, p)
+		}
+	}
 	ci.requires = toSignals(in.Requires)
 	for _, r := range in.Requires {
 		if len(words(Normalize(r))) > 0 {

@@ -200,13 +200,15 @@ func TestTroubled(t *testing.T) {
 
 // TestMisspeltIdentifier: a long vendor identifier written with a typo
 // is its code; a word close to it but not written as an identifier is
-// not.
+// not; written out in words it is a phrase of its flow.
 func TestMisspeltIdentifier(t *testing.T) {
 	lib := mustLoadEmbedded(t)
 	for _, tc := range []struct{ text, want string }{
 		{"claude cli rate_limit_eror all the time today", "claude-code-429"},
 		{"stripe renewals failling with authentication_requried", "stripe-402"},
 		{"openai.RateLimitError: Error code: 429 - You exceeded your current quota", "other-error"},
+		// Written out in words, even misspelt.
+		{"claude code wont take my api key, says authentication erorr every time i run it", "claude-code-401"},
 	} {
 		got := ""
 		if v := lib.Classify(NewText(tc.text)); v.Flow != nil {
