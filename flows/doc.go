@@ -19,8 +19,8 @@
 // [Library.Classify] scores a first text against every flow's intake and
 // returns a [Verdict]: one clear flow, two close ones to offer, a likely
 // one missing its product, or a greeting. Another vendor's product (the
-// catch-all's products) with an error, or trouble told in words no flow
-// has ([Troubled]), is the catch-all, never a guess. [Flow.Match] picks the choice
+// catch-all's products) with an error, or trouble told in words that no
+// other flow takes ([Troubled]), is the catch-all, never a guess. [Flow.Match] picks the choice
 // an answer selects; [Flow.Infer] answers a question from what the person
 // already said. [Flow.Mermaid] and [Flow.DOT] draw a flow; [Flow.Graph]
 // gives its boxes and arrows to drawings made elsewhere (package graphsvg
