@@ -191,7 +191,9 @@ func TestClosers(t *testing.T) {
 		"admin turned off the ip lock, lambda calls are solid now", "made the script log in again, ran clean overnight",
 		"capped it at 3 agents and it hasn't hit the limit since", "pinned the vpn to the US exit and no 403 all day",
 		"they registered the campaign and texts go out again", "switched to sonnet with /model and it works, didnt know that was a thing",
-		"ah that explains it, it's the region. all clear now!", "reconnected the salesforce account in zapier and the zap runs again"} {
+		"ah that explains it, it's the region. all clear now!", "reconnected the salesforce account in zapier and the zap runs again",
+		"we now get a new token when it fails and retry. no 401s today", "pressed esc and asked again in smaller steps, it's moving now",
+		"we added MXN prices and the mexican cards go through now", "verified my wife's number, she gets the texts now"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)
@@ -202,7 +204,9 @@ func TestClosers(t *testing.T) {
 	// handoff it gets one warm word, however soon after.
 	for _, partial := range []string{"thanks, will try that now", "thanks so much, I'll forward this to our IT team tomorrow",
 		"ok I'll ask our admin to turn on API access for me, thanks",
-		"ok I'll try that and hope it works, thanks", "ok forwarded it to our admin, thanks", "thanks, going to try that tonight"} {
+		"ok I'll try that and hope it works, thanks", "ok forwarded it to our admin, thanks", "thanks, going to try that tonight",
+		// Trouble words about the fix just sent are no new problem.
+		"ok we'll drop the shortener and register. thanks", "ok I'll ask our admin to raise the limit, thanks"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)
 		if c.Status != bot.StatusFixed || rs[1].Feedback != nil || !strings.Contains(rs[1].Replies[0], "You're welcome") {
 			t.Errorf("partial thanks %q after a fix: %s feedback %v %q", partial, c.Status, rs[1].Feedback, rs[1].Replies)
@@ -221,7 +225,7 @@ func TestClosers(t *testing.T) {
 		t.Errorf("thanks in a handoff: %s %q then %q", c.Status, rs[2].Replies, rs[3].Replies)
 	}
 	for _, notCloser := range []string{"thanks, but it didn't work", "no luck, same error", "thanks, it was fine for an hour and now it's failing again",
-		"didnt work, it's not working since monday", "nope, didnt"} {
+		"didnt work, it's not working since monday", "nope, didnt", "no, still not working today"} {
 		_, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", notCloser)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackNo {
 			t.Errorf("%q: feedback %+v, want no", notCloser, rs[1].Feedback)

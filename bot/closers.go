@@ -115,7 +115,7 @@ func saysWorked(in flows.Text) bool {
 		// anymore", "it hasn't hung since", "no 403 all day".
 		if hasPhrase(c, [][]string{{"no", "more"}}) || slices.Contains(c, "no") && slices.Contains(c, "since") ||
 			slices.Contains(c, "anymore") && !slices.ContainsFunc(c, func(w string) bool { return strings.HasPrefix(w, "work") }) ||
-			slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) && (c[len(c)-1] == "since" || hasPhrase(c, quietSpans)) {
+			negatedTrouble(c) && (c[len(c)-1] == "since" || hasPhrase(c, quietSpans)) {
 			return true
 		}
 		if slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) {
@@ -151,6 +151,23 @@ func didAndThanks(in flows.Text) bool {
 		did = did || slices.ContainsFunc(c, pastTense)
 	}
 	return thanks && did
+}
+
+// negatedTrouble reports whether a negation in clause c denies trouble
+// within its next three words ("no 403s", "hasn't hit the limit"), not
+// something good ("not working").
+func negatedTrouble(c []string) bool {
+	for i, w := range c {
+		if !negatives[w] && w != "hasnt" && w != "havent" {
+			continue
+		}
+		for _, x := range c[i+1 : min(len(c), i+4)] {
+			if flows.Troubled(flows.NewText(x)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // plans reports whether the clause c says a plan or a hope, not a
@@ -192,18 +209,18 @@ var (
 		logging declining rejecting blocking dropping spinning looping stopping`)
 	// goneWords say the problem is gone, said of the thing that failed.
 	goneWords = wordSet(`working fine green gone stopped finished passed passes pass succeeded resolved sorted arrived arrive arrives delivered connects loads
-		clean solid`)
+		clean solid recovering recovered`)
 	// okWords say it is well, next to "now" ("solid now", "now ok").
-	okWords = wordSet(`ok okay good fine solid clean stable normal green smooth working works`)
-	// quietSpans, in a clause with a negation, say the trouble has not
+	okWords = wordSet(`ok okay good fine solid clean stable normal green smooth working works moving`)
+	// quietSpans, after a negated trouble word, say the trouble has not
 	// come back for a while ("no 403 all day").
-	quietSpans = phrases(`all day|all night|all week|all morning|overnight|since then|since yesterday|for hours|for days`)
+	quietSpans = phrases(`all day|all night|all week|all morning|all afternoon|all evening|overnight|since then|for hours|for days|today|this morning|this afternoon`)
 	// gonePairs say it in two words.
 	gonePairs = map[string]bool{"did it": true, "went through": true, "goes through": true, "now ok": true, "now okay": true, "now good": true,
 		"is ok": true, "is okay": true, "its ok": true, "carried on": true,
 		"come through": true, "comes through": true, "coming through": true, "going through": true, "200 now": true,
 		"went thru": true, "goes thru": true, "going thru": true, "come thru": true, "comes thru": true, "go out": true, "goes out": true,
-		"going out": true, "were back": true, "picked up": true, "all clear": true}
+		"going out": true, "were back": true, "picked up": true, "all clear": true, "go through": true}
 	// planned words make a clause say nothing yet: a plan, a hope; negated
 	// ones say the opposite, but for "no more" and "anymore".
 	planned   = wordSet(`still will ill gonna try trying hope hopefully if maybe should would`)
@@ -221,7 +238,7 @@ var (
 		it did|that did it|did the trick|sorted|resolved|that was it|this was it|that was the problem|that was the issue|
 		that was the cause|found it|it work now|work now|work again|it work|back to normal|up and running|fine now|good now|
 		ok now|okay now|running again|working again|works again|its back|back in business|runs again|syncs again|sends again|loads again|
-		connects again|goes again|go again|posts again|run again|sync again|send again`)
+		connects again|goes again|go again|posts again|run again|sync again|send again|back to work|gets the texts|get the texts|getting the texts`)
 )
 
 func wordSet(s string) map[string]bool {

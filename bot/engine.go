@@ -1053,7 +1053,7 @@ func (s *step) feedback(text string) {
 		s.reply("Glad it's fixed! Text me anytime you hit another error.")
 		return
 	case FeedbackNone:
-		if isThanks(in) && s.e.Flows.Classify(in).Flow == nil {
+		if isThanks(in) && !s.newProblem(s.e.Flows.Classify(in)) {
 			s.reply("You're welcome! Reply YES once it works, or NO if it doesn't and I'll find the next fix.")
 			return
 		}
@@ -1089,7 +1089,7 @@ func (s *step) feedback(text string) {
 	}
 	// Not an answer to the question: a new problem? (More about the same
 	// problem is not a reason to start it over.)
-	if v := s.e.Flows.Classify(in); v.Flow != nil && v.Flow.ID != s.c.Flow {
+	if v := s.e.Flows.Classify(in); s.newProblem(v) && v.Flow.ID != s.c.Flow {
 		s.fresh()
 		s.remember(s.said)
 		s.start(v.Flow, s.first)
@@ -1137,6 +1137,15 @@ func feedbackOf(in flows.Text) FeedbackAnswer {
 		return FeedbackAnswer(flows.Family(in.FirstClause()))
 	}
 	return ""
+}
+
+// newProblem reports whether a text sent after a fix, classified as v,
+// is a new problem: a flow of ours, or the catch-all for a product it
+// names. Trouble words alone go with the fix just sent ("cut it to 2
+// agents, no 403s all afternoon", "lol yes wrong keys in prod. ty").
+func (s *step) newProblem(v flows.Verdict) bool {
+	fb := s.e.Flows.Fallback()
+	return v.Flow != nil && (v.Flow != fb || v.Names(fb))
 }
 
 // back returns to the previous question the person was asked, passing
