@@ -46,7 +46,8 @@
 //     its flow starts that flow instead. Fixed: YES/NO feedback on
 //     the fix page (a closer, or a text saying the trouble is gone, is a
 //     YES; a plan with thanks keeps the question open), NO leading to the
-//     next likely fix.
+//     next likely fix; a new problem starts over only when it is one of
+//     ours or names another vendor's product.
 //
 // Walking into a node answers questions the person already answered in
 // any text of the conversation (flows.Flow.InferFrom; a phrase of two
