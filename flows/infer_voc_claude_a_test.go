@@ -79,6 +79,27 @@ func TestInferVocClaudeA(t *testing.T) {
 		// 403 plan-active: a declined card is a payment that failed.
 		{"claude-code-403", "plan-active", "my card got declined and now claude code says 403", 0},
 		{"claude-code-403", "plan-active", "claude code says 403 request not allowed, im on max", -1},
+
+		// Round 2. The Max tier names the plan: "Max 20x", "on the 5x plan".
+		{"claude-code-403", "sign-in", "Max 20x user, claude code gives 403 Request not allowed", 0},
+		{"claude-code-403", "sign-in", "i'm on the 5x plan and claude code says 403", 0},
+		{"claude-code-401", "sign-in", "max 20x here, claude code says not logged in every day", 0},
+		// 403 proxy-between: fine at home, refused at the office.
+		{"claude-code-403", "proxy-between", "Works at home, at the office claude code gets 403. We have zscaler on the work laptops.", 0},
+		{"claude-code-403", "proxy-between", "it's fine at home, only the office gives 403", 0},
+		{"claude-code-403", "proxy-between", "claude code 403 from the office since monday", 0},
+		// Not: home only, or the office denied.
+		{"claude-code-403", "proxy-between", "I work from home, never in the office", 1},
+		{"claude-code-403", "proxy-between", "claude code 403 at home on my own wifi", 1},
+		// 401 plan-says: the browser says it worked, the terminal never got
+		// it (WSL, SSH), however often it asks.
+		{"claude-code-401", "plan-says", "claude code keeps asking me to log in on wsl, browser says success but terminal still not logged in", 0},
+		{"claude-code-401", "plan-says", "the browser page said login successful but claude code says not logged in", 0},
+		// Not: logged out again and again is the loop.
+		{"claude-code-401", "plan-says", "claude code keeps logging me out every morning", 1},
+		// Away from the computer: "rn" is right now.
+		{"claude-code-401", "curl-test", "on my phone rn, claude code said invalid x-api-key before i left", 4},
+		{"claude-code-403", "smoke-test", "on my phone rn, claude code said 403 before i left", 6},
 	}
 	for _, tt := range tests {
 		f := lib.Flow(tt.flow)
@@ -128,6 +149,16 @@ func TestReadVocClaudeA(t *testing.T) {
 		// A gateway's own key, and where it runs in other words.
 		{"claude-code-401", "sign-in", "through our LiteLLM gateway with a virtual key", 2},
 		{"claude-code-401", "where-runs", "My own PC, inside WSL2.", 0},
+		// Round 2. A plan member whose org has not turned Claude Code on.
+		{"claude-code-403", "plan-says", "something about claude code not being enabled for my account, contact your admin", 2},
+		{"claude-code-403", "plan-says", "it says claude code is not enabled, ask your admin", 2},
+		{"claude-code-403", "unsure-says", "claude code isn't enabled for my account it says", 3},
+		// Not: the org's API key switch keeps its own choice.
+		{"claude-code-403", "plan-says", "your organization has disabled api key authentication, contact your admin", 1},
+		{"claude-code-403", "plan-says", "Request not allowed", 0},
+		// The office fails, home works: the proxy, not the "at home" of the no.
+		{"claude-code-403", "proxy-between", "in the office curl gets 403 too, at home it's 200", 0},
+		{"claude-code-403", "proxy-between", "no, direct connection at home", 1},
 	}
 	for _, tt := range tests {
 		f := lib.Flow(tt.flow)
@@ -166,6 +197,11 @@ func TestIntakeVocClaudeA(t *testing.T) {
 		// Not: a credit card is no Claude Code.
 		{"my cc was declined", ""},
 		{"401 unauthorized from our api", ""},
+		// Round 2: a key the tool will not take, with a typo.
+		{"claude code wont take my api key, says authentication erorr every time i run it", "claude-code-401"},
+		{"claude code doesn't accept my api key", "claude-code-401"},
+		// Not: a key refused by something that is not ours.
+		{"salesforce wont take my api key, authentication error", ""},
 	}
 	for _, tt := range tests {
 		v := lib.Classify(flows.NewText(tt.text))
