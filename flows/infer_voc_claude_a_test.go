@@ -100,6 +100,19 @@ func TestInferVocClaudeA(t *testing.T) {
 		// Away from the computer: "rn" is right now.
 		{"claude-code-401", "curl-test", "on my phone rn, claude code said invalid x-api-key before i left", 4},
 		{"claude-code-403", "smoke-test", "on my phone rn, claude code said 403 before i left", 6},
+		{"claude-code-401", "curl-test", "not at my laptop but i think claude code said my key was revoked", 4},
+		{"claude-code-403", "smoke-test", "away from the computer, claude code 403 all morning", 6},
+		// A key from the Console account is a key, not a Console login.
+		{"claude-code-401", "sign-in", "our CI started failing with 401, I set it up with a key from my console account", 1},
+		{"claude-code-403", "sign-in", "403 with the key from our console since monday", 1},
+		{"claude-code-401", "sign-in", "I log in with my console account, claude code says not logged in", 0},
+		// A key helper hands out API keys.
+		{"claude-code-403", "sign-in", "claude code works once then 403 twice, we use a key helper that rotates two keys", 1},
+		// On and off told by the day.
+		{"claude-code-403", "unsure-says", "claude code 403 forbidden some days and some days is working", 4},
+		{"claude-code-403", "smoke-test", "403 some days, works some days, no idea why", 5},
+		// Not: "for some days" is how long, not on and off.
+		{"claude-code-403", "unsure-says", "claude code 403 for some days now", -1},
 	}
 	for _, tt := range tests {
 		f := lib.Flow(tt.flow)
