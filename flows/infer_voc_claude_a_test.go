@@ -106,6 +106,17 @@ func TestInferVocClaudeA(t *testing.T) {
 		{"claude-code-401", "sign-in", "our CI started failing with 401, I set it up with a key from my console account", 1},
 		{"claude-code-403", "sign-in", "403 with the key from our console since monday", 1},
 		{"claude-code-401", "sign-in", "I log in with my console account, claude code says not logged in", 0},
+		// Rotated keys, a key exported in the profile or put in an env
+		// file, a variable it won't pick up: a key.
+		{"claude-code-401", "sign-in", "claude code 401 since we rotated keys in the console yesterday", 1},
+		{"claude-code-401", "sign-in", "claude code keeps saying invalid api key, i exported it in my bashrc", 1},
+		{"claude-code-401", "sign-in", "claude code say api key no found, i put it in env file", 1},
+		{"claude-code-401", "sign-in", "claude code wont pick up my ANTHROPIC_API_KEY from zshrc", 1},
+		// ... a login token in CI is the plan's.
+		{"claude-code-401", "sign-in", "our CI pipeline with claude code fails with 401, it used my login token", 0},
+		// Not: nothing in the profile, or only what the tool printed.
+		{"claude-code-401", "sign-in", "there is nothing in my bashrc, I only use /login", -1},
+		{"claude-code-401", "sign-in", "Error: Could not resolve authentication method. Expected either apiKey or authToken to be set", -1},
 		// A key helper hands out API keys.
 		{"claude-code-403", "sign-in", "claude code works once then 403 twice, we use a key helper that rotates two keys", 1},
 		// On and off told by the day.
