@@ -88,6 +88,8 @@ func TestInferVocClaudeA(t *testing.T) {
 		{"claude-code-403", "proxy-between", "Works at home, at the office claude code gets 403. We have zscaler on the work laptops.", 0},
 		{"claude-code-403", "proxy-between", "it's fine at home, only the office gives 403", 0},
 		{"claude-code-403", "proxy-between", "claude code 403 from the office since monday", 0},
+		{"claude-code-403", "proxy-between", "in my office claude code is showing 403 forbidden, at home it is working fine", 0},
+		{"claude-code-403", "proxy-between", "claude code give error 403 forbiden when i use in office, at home no problem", 0},
 		// Not: home only, or the office denied.
 		{"claude-code-403", "proxy-between", "I work from home, never in the office", 1},
 		{"claude-code-403", "proxy-between", "claude code 403 at home on my own wifi", 1},
