@@ -124,6 +124,9 @@ func TestInferVocClaudeA(t *testing.T) {
 		// On and off told by the day.
 		{"claude-code-403", "unsure-says", "claude code 403 forbidden some days and some days is working", 4},
 		{"claude-code-403", "smoke-test", "403 some days, works some days, no idea why", 5},
+		// A 403 body that says the model is not available here names the model.
+		{"claude-code-403", "body-says", "403 when I pick opus: {\"type\":\"permission_error\",\"message\":\"model claude-opus-4-1 is not available for this workspace\"}", 1},
+		{"claude-code-403", "body-says", "Anthropic API is not available in your region", 0},
 		// Not: "for some days" is how long, not on and off.
 		{"claude-code-403", "unsure-says", "claude code 403 for some days now", -1},
 	}
