@@ -79,6 +79,56 @@ func TestInferVocClaudeA(t *testing.T) {
 		// 403 plan-active: a declined card is a payment that failed.
 		{"claude-code-403", "plan-active", "my card got declined and now claude code says 403", 0},
 		{"claude-code-403", "plan-active", "claude code says 403 request not allowed, im on max", -1},
+
+		// Round 2. The Max tier names the plan: "Max 20x", "on the 5x plan".
+		{"claude-code-403", "sign-in", "Max 20x user, claude code gives 403 Request not allowed", 0},
+		{"claude-code-403", "sign-in", "i'm on the 5x plan and claude code says 403", 0},
+		{"claude-code-401", "sign-in", "max 20x here, claude code says not logged in every day", 0},
+		// 403 proxy-between: fine at home, refused at the office.
+		{"claude-code-403", "proxy-between", "Works at home, at the office claude code gets 403. We have zscaler on the work laptops.", 0},
+		{"claude-code-403", "proxy-between", "it's fine at home, only the office gives 403", 0},
+		{"claude-code-403", "proxy-between", "claude code 403 from the office since monday", 0},
+		{"claude-code-403", "proxy-between", "in my office claude code is showing 403 forbidden, at home it is working fine", 0},
+		{"claude-code-403", "proxy-between", "claude code give error 403 forbiden when i use in office, at home no problem", 0},
+		// Not: home only, or the office denied.
+		{"claude-code-403", "proxy-between", "I work from home, never in the office", 1},
+		{"claude-code-403", "proxy-between", "claude code 403 at home on my own wifi", 1},
+		// 401 plan-says: the browser says it worked, the terminal never got
+		// it (WSL, SSH), however often it asks.
+		{"claude-code-401", "plan-says", "claude code keeps asking me to log in on wsl, browser says success but terminal still not logged in", 0},
+		{"claude-code-401", "plan-says", "the browser page said login successful but claude code says not logged in", 0},
+		// Not: logged out again and again is the loop.
+		{"claude-code-401", "plan-says", "claude code keeps logging me out every morning", 1},
+		// Away from the computer: "rn" is right now.
+		{"claude-code-401", "curl-test", "on my phone rn, claude code said invalid x-api-key before i left", 4},
+		{"claude-code-403", "smoke-test", "on my phone rn, claude code said 403 before i left", 6},
+		{"claude-code-401", "curl-test", "not at my laptop but i think claude code said my key was revoked", 4},
+		{"claude-code-403", "smoke-test", "away from the computer, claude code 403 all morning", 6},
+		// A key from the Console account is a key, not a Console login.
+		{"claude-code-401", "sign-in", "our CI started failing with 401, I set it up with a key from my console account", 1},
+		{"claude-code-403", "sign-in", "403 with the key from our console since monday", 1},
+		{"claude-code-401", "sign-in", "I log in with my console account, claude code says not logged in", 0},
+		// Rotated keys, a key exported in the profile or put in an env
+		// file, a variable it won't pick up: a key.
+		{"claude-code-401", "sign-in", "claude code 401 since we rotated keys in the console yesterday", 1},
+		{"claude-code-401", "sign-in", "claude code keeps saying invalid api key, i exported it in my bashrc", 1},
+		{"claude-code-401", "sign-in", "claude code say api key no found, i put it in env file", 1},
+		{"claude-code-401", "sign-in", "claude code wont pick up my ANTHROPIC_API_KEY from zshrc", 1},
+		// ... a login token in CI is the plan's.
+		{"claude-code-401", "sign-in", "our CI pipeline with claude code fails with 401, it used my login token", 0},
+		// Not: nothing in the profile, or only what the tool printed.
+		{"claude-code-401", "sign-in", "there is nothing in my bashrc, I only use /login", -1},
+		{"claude-code-401", "sign-in", "Error: Could not resolve authentication method. Expected either apiKey or authToken to be set", -1},
+		// A key helper hands out API keys.
+		{"claude-code-403", "sign-in", "claude code works once then 403 twice, we use a key helper that rotates two keys", 1},
+		// On and off told by the day.
+		{"claude-code-403", "unsure-says", "claude code 403 forbidden some days and some days is working", 4},
+		{"claude-code-403", "smoke-test", "403 some days, works some days, no idea why", 5},
+		// A 403 body that says the model is not available here names the model.
+		{"claude-code-403", "body-says", "403 when I pick opus: {\"type\":\"permission_error\",\"message\":\"model claude-opus-4-1 is not available for this workspace\"}", 1},
+		{"claude-code-403", "body-says", "Anthropic API is not available in your region", 0},
+		// Not: "for some days" is how long, not on and off.
+		{"claude-code-403", "unsure-says", "claude code 403 for some days now", -1},
 	}
 	for _, tt := range tests {
 		f := lib.Flow(tt.flow)
@@ -128,6 +178,16 @@ func TestReadVocClaudeA(t *testing.T) {
 		// A gateway's own key, and where it runs in other words.
 		{"claude-code-401", "sign-in", "through our LiteLLM gateway with a virtual key", 2},
 		{"claude-code-401", "where-runs", "My own PC, inside WSL2.", 0},
+		// Round 2. A plan member whose org has not turned Claude Code on.
+		{"claude-code-403", "plan-says", "something about claude code not being enabled for my account, contact your admin", 2},
+		{"claude-code-403", "plan-says", "it says claude code is not enabled, ask your admin", 2},
+		{"claude-code-403", "unsure-says", "claude code isn't enabled for my account it says", 3},
+		// Not: the org's API key switch keeps its own choice.
+		{"claude-code-403", "plan-says", "your organization has disabled api key authentication, contact your admin", 1},
+		{"claude-code-403", "plan-says", "Request not allowed", 0},
+		// The office fails, home works: the proxy, not the "at home" of the no.
+		{"claude-code-403", "proxy-between", "in the office curl gets 403 too, at home it's 200", 0},
+		{"claude-code-403", "proxy-between", "no, direct connection at home", 1},
 	}
 	for _, tt := range tests {
 		f := lib.Flow(tt.flow)
@@ -166,6 +226,11 @@ func TestIntakeVocClaudeA(t *testing.T) {
 		// Not: a credit card is no Claude Code.
 		{"my cc was declined", ""},
 		{"401 unauthorized from our api", ""},
+		// Round 2: a key the tool will not take, with a typo.
+		{"claude code wont take my api key, says authentication erorr every time i run it", "claude-code-401"},
+		{"claude code doesn't accept my api key", "claude-code-401"},
+		// Not: a key refused by something that is not ours.
+		{"salesforce wont take my api key, authentication error", ""},
 	}
 	for _, tt := range tests {
 		v := lib.Classify(flows.NewText(tt.text))
