@@ -193,7 +193,8 @@ func TestClosers(t *testing.T) {
 		"they registered the campaign and texts go out again", "switched to sonnet with /model and it works, didnt know that was a thing",
 		"ah that explains it, it's the region. all clear now!", "reconnected the salesforce account in zapier and the zap runs again",
 		"we now get a new token when it fails and retry. no 401s today", "pressed esc and asked again in smaller steps, it's moving now",
-		"we added MXN prices and the mexican cards go through now", "verified my wife's number, she gets the texts now"} {
+		"we added MXN prices and the mexican cards go through now", "verified my wife's number, she gets the texts now",
+		"copied the login url by hand and pasted the code back, logged in finally"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)

@@ -238,7 +238,8 @@ var (
 		it did|that did it|did the trick|sorted|resolved|that was it|this was it|that was the problem|that was the issue|
 		that was the cause|found it|it work now|work now|work again|it work|back to normal|up and running|fine now|good now|
 		ok now|okay now|running again|working again|works again|its back|back in business|runs again|syncs again|sends again|loads again|
-		connects again|goes again|go again|posts again|run again|sync again|send again|back to work|gets the texts|get the texts|getting the texts`)
+		connects again|goes again|go again|posts again|run again|sync again|send again|back to work|gets the texts|get the texts|getting the texts|
+		logged in finally|finally logged in|finally works|finally working|im in|got in`)
 )
 
 func wordSet(s string) map[string]bool {
