@@ -44,6 +44,18 @@ func TestInferVocOthers(t *testing.T) {
 		{"stripe-402", "who", "I am the customer, stripe checkout says card_declined", 1},
 		{"stripe-402", "who", "my subscription renewal keeps failing, my card was declined on a stripe page", 1},
 		{"stripe-402", "who", "stripe says card_declined insufficient_funds", -1},
+		// "customer" with no determiner, charges and cards by the bunch.
+		{"stripe-402", "who", "stripe gives decline code card_not_supported for customer from Germany", 0},
+		{"stripe-402", "who", "stripe says do_not_honor but customer says the bank approved it", 0},
+		{"stripe-402", "who", "customer tried three cards on our stripe page", 0},
+		{"stripe-402", "who", "stripe has been declining a lot of cards since noon", 0},
+		{"stripe-402", "who", "processing_error on several charges this morning", 0},
+		{"stripe-402", "who", "stripe radar blocked a payment", 0},
+		{"stripe-402", "who", "stripe declined my card, customer service says my card is fine", 1},
+		{"stripe-402", "who", "I'm a customer, stripe keeps declining my card", 1},
+		{"stripe-402", "who", "stripe is declining all my cards", 1},
+		{"stripe-402", "who", "I called customer support and they said stripe declined it", -1},
+		{"stripe-402", "who", "stripe declined a few charges on my card", -1},
 		// stripe-402/code: 1 generic, 3 lost or stolen, 6 another code, 7 no code shown.
 		{"stripe-402", "code", "stripe decline code do not honour", 1},
 		{"stripe-402", "code", "stripe do_not_honour", 1},
@@ -54,6 +66,10 @@ func TestInferVocOthers(t *testing.T) {
 		{"stripe-402", "code", "we only log the message from stripe", 7},
 		{"stripe-402", "code", "stripe says your card was declined, decline code insufficient_funds", 0},
 		{"stripe-402", "code", "stripe card declined", -1},
+		// A code in words with a typo.
+		{"stripe-402", "code", "stripe checkout says insuficient funds", 0},
+		{"stripe-402", "code", "stripe says do not honr", 1},
+		{"stripe-402", "code", "stripe: authentication requird", 4},
 		// stripe-402/other-code: 3 another code (typed).
 		{"stripe-402", "other-code", "pickup_card", 3},
 		// stripe-402/blocked-where: 1 the bank.
@@ -138,6 +154,11 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"Error response from daemon: toomanyrequests: You have reached your pull rate limit", "other-error"},
 		{"PayPal checkout on our site says things don't appear to be working at the moment", "other-error"},
 		{"stripe api returns 401 invalid api key provided after we rolled our keys", "other-error"},
+		// Radar is Stripe's product.
+		{"Radar blocked a payment from a customer we have had for years", "stripe-402"},
+		{"radar keeps blocking real orders on our shop", "stripe-402"},
+		{"our radar rules flag too many payments", "stripe-402"},
+		{"the weather radar app is not working", "other-error"},
 		{"claude code 401 invalid api key", "claude-code-401"},
 		{"claude code 429 rate limit", "claude-code-429"},
 	} {
