@@ -156,6 +156,8 @@ func TestIntakeVocClaudeB(t *testing.T) {
 		{"claude code stopped: we hit our spend limit this month", "claude-code-billing"},
 		{"claude code tells me I've reached my limit, when can I use it again", "claude-code-429"},
 		{"claude code sits on thinking for ages with no error, pro plan", "claude-code-529"},
+		{"claude code: why is my console getting charged api usage, I'm on pro", "claude-code-billing"},
+		{"stripe charged the customer twice", "stripe-402"},
 	}
 	for _, tt := range tests {
 		v := lib.Classify(flows.NewText(tt.text))
