@@ -28,6 +28,13 @@ func TestInferVocClaudeB(t *testing.T) {
 		{"claude-code-429", "parallel", "it's not just me, the whole team runs it at once", 0},
 		{"claude-code-429", "parallel", "rate limited when i fire 8 subagents in parallel", 0},
 
+		// 429 parallel: trouble that comes with more than one at once; a
+		// single session said to be fine is the contrast.
+		{"claude-code-429", "parallel", "keeps throwing 429s when I run subagents, a single session is fine", 0},
+		{"claude-code-429", "parallel", "rate limited with several sessions open", 0},
+		{"claude-code-429", "parallel", "429 but I don't run subagents, just one session", 1},
+		{"claude-code-429", "parallel", "rate limited in a single session", 1},
+
 		// 429 what-says: a rate limit told as the API key's is the API
 		// rate limit; plans' limits never reach a key.
 		{"claude-code-429", "what-says", "keep getting 429s on our api key", 2},
@@ -45,6 +52,12 @@ func TestInferVocClaudeB(t *testing.T) {
 		// 429 who-calls: the key in the person's words.
 		{"claude-code-429", "who-calls", "claude code 429 rate_limit_error on our api key", 0},
 		{"claude-code-429", "who-calls", "claude code 429, not our api key, I'm on max", 1},
+
+		// 429 who-calls: the provider in two words outweighs a plan word
+		// ("team") beside it.
+		{"claude-code-429", "who-calls", "our team's claude code users keep hitting 429 on bedrock", 2},
+		{"claude-code-429", "who-calls", "claude code throttled through our gateway, team plan", 2},
+		{"claude-code-429", "who-calls", "429 on max, we are a team, not on bedrock", 1},
 
 		// 429 meant-key: a Console org or a usage tier is the key's world.
 		{"claude-code-429", "meant-key", "it's a console org on tier 2", 1},
@@ -73,6 +86,21 @@ func TestInferVocClaudeB(t *testing.T) {
 		{"claude-code-529", "proxy-vpn", "claude code unable to connect, home wifi, no vpn", 1},
 		{"claude-code-529", "proxy-vpn", "unable to connect and it's not fine at home either", 1},
 
+		// 529 curl: a curl the person already ran, told as its result;
+		// Claude Code's own timeout is no curl result.
+		{"claude-code-529", "curl-conn", "unable to connect (ENOTFOUND). curl to api.anthropic.com fails too", 1},
+		{"claude-code-529", "curl-conn", "connection error, curl hangs as well", 1},
+		{"claude-code-529", "curl-timeout", "request timed out, curl to api.anthropic.com works", 0},
+		{"claude-code-529", "curl-timeout", "request timed out after 10 min", -1},
+		{"claude-code-529", "curl-conn", "unable to connect, curl doesn't fail though", -1},
+		{"claude-code-529", "curl-conn", "econnreset, should I try curl?", -1},
+
+		// billing limit-owner: billing someone else runs.
+		{"claude-code-billing", "limit-owner", "we reached our specified API usage limits, I'm not the one who manages billing", 1},
+		{"claude-code-billing", "limit-owner", "my manager set a spend limit on our workspace and we hit it", 1},
+		{"claude-code-billing", "limit-owner", "spend limit hit, I don't have access to billing", 1},
+		{"claude-code-billing", "limit-owner", "I set a spend limit, I manage billing", 0},
+
 		// billing limit-owner: the admin in their own words.
 		{"claude-code-billing", "limit-owner", "spend limit on our company key, I'm the org admin", 0},
 		{"claude-code-billing", "limit-owner", "I set a $300 monthly spend limit and now claude code stops", 0},
@@ -84,6 +112,10 @@ func TestInferVocClaudeB(t *testing.T) {
 		{"claude-code-billing", "how-pay", "credit balance too low and I bought 40 dollars of credits", 1},
 		{"claude-code-billing", "how-pay", "balance too low though I got $25 worth of credits", 1},
 		{"claude-code-billing", "how-pay", "claude code says I ran out of credits", -1},
+		{"claude-code-billing", "how-pay", "bought $20 of credits on the console an hour ago, still too low", 1},
+		{"claude-code-billing", "how-pay", "credit balance too low, I never bought $20 of credits or any", -1},
+		{"claude-code-billing", "how-pay", "purchased $10 in credits but claude code says balance too low", 1},
+		{"claude-code-billing", "how-pay", "ran out of credits, i have max", 0},
 		{"claude-code-billing", "how-pay", "credit balance too low, I log in with my claude.ai account", 0},
 		{"claude-code-billing", "how-pay", "credit balance too low, I just signed up", 2},
 		{"claude-code-billing", "how-pay", "credit balance too low, haven't bought credits since june", -1},
@@ -124,6 +156,8 @@ func TestIntakeVocClaudeB(t *testing.T) {
 		{"claude code stopped: we hit our spend limit this month", "claude-code-billing"},
 		{"claude code tells me I've reached my limit, when can I use it again", "claude-code-429"},
 		{"claude code sits on thinking for ages with no error, pro plan", "claude-code-529"},
+		{"claude code: why is my console getting charged api usage, I'm on pro", "claude-code-billing"},
+		{"stripe charged the customer twice", "stripe-402"},
 	}
 	for _, tt := range tests {
 		v := lib.Classify(flows.NewText(tt.text))
