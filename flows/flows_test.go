@@ -345,6 +345,9 @@ func TestInferLibrary(t *testing.T) {
 func TestNormalize(t *testing.T) {
 	for in, want := range map[string]string{
 		"Region-not-supported!":         "region not supported",
+		"Unauthorised organisation":     "unauthorized organization",
+		"authorising":                   "authorizing",
+		"wise rise":                     "wise rise",
 		"  STOP  ":                      "stop",
 		"don't":                         "dont",
 		`{"type":"permission_error"}`:   "type permission_error",

@@ -90,7 +90,7 @@ func NewText(s string) Text {
 	flush := func() {
 		if len(cur) > 0 {
 			at := begin()
-			b.Write(cur[:numberEnd(cur)])
+			b.Write(americanize(cur[:numberEnd(cur)]))
 			end(at)
 			cur = cur[:0]
 		}
@@ -166,6 +166,21 @@ func NewText(s string) Text {
 		t.shapes[i] = shapeOf(t.ws[i])
 	}
 	return t
+}
+
+// americanize spells a word's "-ised", "-ising" and "-isation" ending
+// the American way, as vendors' messages do: "unauthorised" is
+// "unauthorized", "organisation" is "organization". Both a text and the
+// flows' words go through it, so a word that merely ends so ("promised")
+// still matches itself.
+func americanize(w []byte) []byte {
+	for _, e := range [...]struct{ uk, us string }{{"ised", "ized"}, {"ising", "izing"}, {"isation", "ization"}, {"isations", "izations"}} {
+		if n := len(w) - len(e.uk); n >= 3 && string(w[n:]) == e.uk {
+			copy(w[n:], e.us)
+			return w
+		}
+	}
+	return w
 }
 
 // numberEnd is where w ends once a number's ending is cut: "403s",
