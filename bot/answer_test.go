@@ -194,7 +194,11 @@ func TestClosers(t *testing.T) {
 		"ah that explains it, it's the region. all clear now!", "reconnected the salesforce account in zapier and the zap runs again",
 		"we now get a new token when it fails and retry. no 401s today", "pressed esc and asked again in smaller steps, it's moving now",
 		"we added MXN prices and the mexican cards go through now", "verified my wife's number, she gets the texts now",
-		"copied the login url by hand and pasted the code back, logged in finally"} {
+		"copied the login url by hand and pasted the code back, logged in finally",
+		// The last clause that says anything decides.
+		"the profile didn't have API Enabled. ticked it and the integration works",
+		"raised API_TIMEOUT_MS and split the task, long ones finish now", "topped up and turned on auto reload, good to go",
+		"Cut it to three at a time and it runs through. Thanks.", "I see I am tier 1, I buy more credits to go up. Now it is better, thank you"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)
@@ -226,7 +230,8 @@ func TestClosers(t *testing.T) {
 		t.Errorf("thanks in a handoff: %s %q then %q", c.Status, rs[2].Replies, rs[3].Replies)
 	}
 	for _, notCloser := range []string{"thanks, but it didn't work", "no luck, same error", "thanks, it was fine for an hour and now it's failing again",
-		"didnt work, it's not working since monday", "nope, didnt", "no, still not working today"} {
+		"didnt work, it's not working since monday", "nope, didnt", "no, still not working today",
+		"it worked for an hour. now it's failing again"} {
 		_, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", notCloser)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackNo {
 			t.Errorf("%q: feedback %+v, want no", notCloser, rs[1].Feedback)

@@ -107,33 +107,55 @@ func isThanks(in flows.Text) bool {
 // state word or pair, in a clause with no negation and nothing still to
 // do ("ok I'll try that and hope it works" says nothing yet).
 func saysWorked(in flows.Text) bool {
-	for _, c := range in.Clauses() {
-		if plans(c) {
-			continue
-		}
-		// "no more failures", "no errors since", "it doesn't happen
-		// anymore", "it hasn't hung since", "no 403 all day".
-		if hasPhrase(c, [][]string{{"no", "more"}}) || slices.Contains(c, "no") && slices.Contains(c, "since") ||
-			slices.Contains(c, "anymore") && !slices.ContainsFunc(c, func(w string) bool { return strings.HasPrefix(w, "work") }) ||
-			negatedTrouble(c) && (c[len(c)-1] == "since" || hasPhrase(c, quietSpans)) {
+	return slices.ContainsFunc(in.Clauses(), clauseWorked)
+}
+
+// clauseWorked is saysWorked for one clause.
+func clauseWorked(c []string) bool {
+	if plans(c) {
+		return false
+	}
+	// "no more failures", "no errors since", "it doesn't happen
+	// anymore", "it hasn't hung since", "no 403 all day".
+	if hasPhrase(c, [][]string{{"no", "more"}}) || slices.Contains(c, "no") && slices.Contains(c, "since") ||
+		slices.Contains(c, "anymore") && !slices.ContainsFunc(c, func(w string) bool { return strings.HasPrefix(w, "work") }) ||
+		negatedTrouble(c) && (c[len(c)-1] == "since" || hasPhrase(c, quietSpans)) {
+		return true
+	}
+	if slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) {
+		return false
+	}
+	if hasPhrase(c, fixed) {
+		return true
+	}
+	for i, w := range c {
+		if goneWords[w] || w == "again" && doingAgain(c[:i]) {
 			return true
 		}
-		if slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) {
-			continue
-		}
-		if hasPhrase(c, fixed) {
+		if i+1 < len(c) && (gonePairs[w+" "+c[i+1]] || w == "now" && okWords[c[i+1]] || okWords[w] && c[i+1] == "now") {
 			return true
-		}
-		for i, w := range c {
-			if goneWords[w] || w == "again" && doingAgain(c[:i]) {
-				return true
-			}
-			if i+1 < len(c) && (gonePairs[w+" "+c[i+1]] || w == "now" && okWords[c[i+1]] || okWords[w] && c[i+1] == "now") {
-				return true
-			}
 		}
 	}
 	return false
+}
+
+// lastSays reads the text's clauses from the last: the first that says
+// it did not work (FeedbackNo) or that it did (FeedbackYes) decides, so
+// "the profile didn't have API Enabled. ticked it and it works" is a yes
+// and "it worked for an hour, now it's failing again" a no. It returns ""
+// when no clause says either.
+func lastSays(in flows.Text) FeedbackAnswer {
+	cs := in.Clauses()
+	for i := len(cs) - 1; i >= 0; i-- {
+		c := withoutAsides(cs[i])
+		switch {
+		case len(cs) > 1 && hasPhrase(c, notFixed):
+			return FeedbackNo
+		case len(cs) > 1 && clauseWorked(c):
+			return FeedbackYes
+		}
+	}
+	return ""
 }
 
 // didAndThanks reports whether the text tells something the person did
@@ -209,9 +231,9 @@ var (
 		logging declining rejecting blocking dropping spinning looping stopping`)
 	// goneWords say the problem is gone, said of the thing that failed.
 	goneWords = wordSet(`working fine green gone stopped finished passed passes pass succeeded resolved sorted arrived arrive arrives delivered connects loads
-		clean solid recovering recovered`)
+		clean solid recovering recovered finish finishes`)
 	// okWords say it is well, next to "now" ("solid now", "now ok").
-	okWords = wordSet(`ok okay good fine solid clean stable normal green smooth working works moving`)
+	okWords = wordSet(`ok okay good fine solid clean stable normal green smooth working works moving better`)
 	// quietSpans, after a negated trouble word, say the trouble has not
 	// come back for a while ("no 403 all day").
 	quietSpans = phrases(`all day|all night|all week|all morning|all afternoon|all evening|overnight|since then|for hours|for days|today|this morning|this afternoon`)
@@ -239,7 +261,8 @@ var (
 		that was the cause|found it|it work now|work now|work again|it work|back to normal|up and running|fine now|good now|
 		ok now|okay now|running again|working again|works again|its back|back in business|runs again|syncs again|sends again|loads again|
 		connects again|goes again|go again|posts again|run again|sync again|send again|back to work|gets the texts|get the texts|getting the texts|
-		logged in finally|finally logged in|finally works|finally working|im in|got in`)
+		logged in finally|finally logged in|finally works|finally working|im in|got in|good to go|runs through|now it send|now it sends|
+		coming in again|are coming in|is better now|it is better`)
 )
 
 func wordSet(s string) map[string]bool {

@@ -1126,6 +1126,9 @@ const (
 // left").
 func feedbackOf(in flows.Text) FeedbackAnswer {
 	ws := strings.Fields(in.Normalized())
+	if a := lastSays(in); a != "" {
+		return a
+	}
 	switch {
 	case hasPhrase(withoutAsides(ws), notFixed):
 		return FeedbackNo
