@@ -156,4 +156,3 @@ func TestServerWritesBackups(t *testing.T) {
 		t.Errorf("no log of the backup:\n%s", logs.String())
 	}
 }
-
