@@ -298,14 +298,7 @@ func TestInfer(t *testing.T) {
 // questions: only implied_by phrases count, an amount between their words
 // is skipped, and a negation reaches the whole phrase it stands before.
 func TestInferLibrary(t *testing.T) {
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		flow, node, said string
-		want             int // 0-based; -1 = not answered
-	}{
+	tests := []inferCase{ // want: 0-based; -1 = not answered
 		{"claude-code-billing", "how-pay", "I bought 100 credits this morning and still get credit balance too low", 1},
 		{"claude-code-billing", "how-pay", "I bought credits this morning and still get credit balance too low", 1},
 		{"claude-code-billing", "how-pay", "I bought a coffee and 100 other things", -1},
@@ -334,12 +327,7 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-429", "what-says", "opus limt reached", 1},
 		{"claude-code-429", "what-says", "weekly limit reachd", 0},
 	}
-	for _, tt := range tests {
-		f := lib.Flow(tt.flow)
-		if got := f.Infer(f.Node(tt.node), []string{tt.said}); got != tt.want {
-			t.Errorf("%s/%s Infer(%q) = %d, want %d", tt.flow, tt.node, tt.said, got, tt.want)
-		}
-	}
+	checkInfer(t, tests)
 }
 
 func TestNormalize(t *testing.T) {

@@ -1,23 +1,12 @@
 package flows_test
 
-import (
-	"testing"
-
-	"github.com/textfix/textfix/flows"
-)
+import "testing"
 
 // TestInferVocClaudeA pins down what a first text already says to the
 // questions of claude-code-401 and claude-code-403, in the general forms
 // people state those facts in, and what it must not be taken to say.
 func TestInferVocClaudeA(t *testing.T) {
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		flow, node, said string
-		want             int // 0-based; -1 = not taken from the text
-	}{
+	tests := []inferCase{ // want: 0-based; -1 = not taken from the text
 		// 401 sign-in: a plan login told as the account or the browser.
 		{"claude-code-401", "sign-in", "I sign in with my Max account and claude code still says not logged in", 0},
 		{"claude-code-401", "sign-in", "claude code in WSL says not logged in but i already log in the browser", 0},
@@ -130,29 +119,13 @@ func TestInferVocClaudeA(t *testing.T) {
 		// Not: "for some days" is how long, not on and off.
 		{"claude-code-403", "unsure-says", "claude code 403 for some days now", -1},
 	}
-	for _, tt := range tests {
-		f := lib.Flow(tt.flow)
-		n := f.Node(tt.node)
-		if n == nil {
-			t.Fatalf("%s has no node %s", tt.flow, tt.node)
-		}
-		if got := f.Infer(n, []string{tt.said}); got != tt.want {
-			t.Errorf("%s/%s Infer(%q) = %d, want %d", tt.flow, tt.node, tt.said, got, tt.want)
-		}
-	}
+	checkInfer(t, tests)
 }
 
 // TestReadVocClaudeA pins down answers these flows' questions now
 // understand, and what they still must not take.
 func TestReadVocClaudeA(t *testing.T) {
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		flow, node, answer string
-		want               int // 0-based; -1 = not understood
-	}{
+	tests := []readCase{ // want: 0-based; -1 = not understood
 		// Away from the computer, said by where the person is.
 		{"claude-code-401", "curl-test", "I'm on the train, the laptop is in my bag", 4},
 		{"claude-code-401", "curl-test", "don't have my laptop with me", 4},
@@ -189,29 +162,14 @@ func TestReadVocClaudeA(t *testing.T) {
 		{"claude-code-403", "proxy-between", "in the office curl gets 403 too, at home it's 200", 0},
 		{"claude-code-403", "proxy-between", "no, direct connection at home", 1},
 	}
-	for _, tt := range tests {
-		f := lib.Flow(tt.flow)
-		n := f.Node(tt.node)
-		if n == nil {
-			t.Fatalf("%s has no node %s", tt.flow, tt.node)
-		}
-		if r := f.Read(n, flows.NewText(tt.answer)); r.Choice != tt.want {
-			t.Errorf("%s/%s Read(%q) = %d, want %d", tt.flow, tt.node, tt.answer, r.Choice, tt.want)
-		}
-	}
+	checkRead(t, tests)
 }
 
 // TestIntakeVocClaudeA pins down first texts that name Claude Code the
 // way people do, or state a 401 or 403 in words, and texts that must
 // not start these flows.
 func TestIntakeVocClaudeA(t *testing.T) {
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		text, want string // want "": neither claude-code-401 nor claude-code-403
-	}{
+	tests := []intakeCase{ // want "": neither claude-code-401 nor claude-code-403
 		{"cc 401 invalid api key since this morning", "claude-code-401"},
 		{"claude code can't find my API key, it's in my .env", "claude-code-401"},
 		{"claude code logged me out again, third time this week", "claude-code-401"},
@@ -232,17 +190,5 @@ func TestIntakeVocClaudeA(t *testing.T) {
 		// Not: a key refused by something that is not ours.
 		{"salesforce wont take my api key, authentication error", ""},
 	}
-	for _, tt := range tests {
-		v := lib.Classify(flows.NewText(tt.text))
-		got := ""
-		if v.Flow != nil {
-			got = v.Flow.ID
-		}
-		if tt.want == "" && got != "claude-code-401" && got != "claude-code-403" {
-			continue
-		}
-		if got != tt.want {
-			t.Errorf("Classify(%q) = %q, want %q", tt.text, got, tt.want)
-		}
-	}
+	checkIntake(t, tests, "claude-code-401", "claude-code-403")
 }

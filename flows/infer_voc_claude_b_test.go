@@ -1,24 +1,13 @@
 package flows_test
 
-import (
-	"testing"
-
-	"github.com/textfix/textfix/flows"
-)
+import "testing"
 
 // TestInferVocClaudeB pins down what a first text says without being asked
 // in the claude-code-429, claude-code-529 and claude-code-billing flows:
 // facts stated in a person's own words, and texts that must not be read
 // as them (a guess, a frequency, a negation, a belief about the sign-in).
 func TestInferVocClaudeB(t *testing.T) {
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		flow, node, text string
-		want             int // choice index, -1 for none
-	}{
+	tests := []inferCase{ // want: choice index, -1 for none
 		// 429 parallel: "a lot" is how often the 429 comes, not how many
 		// requests go out at once; one person, one session is steady use.
 		{"claude-code-429", "parallel", "claude code on our api key throws 429 a lot lately", -1},
@@ -130,28 +119,12 @@ func TestInferVocClaudeB(t *testing.T) {
 		{"claude-code-billing", "org-key", "org disabled, I'm on max", -1},
 		{"claude-code-billing", "org-key", "org disabled, maybe no key is set?", -1},
 	}
-	for _, tt := range tests {
-		f := lib.Flow(tt.flow)
-		if f == nil {
-			t.Fatalf("no flow %s", tt.flow)
-		}
-		n := f.Node(tt.node)
-		if n == nil {
-			t.Fatalf("no node %s/%s", tt.flow, tt.node)
-		}
-		if got := f.Infer(n, []string{tt.text}); got != tt.want {
-			t.Errorf("%s/%s Infer(%q) = %d, want %d", tt.flow, tt.node, tt.text, got, tt.want)
-		}
-	}
+	checkInfer(t, tests)
 }
 
 // TestIntakeVocClaudeB: first texts that lead one of these flows clearly.
 func TestIntakeVocClaudeB(t *testing.T) {
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct{ text, want string }{
+	tests := []intakeCase{
 		{"claude code says our workspace hit its spend limit, who raises it?", "claude-code-billing"},
 		{"claude code stopped: we hit our spend limit this month", "claude-code-billing"},
 		{"claude code tells me I've reached my limit, when can I use it again", "claude-code-429"},
@@ -159,14 +132,5 @@ func TestIntakeVocClaudeB(t *testing.T) {
 		{"claude code: why is my console getting charged api usage, I'm on pro", "claude-code-billing"},
 		{"stripe charged the customer twice", "stripe-402"},
 	}
-	for _, tt := range tests {
-		v := lib.Classify(flows.NewText(tt.text))
-		got := ""
-		if v.Flow != nil {
-			got = v.Flow.ID
-		}
-		if got != tt.want {
-			t.Errorf("Classify(%q) = %q, want %q", tt.text, got, tt.want)
-		}
-	}
+	checkIntake(t, tests)
 }

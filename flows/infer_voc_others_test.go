@@ -1,23 +1,12 @@
 package flows_test
 
-import (
-	"testing"
-
-	"github.com/textfix/textfix/flows"
-)
+import "testing"
 
 // Facts a first text states in its own words are taken without asking
 // (implied_by), and texts that only look alike are not: salesforce-401,
 // stripe-402, twilio-sms and the catch-all other-error.
 func TestInferVocOthers(t *testing.T) {
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tt := range []struct {
-		flow, node, said string
-		want             int // choice index; -1: not taken
-	}{
+	checkInfer(t, []inferCase{ // want: choice index; -1: not taken
 		// salesforce-401/when-fails: 0 every call, 1 after a while, 4 since a refresh.
 		{"salesforce-401", "when-fails", "401 INVALID_SESSION_ID when I call the API with the access token I just got", 0},
 		{"salesforce-401", "when-fails", "we just got a new token and it is refused too", 0},
@@ -145,31 +134,13 @@ func TestInferVocOthers(t *testing.T) {
 		{"other-error", "ask-doing", "github 401", -1},
 		{"other-error", "ask-doing", "not sure what i was doing", -1},
 		{"other-error", "ask-doing", "the app keeps crashing", -1},
-	} {
-		f := lib.Flow(tt.flow)
-		if f == nil {
-			t.Fatalf("no flow %s", tt.flow)
-		}
-		n := f.Node(tt.node)
-		if n == nil {
-			t.Fatalf("no node %s/%s", tt.flow, tt.node)
-		}
-		if got := f.Infer(n, []string{tt.said}); got != tt.want {
-			t.Errorf("%s/%s Infer(%q) = %d, want %d", tt.flow, tt.node, tt.said, got, tt.want)
-		}
-	}
+	})
 }
 
 // Intake: first texts for these flows in words their intake lacked, and
 // look-alikes that must not start them.
 func TestIntakeVocOthers(t *testing.T) {
-	lib, _, err := flows.Load(flows.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tt := range []struct {
-		text, want string // want: flow id, "" for none picked
-	}{
+	checkIntake(t, []intakeCase{ // want: flow id, "" for none picked
 		{"Twilio says the To number is not a mobile number", "twilio-sms"},
 		{"TwilioRestException: HTTP 400 error: Unable to create record: The From phone number is not a valid, SMS-capable inbound phone number or short code for your account", "twilio-sms"},
 		{"we text from a toll-free number and a customer who unsubscribed wants texts again", "twilio-sms"},
@@ -193,14 +164,5 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"claude code 403 behind globalprotect", "claude-code-403"},
 		{"claude code 401 invalid api key", "claude-code-401"},
 		{"claude code 429 rate limit", "claude-code-429"},
-	} {
-		v := lib.Classify(flows.NewText(tt.text))
-		got := ""
-		if v.Flow != nil {
-			got = v.Flow.ID
-		}
-		if got != tt.want {
-			t.Errorf("Classify(%q) = %q, want %q", tt.text, got, tt.want)
-		}
-	}
+	})
 }
