@@ -209,7 +209,7 @@ func (ci *compiledIntake) requiredBy(m *marks) (ok, ident bool) {
 // the flow's words occur in it (m) and which positions hold content
 // words (content).
 func (ci *compiledIntake) signals(m *marks, content []uint64, t *Text) float64 {
-	s, _, _, _ := ci.score(m, content, t, nil)
+	s, _, _, _, _ := ci.score(m, content, t, nil)
 	return s
 }
 
@@ -219,9 +219,10 @@ type span struct {
 	score       float64
 }
 
-// score is signals, also returning what a product scored, whether a code
-// was found, and spans with where each phrase was found appended.
-func (ci *compiledIntake) score(m *marks, content []uint64, t *Text, spans []span) (s, product float64, code bool, found []span) {
+// score is signals, also returning what a product and the likeness to an
+// example scored, whether a code was found, and spans with where each
+// phrase was found appended.
+func (ci *compiledIntake) score(m *marks, content []uint64, t *Text, spans []span) (s, product, like float64, code bool, found []span) {
 	for _, id := range ci.codes {
 		// A long identifier misspelt ("rate_limit_eror",
 		// "authentication_requried") is the code too: no other word
@@ -271,10 +272,11 @@ func (ci *compiledIntake) score(m *marks, content []uint64, t *Text, spans []spa
 			}
 		}
 		if bestRatio >= 0.5 {
-			s += 4 * bestRatio
+			like = 4 * bestRatio
+			s += like
 		}
 	}
-	return s, product, code, spans
+	return s, product, like, code, spans
 }
 
 // longIdent reports whether a code is an identifier long enough for a
@@ -390,7 +392,7 @@ func (l *Library) Classify(text Text) Verdict {
 		m := s.read(t, in)
 		var f fit
 		n := len(spans)
-		f.signals, f.product, f.code, spans = t.intake.score(m, s.content, in, spans)
+		f.signals, f.product, f.like, f.code, spans = t.intake.score(m, s.content, in, spans)
 		for k := n; k < len(spans); k++ {
 			spans[k].flow = i
 		}
@@ -433,12 +435,15 @@ func (l *Library) Classify(text Text) Verdict {
 	onlyProduct := func(i int) bool {
 		return i >= len(v.Ranked) || v.Ranked[i].Score == v.Ranked[i].product
 	}
+	sole := l.soleSignal(fits)
 	switch top := score(0); {
 	case top >= Sure && top-score(1) >= Lead,
 		// "claude code says forbidden": one word of one flow's over the
 		// product name every Claude flow shares.
 		top >= Sure && top-score(1) >= Lead-1 && onlyProduct(1) && !onlyProduct(0):
 		v.Flow = v.Ranked[0].Flow
+	case sole >= 0:
+		v.Flow = l.Flows[sole]
 	case top >= Maybe && score(1) >= Maybe && top-score(2) >= Lead:
 		v.Close = []*Flow{v.Ranked[0].Flow, v.Ranked[1].Flow}
 	default:
@@ -589,9 +594,40 @@ func statusCode(w string) bool {
 type fit struct {
 	signals  float64 // the signals found
 	product  float64 // what a product scored of them
+	like     float64 // what resembling an example scored of them
 	code     bool    // a code was found
 	required bool    // one of the Requires words is there (or none is asked)
 	ident    bool    // one of them is an identifier (see requiredBy)
+}
+
+// signal is what the flow's codes, keywords and phrases scored: what the
+// text says of its error, beside the product it names and how much it
+// resembles an example.
+func (f fit) signal() float64 { return f.signals - f.product - f.like }
+
+// soleSignal returns the one flow whose codes, keywords or phrases the
+// text has, when it scores Sure with them and every other flow that
+// scores has only a product and a likeness to an example; else -1.
+// "claude code says forbidden, i'm traveling right now, maybe it's the
+// country?" is the 403 flow's ("forbidden"), however much its other words
+// resemble an example of the 529 flow's ("overloaded right now").
+func (l *Library) soleSignal(fits []fit) int {
+	sole := -1
+	for i, f := range fits {
+		// The least signal, a keyword, scores 2; the sums leave a
+		// rounding error.
+		if f.score() <= 0 || f.signal() < 1 {
+			continue
+		}
+		if sole >= 0 {
+			return -1
+		}
+		sole = i
+	}
+	if sole < 0 || fits[sole].score() < Sure {
+		return -1
+	}
+	return sole
 }
 
 // score is the flow's score: its signals, or 0 without a required word.
