@@ -490,7 +490,7 @@ func Troubled(t Text) bool {
 		if w == clauseBreak {
 			continue
 		}
-		if errorWords[w] || troubleWords[w] || statusCode(w) {
+		if errorWords[w] || troubleWords[w] || statusCode(w) || deniedFunction(t.ws, i) {
 			return true
 		}
 		for k := range troubleStems {
@@ -507,6 +507,38 @@ func Troubled(t Text) bool {
 	}
 	return false
 }
+
+// deniedFunction reports whether ws[i] is a negation of something a
+// thing should do or have ("no audio", "nobody can hear me", "canvas not
+// accept my upload", "it never syncs"), not of what the person knows or
+// is ("not sure", "don't know", "I'm not the admin", "no worries").
+func deniedFunction(ws []string, i int) bool {
+	if !negations[ws[i]] && ws[i] != "nobody" && ws[i] != "noone" && ws[i] != "couldnt" && ws[i] != "wouldnt" {
+		return false
+	}
+	for _, w := range ws[i+1:] {
+		switch {
+		case w == clauseBreak:
+			return false
+		case betweens[w]:
+			continue
+		}
+		return !notFunction[w] && !light[w] && !prepositions[w] && !negations[w]
+	}
+	return false
+}
+
+var (
+	// betweens stand between a negation and what it denies ("nobody
+	// can hear me", "it doesn't even load").
+	betweens = set("can", "could", "will", "would", "be", "is", "to", "get", "even", "really", "seem", "seems", "always", "actually", "just", "ever", "able")
+	// notFunction are what a negation denies that is no trouble of a
+	// thing: what the person knows, has in mind or is, and "no error".
+	notFunction = set("sure", "idea", "clue", "worries", "worry", "problem", "problems", "issue", "issues", "error", "errors", "rush", "hurry", "admin",
+		"owner", "know", "knowing", "remember", "think", "understand", "mean", "care", "mind", "thanks", "thank", "want", "need", "like", "use", "using",
+		"longer", "more", "much", "big", "yet", "exactly", "way", "me", "you", "this", "what", "why", "how", "where", "who", "sir", "maam", "one",
+		"anymore", "since", "matter", "biggie", "hurry")
+)
 
 // troubleWords say something went wrong, beside errorWords; matched
 // whole.
