@@ -198,7 +198,11 @@ func TestClosers(t *testing.T) {
 		// The last clause that says anything decides.
 		"the profile didn't have API Enabled. ticked it and the integration works",
 		"raised API_TIMEOUT_MS and split the task, long ones finish now", "topped up and turned on auto reload, good to go",
-		"Cut it to three at a time and it runs through. Thanks.", "I see I am tier 1, I buy more credits to go up. Now it is better, thank you"} {
+		"Cut it to three at a time and it runs through. Thanks.", "I see I am tier 1, I buy more credits to go up. Now it is better, thank you",
+		// "now" or "again" and a thing doing its job, in any words.
+		"reinstalled the cert, the dashboard loads now", "changed the webhook url, orders sync again", "bank lifted the block, card charged now",
+		"rotated the key and the cron job answers again", "upgraded the account, now texts arriving for everyone", "gave him the role, he's in now",
+		"moved to the new host, uptime checks passing again now"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)
@@ -211,7 +215,9 @@ func TestClosers(t *testing.T) {
 		"ok I'll ask our admin to turn on API access for me, thanks",
 		"ok I'll try that and hope it works, thanks", "ok forwarded it to our admin, thanks", "thanks, going to try that tonight",
 		// Trouble words about the fix just sent are no new problem.
-		"ok we'll drop the shortener and register. thanks", "ok I'll ask our admin to raise the limit, thanks"} {
+		"ok we'll drop the shortener and register. thanks", "ok I'll ask our admin to raise the limit, thanks",
+		// Doing it now is no result yet.
+		"registering the number now, thanks", "uploading the file again now, thanks", "thanks, checking the logs now"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)
 		if c.Status != bot.StatusFixed || rs[1].Feedback != nil || !strings.Contains(rs[1].Replies[0], "You're welcome") {
 			t.Errorf("partial thanks %q after a fix: %s feedback %v %q", partial, c.Status, rs[1].Feedback, rs[1].Replies)

@@ -136,8 +136,62 @@ func clauseWorked(c []string) bool {
 			return true
 		}
 	}
+	return runsNow(c)
+}
+
+// runsNow reports whether the clause c says the thing does its job now
+// or again, in any words: "now" or "again" and a verb of a thing doing
+// its job ("it answers again", "now sms going to all customers", "paid
+// now", "renewals recover now"), with no trouble and nothing the person
+// is still doing ("registering the campaign now", "checking now").
+func runsNow(c []string) bool {
+	when, job := false, false
+	for i, w := range c {
+		switch {
+		case w == "now" && (i == 0 || !notNowBefore[c[i-1]]) && (i+1 == len(c) || c[i+1] != "what"), w == "again":
+			when = true
+		case strings.HasSuffix(w, "ing") && i+1 < len(c) && objects[c[i+1]], len(w) > 4 && strings.HasSuffix(w, "ing") && !jobVerb(w):
+			// Something being done ("uploading the file again now",
+			// "checking now"): not a result yet.
+			return false
+		case jobVerb(w):
+			job = true
+		}
+	}
+	return when && job && !flows.Troubled(flows.NewText(strings.Join(c, " ")))
+}
+
+// objects after an -ing word make it something the person does
+// ("sending it again now"), not what the thing does ("sending again").
+var objects = wordSet(`it the a an my our them this that his her their`)
+
+// notNowBefore make "now" no time of a result ("right now", "for now").
+var notNowBefore = wordSet(`right for till until by just from`)
+
+// jobVerb reports whether w is a form of a verb that says a thing does
+// its job ("sends", "loading", "paid").
+func jobVerb(w string) bool {
+	if jobPast[w] {
+		return true
+	}
+	for _, suf := range []string{"", "s", "es", "ing", "ed", "d"} {
+		stem, ok := strings.CutSuffix(w, suf)
+		if !ok || stem == "" {
+			continue
+		}
+		if jobVerbs[stem] || suf == "ing" && (jobVerbs[stem+"e"] || len(stem) > 2 && stem[len(stem)-1] == stem[len(stem)-2] && jobVerbs[stem[:len(stem)-1]]) {
+			return true
+		}
+	}
 	return false
 }
+
+var (
+	// jobVerbs are what a thing does when it works.
+	jobVerbs = wordSet(`work run send go load sync connect deliver arrive process respond answer reply come flow pass post print upload download charge pay
+		recover receive renew save open launch boot`)
+	jobPast = wordSet(`paid sent went ran came`)
+)
 
 // lastSays reads the text's clauses from the last: the first that says
 // it did not work (FeedbackNo) or that it did (FeedbackYes) decides, so
@@ -242,7 +296,7 @@ var (
 		"is ok": true, "is okay": true, "its ok": true, "carried on": true,
 		"come through": true, "comes through": true, "coming through": true, "going through": true, "200 now": true,
 		"went thru": true, "goes thru": true, "going thru": true, "come thru": true, "comes thru": true, "go out": true, "goes out": true,
-		"going out": true, "were back": true, "picked up": true, "all clear": true, "go through": true}
+		"going out": true, "were back": true, "picked up": true, "all clear": true, "go through": true, "go thru": true, "in now": true}
 	// planned words make a clause say nothing yet: a plan, a hope; negated
 	// ones say the opposite, but for "no more" and "anymore".
 	planned   = wordSet(`still will ill gonna try trying hope hopefully if maybe should would`)
