@@ -326,6 +326,11 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-billing", "limit-owner", "claude code hit our spend limit and I don't have access to the console", 1},
 		{"claude-code-429", "what-says", "opus limt reached", 1},
 		{"claude-code-429", "what-says", "weekly limit reachd", 0},
+		// A negation denies what it stands before, not the code after
+		// it: the code names the error.
+		{"twilio-sms", "error-code", "our texts are not delivered error 30007", 5},
+		{"twilio-sms", "error-code", "texts to canada not going out, error 21608 in the log", 2},
+		{"twilio-sms", "error-code", "it's not 21610, the logs say something else", -1},
 	}
 	checkInfer(t, tests)
 }

@@ -272,9 +272,15 @@ func reaches(ws []string, k, i int) bool {
 		}
 	}
 	// "can't do that from my phone": a negated verb says nothing against
-	// the circumstances after it.
-	return !prepositions[ws[i]] || content == 0
+	// the circumstances after it. Nor a code after the words it denies:
+	// "not delivered error 30034" names the error ("not 403, 401" denies
+	// the 403).
+	return content == 0 || !prepositions[ws[i]] && !digits(ws[i])
 }
+
+// digits reports whether w is a code of three digits or more ("403",
+// "30034").
+func digits(w string) bool { return len(w) >= 3 && strings.Trim(w, "0123456789") == "" }
 
 // compiledChoice holds a choice's phrases and patterns ready for matching.
 type compiledChoice struct {
