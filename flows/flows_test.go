@@ -194,6 +194,10 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "proxy-between", "idk if we have a proxy", 3, false, false, false},
 		{"claude-code-403", "proxy-between", "yes zscaler, i think. not 100% sure", 1, false, false, false},
 		{"claude-code-403", "proxy-between", "not sure but i think there's a vpn", 1, false, false, false},
+		// A yes or no after what led to it.
+		{"salesforce-401", "same-machine", "we run it from a ci job, so no", 2, false, false, false},
+		{"salesforce-401", "same-machine", "it all runs on my laptop, so yes i think", 1, false, false, false},
+		{"salesforce-401", "same-machine", "it all runs on my laptop, yes", 1, false, false, false},
 		// Roles and negation bind to their clause.
 		{"claude-code-billing", "limit-owner", "no, the admin on our team does that", 2, false, false, false},
 		{"claude-code-billing", "limit-owner", "the admin on our team does that", 2, false, false, false},

@@ -207,8 +207,23 @@ func opening(ws []string) (fam string, explicit bool) {
 		explicit = fam != "" && onlyFamily(c)
 		return false
 	})
+	if fam == "" {
+		// "it's zapier, so yes I guess": a last clause that opens with a
+		// yes or no, after what led to it, answers too.
+		var last []string
+		clauses(ws, func(c []string) bool { last = c; return true })
+		for len(last) > 1 && leadIns[last[0]] {
+			last = last[1:]
+		}
+		if len(last) < len(ws) && (yesWords[last[0]] || noWords[last[0]]) {
+			fam, explicit = family(last), onlyFamily(last)
+		}
+	}
 	return fam, explicit
 }
+
+// leadIns open a clause that draws a conclusion ("so yes", "then no").
+var leadIns = set("so", "then", "and", "therefore", "thus", "hence", "guess")
 
 // onlyFamily reports whether the clause c is yes/no words alone ("no",
 // "nope nope", "yes sir").
