@@ -335,6 +335,15 @@ func TestInferLibrary(t *testing.T) {
 		{"twilio-sms", "error-code", "our texts are not delivered error 30007", 5},
 		{"twilio-sms", "error-code", "texts to canada not going out, error 21608 in the log", 2},
 		{"twilio-sms", "error-code", "it's not 21610, the logs say something else", -1},
+		// A name no list has, told by what it is or does; not a kind of
+		// thing, a possession or a word of grammar.
+		{"other-error", "ask-product", "the moodle portal wont load my grades", 0},
+		{"other-error", "ask-product", "kahoot keeps kicking me out of the game", 0},
+		{"other-error", "ask-product", "why does my parking app say payment failed", 0},
+		{"other-error", "ask-product", "the app keeps crashing", -1},
+		{"other-error", "ask-product", "my card keeps getting declined at the gym", -1},
+		{"other-error", "ask-product", "it says access denied", -1},
+		{"other-error", "ask-product", "my printer wont print", -1},
 	}
 	checkInfer(t, tests)
 }

@@ -110,10 +110,15 @@ var negations = set("no", "nothing", "not", "dont", "doesnt", "didnt", "isnt", "
 type phrase []word
 
 // A word of s that starts with "*" matches any longer word ending in the
-// rest ("*error").
+// rest ("*error"); "*" alone matches a word that can name a thing (see
+// nameLike: "* portal" is "pharmacy portal", not "the portal").
 func newPhrase(s string) phrase {
 	var p phrase
 	for _, tok := range strings.Fields(s) {
+		if tok == "*" {
+			p = append(p, word{suffix: true})
+			continue
+		}
 		suffix := strings.HasPrefix(tok, "*")
 		for _, w := range words(Normalize(strings.TrimPrefix(tok, "*"))) {
 			nw := newWord(w)

@@ -59,10 +59,32 @@ func newWord(s string) word { return word{s: s, shape: shapeOf(s)} }
 // plural, or, when fuzzy, a typo of it.
 func (w *word) matches(got string, gs shape, fuzzy bool) bool {
 	if w.suffix {
+		if w.s == "" {
+			return nameLike(got)
+		}
 		return len(got) > len(w.s) && strings.HasSuffix(got, w.s)
 	}
 	return w.s == got || w.plural(got) || fuzzy && w.typo(got, gs)
 }
+
+// nameLike reports whether w can name a thing ("figma", "pharmacy",
+// "charger"): no article, pronoun or other word of grammar, no trouble
+// word, no number, and no word for a kind of thing that leaves which
+// one it is to ask ("app", "site").
+func nameLike(w string) bool {
+	return len(w) >= 2 && strings.Trim(w, "0123456789") != "" && !light[w] && !negations[w] && !prepositions[w] && !errorWords[w] &&
+		!troubleWords[w] && !notNames[w]
+}
+
+// notNames are words that name no thing of their own.
+var notNames = set("this", "these", "those", "which", "who", "what", "thing", "something", "everything", "nothing", "anything", "stuff", "screen",
+	"page", "message", "app", "apps", "site", "website", "portal", "account", "api", "desktop", "program", "software", "system", "tool", "service",
+	"still", "just", "also", "now", "then", "and", "but", "so", "when", "because", "why", "how", "does", "do", "did", "has", "have", "had", "will",
+	"would", "can", "could", "should", "really", "suddenly", "randomly", "constantly", "literally", "actually", "again", "always", "keeps", "says",
+	"he", "she", "they", "you", "me", "us", "them", "his", "her", "mine", "yours", "ours", "theirs", "new", "old", "same", "other", "web", "online",
+	"mobile", "phone", "laptop", "computer", "pc", "mac", "windows", "iphone", "android", "work", "school", "company", "wifi", "internet", "network",
+	"connection", "printer", "email", "mail", "browser", "camera", "microphone", "mic", "audio", "sound", "video", "keyboard", "mouse", "tv", "router",
+	"card", "cards", "payment", "payments", "credit", "debit", "bank", "transfer", "order", "upload", "download", "login", "password", "code")
 
 // stem is the start of words: "refus" begins "refuses" and "refused".
 // A word that begins with a typo of a stem of five runes or more (one
