@@ -433,6 +433,13 @@ func TestClassify(t *testing.T) {
 		{text: "npm ERR! code ERESOLVE unable to resolve dependency tree", flow: "other-error"},
 		{text: "gemini 503 overloaded", flow: "other-error"},             // plain words of Claude's do not beat a named product
 		{text: "my website is down with error 502", flow: "other-error"}, // their own thing
+		// Trouble with something no flow covers, in a sentence: one
+		// keyword of a flow of ours ("stop") does not hold it back.
+		{text: "stop. my school portal logs me out every hour", flow: "other-error"},
+		{text: "the kiosk at our front desk keeps rebooting", flow: "other-error"},
+		// The one flow whose code, keyword or phrase the text has wins
+		// over flows it only resembles an example of.
+		{text: "claude code says forbidden while i'm abroad, is it the country?", flow: "claude-code-403"},
 		// A phrase inside a longer phrase of another flow says that
 		// flow's thing: a spend limit, not a plan's usage limit.
 		{text: "claude code says: You have reached your specified API usage limits", flow: "claude-code-billing"},

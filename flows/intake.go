@@ -470,7 +470,10 @@ func (l *Library) Classify(text Text) Verdict {
 // one.
 func (l *Library) othersTrouble(in *Text, fits []fit, content []uint64) bool {
 	for i, f := range fits {
-		if l.Flows[i] != l.fallback && f.score() > 0 {
+		// A flow of ours blocks it when it names its product or scores
+		// Maybe; one keyword alone does not ("stop. my university lms
+		// logs me out" is no Twilio opt-out).
+		if l.Flows[i] != l.fallback && f.score() > 0 && (f.product > 0 || f.score() >= Maybe) {
 			return false
 		}
 	}
@@ -490,7 +493,7 @@ func Troubled(t Text) bool {
 		if w == clauseBreak {
 			continue
 		}
-		if errorWords[w] || troubleWords[w] || statusCode(w) || deniedFunction(t.ws, i) {
+		if errorWords[w] || troubleWords[w] || statusCode(w) || deniedFunction(t.ws, i) || keepsDoing(t.ws, i) {
 			return true
 		}
 		for k := range troubleStems {
@@ -506,6 +509,17 @@ func Troubled(t Text) bool {
 		}
 	}
 	return false
+}
+
+// keepsDoing reports whether ws[i] says something happens over and over
+// that nobody wants: "keeps" and an -ing word ("slack keeps logging me
+// out", "it kept crashing"), not "keeps working".
+func keepsDoing(ws []string, i int) bool {
+	if ws[i] != "keeps" && ws[i] != "kept" && ws[i] != "keep" || i+1 >= len(ws) {
+		return false
+	}
+	next := ws[i+1]
+	return len(next) > 4 && strings.HasSuffix(next, "ing") && next != "working" && next != "going"
 }
 
 // deniedFunction reports whether ws[i] is a negation of something a

@@ -191,6 +191,17 @@ func TestTroubled(t *testing.T) {
 		{"how do I change my plan", false},
 		{"I looked at the settings page", false},
 		{"hello there", false},
+		// A negation of what a thing should do or have.
+		{"zoom no audio on my work laptop", true},
+		{"nobody can hear me in meetings", true},
+		{"the portal not accept my file", true},
+		{"not sure who to ask, no worries", false},
+		{"I'm not the admin of our account", false},
+		{"I don't know which plan we have", false},
+		// Something that happens over and over.
+		{"the kiosk keeps rebooting every hour", true},
+		{"it kept kicking me out", true},
+		{"it keeps working fine now", false},
 	} {
 		if got := Troubled(NewText(tc.text)); got != tc.want {
 			t.Errorf("Troubled(%q) = %v, want %v", tc.text, got, tc.want)
