@@ -335,6 +335,10 @@ func TestInferLibrary(t *testing.T) {
 		{"twilio-sms", "error-code", "our texts are not delivered error 30007", 5},
 		{"twilio-sms", "error-code", "texts to canada not going out, error 21608 in the log", 2},
 		{"twilio-sms", "error-code", "it's not 21610, the logs say something else", -1},
+		// An article between a phrase's words is skipped ("changed my
+		// domain"); a possessive is not (whose cards).
+		{"salesforce-401", "when-fails", "after our admin changed the my domain, the integration gets 401", 4},
+		{"stripe-402", "who", "stripe is declining all my cards", 1},
 		// A name no list has, told by what it is or does; not a kind of
 		// thing, a possession or a word of grammar.
 		{"other-error", "ask-product", "the moodle portal wont load my grades", 0},

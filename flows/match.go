@@ -152,7 +152,9 @@ func (p phrase) find(t *Text, fuzzy bool) int {
 // ends. An amount between two of p's words is skipped ("bought $50
 // credits" and "bought 20 dollars of credits" are "bought credits", "with
 // 8 agents" is "with agents"): a number says how much of the thing, not
-// what it is.
+// what it is. So is an article, but after a negation ("changed the my
+// domain" is "changed my domain", "refreshed the sandbox" is "refreshed
+// sandbox"; "no the vpn" is no "no vpn").
 func (p phrase) findFrom(t *Text, fuzzy bool, from int) (at, end int) {
 	ws := t.ws
 	if len(p) == 0 || len(p) > len(ws) {
@@ -175,6 +177,9 @@ func (p phrase) matchAt(t *Text, i int, fuzzy bool) int {
 			continue
 		}
 		n := amountLen(t.ws[k:])
+		if n == 0 && j > 0 && k < len(t.ws) && determiners[t.ws[k]] && !negations[p[j-1].s] {
+			n = 1
+		}
 		if j == 0 || p[j].digit || n == 0 || k+n >= len(t.ws) || !p[j].matches(t.ws[k+n], t.shapes[k+n], fuzzy) {
 			return -1
 		}
@@ -202,6 +207,10 @@ func amountLen(ws []string) int {
 	}
 	return n
 }
+
+// determiners may stand between two words of a phrase; not possessives,
+// which say whose ("declining all my cards" is not "all cards").
+var determiners = set("a", "an", "the", "this", "that", "these", "those")
 
 var amountUnits = set("dollars", "dollar", "usd", "bucks", "euros", "euro", "eur", "pounds", "gbp", "cad", "aud", "inr", "rupees", "k")
 
