@@ -194,6 +194,9 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "proxy-between", "idk if we have a proxy", 3, false, false, false},
 		{"claude-code-403", "proxy-between", "yes zscaler, i think. not 100% sure", 1, false, false, false},
 		{"claude-code-403", "proxy-between", "not sure but i think there's a vpn", 1, false, false, false},
+		// A short question back that opens with "which" or "what".
+		{"claude-code-401", "curl-test", "which curl?", 0, true, false, false},
+		{"claude-code-401", "curl-test", "what key?", 0, true, false, false},
 		// A yes or no after what led to it.
 		{"salesforce-401", "same-machine", "we run it from a ci job, so no", 2, false, false, false},
 		{"salesforce-401", "same-machine", "it all runs on my laptop, so yes i think", 1, false, false, false},

@@ -63,7 +63,10 @@ func isQuestion(ws []string) (asks, empty bool) {
 		}
 	}
 	next, ok := questionStarts[ws[0]]
-	if !ok || next != nil && (len(ws) < 2 || !next[ws[1]]) {
+	// "which curl?", "what key?": a short clause that opens with "which"
+	// or "what" asks whatever follows.
+	short := len(ws) <= 3 && (ws[0] == "which" || ws[0] == "what")
+	if !ok || next != nil && (len(ws) < 2 || !next[ws[1]]) && !short {
 		return false, false
 	}
 	return true, auxiliaries[ws[0]]
