@@ -872,6 +872,12 @@ func (s *step) answer(text string) {
 			s.unsure(t, n)
 			return
 		}
+		// Another error, told instead of an answer ("wait no, it's 429
+		// not 403"): its flow starts, as a person would switch.
+		if v := s.e.Flows.Classify(in); v.Flow != nil && v.Flow != t && v.Flow != s.e.Flows.Fallback() && v.Quotes(v.Flow) {
+			s.start(v.Flow, text)
+			return
+		}
 		s.miss(t, n, missPlain)
 	}
 }

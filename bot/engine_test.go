@@ -281,6 +281,20 @@ func TestMissIsRemembered(t *testing.T) {
 	}
 }
 
+// Another error told instead of an answer ("wait no, it's 429 not 403")
+// starts its flow, with no miss; one of the same flow is no switch.
+func TestCorrectionSwitchesFlow(t *testing.T) {
+	e := newEngine(t)
+	c, rs := say(e, bot.Conversation{}, "claude code 403", "wait no, its 429 not 403. usage limit")
+	if c.Flow != "claude-code-429" || rs[1].Missed {
+		t.Errorf("correction: flow %s at %s, missed %v: %q", c.Flow, c.Node, rs[1].Missed, rs[1].Replies)
+	}
+	c, rs = say(e, bot.Conversation{}, "claude code 403", "its a 403 like i said")
+	if c.Flow != "claude-code-403" {
+		t.Errorf("same error again: flow %s, %q", c.Flow, rs[1].Replies)
+	}
+}
+
 // A conversation stored under a flow's former id (twilio-21610, now
 // twilio-sms) is the renamed flow: texting about the same problem again
 // does not restart it, and its events name the current id.

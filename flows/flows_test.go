@@ -447,6 +447,8 @@ func TestClassify(t *testing.T) {
 		// The one flow whose code, keyword or phrase the text has wins
 		// over flows it only resembles an example of.
 		{text: "claude code says forbidden while i'm abroad, is it the country?", flow: "claude-code-403"},
+		// A code denied is not the error.
+		{text: "wait no, its 429 not 403. usage limit", flow: "claude-code-429"},
 		// A phrase inside a longer phrase of another flow says that
 		// flow's thing: a spend limit, not a plan's usage limit.
 		{text: "claude code says: You have reached your specified API usage limits", flow: "claude-code-billing"},

@@ -227,7 +227,8 @@ func (ci *compiledIntake) score(m *marks, content []uint64, t *Text, spans []spa
 		// A long identifier misspelt ("rate_limit_eror",
 		// "authentication_requried") is the code too: no other word
 		// written as an identifier is that close to it.
-		if w := ci.lex.words[id].s; m.exactly(id) || longIdent(w) && m.writtenAs(id, t, w) {
+		// A code denied is not the error ("it's 429 not 403").
+		if w := ci.lex.words[id].s; m.exactly(id) && m.plainAt(id, t) || longIdent(w) && m.writtenAs(id, t, w) {
 			s += 6
 			code = true
 		}

@@ -166,6 +166,21 @@ func (m *marks) writtenAs(id int32, t *Text, want string) bool {
 	return false
 }
 
+// plainAt reports whether word id occurs in t once at least without a
+// negation reaching it ("its 429 not 403" has 429 plainly, not 403).
+func (m *marks) plainAt(id int32, t *Text) bool {
+	for b, x := range m.row(id) {
+		for x != 0 {
+			i := b*64 + bits.TrailingZeros64(x)
+			if !negated(t.ws, i) {
+				return true
+			}
+			x &= x - 1
+		}
+	}
+	return false
+}
+
 func (m *marks) negatedAt(id int32, t *Text) bool {
 	for b, x := range m.row(id) {
 		for x != 0 {
