@@ -822,20 +822,10 @@ func (s *step) answer(text string) {
 			r = flows.Reading{Choice: -1}
 		}
 	}
-	if r.By == flows.ByAny {
-		// Free text that answers a question further on ("Error: exit code
-		// 1" to "Which product?") is kept for that one, not taken here;
-		// once per question, so that a person who answers the same way
-		// again is heard, not asked forever.
-		if q, k := t.Later(n, in); q != nil && !t.Takes(n, in) && s.c.AskedAt != n.ID {
-			s.c.AskedAt = n.ID
-			said := []known{{echo: strings.TrimSuffix(strings.TrimSpace(q.Choices[k].Echo), "."), from: s.c.Texts}}
-			if said[0].echo == "" {
-				said = nil
-			}
-			s.reply(s.withNote(said, s.question(t, n)...))
-			return
-		}
+	// Free text that answers a question further on ("Error: exit code 1"
+	// to "Which product?") is kept for that one, not taken here.
+	if r.By == flows.ByAny && !t.Takes(n, in) && s.keptForLater(t, n, in, false) {
+		return
 	}
 	switch {
 	case r.Choice >= 0:
@@ -872,6 +862,12 @@ func (s *step) answer(text string) {
 			s.unsure(t, n)
 			return
 		}
+		// A fact for a question further on, told instead of an answer
+		// ("says not logged in" to "How does Claude Code sign you in?"):
+		// kept for that one, and this question asked again, no miss.
+		if s.keptForLater(t, n, in, true) {
+			return
+		}
 		// Another error, told instead of an answer ("wait no, it's 429
 		// not 403"): its flow starts, as a person would switch.
 		if v := s.e.Flows.Classify(in); v.Flow != nil && v.Flow != t && v.Flow != s.e.Flows.Fallback() && v.Quotes(v.Flow) {
@@ -880,6 +876,29 @@ func (s *step) answer(text string) {
 		}
 		s.miss(t, n, missPlain)
 	}
+}
+
+// keptForLater says back what text answers of a question further on
+// (flows.Flow.Later), which the flow will take from it there, and asks
+// question n again; it reports false when no question further on takes
+// it. Once per question, so that a person who answers the same way again
+// is heard, not asked forever. open keeps the text among those sent as
+// answers (Conversation.Open), whose match words count further on too.
+func (s *step) keptForLater(t *flows.Flow, n *flows.Node, in flows.Text, open bool) bool {
+	q, k := t.Later(n, in)
+	if q == nil || s.c.AskedAt == n.ID {
+		return false
+	}
+	s.c.AskedAt = n.ID
+	if open && !slices.Contains(s.c.Open, s.c.Texts) {
+		s.c.Open = append(s.c.Open, s.c.Texts)
+	}
+	said := []known{{echo: strings.TrimSuffix(strings.TrimSpace(q.Choices[k].Echo), "."), from: s.c.Texts}}
+	if said[0].echo == "" {
+		said = nil
+	}
+	s.reply(s.withNote(said, s.question(t, n)...))
+	return true
 }
 
 // unsure handles an answer that only says the person does not know, at a
