@@ -494,7 +494,7 @@ func Troubled(t Text) bool {
 		if w == clauseBreak {
 			continue
 		}
-		if errorWords[w] || troubleWords[w] || statusCode(w) || deniedFunction(t.ws, i) || keepsDoing(t.ws, i) {
+		if errorWords[w] || troubleWords[w] || statusCode(w) || deniedFunction(t.ws, i) || keepsDoing(t.ws, i) || failureName(w) {
 			return true
 		}
 		for k := range troubleStems {
@@ -511,6 +511,20 @@ func Troubled(t Text) bool {
 	}
 	return false
 }
+
+// failureName reports whether w is an error's name run together from
+// words, ending in one that says it failed ("AccessDenied",
+// "ConnectionRefused", "RequestTimeout", "ResourceNotFound").
+func failureName(w string) bool {
+	for _, suf := range failureEnds {
+		if len(w) >= len(suf)+3 && strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+var failureEnds = []string{"denied", "refused", "failed", "failure", "timeout", "notfound", "forbidden", "unauthorized", "exception", "error", "invalid", "expired"}
 
 // keepsDoing reports whether ws[i] says something happens over and over
 // that nobody wants: "keeps" and an -ing word ("slack keeps logging me

@@ -202,6 +202,10 @@ func TestTroubled(t *testing.T) {
 		{"the kiosk keeps rebooting every hour", true},
 		{"it kept kicking me out", true},
 		{"it keeps working fine now", false},
+		// An error's name run together from words.
+		{"gcs AccessDenied on upload", true},
+		{"ConnectionRefused from the api", true},
+		{"our reseller sent the invoice", false},
 	} {
 		if got := Troubled(NewText(tc.text)); got != tc.want {
 			t.Errorf("Troubled(%q) = %v, want %v", tc.text, got, tc.want)
