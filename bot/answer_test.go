@@ -202,7 +202,9 @@ func TestClosers(t *testing.T) {
 		// "now" or "again" and a thing doing its job, in any words.
 		"reinstalled the cert, the dashboard loads now", "changed the webhook url, orders sync again", "bank lifted the block, card charged now",
 		"rotated the key and the cron job answers again", "upgraded the account, now texts arriving for everyone", "gave him the role, he's in now",
-		"moved to the new host, uptime checks passing again now"} {
+		"moved to the new host, uptime checks passing again now",
+		// What was done, then one word of how it went.
+		"rotated the key, good", "allowlisted the ip. sends", "reconnected it with the new login, fine"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)
@@ -221,6 +223,14 @@ func TestClosers(t *testing.T) {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)
 		if c.Status != bot.StatusFixed || rs[1].Feedback != nil || !strings.Contains(rs[1].Replies[0], "You're welcome") {
 			t.Errorf("partial thanks %q after a fix: %s feedback %v %q", partial, c.Status, rs[1].Feedback, rs[1].Replies)
+		}
+	}
+	// A plan or a fix passed on, without thanks, keeps the question open
+	// too, with a word for it rather than "Did the fix work?".
+	for _, plan := range []string{"will check tomorrow morning", "pinged our it guy", "will ship it tmrw"} {
+		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", plan)
+		if c.Status != bot.StatusFixed || rs[1].Feedback != nil || !strings.HasPrefix(rs[1].Replies[0], "OK! Reply YES once it works") {
+			t.Errorf("plan %q after a fix: %s feedback %v %q", plan, c.Status, rs[1].Feedback, rs[1].Replies)
 		}
 	}
 	// A text about a problem is no thank-you, whatever else it says.

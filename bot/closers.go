@@ -207,9 +207,30 @@ func lastSays(in flows.Text) FeedbackAnswer {
 			return FeedbackNo
 		case len(cs) > 1 && clauseWorked(c):
 			return FeedbackYes
+		case len(cs) > 1 && i == len(cs)-1 && len(c) == 1 && (verdictWords[c[0]] || jobVerb(c[0]) && !strings.HasSuffix(c[0], "ing")):
+			// What was done, then one word of how it went: "topped up
+			// + auto reload on. good", "allowlisted them, paid".
+			return FeedbackYes
 		}
 	}
 	return ""
+}
+
+// verdictWords say in one word, after what was done, that it went well.
+var verdictWords = wordSet(`good fine great perfect sorted nice excellent awesome solved fixed`)
+
+// saysPlan reports whether the text tells what the person will do or has
+// passed on, with nothing said against the fix ("will see tmrw morning",
+// "pinged our admin"): no result yet.
+func saysPlan(in flows.Text) bool {
+	plan := false
+	for _, c := range in.Clauses() {
+		if hasPhrase(c, notFixed) {
+			return false
+		}
+		plan = plan || plans(c) || slices.ContainsFunc(c, func(w string) bool { return handedOn[w] })
+	}
+	return plan && !flows.Troubled(in)
 }
 
 // didAndThanks reports whether the text tells something the person did

@@ -41,13 +41,16 @@
 //     (the How page and the question again, no miss; where there is no
 //     page, said once, and a second there is taken as "not sure"); an
 //     answer to a question further on (flows.Flow.Ahead: the path there is
-//     taken); or a miss, a human after three. In the catch-all flow, an
-//     answer that names a product of ours and, with the first text, picks
-//     its flow starts that flow instead. Fixed: YES/NO feedback on
-//     the fix page (a closer, or a text saying the trouble is gone, is a
-//     YES; a plan with thanks keeps the question open), NO leading to the
-//     next likely fix; a new problem starts over only when it is one of
-//     ours or names another vendor's product.
+//     taken); a fact for a question further on by any path (flows.Flow.Later:
+//     said back, kept for that question, this one asked again, no miss);
+//     another error of ours, by its code ("wait no, it's 429 not 403":
+//     that flow starts); or a miss, a human after three. In the catch-all
+//     flow, an answer that names a product of ours and, with the first
+//     text, picks its flow starts that flow instead. Fixed: YES/NO
+//     feedback on the fix page (a closer, or a text saying the trouble is
+//     gone, is a YES; a plan, with thanks or not, keeps the question
+//     open), NO leading to the next likely fix; a new problem starts over
+//     only when it is one of ours or names another vendor's product.
 //
 // Walking into a node answers questions the person already answered in
 // any text of the conversation (flows.Flow.InferFrom; a phrase of two

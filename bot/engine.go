@@ -1082,6 +1082,11 @@ func (s *step) feedback(text string) {
 			s.reply("You're welcome! Reply YES once it works, or NO if it doesn't and I'll find the next fix.")
 			return
 		}
+		if saysPlan(in) && !s.newProblem(s.e.Flows.Classify(in)) {
+			// "will see tmrw morning", "pinged our admin": no result yet.
+			s.reply("OK! Reply YES once it works, or NO if it doesn't and I'll find the next fix.")
+			return
+		}
 		if in.Asks() {
 			s.reply(s.fitting(
 				fmt.Sprintf("Your fix page has the steps and commands: %s\nDid it fix it? Reply YES or NO, or HUMAN for a person.", s.link(s.c.PageID)),
