@@ -571,8 +571,11 @@ func (pl *probePlayer) play(p *probePersona, cause probeCause, phone string) *pr
 			}
 		}
 		// A fresh question (not a repeat after a miss, not a keyword's
-		// reply) whose topic the person already answered is a re-ask.
-		if pl.isQuestion(c) && !res.Missed && res.Keyword == "" {
+		// reply) whose topic the person already answered is a re-ask;
+		// not while the persona still has first texts to send, written
+		// before it saw the question: one of them may say it (the
+		// persona's said lists its topics without saying which text).
+		if pl.isQuestion(c) && !res.Missed && res.Keyword == "" && len(queue) == 0 {
 			if tp := pl.topic(c); tp != "" && answered[tp] {
 				run.reasks = append(run.reasks, fmt.Sprintf("%s at %s/%s", tp, c.Flow, c.Node))
 			}
