@@ -10,7 +10,9 @@ import "strings"
 // Troubled reports whether the text says something went wrong: a word
 // like "error", "declined", "crashes" or "expired" (or a typo of one of
 // five letters or more: "disconecting", "eror"), an HTTP error status,
-// or a phrase like "not working" or "keeps asking".
+// an error's name run together ("AccessDenied"), a phrase like "not
+// working", a negation of what a thing should do ("no audio", "nobody
+// can hear me"), or "keeps" doing something ("keeps logging me out").
 func Troubled(t Text) bool {
 	for i, w := range t.ws {
 		if w == clauseBreak {
