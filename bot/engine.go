@@ -868,10 +868,17 @@ func (s *step) answer(text string) {
 		if s.keptForLater(t, n, in, true) {
 			return
 		}
+		v := s.e.Flows.Classify(in)
 		// Another error, told instead of an answer ("wait no, it's 429
 		// not 403"): its flow starts, as a person would switch.
-		if v := s.e.Flows.Classify(in); v.Flow != nil && v.Flow != t && v.Flow != s.e.Flows.Fallback() && v.Quotes(v.Flow) {
+		if v.Flow != nil && v.Flow != t && v.Flow != s.e.Flows.Fallback() && v.Quotes(v.Flow) {
 			s.start(v.Flow, text)
+			return
+		}
+		// The product alone, sent after the first text ("claude code"):
+		// nothing to read, nothing missed; the question again.
+		if v.OnlyNames(t) && len(strings.Fields(in.Normalized())) <= 4 {
+			s.reply(s.fitting(s.question(t, n)...))
 			return
 		}
 		s.miss(t, n, missPlain)

@@ -296,6 +296,16 @@ func TestCorrectionSwitchesFlow(t *testing.T) {
 	}
 }
 
+// The product alone, sent after the first text, is no miss: the
+// question again.
+func TestProductAloneIsNoMiss(t *testing.T) {
+	e := newEngine(t)
+	c, rs := say(e, bot.Conversation{}, "opus 403 in claude code", "claude code")
+	if rs[1].Missed || c.Node != rs[0].Conversation.Node || !strings.Contains(rs[1].Replies[0], "How does Claude Code sign in?") {
+		t.Errorf("product alone: missed %v at %s: %q", rs[1].Missed, c.Node, rs[1].Replies)
+	}
+}
+
 // A conversation stored under a flow's former id (twilio-21610, now
 // twilio-sms) is the renamed flow: texting about the same problem again
 // does not restart it, and its events name the current id.

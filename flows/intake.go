@@ -26,6 +26,12 @@ func (v Verdict) Names(t *Flow) bool {
 	return slices.ContainsFunc(v.Ranked, func(c Candidate) bool { return c.Flow == t && c.Named() })
 }
 
+// OnlyNames reports whether the text names one of t's products and says
+// nothing else t knows ("claude code", "my personal claude code").
+func (v Verdict) OnlyNames(t *Flow) bool {
+	return slices.ContainsFunc(v.Ranked, func(c Candidate) bool { return c.Flow == t && c.Named() && c.Score == c.product })
+}
+
 // Quotes reports whether the text has one of t's codes ("401",
 // "authentication_error").
 func (v Verdict) Quotes(t *Flow) bool {
