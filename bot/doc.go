@@ -44,7 +44,8 @@
 //     taken); a fact for a question further on by any path (flows.Flow.Later:
 //     said back, kept for that question, this one asked again, no miss);
 //     another error of ours, by its code ("wait no, it's 429 not 403":
-//     that flow starts); or a miss, a human after three. In the catch-all
+//     that flow starts); the product alone ("claude code": the question
+//     again); or a miss, a human after three. In the catch-all
 //     flow, an answer that names a product of ours and, with the first
 //     text, picks its flow starts that flow instead. Fixed: YES/NO
 //     feedback on the fix page (a closer, or a text saying the trouble is
