@@ -169,8 +169,11 @@ func (p phrase) matchAt(t *Text, i int, fuzzy bool) int {
 			k++
 			continue
 		}
+		if j == 0 || p[j].digit {
+			return -1
+		}
 		n := amountLen(t.ws[k:])
-		if j == 0 || p[j].digit || n == 0 || k+n >= len(t.ws) || !p[j].matches(t.ws[k+n], t.shapes[k+n], fuzzy) {
+		if n == 0 || k+n >= len(t.ws) || !p[j].matches(t.ws[k+n], t.shapes[k+n], fuzzy) {
 			return -1
 		}
 		k += n + 1
@@ -360,14 +363,15 @@ func top(a, b rating) rating {
 func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) rating {
 	var best rating
 	for _, p := range phrases {
-		r := rating{score: 4 * p.weight()}
-		r.at, r.end = p.findAnswer(t, false, phrases)
-		if r.at < 0 && fuzzy {
-			r = rating{score: 3 * p.weight()}
-			r.at, r.end = p.findAnswer(t, true, phrases)
+		// The weight is counted only for a phrase found: most are not.
+		per := 4
+		at, end := p.findAnswer(t, false, phrases)
+		if at < 0 && fuzzy {
+			per = 3
+			at, end = p.findAnswer(t, true, phrases)
 		}
-		if r.at >= 0 {
-			best = top(best, r)
+		if at >= 0 {
+			best = top(best, rating{score: per * p.weight(), at: at, end: end})
 		}
 	}
 	if !patterns {
@@ -721,8 +725,11 @@ func (t *Flow) InferFrom(n *Node, said []string) (choice, from int) {
 // 403 choice leads to. Questions are searched up to maxAhead deep.
 func (t *Flow) Ahead(n *Node, answer Text) int {
 	found := -1
+	seen := make(map[string]bool, 16) // cleared for each choice
 	for k, ch := range n.Choices {
-		if t.answersAhead(ch.Next, answer, maxAhead, map[string]bool{n.ID: true}) {
+		clear(seen)
+		seen[n.ID] = true
+		if t.answersAhead(ch.Next, answer, maxAhead, seen) {
 			if found >= 0 {
 				return -1 // more than one way there: the question stands
 			}
@@ -952,7 +959,11 @@ func choiceNumber(ws []string, n int) int {
 	if count != 1 {
 		return -1
 	}
-	v, err := strconv.Atoi(rest)
+	// Atoi only on digits: its error for a word allocates.
+	v, err := 0, strconv.ErrSyntax
+	if isAmount(rest) {
+		v, err = strconv.Atoi(rest)
+	}
 	if err != nil {
 		var ok bool
 		if v, ok = numberWords[rest]; !ok {

@@ -104,9 +104,10 @@ func hedgeAt(ws []string, i int) int {
 // something ("why is it billing me api rates?").
 func (t *Text) core(stated bool) (core Text, asks, hedged bool) {
 	var (
-		keep  []string // kept words, "|" between runs
-		cut   bool
-		start int
+		keepBuf [32]string
+		keep    = keepBuf[:0] // kept words, "|" between runs
+		cut     bool
+		start   int
 	)
 	for start <= len(t.ws) {
 		end := start
