@@ -150,7 +150,7 @@ func (p phrase) find(t *Text, fuzzy bool) int {
 // what it is.
 func (p phrase) findFrom(t *Text, fuzzy bool, from int) (at, end int) {
 	ws := t.ws
-	if len(p) == 0 || len(p) > len(ws) {
+	if len(p) == 0 || len(p) > len(ws) || !p.mayOccur(t, fuzzy) {
 		return -1, -1
 	}
 	for i := from; i+len(p) <= len(ws); i++ {
@@ -159,6 +159,21 @@ func (p phrase) findFrom(t *Text, fuzzy bool, from int) (at, end int) {
 		}
 	}
 	return -1, -1
+}
+
+// mayOccur reports whether each of p's words may match a word of t, by
+// t's index: false means p cannot match anywhere in t. A word that
+// matches as a suffix, or (fuzzy) by a typo, is not checked.
+func (p phrase) mayOccur(t *Text, fuzzy bool) bool {
+	if !t.indexed {
+		return true
+	}
+	for j := range p {
+		if w := &p[j]; !w.suffix && (!fuzzy || w.edits == 0) && !t.may(w.hash) {
+			return false
+		}
+	}
+	return true
 }
 
 // matchAt returns where p, matched at word i of t, ends, or -1.

@@ -17,6 +17,36 @@ type Text struct {
 	first  int      // norm[:first] is the first clause
 	ws     []string // words and clauseBreaks, the words substrings of norm
 	shapes []shape  // shapes[i] is the shape of ws[i]
+	// index holds two bits of wordHash for each word of ws and for each
+	// word ending in "s" without it (a plural's singular); indexed says
+	// it was filled. A phrase with a word whose bits are not all set
+	// cannot match exactly (see phrase.mayOccur).
+	index   [4]uint64
+	indexed bool
+}
+
+// wordHash is FNV-1a of w.
+func wordHash(w string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := range len(w) {
+		h ^= uint64(w[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// add sets h's bits in t's index.
+func (t *Text) add(h uint64) {
+	a, b := h&255, (h>>8)&255
+	t.index[a>>6] |= 1 << (a & 63)
+	t.index[b>>6] |= 1 << (b & 63)
+}
+
+// may reports whether a word of hash h may be among t's words (or their
+// singulars): false means it is not; true, that it may be.
+func (t *Text) may(h uint64) bool {
+	a, b := h&255, (h>>8)&255
+	return t.index[a>>6]&(1<<(a&63)) != 0 && t.index[b>>6]&(1<<(b&63)) != 0
 }
 
 // Normalized returns the text as [Normalize] returns it.
@@ -165,6 +195,13 @@ func NewText(s string) Text {
 		t.ws[i] = t.norm[sp.start:sp.end]
 		t.shapes[i] = shapeOf(t.ws[i])
 	}
+	for _, w := range t.ws {
+		t.add(wordHash(w))
+		if n := len(w) - 1; n > 0 && w[n] == 's' {
+			t.add(wordHash(w[:n]))
+		}
+	}
+	t.indexed = true
 	return t
 }
 
