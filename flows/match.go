@@ -564,7 +564,11 @@ func (t *Flow) Read(n *Node, answer Text) Reading {
 		return Reading{Choice: i, By: ByNumber}
 	}
 	core, asks, hedged := answer.core(false)
-	r := readCore(ccs, &core, n.Other())
+	other := -1 // readCore takes it only for a text that quotes: n.Other allocates
+	if quotes(&core) {
+		other = n.Other()
+	}
+	r := readCore(ccs, &core, other)
 	if r.Choice >= 0 && (r.By != ByAny && r.By != ByOther || !hedged) {
 		return r
 	}
@@ -699,7 +703,7 @@ func (t *Flow) InferOpen(n *Node, open []string) (choice, from int) {
 // never count.
 func (t *Flow) inferLoose(n *Node, text Text) int {
 	ccs := t.compiled[n.ID]
-	if len(text.ws) == 0 || choiceNumber(text.ws, len(ccs)) >= 0 || Family(text.norm) != "" && len(text.ws) <= 3 {
+	if len(text.ws) == 0 || choiceNumber(text.ws, len(ccs)) >= 0 || len(text.ws) <= 3 && Family(text.norm) != "" {
 		return -1
 	}
 	if strings.Trim(text.norm, "0123456789 ") == "" {
@@ -857,7 +861,7 @@ func (t *Flow) inferOne(n *Node, text Text) int {
 	if len(text.ws) == 0 {
 		return -1
 	}
-	if choiceNumber(text.ws, len(ccs)) >= 0 || Family(text.norm) != "" && len(text.ws) <= 3 {
+	if choiceNumber(text.ws, len(ccs)) >= 0 || len(text.ws) <= 3 && Family(text.norm) != "" {
 		return -1
 	}
 	in, _, _ := text.core(true)
