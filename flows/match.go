@@ -702,25 +702,47 @@ func (t *Flow) InferOpen(n *Node, open []string) (choice, from int) {
 // whatever the question's infer says. Bare numbers ("403") and yes/no
 // never count.
 func (t *Flow) inferLoose(n *Node, text Text) int {
+	l := readLoose(text)
+	return t.looseAnswer(n, &l)
+}
+
+// looseText is a text read once as inferLoose reads it, to read it at
+// many questions (Ahead, Answers).
+type looseText struct {
+	text Text
+	in   Text // text.core(true), unless never
+	// never: the text answers no question (empty, a yes/no of three
+	// words or fewer, numbers alone)
+	never bool
+}
+
+func readLoose(text Text) looseText {
+	l := looseText{text: text}
+	l.never = len(text.ws) == 0 || len(text.ws) <= 3 && Family(text.norm) != "" || strings.Trim(text.norm, "0123456789 ") == ""
+	if !l.never {
+		l.in, _, _ = text.core(true)
+	}
+	return l
+}
+
+// looseAnswer is inferLoose of a text read by readLoose.
+func (t *Flow) looseAnswer(n *Node, l *looseText) int {
 	ccs := t.compiled[n.ID]
-	if len(text.ws) == 0 || choiceNumber(text.ws, len(ccs)) >= 0 || len(text.ws) <= 3 && Family(text.norm) != "" {
+	if l.never || choiceNumber(l.text.ws, len(ccs)) >= 0 {
 		return -1
 	}
-	if strings.Trim(text.norm, "0123456789 ") == "" {
-		return -1
-	}
-	in, _, _ := text.core(true)
+	in := &l.in
 	i := best(ccs, func(cc *compiledChoice) rating {
 		if cc.unsure {
 			return rating{}
 		}
 		if cc.any {
-			return cc.rate(&in, cc.implied, false, false)
+			return cc.rate(in, cc.implied, false, false)
 		}
-		return top(cc.rate(&in, cc.implied, false, false), cc.rate(&in, cc.phrases, false, true))
+		return top(cc.rate(in, cc.implied, false, false), cc.rate(in, cc.phrases, false, true))
 	})
 	if i < 0 {
-		i = otherHolds(n, ccs, &in)
+		i = otherHolds(n, ccs, in)
 	}
 	return i
 }
@@ -744,11 +766,12 @@ func (t *Flow) InferFrom(n *Node, said []string) (choice, from int) {
 // 403 choice leads to. Questions are searched up to maxAhead deep.
 func (t *Flow) Ahead(n *Node, answer Text) int {
 	found := -1
-	seen := make(map[string]bool, 16) // cleared for each choice
+	l := readLoose(answer) // read once for every question ahead
+	var seen nodeSet
 	for k, ch := range n.Choices {
-		clear(seen)
-		seen[n.ID] = true
-		if t.answersAhead(ch.Next, answer, maxAhead, seen) {
+		seen.reset()
+		seen.add(n.ID)
+		if t.answersAhead(ch.Next, &l, maxAhead, &seen) {
 			if found >= 0 {
 				return -1 // more than one way there: the question stands
 			}
@@ -792,22 +815,47 @@ func (t *Flow) Later(n *Node, answer Text) (*Node, int) {
 	return nil, -1
 }
 
+// nodeSet is a set of node IDs that allocates nothing for its first 32.
+type nodeSet struct {
+	ids  [32]string
+	n    int
+	more map[string]bool
+}
+
+func (s *nodeSet) reset() { s.n, s.more = 0, nil }
+
+func (s *nodeSet) has(id string) bool {
+	return slices.Contains(s.ids[:s.n], id) || s.more[id]
+}
+
+func (s *nodeSet) add(id string) {
+	if s.n < len(s.ids) {
+		s.ids[s.n] = id
+		s.n++
+		return
+	}
+	if s.more == nil {
+		s.more = map[string]bool{}
+	}
+	s.more[id] = true
+}
+
 // maxAhead is how many questions deep Ahead looks.
 const maxAhead = 3
 
 // answersAhead reports whether text answers a question reachable from
 // node id within depth questions, not passing a node in seen.
-func (t *Flow) answersAhead(id string, text Text, depth int, seen map[string]bool) bool {
+func (t *Flow) answersAhead(id string, text *looseText, depth int, seen *nodeSet) bool {
 	n := t.Node(id)
-	if n == nil || depth == 0 || seen[id] {
+	if n == nil || depth == 0 || seen.has(id) {
 		return false
 	}
-	seen[id] = true
+	seen.add(id)
 	switch n.Kind {
 	case Info:
 		return t.answersAhead(n.Next, text, depth, seen)
 	case Question:
-		if t.inferLoose(n, text) >= 0 {
+		if t.looseAnswer(n, text) >= 0 {
 			return true
 		}
 		for _, ch := range n.Choices {
@@ -844,8 +892,9 @@ func (t *Flow) Unsure(n *Node) int {
 // "Is this 1) … or 2) …?" that picks neither by name but says something
 // only one of them asks about.
 func (t *Flow) Answers(text Text) bool {
+	l := readLoose(text)
 	for i := range t.Nodes {
-		if n := &t.Nodes[i]; n.Kind == Question && t.inferLoose(n, text) >= 0 {
+		if n := &t.Nodes[i]; n.Kind == Question && t.looseAnswer(n, &l) >= 0 {
 			return true
 		}
 	}
