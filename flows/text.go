@@ -185,8 +185,7 @@ func NewText(s string) Text {
 	if len(spans) == 0 {
 		return t
 	}
-	t.ws = make([]string, len(spans))
-	t.shapes = make([]shape, len(spans))
+	t.ws, t.shapes = wordSlices(len(spans))
 	for i, sp := range spans {
 		if sp.start < 0 {
 			t.ws[i] = clauseBreak
@@ -203,6 +202,32 @@ func NewText(s string) Text {
 	}
 	t.indexed = true
 	return t
+}
+
+// wordSlices returns a Text's ws and shapes for n words, in one
+// allocation for texts of up to 16 words (most texts).
+func wordSlices(n int) ([]string, []shape) {
+	switch {
+	case n <= 4:
+		a := new(struct {
+			ws     [4]string
+			shapes [4]shape
+		})
+		return a.ws[:n:n], a.shapes[:n:n]
+	case n <= 8:
+		a := new(struct {
+			ws     [8]string
+			shapes [8]shape
+		})
+		return a.ws[:n:n], a.shapes[:n:n]
+	case n <= 16:
+		a := new(struct {
+			ws     [16]string
+			shapes [16]shape
+		})
+		return a.ws[:n:n], a.shapes[:n:n]
+	}
+	return make([]string, n), make([]shape, n)
 }
 
 // americanize spells a word's "-ised", "-ising" and "-isation" ending
