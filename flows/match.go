@@ -176,6 +176,22 @@ func (p phrase) mayOccur(t *Text, fuzzy bool) bool {
 	return true
 }
 
+// absent counts p's words that t's index says t has not: neither the
+// word nor its plural (suffix words are not counted). Each can match
+// only as a typo.
+func (p phrase) absent(t *Text) int {
+	if !t.indexed {
+		return 0
+	}
+	n := 0
+	for j := range p {
+		if w := &p[j]; !w.suffix && !t.may(w.hash) {
+			n++
+		}
+	}
+	return n
+}
+
 // matchAt returns where p, matched at word i of t, ends, or -1.
 func (p phrase) matchAt(t *Text, i int, fuzzy bool) int {
 	k := i
@@ -946,7 +962,8 @@ func (t *Flow) inferOne(n *Node, text Text) int {
 func (cc *compiledChoice) rateTypo(t *Text, phrases []phrase) rating {
 	var best rating
 	for _, p := range phrases {
-		if len(p) < 2 {
+		// Two words the text cannot have exactly would be two typos.
+		if len(p) < 2 || p.absent(t) >= 2 {
 			continue
 		}
 		at, end := p.findAnswer(t, true, phrases)
