@@ -325,6 +325,52 @@ type compiledChoice struct {
 	means    string
 	any      bool
 	unsure   bool // the choice for not knowing: never taken from earlier texts
+	// needs[k] is what phrases[k] needs of a text's index, impliedNeeds
+	// the same for implied (see need); nil for none.
+	needs, impliedNeeds []need
+}
+
+// need is what a phrase needs of a text's index (see Text.index) to be
+// found: the bits of its words that match only as themselves or their
+// plurals (exact), of those the words that allow no typo (strict), and
+// whether it is a phrase of absence ("no code"), which findAnswer also
+// finds by its other words.
+type need struct {
+	exact, strict [4]uint64
+	absence       bool
+}
+
+func needsOf(ps []phrase) []need {
+	if len(ps) == 0 {
+		return nil
+	}
+	out := make([]need, len(ps))
+	for k, p := range ps {
+		var exact, strict Text
+		for j := range p {
+			if w := &p[j]; !w.suffix {
+				exact.add(w.hash)
+				if w.edits == 0 {
+					strict.add(w.hash)
+				}
+			}
+		}
+		out[k] = need{exact: exact.index, strict: strict.index, absence: len(p) >= 2 && (p[0].s == "no" || p[0].s == "not")}
+	}
+	return out
+}
+
+// needsFor returns the needs of phrases when they are cc's phrases or
+// implied, else nil.
+func (cc *compiledChoice) needsFor(phrases []phrase) []need {
+	switch {
+	case len(phrases) == 0:
+	case len(cc.needs) == len(phrases) && &cc.phrases[0] == &phrases[0]:
+		return cc.needs
+	case len(cc.impliedNeeds) == len(phrases) && &cc.implied[0] == &phrases[0]:
+		return cc.impliedNeeds
+	}
+	return nil
 }
 
 func compileChoice(c Choice) (compiledChoice, error) {
@@ -351,6 +397,7 @@ func compileChoice(c Choice) (compiledChoice, error) {
 		}
 		cc.patterns = append(cc.patterns, re)
 	}
+	cc.needs, cc.impliedNeeds = needsOf(cc.phrases), needsOf(cc.implied)
 	return cc, nil
 }
 
@@ -393,7 +440,18 @@ func top(a, b rating) rating {
 // with patterns, by the choice's patterns.
 func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) rating {
 	var best rating
-	for _, p := range phrases {
+	needs := cc.needsFor(phrases)
+	if !t.indexed {
+		needs = nil
+	}
+	for k, p := range phrases {
+		// A phrase t's index says findAnswer cannot find, with or
+		// without typos as fuzzy says, is not looked for.
+		if needs != nil {
+			if nd := &needs[k]; !nd.absence && !t.covers(&nd.exact) && (!fuzzy || !t.covers(&nd.strict)) {
+				continue
+			}
+		}
 		// The weight is counted only for a phrase found: most are not.
 		per := 4
 		at, end := p.findAnswer(t, false, phrases)

@@ -42,6 +42,11 @@ func (t *Text) add(h uint64) {
 	t.index[b>>6] |= 1 << (b & 63)
 }
 
+// covers reports whether every bit of m is set in t's index.
+func (t *Text) covers(m *[4]uint64) bool {
+	return m[0]&^t.index[0]|m[1]&^t.index[1]|m[2]&^t.index[2]|m[3]&^t.index[3] == 0
+}
+
 // may reports whether a word of hash h may be among t's words (or their
 // singulars): false means it is not; true, that it may be.
 func (t *Text) may(h uint64) bool {
