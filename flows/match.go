@@ -200,11 +200,8 @@ func (p phrase) matchAt(t *Text, i int, fuzzy bool) int {
 			k++
 			continue
 		}
-		if j == 0 || p[j].digit {
-			return -1
-		}
 		n := amountLen(t.ws[k:])
-		if n == 0 || k+n >= len(t.ws) || !p[j].matches(t.ws[k+n], t.shapes[k+n], fuzzy) {
+		if j == 0 || p[j].digit || n == 0 || k+n >= len(t.ws) || !p[j].matches(t.ws[k+n], t.shapes[k+n], fuzzy) {
 			return -1
 		}
 		k += n + 1
