@@ -157,7 +157,7 @@ func (p phrase) find(t *Text, fuzzy bool) int {
 // sandbox"; "no the vpn" is no "no vpn").
 func (p phrase) findFrom(t *Text, fuzzy bool, from int) (at, end int) {
 	ws := t.ws
-	if len(p) == 0 || len(p) > len(ws) {
+	if len(p) == 0 || len(p) > len(ws) || !p.mayOccur(t, fuzzy) {
 		return -1, -1
 	}
 	for i := from; i+len(p) <= len(ws); i++ {
@@ -166,6 +166,37 @@ func (p phrase) findFrom(t *Text, fuzzy bool, from int) (at, end int) {
 		}
 	}
 	return -1, -1
+}
+
+// mayOccur reports whether each of p's words may match a word of t, by
+// t's index: false means p cannot match anywhere in t. A word that
+// matches as a suffix, or (fuzzy) by a typo, is not checked.
+func (p phrase) mayOccur(t *Text, fuzzy bool) bool {
+	if !t.indexed {
+		return true
+	}
+	for j := range p {
+		if w := &p[j]; !w.suffix && (!fuzzy || w.edits == 0) && !t.may(w.hash) {
+			return false
+		}
+	}
+	return true
+}
+
+// absent counts p's words that t's index says t has not: neither the
+// word nor its plural (suffix words are not counted). Each can match
+// only as a typo.
+func (p phrase) absent(t *Text) int {
+	if !t.indexed {
+		return 0
+	}
+	n := 0
+	for j := range p {
+		if w := &p[j]; !w.suffix && !t.may(w.hash) {
+			n++
+		}
+	}
+	return n
 }
 
 // matchAt returns where p, matched at word i of t, ends, or -1.
@@ -305,6 +336,52 @@ type compiledChoice struct {
 	means    string
 	any      bool
 	unsure   bool // the choice for not knowing: never taken from earlier texts
+	// needs[k] is what phrases[k] needs of a text's index, impliedNeeds
+	// the same for implied (see need); nil for none.
+	needs, impliedNeeds []need
+}
+
+// need is what a phrase needs of a text's index (see Text.index) to be
+// found: the bits of its words that match only as themselves or their
+// plurals (exact), of those the words that allow no typo (strict), and
+// whether it is a phrase of absence ("no code"), which findAnswer also
+// finds by its other words.
+type need struct {
+	exact, strict [4]uint64
+	absence       bool
+}
+
+func needsOf(ps []phrase) []need {
+	if len(ps) == 0 {
+		return nil
+	}
+	out := make([]need, len(ps))
+	for k, p := range ps {
+		var exact, strict Text
+		for j := range p {
+			if w := &p[j]; !w.suffix {
+				exact.add(w.hash)
+				if w.edits == 0 {
+					strict.add(w.hash)
+				}
+			}
+		}
+		out[k] = need{exact: exact.index, strict: strict.index, absence: len(p) >= 2 && (p[0].s == "no" || p[0].s == "not")}
+	}
+	return out
+}
+
+// needsFor returns the needs of phrases when they are cc's phrases or
+// implied, else nil.
+func (cc *compiledChoice) needsFor(phrases []phrase) []need {
+	switch {
+	case len(phrases) == 0:
+	case len(cc.needs) == len(phrases) && &cc.phrases[0] == &phrases[0]:
+		return cc.needs
+	case len(cc.impliedNeeds) == len(phrases) && &cc.implied[0] == &phrases[0]:
+		return cc.impliedNeeds
+	}
+	return nil
 }
 
 func compileChoice(c Choice) (compiledChoice, error) {
@@ -331,6 +408,7 @@ func compileChoice(c Choice) (compiledChoice, error) {
 		}
 		cc.patterns = append(cc.patterns, re)
 	}
+	cc.needs, cc.impliedNeeds = needsOf(cc.phrases), needsOf(cc.implied)
 	return cc, nil
 }
 
@@ -373,15 +451,27 @@ func top(a, b rating) rating {
 // with patterns, by the choice's patterns.
 func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) rating {
 	var best rating
-	for _, p := range phrases {
-		r := rating{score: 4 * p.weight()}
-		r.at, r.end = p.findAnswer(t, false, phrases)
-		if r.at < 0 && fuzzy {
-			r = rating{score: 3 * p.weight()}
-			r.at, r.end = p.findAnswer(t, true, phrases)
+	needs := cc.needsFor(phrases)
+	if !t.indexed {
+		needs = nil
+	}
+	for k, p := range phrases {
+		// A phrase t's index says findAnswer cannot find, with or
+		// without typos as fuzzy says, is not looked for.
+		if needs != nil {
+			if nd := &needs[k]; !nd.absence && !t.covers(&nd.exact) && (!fuzzy || !t.covers(&nd.strict)) {
+				continue
+			}
 		}
-		if r.at >= 0 {
-			best = top(best, r)
+		// The weight is counted only for a phrase found: most are not.
+		per := 4
+		at, end := p.findAnswer(t, false, phrases)
+		if at < 0 && fuzzy {
+			per = 3
+			at, end = p.findAnswer(t, true, phrases)
+		}
+		if at >= 0 {
+			best = top(best, rating{score: per * p.weight(), at: at, end: end})
 		}
 	}
 	if !patterns {
@@ -559,7 +649,11 @@ func (t *Flow) Read(n *Node, answer Text) Reading {
 		return Reading{Choice: i, By: ByNumber}
 	}
 	core, asks, hedged := answer.core(false)
-	r := readCore(ccs, &core, n.Other())
+	other := -1 // readCore takes it only for a text that quotes: n.Other allocates
+	if quotes(&core) {
+		other = n.Other()
+	}
+	r := readCore(ccs, &core, other)
 	if r.Choice >= 0 && (r.By != ByAny && r.By != ByOther || !hedged) {
 		return r
 	}
@@ -693,25 +787,47 @@ func (t *Flow) InferOpen(n *Node, open []string) (choice, from int) {
 // whatever the question's infer says. Bare numbers ("403") and yes/no
 // never count.
 func (t *Flow) inferLoose(n *Node, text Text) int {
+	l := readLoose(text)
+	return t.looseAnswer(n, &l)
+}
+
+// looseText is a text read once as inferLoose reads it, to read it at
+// many questions (Ahead, Answers).
+type looseText struct {
+	text Text
+	in   Text // text.core(true), unless never
+	// never: the text answers no question (empty, a yes/no of three
+	// words or fewer, numbers alone)
+	never bool
+}
+
+func readLoose(text Text) looseText {
+	l := looseText{text: text}
+	l.never = len(text.ws) == 0 || len(text.ws) <= 3 && Family(text.norm) != "" || strings.Trim(text.norm, "0123456789 ") == ""
+	if !l.never {
+		l.in, _, _ = text.core(true)
+	}
+	return l
+}
+
+// looseAnswer is inferLoose of a text read by readLoose.
+func (t *Flow) looseAnswer(n *Node, l *looseText) int {
 	ccs := t.compiled[n.ID]
-	if len(text.ws) == 0 || choiceNumber(text.ws, len(ccs)) >= 0 || Family(text.norm) != "" && len(text.ws) <= 3 {
+	if l.never || choiceNumber(l.text.ws, len(ccs)) >= 0 {
 		return -1
 	}
-	if strings.Trim(text.norm, "0123456789 ") == "" {
-		return -1
-	}
-	in, _, _ := text.core(true)
+	in := &l.in
 	i := best(ccs, func(cc *compiledChoice) rating {
 		if cc.unsure {
 			return rating{}
 		}
 		if cc.any {
-			return cc.rate(&in, cc.implied, false, false)
+			return cc.rate(in, cc.implied, false, false)
 		}
-		return top(cc.rate(&in, cc.implied, false, false), cc.rate(&in, cc.phrases, false, true))
+		return top(cc.rate(in, cc.implied, false, false), cc.rate(in, cc.phrases, false, true))
 	})
 	if i < 0 {
-		i = otherHolds(n, ccs, &in)
+		i = otherHolds(n, ccs, in)
 	}
 	return i
 }
@@ -735,8 +851,12 @@ func (t *Flow) InferFrom(n *Node, said []string) (choice, from int) {
 // 403 choice leads to. Questions are searched up to maxAhead deep.
 func (t *Flow) Ahead(n *Node, answer Text) int {
 	found := -1
+	l := readLoose(answer) // read once for every question ahead
+	var seen nodeSet
 	for k, ch := range n.Choices {
-		if t.answersAhead(ch.Next, answer, maxAhead, map[string]bool{n.ID: true}) {
+		seen.reset()
+		seen.add(n.ID)
+		if t.answersAhead(ch.Next, &l, maxAhead, &seen) {
 			if found >= 0 {
 				return -1 // more than one way there: the question stands
 			}
@@ -780,22 +900,47 @@ func (t *Flow) Later(n *Node, answer Text) (*Node, int) {
 	return nil, -1
 }
 
+// nodeSet is a set of node IDs that allocates nothing for its first 32.
+type nodeSet struct {
+	ids  [32]string
+	n    int
+	more map[string]bool
+}
+
+func (s *nodeSet) reset() { s.n, s.more = 0, nil }
+
+func (s *nodeSet) has(id string) bool {
+	return slices.Contains(s.ids[:s.n], id) || s.more[id]
+}
+
+func (s *nodeSet) add(id string) {
+	if s.n < len(s.ids) {
+		s.ids[s.n] = id
+		s.n++
+		return
+	}
+	if s.more == nil {
+		s.more = map[string]bool{}
+	}
+	s.more[id] = true
+}
+
 // maxAhead is how many questions deep Ahead looks.
 const maxAhead = 3
 
 // answersAhead reports whether text answers a question reachable from
 // node id within depth questions, not passing a node in seen.
-func (t *Flow) answersAhead(id string, text Text, depth int, seen map[string]bool) bool {
+func (t *Flow) answersAhead(id string, text *looseText, depth int, seen *nodeSet) bool {
 	n := t.Node(id)
-	if n == nil || depth == 0 || seen[id] {
+	if n == nil || depth == 0 || seen.has(id) {
 		return false
 	}
-	seen[id] = true
+	seen.add(id)
 	switch n.Kind {
 	case Info:
 		return t.answersAhead(n.Next, text, depth, seen)
 	case Question:
-		if t.inferLoose(n, text) >= 0 {
+		if t.looseAnswer(n, text) >= 0 {
 			return true
 		}
 		for _, ch := range n.Choices {
@@ -832,8 +977,9 @@ func (t *Flow) Unsure(n *Node) int {
 // "Is this 1) … or 2) …?" that picks neither by name but says something
 // only one of them asks about.
 func (t *Flow) Answers(text Text) bool {
+	l := readLoose(text)
 	for i := range t.Nodes {
-		if n := &t.Nodes[i]; n.Kind == Question && t.inferLoose(n, text) >= 0 {
+		if n := &t.Nodes[i]; n.Kind == Question && t.looseAnswer(n, &l) >= 0 {
 			return true
 		}
 	}
@@ -849,7 +995,7 @@ func (t *Flow) inferOne(n *Node, text Text) int {
 	if len(text.ws) == 0 {
 		return -1
 	}
-	if choiceNumber(text.ws, len(ccs)) >= 0 || Family(text.norm) != "" && len(text.ws) <= 3 {
+	if choiceNumber(text.ws, len(ccs)) >= 0 || len(text.ws) <= 3 && Family(text.norm) != "" {
 		return -1
 	}
 	in, _, _ := text.core(true)
@@ -885,7 +1031,8 @@ func (t *Flow) inferOne(n *Node, text Text) int {
 func (cc *compiledChoice) rateTypo(t *Text, phrases []phrase) rating {
 	var best rating
 	for _, p := range phrases {
-		if len(p) < 2 {
+		// Two words the text cannot have exactly would be two typos.
+		if len(p) < 2 || p.absent(t) >= 2 {
 			continue
 		}
 		at, end := p.findAnswer(t, true, phrases)
@@ -966,7 +1113,11 @@ func choiceNumber(ws []string, n int) int {
 	if count != 1 {
 		return -1
 	}
-	v, err := strconv.Atoi(rest)
+	// Atoi only on digits: its error for a word allocates.
+	v, err := 0, strconv.ErrSyntax
+	if isAmount(rest) {
+		v, err = strconv.Atoi(rest)
+	}
 	if err != nil {
 		var ok bool
 		if v, ok = numberWords[rest]; !ok {

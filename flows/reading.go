@@ -91,6 +91,9 @@ var hedgeEnds = set("but", "though", "although", "however", "anyway", "except")
 // hedgeAt returns the length of the uncertain phrase starting at ws[i]
 // ("not sure", "maybe"), or 0.
 func hedgeAt(ws []string, i int) int {
+	if !uncertainStarts[ws[i]] {
+		return 0 // no uncertain phrase starts with the word: one lookup, not five
+	}
 	var buf [maxKey]byte
 	for n := min(len(ws)-i, 5); n >= 1; n-- {
 		if k, ok := join(&buf, ws[i:i+n]); ok && uncertain[string(k)] {
@@ -100,6 +103,15 @@ func hedgeAt(ws []string, i int) int {
 	return 0
 }
 
+// uncertainStarts holds the first word of each of uncertain's phrases.
+var uncertainStarts = func() map[string]bool {
+	m := map[string]bool{}
+	for k := range uncertain {
+		m[strings.Fields(k)[0]] = true
+	}
+	return m
+}()
+
 // core is a text as an answer: t without the clauses that ask something
 // back and without what hedges reach. asks and hedged say whether
 // anything was cut for either reason. When nothing is cut, core is t
@@ -107,9 +119,10 @@ func hedgeAt(ws []string, i int) int {
 // something ("why is it billing me api rates?").
 func (t *Text) core(stated bool) (core Text, asks, hedged bool) {
 	var (
-		keep  []string // kept words, "|" between runs
-		cut   bool
-		start int
+		keepBuf [32]string
+		keep    = keepBuf[:0] // kept words, "|" between runs
+		cut     bool
+		start   int
 	)
 	for start <= len(t.ws) {
 		end := start

@@ -17,6 +17,41 @@ type Text struct {
 	first  int      // norm[:first] is the first clause
 	ws     []string // words and clauseBreaks, the words substrings of norm
 	shapes []shape  // shapes[i] is the shape of ws[i]
+	// index holds two bits of wordHash for each word of ws and for each
+	// word ending in "s" without it (a plural's singular); indexed says
+	// it was filled. A phrase with a word whose bits are not all set
+	// cannot match exactly (see phrase.mayOccur).
+	index   [4]uint64
+	indexed bool
+}
+
+// wordHash is FNV-1a of w.
+func wordHash(w string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := range len(w) {
+		h ^= uint64(w[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// add sets h's bits in t's index.
+func (t *Text) add(h uint64) {
+	a, b := h&255, (h>>8)&255
+	t.index[a>>6] |= 1 << (a & 63)
+	t.index[b>>6] |= 1 << (b & 63)
+}
+
+// covers reports whether every bit of m is set in t's index.
+func (t *Text) covers(m *[4]uint64) bool {
+	return m[0]&^t.index[0]|m[1]&^t.index[1]|m[2]&^t.index[2]|m[3]&^t.index[3] == 0
+}
+
+// may reports whether a word of hash h may be among t's words (or their
+// singulars): false means it is not; true, that it may be.
+func (t *Text) may(h uint64) bool {
+	a, b := h&255, (h>>8)&255
+	return t.index[a>>6]&(1<<(a&63)) != 0 && t.index[b>>6]&(1<<(b&63)) != 0
 }
 
 // Normalized returns the text as [Normalize] returns it.
@@ -155,8 +190,7 @@ func NewText(s string) Text {
 	if len(spans) == 0 {
 		return t
 	}
-	t.ws = make([]string, len(spans))
-	t.shapes = make([]shape, len(spans))
+	t.ws, t.shapes = wordSlices(len(spans))
 	for i, sp := range spans {
 		if sp.start < 0 {
 			t.ws[i] = clauseBreak
@@ -165,7 +199,40 @@ func NewText(s string) Text {
 		t.ws[i] = t.norm[sp.start:sp.end]
 		t.shapes[i] = shapeOf(t.ws[i])
 	}
+	for _, w := range t.ws {
+		t.add(wordHash(w))
+		if n := len(w) - 1; n > 0 && w[n] == 's' {
+			t.add(wordHash(w[:n]))
+		}
+	}
+	t.indexed = true
 	return t
+}
+
+// wordSlices returns a Text's ws and shapes for n words, in one
+// allocation for texts of up to 16 words (most texts).
+func wordSlices(n int) ([]string, []shape) {
+	switch {
+	case n <= 4:
+		a := new(struct {
+			ws     [4]string
+			shapes [4]shape
+		})
+		return a.ws[:n:n], a.shapes[:n:n]
+	case n <= 8:
+		a := new(struct {
+			ws     [8]string
+			shapes [8]shape
+		})
+		return a.ws[:n:n], a.shapes[:n:n]
+	case n <= 16:
+		a := new(struct {
+			ws     [16]string
+			shapes [16]shape
+		})
+		return a.ws[:n:n], a.shapes[:n:n]
+	}
+	return make([]string, n), make([]shape, n)
 }
 
 // americanize spells a word's "-ised", "-ising" and "-isation" ending

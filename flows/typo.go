@@ -51,9 +51,11 @@ type word struct {
 	// suffix: any longer word that ends in s matches ("*error" in a
 	// phrase is "SMTPAuthenticationError", "FirebaseError").
 	suffix bool
+	// hash is wordHash(s), for a Text's index of its words (text.go).
+	hash uint64
 }
 
-func newWord(s string) word { return word{s: s, shape: shapeOf(s)} }
+func newWord(s string) word { return word{s: s, shape: shapeOf(s), hash: wordHash(s)} }
 
 // matches reports whether got (of shape gs) is the wanted word w, its
 // plural, or, when fuzzy, a typo of it.
