@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Load run for README "Performance": textfix (sandbox, durable, fsync on)
 # beside baselines, each on a fresh database, on loopback.
-#   bash bench/run.sh [SECONDS] [--backend bbolt|postgres]
+#   bash bench/run.sh [SECONDS] [--backend bbolt|postgres] [--prefill N]
 # bbolt (the default), for each of 64 and 8 connections: the anchor (a
 # bare echo handler writing one key per text with bbolt's Batch, 1 ms,
 # the whole request as its value), textfix just after it on its bbolt file
 # (then its file's bytes per text), the same handler writing the 12-byte
-# From, and one with no storage.
+# From, and one with no storage. With --prefill N (bbolt only), textfix
+# starts each time on a copy of one file that bench/prefill filled with N
+# conversations of three texts first, and its bytes per text count only
+# what the run added.
 # postgres: a throwaway PostgreSQL cluster (fsync on, as in production)
 # started by this script; a bare pgx handler inserting one row per
 # request in its own transaction, then textfix with one instance and with
@@ -19,14 +22,17 @@
 # machine texts/s and latency depend on the others, CPU per text much less.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs=20 backend=bbolt
+secs=20 backend=bbolt prefill=0
 while [ $# -gt 0 ]; do
   case $1 in
+  --prefill) prefill=${2:?a number of conversations}; shift 2 ;;
+  --prefill=*) prefill=${1#--prefill=}; shift ;;
   --backend) backend=${2:?bbolt or postgres}; shift 2 ;;
   --backend=*) backend=${1#--backend=}; shift ;;
   *) secs=$1; shift ;;
   esac
 done
+if [ "$backend" = postgres ] && [ "$prefill" != 0 ]; then echo "run.sh: --prefill is for the bbolt backend" >&2; exit 2; fi
 tmp=$(mktemp -d)
 pgdir=
 cleanup() {
@@ -90,6 +96,10 @@ stopall() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; }
 row server conns "texts/s" p50 p99 "cpu ms" load
 
 if [ "$backend" = bbolt ]; then
+  if [ "$prefill" -gt 0 ]; then
+    go run ./bench/prefill -n "$prefill" -db "$tmp/prefilled.db" >"$tmp/prefill.log" 2>&1
+    echo "# textfix starts on a file of $prefill conversations ($(stat -c %s "$tmp/prefilled.db") bytes)"
+  fi
   for conns in 64 8; do
     # The anchor first, textfix just after it: one key per text through
     # bbolt's Batch (1 ms), the whole request as its value.
@@ -98,10 +108,13 @@ if [ "$backend" = bbolt ]; then
     serve anchor $url "$tmp/baseline" -addr 127.0.0.1:8093 -store batch -value form -dir "$tmp/db"
     run "anchor: bbolt Batch, form" "$conns" "$url"; stopall
     rm -rf "$tmp/db"; mkdir -p "$tmp/db"
+    start=0
+    if [ "$prefill" -gt 0 ]; then cp "$tmp/prefilled.db" "$tmp/db/textfix.db"; sync; start=$(stat -c %s "$tmp/db/textfix.db"); fi
     url=http://127.0.0.1:8081/twilio/sms
     serve textfix $url env TEXTFIX_ADDR=127.0.0.1:8081 TEXTFIX_DB="$tmp/db/textfix.db" "$tmp/textfix" serve
     run textfix "$conns" "$url"; stopall
-    echo "# textfix's file after $conns connections: $(stat -c %s "$tmp/db/textfix.db") bytes, $(awk -v b="$(stat -c %s "$tmp/db/textfix.db")" -v n="$last" 'BEGIN {if (n > 0) printf "%.0f", b / n; else print "-"}') bytes per text answered"
+    size=$(stat -c %s "$tmp/db/textfix.db")
+    echo "# textfix's file after $conns connections: $size bytes, $(awk -v b="$((size - start))" -v n="$last" 'BEGIN {if (n > 0) printf "%.0f", b / n; else print "-"}') bytes per text answered"
     rm -rf "$tmp/db"; mkdir -p "$tmp/db"
     url=http://127.0.0.1:8091/twilio/sms
     serve batch $url "$tmp/baseline" -addr 127.0.0.1:8091 -store batch -dir "$tmp/db"
