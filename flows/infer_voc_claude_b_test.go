@@ -131,6 +131,12 @@ func TestIntakeVocClaudeB(t *testing.T) {
 		{"claude code sits on thinking for ages with no error, pro plan", "claude-code-529"},
 		{"claude code: why is my console getting charged api usage, I'm on pro", "claude-code-billing"},
 		{"stripe charged the customer twice", "stripe-402"},
+		// "cc" is Claude Code in every Claude flow, not a credit card.
+		{"cc usage limit reached again, max plan", "claude-code-429"},
+		{"cc just hangs, spinner forever, no error", "claude-code-529"},
+		{"cc says credit balance too low", "claude-code-billing"},
+		{"my cc was declined", ""},
+		{"cc declined at checkout, stripe", "stripe-402"},
 	}
 	checkIntake(t, tests)
 }
