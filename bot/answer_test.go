@@ -204,30 +204,68 @@ func TestClosers(t *testing.T) {
 		"rotated the key and the cron job answers again", "upgraded the account, now texts arriving for everyone", "gave him the role, he's in now",
 		"moved to the new host, uptime checks passing again now",
 		// What was done, then one word of how it went.
-		"rotated the key, good", "allowlisted the ip. sends", "reconnected it with the new login, fine"} {
+		"rotated the key, good", "allowlisted the ip. sends", "reconnected it with the new login, fine",
+		// Done, and the explanation taken in; passed on, then done by
+		// whoever got it; back up.
+		"fair enough, deleted the old key", "makes sense. switched the region",
+		"forwarded it to our admin, she enabled it", "sent this to ops, they rotated the key", "re-added the webhook, back online"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)
 		}
 	}
-	// A thank-you that does not say whether it worked keeps the question
-	// open, warmly; at a question it is no answer and no miss; during a
-	// handoff it gets one warm word, however soon after.
+	// A thank-you or an explanation taken in, that does not say whether it
+	// worked, closes warmly and counts no YES; the fix is kept for the next
+	// text. At a question it is no answer and no miss; during a handoff it
+	// gets one warm word, however soon after.
 	for _, partial := range []string{"thanks, will try that now", "thanks so much, I'll forward this to our IT team tomorrow",
 		"ok I'll ask our admin to turn on API access for me, thanks",
 		"ok I'll try that and hope it works, thanks", "ok forwarded it to our admin, thanks", "thanks, going to try that tonight",
 		// Trouble words about the fix just sent are no new problem.
 		"ok we'll drop the shortener and register. thanks", "ok I'll ask our admin to raise the limit, thanks",
 		// Doing it now is no result yet.
-		"registering the number now, thanks", "uploading the file again now, thanks", "thanks, checking the logs now"} {
+		"registering the number now, thanks", "uploading the file again now, thanks", "thanks, checking the logs now",
+		// An explanation taken in, without thanks; thanks for something.
+		"makes sense, we'll filter them before the next blast", "ah ok so its the model name. good to know", "fair enough",
+		"ok so the model name was off. thank you for explaining", "thanks for the quick answer, I'll check with our admin tomorrow",
+		// Naming the flow of the fix just sent is talking about it.
+		"ok so it's the model access. got it"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)
-		if c.Status != bot.StatusFixed || rs[1].Feedback != nil || !strings.Contains(rs[1].Replies[0], "You're welcome") {
-			t.Errorf("partial thanks %q after a fix: %s feedback %v %q", partial, c.Status, rs[1].Feedback, rs[1].Replies)
+		if c.Status != bot.StatusIdle || c.Prev == nil || rs[1].Feedback != nil || !strings.HasPrefix(rs[1].Replies[0], "You're welcome! If it still fails, reply NO") {
+			t.Errorf("partial thanks %q after a fix: %s prev %v feedback %v %q", partial, c.Status, c.Prev != nil, rs[1].Feedback, rs[1].Replies)
 		}
+	}
+	// The next text takes that fix up again when it says how it went:
+	// NO goes on to the next likely fix, YES counts; any other text, or
+	// one after the idle time, starts afresh.
+	const modelFix = "claude code 403 model not enabled for my api key"
+	for _, tc := range []struct {
+		after  string
+		status bot.Status
+		answer bot.FeedbackAnswer
+	}{
+		{"didn't work, same error", bot.StatusFixed, bot.FeedbackNo},
+		{"no", bot.StatusFixed, bot.FeedbackNo},
+		{"it works now!", bot.StatusIdle, bot.FeedbackYes},
+		{"yes", bot.StatusIdle, bot.FeedbackYes},
+	} {
+		c, rs := say(e, bot.Conversation{}, modelFix, "thanks, going to try that tonight", tc.after)
+		if fb := rs[2].Feedback; c.Status != tc.status || fb == nil || fb.Answer != tc.answer || fb.PageID != rs[0].Conversation.PageID || c.Prev != nil {
+			t.Errorf("%q after a closed fix: %s feedback %+v prev %v, want %s %s on %s", tc.after, c.Status, fb, c.Prev != nil, tc.status, tc.answer, rs[0].Conversation.PageID)
+		}
+	}
+	c, rs := say(e, bot.Conversation{}, modelFix, "thanks, going to try that tonight", "my stripe payment got declined")
+	if c.Flow != "stripe-402" || c.Prev != nil || rs[2].Feedback != nil {
+		t.Errorf("new problem after a closed fix: flow %q prev %v feedback %+v", c.Flow, c.Prev != nil, rs[2].Feedback)
+	}
+	c, _ = say(e, bot.Conversation{}, modelFix, "thanks, going to try that tonight")
+	if r := e.Step(c, bot.Inbound{From: "+15555550100", Body: "didn't work"}, c.Updated.Add(25*time.Hour)); r.Conversation.Status == bot.StatusFixed || r.Feedback != nil || r.Conversation.Prev != nil {
+		t.Errorf("NO a day after a closed fix: %s feedback %+v prev %v", r.Conversation.Status, r.Feedback, r.Conversation.Prev != nil)
 	}
 	// A plan or a fix passed on, without thanks, keeps the question open
 	// too, with a word for it rather than "Did the fix work?".
-	for _, plan := range []string{"will check tomorrow morning", "pinged our it guy", "will ship it tmrw"} {
+	for _, plan := range []string{"will check tomorrow morning", "pinged our it guy", "will ship it tmrw", "forwarded it to our admin",
+		"sent this to ops, they will look tomorrow"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", plan)
 		if c.Status != bot.StatusFixed || rs[1].Feedback != nil || !strings.HasPrefix(rs[1].Replies[0], "OK! Reply YES once it works") {
 			t.Errorf("plan %q after a fix: %s feedback %v %q", plan, c.Status, rs[1].Feedback, rs[1].Replies)
@@ -237,7 +275,7 @@ func TestClosers(t *testing.T) {
 	if _, rs := say(e, bot.Conversation{}, "my card keeps getting declined when I pay online. it works everywhere else I think"); strings.Contains(rs[0].Replies[0], "welcome") {
 		t.Errorf("a problem read as thanks: %q", rs[0].Replies)
 	}
-	c, rs := say(e, bot.Conversation{}, "claude code 403", "thanks!")
+	c, rs = say(e, bot.Conversation{}, "claude code 403", "thanks!")
 	if c.Node != "sign-in" || rs[1].Missed || !strings.HasPrefix(rs[1].Replies[0], "You're welcome!") {
 		t.Errorf("thanks at a question: %s missed %v %q", c.Node, rs[1].Missed, rs[1].Replies)
 	}
@@ -247,7 +285,7 @@ func TestClosers(t *testing.T) {
 	}
 	for _, notCloser := range []string{"thanks, but it didn't work", "no luck, same error", "thanks, it was fine for an hour and now it's failing again",
 		"didnt work, it's not working since monday", "nope, didnt", "no, still not working today",
-		"it worked for an hour. now it's failing again"} {
+		"it worked for an hour. now it's failing again", "makes sense, but it still says 403", "forwarded it to our admin, she said it didn't help"} {
 		_, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", notCloser)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackNo {
 			t.Errorf("%q: feedback %+v, want no", notCloser, rs[1].Feedback)

@@ -90,7 +90,7 @@ func isThanks(in flows.Text) bool {
 		return true
 	}
 	for _, c := range [...]string{in.FirstClause(), in.LastClause()} {
-		if c := strings.Fields(c); len(c) < len(ws) && isCloser(c) {
+		if c := strings.Fields(c); len(c) < len(ws) && (isCloser(c) || thanksFor(c)) {
 			return true
 		}
 	}
@@ -98,6 +98,31 @@ func isThanks(in flows.Text) bool {
 		return false
 	}
 	return closerHeads[ws[0]] || closerHeads[ws[len(ws)-1]] || len(ws) > 1 && closerWords[ws[0]] && closerHeads[ws[1]]
+}
+
+// acknowledges reports whether the text takes in what the fix page said
+// without thanks and without saying it failed ("makes sense, we'll filter
+// them before the next blast", "fair enough, removed him", "so not our
+// fault, good to know"): a closer too.
+func acknowledges(in flows.Text) bool {
+	ws := strings.Fields(in.Normalized())
+	return hasPhrase(ws, understood) && !hasPhrase(ws, notFixed) &&
+		!slices.ContainsFunc(ws, func(w string) bool { return troubleWords[w] })
+}
+
+// understood are what people say when an explanation has landed.
+var understood = phrases(`makes sense|make sense|good to know|fair enough|got it|i see|understood|that explains it|that explains|
+	at least i know|now i know|noted|i get it|gotcha|ah ok|ah okay|oh ok|oh okay`)
+
+// thanksFor reports whether the clause c thanks for something, in any
+// words ("thanks for explaining", "thank you for the quick answer").
+func thanksFor(c []string) bool {
+	for _, p := range [][]string{{"thanks", "for"}, {"thank", "you", "for"}, {"thx", "for"}, {"ty", "for"}, {"thank", "u", "for"}} {
+		if len(c) > len(p) && slices.Equal(c[:len(p)], p) {
+			return true
+		}
+	}
+	return false
 }
 
 // saysWorked reports whether a clause of the text says, in the past or
@@ -238,17 +263,35 @@ func saysPlan(in flows.Text) bool {
 // friend's number and it sends. perfect, thanks"): after a fix page,
 // that says it worked. Passing the page on ("forwarded it to our admin")
 // and plans ("ok I'll ask") are not done yet.
+//
+// Two more say the same: something done and an explanation taken in
+// ("fair enough, removed him"), and a fix passed on, then done by whoever
+// got it ("forwarded to our CTO, he raised it").
 func didAndThanks(in flows.Text) bool {
-	thanks, did := false, false
+	thanks, did, passed, doneAfter := false, false, false, false
 	for _, c := range in.Clauses() {
-		thanks = thanks || slices.ContainsFunc(c, func(w string) bool { return closerHeads[w] })
-		if plans(c) || slices.ContainsFunc(c, func(w string) bool { return negatives[w] || handedOn[w] }) {
+		thanks = thanks || slices.ContainsFunc(c, func(w string) bool { return closerHeads[w] }) || hasPhrase(c, understood)
+		if plans(c) || slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) {
 			continue
 		}
-		did = did || slices.ContainsFunc(c, pastTense)
+		if slices.ContainsFunc(c, func(w string) bool { return handedOn[w] }) || hasPhrase(c, passedOn) {
+			passed = true
+			continue
+		}
+		// "got it" takes an explanation in; it is nothing done.
+		past := slices.ContainsFunc(c, pastTense) && !hasPhrase(c, understood)
+		did = did || past
+		doneAfter = doneAfter || passed && past && len(c) > 1 && others[c[0]]
 	}
-	return thanks && did
+	return thanks && did || doneAfter
 }
+
+var (
+	// passedOn are ways of handing a fix page on in more than one word.
+	passedOn = phrases(`sent this to|sent it to|sent that to|passed it to|passed this to|passed it on|gave it to|showed it to|showed this to`)
+	// others are who a fix page was passed to, as the subject of a clause.
+	others = wordSet(`he she they admin it ops dev devs team cto lead boss manager`)
+)
 
 // negatedTrouble reports whether a negation in clause c denies trouble
 // within its next three words ("no 403s", "hasn't hit the limit"), not
@@ -317,7 +360,7 @@ var (
 		"is ok": true, "is okay": true, "its ok": true, "carried on": true,
 		"come through": true, "comes through": true, "coming through": true, "going through": true, "200 now": true,
 		"went thru": true, "goes thru": true, "going thru": true, "come thru": true, "comes thru": true, "go out": true, "goes out": true,
-		"going out": true, "were back": true, "picked up": true, "all clear": true, "go through": true, "go thru": true, "in now": true}
+		"going out": true, "were back": true, "back up": true, "back online": true, "picked up": true, "all clear": true, "go through": true, "go thru": true, "in now": true}
 	// planned words make a clause say nothing yet: a plan, a hope; negated
 	// ones say the opposite, but for "no more" and "anymore".
 	planned   = wordSet(`still will ill gonna try trying hope hopefully if maybe should would`)

@@ -302,6 +302,9 @@ func (s *step) run() {
 		}
 		return
 	}
+	if s.c.Prev != nil {
+		s.reopen(text)
+	}
 	s.lead = s.pictureLead()
 	s.remember(s.said)
 
@@ -436,6 +439,25 @@ func (s *step) fromPicture(n int) bool { return slices.Contains(s.c.Pictures, n)
 func (s *step) ordinal(i int) int { return s.c.Texts - len(s.c.Said) + i + 1 }
 
 func (s *step) flow() *flows.Flow { return s.e.Flows.Flow(s.c.Flow) }
+
+// reopen reads the first text after a thank-you closed a fix
+// (Conversation.Prev): within the idle time, one that says how the fix
+// went takes it up again, and feedback reads it ("didn't work" → the next
+// likely fix, "it works now" → YES). Any other text starts afresh.
+func (s *step) reopen(text string) {
+	prev := *s.c.Prev
+	s.c.Prev = nil
+	if s.c.Status != StatusIdle || s.idleFor() > s.idleAfter() {
+		return
+	}
+	in := flows.NewText(text)
+	switch feedbackOf(in) {
+	case FeedbackYes, FeedbackNo:
+		if !s.newProblem(s.e.Flows.Classify(in)) {
+			s.c = prev
+		}
+	}
+}
 
 // intake picks a flow for a text that starts a conversation.
 func (s *step) intake(text string) {
@@ -1085,8 +1107,15 @@ func (s *step) feedback(text string) {
 		s.reply("Glad it's fixed! Text me anytime you hit another error.")
 		return
 	case FeedbackNone:
-		if isThanks(in) && !s.newProblem(s.e.Flows.Classify(in)) {
-			s.reply("You're welcome! Reply YES once it works, or NO if it doesn't and I'll find the next fix.")
+		if (isThanks(in) || acknowledges(in)) && !s.newProblemBeside(s.e.Flows.Classify(in)) {
+			// "ok will tell the customer to use another card. thanks",
+			// "makes sense, good to know": a warm close that counts no
+			// YES, with the fix kept for the next text (reopen).
+			prev := s.c
+			prev.Prev = nil
+			s.fresh()
+			s.c.Prev = &prev
+			s.reply("You're welcome! If it still fails, reply NO and I'll find the next fix.")
 			return
 		}
 		if saysPlan(in) && !s.newProblem(s.e.Flows.Classify(in)) {
@@ -1186,6 +1215,13 @@ func feedbackOf(in flows.Text) FeedbackAnswer {
 func (s *step) newProblem(v flows.Verdict) bool {
 	fb := s.e.Flows.Fallback()
 	return v.Flow != nil && (v.Flow != fb || v.Names(fb))
+}
+
+// newProblemBeside is newProblem for a thank-you after a fix: naming the
+// flow of that fix is talking about it ("the code was
+// insufficient_funds, so not our fault. good to know").
+func (s *step) newProblemBeside(v flows.Verdict) bool {
+	return s.newProblem(v) && v.Flow.ID != s.c.Flow
 }
 
 // back returns to the previous question the person was asked, passing
@@ -1416,6 +1452,10 @@ func cloneConversation(c Conversation) Conversation {
 	c.Candidates = append([]string(nil), c.Candidates...)
 	c.Tried = append([]string(nil), c.Tried...)
 	c.Counted = append([]EventKind(nil), c.Counted...)
+	if c.Prev != nil {
+		p := cloneConversation(*c.Prev)
+		c.Prev = &p
+	}
 	return c
 }
 

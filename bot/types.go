@@ -75,6 +75,12 @@ type Conversation struct {
 	// (start, fix, yes, no, handoff): a conversation that reaches two
 	// fixes counts once as fixed.
 	Counted []EventKind `json:"counted,omitempty"`
+	// Prev is the conversation a thank-you closed at its fix ("ok will
+	// try that tonight, thanks"), kept for the next text only: within the
+	// idle time, one that says how the fix went takes it up again ("didn't
+	// work" → the next likely fix, "it works now" → YES). It never holds
+	// a Prev of its own.
+	Prev *Conversation `json:"prev,omitempty"`
 
 	Started time.Time `json:"started"`
 	Updated time.Time `json:"updated"`

@@ -81,6 +81,10 @@ func (st *stage) Conversation(phone string) (bot.Conversation, error) {
 func cloneConversation(c bot.Conversation) bot.Conversation {
 	c.Answers, c.Said, c.Candidates = slices.Clone(c.Answers), slices.Clone(c.Said), slices.Clone(c.Candidates)
 	c.Tried, c.Counted = slices.Clone(c.Tried), slices.Clone(c.Counted)
+	if c.Prev != nil {
+		p := cloneConversation(*c.Prev)
+		c.Prev = &p
+	}
 	return c
 }
 

@@ -9,11 +9,13 @@ import (
 	"github.com/textfix/textfix/bot"
 )
 
-// The binary form of a conversation (record version 2): every field of
+// The binary form of a conversation (record version 3): every field of
 // bot.Conversation in the order of the struct, strings as a uvarint
 // length and their bytes, ints as varints, lists as a uvarint count and
 // their items, booleans as one byte, times as timeCodec says. An Answer
 // is its fields in order, Inferred and Picture as one byte of flags.
+// Prev, last, is one byte (0: none) then the closed conversation's own
+// fields, without a Prev. Version 2 is the same without Prev.
 // TestConversationCodec fills every field of both structs by reflection:
 // a field added to either fails it until it is encoded here.
 //
@@ -22,6 +24,15 @@ import (
 
 // appendConversation appends c's binary form to dst.
 func appendConversation(dst []byte, c bot.Conversation) []byte {
+	dst = appendFields(dst, c)
+	if c.Prev == nil {
+		return append(dst, 0)
+	}
+	return appendFields(append(dst, 1), *c.Prev)
+}
+
+// appendFields appends the fields of c but Prev.
+func appendFields(dst []byte, c bot.Conversation) []byte {
 	dst = appendText(dst, c.Phone)
 	dst = appendText(dst, string(c.Status))
 	dst = appendText(dst, c.Flow)
@@ -77,7 +88,13 @@ func conversationSize(c bot.Conversation) int {
 			n += 2 + len(s)
 		}
 	}
-	return n + 3*(len(c.Open)+len(c.Pictures)) + 8*len(c.Counted)
+	n += 3*(len(c.Open)+len(c.Pictures)) + 8*len(c.Counted)
+	if c.Prev != nil {
+		p := *c.Prev
+		p.Prev = nil
+		n += conversationSize(p)
+	}
+	return n
 }
 
 // appendText is appendString with what encoding/json did to a string
@@ -284,7 +301,18 @@ func (r *convReader) time() time.Time {
 	return time.Time{}
 }
 
+// conversation reads a record of version 3, with Prev.
 func (r *convReader) conversation() bot.Conversation {
+	c := r.fields()
+	if r.bool() {
+		p := r.fields()
+		c.Prev = &p
+	}
+	return c
+}
+
+// fields reads a conversation's fields but Prev (all of version 2).
+func (r *convReader) fields() bot.Conversation {
 	var c bot.Conversation
 	c.Phone = r.string()
 	c.Status = bot.Status(r.string())

@@ -15,11 +15,24 @@ import (
 )
 
 // fill sets every field of v (a pointer to a struct) to something not
-// zero, recursively, with seed making the values differ.
-func fill(t *testing.T, v reflect.Value, seed int) {
+// zero, recursively, with seed making the values differ. A pointer field
+// (Conversation.Prev) is filled one level down only: what it points to
+// holds none of its own.
+func fill(t *testing.T, v reflect.Value, seed int) { fillIn(t, v, seed, false) }
+
+func fillIn(t *testing.T, v reflect.Value, seed int, pointed bool) {
 	t.Helper()
+	fill := func(t *testing.T, v reflect.Value, seed int) { fillIn(t, v, seed, pointed) }
 	switch v.Kind() {
 	case reflect.Pointer:
+		if v.IsNil() {
+			if pointed {
+				return
+			}
+			v.Set(reflect.New(v.Type().Elem()))
+			fillIn(t, v.Elem(), seed, true)
+			return
+		}
 		fill(t, v.Elem(), seed)
 	case reflect.Struct:
 		if v.Type() == reflect.TypeFor[time.Time]() {
@@ -63,8 +76,8 @@ func viaJSON(t *testing.T, c bot.Conversation) bot.Conversation {
 // A conversation decodes from its binary record as it did from its JSON
 // one: every field (filled by reflection, so a new field fails here until
 // it is encoded), times in any zone, strings that are not UTF-8, empty
-// lists. A cut record is an error, never a panic; a version-1 record
-// still decodes.
+// lists, a closed conversation kept in Prev. A cut record is an error,
+// never a panic; version-1 and version-2 records still decode.
 func TestConversationCodec(t *testing.T) {
 	var full bot.Conversation
 	fill(t, reflect.ValueOf(&full), 1)
@@ -102,6 +115,13 @@ func TestConversationCodec(t *testing.T) {
 		}
 		if _, err := decodeConversation("+15550000001", append(v[:len(v):len(v)], 0)); err == nil {
 			t.Errorf("case %d with a byte too many: no error", i)
+		}
+		// A version-2 record (before Prev) still decodes, without one.
+		noPrev := c
+		noPrev.Prev = nil
+		v2 := appendFields(append([]byte{conversationBinaryV2}, v[1:9]...), noPrev)
+		if got, err := decodeConversation("+15550000001", v2); err != nil || !reflect.DeepEqual(got, viaJSON(t, noPrev)) {
+			t.Errorf("case %d: version-2 record decoded %+v, %v", i, got, err)
 		}
 		doc, err := json.Marshal(c)
 		if err != nil {

@@ -21,16 +21,18 @@ import (
 // the conversation's recent key: a save finds the entry to move without
 // decoding the conversation it replaces.
 //
-// Version 2 (written since) holds the fields in a compact binary form,
-// in the order of the struct (conversationCodec); version 1, JSON, is
+// Version 3 (written since) holds the fields in a compact binary form,
+// in the order of the struct (conversationCodec); version 2 is that form
+// before Conversation.Prev, and still decodes; version 1, JSON, is
 // what files written before hold, and layout-1 migration still writes
 // it. Both decode to the same bot.Conversation: the binary form keeps
 // what a JSON round trip kept and no more (invalid UTF-8 becomes U+FFFD
 // byte by byte, a time keeps its instant and its offset in minutes).
 
 const (
-	conversationJSON   = 1
-	conversationBinary = 2
+	conversationJSON     = 1
+	conversationBinaryV2 = 2
+	conversationBinary   = 3
 )
 
 func encodeConversation(c bot.Conversation) ([]byte, error) {
@@ -46,9 +48,13 @@ func decodeConversation(phone string, v []byte) (bot.Conversation, error) {
 		return c, fmt.Errorf("conversation %s: bad record", bot.Mask(phone))
 	}
 	switch v[0] {
-	case conversationBinary:
+	case conversationBinary, conversationBinaryV2:
 		r := convReader{b: v[9:]}
-		c = r.conversation()
+		if v[0] == conversationBinary {
+			c = r.conversation()
+		} else {
+			c = r.fields()
+		}
 		if r.err != nil || len(r.b) != 0 {
 			return bot.Conversation{}, fmt.Errorf("conversation %s: bad record", bot.Mask(phone))
 		}

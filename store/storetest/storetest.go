@@ -21,6 +21,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -46,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"SameClaimAtOnce", testSameClaimAtOnce},
 		{"FailedTransactionStoresNothing", testFailedTransactionStoresNothing},
 		{"ReadsSeeOwnWrites", testReadsSeeOwnWrites},
+		{"ConversationKeepsPrev", testConversationKeepsPrev},
 		{"PerNumberOrder", testPerNumberOrder},
 		{"OtherNumbersDoNotWait", testOtherNumbersDoNotWait},
 		{"ConflictRunsAgain", testConflictRunsAgain},
@@ -448,6 +450,26 @@ func testReadsSeeOwnWrites(t *testing.T, e *env) {
 	})
 	if p, err := e.s.Page(e.t.Context(), "p1"); err != nil || p.Feedback != bot.FeedbackYes {
 		t.Errorf("page %+v, %v: want the feedback recorded on a page of the same transaction", p, err)
+	}
+}
+
+// A conversation closed by a thank-you keeps the closed one in Prev, whole,
+// through a commit: read back in a transaction and by the console alike.
+func testConversationKeepsPrev(t *testing.T, e *env) {
+	prev := bot.Conversation{Phone: phoneA, Status: bot.StatusFixed, Flow: "f", Node: "fix-a", PageID: "p1",
+		Answers: []bot.Answer{{Node: "q", Question: "Q?", Choice: 1, Label: "B", Text: "b", Inferred: true, From: 1}},
+		Said:    []string{"it fails", "b"}, Texts: 2, Tried: []string{"fix-a"}, Counted: []bot.EventKind{bot.EventStart, bot.EventFix},
+		Started: T0, Updated: T0.Add(time.Minute)}
+	want := bot.Conversation{Phone: phoneA, Status: bot.StatusIdle, Prev: &prev, Started: T0.Add(2 * time.Minute), Updated: T0.Add(2 * time.Minute)}
+	e.update(func(tx bot.Tx) error { return tx.SaveConversation(want) })
+	e.update(func(tx bot.Tx) error {
+		if got, err := tx.Conversation(phoneA); err != nil || !reflect.DeepEqual(got, want) {
+			return fmt.Errorf("conversation in a transaction:\n%+v, %v\nwant\n%+v", got, err, want)
+		}
+		return nil
+	})
+	if got, err := e.s.Conversation(e.t.Context(), phoneA); err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("conversation read:\n%+v, %v\nwant\n%+v", got, err, want)
 	}
 }
 
