@@ -228,8 +228,11 @@ func TestClosers(t *testing.T) {
 		// An explanation taken in, without thanks; thanks for something.
 		"makes sense, we'll filter them before the next blast", "ah ok so its the model name. good to know", "fair enough",
 		"ok so the model name was off. thank you for explaining", "thanks for the quick answer, I'll check with our admin tomorrow",
-		// Naming the flow of the fix just sent is talking about it.
-		"ok so it's the model access. got it"} {
+		// Naming the flow of the fix just sent is talking about it, and
+		// so is naming another product with no trouble said.
+		"ok so it's the model access. got it", "ok will ask him to ring his bank, thanks",
+		// Thanks in other languages, in more than one word.
+		"ok je vais essayer ce soir, merci beaucoup", "lo pruebo mañana, muchas gracias", "probiere ich morgen, vielen dank"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)
 		if c.Status != bot.StatusIdle || c.Prev == nil || rs[1].Feedback != nil || !strings.HasPrefix(rs[1].Replies[0], "You're welcome! If it still fails, reply NO") {
 			t.Errorf("partial thanks %q after a fix: %s prev %v feedback %v %q", partial, c.Status, c.Prev != nil, rs[1].Feedback, rs[1].Replies)
@@ -253,6 +256,12 @@ func TestClosers(t *testing.T) {
 		if fb := rs[2].Feedback; c.Status != tc.status || fb == nil || fb.Answer != tc.answer || fb.PageID != rs[0].Conversation.PageID || c.Prev != nil {
 			t.Errorf("%q after a closed fix: %s feedback %+v prev %v, want %s %s on %s", tc.after, c.Status, fb, c.Prev != nil, tc.status, tc.answer, rs[0].Conversation.PageID)
 		}
+	}
+	// A closed fix that a flow reload removed is not taken up again.
+	gone := bot.Conversation{Phone: "+15555550100", Status: bot.StatusIdle, Updated: T0,
+		Prev: &bot.Conversation{Phone: "+15555550100", Status: bot.StatusFixed, Flow: "claude-code-403", Node: "fix-removed", PageID: "p0", Updated: T0}}
+	if c, rs := say(e, gone, "didn't work"); c.Status == bot.StatusFixed || rs[0].Feedback != nil || c.Prev != nil {
+		t.Errorf("NO after a closed fix the flows lost: %s feedback %+v prev %v", c.Status, rs[0].Feedback, c.Prev != nil)
 	}
 	c, rs := say(e, bot.Conversation{}, modelFix, "thanks, going to try that tonight", "my stripe payment got declined")
 	if c.Flow != "stripe-402" || c.Prev != nil || rs[2].Feedback != nil {

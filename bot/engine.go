@@ -213,6 +213,10 @@ func (s *step) run() {
 		}
 	}
 
+	// A fix a thank-you closed is kept for this text only (reopen).
+	prev := s.c.Prev
+	s.c.Prev = nil
+
 	if s.c.Status == StatusOptedOut {
 		// Only an opt-in word is heard; nothing else gets an answer.
 		if kw == KwStart || flows.Normalize(text) == "yes" {
@@ -302,8 +306,8 @@ func (s *step) run() {
 		}
 		return
 	}
-	if s.c.Prev != nil {
-		s.reopen(text)
+	if prev != nil {
+		s.reopen(*prev, text)
 	}
 	s.lead = s.pictureLead()
 	s.remember(s.said)
@@ -440,14 +444,17 @@ func (s *step) ordinal(i int) int { return s.c.Texts - len(s.c.Said) + i + 1 }
 
 func (s *step) flow() *flows.Flow { return s.e.Flows.Flow(s.c.Flow) }
 
-// reopen reads the first text after a thank-you closed a fix
+// reopen reads the first text after a thank-you closed a fix, prev
 // (Conversation.Prev): within the idle time, one that says how the fix
 // went takes it up again, and feedback reads it ("didn't work" → the next
-// likely fix, "it works now" → YES). Any other text starts afresh.
-func (s *step) reopen(text string) {
-	prev := *s.c.Prev
-	s.c.Prev = nil
+// likely fix, "it works now" → YES). Any other text starts afresh, as
+// does one whose fix is no longer in the flows (a reload removed it).
+func (s *step) reopen(prev Conversation, text string) {
 	if s.c.Status != StatusIdle || s.idleFor() > s.idleAfter() {
+		return
+	}
+	prev = s.e.canonical(prev)
+	if damageAt(s.e.Flows.Flow(prev.Flow), prev.Node, flows.Fix) != "" {
 		return
 	}
 	in := flows.NewText(text)
@@ -1107,7 +1114,7 @@ func (s *step) feedback(text string) {
 		s.reply("Glad it's fixed! Text me anytime you hit another error.")
 		return
 	case FeedbackNone:
-		if (isThanks(in) || acknowledges(in)) && !s.newProblemBeside(s.e.Flows.Classify(in)) {
+		if (isThanks(in) || acknowledges(in)) && !s.newProblemBeside(in, s.e.Flows.Classify(in)) {
 			// "ok will tell the customer to use another card. thanks",
 			// "makes sense, good to know": a warm close that counts no
 			// YES, with the fix kept for the next text (reopen).
@@ -1217,11 +1224,13 @@ func (s *step) newProblem(v flows.Verdict) bool {
 	return v.Flow != nil && (v.Flow != fb || v.Names(fb))
 }
 
-// newProblemBeside is newProblem for a thank-you after a fix: naming the
-// flow of that fix is talking about it ("the code was
-// insufficient_funds, so not our fault. good to know").
-func (s *step) newProblemBeside(v flows.Verdict) bool {
-	return s.newProblem(v) && v.Flow.ID != s.c.Flow
+// newProblemBeside is newProblem for a thank-you after a fix, in: naming
+// the flow of that fix is talking about it ("the code was
+// insufficient_funds, so not our fault. good to know"), and so is naming
+// another product with no trouble said ("asked them to call their bank,
+// thanks").
+func (s *step) newProblemBeside(in flows.Text, v flows.Verdict) bool {
+	return s.newProblem(v) && v.Flow.ID != s.c.Flow && (v.Flow != s.e.Flows.Fallback() || flows.Troubled(in))
 }
 
 // back returns to the previous question the person was asked, passing
