@@ -231,6 +231,8 @@ func TestClosers(t *testing.T) {
 		// Naming the flow of the fix just sent is talking about it, and
 		// so is naming another product with no trouble said.
 		"ok so it's the model access. got it", "ok will ask him to ring his bank, thanks",
+		// The "ok" of a plan is no result ("ok" alone would be a YES).
+		"ok will try that tonight, thanks", "k ill wait", "ok gonna ask IT",
 		// Thanks in other languages, in more than one word.
 		"ok je vais essayer ce soir, merci beaucoup", "lo pruebo mañana, muchas gracias", "probiere ich morgen, vielen dank"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)

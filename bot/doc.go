@@ -49,10 +49,11 @@
 //     flow, an answer that names a product of ours and, with the first
 //     text, picks its flow starts that flow instead. Fixed: YES/NO
 //     feedback on the fix page (a closer, or a text saying the trouble is
-//     gone, is a YES; a thank-you or an explanation taken in that says no
-//     result closes the conversation with no YES, keeping the fix in
-//     Conversation.Prev so that the next text, within IdleAfter, can say
-//     NO or YES to it; a plan without thanks keeps the question open),
+//     gone, is a YES; a thank-you, an explanation taken in or an "ok" to
+//     a plan that says no result closes the conversation with no YES,
+//     keeping the fix in Conversation.Prev so that the next text, within
+//     IdleAfter, can say NO or YES to it; a plan alone keeps the question
+//     open),
 //     NO leading to the next likely fix; a new problem starts over
 //     only when it is one of ours or names another vendor's product.
 //

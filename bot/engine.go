@@ -1114,7 +1114,7 @@ func (s *step) feedback(text string) {
 		s.reply("Glad it's fixed! Text me anytime you hit another error.")
 		return
 	case FeedbackNone:
-		if (isThanks(in) || acknowledges(in)) && !s.newProblemBeside(in, s.e.Flows.Classify(in)) {
+		if (isThanks(in) || acknowledges(in) || okPlan(in)) && !s.newProblemBeside(in, s.e.Flows.Classify(in)) {
 			// "ok will tell the customer to use another card. thanks",
 			// "makes sense, good to know": a warm close that counts no
 			// YES, with the fix kept for the next text (reopen).
@@ -1207,13 +1207,30 @@ func feedbackOf(in flows.Text) FeedbackAnswer {
 		return FeedbackNo
 	case isCloser(ws), saysWorked(in), didAndThanks(in):
 		return FeedbackYes
-	case len(ws) > 0 && len(ws) <= 6:
+	}
+	if a := shortAnswer(in); a != FeedbackYes || !saysPlan(in) {
+		return a
+	}
+	// "ok will try that tonight", "k ill wait": the "ok" of a plan, no
+	// result yet (okPlan).
+	return ""
+}
+
+// shortAnswer is the yes or no of a short text or of a short first
+// clause ("yep", "nope, same error").
+func shortAnswer(in flows.Text) FeedbackAnswer {
+	switch {
+	case len(strings.Fields(in.Normalized())) <= 6:
 		return FeedbackAnswer(flows.Family(in.Normalized()))
 	case len(strings.Fields(in.FirstClause())) <= 3:
 		return FeedbackAnswer(flows.Family(in.FirstClause()))
 	}
 	return ""
 }
+
+// okPlan reports whether the text takes the fix on as a plan, "ok" first
+// ("k ill wait", "ok will try that tonight"): a closer with no result.
+func okPlan(in flows.Text) bool { return shortAnswer(in) == FeedbackYes && saysPlan(in) }
 
 // newProblem reports whether a text sent after a fix, classified as v,
 // is a new problem: a flow of ours, or the catch-all for a product it
