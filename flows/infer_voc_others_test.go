@@ -98,8 +98,11 @@ func TestInferVocOthers(t *testing.T) {
 		{"other-error", "ask-product", "sentry is dropping our events, 429 in the sdk logs", 0},
 		{"other-error", "ask-product", "GlobalProtect says gateway not responding", 0},
 		{"other-error", "ask-product", "the azure portal keeps asking me for mfa", 0},
-		{"other-error", "ask-product", "claude code on windows says not logged in", -1},
-		{"other-error", "ask-product", "our stripe api calls return 401", -1},
+		// A product of ours in a text that reached the catch-all is one its
+		// flows do not cover: the product is said (issue 10, kind 9).
+		{"other-error", "ask-product", "claude code on windows says not logged in", 0},
+		{"other-error", "ask-product", "our stripe api calls return 401", 0},
+		{"other-error", "ask-product", "twilio voice calls drop after 10 seconds", 0},
 		{"other-error", "ask-product", "my website is down", -1},
 		{"other-error", "ask-product", "my wifi keeps disconnecting", -1},
 		{"other-error", "ask-product", "the printer is jammed", -1},
