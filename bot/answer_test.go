@@ -250,6 +250,7 @@ func TestClosers(t *testing.T) {
 		answer bot.FeedbackAnswer
 	}{
 		{"didn't work, same error", bot.StatusFixed, bot.FeedbackNo},
+		{"nope, still 403", bot.StatusFixed, bot.FeedbackNo},
 		{"no", bot.StatusFixed, bot.FeedbackNo},
 		{"it works now!", bot.StatusIdle, bot.FeedbackYes},
 		{"yes", bot.StatusIdle, bot.FeedbackYes},

@@ -460,7 +460,9 @@ func (s *step) reopen(prev Conversation, text string) {
 	in := flows.NewText(text)
 	switch feedbackOf(in) {
 	case FeedbackYes, FeedbackNo:
-		if !s.newProblem(s.e.Flows.Classify(in)) {
+		// Trouble of that fix's own flow is about it ("nope, still
+		// 403"), as at the fix question; another flow's is a new problem.
+		if v := s.e.Flows.Classify(in); !s.newProblem(v) || v.Flow.ID == prev.Flow {
 			s.c = prev
 		}
 	}
