@@ -355,3 +355,25 @@ func TestAnswerSource(t *testing.T) {
 		}
 	}
 }
+
+// Away from where the answer is ("on the train, can't look the code up"):
+// no miss and no guess; the question stays open, and the answer texted
+// later is read there.
+func TestAwayAtAQuestion(t *testing.T) {
+	e := newEngine(t)
+	const first = "our appointment reminder texts stopped reaching one patient, twilio logs say undelivered"
+	for _, away := range []string{"on the train rn, cant look the code up", "away from my desk till 3", "not in front of the dashboard, sorry"} {
+		c, rs := say(e, bot.Conversation{}, first, away)
+		if c.Node != "error-code" || rs[1].Missed || c.Misses != 0 || len(rs[1].Replies) != 1 ||
+			!strings.HasPrefix(rs[1].Replies[0], "No problem. Answer the question above when you can look, or reply NOT SURE") {
+			t.Errorf("%q at error-code: node %s missed %v misses %d %q", away, c.Node, rs[1].Missed, c.Misses, rs[1].Replies)
+		}
+		if c, _ = say(e, c, "its 30006"); c.Status != bot.StatusFixed || c.Node != "fix-landline" {
+			t.Errorf("30006 after %q: %s %s", away, c.Status, c.Node)
+		}
+	}
+	// Trouble beside it is no "away".
+	if _, rs := say(e, bot.Conversation{}, first, "not at work, but the app keeps crashing"); len(rs[1].Replies) > 0 && strings.HasPrefix(rs[1].Replies[0], "No problem. Answer") {
+		t.Errorf("trouble read as away: %q", rs[1].Replies)
+	}
+}

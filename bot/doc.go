@@ -45,7 +45,9 @@
 //     said back, kept for that question, this one asked again, no miss);
 //     another error of ours, by its code ("wait no, it's 429 not 403":
 //     that flow starts); the product alone ("claude code": the question
-//     again); or a miss, a human after three. In the catch-all
+//     again); away from where the answer is ("on the train, can't look
+//     the code up", flows.Away: a short note, the question kept open, no
+//     miss); or a miss, a human after three. In the catch-all
 //     flow, an answer that names a product of ours and, with the first
 //     text, picks its flow starts that flow instead. Fixed: YES/NO
 //     feedback on the fix page (a closer, or a text saying the trouble is

@@ -912,6 +912,18 @@ func (s *step) answer(text string) {
 			s.reply(s.fitting(s.question(t, n)...))
 			return
 		}
+		// Away, or unable to look ("on the train, can't look the code
+		// up"): the answer will come later. One short text, no miss; the
+		// question stays open (it is just above in their thread), with
+		// the way on without it where the question has one.
+		if flows.Away(in) {
+			if t.Unsure(n) >= 0 {
+				s.reply("No problem. Answer the question above when you can look, or reply NOT SURE to go on without it.")
+			} else {
+				s.reply("No problem. Answer the question above when you can look, or reply HUMAN for a person.")
+			}
+			return
+		}
 		s.miss(t, n, missPlain)
 	}
 }

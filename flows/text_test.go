@@ -65,3 +65,27 @@ func mustLoadEmbedded(tb testing.TB) *Library {
 	}
 	return lib
 }
+
+// Away: the person cannot look now, in many words; an answer, trouble or
+// a plain sentence is not.
+func TestAway(t *testing.T) {
+	for text, want := range map[string]bool{
+		"on the train rn, cant look the code up":      true,
+		"away from my desk till 3":                    true,
+		"not in front of the dashboard, sorry":        true,
+		"cant check, laptop is at home":               true,
+		"I'm only on my phone right now":              true,
+		"will tell you when I get back to the office": true,
+		"out of office today, can check tomorrow":     true,
+		"can't check out, card declined":              false,
+		"not at work, but the vpn keeps failing":      false,
+		"I cant see the org in the list":              false,
+		"at the airport, cant see the logs from here": true,
+		"yes, from my laptop":                         false,
+		"30006":                                       false,
+	} {
+		if got := Away(NewText(text)); got != want {
+			t.Errorf("Away(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -1,0 +1,51 @@
+package flows
+
+import "strings"
+
+// Away reports whether the text says the person cannot look right now:
+// away from the computer or the place the answer is ("not at the office
+// pc right now", "on the train rn", "away from my desk till 3"), or
+// unable to check ("can't look it up now"), and nothing wrong said. The
+// engine answers such a text, when it answers nothing, with a short note
+// and no miss: the question stays open, the answer comes later.
+func Away(t Text) bool {
+	norm := " " + t.norm + " "
+	rest, away := norm, false
+	for _, p := range awayPhrases {
+		if strings.Contains(rest, p) {
+			rest, away = strings.ReplaceAll(rest, p, " "), true
+		}
+	}
+	if !away {
+		return false
+	}
+	// What is left says nothing wrong, but that the person cannot see or
+	// find it from there: "can't check out, card declined" is the trouble
+	// itself.
+	for _, p := range unseen {
+		rest = strings.ReplaceAll(rest, p, " ")
+	}
+	return !Troubled(NewText(rest))
+}
+
+// unseen, beside an away phrase, say the answer is out of sight, not
+// that something is wrong ("not at the office pc, can't see the code").
+var unseen = []string{" cant see ", " cannot see ", " cant find ", " cant read "}
+
+// awayPhrases say it in several words; each is padded with spaces.
+var awayPhrases = func() []string {
+	var ps []string
+	for p := range strings.SplitSeq(`not at my computer|not at the computer|not at my pc|not at the pc|not at my desk|not at the desk|
+		not at my laptop|not at the laptop|not at the office|not at work|not in the office|not in front of|not near a computer|not near my computer|
+		away from my computer|away from the computer|away from my desk|away from the desk|away from my laptop|away from the laptop|
+		away from the office|out of the office|out of office|on my phone|from my phone|only my phone|only have my phone|phone only|
+		no computer|no laptop|no terminal|dont have my laptop|dont have my computer|dont have the laptop|left my laptop|laptop is at|
+		on the train|on a train|on the bus|on a bus|on a plane|at the airport|in the car|im driving|in a meeting|
+		cant check|cant look|cant get to my|cant pull it up|cant pull up|
+		when im back|when i get back|once im back|when im home|when i get home|when im at|once im at`, "|") {
+		if p = strings.TrimSpace(p); p != "" {
+			ps = append(ps, " "+p+" ")
+		}
+	}
+	return ps
+}()
