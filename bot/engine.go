@@ -460,10 +460,8 @@ func (s *step) reopen(prev Conversation, text string) {
 	in := flows.NewText(text)
 	switch feedbackOf(in) {
 	case FeedbackYes, FeedbackNo:
-		// Trouble of that fix's own flow is about it ("nope, still
-		// 403"), as at the fix question; another flow's is a new problem.
-		if v := s.e.Flows.Classify(in); !s.newProblem(v) || v.Flow.ID == prev.Flow {
-			s.c = prev
+		if !s.elsewhere(s.e.Flows.Classify(in), prev.Flow) {
+			s.c = prev // as at the fix question (feedback)
 		}
 	}
 }
@@ -1120,36 +1118,14 @@ func (s *step) fitting(msgs ...string) string {
 func (s *step) feedback(text string) {
 	t := s.flow()
 	in := flows.NewText(text)
-	switch feedbackOf(in) {
+	answer := feedbackOf(in)
+	switch answer {
 	case FeedbackYes:
 		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackYes}
 		s.once(EventYes, s.c.Node)
 		s.fresh()
 		s.reply("Glad it's fixed! Text me anytime you hit another error.")
 		return
-	case FeedbackNone:
-		if (isThanks(in) || acknowledges(in) || okPlan(in)) && !s.newProblemBeside(in, s.e.Flows.Classify(in)) {
-			// "ok will tell the customer to use another card. thanks",
-			// "makes sense, good to know": a warm close that counts no
-			// YES, with the fix kept for the next text (reopen).
-			prev := s.c
-			prev.Prev = nil
-			s.fresh()
-			s.c.Prev = &prev
-			s.reply("You're welcome! If it still fails, reply NO and I'll find the next fix.")
-			return
-		}
-		if saysPlan(in) && !s.newProblem(s.e.Flows.Classify(in)) {
-			// "will see tmrw morning", "pinged our admin": no result yet.
-			s.reply("OK! Reply YES once it works, or NO if it doesn't and I'll find the next fix.")
-			return
-		}
-		if in.Asks() {
-			s.reply(s.fitting(
-				fmt.Sprintf("Your fix page has the steps and commands: %s\nDid it fix it? Reply YES or NO, or HUMAN for a person.", s.link(s.c.PageID)),
-				"Did the fix work? Reply YES or NO, or HUMAN for a person."))
-			return
-		}
 	case FeedbackNo:
 		s.r.Feedback = &Feedback{PageID: s.c.PageID, Answer: FeedbackNoHandoff}
 		s.once(EventNo, s.c.Node)
@@ -1174,9 +1150,38 @@ func (s *step) feedback(text string) {
 		s.handoff("The fix page did not solve it.")
 		return
 	}
-	// Not an answer to the question: a new problem? (More about the same
-	// problem is not a reason to start it over.)
-	if v := s.e.Flows.Classify(in); s.newProblem(v) && v.Flow.ID != s.c.Flow {
+	// Neither YES nor NO. A text that names another problem than this
+	// fix's is a new one (elsewhere); a thank-you that names another
+	// product with no trouble said is still about this fix ("asked them
+	// to call their bank, thanks").
+	v := s.e.Flows.Classify(in)
+	elsewhere := s.elsewhere(v, s.c.Flow)
+	if answer == FeedbackNone {
+		if (isThanks(in) || acknowledges(in) || okPlan(in)) && (!elsewhere || v.Flow == s.e.Flows.Fallback() && !flows.Troubled(in)) {
+			// "ok will tell the customer to use another card. thanks",
+			// "makes sense, good to know": a warm close that counts no
+			// YES, with the fix kept for the next text (reopen).
+			prev := s.c
+			prev.Prev = nil
+			s.fresh()
+			s.c.Prev = &prev
+			s.reply("You're welcome! If it still fails, reply NO and I'll find the next fix.")
+			return
+		}
+		if saysPlan(in) && !s.newProblem(v) {
+			// "will see tmrw morning", "pinged our admin": no result yet.
+			s.reply("OK! Reply YES once it works, or NO if it doesn't and I'll find the next fix.")
+			return
+		}
+		if in.Asks() {
+			s.reply(s.fitting(
+				fmt.Sprintf("Your fix page has the steps and commands: %s\nDid it fix it? Reply YES or NO, or HUMAN for a person.", s.link(s.c.PageID)),
+				"Did the fix work? Reply YES or NO, or HUMAN for a person."))
+			return
+		}
+	}
+	// Not an answer to the question: a new problem?
+	if elsewhere {
 		s.fresh()
 		s.remember(s.said)
 		s.start(v.Flow, s.first)
@@ -1255,13 +1260,11 @@ func (s *step) newProblem(v flows.Verdict) bool {
 	return v.Flow != nil && (v.Flow != fb || v.Names(fb))
 }
 
-// newProblemBeside is newProblem for a thank-you after a fix, in: naming
-// the flow of that fix is talking about it ("the code was
-// insufficient_funds, so not our fault. good to know"), and so is naming
-// another product with no trouble said ("asked them to call their bank,
-// thanks").
-func (s *step) newProblemBeside(in flows.Text, v flows.Verdict) bool {
-	return s.newProblem(v) && v.Flow.ID != s.c.Flow && (v.Flow != s.e.Flows.Fallback() || flows.Troubled(in))
+// elsewhere reports whether a text sent after the fix of flow, classified
+// as v, is a new problem: newProblem, and not that flow (more about the
+// same problem is no reason to start it over: "nope, still 403").
+func (s *step) elsewhere(v flows.Verdict, flow string) bool {
+	return s.newProblem(v) && v.Flow.ID != flow
 }
 
 // back returns to the previous question the person was asked, passing
