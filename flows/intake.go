@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Candidate is a flow scored against a first message.
@@ -299,28 +300,31 @@ type scratch struct {
 	content []uint64
 }
 
-// scratchSize is how many uint64s of scratch fit on the caller's stack;
-// a longer text or a larger lexicon takes them from the heap.
-const scratchSize = 256
+// scratchBufs holds the memory of scratch between readings: every
+// reading of a text against the whole library needs a few KiB (a row of
+// marks per lexicon word), which were the largest allocation of an
+// inbound text.
+var scratchBufs = sync.Pool{New: func() any { return new([]uint64) }}
 
-// newScratch sizes scratch for the text t and the flows fs, in buf when
-// it fits, and finds t's content words.
-func newScratch(t *Text, fs []*Flow, buf []uint64) scratch {
+// newScratch sizes scratch for the text t and the flows fs in *buf,
+// growing it when it is too small, and finds t's content words. The
+// scratch lives in *buf: the caller returns buf to scratchBufs when done
+// with it.
+func newScratch(t *Text, fs []*Flow, buf *[]uint64) scratch {
 	stride := (len(t.ws) + 63) / 64
 	most := 0
 	for _, f := range fs {
 		most = max(most, len(f.intake.lex.words))
 	}
 	need := stride + most*stride + (most+63)/64
-	if need <= len(buf) {
-		buf = buf[:need]
-		clear(buf)
-	} else {
-		buf = make([]uint64, need)
+	if need > cap(*buf) {
+		*buf = make([]uint64, need)
 	}
-	s := scratch{content: buf[:stride]}
-	buf = buf[stride:]
-	s.marks = marks{stride: stride, at: buf[:most*stride], exact: buf[most*stride:]}
+	b := (*buf)[:need]
+	clear(b)
+	s := scratch{content: b[:stride]}
+	b = b[stride:]
+	s.marks = marks{stride: stride, at: b[:most*stride], exact: b[most*stride:]}
 	for i, w := range t.ws {
 		if !stopWords[w] {
 			s.content[i/64] |= 1 << (i % 64)
@@ -384,9 +388,10 @@ func (l *Library) Classify(text Text) Verdict {
 	if v.Greeting {
 		return v
 	}
+	buf := scratchBufs.Get().(*[]uint64)
+	defer scratchBufs.Put(buf)
 	var (
-		buf     [scratchSize]uint64
-		s       = newScratch(in, l.Flows, buf[:])
+		s       = newScratch(in, l.Flows, buf)
 		fitsBuf [32]fit
 		fits    = fitsBuf[:0] // in library order
 		ranked  = 0
@@ -648,8 +653,9 @@ func PickCandidate(offered []*Flow, answer Text) int {
 	if i := choiceNumber(in.ws, len(offered)); i >= 0 {
 		return i
 	}
-	var buf [scratchSize]uint64
-	s := newScratch(in, offered, buf[:])
+	buf := scratchBufs.Get().(*[]uint64)
+	defer scratchBufs.Put(buf)
+	s := newScratch(in, offered, buf)
 	best, at, tie := 0.0, -1, false
 	for i, t := range offered {
 		sc := t.intake.signals(s.read(t, in), s.content, in) // the reply need not name the product again
