@@ -67,6 +67,21 @@ func TestKeywordThatAnswers(t *testing.T) {
 	}
 }
 
+// A question back gets the question's help and the question again, and is
+// no miss; a question with no help at all says so.
+func TestQuestionBackHelp(t *testing.T) {
+	e := exampleEngine(t, "testdata/keywords")
+	for _, tt := range []convo{
+		{name: "help", texts: []string{"acme sync 4711", "old", "what do you mean?"}, status: bot.StatusActive, node: "who",
+			says: []string{"Support is Acme's own team", "Who set it up, you or support?"}, never: []string{"I have no more", "Sorry"}},
+		{name: "help, then the answer", texts: []string{"acme sync 4711", "old", "what do you mean?", "i did"}, status: bot.StatusActive, node: "stops"},
+		{name: "no help", texts: []string{"acme sync 4711", "what do you mean?"}, status: bot.StatusActive, node: "install",
+			says: []string{"I have no more on that one", "Is it a new install or an old one?"}, never: []string{"Sorry"}},
+	} {
+		tt.run(t, e)
+	}
+}
+
 // People's answers in the library's flows, one kind of issue 10 each.
 func TestAnswersPeopleGive(t *testing.T) {
 	e := newEngine(t)
@@ -108,11 +123,11 @@ func TestAnswersPeopleGive(t *testing.T) {
 			status: bot.StatusActive, node: "smoke-test", says: []string{"step by step: https://textfix.test/f/c", "What came back?"}},
 		{name: "three questions back", texts: []string{"claude code 403, i use an api key", "how do i check?", "what's a curl test?", "which terminal?"},
 			status: bot.StatusActive, node: "smoke-test"},
-		// Where the question has no How page, the first question back is
-		// told so, and a second is not knowing: its "Not sure" way on,
-		// never a loop.
+		// Where the question has no How page, the first question back
+		// gets its help text (where to look) and the question again, and
+		// a second is not knowing: its "Not sure" way on, never a loop.
 		{name: "question back without a page", texts: []string{"claude code 403", "i dont know how it signs in, a colleague installed it"},
-			status: bot.StatusActive, node: "sign-in", says: []string{"I have no more on that one"}},
+			status: bot.StatusActive, node: "sign-in", says: []string{"type /status", "How does Claude Code sign in"}, never: []string{"I have no more"}},
 		{name: "two questions back without a page", texts: []string{"claude code 403", "i dont know how it signs in, a colleague installed it", "i dont know how it signs in"},
 			status: bot.StatusActive, node: "unsure-says", says: []string{"No problem, let's go on without it."}},
 		// Free text that answers a later question is kept for it once;

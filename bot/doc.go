@@ -38,8 +38,8 @@
 //  5. Idle: intake picks a flow (flows.Library.Classify) and walks into it;
 //     a thank-you or goodbye gets a warm word and nothing else.
 //     Active: flows.Flow.Read reads the answer: a choice; a question back
-//     (the How page and the question again, no miss; where there is no
-//     page, said once, and a second there is taken as "not sure"); an
+//     (its help text and How page, then the question again, no miss;
+//     where there is no page, a second there is taken as "not sure"); an
 //     answer to a question further on (flows.Flow.Ahead: the path there is
 //     taken); a fact for a question further on by any path (flows.Flow.Later:
 //     said back, kept for that question, this one asked again, no miss);

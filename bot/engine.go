@@ -865,8 +865,8 @@ func (s *step) answer(text string) {
 		s.enter(t, ch.Next, nil)
 	case r.Asks && t.CheckID(n.ID) == "" && s.c.AskedAt == n.ID:
 		// A second question back where the question has no How page to
-		// show ("I don't know how it signs in, a colleague set it up"):
-		// not knowing, by another name.
+		// show ("I don't know how it signs in, a colleague set it up"),
+		// after its help text if it has one: not knowing, by another name.
 		s.unsure(t, n)
 	case r.Asks:
 		s.help(t, n)
@@ -991,13 +991,21 @@ func cantCheck(in flows.Text) bool {
 }
 
 // help answers a question back ("where do I find that?", "what's a curl
-// test?"): the help the question has, its How page, then the question
-// again. It is not a miss. Where there is no page, it says so, once per
-// question: a second question back there is taken as not knowing.
+// test?"): the help the question has (its help text, its How page), then
+// the question again. It is not a miss. Help is given once per question:
+// a second question back there, where no How page can be sent again, is
+// taken as not knowing. Where there is no help at all, it says so.
 func (s *step) help(t *flows.Flow, n *flows.Node) {
-	if link := s.checkLink(t, n); link != "" {
+	link := s.checkLink(t, n)
+	if n.Help != "" {
+		s.reply(n.Help)
+	}
+	switch {
+	case link != "":
 		s.reply("This page shows how, step by step: " + link)
-	} else {
+	case n.Help != "":
+		s.c.AskedAt = n.ID
+	default:
 		s.c.AskedAt = n.ID
 		s.reply("I have no more on that one. Answer as best you can, or reply HUMAN for a person.")
 	}

@@ -182,6 +182,7 @@ func checkTODOs(t *Flow) []Problem {
 		for j, c := range n.Choices {
 			found(n.ID, fmt.Sprintf("choice %d", j+1), slices.Concat([]string{c.Label}, c.Match, c.Patterns, c.ImpliedBy)...)
 		}
+		found(n.ID, "help", n.Help)
 		if c := n.Check; c != nil {
 			found(n.ID, "check_page", slices.Concat([]string{c.Title, c.Body}, c.Commands)...)
 		}
@@ -214,6 +215,9 @@ func checkNode(t *Flow, n *Node, now time.Time) []Problem {
 			add(Warning, "%s names model %s, %s %s (%s): use one that is current, or a request that names none", what, m.ID, m.Status, m.Date, m.Source)
 		}
 	}
+	if n.Help != "" {
+		retired("help", n.Help)
+	}
 	if n.Check != nil {
 		retired("check page", strings.Join(append([]string{n.Check.Title, n.Check.Body}, n.Check.Commands...), "\n"))
 	}
@@ -226,6 +230,9 @@ func checkNode(t *Flow, n *Node, now time.Time) []Problem {
 		}
 	}
 
+	if n.Help != "" && n.Kind != Question {
+		add(Error, "help is for questions; a %s node is never asked", n.Kind)
+	}
 	switch n.Kind {
 	case Question:
 		if strings.TrimSpace(n.Text) == "" {
@@ -299,6 +306,13 @@ func checkNode(t *Flow, n *Node, now time.Time) []Problem {
 		retired("question SMS", n.SMS(LintLink))
 		if n.Check != nil && strings.TrimSpace(n.Check.Body) == "" && len(n.Check.Commands) == 0 {
 			add(Error, "check_page has no body or commands")
+		}
+		if n.Help != "" {
+			// It goes out just before the question again: one segment.
+			if k, enc := segment.Count(n.Help); k > 1 {
+				add(Warning, "help is %d %s segments (%d characters); aim for one", k, enc, len([]rune(n.Help)))
+			}
+			lint("help", n.Help)
 		}
 		// A person who can't tell must have a way on: three "not sure"
 		// in a row are otherwise a handoff where a fix exists.

@@ -84,6 +84,11 @@ type Node struct {
 	// Check is a short page linked from the question's SMS, for content too
 	// long for a text (a command to run, say).
 	Check *CheckPage `yaml:"check_page"`
+	// Help is the text sent when the person answers the question with a
+	// question back ("where do I see that?", "what do you mean?"): what the
+	// question means and where to find the answer, in one SMS. The
+	// question follows it again.
+	Help string `yaml:"help"`
 
 	// Fix fields.
 	Title    string   `yaml:"title"`

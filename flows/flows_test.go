@@ -33,6 +33,7 @@ func TestCheckBrokenFlows(t *testing.T) {
 		"duplicate-tree":     {"", `duplicate flow id "example-404"`},
 		"overlapping-choice": {"which-url", `also select choice 2`},
 		"two-fallbacks":      {"", "catch-all-a is the fallback flow already"},
+		"help-not-question":  {"fix-key", "help is for questions"},
 	}
 	dirs, _ := filepath.Glob("testdata/broken/*")
 	if len(dirs) != len(want) {
@@ -86,7 +87,7 @@ func TestCheckWarnings(t *testing.T) {
 	if err != nil || lib == nil {
 		t.Fatalf("warnings must not refuse a flow: %v", err)
 	}
-	for _, want := range []string{"segments", "outside GSM-7", "no sources", "echo is 74 characters", "echo has characters outside GSM-7"} {
+	for _, want := range []string{"segments", "outside GSM-7", "no sources", "echo is 74 characters", "echo has characters outside GSM-7", "help is 2 GSM-7 segments"} {
 		found := false
 		for _, p := range problems {
 			found = found || p.Severity == flows.Warning && strings.Contains(p.Msg, want)
