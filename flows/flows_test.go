@@ -252,6 +252,12 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "smoke-test", "what? i don't understand", 0, true, false, false},
 		{"claude-code-403", "sign-in", "how do i tell? I think it's an api key", 2, false, false, false},
 		{"claude-code-403", "body-says", "what it says is region not supported", 1, false, false, false},
+		// "What <thing> do you mean?", "which <thing> is that?": a question
+		// word, the thing asked about, then a verb that asks.
+		{"twilio-sms", "error-code", "what code do you mean?", 0, true, false, false},
+		{"claude-code-403", "smoke-test", "which window do i run it in?", 0, true, false, false},
+		{"claude-code-billing", "just-paid", "what card do you mean", 0, true, false, false},
+		{"salesforce-401", "which-host", "what url is that", 0, true, false, false},
 		// Two equal matches apart from each other: more of a choice's label
 		// decides ("API key from the Claude Console"), else they tie.
 		{"claude-code-403", "sign-in", "i created an api key in the anthropic console", 2, false, false, false},

@@ -46,6 +46,10 @@ var questionPhrases = [][]string{
 	{"i", "dont", "know", "what", "you", "mean"}, {"not", "sure", "what", "you", "mean"},
 }
 
+// askingVerbs, after "what" or "which" and a word, make the clause a
+// question ("what code do you mean"), not a statement ("what it says is").
+var askingVerbs = set("do", "does", "did", "is", "are", "was", "were", "should", "can", "could", "would", "will", "am")
+
 // auxiliaries open questions that state nothing ("is it the proxy?"),
 // where a question word's often does ("why is it billing me api rates?").
 var auxiliaries = set("do", "does", "should", "can", "could", "is")
@@ -64,8 +68,11 @@ func isQuestion(ws []string) (asks, empty bool) {
 	}
 	next, ok := questionStarts[ws[0]]
 	// "which curl?", "what key?": a short clause that opens with "which"
-	// or "what" asks whatever follows.
-	short := len(ws) <= 3 && (ws[0] == "which" || ws[0] == "what")
+	// or "what" asks whatever follows; so does one where the thing asked
+	// about is followed by a verb that asks ("what code do you mean?",
+	// "which window do I run it in?", "what url is that").
+	which := ws[0] == "which" || ws[0] == "what"
+	short := which && (len(ws) <= 3 || askingVerbs[ws[2]])
 	if !ok || next != nil && (len(ws) < 2 || !next[ws[1]]) && !short {
 		return false, false
 	}
