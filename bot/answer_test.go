@@ -223,7 +223,13 @@ func TestClosers(t *testing.T) {
 		// Done, and the explanation taken in; passed on, then done by
 		// whoever got it; back up.
 		"fair enough, deleted the old key", "makes sense. switched the region",
-		"forwarded it to our admin, she enabled it", "sent this to ops, they rotated the key", "re-added the webhook, back online"} {
+		"forwarded it to our admin, she enabled it", "sent this to ops, they rotated the key", "re-added the webhook, back online",
+		// A yes that opens an explanation, or a thumbs-up that ends a
+		// report, with nothing said against the fix.
+		"yep it was a stray key in my env, removed it", "yeah the admin had to turn it on for our workspace",
+		"yes it was the proxy, IT added the bypass", "moved the key to my zshrc 👍", "unset the old key, claude is on my plan now 👍",
+		// "now" and a word that it is fine, apart.
+		"sent the customer the link, now renewal ok", "re-ran the sync and now everything is fine"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)
@@ -248,6 +254,8 @@ func TestClosers(t *testing.T) {
 		"ok so it's the model access. got it", "ok will ask him to ring his bank, thanks",
 		// The "ok" of a plan is no result ("ok" alone would be a YES).
 		"ok will try that tonight, thanks", "k ill wait", "ok gonna ask IT",
+		// A yes that opens an explanation, then a plan: no result yet.
+		"yeah it's their office landline, we'll call them instead", "yep that's the one, I'll ask our admin in the morning",
 		// Thanks in other languages, in more than one word.
 		"ok je vais essayer ce soir, merci beaucoup", "lo pruebo mañana, muchas gracias", "probiere ich morgen, vielen dank"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)
@@ -268,6 +276,9 @@ func TestClosers(t *testing.T) {
 		{"nope, still 403", bot.StatusFixed, bot.FeedbackNo},
 		{"no", bot.StatusFixed, bot.FeedbackNo},
 		{"it works now!", bot.StatusIdle, bot.FeedbackYes},
+		// A yes that opens a sentence saying it failed is a no.
+		{"yeah it still says 403 forbidden", bot.StatusFixed, bot.FeedbackNo},
+		{"yep tried it, didn't help", bot.StatusFixed, bot.FeedbackNo},
 		{"yes", bot.StatusIdle, bot.FeedbackYes},
 	} {
 		c, rs := say(e, bot.Conversation{}, modelFix, "thanks, going to try that tonight", tc.after)

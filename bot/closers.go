@@ -318,9 +318,18 @@ func plans(c []string) bool {
 		if planned[w] || w == "going" && i+1 < len(c) && c[i+1] == "to" {
 			return true
 		}
+		// "we'll" is "well" once its apostrophe is gone: before a verb
+		// ("well call them instead"), not before what it is about ("well
+		// it works now").
+		if w == "well" && i+1 < len(c) && !objects[c[i+1]] && !wellAbout[c[i+1]] {
+			return true
+		}
 	}
 	return false
 }
+
+// wellAbout may follow the "well" that opens a sentence.
+var wellAbout = wordSet(`i we you they its thats im now then so yes no ok okay actually`)
 
 // pastTense reports whether w reads as a verb in the past ("verified",
 // "paid").

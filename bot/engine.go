@@ -1232,7 +1232,7 @@ func feedbackOf(in flows.Text) FeedbackAnswer {
 	switch {
 	case hasPhrase(withoutAsides(ws), notFixed):
 		return FeedbackNo
-	case isCloser(ws), saysWorked(in), didAndThanks(in):
+	case isCloser(ws), saysWorked(in), didAndThanks(in), endsYes(in):
 		return FeedbackYes
 	}
 	if a := shortAnswer(in); a != FeedbackYes || !saysPlan(in) {
@@ -1244,15 +1244,44 @@ func feedbackOf(in flows.Text) FeedbackAnswer {
 }
 
 // shortAnswer is the yes or no of a short text or of a short first
-// clause ("yep", "nope, same error").
+// clause ("yep", "nope, same error"), or the yes that opens an
+// explanation with nothing said against the fix ("yep it was a stray key
+// in my env, removed it").
 func shortAnswer(in flows.Text) FeedbackAnswer {
 	switch {
 	case len(strings.Fields(in.Normalized())) <= 6:
 		return FeedbackAnswer(flows.Family(in.Normalized()))
 	case len(strings.Fields(in.FirstClause())) <= 3:
 		return FeedbackAnswer(flows.Family(in.FirstClause()))
+	case opensYes(in):
+		return FeedbackYes
 	}
 	return ""
+}
+
+// opensYes reports whether the text opens with a yes ("yep it was …")
+// and says nothing against the fix: no trouble, no negation.
+func opensYes(in flows.Text) bool {
+	ws := strings.Fields(in.Normalized())
+	return len(ws) > 0 && yesOpeners[ws[0]] && clean(ws, in)
+}
+
+// yesOpeners are the yeses that open an explanation; "ok" and "sure"
+// there take one in, they say nothing of the result ("ok so the model
+// name was off").
+var yesOpeners = wordSet(`yes yeah yep yup yea ya yah yess`)
+
+// endsYes reports whether a report ends with a yes, a 👍 mostly ("moved
+// the key to my zshrc 👍"), with nothing said against the fix.
+func endsYes(in flows.Text) bool {
+	ws := strings.Fields(in.Normalized())
+	return len(ws) > 1 && flows.Family(ws[len(ws)-1]) == "yes" && clean(ws, in)
+}
+
+// clean reports whether the words ws of in say nothing against a fix: no
+// trouble word, no negation.
+func clean(ws []string, in flows.Text) bool {
+	return !flows.Troubled(in) && !slices.ContainsFunc(ws, func(w string) bool { return negatives[w] })
 }
 
 // okPlan reports whether the text takes the fix on as a plan, "ok" first
