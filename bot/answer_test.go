@@ -140,6 +140,13 @@ func TestAnswersPeopleGive(t *testing.T) {
 		// The re-prompt after a miss keeps the How link.
 		{name: "miss keeps How", texts: []string{"claude code 403, i use an api key", "purple"},
 			status: bot.StatusActive, node: "smoke-test", says: []string{"How: https://textfix.test/f/c"}, misses: 1},
+		// Another problem of the same product, told instead of an answer
+		// in its own words, not a code: its flow starts, as a person would
+		// switch. A weak hint stays a miss.
+		{name: "another flow by its words", texts: []string{"claude code says usage limit reached", "no time shown, it's the monthly spend limit we set in the console"},
+			status: bot.StatusActive, node: "limit-owner", says: []string{"Got it: you hit a spend limit."}},
+		{name: "a weak hint of another flow", texts: []string{"claude code says usage limit reached", "it's about my credit card"},
+			status: bot.StatusActive, node: "which-window", misses: 1},
 		// 5. An answer to a later question takes the path there.
 		{name: "ahead", texts: []string{"claude code 403, i use an api key", "it says region not supported"},
 			status: bot.StatusFixed, node: "fix-region", says: []string{"Got it:"}},

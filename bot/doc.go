@@ -43,8 +43,10 @@
 //     answer to a question further on (flows.Flow.Ahead: the path there is
 //     taken); a fact for a question further on by any path (flows.Flow.Later:
 //     said back, kept for that question, this one asked again, no miss);
-//     another error of ours, by its code ("wait no, it's 429 not 403":
-//     that flow starts); the product alone ("claude code": the question
+//     another error of ours, by its code ("wait no, it's 429 not 403")
+//     or in its own words about the same product (flows.Library.Beside:
+//     "it's the spend limit we set" in the 429 flow): that flow starts;
+//     the product alone ("claude code": the question
 //     again); away from where the answer is ("on the train, can't look
 //     the code up", flows.Away: a short note, the question kept open, no
 //     miss); or a miss, a human after three. In the catch-all

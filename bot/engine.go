@@ -904,6 +904,13 @@ func (s *step) answer(text string) {
 			s.start(v.Flow, text)
 			return
 		}
+		// Or in its own words, about the same product ("no time shown,
+		// it's the monthly spend limit we set in the console" in the 429
+		// flow).
+		if f := s.e.Flows.Beside(t, text); f != nil {
+			s.start(f, text)
+			return
+		}
 		// The product alone, sent after the first text ("claude code"):
 		// nothing to read, nothing missed; the question again.
 		if v.OnlyNames(t) && len(strings.Fields(in.Normalized())) <= 4 {

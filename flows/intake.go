@@ -39,6 +39,29 @@ func (v Verdict) Quotes(t *Flow) bool {
 	return slices.ContainsFunc(v.Ranked, func(c Candidate) bool { return c.Flow == t && c.code })
 }
 
+// Beside returns another flow of t's product that an answer given in t
+// clearly fits by its own words, read as a first text about that product
+// would be: "it's the monthly spend limit we set in the console" in the
+// Claude Code 429 flow is the Claude Code billing flow. A flow fits when
+// intake would choose it and its words, the product aside, score at least
+// Sure+Lead; else nil. It never returns the catch-all.
+func (l *Library) Beside(t *Flow, answer string) *Flow {
+	if len(t.Intake.Products) == 0 {
+		return nil
+	}
+	product := t.Intake.Products[0]
+	v := l.Classify(NewText(product + " " + answer))
+	if v.Flow == nil || v.Flow == t || v.Flow.Fallback || !slices.Contains(v.Flow.Intake.Products, product) {
+		return nil
+	}
+	for _, c := range v.Ranked {
+		if c.Flow == v.Flow && c.Score-c.product >= Sure+Lead {
+			return v.Flow
+		}
+	}
+	return nil
+}
+
 // Verdict is what intake makes of a message.
 type Verdict struct {
 	// Flow is set when one flow fits clearly.
