@@ -5,7 +5,7 @@
 # bbolt (the default), for each of 64 and 8 connections: the anchor (a
 # bare echo handler writing one key per text with bbolt's Batch, 1 ms,
 # the whole request as its value), textfix just after it on its bbolt file
-# (then its file's bytes per text), the same handler writing the 12-byte
+# (then its file's bytes per text, by size and on disk), the same handler writing the 12-byte
 # From, and one with no storage. With --prefill N (bbolt only), textfix
 # starts each time on a copy of one file that bench/prefill filled with N
 # conversations of three texts first, and its bytes per text count only
@@ -46,6 +46,11 @@ go build -o "$tmp/textfix" ./cmd/textfix
 go build -o "$tmp/baseline" ./bench/baseline
 
 load() { cut -d' ' -f1 /proc/loadavg; }
+# ondisk: the bytes a file's blocks take. bbolt grows its file in steps
+# of up to 16 MiB whose tail stays unwritten (sparse) until pages reach
+# it, so a short run's file size overstates what it stored.
+ondisk() { echo $(($(stat -c %b "$1") * $(stat -c %B "$1"))); }
+pertext() { awk -v b="$1" -v n="$last" 'BEGIN {if (n > 0) printf "%.0f", b / n; else print "-"}'; }
 wrkrun() { # conns url → "rps p50 p99"
   local out
   out=$(wrk -t2 -c"$1" -d"${secs}s" --latency -s bench/sms.lua "$2")
@@ -108,13 +113,16 @@ if [ "$backend" = bbolt ]; then
     serve anchor $url "$tmp/baseline" -addr 127.0.0.1:8093 -store batch -value form -dir "$tmp/db"
     run "anchor: bbolt Batch, form" "$conns" "$url"; stopall
     rm -rf "$tmp/db"; mkdir -p "$tmp/db"
-    start=0
-    if [ "$prefill" -gt 0 ]; then cp "$tmp/prefilled.db" "$tmp/db/textfix.db"; sync; start=$(stat -c %s "$tmp/db/textfix.db"); fi
+    start=0 startdisk=0
+    if [ "$prefill" -gt 0 ]; then
+      cp "$tmp/prefilled.db" "$tmp/db/textfix.db"; sync
+      start=$(stat -c %s "$tmp/db/textfix.db"); startdisk=$(ondisk "$tmp/db/textfix.db")
+    fi
     url=http://127.0.0.1:8081/twilio/sms
     serve textfix $url env TEXTFIX_ADDR=127.0.0.1:8081 TEXTFIX_DB="$tmp/db/textfix.db" "$tmp/textfix" serve
     run textfix "$conns" "$url"; stopall
-    size=$(stat -c %s "$tmp/db/textfix.db")
-    echo "# textfix's file after $conns connections: $size bytes, $(awk -v b="$((size - start))" -v n="$last" 'BEGIN {if (n > 0) printf "%.0f", b / n; else print "-"}') bytes per text answered"
+    size=$(stat -c %s "$tmp/db/textfix.db") disk=$(ondisk "$tmp/db/textfix.db")
+    echo "# textfix's file after $conns connections: $size bytes ($disk on disk), $(pertext "$((size - start))") bytes per text answered ($(pertext "$((disk - startdisk))") on disk)"
     rm -rf "$tmp/db"; mkdir -p "$tmp/db"
     url=http://127.0.0.1:8091/twilio/sms
     serve batch $url "$tmp/baseline" -addr 127.0.0.1:8091 -store batch -dir "$tmp/db"
