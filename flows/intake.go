@@ -46,7 +46,8 @@ func (v Verdict) Quotes(t *Flow) bool {
 // intake would choose it and its words, the product aside, score at least
 // Sure+Lead; else nil. It never returns the catch-all.
 func (l *Library) Beside(t *Flow, answer string) *Flow {
-	if len(t.Intake.Products) == 0 {
+	// One word ("2", "yeah") describes no problem: no reading needed.
+	if len(t.Intake.Products) == 0 || len(strings.Fields(answer)) < 2 {
 		return nil
 	}
 	product := t.Intake.Products[0]
