@@ -241,6 +241,31 @@ func lastSays(in flows.Text) FeedbackAnswer {
 	return ""
 }
 
+// opensYes reports whether the text opens with a yes ("yep it was …")
+// and says nothing against the fix: no trouble, no negation.
+func opensYes(in flows.Text) bool {
+	ws := strings.Fields(in.Normalized())
+	return len(ws) > 0 && yesOpeners[ws[0]] && clean(ws, in)
+}
+
+// yesOpeners are the yeses that open an explanation; "ok" and "sure"
+// there take one in, they say nothing of the result ("ok so the model
+// name was off").
+var yesOpeners = wordSet(`yes yeah yep yup yea ya yah yess`)
+
+// endsYes reports whether a report ends with a yes, a 👍 mostly ("moved
+// the key to my zshrc 👍"), with nothing said against the fix.
+func endsYes(in flows.Text) bool {
+	ws := strings.Fields(in.Normalized())
+	return len(ws) > 1 && flows.Family(ws[len(ws)-1]) == "yes" && clean(ws, in)
+}
+
+// clean reports whether the words ws of in say nothing against a fix: no
+// trouble word, no negation.
+func clean(ws []string, in flows.Text) bool {
+	return !flows.Troubled(in) && !slices.ContainsFunc(ws, func(w string) bool { return negatives[w] })
+}
+
 // verdictWords say in one word, after what was done, that it went well.
 var verdictWords = wordSet(`good fine great perfect sorted nice excellent awesome solved fixed`)
 

@@ -1266,31 +1266,6 @@ func shortAnswer(in flows.Text) FeedbackAnswer {
 	return ""
 }
 
-// opensYes reports whether the text opens with a yes ("yep it was …")
-// and says nothing against the fix: no trouble, no negation.
-func opensYes(in flows.Text) bool {
-	ws := strings.Fields(in.Normalized())
-	return len(ws) > 0 && yesOpeners[ws[0]] && clean(ws, in)
-}
-
-// yesOpeners are the yeses that open an explanation; "ok" and "sure"
-// there take one in, they say nothing of the result ("ok so the model
-// name was off").
-var yesOpeners = wordSet(`yes yeah yep yup yea ya yah yess`)
-
-// endsYes reports whether a report ends with a yes, a 👍 mostly ("moved
-// the key to my zshrc 👍"), with nothing said against the fix.
-func endsYes(in flows.Text) bool {
-	ws := strings.Fields(in.Normalized())
-	return len(ws) > 1 && flows.Family(ws[len(ws)-1]) == "yes" && clean(ws, in)
-}
-
-// clean reports whether the words ws of in say nothing against a fix: no
-// trouble word, no negation.
-func clean(ws []string, in flows.Text) bool {
-	return !flows.Troubled(in) && !slices.ContainsFunc(ws, func(w string) bool { return negatives[w] })
-}
-
 // okPlan reports whether the text takes the fix on as a plan, "ok" first
 // ("k ill wait", "ok will try that tonight"): a closer with no result.
 func okPlan(in flows.Text) bool { return shortAnswer(in) == FeedbackYes && saysPlan(in) }
