@@ -118,6 +118,14 @@ func TestInferVocOthers(t *testing.T) {
 		{"other-error", "ask-code", "the portal asks for mfa and then fails with AADSTS50076", 0},
 		{"other-error", "ask-code", "AADSTS50126: Error validating credentials due to invalid username or password", 0},
 		{"other-error", "ask-code", "my boss says the site is slow", -1},
+		// A thing that says something quotes its message; a person who
+		// says something does not, nor a thing that shows something.
+		{"other-error", "ask-code", "the card reader at the till says please insert chip", 0},
+		{"other-error", "ask-code", "our label printer says paper jam in tray 2", 0},
+		{"other-error", "ask-code", "my thing at work shows a weird popup", -1},
+		{"other-error", "ask-code", "the square terminal saying please wait forever", 0},
+		{"other-error", "ask-code", "my manager says the portal is slow today", -1},
+		{"other-error", "ask-code", "the customer says her card works everywhere else", -1},
 		{"other-error", "ask-code", "Paypal say my payment can not be completed, card declined", -1},
 		{"other-error", "ask-code", "it doesn't say anything", -1},
 		{"other-error", "ask-code", "not sure what broke", -1},

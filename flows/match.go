@@ -111,12 +111,18 @@ type phrase []word
 
 // A word of s that starts with "*" matches any longer word ending in the
 // rest ("*error"); "*" alone matches a word that can name a thing (see
-// nameLike: "* portal" is "pharmacy portal", not "the portal").
+// nameLike: "* portal" is "pharmacy portal", not "the portal"), and "~"
+// one that is a thing and no person (see thingLike: "~ says" is "the
+// reader says", not "my boss says").
 func newPhrase(s string) phrase {
 	var p phrase
 	for _, tok := range strings.Fields(s) {
-		if tok == "*" {
+		switch tok {
+		case "*":
 			p = append(p, word{suffix: true})
+			continue
+		case "~":
+			p = append(p, word{suffix: true, thing: true})
 			continue
 		}
 		suffix := strings.HasPrefix(tok, "*")

@@ -51,6 +51,9 @@ type word struct {
 	// suffix: any longer word that ends in s matches ("*error" in a
 	// phrase is "SMTPAuthenticationError", "FirebaseError").
 	suffix bool
+	// thing, with suffix and no s: the word is a thing, not a person
+	// ("~" in a phrase; see thingLike).
+	thing bool
 	// hash is wordHash(s), for a Text's index of its words (text.go).
 	hash uint64
 }
@@ -61,6 +64,9 @@ func newWord(s string) word { return word{s: s, shape: shapeOf(s), hash: wordHas
 // plural, or, when fuzzy, a typo of it.
 func (w *word) matches(got string, gs shape, fuzzy bool) bool {
 	if w.suffix {
+		if w.thing {
+			return thingLike(got)
+		}
 		if w.s == "" {
 			return nameLike(got)
 		}
@@ -77,6 +83,21 @@ func nameLike(w string) bool {
 	return len(w) >= 2 && strings.Trim(w, "0123456789") != "" && !light[w] && !negations[w] && !prepositions[w] && !errorWords[w] &&
 		!troubleWords[w] && !notNames[w]
 }
+
+// thingLike reports whether w can be a thing that says or shows
+// something ("the card reader says …", "the printer shows …"): a word that
+// is no person, pronoun, article or other word of grammar, and no number.
+func thingLike(w string) bool {
+	return len(w) >= 2 && w != clauseBreak && strings.Trim(w, "0123456789") != "" && !light[w] && !negations[w] && !prepositions[w] &&
+		!people[w]
+}
+
+// people are words for a person: what they say is no message of a thing.
+var people = set("i", "me", "you", "he", "she", "we", "they", "him", "her", "us", "them", "someone", "somebody", "everyone", "everybody", "nobody",
+	"anyone", "people", "person", "boss", "manager", "managers", "colleague", "colleagues", "coworker", "coworkers", "friend", "friends", "wife",
+	"husband", "partner", "son", "daughter", "kid", "kids", "mom", "mum", "dad", "mother", "father", "brother", "sister", "customer", "customers",
+	"client", "clients", "teacher", "doctor", "admin", "admins", "administrator", "support", "agent", "rep", "tech", "technician", "guy", "guys",
+	"lady", "man", "woman", "team", "staff", "employee", "employees", "owner", "ceo", "cto", "user", "users", "bank", "accountant", "landlord")
 
 // notNames are words that name no thing of their own.
 var notNames = set("this", "these", "those", "which", "who", "what", "thing", "something", "everything", "nothing", "anything", "stuff", "screen",
