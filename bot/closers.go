@@ -253,10 +253,10 @@ func opensYes(in flows.Text) bool {
 // name was off").
 var yesOpeners = wordSet(`yes yeah yep yup yea ya yah yess`)
 
-// endsYes reports whether a report ends with a yes, a 👍 mostly ("moved
-// the key to my zshrc 👍"), with nothing said against the fix.
-func endsYes(in flows.Text) bool {
-	ws := strings.Fields(in.Normalized())
+// endsYes reports whether a report, in (its words ws), ends with a yes,
+// a 👍 mostly ("moved the key to my zshrc 👍"), with nothing said against
+// the fix.
+func endsYes(ws []string, in flows.Text) bool {
 	return len(ws) > 1 && flows.Family(ws[len(ws)-1]) == "yes" && clean(ws, in)
 }
 

@@ -1007,14 +1007,13 @@ func (s *step) help(t *flows.Flow, n *flows.Node) {
 	if n.Help != "" {
 		s.reply(n.Help)
 	}
-	switch {
-	case link != "":
+	if link != "" {
 		s.reply("This page shows how, step by step: " + link)
-	case n.Help != "":
+	} else {
 		s.c.AskedAt = n.ID
-	default:
-		s.c.AskedAt = n.ID
-		s.reply("I have no more on that one. Answer as best you can, or reply HUMAN for a person.")
+		if n.Help == "" {
+			s.reply("I have no more on that one. Answer as best you can, or reply HUMAN for a person.")
+		}
 	}
 	s.reply(s.fitting(s.question(t, n)...))
 }
@@ -1239,7 +1238,7 @@ func feedbackOf(in flows.Text) FeedbackAnswer {
 	switch {
 	case hasPhrase(withoutAsides(ws), notFixed):
 		return FeedbackNo
-	case isCloser(ws), saysWorked(in), didAndThanks(in), endsYes(in):
+	case isCloser(ws), saysWorked(in), didAndThanks(in), endsYes(ws, in):
 		return FeedbackYes
 	}
 	if a := shortAnswer(in); a != FeedbackYes || !saysPlan(in) {

@@ -84,20 +84,22 @@ func nameLike(w string) bool {
 		!troubleWords[w] && !notNames[w]
 }
 
-// thingLike reports whether w can be a thing that says or shows
-// something ("the card reader says …", "the printer shows …"): a word that
-// is no person, pronoun, article or other word of grammar, and no number.
+// thingLike reports whether w can be a thing that says something ("the
+// card reader says …"): a word that is no person (people, or a role or
+// member of a team: roles, memberWords), pronoun, article or other word
+// of grammar, and no number.
 func thingLike(w string) bool {
 	return len(w) >= 2 && w != clauseBreak && strings.Trim(w, "0123456789") != "" && !light[w] && !negations[w] && !prepositions[w] &&
-		!people[w]
+		!people[w] && !roles[w] && !memberWords[w]
 }
 
-// people are words for a person: what they say is no message of a thing.
-var people = set("i", "me", "you", "he", "she", "we", "they", "him", "her", "us", "them", "someone", "somebody", "everyone", "everybody", "nobody",
-	"anyone", "people", "person", "boss", "manager", "managers", "colleague", "colleagues", "coworker", "coworkers", "friend", "friends", "wife",
-	"husband", "partner", "son", "daughter", "kid", "kids", "mom", "mum", "dad", "mother", "father", "brother", "sister", "customer", "customers",
-	"client", "clients", "teacher", "doctor", "admin", "admins", "administrator", "support", "agent", "rep", "tech", "technician", "guy", "guys",
-	"lady", "man", "woman", "team", "staff", "employee", "employees", "owner", "ceo", "cto", "user", "users", "bank", "accountant", "landlord")
+// people are words for a person besides roles and members of a team:
+// what they say is no message of a thing.
+var people = set("me", "you", "he", "she", "they", "him", "her", "us", "them", "someone", "somebody", "everyone", "everybody", "nobody",
+	"anyone", "people", "person", "managers", "colleagues", "coworkers", "friend", "friends", "wife", "husband", "partner", "son", "daughter",
+	"kid", "kids", "mom", "mum", "dad", "mother", "father", "brother", "sister", "customer", "customers", "client", "clients", "teacher",
+	"doctor", "support", "agent", "rep", "tech", "technician", "guy", "guys", "lady", "man", "woman", "team", "employees", "users", "bank",
+	"landlord")
 
 // notNames are words that name no thing of their own.
 var notNames = set("this", "these", "those", "which", "who", "what", "thing", "something", "everything", "nothing", "anything", "stuff", "screen",
