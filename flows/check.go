@@ -279,14 +279,19 @@ func checkNode(t *Flow, n *Node, now time.Time) []Problem {
 			}
 			cc, err := compileChoice(c)
 			if err != nil {
-				add(Error, "%s: bad pattern: %v", what, err)
+				add(Error, "%s: %v", what, err)
 			}
 			ccs = append(ccs, cc)
 		}
 		t.compiled[n.ID] = ccs
 		// A choice's own words must select that choice and no other.
 		for i, c := range n.Choices {
-			for _, w := range append([]string{c.Label}, c.Match...) {
+			own := []string{c.Label}
+			for _, m := range c.Match {
+				ms, _ := expandClasses(m) // an unknown class is reported above
+				own = append(own, ms...)
+			}
+			for _, w := range own {
 				norm := Normalize(w)
 				ws := words(norm)
 				if len(ws) == 0 {

@@ -34,6 +34,7 @@ func TestCheckBrokenFlows(t *testing.T) {
 		"overlapping-choice": {"which-url", `also select choice 2`},
 		"two-fallbacks":      {"", "catch-all-a is the fallback flow already"},
 		"help-not-question":  {"fix-key", "help is for questions"},
+		"unknown-class":      {"which-url", "no word class {has}"},
 	}
 	dirs, _ := filepath.Glob("testdata/broken/*")
 	if len(dirs) != len(want) {
@@ -340,6 +341,10 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-billing", "limit-owner", "claude code hit our spend limit and I don't have access to the console", 1},
 		{"claude-code-429", "what-says", "opus limt reached", 1},
 		{"claude-code-429", "what-says", "weekly limit reachd", 0},
+		// By a match phrase, with one word misspelt, where the question
+		// infers from match words; never where it does not.
+		{"claude-code-401", "plan-says", "the terminal still says not loged in", 0},
+		{"claude-code-403", "sign-in", "claude code 403, i pay a montly plan", -1},
 		// A negation denies what it stands before, not the code after
 		// it: the code names the error.
 		{"twilio-sms", "error-code", "our texts are not delivered error 30007", 5},

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -392,25 +393,33 @@ func (cc *compiledChoice) needsFor(phrases []phrase) []need {
 
 func compileChoice(c Choice) (compiledChoice, error) {
 	cc := compiledChoice{means: c.Means, any: c.Any, unsure: c.Unsure(), label: contentWords(words(Normalize(c.Label)))}
-	add := func(dst *[]phrase, s string) {
-		if p := newPhrase(s); len(p) > 0 {
-			*dst = append(*dst, p)
+	add := func(dst *[]phrase, s string) error {
+		ss, err := expandClasses(s)
+		for _, s := range ss {
+			if p := newPhrase(s); len(p) > 0 {
+				*dst = append(*dst, p)
+			}
 		}
+		return err
 	}
-	if !c.Any { // a catch-all's label ("type the product") is not its words
-		add(&cc.phrases, c.Label)
+	if p := newPhrase(c.Label); !c.Any && len(p) > 0 { // a catch-all's label ("type the product") is not its words
+		cc.phrases = append(cc.phrases, p)
 	}
 	for _, m := range c.Match {
-		add(&cc.phrases, m)
+		if err := add(&cc.phrases, m); err != nil {
+			return cc, err
+		}
 	}
 	for _, m := range c.ImpliedBy {
-		add(&cc.implied, m)
+		if err := add(&cc.implied, m); err != nil {
+			return cc, err
+		}
 	}
 
 	for _, p := range c.Patterns {
 		re, err := regexp.Compile("(?i)" + p)
 		if err != nil {
-			return cc, err
+			return cc, fmt.Errorf("bad pattern: %w", err)
 		}
 		cc.patterns = append(cc.patterns, re)
 	}
@@ -1020,7 +1029,11 @@ func (t *Flow) inferOne(n *Node, text Text) int {
 			if cc.unsure {
 				return rating{}
 			}
-			return cc.rateTypo(&in, cc.implied)
+			r := cc.rateTypo(&in, cc.implied)
+			if n.Infers() && !cc.any {
+				r = top(r, cc.rateTypo(&in, cc.phrases))
+			}
+			return r
 		})
 	}
 	if i < 0 && n.Infers() {
@@ -1030,7 +1043,8 @@ func (t *Flow) inferOne(n *Node, text Text) int {
 }
 
 // rateTypo rates how strongly the earlier text t implies the choice by
-// one of phrases of two words or more found with one word misspelt
+// one of phrases (its implied phrases, and its match phrases where the
+// question infers from them) of two words or more found with one word misspelt
 // ("opus limt reached" is "opus limit"), a lower rating than any exact
 // find. A word that is another form of the wanted one ("purchased" for
 // "purchase") is no typo here: it may say something else.

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"sync"
 	"testing"
 )
@@ -86,6 +87,32 @@ func TestAway(t *testing.T) {
 	} {
 		if got := Away(NewText(text)); got != want {
 			t.Errorf("Away(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// A phrase that names word classes stands for every phrase they make;
+// one that names none is itself; an unknown or unclosed class is an
+// error that names it.
+func TestExpandClasses(t *testing.T) {
+	got, err := expandClasses("{have} {plan}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len(phraseClasses["have"]) * len(phraseClasses["plan"]); len(got) != want {
+		t.Errorf("{have} {plan}: %d phrases, want %d", len(got), want)
+	}
+	for _, want := range []string{"got max", "pay for claude pro", "upgraded to max 20x"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("{have} {plan} lacks %q", want)
+		}
+	}
+	if got, _ := expandClasses("on the max plan"); !slices.Equal(got, []string{"on the max plan"}) {
+		t.Errorf("a phrase without classes: %q", got)
+	}
+	for _, bad := range []string{"{has} max", "{plan max"} {
+		if _, err := expandClasses(bad); err == nil {
+			t.Errorf("%q: no error", bad)
 		}
 	}
 }

@@ -1,0 +1,55 @@
+package flows
+
+import (
+	"fmt"
+	"strings"
+)
+
+// phraseClasses are the word classes a phrase may name in braces: a
+// phrase "{have} {plan}" stands for every phrase made by putting one of
+// each class's entries in its place ("got max", "pay for claude pro",
+// "upgraded to max 20x"), so a flow names a kind of saying once instead
+// of listing its forms.
+var phraseClasses = map[string][]string{
+	// plan: a Claude plan by a name no other sense of the word shares in a
+	// text about Claude Code ("team" and "enterprise" are too common alone:
+	// "{plan} plan" is how they are said).
+	"plan": {"max", "pro", "claude max", "claude pro", "max 5x", "max 20x", "5x", "20x"},
+	// have: how people say a plan is theirs.
+	"have": {"have", "got", "get", "bought", "on", "pay for", "paying for", "paid for", "subscribed to", "subscribe to",
+		"upgraded to", "switched to", "moved to", "signed up for", "renewed", "just got", "own"},
+	// plan-noun: the word after a plan's name that makes it a plan.
+	"plan-noun": {"plan", "subscription", "account", "user", "subscriber", "seat", "membership", "tier"},
+	// any-plan: every plan, "team" and "enterprise" too.
+	"any-plan": {"max", "pro", "team", "enterprise", "claude max", "claude pro", "claude team", "claude enterprise", "max 5x", "max 20x"},
+}
+
+// expandClasses returns the phrases s stands for: s itself when it names
+// no class, else one phrase for each choice of every class it names.
+func expandClasses(s string) ([]string, error) {
+	open := strings.IndexByte(s, '{')
+	if open < 0 {
+		return []string{s}, nil
+	}
+	end := strings.IndexByte(s[open:], '}')
+	if end < 0 {
+		return nil, fmt.Errorf("phrase %q: %q has no closing }", s, s[open:])
+	}
+	end += open
+	name := s[open+1 : end]
+	entries, ok := phraseClasses[name]
+	if !ok {
+		return nil, fmt.Errorf("phrase %q: no word class {%s} (classes: plan, have, plan-noun, any-plan)", s, name)
+	}
+	rest, err := expandClasses(s[end+1:])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(entries)*len(rest))
+	for _, e := range entries {
+		for _, r := range rest {
+			out = append(out, s[:open]+e+r)
+		}
+	}
+	return out, nil
+}
