@@ -249,6 +249,7 @@ func TestClosers(t *testing.T) {
 	for _, partial := range []string{"thanks, will try that now", "thanks so much, I'll forward this to our IT team tomorrow",
 		"ok I'll ask our admin to turn on API access for me, thanks",
 		"ok I'll try that and hope it works, thanks", "ok forwarded it to our admin, thanks", "thanks, going to try that tonight",
+		"forwarded it to our IT team, thanks, they will look at it tomorrow",
 		// Trouble words about the fix just sent are no new problem.
 		"ok we'll drop the shortener and register. thanks", "ok I'll ask our admin to raise the limit, thanks",
 		// Doing it now is no result yet.

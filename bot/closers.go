@@ -75,9 +75,10 @@ var troubleWords = wordSet(`error errors declined denied failed fails failing fa
 // isThanks reports whether text in thanks or acknowledges without being
 // only a closer: "thanks, will try that", "ok cool, trying it now", "it
 // work now, thank you very much". A closer word opens or closes a short
-// text; a text of several clauses may open or end with one that is only
-// thanks ("thanks so much, I'll forward this to our IT", "called the
-// bank, they unblocked it. thank u!!"); and nothing says against the fix.
+// text; a text of several clauses may have one that is only thanks,
+// first, last or between ("thanks so much, I'll forward this to our IT",
+// "called the bank, they unblocked it. thank u!!", "unset the key. thanks,
+// no more surprise invoices I hope"); and nothing says against the fix.
 func isThanks(in flows.Text) bool {
 	ws := strings.Fields(in.Normalized())
 	if isCloser(ws) {
@@ -89,8 +90,8 @@ func isThanks(in flows.Text) bool {
 	if hasPhrase(ws, fixed) && slices.ContainsFunc(ws, func(w string) bool { return closerHeads[w] }) {
 		return true
 	}
-	for _, c := range [...]string{in.FirstClause(), in.LastClause()} {
-		if c := strings.Fields(c); len(c) < len(ws) && (isCloser(c) || thanksFor(c)) {
+	for _, c := range in.Clauses() {
+		if len(c) < len(ws) && (isCloser(c) || thanksFor(c)) {
 			return true
 		}
 	}

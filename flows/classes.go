@@ -2,6 +2,8 @@ package flows
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -20,6 +22,17 @@ var phraseClasses = map[string][]string{
 		"upgraded to", "switched to", "moved to", "signed up for", "renewed", "just got", "own"},
 	// plan-noun: the word after a plan's name that makes it a plan.
 	"plan-noun": {"plan", "subscription", "account", "user", "subscriber", "seat", "membership", "tier"},
+	// use: how people say they sign in with something ("I use the key
+	// she gave me", "using a key from the console").
+	"use": {"use", "using", "uses", "used", "with"},
+	// model: a Claude model, or the one Claude Code picks by itself.
+	"model": {"opus", "sonnet", "haiku", "claude opus", "claude sonnet", "claude haiku", "default model", "other model", "other models"},
+	// works: how people say a thing ran well, in any tense.
+	"works": {"works", "worked", "working", "works fine", "worked fine", "working fine", "is fine", "was fine", "runs fine", "ran fine"},
+	// org: whose a device or network is, when it is not the person's own.
+	"org": {"company", "work", "school", "district", "corporate", "office", "university", "uni", "college", "employer", "managed", "government", "hospital"},
+	// device: what an organisation hands out or runs.
+	"device": {"laptop", "computer", "pc", "machine", "network", "wifi", "vpn", "device", "mac", "desktop"},
 	// any-plan: every plan, "team" and "enterprise" too.
 	"any-plan": {"max", "pro", "team", "enterprise", "claude max", "claude pro", "claude team", "claude enterprise", "max 5x", "max 20x"},
 }
@@ -39,7 +52,7 @@ func expandClasses(s string) ([]string, error) {
 	name := s[open+1 : end]
 	entries, ok := phraseClasses[name]
 	if !ok {
-		return nil, fmt.Errorf("phrase %q: no word class {%s} (classes: plan, have, plan-noun, any-plan)", s, name)
+		return nil, fmt.Errorf("phrase %q: no word class {%s} (classes: %s)", s, name, classNames())
 	}
 	rest, err := expandClasses(s[end+1:])
 	if err != nil {
@@ -52,4 +65,10 @@ func expandClasses(s string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// classNames lists the classes, for an error that names an unknown one.
+func classNames() string {
+	names := slices.Sorted(maps.Keys(phraseClasses))
+	return strings.Join(names, ", ")
 }

@@ -275,6 +275,20 @@ func TestRead(t *testing.T) {
 		{"other-error", "ask-product", "github", 1, false, false, false},
 		{"other-error", "ask-product", "not sure", 2, false, false, false},
 		{"other-error", "ask-product", "where do i see that", 0, true, false, false},
+		// Of two choices matched as well, the one with more of its words
+		// found apart wins ("terminal", "zshrc" over "settings").
+		{"claude-code-401", "where-set", "I believe he put it in their terminal settings, the zshrc file he said", 1, false, false, false},
+		{"claude-code-401", "where-set", "in the settings", 3, false, false, false},
+		// Word classes: a model named as the one that works; a tense of
+		// "works" at home; an organisation's device.
+		{"claude-code-403", "smoke-test", "the test worked with the default model, I think it was 200. When I put opus in as the model it came back 403", 8, false, false, false},
+		{"claude-code-403", "smoke-test", "200, it worked", 1, false, false, false},
+		{"claude-code-403", "proxy-between", "it worked fine at home over the weekend", 1, false, false, false},
+		{"claude-code-403", "proxy-between", "it's my school laptop", 1, false, false, false},
+		{"claude-code-403", "proxy-between", "no, I'm at home on my own wifi", 2, false, false, false},
+		// A purchase dated weeks or months back is no purchase just made.
+		{"claude-code-billing", "just-paid", "we bought $100 back in September", 2, false, false, false},
+		{"claude-code-billing", "just-paid", "bought $20 an hour ago", 1, false, false, false},
 	}
 	for _, tt := range tests {
 		f := lib.Flow(tt.flow)
@@ -331,6 +345,9 @@ func TestInferLibrary(t *testing.T) {
 		// A word by its ending.
 		{"other-error", "ask-code", "RedisConnectionError when the worker boots", 0},
 		{"other-error", "ask-code", "the worker will not boot", -1},
+		// A number given as the code: three digits or more.
+		{"other-error", "ask-code", "supabase rejects the insert with code 42501", 0},
+		{"other-error", "ask-code", "the import stops at row 12 with code red on screen", -1},
 		{"claude-code-billing", "how-pay", "I use claude code with the api, no plan", 1},
 		{"salesforce-401", "when-fails", "the sync starts fine in the morning then fails at noon with INVALID_SESSION_ID", 1},
 		{"claude-code-billing", "limit-owner", "I own the console org and hit the spend limit", 0},
@@ -345,6 +362,10 @@ func TestInferLibrary(t *testing.T) {
 		// infers from match words; never where it does not.
 		{"claude-code-401", "plan-says", "the terminal still says not loged in", 0},
 		{"claude-code-403", "sign-in", "claude code 403, i pay a montly plan", -1},
+		// Word classes: a plan that is the person's, a key they use.
+		{"claude-code-403", "sign-in", "got Max last week and claude code says request not allowed", 0},
+		{"claude-code-401", "sign-in", "claude code says invalid api key. i just use the key she gave me", 1},
+		{"claude-code-429", "who-calls", "claude code 429 and I'm paying for claude pro", 1},
 		// A negation denies what it stands before, not the code after
 		// it: the code names the error.
 		{"twilio-sms", "error-code", "our texts are not delivered error 30007", 5},

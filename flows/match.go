@@ -114,7 +114,8 @@ type phrase []word
 // rest ("*error"); "*" alone matches a word that can name a thing (see
 // nameLike: "* portal" is "pharmacy portal", not "the portal"), and "~"
 // one that is a thing and no person (see thingLike: "~ says" is "the
-// reader says", not "my boss says").
+// reader says", not "my boss says"), and "#" a number of three digits or
+// more ("code #" is "code 42501", not "code red").
 func newPhrase(s string) phrase {
 	var p phrase
 	for _, tok := range strings.Fields(s) {
@@ -124,6 +125,9 @@ func newPhrase(s string) phrase {
 			continue
 		case "~":
 			p = append(p, word{suffix: true, thing: true})
+			continue
+		case "#":
+			p = append(p, word{suffix: true, number: true})
 			continue
 		}
 		suffix := strings.HasPrefix(tok, "*")
@@ -434,6 +438,9 @@ type rating struct {
 	score, at, end int
 	// label counts the words of the choice's label the answer has.
 	label int
+	// hits counts the choice's phrases and patterns found apart from one
+	// another in the answer.
+	hits int
 }
 
 // over reports whether r beats o: a higher score; or the same score from
@@ -451,6 +458,8 @@ func (r rating) over(o rating) bool {
 		return false
 	case r.at < o.end && o.at < r.end:
 		return r.at < o.at
+	case r.hits != o.hits:
+		return r.hits > o.hits
 	}
 	return r.label > o.label
 }
@@ -466,6 +475,19 @@ func top(a, b rating) rating {
 // with patterns, by the choice's patterns.
 func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) rating {
 	var best rating
+	var spans [8][2]int // the words found, for hits: a match inside one found before is no new hit
+	hits := 0
+	hit := func(at, end int) {
+		for _, sp := range spans[:min(hits, len(spans))] {
+			if at < sp[1] && sp[0] < end {
+				return
+			}
+		}
+		if hits < len(spans) {
+			spans[hits] = [2]int{at, end}
+		}
+		hits++
+	}
 	needs := cc.needsFor(phrases)
 	if !t.indexed {
 		needs = nil
@@ -487,10 +509,11 @@ func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) 
 		}
 		if at >= 0 {
 			best = top(best, rating{score: per * p.weight(), at: at, end: end})
+			hit(at, end)
 		}
 	}
 	if !patterns {
-		best.label = cc.labelIn(t, best)
+		best.label, best.hits = cc.labelIn(t, best), hits
 		return best // implied_by phrases only: patterns answer, never infer
 	}
 	for _, re := range cc.patterns {
@@ -508,8 +531,9 @@ func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) 
 			continue
 		}
 		best = top(best, rating{score: 4 * n, at: first, end: first + n})
+		hit(first, first+n)
 	}
-	best.label = cc.labelIn(t, best)
+	best.label, best.hits = cc.labelIn(t, best), hits
 	return best
 }
 

@@ -70,20 +70,6 @@ func (t Text) Clauses() [][]string {
 	return out
 }
 
-// LastClause returns the normalised words of t's last clause ("ok, I'll
-// ask our admin, thanks" → "thanks").
-func (t Text) LastClause() string {
-	end := len(t.ws)
-	for end > 0 && t.ws[end-1] == clauseBreak {
-		end--
-	}
-	start := end
-	for start > 0 && t.ws[start-1] != clauseBreak {
-		start--
-	}
-	return strings.Join(t.ws[start:end], " ")
-}
-
 // Normalize lowercases s and reduces it to words: letters, digits and '_'
 // survive, everything else separates words; a dot that starts a word is
 // the word "dot" (".env" is "dot env"). A few emoji become the words

@@ -54,6 +54,9 @@ type word struct {
 	// thing, with suffix and no s: the word is a thing, not a person
 	// ("~" in a phrase; see thingLike).
 	thing bool
+	// number, with suffix and no s: the word is a number of three digits
+	// or more ("#" in a phrase).
+	number bool
 	// hash is wordHash(s), for a Text's index of its words (text.go).
 	hash uint64
 }
@@ -66,6 +69,9 @@ func (w *word) matches(got string, gs shape, fuzzy bool) bool {
 	if w.suffix {
 		if w.thing {
 			return thingLike(got)
+		}
+		if w.number {
+			return digits(got)
 		}
 		if w.s == "" {
 			return nameLike(got)
