@@ -27,6 +27,13 @@ var phraseClasses = map[string][]string{
 	"use": {"use", "using", "uses", "used", "with"},
 	// model: a Claude model, or the one Claude Code picks by itself.
 	"model": {"opus", "sonnet", "haiku", "claude opus", "claude sonnet", "claude haiku", "default model", "other model", "other models"},
+	// limit: a spending limit by any of its names.
+	"limit": {"limit", "spend limit", "spending limit", "monthly limit", "monthly spend limit", "cap", "spend cap", "monthly cap", "budget", "monthly budget", "usage limit"},
+	// party: someone else who pays a business.
+	"party": {"customer", "customers", "client", "clients", "guest", "guests", "patient", "patients", "member", "members", "donor", "donors", "student", "students", "parent", "parents", "subscriber", "subscribers", "buyer", "buyers"},
+	// tried: what that someone did or said.
+	"tried": {"says", "said", "say", "tells", "told", "tried", "tries", "trying", "is trying", "was trying", "gets", "got", "getting", "sees", "saw",
+		"reports", "reported", "complains", "complained", "insists", "claims", "called", "texted", "emailed", "from", "payment", "order", "charge"},
 	// works: how people say a thing ran well, in any tense.
 	"works": {"works", "worked", "working", "works fine", "worked fine", "working fine", "is fine", "was fine", "runs fine", "ran fine"},
 	// org: whose a device or network is, when it is not the person's own.

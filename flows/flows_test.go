@@ -362,6 +362,12 @@ func TestInferLibrary(t *testing.T) {
 		// infers from match words; never where it does not.
 		{"claude-code-401", "plan-says", "the terminal still says not loged in", 0},
 		{"claude-code-403", "sign-in", "claude code 403, i pay a montly plan", -1},
+		// The vendor's name inside a phrase; "w/" for "with".
+		{"claude-code-401", "sign-in", "I rotated my Anthropic API key this morning and updated the export in ~/.zshrc", 1},
+		{"claude-code-billing", "how-pay", "I use claude code w/ an api key and today it says credit balance too low", 1},
+		// Word classes: a spending limit by any name; someone else paying.
+		{"claude-code-billing", "limit-owner", "claude code says I reached my api usage limits. I set a monthly cap a while back", 0},
+		{"stripe-402", "who", "A catering client tried to pay the deposit for our food truck and Stripe declined it", 0},
 		// Word classes: a plan that is the person's, a key they use.
 		{"claude-code-403", "sign-in", "got Max last week and claude code says request not allowed", 0},
 		{"claude-code-401", "sign-in", "claude code says invalid api key. i just use the key she gave me", 1},
@@ -408,6 +414,9 @@ func TestNormalize(t *testing.T) {
 		"it's in my .env":               "its in my dot env", // a dotfile keeps its dot
 		"~/.zshrc and app.env":          "dot zshrc and app env",
 		"...and then":                   "and then",
+		"claude code w/ an api key":     "claude code with an api key",
+		"W/o a proxy":                   "without a proxy",
+		"new/old key, w/out":            "new old key with out",
 	} {
 		if got := flows.Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
@@ -463,6 +472,10 @@ func TestClassify(t *testing.T) {
 		{text: "hi", greeting: true},
 		{text: "hello there", greeting: true},
 		{text: "my printer is jammed"},
+		// An API or integration named by a name no flow has is another
+		// product; "API Error" and "API key" are words of a message.
+		{text: `Our game's Twitch integration stopped working, the Helix API returns 401 {"message":"Invalid OAuth token"}`, flow: "other-error"},
+		{text: "Max plan.\n> fix the tests\n⎿ API Error: 403 Your organization has disabled API key authentication", flow: "claude-code-403"},
 		// Another product (the catch-all's products) with an error is the
 		// catch-all, never a guess at a flow of ours (issue 10).
 		{text: "aws s3 access denied 403 when uploading", flow: "other-error"},

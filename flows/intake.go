@@ -546,7 +546,7 @@ func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
 		return
 	}
 	i := slices.Index(l.Flows, fb)
-	if fits[i].product == 0 && !slices.ContainsFunc(in.ws, func(w string) bool { return ownThings[w] }) {
+	if fits[i].product == 0 && !slices.ContainsFunc(in.ws, func(w string) bool { return ownThings[w] }) && !l.namesOtherAPI(in) {
 		return
 	}
 	if v.Flow != nil {
@@ -568,6 +568,42 @@ func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
 		v.Flow, v.Close = fb, nil
 	}
 }
+
+// namesOtherAPI reports whether the text names an API, SDK or
+// integration by a name that is no product of ours and no plain word of
+// the trade, after an article or possessive ("the Helix API returns 401",
+// "our Twitch integration"): a product no flow covers, like those the
+// catch-all lists. Not "API Error", "API key" or "API usage": those are
+// words of a message ("fix the tests ⎿ API Error: 403", "your specified
+// API usage limits").
+func (l *Library) namesOtherAPI(in *Text) bool {
+	ws := in.ws
+	for k := 2; k < len(ws); k++ {
+		if !apiHeads[ws[k]] || !apiOwners[ws[k-2]] || k+1 < len(ws) && apiTails[ws[k+1]] {
+			continue
+		}
+		if w := ws[k-1]; nameLike(w) && !l.ours[w] && !tradeWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// apiOwners come before the name of whose interface it is.
+var apiOwners = set("the", "our", "their", "my", "his", "her", "a", "an", "its", "this", "that")
+
+// apiTails after "api" make it part of a message, not a name.
+var apiTails = set("error", "errors", "key", "keys", "usage", "limit", "limits", "rate", "request", "requests", "call", "calls", "credits", "access")
+
+// apiHeads are the words after a name that make it a programming
+// interface or an add-on of someone's product.
+var apiHeads = set("api", "apis", "sdk", "integration", "integrations", "webhook", "webhooks", "plugin", "extension")
+
+// tradeWords name kinds of interface, not whose it is ("the REST API").
+var tradeWords = set("rest", "graph", "graphql", "soap", "http", "https", "json", "xml", "grpc", "public", "private", "internal", "partner", "admin",
+	"messaging", "sms", "messages", "v1", "v2", "v3", "their", "official", "third", "party", "custom", "openapi", "streaming", "batch", "bulk",
+	"completions", "chat", "models", "model", "usage", "billing", "auth", "oauth", "key", "keys", "own", "native", "python", "node", "js", "typescript",
+	"java", "go", "ruby", "php", "cli", "desktop", "mobile", "backend", "frontend", "server", "client", "test", "sandbox", "live", "production", "prod")
 
 // ownThings are what people call something of their own ("my website is
 // down with error 502", "the printer says offline"): as good as another

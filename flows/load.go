@@ -32,6 +32,9 @@ type Library struct {
 	Flows    []*Flow          // sorted by id
 	byID     map[string]*Flow // ids and aliases
 	fallback *Flow
+	// ours holds the words of the products the flows other than the
+	// fallback cover (see namesOtherAPI).
+	ours map[string]bool
 }
 
 // Flow returns the flow with the given id or alias (a former id, see
@@ -117,6 +120,16 @@ func LoadAt(fsys fs.FS, now time.Time) (*Library, []Problem, error) {
 	}
 	sort.Slice(lib.Flows, func(i, j int) bool { return lib.Flows[i].ID < lib.Flows[j].ID })
 	lib.weigh()
+	lib.ours = map[string]bool{}
+	for _, t := range lib.Flows {
+		if t != lib.fallback {
+			for _, p := range t.Intake.Products {
+				for _, w := range words(Normalize(p)) {
+					lib.ours[w] = true
+				}
+			}
+		}
+	}
 	if len(lib.Flows) == 0 && !hasError(problems) {
 		problems = append(problems, Problem{Severity: Error, Msg: "no flow files (*.yaml) found"})
 	}

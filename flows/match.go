@@ -165,7 +165,9 @@ func (p phrase) find(t *Text, fuzzy bool) int {
 // 8 agents" is "with agents"): a number says how much of the thing, not
 // what it is. So is an article, but after a negation ("changed the my
 // domain" is "changed my domain", "refreshed the sandbox" is "refreshed
-// sandbox"; "no the vpn" is no "no vpn").
+// sandbox"; "no the vpn" is no "no vpn"), and the vendor's name, which
+// says whose make ("rotated my anthropic api key" is "rotated my api
+// key").
 func (p phrase) findFrom(t *Text, fuzzy bool, from int) (at, end int) {
 	ws := t.ws
 	if len(p) == 0 || len(p) > len(ws) || !p.mayOccur(t, fuzzy) {
@@ -219,7 +221,7 @@ func (p phrase) matchAt(t *Text, i int, fuzzy bool) int {
 			continue
 		}
 		n := amountLen(t.ws[k:])
-		if n == 0 && j > 0 && k < len(t.ws) && determiners[t.ws[k]] && !negations[p[j-1].s] {
+		if n == 0 && j > 0 && k < len(t.ws) && (determiners[t.ws[k]] && !negations[p[j-1].s] || inserts[t.ws[k]]) {
 			n = 1
 		}
 		if j == 0 || p[j].digit || n == 0 || k+n >= len(t.ws) || !p[j].matches(t.ws[k+n], t.shapes[k+n], fuzzy) {
@@ -253,6 +255,11 @@ func amountLen(ws []string) int {
 // determiners may stand between two words of a phrase; not possessives,
 // which say whose ("declining all my cards" is not "all cards").
 var determiners = set("a", "an", "the", "this", "that", "these", "those")
+
+// inserts are words people put inside a phrase without changing what it
+// names: the vendor's name (see findFrom). Not "own": "my own test
+// phone" is no more "my test phone" than it is a phone owned.
+var inserts = set("anthropic")
 
 var amountUnits = set("dollars", "dollar", "usd", "bucks", "euros", "euro", "eur", "pounds", "gbp", "cad", "aud", "inr", "rupees", "k")
 

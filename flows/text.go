@@ -72,7 +72,8 @@ func (t Text) Clauses() [][]string {
 
 // Normalize lowercases s and reduces it to words: letters, digits and '_'
 // survive, everything else separates words; a dot that starts a word is
-// the word "dot" (".env" is "dot env"). A few emoji become the words
+// the word "dot" (".env" is "dot env"), and "w/" and "w/o" are "with" and
+// "without". A few emoji become the words
 // they mean (👍 → yes). Matching always works on normalised text, so
 // "Region-not-supported!" and "region not supported" are the same.
 func Normalize(s string) string { return NewText(s).norm }
@@ -146,6 +147,18 @@ func NewText(s string) Text {
 		case '\n', ';', '!', '?':
 			brk()
 			continue
+		case '/':
+			// "w/ an api key" is "with an api key", "w/o" is "without".
+			if len(cur) == 1 && cur[0] == 'w' {
+				cur = cur[:0]
+				if i < len(s) && (s[i] == 'o' || s[i] == 'O') && (i+1 == len(s) || !unicode.IsLetter(rune(s[i+1]))) {
+					i++
+					emit("without")
+				} else {
+					emit("with")
+				}
+				continue
+			}
 		case ',', '.':
 			next, _ := utf8.DecodeRuneInString(s[i:])
 			if i == len(s) || unicode.IsSpace(next) {
