@@ -236,7 +236,9 @@ func TestClosers(t *testing.T) {
 		"yep it was a stray key in my env, removed it", "yeah the admin had to turn it on for our workspace",
 		"yes it was the proxy, IT added the bypass", "moved the key to my zshrc 👍", "unset the old key, claude is on my plan now 👍",
 		// "now" and a word that it is fine, apart.
-		"sent the customer the link, now renewal ok", "re-ran the sync and now everything is fine"} {
+		"sent the customer the link, now renewal ok", "re-ran the sync and now everything is fine",
+		// A result, then praise or a goodbye of the person's own.
+		"logged out and back in and it sees Max now. you're a star, have a good evening"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)

@@ -32,8 +32,11 @@ var phraseClasses = map[string][]string{
 	// party: someone else who pays a business.
 	"party": {"customer", "customers", "client", "clients", "guest", "guests", "patient", "patients", "member", "members", "donor", "donors", "student", "students", "parent", "parents", "subscriber", "subscribers", "buyer", "buyers"},
 	// tried: what that someone did or said.
-	"tried": {"says", "said", "say", "tells", "told", "tried", "tries", "trying", "is trying", "was trying", "gets", "got", "getting", "sees", "saw",
+	"tried": {"says", "said", "say", "tells", "told", "tried", "tries", "trying", "is trying", "was trying", "gets", "got", "getting", "sees", "saw", "paying", "pay", "paid",
 		"reports", "reported", "complains", "complained", "insists", "claims", "called", "texted", "emailed", "from", "payment", "order", "charge"},
+	// computer: a computer of the person's own, by kind or by make.
+	"computer": {"computer", "laptop", "mac", "imac", "macbook", "macbook pro", "macbook air", "mac mini", "mac studio", "pc", "desktop", "workstation",
+		"thinkpad", "chromebook", "surface", "dell", "lenovo", "machine", "box"},
 	// works: how people say a thing ran well, in any tense.
 	"works": {"works", "worked", "working", "works fine", "worked fine", "working fine", "is fine", "was fine", "runs fine", "ran fine"},
 	// org: whose a device or network is, when it is not the person's own.

@@ -286,6 +286,8 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "proxy-between", "it worked fine at home over the weekend", 1, false, false, false},
 		{"claude-code-403", "proxy-between", "it's my school laptop", 1, false, false, false},
 		{"claude-code-403", "proxy-between", "no, I'm at home on my own wifi", 2, false, false, false},
+		// Two places, two results: the 403 where it fails.
+		{"claude-code-403", "smoke-test", "on campus, 403. at home, 200", 3, false, false, false},
 		// A purchase dated weeks or months back is no purchase just made.
 		{"claude-code-billing", "just-paid", "we bought $100 back in September", 2, false, false, false},
 		{"claude-code-billing", "just-paid", "bought $20 an hour ago", 1, false, false, false},
@@ -365,6 +367,10 @@ func TestInferLibrary(t *testing.T) {
 		// The vendor's name inside a phrase; "w/" for "with".
 		{"claude-code-401", "sign-in", "I rotated my Anthropic API key this morning and updated the export in ~/.zshrc", 1},
 		{"claude-code-billing", "how-pay", "I use claude code w/ an api key and today it says credit balance too low", 1},
+		// A computer by its make; a failure at a time of day after a day
+		// of work.
+		{"claude-code-401", "where-runs", "claude code says OAuth token has expired, on my own iMac in the studio", 0},
+		{"salesforce-401", "when-fails", "It works all day, then the first sync in the morning fails with INVALID_SESSION_ID", 1},
 		// Word classes: a spending limit by any name; someone else paying.
 		{"claude-code-billing", "limit-owner", "claude code says I reached my api usage limits. I set a monthly cap a while back", 0},
 		{"stripe-402", "who", "A catering client tried to pay the deposit for our food truck and Stripe declined it", 0},
@@ -472,6 +478,8 @@ func TestClassify(t *testing.T) {
 		{text: "hi", greeting: true},
 		{text: "hello there", greeting: true},
 		{text: "my printer is jammed"},
+		// A product named, with paying words and trouble: its flow.
+		{text: "A regular customer of our landscaping firm tried to pay a big invoice through Stripe and it failed twice", flow: "stripe-402"},
 		// An API or integration named by a name no flow has is another
 		// product; "API Error" and "API key" are words of a message.
 		{text: `Our game's Twitch integration stopped working, the Helix API returns 401 {"message":"Invalid OAuth token"}`, flow: "other-error"},
