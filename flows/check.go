@@ -180,7 +180,7 @@ func checkTODOs(t *Flow) []Problem {
 		n := &t.Nodes[i]
 		found(n.ID, "text", n.Text)
 		for j, c := range n.Choices {
-			found(n.ID, fmt.Sprintf("choice %d", j+1), slices.Concat([]string{c.Label}, c.Match, c.Patterns, c.ImpliedBy)...)
+			found(n.ID, fmt.Sprintf("choice %d", j+1), slices.Concat([]string{c.Label}, c.Match, c.Patterns, c.ImpliedBy, c.ImpliedPatterns)...)
 		}
 		found(n.ID, "help", n.Help)
 		if c := n.Check; c != nil {
@@ -387,7 +387,7 @@ func inferable(c Choice) bool {
 	if c.Unsure() {
 		return false
 	}
-	return len(c.ImpliedBy) > 0 || !c.Any && (len(c.Match) > 0 || len(c.Patterns) > 0 || c.Label != "")
+	return len(c.ImpliedBy) > 0 || len(c.ImpliedPatterns) > 0 || !c.Any && (len(c.Match) > 0 || len(c.Patterns) > 0 || c.Label != "")
 }
 
 // daysBetween counts calendar days from the date of a to the date of b,

@@ -125,6 +125,10 @@ type Choice struct {
 	// ImpliedBy are phrases that, found in anything the person said earlier,
 	// answer this question without asking it.
 	ImpliedBy []string `yaml:"implied_by"`
+	// ImpliedPatterns are regular expressions, like Patterns, that count
+	// as ImpliedBy does: found in an earlier text ("curl … returns 200"),
+	// they answer the question without asking it.
+	ImpliedPatterns []string `yaml:"implied_patterns"`
 	// Echo is how the engine says this choice back when it takes it
 	// without asking ("you're behind a company proxy"), in words a person
 	// would say: "Got it: you're behind a company proxy." A choice taken

@@ -286,6 +286,9 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "proxy-between", "it worked fine at home over the weekend", 1, false, false, false},
 		{"claude-code-403", "proxy-between", "it's my school laptop", 1, false, false, false},
 		{"claude-code-403", "proxy-between", "no, I'm at home on my own wifi", 2, false, false, false},
+		// A curl result said in passing beside agents that fail together:
+		// on and off (an implied pattern never decides an answer).
+		{"claude-code-403", "smoke-test", "a single curl gives 200 every time. it's only when the agents all go at once that some fail", 6, false, false, false},
 		// Two places, two results: the 403 where it fails.
 		{"claude-code-403", "smoke-test", "on campus, 403. at home, 200", 3, false, false, false},
 		// A purchase dated weeks or months back is no purchase just made.
@@ -367,6 +370,12 @@ func TestInferLibrary(t *testing.T) {
 		// The vendor's name inside a phrase; "w/" for "with".
 		{"claude-code-401", "sign-in", "I rotated my Anthropic API key this morning and updated the export in ~/.zshrc", 1},
 		{"claude-code-billing", "how-pay", "I use claude code w/ an api key and today it says credit balance too low", 1},
+		// Implied patterns: a curl result told in passing.
+		{"claude-code-403", "smoke-test", "curl with my api key returns 200 but claude code stil says 403. no idea why", 0},
+		{"claude-code-403", "smoke-test", "claude code gets 403 since I updated curl and node", -1},
+		{"claude-code-529", "curl-conn", "Claude Code says Unable to connect to API (ECONNREFUSED). curl https://api.anthropic.com answers straight away", 0},
+		// A role with a word for which one: someone else's.
+		{"claude-code-billing", "limit-owner", "it says you have reached your specified API usage limits. I just work in the office, the board treasurer handles the account", 1},
 		// A computer by its make; a failure at a time of day after a day
 		// of work.
 		{"claude-code-401", "where-runs", "claude code says OAuth token has expired, on my own iMac in the studio", 0},
@@ -478,6 +487,8 @@ func TestClassify(t *testing.T) {
 		{text: "hi", greeting: true},
 		{text: "hello there", greeting: true},
 		{text: "my printer is jammed"},
+		// A number that counts things is no code ("to 400 members").
+		{text: "We sent the holiday reminder to 400 members through Twilio and about 30 of them failed with error 21610.", flow: "twilio-sms"},
 		// A product named, with paying words and trouble: its flow.
 		{text: "A regular customer of our landscaping firm tried to pay a big invoice through Stripe and it failed twice", flow: "stripe-402"},
 		// An API or integration named by a name no flow has is another

@@ -167,12 +167,13 @@ func (m *marks) writtenAs(id int32, t *Text, want string) bool {
 }
 
 // plainAt reports whether word id occurs in t once at least without a
-// negation reaching it ("its 429 not 403" has 429 plainly, not 403).
+// negation reaching it ("its 429 not 403" has 429 plainly, not 403), and
+// not as a count ("sent to 400 members" has no 400).
 func (m *marks) plainAt(id int32, t *Text) bool {
 	for b, x := range m.row(id) {
 		for x != 0 {
 			i := b*64 + bits.TrailingZeros64(x)
-			if !negated(t.ws, i) {
+			if !negated(t.ws, i) && !isCount(t.ws, i) {
 				return true
 			}
 			x &= x - 1
@@ -193,3 +194,14 @@ func (m *marks) negatedAt(id int32, t *Text) bool {
 	}
 	return false
 }
+
+// isCount reports whether the number at ws[i] counts things rather than
+// naming a code: "sent it to 400 members", "30 of them failed".
+func isCount(ws []string, i int) bool {
+	return i+1 < len(ws) && digits(ws[i]) && (ws[i+1] == "of" || countNouns[ws[i+1]])
+}
+
+// countNouns are what a number before them counts.
+var countNouns = set("members", "people", "customers", "users", "clients", "contacts", "recipients", "subscribers", "students", "patients",
+	"employees", "staff", "guests", "texts", "messages", "emails", "numbers", "orders", "dollars", "bucks", "times", "rows", "records", "items",
+	"products", "files", "pages", "words", "characters", "seconds", "minutes", "hours", "days", "ms", "phones", "accounts", "agents", "sessions")

@@ -351,9 +351,11 @@ type compiledChoice struct {
 	phrases  []phrase
 	implied  []phrase
 	patterns []*regexp.Regexp
-	means    string
-	any      bool
-	unsure   bool // the choice for not knowing: never taken from earlier texts
+	// impliedPatterns count where implied does (Choice.ImpliedPatterns).
+	impliedPatterns []*regexp.Regexp
+	means           string
+	any             bool
+	unsure          bool // the choice for not knowing: never taken from earlier texts
 	// needs[k] is what phrases[k] needs of a text's index, impliedNeeds
 	// the same for implied (see need); nil for none.
 	needs, impliedNeeds []need
@@ -434,6 +436,13 @@ func compileChoice(c Choice) (compiledChoice, error) {
 		}
 		cc.patterns = append(cc.patterns, re)
 	}
+	for _, p := range c.ImpliedPatterns {
+		re, err := regexp.Compile("(?i)" + p)
+		if err != nil {
+			return cc, fmt.Errorf("bad implied pattern: %w", err)
+		}
+		cc.impliedPatterns = append(cc.impliedPatterns, re)
+	}
 	cc.needs, cc.impliedNeeds = needsOf(cc.phrases), needsOf(cc.implied)
 	return cc, nil
 }
@@ -478,9 +487,10 @@ func top(a, b rating) rating {
 	return a
 }
 
-// rate rates how strongly the answer t selects the choice by phrases and,
-// with patterns, by the choice's patterns.
-func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) rating {
+// rate rates how strongly the answer t selects the choice by phrases and
+// by the patterns pats: its patterns (answers), its implied patterns
+// (earlier texts), or none.
+func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy bool, pats []*regexp.Regexp) rating {
 	var best rating
 	var spans [8][2]int // the words found, for hits: a match inside one found before is no new hit
 	hits := 0
@@ -519,11 +529,7 @@ func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy, patterns bool) 
 			hit(at, end)
 		}
 	}
-	if !patterns {
-		best.label, best.hits = cc.labelIn(t, best), hits
-		return best // implied_by phrases only: patterns answer, never infer
-	}
-	for _, re := range cc.patterns {
+	for _, re := range pats {
 		loc := re.FindStringIndex(t.norm)
 		if loc == nil {
 			continue
@@ -633,7 +639,7 @@ func (cc compiledChoice) score(norm string, ws []string, fuzzy bool, phrases []p
 	for i, w := range ws {
 		t.shapes[i] = shapeOf(w)
 	}
-	return cc.rate(&t, phrases, fuzzy, norm != "").score
+	return cc.rate(&t, phrases, fuzzy, patternsIf(norm != "", cc.patterns)).score
 }
 
 // How a choice was selected.
@@ -712,7 +718,7 @@ func (t *Flow) Read(n *Node, answer Text) Reading {
 			if cc.means != "" {
 				return rating{}
 			}
-			return cc.rate(in, cc.phrases, false, true)
+			return cc.rate(in, cc.phrases, false, cc.patterns)
 		}); i >= 0 {
 			return Reading{Choice: i, By: ByWords}
 		}
@@ -746,7 +752,7 @@ func readCore(ccs []compiledChoice, in *Text, other int) Reading {
 	}
 	fam, explicit := opening(ws)
 	if i := best(ccs, func(cc *compiledChoice) rating {
-		return top(cc.rate(in, cc.phrases, false, true), cc.rate(in, cc.implied, false, false))
+		return top(cc.rate(in, cc.phrases, false, cc.patterns), cc.rate(in, cc.implied, false, nil))
 	}); i >= 0 {
 		if m := ccs[i].means; explicit && m != "" && m != fam {
 			if j := byMeans(fam); j >= 0 {
@@ -760,7 +766,7 @@ func readCore(ccs []compiledChoice, in *Text, other int) Reading {
 			return Reading{Choice: i, By: ByFamily}
 		}
 	}
-	if i := best(ccs, func(cc *compiledChoice) rating { return cc.rate(in, cc.phrases, true, true) }); i >= 0 {
+	if i := best(ccs, func(cc *compiledChoice) rating { return cc.rate(in, cc.phrases, true, cc.patterns) }); i >= 0 {
 		return Reading{Choice: i, By: ByWords}
 	}
 	// "not behind one" answers a yes/no question with no, and so does a
@@ -868,9 +874,9 @@ func (t *Flow) looseAnswer(n *Node, l *looseText) int {
 			return rating{}
 		}
 		if cc.any {
-			return cc.rate(in, cc.implied, false, false)
+			return cc.rate(in, cc.implied, false, cc.impliedPatterns)
 		}
-		return top(cc.rate(in, cc.implied, false, false), cc.rate(in, cc.phrases, false, true))
+		return top(cc.rate(in, cc.implied, false, cc.impliedPatterns), cc.rate(in, cc.phrases, false, cc.patterns))
 	})
 	if i < 0 {
 		i = otherHolds(n, ccs, in)
@@ -1049,9 +1055,9 @@ func (t *Flow) inferOne(n *Node, text Text) int {
 		if cc.unsure {
 			return rating{}
 		}
-		r := cc.rate(&in, cc.implied, false, false)
+		r := cc.rate(&in, cc.implied, false, cc.impliedPatterns)
 		if n.Infers() && !cc.any {
-			r = top(r, cc.rate(&in, cc.phrases, false, true))
+			r = top(r, cc.rate(&in, cc.phrases, false, cc.patterns))
 		}
 		return r
 	})
@@ -1179,4 +1185,12 @@ func choiceNumber(ws []string, n int) int {
 		return -1
 	}
 	return v - 1
+}
+
+// patternsIf returns pats when ok, else nil.
+func patternsIf(ok bool, pats []*regexp.Regexp) []*regexp.Regexp {
+	if ok {
+		return pats
+	}
+	return nil
 }

@@ -267,22 +267,32 @@ func onlyFamily(c []string) bool {
 // another person: it does not select a choice by that word, and on a
 // yes/no question it answers no ("someone else does").
 var (
-	roles      = set("admin", "admins", "administrator", "owner", "owners", "manager", "boss", "lead", "cto", "ceo", "colleague", "coworker", "teammate", "accountant", "finance", "it", "devops", "ops")
+	roles = set("admin", "admins", "administrator", "owner", "owners", "manager", "boss", "lead", "cto", "ceo", "colleague", "coworker", "teammate", "accountant", "finance", "it", "devops", "ops",
+		"treasurer", "bookkeeper", "cfo", "coo", "president", "director", "founder", "cofounder", "secretary", "chair", "chairman", "trustee", "principal")
 	othersDets = set("the", "our", "my", "their", "his", "her", "a", "an", "another", "some", "your", "team", "company", "org", "orgs", "companys", "teams", "an")
 	selfWords  = set("im", "i", "am", "me", "myself")
 )
 
 // aboutOther reports whether the role word at ws[i] names someone else:
-// it follows another's determiner ("our admin"), and no "I am" comes just
-// before ("I'm the admin", "I am an owner").
+// it follows another's determiner ("our admin"), maybe with a word for
+// which one between ("the board treasurer", "our office manager"), and
+// no "I am" comes just before ("I'm the admin", "I am an owner").
 func aboutOther(ws []string, i int) bool {
-	if !roles[ws[i]] || i == 0 || !othersDets[ws[i-1]] {
+	if !roles[ws[i]] || i == 0 {
 		return false
 	}
-	if ws[i] == "it" && (i+1 >= len(ws) || ws[i+1] != "team" && ws[i+1] != "department" && ws[i+1] != "dept") {
+	d := i - 1 // the determiner
+	switch {
+	case othersDets[ws[d]]:
+	case i >= 2 && othersDets[ws[i-2]] && nameLike(ws[i-1]) && !roles[ws[i-1]]:
+		d = i - 2 // "the board treasurer"
+	default:
+		return false
+	}
+	if ws[i] == "it" && (d != i-1 || i+1 >= len(ws) || ws[i+1] != "team" && ws[i+1] != "department" && ws[i+1] != "dept") {
 		return false // "it" is a role only as "the IT team"
 	}
-	for k := i - 2; k >= 0 && k >= i-3 && ws[k] != clauseBreak; k-- {
+	for k := d - 1; k >= 0 && k >= d-2 && ws[k] != clauseBreak; k-- {
 		if selfWords[ws[k]] {
 			return false
 		}
