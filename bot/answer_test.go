@@ -413,3 +413,21 @@ func TestAwayAtAQuestion(t *testing.T) {
 		t.Errorf("trouble read as away: %q", rs[1].Replies)
 	}
 }
+
+// A first text that tells a problem is no thank-you, even with "it
+// worked" in it ("it worked last week"): it starts a flow or the
+// catch-all, never a warm goodbye.
+func TestProblemIsNoCloser(t *testing.T) {
+	e := newEngine(t)
+	for _, text := range []string{
+		"Canva keeps saying Something went wrong when I try to download our poster as a PDF. I think it worked last week",
+		"something went wrong with claude code, it worked yesterday",
+	} {
+		_, rs := say(e, bot.Conversation{}, text)
+		for _, r := range rs[0].Replies {
+			if strings.HasPrefix(r, "You're welcome") || strings.HasPrefix(r, "Glad") {
+				t.Errorf("%q: closed as thanks: %q", text, rs[0].Replies)
+			}
+		}
+	}
+}

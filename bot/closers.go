@@ -71,7 +71,7 @@ func unstretch(w string) string {
 // thank-you, whatever else it says ("my card keeps getting declined …
 // it works everywhere else").
 var troubleWords = wordSet(`error errors declined denied failed fails failing failure forbidden unauthorized invalid expired refused rejected
-	blocked crash crashed crashes broken`)
+	blocked crash crashed crashes broken unable couldnt`)
 
 // isThanks reports whether text in thanks or acknowledges without being
 // only a closer: "thanks, will try that", "ok cool, trying it now", "it
@@ -387,14 +387,14 @@ var (
 	goneWords = wordSet(`working fine green gone stopped finished passed passes pass succeeded resolved sorted arrived arrive arrives delivered connects loads
 		clean solid recovering recovered finish finishes`)
 	// okWords say it is well, next to "now" ("solid now", "now ok").
-	okWords = wordSet(`ok okay good fine solid clean stable normal green smooth working works moving better`)
+	okWords = wordSet(`ok okay good fine solid clean stable steady normal green smooth working works moving better`)
 	// quietSpans, after a negated trouble word, say the trouble has not
 	// come back for a while ("no 403 all day").
 	quietSpans = phrases(`all day|all night|all week|all morning|all afternoon|all evening|overnight|since then|for hours|for days|today|this morning|this afternoon`)
 	// gonePairs say it in two words.
 	gonePairs = map[string]bool{"did it": true, "went through": true, "goes through": true, "now ok": true, "now okay": true, "now good": true,
 		"is ok": true, "is okay": true, "its ok": true, "carried on": true,
-		"come through": true, "comes through": true, "coming through": true, "going through": true, "200 now": true,
+		"come through": true, "comes through": true, "came through": true, "came thru": true, "coming through": true, "going through": true, "200 now": true,
 		"went thru": true, "goes thru": true, "going thru": true, "come thru": true, "comes thru": true, "go out": true, "goes out": true,
 		"going out": true, "were back": true, "back up": true, "back online": true, "picked up": true, "all clear": true, "go through": true, "go thru": true, "in now": true}
 	// planned words make a clause say nothing yet: a plan, a hope; negated
@@ -409,7 +409,8 @@ var (
 	notFixed = phrases(`didnt work|did not work|didnt help|did not help|didnt fix|did not fix|doesnt work|does not work|
 		not working|not fixed|no luck|same error|same thing|same problem|nothing changed|no change|still broken|still failing|
 		still getting|still get|still not|still the same|still same|still doesnt|still happening|still there|still says|
-		still see|still error|it didnt|didnt|did not|wont work|failed again|failing again|happening again|broke again|broken again|no dice|still`)
+		still see|still error|it didnt|didnt|did not|wont work|failed again|failing again|happening again|broke again|broken again|no dice|still|
+		went wrong|goes wrong|going wrong`)
 	fixed = phrases(`fixed|it worked|worked|that worked|works|it works|working now|works now|solved|all good|that fixed it|
 		it did|that did it|did the trick|sorted|resolved|that was it|this was it|that was the problem|that was the issue|
 		that was the cause|found it|it work now|work now|work again|it work|back to normal|up and running|fine now|good now|

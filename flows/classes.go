@@ -29,6 +29,11 @@ var phraseClasses = map[string][]string{
 	"model": {"opus", "sonnet", "haiku", "claude opus", "claude sonnet", "claude haiku", "default model", "other model", "other models"},
 	// limit: a spending limit by any of its names.
 	"limit": {"limit", "spend limit", "spending limit", "monthly limit", "monthly spend limit", "cap", "spend cap", "monthly cap", "budget", "monthly budget", "usage limit"},
+	// biz: what people call their own business.
+	// Not "website", "app" or "checkout": "my gym's website" is where a
+	// payer pays.
+	"biz": {"business", "shop", "store", "company", "firm", "office", "practice", "clinic", "salon", "studio", "school", "restaurant", "cafe",
+		"online shop", "web shop", "webshop"},
 	// party: someone else who pays a business.
 	"party": {"customer", "customers", "client", "clients", "guest", "guests", "patient", "patients", "member", "members", "donor", "donors", "student", "students", "parent", "parents", "subscriber", "subscribers", "buyer", "buyers"},
 	// tried: what that someone did or said.

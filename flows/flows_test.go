@@ -156,6 +156,7 @@ func TestMatch(t *testing.T) {
 		{"no, it ends in v1 messages", 1}, {"yes. not v1 messages", 0},
 		// Yes and no in the languages people text in, doubled, as emoji.
 		{"sí", 0}, {"si", 0}, {"Oui", 0}, {"ja", 0}, {"yep yep", 0}, {"non", 1}, {"nein", 1}, {"nope nope", 1},
+		{"not that I know of", 1}, {"not that i can see", 1},
 		// A hedge beside a clear answer does not veto it.
 		{"no it doesnt, maybe somebody changed it", 1},
 		{"yes it does. not 100% sure though", 0},
@@ -291,6 +292,10 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "smoke-test", "a single curl gives 200 every time. it's only when the agents all go at once that some fail", 6, false, false, false},
 		// Two places, two results: the 403 where it fails.
 		{"claude-code-403", "smoke-test", "on campus, 403. at home, 200", 3, false, false, false},
+		// A card that refused the top-up is the card, not the credits.
+		{"claude-code-billing", "just-paid", "no, the auto reload tried and the card got declined", 3, false, false, false},
+		// "nobody" negates what follows it.
+		{"claude-code-403", "what-changed", "nobody changed billing or workspaces", 2, false, false, false},
 		// A purchase dated weeks or months back is no purchase just made.
 		{"claude-code-billing", "just-paid", "we bought $100 back in September", 2, false, false, false},
 		{"claude-code-billing", "just-paid", "bought $20 an hour ago", 1, false, false, false},
@@ -380,6 +385,10 @@ func TestInferLibrary(t *testing.T) {
 		// of work.
 		{"claude-code-401", "where-runs", "claude code says OAuth token has expired, on my own iMac in the studio", 0},
 		{"salesforce-401", "when-fails", "It works all day, then the first sync in the morning fails with INVALID_SESSION_ID", 1},
+		// A send to a count of people is a bulk send (an implied pattern).
+		{"twilio-sms", "wants-back", "sent our season announcement to 600 people through twilio and about 40 failed with 21610", 3},
+		// The business by what people call it ({biz}); not "my gym's website".
+		{"stripe-402", "who", "Customer at our surf school tried to pay the deposit. Stripe: card_declined, decline_code: card_not_supported", 0},
 		// Word classes: a spending limit by any name; someone else paying.
 		{"claude-code-billing", "limit-owner", "claude code says I reached my api usage limits. I set a monthly cap a while back", 0},
 		{"stripe-402", "who", "A catering client tried to pay the deposit for our food truck and Stripe declined it", 0},
@@ -487,6 +496,8 @@ func TestClassify(t *testing.T) {
 		{text: "hi", greeting: true},
 		{text: "hello there", greeting: true},
 		{text: "my printer is jammed"},
+		// Charges shown for Claude Code are billing.
+		{text: "I have Claude Pro but my Anthropic console is showing charges for Claude Code usage", flow: "claude-code-billing"},
 		// A number that counts things is no code ("to 400 members").
 		{text: "We sent the holiday reminder to 400 members through Twilio and about 30 of them failed with error 21610.", flow: "twilio-sms"},
 		// A product named, with paying words and trouble: its flow.
