@@ -20,10 +20,11 @@ var (
 		solved all good got yes yep yeah yay lol appreciate appreciated helpful helped sweet amazing brilliant legend ta np
 		done sorted excellent fantastic wonderful super have a great day good night morning man dude mate again for the help
 		your youre re now all set i we are well much thanks really totally thumbs up lovely fab top ah ahh oh ohh haha
-		star best lifesaver hero evening weekend nice enjoy`)
+		star best lifesaver hero evening weekend nice enjoy jazakallah khair shukran asante salamat dhanyavad dhanyavaad arigato`)
 	closerHeads = wordSet(`thanks thank thx ty tysm tyvm cheers great cool nice awesome perfect ok okay bye goodbye cya
 		gracias merci danke dank obrigado obrigada grazie worked works fixed solved sweet amazing brilliant legend ta appreciate appreciated
-		excellent fantastic wonderful helpful helped sorted yay lovely fab star best lifesaver hero`)
+		excellent fantastic wonderful helpful helped sorted yay lovely fab star best lifesaver hero jazakallah shukran asante salamat
+		dhanyavad dhanyavaad arigato`)
 )
 
 // isCloser reports whether the words ws only thank or say goodbye,
@@ -396,7 +397,8 @@ var (
 		"is ok": true, "is okay": true, "its ok": true, "carried on": true,
 		"come through": true, "comes through": true, "came through": true, "came thru": true, "coming through": true, "going through": true, "200 now": true,
 		"went thru": true, "goes thru": true, "going thru": true, "come thru": true, "comes thru": true, "go out": true, "goes out": true,
-		"going out": true, "were back": true, "back up": true, "back online": true, "picked up": true, "all clear": true, "go through": true, "go thru": true, "in now": true}
+		"going out": true, "were back": true, "back up": true, "back online": true, "picked up": true, "all clear": true, "go through": true, "go thru": true, "in now": true,
+		"logged in": true}
 	// planned words make a clause say nothing yet: a plan, a hope; negated
 	// ones say the opposite, but for "no more" and "anymore".
 	planned   = wordSet(`still will ill gonna try trying hope hopefully if maybe should would`)

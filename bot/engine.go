@@ -852,8 +852,11 @@ func (s *step) answer(text string) {
 		}
 	}
 	// Free text that answers a question further on ("Error: exit code 1"
-	// to "Which product?") is kept for that one, not taken here.
-	if r.By == flows.ByAny && !t.Takes(n, in) && s.keptForLater(t, n, in, false) {
+	// to "Which product?") is kept for that one, not taken here; but a
+	// message passed on where the question asks to paste one ("it shows
+	// the screen to choose a login method" to "What does the error
+	// say?") is this question's answer.
+	if r.By == flows.ByAny && !t.Takes(n, in) && !(n.AsksToPaste() && in.Quotes()) && s.keptForLater(t, n, in, false) {
 		return
 	}
 	switch {

@@ -459,7 +459,7 @@ func (n *Node) ChoiceList() string {
 // or pick the closest"), its "Something else", "Another code" or "Other"
 // choice; else -1.
 func (n *Node) Other() int {
-	if n.Kind != Question || !strings.Contains(strings.ToLower(n.Text), "paste") {
+	if !n.AsksToPaste() {
 		return -1
 	}
 	for i, c := range n.Choices {
@@ -469,6 +469,13 @@ func (n *Node) Other() int {
 		}
 	}
 	return -1
+}
+
+// AsksToPaste reports whether question n asks to paste what was said
+// ("Paste it or pick the closest", "Paste the status code or the
+// message").
+func (n *Node) AsksToPaste() bool {
+	return n.Kind == Question && strings.Contains(strings.ToLower(n.Text), "paste")
 }
 
 // FreeText reports whether question n asks for text in the person's own

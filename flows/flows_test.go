@@ -379,6 +379,13 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-403", "smoke-test", "curl with my api key returns 200 but claude code stil says 403. no idea why", 0},
 		{"claude-code-403", "smoke-test", "claude code gets 403 since I updated curl and node", -1},
 		{"claude-code-529", "curl-conn", "Claude Code says Unable to connect to API (ECONNREFUSED). curl https://api.anthropic.com answers straight away", 0},
+		// A role with a possessive: someone else's.
+		{"claude-code-billing", "limit-owner", "it says you have reached your specified API usage limits. The principal's office handles the billing, not me.", 1},
+		// Of two choices found as well, the one with more of its words
+		// across its implied and own phrases.
+		{"claude-code-429", "who-calls", "Our archive script (python, anthropic SDK, API key) gets 429 rate_limit_error since we went to 12 threads", 3},
+		// The vendor's words for an org that turned off plan sign-in.
+		{"claude-code-403", "plan-says", "API Error: 403 OAuth authentication is currently not allowed for this organization.", 2},
 		// A role with a word for which one: someone else's.
 		{"claude-code-billing", "limit-owner", "it says you have reached your specified API usage limits. I just work in the office, the board treasurer handles the account", 1},
 		// A computer by its make; a failure at a time of day after a day
@@ -496,6 +503,10 @@ func TestClassify(t *testing.T) {
 		{text: "hi", greeting: true},
 		{text: "hello there", greeting: true},
 		{text: "my printer is jammed"},
+		// Another product's hold on payouts is trouble; the login-method
+		// screen is Claude Code's 401.
+		{text: "Shopify Payments has put our payouts on hold and says we need to verify our business details", flow: "other-error"},
+		{text: "I set our Anthropic API key with setx yesterday but Claude Code still keeps asking me to choose a login method", flow: "claude-code-401"},
 		// Charges shown for Claude Code are billing.
 		{text: "I have Claude Pro but my Anthropic console is showing charges for Claude Code usage", flow: "claude-code-billing"},
 		// A number that counts things is no code ("to 400 members").

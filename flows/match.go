@@ -487,6 +487,14 @@ func top(a, b rating) rating {
 	return a
 }
 
+// both is the rating of one choice by two sets of its words (its
+// implied and its own): the better, with the hits of both.
+func both(a, b rating) rating {
+	r := top(a, b)
+	r.hits = a.hits + b.hits
+	return r
+}
+
 // rate rates how strongly the answer t selects the choice by phrases and
 // by the patterns pats: its patterns (answers), its implied patterns
 // (earlier texts), or none.
@@ -752,7 +760,7 @@ func readCore(ccs []compiledChoice, in *Text, other int) Reading {
 	}
 	fam, explicit := opening(ws)
 	if i := best(ccs, func(cc *compiledChoice) rating {
-		return top(cc.rate(in, cc.phrases, false, cc.patterns), cc.rate(in, cc.implied, false, nil))
+		return both(cc.rate(in, cc.phrases, false, cc.patterns), cc.rate(in, cc.implied, false, nil))
 	}); i >= 0 {
 		if m := ccs[i].means; explicit && m != "" && m != fam {
 			if j := byMeans(fam); j >= 0 {
@@ -786,6 +794,10 @@ func readCore(ccs []compiledChoice, in *Text, other int) Reading {
 	}
 	return Reading{Choice: -1}
 }
+
+// Quotes reports whether the text reads as a message passed on (see
+// quotes).
+func (t Text) Quotes() bool { return quotes(&t) }
 
 // quotes reports whether the text reads as a message passed on: it says
 // so ("it says …", "the error is …", "something about …"), or carries an
@@ -876,7 +888,7 @@ func (t *Flow) looseAnswer(n *Node, l *looseText) int {
 		if cc.any {
 			return cc.rate(in, cc.implied, false, cc.impliedPatterns)
 		}
-		return top(cc.rate(in, cc.implied, false, cc.impliedPatterns), cc.rate(in, cc.phrases, false, cc.patterns))
+		return both(cc.rate(in, cc.implied, false, cc.impliedPatterns), cc.rate(in, cc.phrases, false, cc.patterns))
 	})
 	if i < 0 {
 		i = otherHolds(n, ccs, in)
@@ -1057,7 +1069,7 @@ func (t *Flow) inferOne(n *Node, text Text) int {
 		}
 		r := cc.rate(&in, cc.implied, false, cc.impliedPatterns)
 		if n.Infers() && !cc.any {
-			r = top(r, cc.rate(&in, cc.phrases, false, cc.patterns))
+			r = both(r, cc.rate(&in, cc.phrases, false, cc.patterns))
 		}
 		return r
 	})

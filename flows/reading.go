@@ -273,12 +273,18 @@ var (
 	selfWords  = set("im", "i", "am", "me", "myself")
 )
 
+// isRole reports whether w is a role word, or one with the "s" a
+// possessive leaves ("the principal's office" is "principals office").
+func isRole(w string) bool {
+	return roles[w] || len(w) > 3 && w[len(w)-1] == 's' && roles[w[:len(w)-1]]
+}
+
 // aboutOther reports whether the role word at ws[i] names someone else:
 // it follows another's determiner ("our admin"), maybe with a word for
 // which one between ("the board treasurer", "our office manager"), and
 // no "I am" comes just before ("I'm the admin", "I am an owner").
 func aboutOther(ws []string, i int) bool {
-	if !roles[ws[i]] || i == 0 {
+	if !isRole(ws[i]) || i == 0 {
 		return false
 	}
 	d := i - 1 // the determiner

@@ -106,4 +106,5 @@ var troubleStems = stems(
 // troublePhrases say it in several words; each is padded with spaces.
 var troublePhrases = []string{" not working ", " doesnt work ", " dont work ", " didnt work ", " wont work ", " wont let ", " wont load ", " wont open ", " cant log ",
 	" cant sign ", " times out ", " timed out ", " timing out ", " keeps asking ", " not accepted ", " doesnt accept ", " wont accept ", " never accepts ",
-	" not going through ", " goes down ", " went down ", " logged out ", " logs me out ", " signed out ", " stopped working ", " not loading ", " not sending "}
+	" not going through ", " goes down ", " went down ", " logged out ", " logs me out ", " signed out ", " stopped working ", " not loading ", " not sending ",
+	" on hold ", " paused ", " put on hold ", " went wrong "}
