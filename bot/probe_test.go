@@ -2,7 +2,7 @@ package bot_test
 
 // The probe: an out-of-sample measure of how textfix does with people who
 // text like people. Each probe set is a folder (flows/testdata/probe, the
-// later probe2 … probe25 (not probe26, held out); see the README
+// later probe2 … probe30 (not probe31, held out); see the README
 // in each): first texts with the flow a support engineer would pick, and
 // simulated personas that answer whatever the bot asks by the question's
 // topic. TestProbe plays every set through the real engine, one subtest
@@ -54,7 +54,8 @@ var probeDirs = []string{"../flows/testdata/probe", "../flows/testdata/probe2", 
 	"../flows/testdata/probe9", "../flows/testdata/probe10", "../flows/testdata/probe11", "../flows/testdata/probe12",
 	"../flows/testdata/probe13", "../flows/testdata/probe14", "../flows/testdata/probe15", "../flows/testdata/probe16", "../flows/testdata/probe17",
 	"../flows/testdata/probe18", "../flows/testdata/probe19", "../flows/testdata/probe20", "../flows/testdata/probe21", "../flows/testdata/probe22", "../flows/testdata/probe23",
-	"../flows/testdata/probe24", "../flows/testdata/probe25"}
+	"../flows/testdata/probe24", "../flows/testdata/probe25", "../flows/testdata/probe26", "../flows/testdata/probe27",
+	"../flows/testdata/probe28", "../flows/testdata/probe29", "../flows/testdata/probe30"}
 
 const (
 	probeMaxTexts = 15 // texts a persona sends at most
