@@ -747,17 +747,21 @@ func (s *step) withNote(said []known, variants ...string) string {
 }
 
 // question is question n's SMS with its How link, and shorter forms of
-// it for when a long link takes it past two segments: without the "Reply
-// 1-N" line, then with the choices on one line.
+// it for when a note before it or a long link takes it past two
+// segments: with a shorter "Reply 1-N." line, then with the choices on
+// one line after "Reply", and only then without saying what to reply.
 func (s *step) question(t *flows.Flow, n *flows.Node) []string {
 	link := s.checkLink(t, n)
 	sms := n.SMS(link)
-	short, _, _ := strings.Cut(sms, "\nReply 1-")
+	short, _, cut := strings.Cut(sms, "\nReply 1-")
 	how := ""
 	if link != "" {
 		how = "\nHow: " + link
 	}
-	return []string{sms, short, strings.TrimSpace(n.Text) + how + "\n" + n.ChoiceList()}
+	if !cut { // free text: its choices already say "or reply"
+		return []string{sms, strings.TrimSpace(n.Text) + how + "\n" + n.ChoiceList()}
+	}
+	return []string{sms, fmt.Sprintf("%s\nReply 1-%d.", short, len(n.Choices)), strings.TrimSpace(n.Text) + how + "\nReply " + n.ChoiceList() + ".", short}
 }
 
 func (s *step) checkLink(t *flows.Flow, n *flows.Node) string {
