@@ -199,6 +199,7 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "proxy-between", "not sure but i think there's a vpn", 1, false, false, false},
 		// A short question back that opens with "which" or "what".
 		{"claude-code-401", "curl-test", "which curl?", 0, true, false, false},
+		{"claude-code-401", "sign-in", "Which sign in you are meaning?", 0, true, false, false},
 		{"claude-code-401", "curl-test", "what key?", 0, true, false, false},
 		// A yes or no after what led to it.
 		{"salesforce-401", "same-machine", "we run it from a ci job, so no", 2, false, false, false},
@@ -292,6 +293,7 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "smoke-test", "a single curl gives 200 every time. it's only when the agents all go at once that some fail", 6, false, false, false},
 		// Two places, two results: the 403 where it fails.
 		{"claude-code-403", "smoke-test", "on campus, 403. at home, 200", 3, false, false, false},
+		{"claude-code-403", "smoke-test", "from a clinic PC it's 403 with an HTML block page; from home it's 200", 3, false, false, false},
 		// A card that refused the top-up is the card, not the credits.
 		{"claude-code-billing", "just-paid", "no, the auto reload tried and the card got declined", 3, false, false, false},
 		// "nobody" negates what follows it.
@@ -375,6 +377,8 @@ func TestInferLibrary(t *testing.T) {
 		// The vendor's name inside a phrase; "w/" for "with".
 		{"claude-code-401", "sign-in", "I rotated my Anthropic API key this morning and updated the export in ~/.zshrc", 1},
 		{"claude-code-billing", "how-pay", "I use claude code w/ an api key and today it says credit balance too low", 1},
+		// On and off, in the words of the first text.
+		{"claude-code-403", "smoke-test", "claude code gets 403 permission_error now and then, only when I fire off 6-8 subagents", 5},
 		// Implied patterns: a curl result told in passing.
 		{"claude-code-403", "smoke-test", "curl with my api key returns 200 but claude code stil says 403. no idea why", 0},
 		{"claude-code-403", "smoke-test", "claude code gets 403 since I updated curl and node", -1},

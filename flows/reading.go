@@ -1,6 +1,9 @@
 package flows
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Reading an answer. People answer in sentences, and a sentence carries
 // more than the answer: a question back ("where do I find that?"), a hedge
@@ -46,6 +49,10 @@ var questionPhrases = [][]string{
 	{"i", "dont", "know", "what", "you", "mean"}, {"not", "sure", "what", "you", "mean"},
 }
 
+// meanWords in a short clause that opens with "which" or "what" ask
+// which one is meant.
+var meanWords = set("mean", "meaning", "means", "meant")
+
 // askingVerbs, after "what" or "which" and a word, make the clause a
 // question ("what code do you mean"), not a statement ("what it says is").
 var askingVerbs = set("do", "does", "did", "is", "are", "was", "were", "should", "can", "could", "would", "will", "am")
@@ -71,8 +78,10 @@ func isQuestion(ws []string) (asks, empty bool) {
 	// or "what" asks whatever follows; so does one where the thing asked
 	// about is followed by a verb that asks ("what code do you mean?",
 	// "which window do I run it in?", "what url is that").
+	// Which one they "mean", in any order ("which sign in you are
+	// meaning?"), asks too.
 	which := ws[0] == "which" || ws[0] == "what"
-	short := which && (len(ws) <= 3 || askingVerbs[ws[2]])
+	short := which && (len(ws) <= 3 || askingVerbs[ws[2]] || len(ws) <= 6 && slices.ContainsFunc(ws[1:], func(w string) bool { return meanWords[w] }))
 	if !ok || next != nil && (len(ws) < 2 || !next[ws[1]]) && !short {
 		return false, false
 	}
