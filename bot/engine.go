@@ -860,7 +860,7 @@ func (s *step) answer(text string) {
 	// message passed on where the question asks to paste one ("it shows
 	// the screen to choose a login method" to "What does the error
 	// say?") is this question's answer.
-	if r.By == flows.ByAny && !t.Takes(n, in) && !(n.AsksToPaste() && in.Quotes()) && s.keptForLater(t, n, in, false) {
+	if r.By == flows.ByAny && !t.Takes(n, in) && (!n.AsksToPaste() || !in.Quotes()) && s.keptForLater(t, n, in, false) {
 		return
 	}
 	switch {
