@@ -233,7 +233,7 @@ func TestRead(t *testing.T) {
 		{"stripe-402", "code", "It's not one of the usual ones", 7, false, false, false},
 		// An error's identifier says as much as its parts.
 		{"claude-code-529", "what-says", "Connection error (cause: SELF_SIGNED_CERT_IN_CHAIN)", 6, false, false, false},
-		{"claude-code-403", "body-says", "just permission_error, nothing else in it", 4, false, false, false},
+		{"claude-code-403", "body-says", "just permission_error, nothing else in it", 5, false, false, false},
 		// A plural is its word ("api keys" is "api key").
 		{"claude-code-403", "sign-in", "api keys, via apiKeyHelper", 2, false, false, false},
 		{"stripe-402", "who", "we're the shop", 1, false, false, false},
