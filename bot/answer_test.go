@@ -240,7 +240,8 @@ func TestClosers(t *testing.T) {
 		// A result, then praise or a goodbye of the person's own.
 		"logged out and back in and it sees Max now. you're a star, have a good evening",
 		"JazakAllah khair, I did the login again like the page say and now it is logged in",
-		"Added a pause between calls and it's steady now", "texted START from my phone and the reminder came through"} {
+		"Added a pause between calls and it's steady now", "texted START from my phone and the reminder came through",
+		"Pinned the VPN to Nairobi and the whole afternoon no 403. Thank you boss 👍", "Removed the old base url from my bashrc and all's well"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)

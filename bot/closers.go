@@ -20,7 +20,7 @@ var (
 		solved all good got yes yep yeah yay lol appreciate appreciated helpful helped sweet amazing brilliant legend ta np
 		done sorted excellent fantastic wonderful super have a great day good night morning man dude mate again for the help
 		your youre re now all set i we are well much thanks really totally thumbs up lovely fab top ah ahh oh ohh haha
-		star best lifesaver hero evening weekend nice enjoy jazakallah khair shukran asante salamat dhanyavad dhanyavaad arigato`)
+		star best lifesaver hero evening weekend nice enjoy boss jazakallah khair shukran asante salamat dhanyavad dhanyavaad arigato`)
 	closerHeads = wordSet(`thanks thank thx ty tysm tyvm cheers great cool nice awesome perfect ok okay bye goodbye cya
 		gracias merci danke dank obrigado obrigada grazie worked works fixed solved sweet amazing brilliant legend ta appreciate appreciated
 		excellent fantastic wonderful helpful helped sorted yay lovely fab star best lifesaver hero jazakallah shukran asante salamat
@@ -391,14 +391,15 @@ var (
 	okWords = wordSet(`ok okay good fine solid clean stable steady normal green smooth working works moving better`)
 	// quietSpans, after a negated trouble word, say the trouble has not
 	// come back for a while ("no 403 all day").
-	quietSpans = phrases(`all day|all night|all week|all morning|all afternoon|all evening|overnight|since then|for hours|for days|today|this morning|this afternoon`)
+	quietSpans = phrases(`all day|all night|all week|all morning|all afternoon|all evening|overnight|since then|for hours|for days|today|this morning|this afternoon|
+		whole day|whole night|whole week|whole morning|whole afternoon|whole evening`)
 	// gonePairs say it in two words.
 	gonePairs = map[string]bool{"did it": true, "went through": true, "goes through": true, "now ok": true, "now okay": true, "now good": true,
 		"is ok": true, "is okay": true, "its ok": true, "carried on": true,
 		"come through": true, "comes through": true, "came through": true, "came thru": true, "coming through": true, "going through": true, "200 now": true,
 		"went thru": true, "goes thru": true, "going thru": true, "come thru": true, "comes thru": true, "go out": true, "goes out": true,
 		"going out": true, "were back": true, "back up": true, "back online": true, "picked up": true, "all clear": true, "go through": true, "go thru": true, "in now": true,
-		"logged in": true}
+		"logged in": true, "alls well": true, "all well": true}
 	// planned words make a clause say nothing yet: a plan, a hope; negated
 	// ones say the opposite, but for "no more" and "anymore".
 	planned   = wordSet(`still will ill gonna try trying hope hopefully if maybe should would`)

@@ -35,10 +35,12 @@ var phraseClasses = map[string][]string{
 	"biz": {"business", "shop", "store", "company", "firm", "office", "practice", "clinic", "salon", "studio", "school", "restaurant", "cafe",
 		"online shop", "web shop", "webshop"},
 	// party: someone else who pays a business.
-	"party": {"customer", "customers", "client", "clients", "guest", "guests", "patient", "patients", "member", "members", "donor", "donors", "student", "students", "parent", "parents", "subscriber", "subscribers", "buyer", "buyers"},
+	"party": {"customer", "customers", "client", "clients", "guest", "guests", "patient", "patients", "member", "members", "donor", "donors", "student", "students", "parent", "parents", "subscriber", "subscribers", "buyer", "buyers",
+		"devotee", "devotees", "congregant", "parishioner", "tenant", "tenants"},
 	// tried: what that someone did or said.
 	"tried": {"says", "said", "say", "tells", "told", "tried", "tries", "trying", "is trying", "was trying", "gets", "got", "getting", "sees", "saw", "paying", "pay", "paid",
-		"reports", "reported", "complains", "complained", "insists", "claims", "called", "texted", "emailed", "from", "payment", "order", "charge"},
+		"reports", "reported", "complains", "complained", "insists", "claims", "called", "texted", "emailed", "from", "payment", "order", "charge",
+		"couldnt", "could not", "cant", "donation", "donations"},
 	// computer: a computer of the person's own, by kind or by make.
 	"computer": {"computer", "laptop", "mac", "imac", "macbook", "macbook pro", "macbook air", "mac mini", "mac studio", "pc", "desktop", "workstation",
 		"thinkpad", "chromebook", "surface", "dell", "lenovo", "machine", "box"},

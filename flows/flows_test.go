@@ -294,6 +294,7 @@ func TestRead(t *testing.T) {
 		// Two places, two results: the 403 where it fails.
 		{"claude-code-403", "smoke-test", "on campus, 403. at home, 200", 3, false, false, false},
 		{"claude-code-403", "smoke-test", "from a clinic PC it's 403 with an HTML block page; from home it's 200", 3, false, false, false},
+		{"claude-code-403", "smoke-test", "In the office the curl comes back 403 with a chunk of HTML. At home it's 200.", 3, false, false, false},
 		// A card that refused the top-up is the card, not the credits.
 		{"claude-code-billing", "just-paid", "no, the auto reload tried and the card got declined", 3, false, false, false},
 		// "nobody" negates what follows it.
@@ -396,6 +397,10 @@ func TestInferLibrary(t *testing.T) {
 		// of work.
 		{"claude-code-401", "where-runs", "claude code says OAuth token has expired, on my own iMac in the studio", 0},
 		{"salesforce-401", "when-fails", "It works all day, then the first sync in the morning fails with INVALID_SESSION_ID", 1},
+		// Many at once, one agent per task; a customer who could not pay.
+		{"claude-code-429", "parallel", "I asked Claude Code to go through 40 old scripts with a subagent each, and now 429 rate_limit_error", 0},
+		{"stripe-402", "who", "A regular customer couldn't pay for a big order. The payment's page in Stripe says Blocked, highest risk", 0},
+		{"twilio-sms", "wants-back", "We sent the match-day text to all 140 parents through Twilio and 9 of them failed with 21610", 3},
 		// A send to a count of people is a bulk send (an implied pattern).
 		{"twilio-sms", "wants-back", "sent our season announcement to 600 people through twilio and about 40 failed with 21610", 3},
 		// The business by what people call it ({biz}); not "my gym's website".
@@ -512,6 +517,7 @@ func TestClassify(t *testing.T) {
 		{text: "Shopify Payments has put our payouts on hold and says we need to verify our business details", flow: "other-error"},
 		{text: "I set our Anthropic API key with setx yesterday but Claude Code still keeps asking me to choose a login method", flow: "claude-code-401"},
 		// Charges shown for Claude Code are billing.
+		{text: "Why is the Anthropic console charging me for Claude Code when I already pay for Max?", flow: "claude-code-billing"},
 		{text: "I have Claude Pro but my Anthropic console is showing charges for Claude Code usage", flow: "claude-code-billing"},
 		// A number that counts things is no code ("to 400 members").
 		{text: "We sent the holiday reminder to 400 members through Twilio and about 30 of them failed with error 21610.", flow: "twilio-sms"},
