@@ -401,6 +401,9 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-429", "parallel", "I asked Claude Code to go through 40 old scripts with a subagent each, and now 429 rate_limit_error", 0},
 		{"stripe-402", "who", "A regular customer couldn't pay for a big order. The payment's page in Stripe says Blocked, highest risk", 0},
 		{"twilio-sms", "wants-back", "We sent the match-day text to all 140 parents through Twilio and 9 of them failed with 21610", 3},
+		// START after a STOP by mistake: they want the texts back.
+		{"twilio-sms", "wants-back", "One customer replied STOP by mistake, then texted START, but we still get 21610", 0},
+		{"claude-code-billing", "limit-owner", "You have reached your specified API usage limits. Franchise HQ pays for the Console account and sets the limits, not me.", 1},
 		// A send to a count of people is a bulk send (an implied pattern).
 		{"twilio-sms", "wants-back", "sent our season announcement to 600 people through twilio and about 40 failed with 21610", 3},
 		// The business by what people call it ({biz}); not "my gym's website".
@@ -516,6 +519,8 @@ func TestClassify(t *testing.T) {
 		// screen is Claude Code's 401.
 		{text: "Shopify Payments has put our payouts on hold and says we need to verify our business details", flow: "other-error"},
 		{text: "I set our Anthropic API key with setx yesterday but Claude Code still keeps asking me to choose a login method", flow: "claude-code-401"},
+		// The vendor's words for a Team seat without Claude Code.
+		{text: "We have Claude Team, and Claude Code says Claude Code is not enabled for my account and to contact my administrator", flow: "claude-code-403"},
 		// Charges shown for Claude Code are billing.
 		{text: "Why is the Anthropic console charging me for Claude Code when I already pay for Max?", flow: "claude-code-billing"},
 		{text: "I have Claude Pro but my Anthropic console is showing charges for Claude Code usage", flow: "claude-code-billing"},
