@@ -20,7 +20,7 @@ var (
 		solved all good got yes yep yeah yay lol appreciate appreciated helpful helped sweet amazing brilliant legend ta np
 		done sorted excellent fantastic wonderful super have a great day good night morning man dude mate again for the help
 		your youre re now all set i we are well much thanks really totally thumbs up lovely fab top ah ahh oh ohh haha
-		star best lifesaver hero evening weekend nice enjoy boss jazakallah khair shukran asante salamat dhanyavad dhanyavaad arigato`)
+		star best lifesaver hero evening weekend enjoy boss jazakallah khair shukran asante salamat dhanyavad dhanyavaad arigato`)
 	closerHeads = wordSet(`thanks thank thx ty tysm tyvm cheers great cool nice awesome perfect ok okay bye goodbye cya
 		gracias merci danke dank obrigado obrigada grazie worked works fixed solved sweet amazing brilliant legend ta appreciate appreciated
 		excellent fantastic wonderful helpful helped sorted yay lovely fab star best lifesaver hero jazakallah shukran asante salamat

@@ -54,9 +54,52 @@ var phraseClasses = map[string][]string{
 	"any-plan": {"max", "pro", "team", "enterprise", "claude max", "claude pro", "claude team", "claude enterprise", "max 5x", "max 20x"},
 }
 
+// classWords holds, for each class "{name}", its one-word entries,
+// normalised: in a compiled phrase they are one word that matches any of
+// them, so "{party} {tried}" is a handful of phrases, not hundreds.
+var classWords = func() map[string]*alternatives {
+	m := map[string]*alternatives{}
+	for name, entries := range phraseClasses {
+		var one []string
+		for _, e := range entries {
+			if ws := words(Normalize(e)); len(ws) == 1 {
+				one = append(one, ws[0])
+			}
+		}
+		if len(one) > 0 {
+			m["{"+name+"}"] = newAlternatives(one)
+		}
+	}
+	return m
+}()
+
+// classPhrases returns the phrases s compiles to: each class it names
+// stays as its token for the class's one-word entries (see classWords),
+// and its entries of several words are put in its place one by one.
+func classPhrases(s string) ([]string, error) {
+	return expand(s, func(name string) []string {
+		var out []string
+		if classWords["{"+name+"}"] != nil {
+			out = append(out, "{"+name+"}")
+		}
+		for _, e := range phraseClasses[name] {
+			if len(words(Normalize(e))) > 1 {
+				out = append(out, e)
+			}
+		}
+		return out
+	})
+}
+
 // expandClasses returns the phrases s stands for: s itself when it names
 // no class, else one phrase for each choice of every class it names.
 func expandClasses(s string) ([]string, error) {
+	return expand(s, func(name string) []string { return phraseClasses[name] })
+}
+
+// expand puts each of entries(name) in the place of every class "{name}"
+// s names.
+func expand(s string, entries func(name string) []string) ([]string, error) {
 	open := strings.IndexByte(s, '{')
 	if open < 0 {
 		return []string{s}, nil
@@ -67,16 +110,16 @@ func expandClasses(s string) ([]string, error) {
 	}
 	end += open
 	name := s[open+1 : end]
-	entries, ok := phraseClasses[name]
-	if !ok {
+	if _, ok := phraseClasses[name]; !ok {
 		return nil, fmt.Errorf("phrase %q: no word class {%s} (classes: %s)", s, name, classNames())
 	}
-	rest, err := expandClasses(s[end+1:])
+	rest, err := expand(s[end+1:], entries)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, 0, len(entries)*len(rest))
-	for _, e := range entries {
+	es := entries(name)
+	out := make([]string, 0, len(es)*len(rest))
+	for _, e := range es {
 		for _, r := range rest {
 			out = append(out, s[:open]+e+r)
 		}

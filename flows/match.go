@@ -130,6 +130,10 @@ func newPhrase(s string) phrase {
 			p = append(p, word{suffix: true, number: true})
 			continue
 		}
+		if alts := classWords[tok]; alts != nil { // "{party}": see classPhrases
+			p = append(p, word{suffix: true, alts: alts})
+			continue
+		}
 		suffix := strings.HasPrefix(tok, "*")
 		for _, w := range words(Normalize(strings.TrimPrefix(tok, "*"))) {
 			nw := newWord(w)
@@ -407,7 +411,7 @@ func (cc *compiledChoice) needsFor(phrases []phrase) []need {
 func compileChoice(c Choice) (compiledChoice, error) {
 	cc := compiledChoice{means: c.Means, any: c.Any, unsure: c.Unsure(), label: contentWords(words(Normalize(c.Label)))}
 	add := func(dst *[]phrase, s string) error {
-		ss, err := expandClasses(s)
+		ss, err := classPhrases(s)
 		for _, s := range ss {
 			if p := newPhrase(s); len(p) > 0 {
 				*dst = append(*dst, p)
@@ -647,7 +651,11 @@ func (cc compiledChoice) score(norm string, ws []string, fuzzy bool, phrases []p
 	for i, w := range ws {
 		t.shapes[i] = shapeOf(w)
 	}
-	return cc.rate(&t, phrases, fuzzy, patternsIf(norm != "", cc.patterns)).score
+	pats := cc.patterns
+	if norm == "" {
+		pats = nil
+	}
+	return cc.rate(&t, phrases, fuzzy, pats).score
 }
 
 // How a choice was selected.
@@ -1110,7 +1118,13 @@ func (cc *compiledChoice) rateTypo(t *Text, phrases []phrase) rating {
 		}
 		typos := 0
 		for j, w := range p {
-			if got := t.ws[at+j]; got != w.s && !w.plural(got) && !w.suffix {
+			got := t.ws[at+j]
+			switch {
+			case w.alts != nil:
+				if !w.alts.has(got) {
+					typos++ // a class word matched by a typo of one of its words
+				}
+			case got != w.s && !w.plural(got) && !w.suffix:
 				typos++
 				if strings.HasPrefix(got, w.s) || strings.HasPrefix(w.s, got) {
 					typos = len(p)
@@ -1197,12 +1211,4 @@ func choiceNumber(ws []string, n int) int {
 		return -1
 	}
 	return v - 1
-}
-
-// patternsIf returns pats when ok, else nil.
-func patternsIf(ok bool, pats []*regexp.Regexp) []*regexp.Regexp {
-	if ok {
-		return pats
-	}
-	return nil
 }

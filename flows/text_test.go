@@ -110,6 +110,20 @@ func TestExpandClasses(t *testing.T) {
 	if got, _ := expandClasses("on the max plan"); !slices.Equal(got, []string{"on the max plan"}) {
 		t.Errorf("a phrase without classes: %q", got)
 	}
+	// Compiled, a class's one-word entries are one word: "{party}
+	// {tried}" is a phrase for it and one for each of {tried}'s entries of
+	// several words, each matching as the expansion would.
+	compiled, err := classPhrases("{party} {tried}")
+	if err != nil || len(compiled) > 5 {
+		t.Errorf("{party} {tried} compiles to %d phrases (%v), want a handful", len(compiled), err)
+	}
+	p := newPhrase(compiled[0])
+	for text, want := range map[string]bool{"a customer tried to pay": true, "our clients complained": true, "the custmer tried": true, "the dog tried": false} {
+		in := NewText(text)
+		if got := p.find(&in, true) >= 0; got != want {
+			t.Errorf("%q in %q: %v, want %v", compiled[0], text, got, want)
+		}
+	}
 	for _, bad := range []string{"{has} max", "{plan max"} {
 		if _, err := expandClasses(bad); err == nil {
 			t.Errorf("%q: no error", bad)

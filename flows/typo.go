@@ -57,6 +57,9 @@ type word struct {
 	// number, with suffix and no s: the word is a number of three digits
 	// or more ("#" in a phrase).
 	number bool
+	// alts, with suffix and no s: the word is any of a word class's
+	// one-word entries ("{party}" in a phrase; see classes.go).
+	alts *alternatives
 	// hash is wordHash(s), for a Text's index of its words (text.go).
 	hash uint64
 }
@@ -72,6 +75,9 @@ func (w *word) matches(got string, gs shape, fuzzy bool) bool {
 		}
 		if w.number {
 			return digits(got)
+		}
+		if w.alts != nil {
+			return w.alts.matches(got, gs, fuzzy)
 		}
 		if w.s == "" {
 			return nameLike(got)
@@ -142,6 +148,44 @@ func (st *stem) begins(got string, gs shape) bool {
 	for n := len(st.s) - 1; n <= len(st.s)+1 && n <= len(got); n++ {
 		if p := got[:n]; st.typo(p, shapeOf(p)) {
 			return true
+		}
+	}
+	return false
+}
+
+// alternatives are the words a class word may be, each as a word with
+// its shape, for typos.
+type alternatives struct {
+	set   map[string]bool
+	words []word
+}
+
+func newAlternatives(ws []string) *alternatives {
+	a := &alternatives{set: map[string]bool{}}
+	for _, w := range ws {
+		if !a.set[w] {
+			a.set[w] = true
+			a.words = append(a.words, newWord(w))
+		}
+	}
+	return a
+}
+
+// has reports whether got is one of a's words or its plural.
+func (a *alternatives) has(got string) bool {
+	return a.set[got] || len(got) > 3 && got[len(got)-1] == 's' && a.set[got[:len(got)-1]]
+}
+
+// matches is word.matches for any of a's words.
+func (a *alternatives) matches(got string, gs shape, fuzzy bool) bool {
+	if a.has(got) {
+		return true
+	}
+	if fuzzy {
+		for i := range a.words {
+			if a.words[i].typo(got, gs) {
+				return true
+			}
 		}
 	}
 	return false
