@@ -599,11 +599,12 @@ var apiTails = set("error", "errors", "key", "keys", "usage", "limit", "limits",
 // interface or an add-on of someone's product.
 var apiHeads = set("api", "apis", "sdk", "integration", "integrations", "webhook", "webhooks", "plugin", "extension")
 
-// tradeWords name kinds of interface, not whose it is ("the REST API").
+// tradeWords name kinds of interface, not whose it is ("the REST API"),
+// beyond the words nameLike already refuses ("their", "mobile").
 var tradeWords = set("rest", "graph", "graphql", "soap", "http", "https", "json", "xml", "grpc", "public", "private", "internal", "partner", "admin",
-	"messaging", "sms", "messages", "v1", "v2", "v3", "their", "official", "third", "party", "custom", "openapi", "streaming", "batch", "bulk",
+	"messaging", "sms", "messages", "v1", "v2", "v3", "official", "third", "party", "custom", "openapi", "streaming", "batch", "bulk",
 	"completions", "chat", "models", "model", "usage", "billing", "auth", "oauth", "key", "keys", "own", "native", "python", "node", "js", "typescript",
-	"java", "go", "ruby", "php", "cli", "desktop", "mobile", "backend", "frontend", "server", "client", "test", "sandbox", "live", "production", "prod")
+	"java", "go", "ruby", "php", "cli", "backend", "frontend", "server", "client", "test", "sandbox", "live", "production", "prod")
 
 // ownThings are what people call something of their own ("my website is
 // down with error 502", "the printer says offline"): as good as another
