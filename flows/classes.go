@@ -19,9 +19,22 @@ var phraseClasses = map[string][]string{
 	"plan": {"max", "pro", "claude max", "claude pro", "max 5x", "max 20x", "5x", "20x"},
 	// have: how people say a plan is theirs.
 	"have": {"have", "got", "get", "bought", "on", "pay for", "paying for", "paid for", "subscribed to", "subscribe to",
-		"upgraded to", "switched to", "moved to", "signed up for", "renewed", "just got", "own"},
+		"upgraded to", "switched to", "moved to", "signed up for", "renewed", "just got", "own",
+		// A plan changed to: "upgraded pro -> max", "since upgrade to max".
+		"upgrade", "upgraded", "upgrading", "upgrade to", "upgrading to", "downgraded to", "renew", "renewing", "went to"},
 	// plan-noun: the word after a plan's name that makes it a plan.
-	"plan-noun": {"plan", "subscription", "account", "user", "subscriber", "seat", "membership", "tier"},
+	"plan-noun": {"plan", "subscription", "account", "user", "subscriber", "seat", "membership", "tier",
+		// What is paid for it: "the max renewal charge".
+		"renewal", "upgrade", "charge", "billing", "sub", "license", "licence"},
+	// only-says: how people say a message is all there is ("all it says is
+	// your card was declined").
+	"only-says": {"all it says is", "all it says", "all it shows is", "all it shows", "all we see is", "all i see is", "all we get is", "all i get is",
+		"it only says", "it just says", "only says", "just says", "only shows", "just shows", "all the app says is", "all our app says is"},
+	// cant: a thing refusing to do something ("the campaign won't send").
+	"cant": {"wont", "cant", "cannot", "couldnt", "doesnt", "didnt", "wouldnt", "will not", "can not", "could not", "does not", "did not", "refuses to", "is refusing to", "keeps failing to", "fails to", "failed to"},
+	// act: what a thing is asked to do.
+	"act": {"send", "upload", "load", "save", "sync", "print", "open", "post", "publish", "connect", "file", "submit", "import", "export", "install",
+		"deploy", "build", "update", "start", "run", "pay", "process", "charge", "download", "scan", "book", "go through", "log in", "login", "sign in"},
 	// use: how people say they sign in with something ("I use the key
 	// she gave me", "using a key from the console").
 	"use": {"use", "using", "uses", "used", "with"},

@@ -116,6 +116,16 @@ func TestInferVocClaudeA(t *testing.T) {
 		// A 403 body that says the model is not available here names the model.
 		{"claude-code-403", "body-says", "403 when I pick opus: {\"type\":\"permission_error\",\"message\":\"model claude-opus-4-1 is not available for this workspace\"}", 1},
 		{"claude-code-403", "body-says", "Anthropic API is not available in your region", 0},
+		// A plan changed to or renewed is a plan.
+		{"claude-code-403", "sign-in", "upgrded pro -> max yesterday and now claude code says request not allowed (403)", 0},
+		{"claude-code-403", "sign-in", "request not allowed since upgrade to max yday", 0},
+		{"claude-code-403", "sign-in", "pretty sure my bank blocked the max renewal charge", 0},
+		{"claude-code-401", "sign-in", "claude code logged me out since i upgraded to max", 0},
+		{"claude-code-429", "who-calls", "claude code 429 after we went from pro to max", 1},
+		// Windows' setx sets the key in the environment, as a profile does.
+		{"claude-code-401", "where-set", "I set our Anthropic API key on the stock PC with setx yesterday", 0},
+		// Not: a max that is no plan.
+		{"claude-code-403", "sign-in", "403 when I set max tokens to 64000", -1},
 		// Not: "for some days" is how long, not on and off.
 		{"claude-code-403", "unsure-says", "claude code 403 for some days now", -1},
 	}

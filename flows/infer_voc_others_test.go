@@ -145,6 +145,30 @@ func TestInferVocOthers(t *testing.T) {
 		{"other-error", "ask-doing", "github 401", -1},
 		{"other-error", "ask-doing", "not sure what i was doing", -1},
 		{"other-error", "ask-doing", "the app keeps crashing", -1},
+		// A thing that will not do what it was asked, or a declined card:
+		// what they were doing is said.
+		{"other-error", "ask-doing", "Mailchimp says our account is under review and the campaign won't send", 0},
+		{"other-error", "ask-doing", "the kiosk refuses to print tickets", 0},
+		{"other-error", "ask-doing", "our Square terminal keeps saying the card was declined for everyone", 0},
+		{"other-error", "ask-doing", "the website doesnt work", -1},
+		// other-error/ask-product: a name that is refusing, failing or is
+		// "our accounting software".
+		{"other-error", "ask-product", "Podbean is refusing to upload our Sunday programme", 0},
+		{"other-error", "ask-product", "Wave, our accounting software, keeps telling me it can't connect to the bank", 0},
+		{"other-error", "ask-product", "payroll is failing since friday", 0},
+		{"other-error", "ask-product", "it is refusing to upload", -1},
+		{"other-error", "ask-product", "the software is broken", -1},
+		// salesforce-401/when-fails: a refresh is the sandbox's; a token's
+		// refresh is not.
+		{"salesforce-401", "when-fails", "401 since refresh on fri", 4},
+		{"salesforce-401", "when-fails", "salesforce 401 after the refresh last night", 4},
+		// stripe-402: Radar named as what blocked it, hedged; only the
+		// message shown.
+		{"stripe-402", "blocked-where", "the dashboard says a payment was blocked, I think by radar?", 0},
+		{"stripe-402", "blocked-where", "a payment was blocked and I don't know why", -1},
+		{"stripe-402", "code", "Stripe is our processor. All it says is your card was declined.", 7},
+		{"stripe-402", "code", "it just says card declined", 7},
+		{"stripe-402", "code", "it says your card was declined, code insufficient_funds", 0},
 	})
 }
 
