@@ -186,7 +186,9 @@ func TestUnsureWithoutWayOn(t *testing.T) {
 func TestClosers(t *testing.T) {
 	e := newEngine(t)
 	for _, closer := range []string{"thanks so much", "ok bye", "great", "cool 👍", "that worked", "gracias", "Thank you!!", "perfect, cheers",
-		"that was it, thanks", "it work now, thank you very much", "found it, the key was wrong. thanks", "thank youuu", "ahh ok. thanks!"} {
+		"that was it, thanks", "it work now, thank you very much", "found it, the key was wrong. thanks", "thank youuu", "ahh ok. thanks!",
+		// Other Englishes' yes and thanks.
+		"aye, cheers", "grand, thanks a million", "brill cheers pal", "gg"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", closer, closer)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes {
 			t.Errorf("%q after a fix: feedback %+v, want yes", closer, rs[1].Feedback)
@@ -270,7 +272,8 @@ func TestClosers(t *testing.T) {
 		// A yes that opens an explanation, then a plan: no result yet.
 		"yeah it's their office landline, we'll call them instead", "yep that's the one, I'll ask our admin in the morning",
 		// Thanks in other languages, in more than one word.
-		"ok je vais essayer ce soir, merci beaucoup", "lo pruebo mañana, muchas gracias", "probiere ich morgen, vielen dank"} {
+		"ok je vais essayer ce soir, merci beaucoup", "lo pruebo mañana, muchas gracias", "probiere ich morgen, vielen dank",
+		"grand, I'll wait till 4 then. thanks a million", "Aye that's it, tier 1. We'll add credits to move up. Cheers pal."} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)
 		if c.Status != bot.StatusIdle || c.Prev == nil || rs[1].Feedback != nil || !strings.HasPrefix(rs[1].Replies[0], "You're welcome! If it still fails, reply NO") {
 			t.Errorf("partial thanks %q after a fix: %s prev %v feedback %v %q", partial, c.Status, c.Prev != nil, rs[1].Feedback, rs[1].Replies)
@@ -293,6 +296,7 @@ func TestClosers(t *testing.T) {
 		{"yeah it still says 403 forbidden", bot.StatusFixed, bot.FeedbackNo},
 		{"yep tried it, didn't help", bot.StatusFixed, bot.FeedbackNo},
 		{"yes", bot.StatusIdle, bot.FeedbackYes},
+		{"aye", bot.StatusIdle, bot.FeedbackYes},
 	} {
 		c, rs := say(e, bot.Conversation{}, modelFix, "thanks, going to try that tonight", tc.after)
 		if fb := rs[2].Feedback; c.Status != tc.status || fb == nil || fb.Answer != tc.answer || fb.PageID != rs[0].Conversation.PageID || c.Prev != nil {

@@ -20,11 +20,12 @@ var (
 		solved all good got yes yep yeah yay lol appreciate appreciated helpful helped sweet amazing brilliant legend ta np
 		done sorted excellent fantastic wonderful super have a great day good night morning man dude mate again for the help
 		your youre re now all set i we are well much thanks really totally thumbs up lovely fab top ah ahh oh ohh haha
-		star best lifesaver hero evening weekend enjoy boss jazakallah khair shukran asante salamat dhanyavad dhanyavaad arigato`)
+		star best lifesaver hero evening weekend enjoy boss jazakallah khair shukran asante salamat dhanyavad dhanyavaad arigato
+		grand brill ace gg pal bro lad lads buddy aye million bunch ton lot lots loads heaps`)
 	closerHeads = wordSet(`thanks thank thx ty tysm tyvm cheers great cool nice awesome perfect ok okay bye goodbye cya
 		gracias merci danke dank obrigado obrigada grazie worked works fixed solved sweet amazing brilliant legend ta appreciate appreciated
 		excellent fantastic wonderful helpful helped sorted yay lovely fab star best lifesaver hero jazakallah shukran asante salamat
-		dhanyavad dhanyavaad arigato`)
+		dhanyavad dhanyavaad arigato grand brill ace gg`)
 )
 
 // isCloser reports whether the words ws only thank or say goodbye,
@@ -254,7 +255,7 @@ func opensYes(in flows.Text) bool {
 // yesOpeners are the yeses that open an explanation; "ok" and "sure"
 // there take one in, they say nothing of the result ("ok so the model
 // name was off").
-var yesOpeners = wordSet(`yes yeah yep yup yea ya yah yess`)
+var yesOpeners = wordSet(`yes yeah yep yup yea ya yah yess aye`)
 
 // endsYes reports whether a report, in (its words ws), ends with a yes,
 // a 👍 mostly ("moved the key to my zshrc 👍"), with nothing said against

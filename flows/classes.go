@@ -37,7 +37,7 @@ var phraseClasses = map[string][]string{
 		"deploy", "build", "update", "start", "run", "pay", "process", "charge", "download", "scan", "book", "go through", "log in", "login", "sign in"},
 	// use: how people say they sign in with something ("I use the key
 	// she gave me", "using a key from the console").
-	"use": {"use", "using", "uses", "used", "with"},
+	"use": {"use", "using", "uses", "used", "with", "on", "via", "through"},
 	// model: a Claude model, or the one Claude Code picks by itself.
 	"model": {"opus", "sonnet", "haiku", "claude opus", "claude sonnet", "claude haiku", "default model", "other model", "other models"},
 	// limit: a spending limit by any of its names.

@@ -168,6 +168,14 @@ func TestInferVocOthers(t *testing.T) {
 		{"stripe-402", "blocked-where", "a payment was blocked and I don't know why", -1},
 		{"stripe-402", "code", "Stripe is our processor. All it says is your card was declined.", 7},
 		{"stripe-402", "code", "it just says card declined", 7},
+		// twilio-sms/send-via: START sent to another of their numbers.
+		{"twilio-sms", "send-via", "She texted START, but to the clinic's main number, not the reminder number.", 0},
+		{"twilio-sms", "send-via", "she sent START to our office line, not the number the reminders come from", 0},
+		{"twilio-sms", "send-via", "she texted START to our number and it still fails", -1},
+		// claude-code-billing/how-pay: prepaid is the Console's credits.
+		{"claude-code-billing", "how-pay", "credit balance too low. I'm doing the PTA's website on a prepaid API key.", 1},
+		// other-error/ask-doing: what they did since.
+		{"other-error", "ask-doing", "Our yoga studio's Squarespace site says 'This domain isn't connected to a website yet' since I moved the domain's DNS on Monday", 0},
 		{"stripe-402", "code", "it says your card was declined, code insufficient_funds", 0},
 	})
 }
@@ -199,5 +207,15 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"claude code 403 behind globalprotect", "claude-code-403"},
 		{"claude code 401 invalid api key", "claude-code-401"},
 		{"claude code 429 rate limit", "claude-code-429"},
+		// Stripe's own message is Stripe's, even from "our webshop"; a sum
+		// of money is no code; another's API answering with a code in
+		// plain words is another's.
+		{"farm shop checkout after going live: Your request was in live mode, but used a known test card.", "stripe-402"},
+		{"Our brewery webshop just went live and every test order fails: Your request was in live mode, but used a known test card.", "stripe-402"},
+		{"I own a bridal boutique and take deposits through Stripe. A bride's $400 deposit failed twice today.", "stripe-402"},
+		{"Our lab's script started failing on the Airtable API with 401 {\"error\":{\"type\":\"AUTHENTICATION_REQUIRED\"}}", "other-error"},
+		{"stripe payment failed authentication_required", "stripe-402"},
+		// A feed that stopped bringing things in is trouble.
+		{"the bank feed in Xero is after stopping again, says it needs reconnecting", "other-error"},
 	})
 }

@@ -165,7 +165,7 @@ func compileIntake(in Intake, fallback bool) compiledIntake {
 	ci.requires = toSignals(in.Requires)
 	for _, r := range in.Requires {
 		if len(words(Normalize(r))) > 0 {
-			ci.requiresIdent = append(ci.requiresIdent, strings.ContainsAny(r, "_-0123456789"))
+			ci.requiresIdent = append(ci.requiresIdent, strings.ContainsAny(r, "_-0123456789") || len(words(Normalize(r))) >= 3)
 		}
 	}
 	for _, e := range in.Examples {
@@ -221,8 +221,9 @@ func (l *Library) weigh() {
 // requiredBy reports whether the message has one of the Requires words
 // (or none is asked), and whether a Requires word found is an
 // identifier ("anthropic_api_key", "sk-ant", "5 hour limit": with "_",
-// "-" or a digit) rather than plain words ("overloaded", "usage limit"),
-// which other vendors' messages use too.
+// "-" or a digit) or the vendor's own message of three words or more
+// ("known test card"), rather than plain words ("overloaded", "usage
+// limit"), which other vendors' messages use too.
 func (ci *compiledIntake) requiredBy(m *marks) (ok, ident bool) {
 	if len(ci.requires) == 0 {
 		return true, false
@@ -551,8 +552,11 @@ func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
 	}
 	if v.Flow != nil {
 		f := fits[slices.Index(l.Flows, v.Flow)]
-		if f.product > 0 || f.ident || len(v.Flow.Intake.Requires) == 0 {
-			return // its own product or identifier is named too
+		// Its own product or identifier is named too; not an identifier
+		// that another's API answered with ("the Airtable API returns 401
+		// AUTHENTICATION_REQUIRED": a code in plain words, a Stripe one too).
+		if f.product > 0 || f.ident && !l.namesOtherAPI(in) || len(v.Flow.Intake.Requires) == 0 {
+			return
 		}
 		v.Flow = nil
 	}

@@ -173,7 +173,7 @@ func (m *marks) plainAt(id int32, t *Text) bool {
 	for b, x := range m.row(id) {
 		for x != 0 {
 			i := b*64 + bits.TrailingZeros64(x)
-			if !negated(t.ws, i) && !isCount(t.ws, i) {
+			if !negated(t.ws, i) && !isCount(t, i) {
 				return true
 			}
 			x &= x - 1
@@ -195,10 +195,15 @@ func (m *marks) negatedAt(id int32, t *Text) bool {
 	return false
 }
 
-// isCount reports whether the number at ws[i] counts things rather than
-// naming a code: "sent it to 400 members", "30 of them failed".
-func isCount(ws []string, i int) bool {
-	return i+1 < len(ws) && digits(ws[i]) && (ws[i+1] == "of" || countNouns[ws[i+1]])
+// isCount reports whether the number at t.ws[i] counts things or money
+// rather than naming a code: "sent it to 400 members", "30 of them
+// failed", "a $400 deposit".
+func isCount(t *Text, i int) bool {
+	ws := t.ws
+	if !digits(ws[i]) {
+		return false
+	}
+	return i < 64 && t.sums&(1<<i) != 0 || i+1 < len(ws) && (ws[i+1] == "of" || countNouns[ws[i+1]])
 }
 
 // countNouns are what a number before them counts.

@@ -23,6 +23,9 @@ type Text struct {
 	// cannot match exactly (see phrase.mayOccur).
 	index   [4]uint64
 	indexed bool
+	// sums has bit i set when ws[i] (i < 64) is a sum of money, a
+	// number written after a currency sign ("$400"): no code.
+	sums uint64
 }
 
 // wordHash is FNV-1a of w.
@@ -99,6 +102,8 @@ func NewText(s string) Text {
 		spanBuf [48]span
 		spans   = spanBuf[:0]
 		first   = -1
+		sums    uint64
+		sum     bool // the word being read follows a currency sign
 	)
 	b.Grow(len(s) + 8)
 	// begin and end bracket a word written to b.
@@ -111,11 +116,15 @@ func NewText(s string) Text {
 	end := func(start int32) { spans = append(spans, span{start, int32(b.Len())}) }
 	flush := func() {
 		if len(cur) > 0 {
+			if sum && len(spans) < 64 {
+				sums |= 1 << len(spans)
+			}
 			at := begin()
 			b.Write(americanize(cur[:numberEnd(cur)]))
 			end(at)
 			cur = cur[:0]
 		}
+		sum = false
 	}
 	brk := func() {
 		flush()
@@ -177,12 +186,14 @@ func NewText(s string) Text {
 			continue
 		}
 		flush()
+		// A currency sign: the word right after it is a sum ("$400").
+		sum = unicode.Is(unicode.Sc, r)
 	}
 	flush()
 	for len(spans) > 0 && spans[len(spans)-1].start < 0 {
 		spans = spans[:len(spans)-1]
 	}
-	t := Text{norm: b.String(), first: first}
+	t := Text{norm: b.String(), first: first, sums: sums}
 	if t.first < 0 || len(spans) == 0 {
 		t.first = len(t.norm)
 	}

@@ -107,4 +107,8 @@ var troubleStems = stems(
 var troublePhrases = []string{" not working ", " doesnt work ", " dont work ", " didnt work ", " wont work ", " wont let ", " wont load ", " wont open ", " cant log ",
 	" cant sign ", " times out ", " timed out ", " timing out ", " keeps asking ", " not accepted ", " doesnt accept ", " wont accept ", " never accepts ",
 	" not going through ", " goes down ", " went down ", " logged out ", " logs me out ", " signed out ", " stopped working ", " not loading ", " not sending ",
-	" on hold ", " paused ", " put on hold ", " went wrong "}
+	" on hold ", " paused ", " put on hold ", " went wrong ",
+	// A feed or sync that stopped bringing things in ("the bank feed is
+	// after stopping again, says it needs reconnecting").
+	" needs reconnecting ", " need reconnecting ", " needs to be reconnected ", " is after stopping ", " stopped again ", " stopped syncing ",
+	" not syncing ", " stopped updating ", " not updating ", " stopped coming in ", " not coming in ", " havent come in ", " have not come in "}
