@@ -122,6 +122,11 @@ func TestInferVocClaudeA(t *testing.T) {
 		{"claude-code-403", "sign-in", "pretty sure my bank blocked the max renewal charge", 0},
 		{"claude-code-401", "sign-in", "claude code logged me out since i upgraded to max", 0},
 		{"claude-code-429", "who-calls", "claude code 429 after we went from pro to max", 1},
+		// claude-code-403/plan-active: a plan changed to is a change; a
+		// plan's name is not.
+		{"claude-code-403", "plan-active", "upgrded pro -> max yesterday and now claude code says request not allowed (403)", 1},
+		{"claude-code-403", "plan-active", "since upgrade to max yday", 1},
+		{"claude-code-403", "plan-active", "claude code 403 request not allowed, I'm on max 5x", -1},
 		// Windows' setx sets the key in the environment, as a profile does.
 		{"claude-code-401", "where-set", "I set our Anthropic API key on the stock PC with setx yesterday", 0},
 		// Not: a max that is no plan.

@@ -168,6 +168,11 @@ func TestInferVocOthers(t *testing.T) {
 		{"stripe-402", "blocked-where", "a payment was blocked and I don't know why", -1},
 		{"stripe-402", "code", "Stripe is our processor. All it says is your card was declined.", 7},
 		{"stripe-402", "code", "it just says card declined", 7},
+		// stripe-402/who: who has the Stripe login runs the account.
+		{"stripe-402", "who", "Stripe declined a patient's instalment. I'm the office manager with the Stripe login.", 0},
+		{"stripe-402", "who", "my card was declined, do I need a stripe login?", 1},
+		// other-error/ask-code: a message told as what it says to do.
+		{"other-error", "ask-code", "the bank feed in Xero is after stopping again, says it needs reconnecting", 0},
 		// twilio-sms/send-via: START sent to another of their numbers.
 		{"twilio-sms", "send-via", "She texted START, but to the clinic's main number, not the reminder number.", 0},
 		{"twilio-sms", "send-via", "she sent START to our office line, not the number the reminders come from", 0},
