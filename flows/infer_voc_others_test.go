@@ -157,6 +157,15 @@ func TestInferVocOthers(t *testing.T) {
 		{"other-error", "ask-product", "Wave, our accounting software, keeps telling me it can't connect to the bank", 0},
 		{"other-error", "ask-product", "payroll is failing since friday", 0},
 		{"other-error", "ask-product", "it is refusing to upload", -1},
+		// A name written with a capital inside a sentence, also in a text
+		// with a question; not a capital that opens a sentence or a quote,
+		// an acronym, a day or "I".
+		{"other-error", "ask-product", "Our karate club collects monthly fees by GoCardless and three payments failed", 0},
+		{"other-error", "ask-product", "Our Thinkific course pages all show 404 since we connected our own domain. Can you help?", 0},
+		{"other-error", "ask-product", "since Friday I get 'Upload failed' when I send the file. Why?", -1},
+		{"other-error", "ask-product", "Something went wrong. Nothing loads since Monday", -1},
+		{"other-error", "ask-product", "the page says: Access denied. the API is down", -1},
+		{"other-error", "ask-product", "it says \"Try again later\" every time", -1},
 		{"other-error", "ask-product", "the software is broken", -1},
 		// salesforce-401/when-fails: a refresh is the sandbox's; a token's
 		// refresh is not.

@@ -114,8 +114,9 @@ type phrase []word
 // rest ("*error"); "*" alone matches a word that can name a thing (see
 // nameLike: "* portal" is "pharmacy portal", not "the portal"), and "~"
 // one that is a thing and no person (see thingLike: "~ says" is "the
-// reader says", not "my boss says"), and "#" a number of three digits or
-// more ("code #" is "code 42501", not "code red").
+// reader says", not "my boss says"), "#" a number of three digits or
+// more ("code #" is "code 42501", not "code red"), and "^" a word written
+// as a name inside a sentence ("uploads to Vimeo"; see Text).
 func newPhrase(s string) phrase {
 	var p phrase
 	for _, tok := range strings.Fields(s) {
@@ -128,6 +129,9 @@ func newPhrase(s string) phrase {
 			continue
 		case "#":
 			p = append(p, word{suffix: true, number: true})
+			continue
+		case "^":
+			p = append(p, word{suffix: true, proper: true})
 			continue
 		}
 		if alts := classWords[tok]; alts != nil { // "{party}": see classPhrases

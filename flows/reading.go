@@ -137,6 +137,8 @@ func (t *Text) core(stated bool) (core Text, asks, hedged bool) {
 	var (
 		keepBuf [32]string
 		keep    = keepBuf[:0] // kept words, "|" between runs
+		kept    int           // words kept (breaks not counted)
+		named   []int         // which of them are written as names
 		cut     bool
 		start   int
 	)
@@ -165,7 +167,11 @@ func (t *Text) core(stated bool) (core Text, asks, hedged bool) {
 					}
 					continue
 				}
+				if t.shapes != nil && t.shapes[start+i].name {
+					named = append(named, kept)
+				}
 				keep = append(keep, clause[i])
+				kept++
 				run++
 			}
 			if run > 0 {
@@ -186,7 +192,28 @@ func (t *Text) core(stated bool) (core Text, asks, hedged bool) {
 		b.WriteString(w)
 		b.WriteByte(' ')
 	}
-	return NewText(b.String()), asks, hedged
+	nt := NewText(b.String())
+	nt.markNames(named)
+	return nt, asks, hedged
+}
+
+// markNames sets the name of the shapes of t's words numbered in named
+// (counting words, not breaks): a text rebuilt from kept words keeps
+// which were written as names.
+func (t *Text) markNames(named []int) {
+	if len(named) == 0 {
+		return
+	}
+	k := 0
+	for i, w := range t.ws {
+		if w == clauseBreak {
+			continue
+		}
+		if slices.Contains(named, k) {
+			t.shapes[i].name = true
+		}
+		k++
+	}
 }
 
 // question reports whether clause is a question to leave out: any, or

@@ -28,6 +28,11 @@ type Text struct {
 	sums uint64
 }
 
+// A word is written as a name when it begins with a capital inside a
+// sentence and is not all capitals ("uploads to Vimeo", "our Thinkific
+// pages"; not "Our" opening a sentence or a quote, not "API"): its
+// shape's name is set (a phrase's "^" matches it).
+
 // wordHash is FNV-1a of w.
 func wordHash(w string) uint64 {
 	h := uint64(14695981039346656037)
@@ -104,6 +109,10 @@ func NewText(s string) Text {
 		first   = -1
 		sums    uint64
 		sum     bool // the word being read follows a currency sign
+		names   uint64
+		opening = true // the next word opens a sentence or a quote
+		capital bool   // the word being read began with a capital inside a sentence
+		lower   bool   // the word being read has a small letter
 	)
 	b.Grow(len(s) + 8)
 	// begin and end bracket a word written to b.
@@ -119,6 +128,10 @@ func NewText(s string) Text {
 			if sum && len(spans) < 64 {
 				sums |= 1 << len(spans)
 			}
+			if capital && lower && len(spans) < 64 {
+				names |= 1 << len(spans)
+			}
+			opening, capital, lower = false, false, false
 			at := begin()
 			b.Write(americanize(cur[:numberEnd(cur)]))
 			end(at)
@@ -152,9 +165,17 @@ func NewText(s string) Text {
 			emit("no")
 			continue
 		case '\'', '’': // don't → dont
+			if len(cur) == 0 {
+				opening = true // a quote opens
+			}
 			continue
 		case '\n', ';', '!', '?':
 			brk()
+			opening = true
+			continue
+		case ':', '"', '“', '‘', '(', '«':
+			flush()
+			opening = true
 			continue
 		case '/':
 			// "w/ an api key" is "with an api key", "w/o" is "without".
@@ -172,6 +193,7 @@ func NewText(s string) Text {
 			next, _ := utf8.DecodeRuneInString(s[i:])
 			if i == len(s) || unicode.IsSpace(next) {
 				brk()
+				opening = opening || r == '.'
 				continue
 			}
 			if r == '.' && len(cur) == 0 && unicode.IsLetter(next) && (i < 2 || s[i-2] != '.') {
@@ -182,6 +204,10 @@ func NewText(s string) Text {
 			}
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' {
+			if len(cur) == 0 {
+				capital = unicode.IsUpper(r) && !opening
+			}
+			lower = lower || unicode.IsLower(r)
 			cur = utf8.AppendRune(cur, unicode.ToLower(r))
 			continue
 		}
@@ -208,6 +234,7 @@ func NewText(s string) Text {
 		}
 		t.ws[i] = t.norm[sp.start:sp.end]
 		t.shapes[i] = shapeOf(t.ws[i])
+		t.shapes[i].name = i < 64 && names&(1<<i) != 0 && !notProper[t.ws[i]]
 	}
 	for _, w := range t.ws {
 		t.add(wordHash(w))

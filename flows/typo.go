@@ -23,7 +23,15 @@ type shape struct {
 	edits int8   // typos allowed when this word is the wanted one: 0, 1 or 2
 	digit bool   // has an ASCII digit
 	mask  uint64 // bit r%64 set for every rune r of the word
+	name  bool   // a text's word written as a name (see Text)
 }
+
+// notProper are words written with a capital inside a sentence that
+// name no product: days, months, "I" and its contractions.
+var notProper = set("i", "im", "ive", "id", "ill", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+	"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "january", "february", "march", "april", "june", "july", "august",
+	"september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+	"christmas", "easter", "god", "mr", "mrs", "ms", "dr")
 
 func shapeOf(w string) shape {
 	var s shape
@@ -60,6 +68,9 @@ type word struct {
 	// alts, with suffix and no s: the word is any of a word class's
 	// one-word entries ("{party}" in a phrase; see classes.go).
 	alts *alternatives
+	// proper, with suffix and no s: the word is written as a name and
+	// can name a thing ("^" in a phrase: "Podbean", "GoCardless").
+	proper bool
 	// hash is wordHash(s), for a Text's index of its words (text.go).
 	hash uint64
 }
@@ -78,6 +89,9 @@ func (w *word) matches(got string, gs shape, fuzzy bool) bool {
 		}
 		if w.alts != nil {
 			return w.alts.matches(got, gs, fuzzy)
+		}
+		if w.proper {
+			return gs.name && nameLike(got)
 		}
 		if w.s == "" {
 			return nameLike(got)
