@@ -132,9 +132,9 @@ func TestAnswersPeopleGive(t *testing.T) {
 			status: bot.StatusActive, node: "unsure-says", says: []string{"No problem, let's go on without it."}},
 		// Free text that answers a later question is kept for it once;
 		// the same answer again is taken, never asked forever.
-		{name: "free text kept once", texts: []string{"Paypal say my payment can not be completed, card declined", "This payment can't be completed. Please use another card."},
+		{name: "free text kept once", texts: []string{"Paypal say my payment can not be completed", "This payment can't be completed. Please use another card."},
 			status: bot.StatusActive, node: "ask-code", says: []string{"What does the error say?"}},
-		{name: "free text taken the second time", texts: []string{"Paypal say my payment can not be completed, card declined",
+		{name: "free text taken the second time", texts: []string{"Paypal say my payment can not be completed",
 			"This payment can't be completed. Please use another card.", "This payment can't be completed. Please use another card."},
 			status: bot.StatusHandoff, node: "handoff-summary"},
 		// The re-prompt after a miss keeps the How link.
@@ -243,7 +243,9 @@ func TestClosers(t *testing.T) {
 		"logged out and back in and it sees Max now. you're a star, have a good evening",
 		"JazakAllah khair, I did the login again like the page say and now it is logged in",
 		"Added a pause between calls and it's steady now", "texted START from my phone and the reminder came through",
-		"Pinned the VPN to Nairobi and the whole afternoon no 403. Thank you boss 👍", "Removed the old base url from my bashrc and all's well"} {
+		"Pinned the VPN to Nairobi and the whole afternoon no 403. Thank you boss 👍", "Removed the old base url from my bashrc and all's well",
+		// It did its job, then a plan for later.
+		"verified his number and it sent. will upgrade before launch"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)

@@ -400,7 +400,9 @@ var (
 		"come through": true, "comes through": true, "came through": true, "came thru": true, "coming through": true, "going through": true, "200 now": true,
 		"went thru": true, "goes thru": true, "going thru": true, "come thru": true, "comes thru": true, "go out": true, "goes out": true,
 		"going out": true, "were back": true, "back up": true, "back online": true, "picked up": true, "all clear": true, "go through": true, "go thru": true, "in now": true,
-		"logged in": true, "alls well": true, "all well": true}
+		"logged in": true, "alls well": true, "all well": true,
+		// The thing that failed did its job ("verified his number and it sent").
+		"it sent": true, "it sends": true, "it delivered": true, "it arrived": true, "it posted": true, "it loaded": true, "it synced": true}
 	// planned words make a clause say nothing yet: a plan, a hope; negated
 	// ones say the opposite, but for "no more" and "anymore".
 	planned   = wordSet(`still will ill gonna try trying hope hopefully if maybe should would`)

@@ -127,6 +127,10 @@ func TestInferVocClaudeA(t *testing.T) {
 		{"claude-code-403", "plan-active", "upgrded pro -> max yesterday and now claude code says request not allowed (403)", 1},
 		{"claude-code-403", "plan-active", "since upgrade to max yday", 1},
 		{"claude-code-403", "plan-active", "claude code 403 request not allowed, I'm on max 5x", -1},
+		// claude-code-401/where-runs: a script is written on one's own
+		// computer as often as not; CI is said by its name.
+		{"claude-code-401", "where-runs", "I am using Pro plan for our bakery's order sheet script", -1},
+		{"claude-code-401", "where-runs", "our github actions job says OAuth token has expired", 1},
 		// Windows' setx sets the key in the environment, as a profile does.
 		{"claude-code-401", "where-set", "I set our Anthropic API key on the stock PC with setx yesterday", 0},
 		// Not: a max that is no plan.

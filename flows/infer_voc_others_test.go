@@ -126,7 +126,10 @@ func TestInferVocOthers(t *testing.T) {
 		{"other-error", "ask-code", "the square terminal saying please wait forever", 0},
 		{"other-error", "ask-code", "my manager says the portal is slow today", -1},
 		{"other-error", "ask-code", "the customer says her card works everywhere else", -1},
-		{"other-error", "ask-code", "Paypal say my payment can not be completed, card declined", -1},
+		// "card declined" is the text of an error (was -1 before a declined
+		// card was taken as what the error says).
+		{"other-error", "ask-code", "Paypal say my payment can not be completed, card declined", 0},
+		{"other-error", "ask-code", "square reader keeps sayin card declined for contactless", 0},
 		{"other-error", "ask-code", "it doesn't say anything", -1},
 		{"other-error", "ask-code", "not sure what broke", -1},
 		{"other-error", "ask-code", "outlook keeps asking for my password", -1},
@@ -229,6 +232,11 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"I own a bridal boutique and take deposits through Stripe. A bride's $400 deposit failed twice today.", "stripe-402"},
 		{"Our lab's script started failing on the Airtable API with 401 {\"error\":{\"type\":\"AUTHENTICATION_REQUIRED\"}}", "other-error"},
 		{"stripe payment failed authentication_required", "stripe-402"},
+		// A name no flow has, with the catch-all's words beside it, is
+		// something no flow covers; a place beside a flow's own words is not.
+		{"Our film society uploads videos to Vimeo and since Friday the uploads stop at 99% and say Upload failed. I think we might be over our weekly limit?", "other-error"},
+		{"Request not allowed since I moved to Hong Kong", "claude-code-403"},
+		{"My Max plan hit the weekly limit", "claude-code-429"},
 		// A feed that stopped bringing things in is trouble.
 		{"the bank feed in Xero is after stopping again, says it needs reconnecting", "other-error"},
 	})

@@ -547,7 +547,8 @@ func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
 		return
 	}
 	i := slices.Index(l.Flows, fb)
-	if fits[i].product == 0 && !slices.ContainsFunc(in.ws, func(w string) bool { return ownThings[w] }) && !l.namesOtherAPI(in) {
+	if fits[i].product == 0 && !slices.ContainsFunc(in.ws, func(w string) bool { return ownThings[w] }) && !l.namesOtherAPI(in) &&
+		!(fits[i].signals > 0 && l.namesOther(in)) {
 		return
 	}
 	if v.Flow != nil {
@@ -587,6 +588,21 @@ func (l *Library) namesOtherAPI(in *Text) bool {
 			continue
 		}
 		if w := ws[k-1]; nameLike(w) && !l.ours[w] && !tradeWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// namesOther reports whether the text writes as a name (see Text) a word
+// no flow of ours has in its intake ("uploads rehearsal videos to Vimeo
+// … over our weekly limit"): with words of the catch-all's beside it,
+// something no flow covers. A country or a person named beside a flow's
+// own words alone is no product ("request not allowed since I moved to
+// Hong Kong" has none of the catch-all's words).
+func (l *Library) namesOther(in *Text) bool {
+	for i, w := range in.ws {
+		if in.shapes[i].name && nameLike(w) && !l.ours[w] && !l.known[w] {
 			return true
 		}
 	}

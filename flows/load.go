@@ -33,8 +33,9 @@ type Library struct {
 	byID     map[string]*Flow // ids and aliases
 	fallback *Flow
 	// ours holds the words of the products the flows other than the
-	// fallback cover (see namesOtherAPI).
-	ours map[string]bool
+	// fallback cover (see namesOtherAPI); known, every word of their
+	// intake (see namesOther).
+	ours, known map[string]bool
 }
 
 // Flow returns the flow with the given id or alias (a former id, see
@@ -120,13 +121,16 @@ func LoadAt(fsys fs.FS, now time.Time) (*Library, []Problem, error) {
 	}
 	sort.Slice(lib.Flows, func(i, j int) bool { return lib.Flows[i].ID < lib.Flows[j].ID })
 	lib.weigh()
-	lib.ours = map[string]bool{}
+	lib.ours, lib.known = map[string]bool{}, map[string]bool{}
 	for _, t := range lib.Flows {
 		if t != lib.fallback {
 			for _, p := range t.Intake.Products {
 				for _, w := range words(Normalize(p)) {
 					lib.ours[w] = true
 				}
+			}
+			for _, w := range t.intake.lex.words {
+				lib.known[w.s] = true
 			}
 		}
 	}
