@@ -67,7 +67,9 @@
 // choices' own words ("Got it: you're behind a company proxy."), sends
 // info texts, and stops at the first question to ask, or at a fix (a page
 // and its link) or a handoff. Every reply fits two SMS segments with its
-// links on a 40-character domain.
+// links on a 40-character domain, and every question says what to reply:
+// when "Got it" and the question do not fit two segments together, the
+// note goes as its own SMS rather than either being cut.
 //
 // A picture (MMS) is read by the layers around the engine, before the
 // step: [Inbound].Picture carries the words read in it, which the step

@@ -627,7 +627,7 @@ func (s *step) enter(t *flows.Flow, id string, said []known) {
 			}
 			s.c.Status = StatusActive
 			s.c.Misses = 0
-			s.replyAfter(infos, s.withNote(said, s.question(t, n)...))
+			s.replyAfter(infos, s.askNoted(said, s.question(t, n)...)...)
 			return
 		case flows.Info:
 			infos = append(infos, s.withNote(said, n.Text))
@@ -653,16 +653,17 @@ func (s *step) enter(t *flows.Flow, id string, said []known) {
 	s.reply("Sorry, something went wrong on my side. " + greeting)
 }
 
-// replyAfter sends msg after the info texts infos: in one SMS when all
-// of it fits two segments, else each on its own.
-func (s *step) replyAfter(infos []string, msg string) {
+// replyAfter sends msgs after the info texts infos: the first of msgs in
+// one SMS with them when all of it fits two segments, else each on its
+// own.
+func (s *step) replyAfter(infos []string, msgs ...string) {
 	if len(infos) > 0 {
-		if joined := strings.Join(append(infos[:len(infos):len(infos)], msg), "\n"); s.fits(joined) {
-			s.reply(joined)
+		if joined := strings.Join(append(infos[:len(infos):len(infos)], msgs[0]), "\n"); s.fits(joined) {
+			s.reply(append([]string{joined}, msgs[1:]...)...)
 			return
 		}
 	}
-	s.reply(append(infos, msg)...)
+	s.reply(append(infos, msgs...)...)
 }
 
 // inferOpen answers question n from the open texts (Conversation.Open),
@@ -695,12 +696,10 @@ func (s *step) take(n *flows.Node, k, from int, said []known) []known {
 	return said
 }
 
-// withNote prefixes a message with what was taken without asking ("Got
-// it: you're behind a company proxy."), saying which earlier text it came
-// from when that was not the text just sent. It uses the first of the
-// message's variants (most complete first) with which the note fits two
-// segments; with none, the first that fits alone. No variants give the
-// note alone.
+// withNote prefixes a message with what was taken without asking (see
+// note). It uses the first of the message's variants (most complete
+// first) with which the note fits two segments; with none, the first that
+// fits alone. No variants give the note alone.
 func (s *step) withNote(said []known, variants ...string) string {
 	switch {
 	case len(said) == 0 && len(variants) == 0:
@@ -708,6 +707,49 @@ func (s *step) withNote(said []known, variants ...string) string {
 	case len(said) == 0:
 		return s.fitting(variants...)
 	}
+	note := s.note(said)
+	if len(variants) == 0 {
+		return note
+	}
+	all := make([]string, 0, 2*len(variants))
+	for _, v := range variants {
+		all = append(all, note+"\n"+v)
+	}
+	return s.fitting(append(all, variants...)...)
+}
+
+// askNoted is a question's SMS (its variants, most complete first, see
+// question) after what was taken without asking: in one SMS with the
+// first variant that still says what to reply and fits two segments with
+// the note; else the note on its own and the question as complete as fits
+// alone. Neither the note nor the reply line is dropped to save an SMS.
+func (s *step) askNoted(said []known, variants ...string) []string {
+	if len(said) == 0 {
+		return []string{s.fitting(variants...)}
+	}
+	note := s.note(said)
+	for _, v := range variants {
+		if saysReply(v) && s.fits(note+"\n"+v) {
+			return []string{note + "\n" + v}
+		}
+	}
+	for _, v := range variants {
+		if s.fitsAlone(v) {
+			return []string{note, v}
+		}
+	}
+	return []string{note, variants[len(variants)-1]}
+}
+
+// saysReply reports whether a question's SMS tells what to reply.
+func saysReply(v string) bool {
+	return strings.Contains(v, "\nReply ") || strings.Contains(v, "or reply")
+}
+
+// note says what was taken without asking ("Got it: you're behind a
+// company proxy."), and which earlier text it came from when that was not
+// the text just sent.
+func (s *step) note(said []known) string {
 	var plain, echoes []string
 	from := 0
 	for _, k := range said {
@@ -736,14 +778,7 @@ func (s *step) withNote(said []known, variants ...string) string {
 	if len(echoes) > 0 {
 		note = strings.TrimSpace(note + " " + head + strings.Join(echoes, "; ") + ".")
 	}
-	if len(variants) == 0 {
-		return note
-	}
-	all := make([]string, 0, 2*len(variants))
-	for _, v := range variants {
-		all = append(all, note+"\n"+v)
-	}
-	return s.fitting(append(all, variants...)...)
+	return note
 }
 
 // question is question n's SMS with its How link, and shorter forms of
@@ -838,7 +873,7 @@ func (s *step) answer(text string) {
 	if ws := strings.Fields(in.Normalized()); r.By != flows.ByNumber && isCloser(ws) && flows.Family(in.Normalized()) == "" {
 		// "thanks!" while a question is open: a warm word, and the
 		// question again; no miss.
-		s.reply(s.withNote([]known{{echo: "You're welcome!", plain: true}}, s.question(t, n)...))
+		s.reply(s.askNoted([]known{{echo: "You're welcome!", plain: true}}, s.question(t, n)...)...)
 		return
 	}
 	switch {
@@ -959,7 +994,7 @@ func (s *step) keptForLater(t *flows.Flow, n *flows.Node, in flows.Text, open bo
 	if said[0].echo == "" {
 		said = nil
 	}
-	s.reply(s.withNote(said, s.question(t, n)...))
+	s.reply(s.askNoted(said, s.question(t, n)...)...)
 	return true
 }
 

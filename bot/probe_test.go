@@ -432,6 +432,8 @@ type probeRun struct {
 	waited     bool
 	waitedOK   bool
 	long       []string // "flow/node: N segments"
+	mute       []string // "flow/node": a question asked without saying what to reply
+	asked      int      // texts answered with a question
 	noAsYes    []string // a NO after a wrong fix taken as YES
 	replies    int
 }
@@ -550,6 +552,14 @@ func (pl *probePlayer) play(p *probePersona, cause probeCause, phone string) *pr
 			run.replies++
 			if n, long := probeLong(m); long {
 				run.long = append(run.long, fmt.Sprintf("%s/%s: %d segments", c.Flow, c.Node, n))
+			}
+		}
+		if c.Status == bot.StatusActive && len(res.Replies) > 0 {
+			// A question is open: the last SMS says what to reply ("Reply
+			// 1-5", "Reply 1) … 2) …", "or reply: Not sure").
+			run.asked++
+			if last := res.Replies[len(res.Replies)-1]; !strings.Contains(last, "Reply ") && !strings.Contains(last, "or reply") {
+				run.mute = append(run.mute, c.Flow+"/"+c.Node)
 			}
 		}
 		if res.Page != nil && res.Page.Kind == bot.PageFix { // every fix, not only the conversation's first
@@ -877,8 +887,10 @@ func probeSet(t *testing.T, e *bot.Engine, dir string) {
 	f.Better = "<="
 	figs = append(figs, f)
 
-	var reasks, misses, notSure, closers, warm, waited, waitedOK, long, replies int
+	var reasks, misses, notSure, closers, warm, waited, waitedOK, long, replies, mute, asked int
 	for _, r := range runs {
+		mute += len(r.mute)
+		asked += r.asked
 		reasks += len(r.reasks)
 		misses += r.misses
 		notSure += len(r.notSure)
@@ -900,6 +912,9 @@ func probeSet(t *testing.T, e *bot.Engine, dir string) {
 	figs = append(figs, probeRatio("closers_warm_pct", "closers that end the conversation warmly", warm, closers))
 	figs = append(figs, probeRatio("waiting_ok_pct", "\"hello?\" while waiting stays with the human", waitedOK, waited))
 	f = probeRatio("long_replies_pct", "long replies (> 2 segments, links on a 40-char domain)", long, replies)
+	f.Better = "<="
+	figs = append(figs, f)
+	f = probeRatio("mute_questions_pct", "questions that do not say what to reply", mute, asked)
 	f.Better = "<="
 	figs = append(figs, f)
 
@@ -961,7 +976,7 @@ func probeSet(t *testing.T, e *bot.Engine, dir string) {
 	// Failing conversations, with the kinds of failure.
 	kinds := map[string][]string{}
 	kindOrder := []string{"intake", "wrong-fix-first", "no-leaf-today", "handoff-first", "no-outcome", "re-ask", "miss",
-		"keyword", "no-as-yes", "flow-switch", "not-sure", "closer", "waiting", "long-reply"}
+		"keyword", "no-as-yes", "flow-switch", "not-sure", "closer", "waiting", "mute-question", "long-reply"}
 	w("")
 	w("FAILING CONVERSATIONS")
 	for _, r := range runs {
@@ -1010,6 +1025,9 @@ func probeSet(t *testing.T, e *bot.Engine, dir string) {
 		}
 		if r.waited && !r.waitedOK {
 			add("waiting", "\"hello?\" while waiting left the human")
+		}
+		if len(r.mute) > 0 {
+			add("mute-question", strings.Join(r.mute, "; "))
 		}
 		if len(r.long) > 0 {
 			add("long-reply", strings.Join(r.long, "; "))
