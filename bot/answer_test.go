@@ -244,6 +244,8 @@ func TestClosers(t *testing.T) {
 		"JazakAllah khair, I did the login again like the page say and now it is logged in",
 		"Added a pause between calls and it's steady now", "texted START from my phone and the reminder came through",
 		"Pinned the VPN to Nairobi and the whole afternoon no 403. Thank you boss 👍", "Removed the old base url from my bashrc and all's well",
+		// Other Englishes: "flying now", Irish thanks.
+		"changed the dns to 1.1.1.1 and it's flying now, go raibh maith agat",
 		// It did its job, then a plan for later.
 		"verified his number and it sent. will upgrade before launch"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)

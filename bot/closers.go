@@ -21,11 +21,11 @@ var (
 		done sorted excellent fantastic wonderful super have a great day good night morning man dude mate again for the help
 		your youre re now all set i we are well much thanks really totally thumbs up lovely fab top ah ahh oh ohh haha
 		star best lifesaver hero evening weekend enjoy boss jazakallah khair shukran asante salamat dhanyavad dhanyavaad arigato
-		grand brill ace gg pal bro lad lads buddy aye million bunch ton lot lots loads heaps`)
+		grand brill ace gg pal bro lad lads buddy aye million bunch ton lot lots loads heaps go raibh maith agat`)
 	closerHeads = wordSet(`thanks thank thx ty tysm tyvm cheers great cool nice awesome perfect ok okay bye goodbye cya
 		gracias merci danke dank obrigado obrigada grazie worked works fixed solved sweet amazing brilliant legend ta appreciate appreciated
 		excellent fantastic wonderful helpful helped sorted yay lovely fab star best lifesaver hero jazakallah shukran asante salamat
-		dhanyavad dhanyavaad arigato grand brill ace gg`)
+		dhanyavad dhanyavaad arigato grand brill ace gg maith`)
 )
 
 // isCloser reports whether the words ws only thank or say goodbye,
@@ -389,7 +389,7 @@ var (
 	goneWords = wordSet(`working fine green gone stopped finished passed passes pass succeeded resolved sorted arrived arrive arrives delivered connects loads
 		clean solid recovering recovered finish finishes`)
 	// okWords say it is well, next to "now" ("solid now", "now ok").
-	okWords = wordSet(`ok okay good fine solid clean stable steady normal green smooth working works moving better`)
+	okWords = wordSet(`ok okay good fine solid clean stable steady normal green smooth working works moving better flying grand`)
 	// quietSpans, after a negated trouble word, say the trouble has not
 	// come back for a while ("no 403 all day").
 	quietSpans = phrases(`all day|all night|all week|all morning|all afternoon|all evening|overnight|since then|for hours|for days|today|this morning|this afternoon|

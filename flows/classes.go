@@ -53,7 +53,9 @@ var phraseClasses = map[string][]string{
 	// tried: what that someone did or said.
 	"tried": {"says", "said", "say", "tells", "told", "tried", "tries", "trying", "is trying", "was trying", "gets", "got", "getting", "sees", "saw", "paying", "pay", "paid",
 		"reports", "reported", "complains", "complained", "insists", "claims", "called", "texted", "emailed", "from", "payment", "order", "charge",
-		"couldnt", "could not", "cant", "donation", "donations"},
+		"couldnt", "could not", "cant", "donation", "donations",
+		// what they pay ("a member's annual subs keep failing")
+		"subs", "fees", "dues", "subscription", "subscriptions", "membership", "renewal", "renewals", "instalment", "installment", "deposit", "deposits", "invoice", "invoices"},
 	// computer: a computer of the person's own, by kind or by make.
 	"computer": {"computer", "laptop", "mac", "imac", "macbook", "macbook pro", "macbook air", "mac mini", "mac studio", "pc", "desktop", "workstation",
 		"thinkpad", "chromebook", "surface", "dell", "lenovo", "machine", "box"},

@@ -131,6 +131,8 @@ func TestInferVocClaudeA(t *testing.T) {
 		// computer as often as not; CI is said by its name.
 		{"claude-code-401", "where-runs", "I am using Pro plan for our bakery's order sheet script", -1},
 		{"claude-code-401", "where-runs", "our github actions job says OAuth token has expired", 1},
+		// claude-code-429/parallel: one thing at a time is steady use.
+		{"claude-code-429", "parallel", "Our python script calls Anthropic API one article at a time and still we are getting 429", 1},
 		// Windows' setx sets the key in the environment, as a profile does.
 		{"claude-code-401", "where-set", "I set our Anthropic API key on the stock PC with setx yesterday", 0},
 		// Not: a max that is no plan.

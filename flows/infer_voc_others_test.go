@@ -185,6 +185,12 @@ func TestInferVocOthers(t *testing.T) {
 		{"stripe-402", "who", "my card was declined, do I need a stripe login?", 1},
 		// other-error/ask-code: a message told as what it says to do.
 		{"other-error", "ask-code", "the bank feed in Xero is after stopping again, says it needs reconnecting", 0},
+		// stripe-402/who: what a customer pays, failing; our Stripe.
+		{"stripe-402", "who", "a customer's deposit keeps failing on our site", 0},
+		{"stripe-402", "who", "payments keep failing on our Stripe with do_not_honor", 0},
+		// twilio-sms/wants-back: START sent back after a STOP by mistake.
+		{"twilio-sms", "wants-back", "A patient texted STOP by mistake, then yesterday texted back \"Start please\" and it's still 21610.", 0},
+		{"twilio-sms", "wants-back", "A patient texted STOP by mistake", 2},
 		// twilio-sms/send-via: START sent to another of their numbers.
 		{"twilio-sms", "send-via", "She texted START, but to the clinic's main number, not the reminder number.", 0},
 		{"twilio-sms", "send-via", "she sent START to our office line, not the number the reminders come from", 0},
@@ -237,6 +243,10 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"Our film society uploads videos to Vimeo and since Friday the uploads stop at 99% and say Upload failed. I think we might be over our weekly limit?", "other-error"},
 		{"Request not allowed since I moved to Hong Kong", "claude-code-403"},
 		{"My Max plan hit the weekly limit", "claude-code-429"},
+		// A Salesforce connection that keeps needing to be signed in again;
+		// API usage billed to a plan user.
+		{"Our Zapier zap to Salesforce keeps disconnecting every few days and asks us to reconnect the account.", "salesforce-401"},
+		{"Why is Claude Code billing my Console account when I'm on Max? Got an invoice for API usage this month.", "claude-code-billing"},
 		// A feed that stopped bringing things in is trouble.
 		{"the bank feed in Xero is after stopping again, says it needs reconnecting", "other-error"},
 	})
