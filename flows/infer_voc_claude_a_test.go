@@ -133,6 +133,16 @@ func TestInferVocClaudeA(t *testing.T) {
 		{"claude-code-401", "where-runs", "our github actions job says OAuth token has expired", 1},
 		// claude-code-429/parallel: one thing at a time is steady use.
 		{"claude-code-429", "parallel", "Our python script calls Anthropic API one article at a time and still we are getting 429", 1},
+		// claude-code-529/proxy-vpn: an employer's device or network, or
+		// home internet; not a small business's office pc.
+		{"claude-code-529", "proxy-vpn", "claude code ETIMEDOUT on my work laptop", 0},
+		{"claude-code-529", "proxy-vpn", "Claude Code: Unable to connect to API (ENOTFOUND). Running the caravan park bookings from the office pc", -1},
+		{"claude-code-529", "proxy-vpn", "claude code giving me getaddrinfo ENOTFOUND, just the home broadband", 1},
+		// claude-code-403: on and off told by the days; a change told in
+		// the first text answers whether one came before a plain 403.
+		{"claude-code-403", "body-says", "Claude Code with my API key gives 403 on some days and works fine on others", 3},
+		{"claude-code-403", "plain-changed", "claude code 403 since we moved everything to a new workspace on Monday", 0},
+		{"claude-code-403", "plain-changed", "claude code 403 unusual activity on my api key", 2},
 		// Windows' setx sets the key in the environment, as a profile does.
 		{"claude-code-401", "where-set", "I set our Anthropic API key on the stock PC with setx yesterday", 0},
 		// Not: a max that is no plan.

@@ -188,6 +188,9 @@ func TestInferVocOthers(t *testing.T) {
 		// stripe-402/who: what a customer pays, failing; our Stripe.
 		{"stripe-402", "who", "a customer's deposit keeps failing on our site", 0},
 		{"stripe-402", "who", "payments keep failing on our Stripe with do_not_honor", 0},
+		// Only the business reads the Dashboard; a payer's word passed on.
+		{"stripe-402", "who", "An American customer's booking keeps failing on Stripe, the dashboard says do_not_honor I think. She says there's money on the card.", 0},
+		{"stripe-402", "who", "my card keeps getting declined but there's money on the card", 1},
 		// twilio-sms/wants-back: START sent back after a STOP by mistake.
 		{"twilio-sms", "wants-back", "A patient texted STOP by mistake, then yesterday texted back \"Start please\" and it's still 21610.", 0},
 		{"twilio-sms", "wants-back", "A patient texted STOP by mistake", 2},
