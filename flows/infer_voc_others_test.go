@@ -191,6 +191,13 @@ func TestInferVocOthers(t *testing.T) {
 		// Only the business reads the Dashboard; a payer's word passed on.
 		{"stripe-402", "who", "An American customer's booking keeps failing on Stripe, the dashboard says do_not_honor I think. She says there's money on the card.", 0},
 		{"stripe-402", "who", "my card keeps getting declined but there's money on the card", 1},
+		// twilio-sms/wants-back: a send to a count of any kind of people.
+		{"twilio-sms", "wants-back", "I sent a fixtures text to all 180 players through Twilio and 23 of them failed with 21610.", 3},
+		// salesforce-401/when-fails: at once after the token; by morning.
+		{"salesforce-401", "when-fails", "our importer gets INVALID_SESSION_ID straight after getting the token", 0},
+		{"salesforce-401", "when-fails", "our nightly sync is failing with INVALID_SESSION_ID by mornin. It works fine when we start it in the evening", 1},
+		// other-error/ask-code: an -ing with its g dropped is no other word.
+		{"other-error", "ask-code", "tide app keeps sayin somethin went wrong when i try log in", 0},
 		// twilio-sms/wants-back: START sent back after a STOP by mistake.
 		{"twilio-sms", "wants-back", "A patient texted STOP by mistake, then yesterday texted back \"Start please\" and it's still 21610.", 0},
 		{"twilio-sms", "wants-back", "A patient texted STOP by mistake", 2},

@@ -1130,7 +1130,10 @@ func (cc *compiledChoice) rateTypo(t *Text, phrases []phrase) rating {
 				}
 			case got != w.s && !w.plural(got) && !w.suffix:
 				typos++
-				if strings.HasPrefix(got, w.s) || strings.HasPrefix(w.s, got) {
+				// Another form ("purchased" for "purchase") may say
+				// something else; an -ing with its g dropped ("somethin",
+				// "sayin", "mornin") says the same.
+				if (strings.HasPrefix(got, w.s) || strings.HasPrefix(w.s, got)) && !droppedG(got, w.s) {
 					typos = len(p)
 				}
 			}
@@ -1141,6 +1144,12 @@ func (cc *compiledChoice) rateTypo(t *Text, phrases []phrase) rating {
 	}
 	best.label = cc.labelIn(t, best)
 	return best
+}
+
+// droppedG reports whether got is want written without the g of its
+// final "ing" ("somethin" for "something").
+func droppedG(got, want string) bool {
+	return strings.HasSuffix(want, "ing") && got+"g" == want
 }
 
 // otherHolds returns yes/no question n's no when n asks about a role
