@@ -257,6 +257,9 @@ func TestIntakeVocOthers(t *testing.T) {
 		// API usage billed to a plan user.
 		{"Our Zapier zap to Salesforce keeps disconnecting every few days and asks us to reconnect the account.", "salesforce-401"},
 		{"Why is Claude Code billing my Console account when I'm on Max? Got an invoice for API usage this month.", "claude-code-billing"},
+		// Our product only asked about, beside another's named plainly.
+		{"I sell a preset pack through Lemon Squeezy and buyers keep telling me checkout says their card was declined. Is it a Stripe thing?", "other-error"},
+		{"our shopify checkout uses stripe and cards get declined", "stripe-402"},
 		// A feed that stopped bringing things in is trouble.
 		{"the bank feed in Xero is after stopping again, says it needs reconnecting", "other-error"},
 	})

@@ -555,8 +555,11 @@ func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
 		f := fits[slices.Index(l.Flows, v.Flow)]
 		// Its own product or identifier is named too; not an identifier
 		// that another's API answered with ("the Airtable API returns 401
-		// AUTHENTICATION_REQUIRED": a code in plain words, a Stripe one too).
-		if f.product > 0 || f.ident && !l.namesOtherAPI(in) || len(v.Flow.Intake.Requires) == 0 {
+		// AUTHENTICATION_REQUIRED": a code in plain words, a Stripe one too),
+		// nor its product only asked about beside another's named ("I sell
+		// through Lemon Squeezy … Is it a Stripe thing?").
+		ours := f.product > 0 && (fits[i].product == 0 || !l.onlyAsked(v.Flow, in))
+		if ours || f.ident && !l.namesOtherAPI(in) || len(v.Flow.Intake.Requires) == 0 {
 			return
 		}
 		v.Flow = nil
@@ -592,6 +595,20 @@ func (l *Library) namesOtherAPI(in *Text) bool {
 		}
 	}
 	return false
+}
+
+// onlyAsked reports whether flow f's product is named in the text only in
+// questions it asks ("is it a Stripe thing?").
+func (l *Library) onlyAsked(f *Flow, in *Text) bool {
+	core, asks, _ := in.core(false)
+	if !asks {
+		return false
+	}
+	buf := scratchBufs.Get().(*[]uint64)
+	defer scratchBufs.Put(buf)
+	s := newScratch(&core, l.Flows, buf)
+	_, product, _, _, _ := f.intake.score(s.read(f, &core), s.content, &core, nil)
+	return product == 0
 }
 
 // namesOther reports whether the text writes as a name (see Text) a word
