@@ -133,6 +133,9 @@ func TestInferVocClaudeA(t *testing.T) {
 		{"claude-code-401", "where-runs", "our github actions job says OAuth token has expired", 1},
 		// claude-code-429/parallel: one thing at a time is steady use.
 		{"claude-code-429", "parallel", "Our python script calls Anthropic API one article at a time and still we are getting 429", 1},
+		// A "which" clause that goes on from the one before is no question
+		// back: the plan it names answers (a stray key outranks it).
+		{"claude-code-401", "sign-in", "Ok, /status says API key, which is weird because I pay for Max and log in in the browser", 0},
 		// claude-code-529/proxy-vpn: an employer's device or network, or
 		// home internet; not a small business's office pc.
 		{"claude-code-529", "proxy-vpn", "claude code ETIMEDOUT on my work laptop", 0},

@@ -150,7 +150,7 @@ func (t *Text) core(stated bool) (core Text, asks, hedged bool) {
 		clause := t.ws[start:end]
 		switch {
 		case len(clause) == 0:
-		case question(clause, stated):
+		case question(clause, stated) && !t.relative(start, end):
 			asks, cut = true, true
 		default:
 			run := 0 // words kept since the last break
@@ -215,6 +215,18 @@ func (t *Text) markNames(named []int) {
 		k++
 	}
 }
+
+// relative reports whether the clause t.ws[start:end] goes on from the
+// one before it ("/status says API key, which is weird because I pay for
+// Max"): it opens with "which" and a verb of saying what that was, comes
+// after another clause, and does not end with "?" ("which is it?").
+func (t *Text) relative(start, end int) bool {
+	c := t.ws[start:end]
+	return start > 0 && len(c) >= 3 && c[0] == "which" && relativeVerbs[c[1]] && !(end-1 < 64 && t.asked&(1<<(end-1)) != 0)
+}
+
+// relativeVerbs follow a "which" that goes on from the clause before.
+var relativeVerbs = set("is", "was", "means", "meant", "makes", "made", "seems", "sounds")
 
 // question reports whether clause is a question to leave out: any, or
 // as an earlier text only one that states nothing.

@@ -26,6 +26,8 @@ type Text struct {
 	// sums has bit i set when ws[i] (i < 64) is a sum of money, a
 	// number written after a currency sign ("$400"): no code.
 	sums uint64
+	// asked has bit i set when ws[i] (i < 64) ends a clause with "?".
+	asked uint64
 }
 
 // A word is written as a name when it begins with a capital inside a
@@ -108,6 +110,7 @@ func NewText(s string) Text {
 		spans   = spanBuf[:0]
 		first   = -1
 		sums    uint64
+		asked   uint64
 		sum     bool // the word being read follows a currency sign
 		names   uint64
 		opening = true // the next word opens a sentence or a quote
@@ -171,6 +174,9 @@ func NewText(s string) Text {
 			continue
 		case '\n', ';', '!', '?':
 			brk()
+			if n := len(spans) - 2; r == '?' && n >= 0 && n < 64 && spans[n].start >= 0 {
+				asked |= 1 << n
+			}
 			opening = true
 			continue
 		case ':', '"', '“', '‘', '(', '«':
@@ -219,7 +225,7 @@ func NewText(s string) Text {
 	for len(spans) > 0 && spans[len(spans)-1].start < 0 {
 		spans = spans[:len(spans)-1]
 	}
-	t := Text{norm: b.String(), first: first, sums: sums}
+	t := Text{norm: b.String(), first: first, sums: sums, asked: asked}
 	if t.first < 0 || len(spans) == 0 {
 		t.first = len(t.norm)
 	}
