@@ -136,6 +136,13 @@ func TestInferVocClaudeA(t *testing.T) {
 		// A "which" clause that goes on from the one before is no question
 		// back: the plan it names answers (a stray key outranks it).
 		{"claude-code-401", "sign-in", "Ok, /status says API key, which is weird because I pay for Max and log in in the browser", 0},
+		// claude-code-billing/just-paid: a purchase said as one; not the
+		// time the error came, nor how they pay.
+		{"claude-code-billing", "just-paid", "Claude Code stopped this morning with a billing message. API credits with auto-reload.", -1},
+		{"claude-code-billing", "just-paid", "credit balance too low. we top up the API credits now and then", -1},
+		{"claude-code-billing", "just-paid", "Claude Code says my credit balance is too low but I bought $50 of credits like 20 min ago", 0},
+		{"claude-code-billing", "just-paid", "I have done the payment of $50 for credits yesterday but still it says credit balance is too low", 0},
+		{"claude-code-billing", "just-paid", "credit balance too low, I bought $10 back in September and it's just run out", 1},
 		// claude-code-529/proxy-vpn: an employer's device or network, or
 		// home internet; not a small business's office pc.
 		{"claude-code-529", "proxy-vpn", "claude code ETIMEDOUT on my work laptop", 0},
@@ -170,6 +177,11 @@ func TestReadVocClaudeA(t *testing.T) {
 		{"claude-code-403", "smoke-test", "curl also gives 403", 2},
 		{"claude-code-403", "plan-active", "MY CARD GOT DECLINED LAST WEEK IF THAT MATTERS", 0},
 		{"claude-code-403", "plan-active", "active, nothing changed", 2},
+		// "nothing about region", "no model name": choices ruled out, not
+		// an empty body.
+		{"claude-code-403", "body-says", "just permission_error, no model name, nothing about region", 2},
+		{"claude-code-403", "body-says", "nothing", 4},
+		{"claude-code-403", "body-says", "no mention of the region, just permission_error", 2},
 		{"claude-code-403", "smoke-test", "can't do it till tonight sorry", 6},
 		{"claude-code-403", "smoke-test", "haven't been able to run it yet", 6},
 		{"claude-code-401", "curl-test", "can't really run curl in the runner", 4},

@@ -313,9 +313,27 @@ func negated(ws []string, i int) bool {
 	return false
 }
 
+// aboutWords and mentionWords say what "no" or "nothing" is about
+// ("nothing about region", "no mention of opus").
+var (
+	aboutWords   = set("about", "on", "regarding")
+	mentionWords = set("mention", "word", "sign", "hint")
+)
+
 // reaches reports whether the negation at ws[k] reaches ws[i].
 func reaches(ws []string, k, i int) bool {
 	if ws[k] == "no" || ws[k] == "nothing" {
+		// "nothing about region", "no mention of the model": what
+		// follows is what none was said of.
+		switch {
+		case k+1 < i && aboutWords[ws[k+1]]:
+			k++
+		case k+2 < i && mentionWords[ws[k+1]] && ws[k+2] == "of":
+			k += 2
+		}
+		if k+1 < i && determiners[ws[k+1]] && (ws[k] == "about" || ws[k] == "of" || ws[k] == "on") {
+			k++
+		}
 		for j := k + 2; j < i; j += 2 {
 			if ws[j] != "or" && ws[j] != "nor" {
 				return false
