@@ -299,6 +299,9 @@ func TestClosers(t *testing.T) {
 		// A yes that opens a sentence saying it failed is a no.
 		{"yeah it still says 403 forbidden", bot.StatusFixed, bot.FeedbackNo},
 		{"yep tried it, didn't help", bot.StatusFixed, bot.FeedbackNo},
+		// "still" and the trouble after it, after something that went well.
+		{"the export is there and it loads, still invalid api key", bot.StatusFixed, bot.FeedbackNo},
+		{"still 403", bot.StatusFixed, bot.FeedbackNo},
 		{"yes", bot.StatusIdle, bot.FeedbackYes},
 		{"aye", bot.StatusIdle, bot.FeedbackYes},
 	} {

@@ -232,7 +232,7 @@ func lastSays(in flows.Text) FeedbackAnswer {
 	for i := len(cs) - 1; i >= 0; i-- {
 		c := withoutAsides(cs[i])
 		switch {
-		case len(cs) > 1 && hasPhrase(c, notFixed):
+		case len(cs) > 1 && (hasPhrase(c, notFixed) || stillTrouble(c)):
 			return FeedbackNo
 		case len(cs) > 1 && clauseWorked(c):
 			return FeedbackYes
@@ -243,6 +243,21 @@ func lastSays(in flows.Text) FeedbackAnswer {
 		}
 	}
 	return ""
+}
+
+// stillTrouble reports whether the clause c says the trouble is still
+// there: "still" and, after it, a trouble word or a code ("still invalid
+// api key", "still 403").
+func stillTrouble(c []string) bool {
+	i := slices.Index(c, "still")
+	if i < 0 || i+1 == len(c) {
+		return false
+	}
+	rest := c[i+1:]
+	if strings.Trim(rest[0], "0123456789") == "" {
+		return true
+	}
+	return flows.Troubled(flows.NewText(strings.Join(rest, " ")))
 }
 
 // opensYes reports whether the text opens with a yes ("yep it was …")

@@ -1278,7 +1278,7 @@ func feedbackOf(in flows.Text) FeedbackAnswer {
 		return a
 	}
 	switch {
-	case hasPhrase(withoutAsides(ws), notFixed):
+	case hasPhrase(withoutAsides(ws), notFixed), stillTrouble(ws):
 		return FeedbackNo
 	case isCloser(ws), saysWorked(in), didAndThanks(in), endsYes(ws, in):
 		return FeedbackYes

@@ -136,6 +136,10 @@ func TestInferVocClaudeA(t *testing.T) {
 		// A "which" clause that goes on from the one before is no question
 		// back: the plan it names answers (a stray key outranks it).
 		{"claude-code-401", "sign-in", "Ok, /status says API key, which is weird because I pay for Max and log in in the browser", 0},
+		// Claude Team or Enterprise said with Claude's name is a plan.
+		{"claude-code-401", "sign-in", "We're on Claude Team and I'm an admin of it. She runs /login, the browser says login successful", 0},
+		// Fine one at a time, failing with many subagents: on and off.
+		{"claude-code-403", "smoke-test", "Claude Code with my API key works fine one prompt at a time, but when I fan out 8 subagents some of them fail with 403", 5},
 		// claude-code-billing/just-paid: a purchase said as one; not the
 		// time the error came, nor how they pay.
 		{"claude-code-billing", "just-paid", "Claude Code stopped this morning with a billing message. API credits with auto-reload.", -1},
@@ -182,6 +186,8 @@ func TestReadVocClaudeA(t *testing.T) {
 		{"claude-code-403", "body-says", "just permission_error, no model name, nothing about region", 2},
 		{"claude-code-403", "body-says", "nothing", 4},
 		{"claude-code-403", "body-says", "no mention of the region, just permission_error", 2},
+		// A filter's block page is no API body.
+		{"claude-code-403", "body-says", "it's not json at all, it's our own FortiGate 'Web Page Blocked' page", 4},
 		{"claude-code-403", "smoke-test", "can't do it till tonight sorry", 6},
 		{"claude-code-403", "smoke-test", "haven't been able to run it yet", 6},
 		{"claude-code-401", "curl-test", "can't really run curl in the runner", 4},

@@ -188,6 +188,12 @@ func TestInferVocOthers(t *testing.T) {
 		// stripe-402/who: what a customer pays, failing; our Stripe.
 		{"stripe-402", "who", "a customer's deposit keeps failing on our site", 0},
 		{"stripe-402", "who", "payments keep failing on our Stripe with do_not_honor", 0},
+		// "my kid's school" is no business of the texter's.
+		{"stripe-402", "who", "My card keeps getting declined on my kid's school trip payment page, it says Powered by Stripe", 1},
+		{"stripe-402", "who", "payments on my nail salon's booking page get declined", 0},
+		// salesforce-401/when-fails: the very first API call; every few days.
+		{"salesforce-401", "when-fails", "I get a token fine but the very first API call gives 401 INVALID_SESSION_ID", 0},
+		{"salesforce-401", "when-fails", "our Zapier zaps to Salesforce keep disconnecting every few days", 1},
 		// Only the business reads the Dashboard; a payer's word passed on.
 		{"stripe-402", "who", "An American customer's booking keeps failing on Stripe, the dashboard says do_not_honor I think. She says there's money on the card.", 0},
 		{"stripe-402", "who", "my card keeps getting declined but there's money on the card", 1},
@@ -260,6 +266,8 @@ func TestIntakeVocOthers(t *testing.T) {
 		// Our product only asked about, beside another's named plainly.
 		{"I sell a preset pack through Lemon Squeezy and buyers keep telling me checkout says their card was declined. Is it a Stripe thing?", "other-error"},
 		{"our shopify checkout uses stripe and cards get declined", "stripe-402"},
+		// What the Dashboard shows for a Radar block, with Stripe named.
+		{"Nonprofit here, I'm the admin on our Stripe account. A donor tried to give $5,000 and it failed, the dashboard shows Blocked, highest risk", "stripe-402"},
 		// A feed that stopped bringing things in is trouble.
 		{"the bank feed in Xero is after stopping again, says it needs reconnecting", "other-error"},
 	})
