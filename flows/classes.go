@@ -65,6 +65,9 @@ var phraseClasses = map[string][]string{
 	"org": {"company", "work", "school", "district", "corporate", "office", "university", "uni", "college", "employer", "managed", "government", "hospital"},
 	// device: what an organisation hands out or runs.
 	"device": {"laptop", "computer", "pc", "machine", "network", "wifi", "vpn", "device", "mac", "desktop"},
+	// staff: a job that runs no billing of its own ("I'm just a paralegal").
+	"staff": {"paralegal", "intern", "assistant", "volunteer", "employee", "user", "developer", "dev", "contractor", "freelancer", "temp", "receptionist",
+		"student", "associate", "member", "staffer", "clerk", "trainee", "apprentice", "secretary", "analyst", "engineer", "designer", "coordinator", "tech", "technician"},
 	// any-plan: every plan, "team" and "enterprise" too.
 	"any-plan": {"max", "pro", "team", "enterprise", "claude max", "claude pro", "claude team", "claude enterprise", "max 5x", "max 20x"},
 }

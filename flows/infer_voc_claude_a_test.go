@@ -136,6 +136,14 @@ func TestInferVocClaudeA(t *testing.T) {
 		// A "which" clause that goes on from the one before is no question
 		// back: the plan it names answers (a stray key outranks it).
 		{"claude-code-401", "sign-in", "Ok, /status says API key, which is weird because I pay for Max and log in in the browser", 0},
+		// A role said small runs no billing; "I'm just a bit confused" is no role.
+		{"claude-code-billing", "limit-owner", "law firm's claude code, I'm just a paralegal", 1},
+		{"claude-code-billing", "limit-owner", "I'm just a bit confused, the limit is reached", -1},
+		// The usage page's share beside a reset time: room left.
+		{"claude-code-429", "which-window", "Claude Code says I've hit my usage limit, resets at 4pm, but claude.ai usage says I've used 20% this week", 2},
+		// "permission_error only": the plain one.
+		{"claude-code-403", "body-says", "Since we moved to a new workspace last week, got 403 permission_error only", 2},
+		{"claude-code-403", "body-says", "claude code 403 permission_error", -1},
 		// Claude Team or Enterprise said with Claude's name is a plan.
 		{"claude-code-401", "sign-in", "We're on Claude Team and I'm an admin of it. She runs /login, the browser says login successful", 0},
 		// Fine one at a time, failing with many subagents: on and off.

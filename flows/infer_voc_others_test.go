@@ -194,6 +194,11 @@ func TestInferVocOthers(t *testing.T) {
 		// salesforce-401/when-fails: the very first API call; every few days.
 		{"salesforce-401", "when-fails", "I get a token fine but the very first API call gives 401 INVALID_SESSION_ID", 0},
 		{"salesforce-401", "when-fails", "our Zapier zaps to Salesforce keep disconnecting every few days", 1},
+		// A name that stopped; a reader "not connected"; a token saved once.
+		{"other-error", "ask-product", "booksy stoped syncing my appointments to google calendar", 0},
+		{"other-error", "ask-product", "the printer stopped", -1},
+		{"other-error", "ask-code", "My nail salon use Fresha, card reader show 'reader not connected' all day", 0},
+		{"salesforce-401", "has-refresh", "It just saves the access token once and keeps using it.", 1},
 		// Only the business reads the Dashboard; a payer's word passed on.
 		{"stripe-402", "who", "An American customer's booking keeps failing on Stripe, the dashboard says do_not_honor I think. She says there's money on the card.", 0},
 		{"stripe-402", "who", "my card keeps getting declined but there's money on the card", 1},
