@@ -244,6 +244,8 @@ func TestClosers(t *testing.T) {
 		"JazakAllah khair, I did the login again like the page say and now it is logged in",
 		"Added a pause between calls and it's steady now", "texted START from my phone and the reminder came through",
 		"Pinned the VPN to Nairobi and the whole afternoon no 403. Thank you boss 👍", "Removed the old base url from my bashrc and all's well",
+		// Other Englishes: "that's done it", Welsh and Jamaican thanks.
+		"Duw, that's done it. Loaded the .env first and it's away. Diolch!",
 		// Other Englishes: "flying now", Irish thanks.
 		"changed the dns to 1.1.1.1 and it's flying now, go raibh maith agat",
 		// It did its job, then a plan for later.
@@ -277,7 +279,8 @@ func TestClosers(t *testing.T) {
 		"yeah it's their office landline, we'll call them instead", "yep that's the one, I'll ask our admin in the morning",
 		// Thanks in other languages, in more than one word.
 		"ok je vais essayer ce soir, merci beaucoup", "lo pruebo mañana, muchas gracias", "probiere ich morgen, vielen dank",
-		"grand, I'll wait till 4 then. thanks a million", "Aye that's it, tier 1. We'll add credits to move up. Cheers pal."} {
+		"grand, I'll wait till 4 then. thanks a million", "Aye that's it, tier 1. We'll add credits to move up. Cheers pal.",
+		"Alright so nothing wrong with mine, I can stop worry then. Respect"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)
 		if c.Status != bot.StatusIdle || c.Prev == nil || rs[1].Feedback != nil || !strings.HasPrefix(rs[1].Replies[0], "You're welcome! If it still fails, reply NO") {
 			t.Errorf("partial thanks %q after a fix: %s prev %v feedback %v %q", partial, c.Status, c.Prev != nil, rs[1].Feedback, rs[1].Replies)

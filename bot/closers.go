@@ -21,11 +21,11 @@ var (
 		done sorted excellent fantastic wonderful super have a great day good night morning man dude mate again for the help
 		your youre re now all set i we are well much thanks really totally thumbs up lovely fab top ah ahh oh ohh haha
 		star best lifesaver hero evening weekend enjoy boss jazakallah khair shukran asante salamat dhanyavad dhanyavaad arigato
-		grand brill ace gg pal bro lad lads buddy aye million bunch ton lot lots loads heaps go raibh maith agat`)
+		grand brill ace gg pal bro lad lads buddy aye million bunch ton lot lots loads heaps go raibh maith agat respect diolch`)
 	closerHeads = wordSet(`thanks thank thx ty tysm tyvm cheers great cool nice awesome perfect ok okay bye goodbye cya
 		gracias merci danke dank obrigado obrigada grazie worked works fixed solved sweet amazing brilliant legend ta appreciate appreciated
 		excellent fantastic wonderful helpful helped sorted yay lovely fab star best lifesaver hero jazakallah shukran asante salamat
-		dhanyavad dhanyavaad arigato grand brill ace gg maith`)
+		dhanyavad dhanyavaad arigato grand brill ace gg maith respect diolch`)
 )
 
 // isCloser reports whether the words ws only thank or say goodbye,
@@ -433,7 +433,7 @@ var (
 		still see|still error|it didnt|didnt|did not|wont work|failed again|failing again|happening again|broke again|broken again|no dice|still|
 		went wrong|goes wrong|going wrong`)
 	fixed = phrases(`fixed|it worked|worked|that worked|works|it works|working now|works now|solved|all good|that fixed it|
-		it did|that did it|did the trick|sorted|resolved|that was it|this was it|that was the problem|that was the issue|
+		it did|that did it|did the trick|thats done it|that done it|done the trick|sorted|resolved|that was it|this was it|that was the problem|that was the issue|
 		that was the cause|found it|it work now|work now|work again|it work|back to normal|up and running|fine now|good now|
 		ok now|okay now|running again|working again|works again|its back|back in business|runs again|syncs again|sends again|loads again|
 		connects again|goes again|go again|posts again|run again|sync again|send again|back to work|gets the texts|get the texts|getting the texts|

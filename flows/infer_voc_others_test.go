@@ -191,6 +191,8 @@ func TestInferVocOthers(t *testing.T) {
 		// "my kid's school" is no business of the texter's.
 		{"stripe-402", "who", "My card keeps getting declined on my kid's school trip payment page, it says Powered by Stripe", 1},
 		{"stripe-402", "who", "payments on my nail salon's booking page get declined", 0},
+		// salesforce-401/when-fails: some of anything going through.
+		{"salesforce-401", "when-fails", "INVALID_SESSION_ID from our Airflow workers, some tasks go through, others get 401 in the same DAG run", 2},
 		// salesforce-401/when-fails: the very first API call; every few days.
 		{"salesforce-401", "when-fails", "I get a token fine but the very first API call gives 401 INVALID_SESSION_ID", 0},
 		{"salesforce-401", "when-fails", "our Zapier zaps to Salesforce keep disconnecting every few days", 1},
