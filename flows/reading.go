@@ -222,7 +222,8 @@ func (t *Text) markNames(named []int) {
 // after another clause, and does not end with "?" ("which is it?").
 func (t *Text) relative(start, end int) bool {
 	c := t.ws[start:end]
-	return start > 0 && len(c) >= 3 && c[0] == "which" && relativeVerbs[c[1]] && !(end-1 < 64 && t.asked&(1<<(end-1)) != 0)
+	endsAsking := end-1 < 64 && t.asked&(1<<(end-1)) != 0
+	return start > 0 && len(c) >= 3 && c[0] == "which" && relativeVerbs[c[1]] && !endsAsking
 }
 
 // relativeVerbs follow a "which" that goes on from the clause before.
