@@ -21,11 +21,11 @@ var (
 		done sorted excellent fantastic wonderful super have a great day good night morning man dude mate again for the help
 		your youre re now all set i we are well much thanks really totally thumbs up lovely fab top ah ahh oh ohh haha
 		star best lifesaver hero evening weekend enjoy boss jazakallah khair shukran asante salamat dhanyavad dhanyavaad arigato
-		grand brill ace gg pal bro lad lads buddy aye million bunch ton lot lots loads heaps go raibh maith agat respect diolch`)
+		grand brill ace gg pal bro lad lads buddy aye million bunch ton lot lots loads heaps go raibh maith agat respect diolch obliged righto`)
 	closerHeads = wordSet(`thanks thank thx ty tysm tyvm cheers great cool nice awesome perfect ok okay bye goodbye cya
 		gracias merci danke dank obrigado obrigada grazie worked works fixed solved sweet amazing brilliant legend ta appreciate appreciated
 		excellent fantastic wonderful helpful helped sorted yay lovely fab star best lifesaver hero jazakallah shukran asante salamat
-		dhanyavad dhanyavaad arigato grand brill ace gg maith respect diolch`)
+		dhanyavad dhanyavaad arigato grand brill ace gg maith respect diolch obliged`)
 )
 
 // isCloser reports whether the words ws only thank or say goodbye,
@@ -315,7 +315,9 @@ func didAndThanks(in flows.Text) bool {
 	thanks, did, passed, doneAfter := false, false, false, false
 	for _, c := range in.Clauses() {
 		thanks = thanks || slices.ContainsFunc(c, func(w string) bool { return closerHeads[w] }) || hasPhrase(c, understood)
-		if plans(c) || slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) {
+		// A clause of thanks alone did nothing ("much obliged" only looks
+		// like a past tense).
+		if isCloser(c) || plans(c) || slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) {
 			continue
 		}
 		if slices.ContainsFunc(c, func(w string) bool { return handedOn[w] }) || hasPhrase(c, passedOn) {

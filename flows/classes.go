@@ -49,7 +49,8 @@ var phraseClasses = map[string][]string{
 		"online shop", "web shop", "webshop"},
 	// party: someone else who pays a business.
 	"party": {"customer", "customers", "client", "clients", "guest", "guests", "patient", "patients", "member", "members", "donor", "donors", "student", "students", "parent", "parents", "subscriber", "subscribers", "buyer", "buyers",
-		"devotee", "devotees", "congregant", "parishioner", "tenant", "tenants"},
+		"devotee", "devotees", "congregant", "parishioner", "tenant", "tenants",
+		"bride", "brides", "groom", "grooms", "couple", "couples", "family", "families", "diner", "diners", "passenger", "passengers", "visitor", "visitors", "attendee", "attendees"},
 	// tried: what that someone did or said.
 	"tried": {"says", "said", "say", "tells", "told", "tried", "tries", "trying", "is trying", "was trying", "gets", "got", "getting", "sees", "saw", "paying", "pay", "paid",
 		"reports", "reported", "complains", "complained", "insists", "claims", "called", "texted", "emailed", "from", "payment", "order", "charge",

@@ -144,6 +144,13 @@ func TestInferVocClaudeA(t *testing.T) {
 		// "permission_error only": the plain one.
 		{"claude-code-403", "body-says", "Since we moved to a new workspace last week, got 403 permission_error only", 2},
 		{"claude-code-403", "body-says", "claude code 403 permission_error", -1},
+		// A gateway named beside ANTHROPIC_API_KEY: the gateway's key.
+		{"claude-code-401", "sign-in", "our co-op runs a litellm proxy. I put my virtual key in ANTHROPIC_API_KEY and claude code says 401 invalid x-api-key", 2},
+		{"claude-code-401", "sign-in", "claude code wont pick up my ANTHROPIC_API_KEY from zshrc", 1},
+		// Money put on the Console is API credits.
+		{"claude-code-billing", "how-pay", "credit balance too low. we put $20 on the console back in August.", 1},
+		// "nothing about a region or a model": a list, each ruled out.
+		{"claude-code-403", "body-says", "just permission_error, nothing about a region or a model", 2},
 		// Claude Team or Enterprise said with Claude's name is a plan.
 		{"claude-code-401", "sign-in", "We're on Claude Team and I'm an admin of it. She runs /login, the browser says login successful", 0},
 		// Fine one at a time, failing with many subagents: on and off.

@@ -196,6 +196,12 @@ func TestInferVocOthers(t *testing.T) {
 		// salesforce-401/when-fails: the very first API call; every few days.
 		{"salesforce-401", "when-fails", "I get a token fine but the very first API call gives 401 INVALID_SESSION_ID", 0},
 		{"salesforce-401", "when-fails", "our Zapier zaps to Salesforce keep disconnecting every few days", 1},
+		// A bride pays a business; a send to "our 600 runners"; a client
+		// who wants her reminders back; a connection that "needs renewing".
+		{"stripe-402", "who", "A bride's £400 deposit on my florist website keeps failing. Stripe shows card_declined with do_not_honor.", 0},
+		{"twilio-sms", "wants-back", "twilio 21610 on about 40 numbers when we text our 600 runners about course changes", 3},
+		{"twilio-sms", "wants-back", "twilio error 21610 for a client who wants her grooming reminders back", 0},
+		{"other-error", "ask-code", "FreeAgent bank feed stopped importing since Monday, says the connection needs renewing.", 0},
 		// A name that stopped; a reader "not connected"; a token saved once.
 		{"other-error", "ask-product", "booksy stoped syncing my appointments to google calendar", 0},
 		{"other-error", "ask-product", "the printer stopped", -1},

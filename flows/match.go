@@ -334,12 +334,22 @@ func reaches(ws []string, k, i int) bool {
 		if k+1 < i && determiners[ws[k+1]] && (ws[k] == "about" || ws[k] == "of" || ws[k] == "on") {
 			k++
 		}
-		for j := k + 2; j < i; j += 2 {
-			if ws[j] != "or" && ws[j] != "nor" {
+		// A list: "no region or model", "nothing about a region or a
+		// model": each item one word, "or" between, an article before
+		// one allowed.
+		item := k + 1
+		for item < i {
+			next := item + 1
+			if next >= i || ws[next] != "or" && ws[next] != "nor" {
 				return false
 			}
+			next++
+			if next < i && determiners[ws[next]] {
+				next++
+			}
+			item = next
 		}
-		return (i-k)%2 == 1
+		return item == i
 	}
 	if k+1 < i && failing[ws[k+1]] {
 		return false
