@@ -68,7 +68,7 @@ func TestAnalyticsCounters(t *testing.T) {
 		t.Errorf("counters %s, want %s", got, want)
 	}
 	wantEdges := map[string]int{
-		"sign-in>smoke-test": 3, "smoke-test>body-says": 3, "body-says>fix-abuse": 1, "body-says>what-changed": 1,
+		"sign-in>smoke-test": 3, "smoke-test>body-says": 3, "body-says>plain-changed": 1, "plain-changed>fix-abuse": 1, "body-says>what-changed": 1,
 		"body-says>fix-region": 1, "fix-region>handoff-support": 1,
 		"sign-in>plan-says": 1, "plan-says>plan-active": 1, "plan-active>fix-plan-stray-key": 1,
 		"fix-plan-stray-key>fix-proxy": 1, "fix-proxy>fix-region": 1,
