@@ -636,11 +636,7 @@ func (s *step) enter(t *flows.Flow, id string, said []known) {
 			id = n.Next
 			continue
 		case flows.Fix:
-			sms := s.fixSMS(t, n)
-			if note := s.withNote(said); note != "" {
-				sms = s.fitting(note+"\n"+sms, sms)
-			}
-			s.replyAfter(infos, sms)
+			s.replyAfter(infos, s.withNote(said, s.fixSMS(t, n)))
 			return
 		case flows.Handoff:
 			s.reply(infos...)
@@ -699,18 +695,13 @@ func (s *step) take(n *flows.Node, k, from int, said []known) []known {
 // withNote prefixes a message with what was taken without asking (see
 // note). It uses the first of the message's variants (most complete
 // first) with which the note fits two segments; with none, the first that
-// fits alone. No variants give the note alone.
+// fits alone, without the note. A question uses askNoted instead, which
+// keeps both.
 func (s *step) withNote(said []known, variants ...string) string {
-	switch {
-	case len(said) == 0 && len(variants) == 0:
-		return ""
-	case len(said) == 0:
+	if len(said) == 0 {
 		return s.fitting(variants...)
 	}
 	note := s.note(said)
-	if len(variants) == 0 {
-		return note
-	}
 	all := make([]string, 0, 2*len(variants))
 	for _, v := range variants {
 		all = append(all, note+"\n"+v)

@@ -465,22 +465,29 @@ func compileChoice(c Choice) (compiledChoice, error) {
 		}
 	}
 
-	for _, p := range c.Patterns {
-		re, err := regexp.Compile("(?i)" + p)
-		if err != nil {
-			return cc, fmt.Errorf("bad pattern: %w", err)
-		}
-		cc.patterns = append(cc.patterns, re)
+	var err error
+	if cc.patterns, err = compilePatterns(c.Patterns, "pattern"); err != nil {
+		return cc, err
 	}
-	for _, p := range c.ImpliedPatterns {
-		re, err := regexp.Compile("(?i)" + p)
-		if err != nil {
-			return cc, fmt.Errorf("bad implied pattern: %w", err)
-		}
-		cc.impliedPatterns = append(cc.impliedPatterns, re)
+	if cc.impliedPatterns, err = compilePatterns(c.ImpliedPatterns, "implied pattern"); err != nil {
+		return cc, err
 	}
 	cc.needs, cc.impliedNeeds = needsOf(cc.phrases), needsOf(cc.implied)
 	return cc, nil
+}
+
+// compilePatterns compiles a choice's patterns, case-insensitive; what
+// names them in an error.
+func compilePatterns(ps []string, what string) ([]*regexp.Regexp, error) {
+	var out []*regexp.Regexp
+	for _, p := range ps {
+		re, err := regexp.Compile("(?i)" + p)
+		if err != nil {
+			return nil, fmt.Errorf("bad %s: %w", what, err)
+		}
+		out = append(out, re)
+	}
+	return out, nil
 }
 
 // rating is how strongly an answer selects a choice: a score (0 for not

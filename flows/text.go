@@ -30,11 +30,6 @@ type Text struct {
 	asked uint64
 }
 
-// A word is written as a name when it begins with a capital inside a
-// sentence and is not all capitals ("uploads to Vimeo", "our Thinkific
-// pages"; not "Our" opening a sentence or a quote, not "API"): its
-// shape's name is set (a phrase's "^" matches it).
-
 // wordHash is FNV-1a of w.
 func wordHash(w string) uint64 {
 	h := uint64(14695981039346656037)
@@ -99,7 +94,12 @@ const clauseBreak = "|"
 // NewText reads s: it splits s into normalised words with a clause break
 // where s has , ; . ! ? or a new line followed by a space (so "4.5" is
 // two words, not two clauses). A number with a plural or past ending
-// counts as the number ("403s", "403'd" → "403").
+// counts as the number ("403s", "403'd" → "403"). It notes what the
+// normalised words lose: a number right after a currency sign is a sum
+// (Text.sums); a clause that ended with "?" (Text.asked); and a word
+// written as a name, beginning with a capital inside a sentence and not
+// all capitals ("uploads to Vimeo"; not "Our" opening a sentence or a
+// quote, not "API"), has its shape's name set (a phrase's "^" matches it).
 func NewText(s string) Text {
 	type span struct{ start, end int32 } // of a word in norm; start < 0: a break
 	var (
