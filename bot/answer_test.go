@@ -249,7 +249,9 @@ func TestClosers(t *testing.T) {
 		// Other Englishes: "flying now", Irish thanks.
 		"changed the dns to 1.1.1.1 and it's flying now, go raibh maith agat",
 		// It did its job, then a plan for later.
-		"verified his number and it sent. will upgrade before launch"} {
+		"verified his number and it sent. will upgrade before launch",
+		// What was done, then what the person was after, got.
+		"rang the bank, they'd blocked online payments abroad. got the tickets!", "reconnected the account and we got paid"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)
@@ -305,6 +307,12 @@ func TestClosers(t *testing.T) {
 		// "still" and the trouble after it, after something that went well.
 		{"the export is there and it loads, still invalid api key", bot.StatusFixed, bot.FeedbackNo},
 		{"still 403", bot.StatusFixed, bot.FeedbackNo},
+		// How it was before the fix is no result: the "no" that opens it
+		// decides.
+		{"no, the key's in zshrc same as always, it worked yesterday", bot.StatusFixed, bot.FeedbackNo},
+		{"nope, it used to work fine with this key", bot.StatusFixed, bot.FeedbackNo},
+		// Got the trouble again is no thing got.
+		{"got the same error", bot.StatusFixed, bot.FeedbackNo},
 		{"yes", bot.StatusIdle, bot.FeedbackYes},
 		{"aye", bot.StatusIdle, bot.FeedbackYes},
 	} {

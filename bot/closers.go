@@ -151,10 +151,10 @@ func clauseWorked(c []string) bool {
 		negatedTrouble(c) && (c[len(c)-1] == "since" || hasPhrase(c, quietSpans)) {
 		return true
 	}
-	if slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) {
+	if slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) || tellsBefore(c) {
 		return false
 	}
-	if hasPhrase(c, fixed) {
+	if hasPhrase(c, fixed) || gotWanted(c) {
 		return true
 	}
 	for i, w := range c {
@@ -167,6 +167,42 @@ func clauseWorked(c []string) bool {
 	}
 	return runsNow(c)
 }
+
+// tellsBefore reports whether the clause c is about a time before the fix
+// (a word of one, or "used to"): it tells how things were ("no, the key's
+// in zshrc same as always, it worked yesterday", "it used to work"), not
+// a result.
+func tellsBefore(c []string) bool {
+	for i, w := range c {
+		if before[w] || w == "used" && i+1 < len(c) && c[i+1] == "to" {
+			return true
+		}
+	}
+	return false
+}
+
+var before = wordSet(`yesterday before previously always`)
+
+// gotWanted reports whether the clause c says the person got what they
+// were after ("got the tickets!", "we got paid", "finally got through"):
+// "got" and what was got, with nothing of the trouble again ("got the
+// same error", "got another 403", "got the message again").
+func gotWanted(c []string) bool {
+	i := slices.Index(c, "got")
+	if i < 0 || i+1 == len(c) || !gotWhat[c[i+1]] ||
+		slices.ContainsFunc(c[i+1:], func(w string) bool { return gotAgain[w] }) {
+		return false
+	}
+	return !flows.Troubled(flows.NewText(strings.Join(c, " ")))
+}
+
+var (
+	// gotWhat follow "got" when it is something had, not taken in ("got
+	// it") or come down with ("got a 403").
+	gotWhat = wordSet(`the my our their them all everything through paid`)
+	// gotAgain after it make it the trouble once more, or a notice of it.
+	gotAgain = wordSet(`same another again more back message email notice warning popup screen reply response text`)
+)
 
 // runsNow reports whether the clause c says the thing does its job now
 // or again, in any words: "now" or "again" and a verb of a thing doing
@@ -314,6 +350,9 @@ func saysPlan(in flows.Text) bool {
 func didAndThanks(in flows.Text) bool {
 	thanks, did, passed, doneAfter := false, false, false, false
 	for _, c := range in.Clauses() {
+		if tellsBefore(c) {
+			continue // how things were ("it worked yesterday"): no thanks, nothing done
+		}
 		thanks = thanks || slices.ContainsFunc(c, func(w string) bool { return closerHeads[w] }) || hasPhrase(c, understood)
 		// A clause of thanks alone did nothing ("much obliged" only looks
 		// like a past tense).
@@ -423,7 +462,7 @@ var (
 	// planned words make a clause say nothing yet: a plan, a hope; negated
 	// ones say the opposite, but for "no more" and "anymore".
 	planned   = wordSet(`still will ill gonna try trying hope hopefully if maybe should would`)
-	negatives = wordSet(`not no nothing never didnt doesnt dont isnt wasnt cant cannot wont hasnt havent hadnt arent werent`)
+	negatives = wordSet(`not no nothing never didnt doesnt dont isnt wasnt cant cannot wont hasnt havent hadnt arent werent nothings nobody nobodys`)
 )
 
 // notFixed and fixed are what people say about a fix; notFixed is read
