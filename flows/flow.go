@@ -122,6 +122,12 @@ type Choice struct {
 	// other choice (for free-text questions such as "what product?"). At
 	// most one per question; it never answers a question by inference.
 	Any bool `yaml:"any"`
+	// Infer, when false, stops this choice's Match words (and Patterns)
+	// from answering the question from earlier texts, where the question
+	// otherwise infers from them; its ImpliedBy still apply. For a choice
+	// that says two things of which an earlier text tends to say one
+	// ("Active, nothing changed"). Default true.
+	Infer *bool `yaml:"infer"`
 	// ImpliedBy are phrases that, found in anything the person said earlier,
 	// answer this question without asking it.
 	ImpliedBy []string `yaml:"implied_by"`

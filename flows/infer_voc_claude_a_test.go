@@ -68,6 +68,12 @@ func TestInferVocClaudeA(t *testing.T) {
 		// 403 plan-active: a declined card is a payment that failed.
 		{"claude-code-403", "plan-active", "my card got declined and now claude code says 403", 0},
 		{"claude-code-403", "plan-active", "claude code says 403 request not allowed, im on max", -1},
+		// "Nothing changed" alone says nothing of whether the plan is
+		// active ("Active, nothing changed" infers only from "active");
+		// nothing's is a negation.
+		{"claude-code-403", "plan-active", "Today it says API Error: 403 Request not allowed. Nothing's changed my end", -1},
+		{"claude-code-403", "plan-active", "403 request not allowed, I'm on Max, it's active and paid", 2},
+		{"claude-code-403", "plan-active", "my max plan expired last week and now claude code says 403", 0},
 
 		// Round 2. The Max tier names the plan: "Max 20x", "on the 5x plan".
 		{"claude-code-403", "sign-in", "Max 20x user, claude code gives 403 Request not allowed", 0},

@@ -80,6 +80,13 @@ func TestInferVocOthers(t *testing.T) {
 		{"twilio-sms", "wants-back", "21610 when sending to my own test phone, I unsubscribed it by accident while testing", 2},
 		{"twilio-sms", "wants-back", "a customer texted stop to our own number, 21610", -1},
 		{"twilio-sms", "wants-back", "twilio won't send to me since I replied stop", -1},
+		// 1: annoyed by the texts, or asked for them to stop; 3: a count of
+		// failed sends, the thousands written with a comma.
+		{"twilio-sms", "wants-back", "one customer got cross about our delivery texts and replied STOP, now 21610", 1},
+		{"twilio-sms", "wants-back", "a tenant asked us to stop texting her and now twilio gives 21610", 1},
+		{"twilio-sms", "wants-back", "we texted race-day info to 2,300 runners and about 40 failed with 21610", 3},
+		{"twilio-sms", "wants-back", "30 of them failed with 21610 after our newsletter", 3},
+		{"twilio-sms", "wants-back", "a customer says she never got our texts, twilio shows 21610", -1},
 		// twilio-sms/to-problem: 1 not a mobile.
 		{"twilio-sms", "to-problem", "twilio: the To number is not a mobile number", 1},
 		// twilio-sms/send-via: 0 one number, 1 Messaging Service.
@@ -103,6 +110,11 @@ func TestInferVocOthers(t *testing.T) {
 		{"other-error", "ask-product", "claude code on windows says not logged in", 0},
 		{"other-error", "ask-product", "our stripe api calls return 401", 0},
 		{"other-error", "ask-product", "twilio voice calls drop after 10 seconds", 0},
+		// A name with a capital inside it, even opening the text; a
+		// thing's part people name it by.
+		{"other-error", "ask-product", "ClassDojo not send my messages to parents, it say Something went wrong", 0},
+		{"other-error", "ask-product", "Cvent registration gives attendees an unexpected error at the payment step", 0},
+		{"other-error", "ask-product", "my iPhone shows an error when I open the photos", -1},
 		{"other-error", "ask-product", "my website is down", -1},
 		{"other-error", "ask-product", "my wifi keeps disconnecting", -1},
 		{"other-error", "ask-product", "the printer is jammed", -1},

@@ -105,7 +105,8 @@ func family(ws []string) string {
 	return ""
 }
 
-var negations = set("no", "nothing", "nobody", "noone", "not", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "never", "without", "nor", "cant", "cannot", "havent", "hasnt", "wont")
+var negations = set("no", "nothing", "nobody", "noone", "not", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "never", "without", "nor", "cant", "cannot", "havent", "hasnt", "hadnt", "werent", "wont",
+	"nothings", "nobodys") // "nothing's changed", "nobody's touched it"
 
 // phrase is a normalised match phrase, split into words.
 type phrase []word
@@ -392,6 +393,7 @@ type compiledChoice struct {
 	means           string
 	any             bool
 	unsure          bool // the choice for not knowing: never taken from earlier texts
+	infers          bool // its phrases and patterns count from earlier texts (Choice.Infer)
 	// needs[k] is what phrases[k] needs of a text's index, impliedNeeds
 	// the same for implied (see need); nil for none.
 	needs, impliedNeeds []need
@@ -441,7 +443,7 @@ func (cc *compiledChoice) needsFor(phrases []phrase) []need {
 }
 
 func compileChoice(c Choice) (compiledChoice, error) {
-	cc := compiledChoice{means: c.Means, any: c.Any, unsure: c.Unsure(), label: contentWords(words(Normalize(c.Label)))}
+	cc := compiledChoice{means: c.Means, any: c.Any, unsure: c.Unsure(), infers: c.Infer == nil || *c.Infer, label: contentWords(words(Normalize(c.Label)))}
 	add := func(dst *[]phrase, s string) error {
 		ss, err := classPhrases(s)
 		for _, s := range ss {
@@ -1115,7 +1117,7 @@ func (t *Flow) inferOne(n *Node, text Text) int {
 			return rating{}
 		}
 		r := cc.rate(&in, cc.implied, false, cc.impliedPatterns)
-		if n.Infers() && !cc.any {
+		if n.Infers() && cc.infers && !cc.any {
 			r = both(r, cc.rate(&in, cc.phrases, false, cc.patterns))
 		}
 		return r
@@ -1126,7 +1128,7 @@ func (t *Flow) inferOne(n *Node, text Text) int {
 				return rating{}
 			}
 			r := cc.rateTypo(&in, cc.implied)
-			if n.Infers() && !cc.any {
+			if n.Infers() && cc.infers && !cc.any {
 				r = top(r, cc.rateTypo(&in, cc.phrases))
 			}
 			return r

@@ -99,7 +99,9 @@ const clauseBreak = "|"
 // (Text.sums); a clause that ended with "?" (Text.asked); and a word
 // written as a name, beginning with a capital inside a sentence and not
 // all capitals ("uploads to Vimeo"; not "Our" opening a sentence or a
-// quote, not "API"), has its shape's name set (a phrase's "^" matches it).
+// quote, not "API"), or anywhere with a capital inside it after a small
+// letter ("ClassDojo", "GoCardless"; not "iPhone"), has its shape's name
+// set (a phrase's "^" matches it).
 func NewText(s string) Text {
 	type span struct{ start, end int32 } // of a word in norm; start < 0: a break
 	var (
@@ -116,6 +118,8 @@ func NewText(s string) Text {
 		opening = true // the next word opens a sentence or a quote
 		capital bool   // the word being read began with a capital inside a sentence
 		lower   bool   // the word being read has a small letter
+		camel   int    // the word being read: 1 began with a capital, 2 and has one after a small letter
+		prev    rune   // the letter before, in the word being read
 	)
 	b.Grow(len(s) + 8)
 	// begin and end bracket a word written to b.
@@ -131,10 +135,10 @@ func NewText(s string) Text {
 			if sum && len(spans) < 64 {
 				sums |= 1 << len(spans)
 			}
-			if capital && lower && len(spans) < 64 {
+			if (capital && lower || camel == 2) && len(spans) < 64 {
 				names |= 1 << len(spans)
 			}
-			opening, capital, lower = false, false, false
+			opening, capital, lower, camel = false, false, false, 0
 			at := begin()
 			b.Write(americanize(cur[:numberEnd(cur)]))
 			end(at)
@@ -196,6 +200,9 @@ func NewText(s string) Text {
 				continue
 			}
 		case ',', '.':
+			if r == ',' && thousands(cur, s[i:]) {
+				continue // "2,300 runners" is 2300 runners
+			}
 			next, _ := utf8.DecodeRuneInString(s[i:])
 			if i == len(s) || unicode.IsSpace(next) {
 				brk()
@@ -212,7 +219,13 @@ func NewText(s string) Text {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' {
 			if len(cur) == 0 {
 				capital = unicode.IsUpper(r) && !opening
+				if unicode.IsUpper(r) {
+					camel = 1
+				}
+			} else if camel == 1 && unicode.IsUpper(r) && unicode.IsLower(prev) {
+				camel = 2
 			}
+			prev = r
 			lower = lower || unicode.IsLower(r)
 			cur = utf8.AppendRune(cur, unicode.ToLower(r))
 			continue
@@ -250,6 +263,21 @@ func NewText(s string) Text {
 	}
 	t.indexed = true
 	return t
+}
+
+// thousands reports whether a comma between the number being read, cur,
+// and rest separates its thousands: cur is digits and rest opens with
+// exactly three digits.
+func thousands(cur []byte, rest string) bool {
+	if len(cur) == 0 || strings.Trim(string(cur), "0123456789") != "" || len(rest) < 3 {
+		return false
+	}
+	for k := range 3 {
+		if rest[k] < '0' || rest[k] > '9' {
+			return false
+		}
+	}
+	return len(rest) == 3 || rest[3] < '0' || rest[3] > '9'
 }
 
 // wordSlices returns a Text's ws and shapes for n words, in one
