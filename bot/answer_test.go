@@ -251,7 +251,11 @@ func TestClosers(t *testing.T) {
 		// It did its job, then a plan for later.
 		"verified his number and it sent. will upgrade before launch",
 		// What was done, then what the person was after, got.
-		"rang the bank, they'd blocked online payments abroad. got the tickets!", "reconnected the account and we got paid"} {
+		"rang the bank, they'd blocked online payments abroad. got the tickets!", "reconnected the account and we got paid",
+		// Done, and a word to come back if it does ("if … again"); what a
+		// page shows now, then a question.
+		"CRM volunteer changed the refresh token policy and reconnected. Will let you know if it drops again",
+		"removed the key, /status shows Max now. can I get a refund for the API charges?"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)
@@ -338,7 +342,9 @@ func TestClosers(t *testing.T) {
 	// A plan or a fix passed on, without thanks, keeps the question open
 	// too, with a word for it rather than "Did the fix work?".
 	for _, plan := range []string{"will check tomorrow morning", "pinged our it guy", "will ship it tmrw", "forwarded it to our admin",
-		"sent this to ops, they will look tomorrow"} {
+		"sent this to ops, they will look tomorrow",
+		// What the person is doing now, and a question back.
+		"Registering the brand and campaign now. How long does approval usually take?"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", plan)
 		if c.Status != bot.StatusFixed || rs[1].Feedback != nil || !strings.HasPrefix(rs[1].Replies[0], "OK! Reply YES once it works") {
 			t.Errorf("plan %q after a fix: %s feedback %v %q", plan, c.Status, rs[1].Feedback, rs[1].Replies)

@@ -254,7 +254,7 @@ func jobVerb(w string) bool {
 var (
 	// jobVerbs are what a thing does when it works.
 	jobVerbs = wordSet(`work run send go load sync connect deliver arrive process respond answer reply come flow pass post print upload download charge pay
-		recover receive renew save open launch boot`)
+		recover receive renew save open launch boot show`)
 	jobPast = wordSet(`paid sent went ran came`)
 )
 
@@ -344,16 +344,18 @@ func saysPlan(in flows.Text) bool {
 // that says it worked. Passing the page on ("forwarded it to our admin")
 // and plans ("ok I'll ask") are not done yet.
 //
-// Two more say the same: something done and an explanation taken in
-// ("fair enough, removed him"), and a fix passed on, then done by whoever
-// got it ("forwarded to our CTO, he raised it").
+// More say the same: something done and an explanation taken in ("fair
+// enough, removed him"), something done and a word to come back if the
+// trouble does ("changed the policy and reconnected. will let you know if
+// it drops again"), and a fix passed on, then done by whoever got it
+// ("forwarded to our CTO, he raised it").
 func didAndThanks(in flows.Text) bool {
 	thanks, did, passed, doneAfter := false, false, false, false
 	for _, c := range in.Clauses() {
 		if tellsBefore(c) {
 			continue // how things were ("it worked yesterday"): no thanks, nothing done
 		}
-		thanks = thanks || slices.ContainsFunc(c, func(w string) bool { return closerHeads[w] }) || hasPhrase(c, understood)
+		thanks = thanks || slices.ContainsFunc(c, func(w string) bool { return closerHeads[w] }) || hasPhrase(c, understood) || watchesFor(c)
 		// A clause of thanks alone did nothing ("much obliged" only looks
 		// like a past tense).
 		if isCloser(c) || plans(c) || slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) {
@@ -399,6 +401,9 @@ func negatedTrouble(c []string) bool {
 // result ("ok I'll try that", "going to ask IT"; not "renewals are going
 // through").
 func plans(c []string) bool {
+	if doingNow(c) {
+		return true
+	}
 	for i, w := range c {
 		if planned[w] || w == "going" && i+1 < len(c) && c[i+1] == "to" {
 			return true
@@ -411,6 +416,23 @@ func plans(c []string) bool {
 		}
 	}
 	return false
+}
+
+// doingNow reports whether the clause c tells what the person is doing
+// now, opening with it ("registering the brand and campaign now", "trying
+// it now"): no result yet.
+func doingNow(c []string) bool {
+	w := c[0]
+	return len(c) > 1 && len(w) > 4 && strings.HasSuffix(w, "ing") && !jobVerb(w) && slices.Contains(c[1:], "now")
+}
+
+// watchesFor reports whether the clause c says the person will tell if
+// the trouble comes back ("will let you know if it drops again", "I'll
+// shout if it happens again"): it is gone for now.
+func watchesFor(c []string) bool {
+	i := slices.Index(c, "if")
+	return i > 0 && slices.Contains(c[i+1:], "again") && plans(c[:i]) &&
+		!slices.ContainsFunc(c, func(w string) bool { return negatives[w] })
 }
 
 // wellAbout may follow the "well" that opens a sentence.
