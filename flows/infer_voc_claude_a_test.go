@@ -9,6 +9,11 @@ func TestInferVocClaudeA(t *testing.T) {
 	tests := []inferCase{ // want: 0-based; -1 = not taken from the text
 		// 401 sign-in: a plan login told as the account or the browser.
 		{"claude-code-401", "sign-in", "I sign in with my Max account and claude code still says not logged in", 0},
+		// Someone made, set up or removed the API key, or made it in the
+		// Console: an API key login.
+		{"claude-code-401", "sign-in", `Claude Code now says "Invalid API key". The lady who set up the API key has left the committee`, 1},
+		{"claude-code-401", "sign-in", "cloud code says invalid api key but the key is brand new, i made it in the console this morning", 1},
+		{"claude-code-401", "sign-in", "claude code says invalid api key, no idea who set it up", -1},
 		{"claude-code-401", "sign-in", "claude code in WSL says not logged in but i already log in the browser", 0},
 		{"claude-code-401", "sign-in", "logged in in the browser, the page said success, terminal says please run /login", 0},
 		{"claude-code-401", "sign-in", "we have a team account and claude code keeps saying 401", 0},
@@ -173,6 +178,8 @@ func TestInferVocClaudeA(t *testing.T) {
 		{"claude-code-529", "proxy-vpn", "claude code ETIMEDOUT on my work laptop", 0},
 		{"claude-code-529", "proxy-vpn", "Claude Code: Unable to connect to API (ENOTFOUND). Running the caravan park bookings from the office pc", -1},
 		{"claude-code-529", "proxy-vpn", "claude code giving me getaddrinfo ENOTFOUND, just the home broadband", 1},
+		{"claude-code-529", "proxy-vpn", "claude code: getaddrinfo ENOTFOUND api.anthropic.com. the laptop's on the station broadband", 1},
+		{"claude-code-529", "proxy-vpn", "claude code ETIMEDOUT on the company wifi, fine on my phone", 0},
 		// claude-code-403: on and off told by the days; a change told in
 		// the first text answers whether one came before a plain 403.
 		{"claude-code-403", "body-says", "Claude Code with my API key gives 403 on some days and works fine on others", 3},

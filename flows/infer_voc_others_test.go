@@ -114,6 +114,7 @@ func TestInferVocOthers(t *testing.T) {
 		// thing's part people name it by.
 		{"other-error", "ask-product", "ClassDojo not send my messages to parents, it say Something went wrong", 0},
 		{"other-error", "ask-product", "Cvent registration gives attendees an unexpected error at the payment step", 0},
+		{"other-error", "ask-product", `ezyVet logs the reception computers out every few minutes with "Your session has expired"`, 0},
 		{"other-error", "ask-product", "my iPhone shows an error when I open the photos", -1},
 		{"other-error", "ask-product", "my website is down", -1},
 		{"other-error", "ask-product", "my wifi keeps disconnecting", -1},
@@ -147,6 +148,7 @@ func TestInferVocOthers(t *testing.T) {
 		{"other-error", "ask-code", "outlook keeps asking for my password", -1},
 
 		{"other-error", "ask-doing", "our integration's API calls return 404", 0},
+		{"other-error", "ask-doing", "DroneDeploy processing failed on yesterday's quarry survey map", 0},
 		{"other-error", "ask-doing", "403 when our service account calls the Vertex AI endpoint", 0},
 		{"other-error", "ask-doing", "there was a problem loading this page when I open Orders", 0},
 		{"other-error", "ask-doing", "outlook keeps asking for my password after I changed it", 0},
@@ -189,6 +191,7 @@ func TestInferVocOthers(t *testing.T) {
 		// stripe-402: Radar named as what blocked it, hedged; only the
 		// message shown.
 		{"stripe-402", "blocked-where", "the dashboard says a payment was blocked, I think by radar?", 0},
+		{"stripe-402", "blocked-where", `Our Stripe dashboard shows the payment as "Blocked" with a risk level of highest.`, 0},
 		{"stripe-402", "blocked-where", "a payment was blocked and I don't know why", -1},
 		{"stripe-402", "code", "Stripe is our processor. All it says is your card was declined.", 7},
 		{"stripe-402", "code", "it just says card declined", 7},
@@ -248,6 +251,10 @@ func TestInferVocOthers(t *testing.T) {
 // look-alikes that must not start them.
 func TestIntakeVocOthers(t *testing.T) {
 	checkIntake(t, []intakeCase{ // want: flow id, "" for none picked
+		// Claude Code as autocorrect writes it; not Google's Cloud Code.
+		{"cloud code keeps saying invalid api key, the key is in my .zshrc", "claude-code-401"},
+		{"cloud code 429 you have hit your limit", "claude-code-429"},
+		{"google cloud code extension in vscode says 403 permission denied", "other-error"},
 		{"Twilio says the To number is not a mobile number", "twilio-sms"},
 		{"TwilioRestException: HTTP 400 error: Unable to create record: The From phone number is not a valid, SMS-capable inbound phone number or short code for your account", "twilio-sms"},
 		{"we text from a toll-free number and a customer who unsubscribed wants texts again", "twilio-sms"},

@@ -249,11 +249,23 @@ func (ci *compiledIntake) signals(m *marks, content []uint64, t *Text) float64 {
 type span struct {
 	flow, at, n int
 	score       float64
+	product     bool // a product's name, not a phrase
+}
+
+// inside reports whether the span a lies inside a longer span of the same
+// kind (phrase or product) that another flow found.
+func inside(a span, spans []span) bool {
+	for _, b := range spans {
+		if b.flow != a.flow && b.product == a.product && b.n > a.n && b.at <= a.at && a.at+a.n <= b.at+b.n {
+			return true
+		}
+	}
+	return false
 }
 
 // score is signals, also returning what a product and the likeness to an
 // example scored, whether a code was found, and spans with where each
-// phrase was found appended.
+// phrase and product name was found appended.
 func (ci *compiledIntake) score(m *marks, content []uint64, t *Text, spans []span) (s, product, like float64, code bool, found []span) {
 	for _, id := range ci.codes {
 		// A long identifier misspelt ("rate_limit_eror",
@@ -271,8 +283,9 @@ func (ci *compiledIntake) score(m *marks, content []uint64, t *Text, spans []spa
 		}
 	}
 	for _, p := range ci.products {
-		if m.find(p) >= 0 {
+		if at := m.find(p); at >= 0 {
 			product = max(product, 2+float64(len(p)))
+			spans = append(spans, span{at: at, n: len(p), score: 2 + float64(len(p)), product: true})
 		}
 	}
 	s += product
@@ -440,11 +453,26 @@ func (l *Library) Classify(text Text) Verdict {
 	// thing, not its own: "you have reached your specified API usage
 	// limits" is a spend limit, not a plan's "usage limit".
 	for _, a := range spans {
-		for _, b := range spans {
-			if b.flow != a.flow && b.n > a.n && b.at <= a.at && a.at+a.n <= b.at+b.n {
-				fits[a.flow].signals -= a.score
-				break
+		if !a.product && inside(a, spans) {
+			fits[a.flow].signals -= a.score
+		}
+	}
+	// So does a product's name inside another's longer one: "google cloud
+	// code" names Google's product, not "cloud code" (Claude Code as
+	// autocorrect writes it). The flow keeps its best name not inside one.
+	for i := range fits {
+		best, had := 0.0, false
+		for _, a := range spans {
+			if a.flow == i && a.product {
+				had = true
+				if !inside(a, spans) {
+					best = max(best, a.score)
+				}
 			}
+		}
+		if had && best < fits[i].product {
+			fits[i].signals -= fits[i].product - best
+			fits[i].product = best
 		}
 	}
 	for _, f := range fits {

@@ -100,8 +100,8 @@ const clauseBreak = "|"
 // written as a name, beginning with a capital inside a sentence and not
 // all capitals ("uploads to Vimeo"; not "Our" opening a sentence or a
 // quote, not "API"), or anywhere with a capital inside it after a small
-// letter ("ClassDojo", "GoCardless"; not "iPhone"), has its shape's name
-// set (a phrase's "^" matches it).
+// letter ("ClassDojo", "ezyVet"; not the devices of notProper, "iPhone"),
+// has its shape's name set (a phrase's "^" matches it).
 func NewText(s string) Text {
 	type span struct{ start, end int32 } // of a word in norm; start < 0: a break
 	var (
@@ -118,8 +118,8 @@ func NewText(s string) Text {
 		opening = true // the next word opens a sentence or a quote
 		capital bool   // the word being read began with a capital inside a sentence
 		lower   bool   // the word being read has a small letter
-		camel   int    // the word being read: 1 began with a capital, 2 and has one after a small letter
-		prev    rune   // the letter before, in the word being read
+		camel   bool   // the word being read has a capital after a small letter
+		prev    rune   // the letter or digit before, in the word being read
 	)
 	b.Grow(len(s) + 8)
 	// begin and end bracket a word written to b.
@@ -135,10 +135,10 @@ func NewText(s string) Text {
 			if sum && len(spans) < 64 {
 				sums |= 1 << len(spans)
 			}
-			if (capital && lower || camel == 2) && len(spans) < 64 {
+			if (capital && lower || camel) && len(spans) < 64 {
 				names |= 1 << len(spans)
 			}
-			opening, capital, lower, camel = false, false, false, 0
+			opening, capital, lower, camel = false, false, false, false
 			at := begin()
 			b.Write(americanize(cur[:numberEnd(cur)]))
 			end(at)
@@ -219,11 +219,8 @@ func NewText(s string) Text {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' {
 			if len(cur) == 0 {
 				capital = unicode.IsUpper(r) && !opening
-				if unicode.IsUpper(r) {
-					camel = 1
-				}
-			} else if camel == 1 && unicode.IsUpper(r) && unicode.IsLower(prev) {
-				camel = 2
+			} else if unicode.IsUpper(r) && unicode.IsLower(prev) {
+				camel = true
 			}
 			prev = r
 			lower = lower || unicode.IsLower(r)

@@ -26,9 +26,10 @@ type shape struct {
 	name  bool   // a text's word written as a name (see Text)
 }
 
-// notProper are words written with a capital inside a sentence that
-// name no product: days, months, "I" and its contractions.
-var notProper = set("i", "im", "ive", "id", "ill", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+// notProper are words written with a capital inside a sentence, or with
+// one inside the word, that name no product: days, months, "I" and its
+// contractions, and the devices and systems a product runs on ("iPhone").
+var notProper = set("i", "im", "ive", "id", "ill", "iphone", "ipad", "imac", "ipod", "ios", "ipados", "macos", "watchos", "macbook", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 	"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "january", "february", "march", "april", "june", "july", "august",
 	"september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 	"christmas", "easter", "god", "mr", "mrs", "ms", "dr")
