@@ -14,6 +14,12 @@ func TestInferVocClaudeA(t *testing.T) {
 		{"claude-code-401", "sign-in", `Claude Code now says "Invalid API key". The lady who set up the API key has left the committee`, 1},
 		{"claude-code-401", "sign-in", "cloud code says invalid api key but the key is brand new, i made it in the console this morning", 1},
 		{"claude-code-401", "sign-in", "claude code says invalid api key, no idea who set it up", -1},
+		// Added or invited to an organization's Console and logged in with
+		// that account: the Console login (401's first choice, 403's third).
+		{"claude-code-401", "sign-in", "they invited me to our anthropic console and I logged into claude code with that, now it says invalid api key", 0},
+		{"claude-code-403", "sign-in", "new job, they added me to the company's anthropic console and I logged into claude code with that, but it says 403 forbidden", 2},
+		{"claude-code-403", "sign-in", "claude code 403, I logged in with my company console account", 2},
+		{"claude-code-403", "sign-in", "claude code 403, I use an api key from the console and logged in with it", 1},
 		{"claude-code-401", "sign-in", "claude code in WSL says not logged in but i already log in the browser", 0},
 		{"claude-code-401", "sign-in", "logged in in the browser, the page said success, terminal says please run /login", 0},
 		{"claude-code-401", "sign-in", "we have a team account and claude code keeps saying 401", 0},
