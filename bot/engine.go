@@ -501,6 +501,15 @@ func (s *step) intake(text string) {
 		}
 	}
 	v := lib.Classify(in)
+	if s.c.Misses > 0 && s.c.FirstText != "" && (v.Flow == nil || v.Flow == lib.Fallback()) && len(v.Close) == 0 {
+		// A story told in bursts ("claude code wont work on my laptop",
+		// then "says no api key found"): the texts together may place
+		// what neither does alone.
+		if both := lib.Classify(flows.NewText(s.c.FirstText + "\n" + text)); both.Flow != nil && both.Flow != lib.Fallback() {
+			s.start(both.Flow, s.c.FirstText)
+			return
+		}
+	}
 	switch {
 	case (v.Flow == nil || v.Flow == lib.Fallback() && !v.Names(v.Flow)) && len(v.Close) == 0 && isThanks(in):
 		// "thanks!" after a fix or a human: no new problem, even when it

@@ -19,6 +19,8 @@ func TestInferVocClaudeA(t *testing.T) {
 		{"claude-code-401", "sign-in", "they invited me to our anthropic console and I logged into claude code with that, now it says invalid api key", 0},
 		{"claude-code-403", "sign-in", "new job, they added me to the company's anthropic console and I logged into claude code with that, but it says 403 forbidden", 2},
 		{"claude-code-403", "sign-in", "claude code 403, I logged in with my company console account", 2},
+		{"claude-code-403", "sign-in", "Our office manager made me an account on the Anthropic console so I could use Claude Code, and I log in with that. It says Request not allowed", 2},
+		{"claude-code-billing", "how-pay", "now Claude Code says credit balance is too low. Tutoring agency, we buy credits", 1},
 		{"claude-code-403", "sign-in", "claude code 403, I use an api key from the console and logged in with it", 1},
 		{"claude-code-401", "sign-in", "claude code in WSL says not logged in but i already log in the browser", 0},
 		{"claude-code-401", "sign-in", "logged in in the browser, the page said success, terminal says please run /login", 0},

@@ -255,6 +255,7 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"cloud code keeps saying invalid api key, the key is in my .zshrc", "claude-code-401"},
 		{"cloud code 429 you have hit your limit", "claude-code-429"},
 		{"google cloud code extension in vscode says 403 permission denied", "other-error"},
+		{"Our cycling club's website has a github action that runs anthropic code to tidy the ride reports, and it's started failing with 401", "claude-code-401"},
 		{"Twilio says the To number is not a mobile number", "twilio-sms"},
 		{"TwilioRestException: HTTP 400 error: Unable to create record: The From phone number is not a valid, SMS-capable inbound phone number or short code for your account", "twilio-sms"},
 		{"we text from a toll-free number and a customer who unsubscribed wants texts again", "twilio-sms"},
