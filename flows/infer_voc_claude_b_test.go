@@ -51,6 +51,9 @@ func TestInferVocClaudeB(t *testing.T) {
 		// 429 meant-key: a Console org or a usage tier is the key's world.
 		{"claude-code-429", "meant-key", "it's a console org on tier 2", 1},
 		{"claude-code-429", "meant-key", "429 with my api key, I'm on max too", 0},
+		// The key is the one wanted, whatever plan the person also has.
+		{"claude-code-429", "meant-key", "Well, I do have Pro for myself, but the society pays for this key and that's the one I want it to use", 1},
+		{"claude-code-429", "meant-key", "yes I pay for max, I never meant it to use a key", 0},
 
 		// 529 what-says: no error, it hangs.
 		{"claude-code-529", "what-says", "claude code sits on thinking for ages, no error message at all", 4},
