@@ -36,7 +36,9 @@
 //     one "a person has this" note per quiet period.
 //  4. After IdleAfter of silence the conversation starts fresh.
 //  5. Idle: intake picks a flow (flows.Library.Classify) and walks into it;
-//     a thank-you or goodbye gets a warm word and nothing else.
+//     a thank-you or goodbye gets a warm word and nothing else. After
+//     "I couldn't tell which error that is", the next text is read with
+//     the one before it too (a story told in bursts).
 //     Active: flows.Flow.Read reads the answer: a choice; a question back
 //     (its help text and How page, then the question again, no miss;
 //     where there is no page, a second there is taken as "not sure"); an
@@ -47,7 +49,10 @@
 //     or in its own words about the same product (flows.Library.Beside:
 //     "it's the spend limit we set" in the 429 flow): that flow starts;
 //     the product alone ("claude code": the question
-//     again); away from where the answer is ("on the train, can't look
+//     again); a fact that changes an answer taken without asking ("we go
+//     through a litellm proxy" after "Got it: you use an API key": on
+//     from that question with the new answer, here and at a fix); away
+//     from where the answer is ("on the train, can't look
 //     the code up", flows.Away: a short note, the question kept open, no
 //     miss); or a miss, a human after three. In the catch-all
 //     flow, an answer that names a product of ours and, with the first

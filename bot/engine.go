@@ -959,6 +959,12 @@ func (s *step) answer(text string) {
 			s.reply(s.fitting(s.question(t, n)...))
 			return
 		}
+		// A fact that changes an answer taken without asking ("we go
+		// through a litellm proxy he set up" after "Got it: you use an
+		// API key"): on from that question with the new answer.
+		if s.correct(t, text) {
+			return
+		}
 		// Away, or unable to look ("on the train, can't look the code
 		// up"): the answer will come later. One short text, no miss; the
 		// question stays open (it is just above in their thread), with
@@ -973,6 +979,34 @@ func (s *step) answer(text string) {
 		}
 		s.miss(t, n, missPlain)
 	}
+}
+
+// correct takes a text that answers nothing where it was sent but answers
+// a question whose answer was taken without asking, differently ("we go
+// through a litellm proxy he set up" after "Got it: you use an API key";
+// "actually the usage page says I've only used 20% this week" after a
+// weekly-limit fix): the answers from that question on are dropped, the
+// new one is taken and said back, and the flow goes on from it, as a
+// person would. It reports false when the text changes no such answer.
+func (s *step) correct(t *flows.Flow, text string) bool {
+	for i := len(s.c.Answers) - 1; i >= 0; i-- {
+		a := s.c.Answers[i]
+		n := t.Node(a.Node)
+		if !a.Inferred || n == nil || n.Kind != flows.Question {
+			continue
+		}
+		k := t.Infer(n, []string{text})
+		if k < 0 || k == a.Choice {
+			continue
+		}
+		s.c.Answers = s.c.Answers[:i]
+		said := s.take(n, k, len(s.c.Said)-1, nil)
+		s.event(EventEdge, n.ID, n.Choices[k].Next, "")
+		s.c.Misses = 0
+		s.enter(t, n.Choices[k].Next, said)
+		return true
+	}
+	return false
 }
 
 // keptForLater says back what text answers of a question further on
@@ -1241,6 +1275,10 @@ func (s *step) feedback(text string) {
 		s.fresh()
 		s.remember(s.said)
 		s.start(v.Flow, s.first)
+		return
+	}
+	// Or a fact that changes what the fix was picked on.
+	if answer == FeedbackNone && s.correct(t, text) {
 		return
 	}
 	s.reply("Did the fix work? Reply YES or NO. Or text a new error to start again.")

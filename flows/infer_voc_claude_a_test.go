@@ -14,6 +14,11 @@ func TestInferVocClaudeA(t *testing.T) {
 		{"claude-code-401", "sign-in", `Claude Code now says "Invalid API key". The lady who set up the API key has left the committee`, 1},
 		{"claude-code-401", "sign-in", "cloud code says invalid api key but the key is brand new, i made it in the console this morning", 1},
 		{"claude-code-401", "sign-in", "claude code says invalid api key, no idea who set it up", -1},
+		// A key put where the shell reads it, even when Claude Code asks
+		// to log in (the key is not loading).
+		{"claude-code-401", "sign-in", "claude code keeps asking me to log in even tho i put my api key in bashrc like teh guide said", 1},
+		// A gateway someone set it up to go through.
+		{"claude-code-529", "via-gateway", "our IT partner set up Claude Code to go through their gateway, and long jobs end with 504 Gateway Timeout", 0},
 		// Added or invited to an organization's Console and logged in with
 		// that account: the Console login (401's first choice, 403's third).
 		{"claude-code-401", "sign-in", "they invited me to our anthropic console and I logged into claude code with that, now it says invalid api key", 0},
@@ -246,6 +251,9 @@ func TestReadVocClaudeA(t *testing.T) {
 		// Not: the org's API key switch keeps its own choice.
 		{"claude-code-403", "plan-says", "your organization has disabled api key authentication, contact your admin", 1},
 		{"claude-code-403", "plan-says", "Request not allowed", 0},
+		// The org's subscription switch in other words: "not allowing" is
+		// the label's "disabled", not a negation of it.
+		{"claude-code-403", "plan-says", "it's the one about the org not allowing the subscription for claude code", 2},
 		// The office fails, home works: the proxy, not the "at home" of the no.
 		{"claude-code-403", "proxy-between", "in the office curl gets 403 too, at home it's 200", 0},
 		{"claude-code-403", "proxy-between", "no, direct connection at home", 1},

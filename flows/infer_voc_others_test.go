@@ -87,6 +87,7 @@ func TestInferVocOthers(t *testing.T) {
 		{"twilio-sms", "wants-back", "we texted race-day info to 2,300 runners and about 40 failed with 21610", 3},
 		{"twilio-sms", "wants-back", "30 of them failed with 21610 after our newsletter", 3},
 		{"twilio-sms", "wants-back", "a customer says she never got our texts, twilio shows 21610", -1},
+		{"twilio-sms", "wants-back", "Twilio 21610 for a pupil. She replied STOP to a lesson reminder meaning stop it for that day, not forever", 2},
 		// twilio-sms/to-problem: 1 not a mobile.
 		{"twilio-sms", "to-problem", "twilio: the To number is not a mobile number", 1},
 		// twilio-sms/send-via: 0 one number, 1 Messaging Service.
