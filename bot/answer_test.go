@@ -286,7 +286,10 @@ func TestClosers(t *testing.T) {
 		// Thanks in other languages, in more than one word.
 		"ok je vais essayer ce soir, merci beaucoup", "lo pruebo mañana, muchas gracias", "probiere ich morgen, vielen dank",
 		"grand, I'll wait till 4 then. thanks a million", "Aye that's it, tier 1. We'll add credits to move up. Cheers pal.",
-		"Alright so nothing wrong with mine, I can stop worry then. Respect", "Righto, I'll leave it till the morning then. Much obliged."} {
+		"Alright so nothing wrong with mine, I can stop worry then. Respect", "Righto, I'll leave it till the morning then. Much obliged.",
+		// The cause found, one thing set against another (no trouble), and
+		// a plan that ends with thanks.
+		"thats it, it was zsh not bash. going to bed now cheers"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)
 		if c.Status != bot.StatusIdle || c.Prev == nil || rs[1].Feedback != nil || !strings.HasPrefix(rs[1].Replies[0], "You're welcome! If it still fails, reply NO") {
 			t.Errorf("partial thanks %q after a fix: %s prev %v feedback %v %q", partial, c.Status, c.Prev != nil, rs[1].Feedback, rs[1].Replies)

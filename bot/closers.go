@@ -94,8 +94,8 @@ func isThanks(in flows.Text) bool {
 		return true
 	}
 	for _, c := range in.Clauses() {
-		if len(c) < len(ws) && (isCloser(c) || thanksFor(c)) {
-			return true
+		if len(c) < len(ws) && (isCloser(c) || thanksFor(c)) || gratitude[c[len(c)-1]] {
+			return true // a clause of thanks, or one that ends with them ("going to bed now cheers")
 		}
 	}
 	if len(ws) > 8 {
@@ -103,6 +103,9 @@ func isThanks(in flows.Text) bool {
 	}
 	return closerHeads[ws[0]] || closerHeads[ws[len(ws)-1]] || len(ws) > 1 && closerWords[ws[0]] && closerHeads[ws[1]]
 }
+
+// gratitude are the words of thanks alone, of closerHeads.
+var gratitude = wordSet(`thanks thx ty tysm tyvm cheers ta gracias merci danke obrigado obrigada grazie diolch obliged`)
 
 // acknowledges reports whether the text takes in what the fix page said
 // without thanks and without saying it failed ("makes sense, we'll filter

@@ -64,10 +64,14 @@ func keepsDoing(ws []string, i int) bool {
 // deniedFunction reports whether ws[i] is a negation of something a
 // thing should do or have ("no audio", "nobody can hear me", "canvas not
 // accept my upload", "it never syncs"), not of what the person knows or
-// is ("not sure", "don't know", "I'm not the admin", "no worries").
+// is ("not sure", "don't know", "I'm not the admin", "no worries"), nor
+// one thing set against another ("it was zsh not bash").
 func deniedFunction(ws []string, i int) bool {
 	if !negations[ws[i]] && ws[i] != "nobody" && ws[i] != "noone" && ws[i] != "couldnt" && ws[i] != "wouldnt" {
 		return false
+	}
+	if ws[i] == "not" && i >= 2 && copulas[ws[i-2]] && ws[i-1] != clauseBreak {
+		return false // "it was zsh not bash", "its 429 not 403": which one, no trouble
 	}
 	for _, w := range ws[i+1:] {
 		switch {
@@ -82,6 +86,9 @@ func deniedFunction(ws []string, i int) bool {
 }
 
 var (
+	// copulas, a word before "not", make it a contrast ("it was zsh not
+	// bash"), not a denial.
+	copulas = set("was", "is", "its", "thats", "were", "are", "whats")
 	// betweens stand between a negation and what it denies ("nobody
 	// can hear me", "it doesn't even load").
 	betweens = set("can", "could", "will", "would", "be", "is", "to", "get", "even", "really", "seem", "seems", "always", "actually", "just", "ever", "able")

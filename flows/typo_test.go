@@ -198,6 +198,9 @@ func TestTroubled(t *testing.T) {
 		{"not sure who to ask, no worries", false},
 		{"I'm not the admin of our account", false},
 		{"I don't know which plan we have", false},
+		// One thing set against another is no denial.
+		{"it was zsh not bash", false},
+		{"the problem is it not loading", true},
 		// Something that happens over and over.
 		{"the kiosk keeps rebooting every hour", true},
 		{"it kept kicking me out", true},
