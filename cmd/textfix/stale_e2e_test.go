@@ -169,6 +169,13 @@ func TestStaleFlowsProcess(t *testing.T) {
 		t.Errorf("flows check --against the stopped server's file: %d\n%s", code, out)
 	}
 	p = start(t, env...)
+	// The start's check runs beside the server; a text that came first
+	// would be moved before the check saw it.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(p.logs.String(), `"msg":"stranded conversations"`); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			break
+		}
+	}
 	if r := say(later, "back"); !strings.Contains(r, "my questions changed") || !strings.Contains(r, "How does Claude Code sign in") {
 		t.Errorf("BACK after the restart: %s", r)
 	}
