@@ -100,6 +100,27 @@ type step struct {
 	// untold is what became of a stale conversation (moved or reset),
 	// until the person is told (tellStale).
 	untold StaleOutcome
+	// reads holds the person's texts as read for inference, by text:
+	// entering a flow asks each question on the way about every text.
+	reads map[string]flows.Said
+}
+
+// saids returns texts read for flows.Flow.InferFrom, each read once per
+// step.
+func (s *step) saids(texts []string) []flows.Said {
+	if s.reads == nil {
+		s.reads = make(map[string]flows.Said, len(texts))
+	}
+	out := make([]flows.Said, len(texts))
+	for i, x := range texts {
+		r, ok := s.reads[x]
+		if !ok {
+			r = flows.ReadSaid(x)
+			s.reads[x] = r
+		}
+		out[i] = r
+	}
+	return out
 }
 
 // UnreadPicture answers a picture (or other media) with no typed words
@@ -623,7 +644,7 @@ func (s *step) enter(t *flows.Flow, id string, said []known) {
 		s.c.Node, s.c.AskedAt = id, ""
 		switch n.Kind {
 		case flows.Question:
-			k, from := t.InferFrom(n, s.c.Said)
+			k, from := t.InferFrom(n, s.saids(s.c.Said))
 			if k < 0 {
 				k, from = s.inferOpen(t, n)
 			}
@@ -681,7 +702,10 @@ func (s *step) inferOpen(t *flows.Flow, n *flows.Node) (int, int) {
 			texts, at = append(texts, s.c.Said[i]), append(at, i)
 		}
 	}
-	if k, j := t.InferOpen(n, texts); k >= 0 {
+	if len(texts) == 0 {
+		return -1, -1
+	}
+	if k, j := t.InferOpen(n, s.saids(texts)); k >= 0 {
 		return k, at[j]
 	}
 	return -1, -1

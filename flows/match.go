@@ -2,7 +2,6 @@ package flows
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -387,9 +386,9 @@ type compiledChoice struct {
 	label    []string // the label's content words
 	phrases  []phrase
 	implied  []phrase
-	patterns []*regexp.Regexp
+	patterns []pattern
 	// impliedPatterns count where implied does (Choice.ImpliedPatterns).
-	impliedPatterns []*regexp.Regexp
+	impliedPatterns []pattern
 	means           string
 	any             bool
 	unsure          bool // the choice for not knowing: never taken from earlier texts
@@ -480,14 +479,14 @@ func compileChoice(c Choice) (compiledChoice, error) {
 
 // compilePatterns compiles a choice's patterns, case-insensitive; what
 // names them in an error.
-func compilePatterns(ps []string, what string) ([]*regexp.Regexp, error) {
-	var out []*regexp.Regexp
+func compilePatterns(ps []string, what string) ([]pattern, error) {
+	var out []pattern
 	for _, p := range ps {
-		re, err := regexp.Compile("(?i)" + p)
+		pt, err := compilePattern(p)
 		if err != nil {
 			return nil, fmt.Errorf("bad %s: %w", what, err)
 		}
-		out = append(out, re)
+		out = append(out, pt)
 	}
 	return out, nil
 }
@@ -543,7 +542,7 @@ func both(a, b rating) rating {
 // rate rates how strongly the answer t selects the choice by phrases and
 // by the patterns pats: its patterns (answers), its implied patterns
 // (earlier texts), or none.
-func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy bool, pats []*regexp.Regexp) rating {
+func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy bool, pats []pattern) rating {
 	var best rating
 	var spans [8][2]int // the words found, for hits: a match inside one found before is no new hit
 	hits := 0
@@ -583,7 +582,7 @@ func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy bool, pats []*re
 		}
 	}
 	for _, re := range pats {
-		loc := re.FindStringIndex(t.norm)
+		loc := re.find(t.norm)
 		if loc == nil {
 			continue
 		}
@@ -876,8 +875,29 @@ func quotes(in *Text) bool {
 // neither do negated mentions, questions back or what a hedge reaches. It
 // returns -1 unless exactly one choice is clearly selected.
 func (t *Flow) Infer(n *Node, said []string) int {
-	i, _ := t.InferFrom(n, said)
+	read := make([]Said, len(said))
+	for k, s := range said {
+		read[k] = ReadSaid(s)
+	}
+	i, _ := t.InferFrom(n, read)
 	return i
+}
+
+// Said is an earlier text read once to be read at many questions
+// ([Flow.InferFrom], [Flow.InferOpen]): entering a flow asks each
+// question on the way what the person's texts already answer.
+type Said struct {
+	text Text
+	in   Text // text.core(true)
+}
+
+// ReadSaid reads s for [Flow.InferFrom] and [Flow.InferOpen].
+func ReadSaid(s string) Said { return readSaid(NewText(s)) }
+
+func readSaid(text Text) Said {
+	r := Said{text: text}
+	r.in, _, _ = r.text.core(true)
+	return r
 }
 
 // InferOpen answers question n from open texts: texts that answered
@@ -887,24 +907,17 @@ func (t *Flow) Infer(n *Node, said []string) int {
 // a first text's words ("403" is no curl result), and an open text was
 // meant as an answer to something. It returns the choice and the index
 // of the text, or -1, -1.
-func (t *Flow) InferOpen(n *Node, open []string) (choice, from int) {
+func (t *Flow) InferOpen(n *Node, open []Said) (choice, from int) {
 	for k := len(open) - 1; k >= 0; k-- {
-		if i := t.inferLoose(n, NewText(open[k])); i >= 0 {
+		l := looseText{text: open[k].text, in: open[k].in, never: never(open[k].text)}
+		if i := t.looseAnswer(n, &l); i >= 0 {
 			return i, k
 		}
 	}
 	return -1, -1
 }
 
-// inferLoose is inferOne for a text sent as an answer: match words count
-// whatever the question's infer says. Bare numbers ("403") and yes/no
-// never count.
-func (t *Flow) inferLoose(n *Node, text Text) int {
-	l := readLoose(text)
-	return t.looseAnswer(n, &l)
-}
-
-// looseText is a text read once as inferLoose reads it, to read it at
+// looseText is a text read once as looseAnswer reads it, to read it at
 // many questions (Ahead, Answers).
 type looseText struct {
 	text Text
@@ -915,15 +928,22 @@ type looseText struct {
 }
 
 func readLoose(text Text) looseText {
-	l := looseText{text: text}
-	l.never = len(text.ws) == 0 || len(text.ws) <= 3 && Family(text.norm) != "" || strings.Trim(text.norm, "0123456789 ") == ""
+	l := looseText{text: text, never: never(text)}
 	if !l.never {
 		l.in, _, _ = text.core(true)
 	}
 	return l
 }
 
-// looseAnswer is inferLoose of a text read by readLoose.
+// never reports whether text answers no question: empty, a yes/no of
+// three words or fewer, numbers alone.
+func never(text Text) bool {
+	return len(text.ws) == 0 || len(text.ws) <= 3 && Family(text.norm) != "" || strings.Trim(text.norm, "0123456789 ") == ""
+}
+
+// looseAnswer is inferOne for a text sent as an answer, read by
+// readLoose: match words count whatever the question's infer says. Bare
+// numbers ("403") and yes/no never count.
 func (t *Flow) looseAnswer(n *Node, l *looseText) int {
 	ccs := t.compiled[n.ID]
 	if l.never || choiceNumber(l.text.ws, len(ccs)) >= 0 {
@@ -945,11 +965,11 @@ func (t *Flow) looseAnswer(n *Node, l *looseText) int {
 	return i
 }
 
-// InferFrom is Infer, also returning which of said answered (its index),
-// or -1.
-func (t *Flow) InferFrom(n *Node, said []string) (choice, from int) {
+// InferFrom is Infer of texts read by ReadSaid, also returning which of
+// said answered (its index), or -1.
+func (t *Flow) InferFrom(n *Node, said []Said) (choice, from int) {
 	for k := len(said) - 1; k >= 0; k-- {
-		if i := t.inferOne(n, NewText(said[k])); i >= 0 {
+		if i := t.inferOne(n, &said[k]); i >= 0 {
 			return i, k
 		}
 	}
@@ -984,6 +1004,7 @@ func (t *Flow) Ahead(n *Node, answer Text) int {
 // answers there; nil when there is none. A free-text question uses it
 // not to take "Error: exit code 1" as a product name.
 func (t *Flow) Later(n *Node, answer Text) (*Node, int) {
+	said := readSaid(answer) // read once for every question further on
 	seen := map[string]bool{n.ID: true}
 	queue := []string{}
 	for _, ch := range n.Choices {
@@ -1001,7 +1022,7 @@ func (t *Flow) Later(n *Node, answer Text) (*Node, int) {
 				continue
 			}
 			seen[q.ID] = true
-			if k := t.inferOne(q, answer); k >= 0 {
+			if k := t.inferOne(q, &said); k >= 0 {
 				return q, k
 			}
 			for _, ch := range q.Choices {
@@ -1100,18 +1121,22 @@ func (t *Flow) Answers(text Text) bool {
 }
 
 // Takes reports whether the text answers question n as Infer would.
-func (t *Flow) Takes(n *Node, text Text) bool { return t.inferOne(n, text) >= 0 }
+func (t *Flow) Takes(n *Node, text Text) bool {
+	said := readSaid(text)
+	return t.inferOne(n, &said) >= 0
+}
 
 // inferOne answers question n from one earlier text, or returns -1.
-func (t *Flow) inferOne(n *Node, text Text) int {
+func (t *Flow) inferOne(n *Node, said *Said) int {
 	ccs := t.compiled[n.ID]
+	text := &said.text
 	if len(text.ws) == 0 {
 		return -1
 	}
 	if choiceNumber(text.ws, len(ccs)) >= 0 || len(text.ws) <= 3 && Family(text.norm) != "" {
 		return -1
 	}
-	in, _, _ := text.core(true)
+	in := said.in
 	i := best(ccs, func(cc *compiledChoice) rating {
 		if cc.unsure {
 			return rating{}
