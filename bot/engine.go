@@ -100,25 +100,26 @@ type step struct {
 	// untold is what became of a stale conversation (moved or reset),
 	// until the person is told (tellStale).
 	untold StaleOutcome
-	// reads holds the person's texts as read for inference, by text:
-	// entering a flow asks each question on the way about every text.
-	reads map[string]flows.Said
+	// reads holds the person's texts as read for inference: entering a
+	// flow asks each question on the way about every text (maxSaid).
+	reads []*flows.Said
 }
 
 // saids returns texts read for flows.Flow.InferFrom, each read once per
 // step.
-func (s *step) saids(texts []string) []flows.Said {
-	if s.reads == nil {
-		s.reads = make(map[string]flows.Said, len(texts))
-	}
-	out := make([]flows.Said, len(texts))
+func (s *step) saids(texts []string) []*flows.Said {
+	out := make([]*flows.Said, len(texts))
+next:
 	for i, x := range texts {
-		r, ok := s.reads[x]
-		if !ok {
-			r = flows.ReadSaid(x)
-			s.reads[x] = r
+		for _, r := range s.reads {
+			if r.String() == x {
+				out[i] = r
+				continue next
+			}
 		}
-		out[i] = r
+		r := flows.ReadSaid(x)
+		out[i] = &r
+		s.reads = append(s.reads, &r)
 	}
 	return out
 }

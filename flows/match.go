@@ -875,9 +875,10 @@ func quotes(in *Text) bool {
 // neither do negated mentions, questions back or what a hedge reaches. It
 // returns -1 unless exactly one choice is clearly selected.
 func (t *Flow) Infer(n *Node, said []string) int {
-	read := make([]Said, len(said))
+	read := make([]*Said, len(said))
 	for k, s := range said {
-		read[k] = ReadSaid(s)
+		r := ReadSaid(s)
+		read[k] = &r
 	}
 	i, _ := t.InferFrom(n, read)
 	return i
@@ -887,16 +888,26 @@ func (t *Flow) Infer(n *Node, said []string) int {
 // ([Flow.InferFrom], [Flow.InferOpen]): entering a flow asks each
 // question on the way what the person's texts already answer.
 type Said struct {
+	s    string
 	text Text
 	in   Text // text.core(true)
 }
 
+// String returns the text as it was sent.
+func (r *Said) String() string { return r.s }
+
 // ReadSaid reads s for [Flow.InferFrom] and [Flow.InferOpen].
-func ReadSaid(s string) Said { return readSaid(NewText(s)) }
+func ReadSaid(s string) Said {
+	r := readSaid(NewText(s))
+	r.s = s
+	return r
+}
 
 func readSaid(text Text) Said {
 	r := Said{text: text}
-	r.in, _, _ = r.text.core(true)
+	if len(text.ws) > 3 || Family(text.norm) == "" { // else inferOne never reads it
+		r.in, _, _ = r.text.core(true)
+	}
 	return r
 }
 
@@ -907,7 +918,7 @@ func readSaid(text Text) Said {
 // a first text's words ("403" is no curl result), and an open text was
 // meant as an answer to something. It returns the choice and the index
 // of the text, or -1, -1.
-func (t *Flow) InferOpen(n *Node, open []Said) (choice, from int) {
+func (t *Flow) InferOpen(n *Node, open []*Said) (choice, from int) {
 	for k := len(open) - 1; k >= 0; k-- {
 		l := looseText{text: open[k].text, in: open[k].in, never: never(open[k].text)}
 		if i := t.looseAnswer(n, &l); i >= 0 {
@@ -967,9 +978,9 @@ func (t *Flow) looseAnswer(n *Node, l *looseText) int {
 
 // InferFrom is Infer of texts read by ReadSaid, also returning which of
 // said answered (its index), or -1.
-func (t *Flow) InferFrom(n *Node, said []Said) (choice, from int) {
+func (t *Flow) InferFrom(n *Node, said []*Said) (choice, from int) {
 	for k := len(said) - 1; k >= 0; k-- {
-		if i := t.inferOne(n, &said[k]); i >= 0 {
+		if i := t.inferOne(n, said[k]); i >= 0 {
 			return i, k
 		}
 	}
