@@ -245,6 +245,20 @@ func TestInferVocOthers(t *testing.T) {
 		// other-error/ask-doing: what they did since.
 		{"other-error", "ask-doing", "Our yoga studio's Squarespace site says 'This domain isn't connected to a website yet' since I moved the domain's DNS on Monday", 0},
 		{"stripe-402", "code", "it says your card was declined, code insufficient_funds", 0},
+		// A share of the calls is on and off; the rest of a team is not.
+		{"salesforce-401", "when-fails", "CloudWatch shows about a third of the calls with 401 Session expired or invalid, the rest fine", 2},
+		{"salesforce-401", "when-fails", "roughly 1 in 5 requests gets INVALID_SESSION_ID", 2},
+		{"salesforce-401", "when-fails", "3 out of 10 syncs fail with 401", 2},
+		{"salesforce-401", "when-fails", "a third of our users get 401 session expired", -1},
+		{"claude-code-403", "plan-says", "claude code gives 403 on about half of my requests", 3},
+		{"claude-code-403", "plan-says", "one person's claude code says 403, the others are fine", -1},
+		// The status page described, not named as an incident.
+		{"claude-code-529", "status-5xx", "when I open status.claude.com there's an orange bar saying Elevated errors on Claude Opus, Investigating", 0},
+		{"claude-code-529", "status-5xx", "the status page doesn't show an incident", -1},
+		{"claude-code-529", "status-5xx", "elevated errors on opus I guess", -1},
+		// The Dashboard's tag and risk bubble; a code said in words.
+		{"stripe-402", "blocked-where", "the payment has a grey 'Blocked' tag and the risk bubble is red and says Highest", 0},
+		{"stripe-402", "other-code", "stripe processing error on a few charges this morning", 2},
 	})
 }
 
@@ -255,6 +269,12 @@ func TestIntakeVocOthers(t *testing.T) {
 		// Claude Code as autocorrect writes it; not Google's Cloud Code.
 		{"cloud code keeps saying invalid api key, the key is in my .zshrc", "claude-code-401"},
 		{"cloud code 429 you have hit your limit", "claude-code-429"},
+		// Codes and names as dictation leaves them.
+		{"claud code 4 oh 1 in our github actions job since this morning", "claude-code-401"},
+		{"claude code keeps saying API error four oh one, something about authentication", "claude-code-401"},
+		{"cloud code five twenty nine overloaded again", "claude-code-529"},
+		{"Jobber says text message failed to send to client, invoices not going out", "other-error"},
+		{"Message failed to send to customers, error 30007", "twilio-sms"},
 		{"google cloud code extension in vscode says 403 permission denied", "other-error"},
 		{"Our cycling club's website has a github action that runs anthropic code to tidy the ride reports, and it's started failing with 401", "claude-code-401"},
 		{"Twilio says the To number is not a mobile number", "twilio-sms"},

@@ -79,7 +79,9 @@ func (t Text) Clauses() [][]string {
 // survive, everything else separates words; a dot that starts a word is
 // the word "dot" (".env" is "dot env"), and "w/" and "w/o" are "with" and
 // "without". A few emoji become the words
-// they mean (👍 → yes). Matching always works on normalised text, so
+// they mean (👍 → yes), and an error code or an hour said in words
+// becomes digits ("four oh three" → 403, "four PM" → 4 pm; see spoken).
+// Matching always works on normalised text, so
 // "Region-not-supported!" and "region not supported" are the same.
 func Normalize(s string) string { return NewText(s).norm }
 
@@ -99,10 +101,13 @@ const clauseBreak = "|"
 // (Text.sums); a clause that ended with "?" (Text.asked); and a word
 // written as a name, beginning with a capital inside a sentence and not
 // all capitals ("uploads to Vimeo"; not "Our" opening a sentence or a
-// quote, not "API"), or anywhere with a capital inside it after a small
-// letter ("ClassDojo", "ezyVet"; not the devices of notProper, "iPhone"),
-// has its shape's name set (a phrase's "^" matches it).
+// quote, not "API"), or opening one right before a word that says what
+// a thing does ("Jobber says …", reportVerbs), or anywhere with a capital
+// inside it after a small letter ("ClassDojo", "ezyVet"; not the devices
+// of notProper, "iPhone"), has its shape's name set (a phrase's "^"
+// matches it).
 func NewText(s string) Text {
+	s = spoken(s)
 	type span struct{ start, end int32 } // of a word in norm; start < 0: a break
 	var (
 		b       strings.Builder
@@ -119,6 +124,8 @@ func NewText(s string) Text {
 		capital bool   // the word being read began with a capital inside a sentence
 		lower   bool   // the word being read has a small letter
 		camel   bool   // the word being read has a capital after a small letter
+		leading bool   // the word being read began with a capital opening a sentence
+		opens   uint64 // words that began with a capital opening a sentence
 		prev    rune   // the letter or digit before, in the word being read
 	)
 	b.Grow(len(s) + 8)
@@ -138,7 +145,16 @@ func NewText(s string) Text {
 			if (capital && lower || camel) && len(spans) < 64 {
 				names |= 1 << len(spans)
 			}
-			opening, capital, lower, camel = false, false, false, false
+			// A capital opening a sentence is a name when the next word
+			// says what the thing does ("Jobber says …", "Podbean keeps
+			// failing"), as a capital inside one is.
+			if k := len(spans) - 1; k >= 0 && k < 64 && opens&(1<<k) != 0 && reportVerbs[string(cur)] {
+				names |= 1 << k
+			}
+			if leading && lower && len(spans) < 64 {
+				opens |= 1 << len(spans)
+			}
+			opening, capital, lower, camel, leading = false, false, false, false, false
 			at := begin()
 			b.Write(americanize(cur[:numberEnd(cur)]))
 			end(at)
@@ -219,6 +235,7 @@ func NewText(s string) Text {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' {
 			if len(cur) == 0 {
 				capital = unicode.IsUpper(r) && !opening
+				leading = unicode.IsUpper(r) && opening
 			} else if unicode.IsUpper(r) && unicode.IsLower(prev) {
 				camel = true
 			}
@@ -261,6 +278,11 @@ func NewText(s string) Text {
 	t.indexed = true
 	return t
 }
+
+// reportVerbs, right after a capital that opens a sentence, make it a
+// name: what follows says what a thing does or shows.
+var reportVerbs = set("says", "keeps", "shows", "wont", "doesnt", "isnt", "cant", "crashes", "crashed", "rejects", "rejected", "refuses",
+	"refused", "declines", "declined", "fails", "failed", "throws", "threw", "gives", "gave")
 
 // thousands reports whether a comma between the number being read, cur,
 // and rest separates its thousands: cur is digits and rest opens with
