@@ -206,6 +206,8 @@ func TestClosers(t *testing.T) {
 	for _, done := range []string{"re-authorized the app, working again", "I put new card and now ok, thank you", "logging out and back in did it, cheers",
 		"capped it at 4 agents and the 429s stopped. thanks", "customer called her bank and it went through", "waited a bit and it's gone",
 		"capped it at 3 agents, no more failures. thanks", "set NODE_EXTRA_CA_CERTS and claude connects. thank u!",
+		// Zero of the trouble is none of it.
+		"admin turned off lock sessions to IP, 0 failures today", "moved the key, zero 403s all day",
 		"texted start and messages come through again 🎉 thanks", "it doesn't happen anymore, thanks",
 		"capped it at 2 agents and no errors since", "re-authorized the app and it's syncing again", "unset it and we're back, thanks a lot",
 		"called the bank, they unblocked it. thank u!!", "customer used another card. thanks!", "topped up and turned on auto reload, back in business",
@@ -289,7 +291,11 @@ func TestClosers(t *testing.T) {
 		"Alright so nothing wrong with mine, I can stop worry then. Respect", "Righto, I'll leave it till the morning then. Much obliged.",
 		// The cause found, one thing set against another (no trouble), and
 		// a plan that ends with thanks.
-		"thats it, it was zsh not bash. going to bed now cheers"} {
+		"thats it, it was zsh not bash. going to bed now cheers",
+		// Trouble words that name what they work on ("the failed ones")
+		// say nothing against the fix.
+		"setting cards up with setup_future_usage now and emailing the failed ones. thanks",
+		"retrying those declined cards now, thanks"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)
 		if c.Status != bot.StatusIdle || c.Prev == nil || rs[1].Feedback != nil || !strings.HasPrefix(rs[1].Replies[0], "You're welcome! If it still fails, reply NO") {
 			t.Errorf("partial thanks %q after a fix: %s prev %v feedback %v %q", partial, c.Status, c.Prev != nil, rs[1].Feedback, rs[1].Replies)

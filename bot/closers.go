@@ -75,6 +75,33 @@ func unstretch(w string) string {
 var troubleWords = wordSet(`error errors declined denied failed fails failing failure forbidden unauthorized invalid expired refused rejected
 	blocked crash crashed crashes broken unable couldnt`)
 
+// described drops from in the trouble words that only describe a thing
+// after an article or a demonstrative ("emailing the failed ones",
+// "retrying those declined cards"): they say what the person is working
+// on, not that the fix failed. It returns in itself when there are none.
+func described(in flows.Text) flows.Text {
+	var clauses []string
+	dropped := false
+	for _, c := range in.Clauses() {
+		k := make([]string, 0, len(c))
+		for i, w := range c {
+			if i > 0 && determiners[c[i-1]] && troubleWords[w] {
+				dropped = true
+				continue
+			}
+			k = append(k, w)
+		}
+		clauses = append(clauses, strings.Join(k, " "))
+	}
+	if !dropped {
+		return in
+	}
+	return flows.NewText(strings.Join(clauses, ". "))
+}
+
+// determiners, before a trouble word, make it describe a thing.
+var determiners = wordSet(`the those these`)
+
 // isThanks reports whether text in thanks or acknowledges without being
 // only a closer: "thanks, will try that", "ok cool, trying it now", "it
 // work now, thank you very much". A closer word opens or closes a short
@@ -384,11 +411,11 @@ var (
 )
 
 // negatedTrouble reports whether a negation in clause c denies trouble
-// within its next three words ("no 403s", "hasn't hit the limit"), not
-// something good ("not working").
+// within its next three words ("no 403s", "hasn't hit the limit", "0
+// failures today"), not something good ("not working").
 func negatedTrouble(c []string) bool {
 	for i, w := range c {
-		if !negatives[w] && w != "hasnt" && w != "havent" {
+		if !negatives[w] && w != "hasnt" && w != "havent" && w != "zero" && w != "0" {
 			continue
 		}
 		for _, x := range c[i+1 : min(len(c), i+4)] {

@@ -1272,7 +1272,10 @@ func (s *step) feedback(text string) {
 	v := s.e.Flows.Classify(in)
 	elsewhere := s.elsewhere(v, s.c.Flow)
 	if answer == FeedbackNone {
-		if (isThanks(in) || acknowledges(in) || okPlan(in)) && (!elsewhere || v.Flow == s.e.Flows.Fallback() && !flows.Troubled(in)) {
+		// "emailing the failed ones. thanks": what they work on is no
+		// trouble with the fix.
+		calm := described(in)
+		if (isThanks(calm) || acknowledges(calm) || okPlan(calm)) && (!elsewhere || v.Flow == s.e.Flows.Fallback() && !flows.Troubled(calm)) {
 			// "ok will tell the customer to use another card. thanks",
 			// "makes sense, good to know": a warm close that counts no
 			// YES, with the fix kept for the next text (reopen).
@@ -1283,7 +1286,7 @@ func (s *step) feedback(text string) {
 			s.reply("You're welcome! If it still fails, reply NO and I'll find the next fix.")
 			return
 		}
-		if saysPlan(in) && !s.newProblem(v) {
+		if saysPlan(calm) && !s.newProblem(v) {
 			// "will see tmrw morning", "pinged our admin": no result yet.
 			s.reply("OK! Reply YES once it works, or NO if it doesn't and I'll find the next fix.")
 			return

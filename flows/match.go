@@ -579,6 +579,11 @@ func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy bool, pats []pat
 		if at >= 0 {
 			best = top(best, rating{score: per * p.weight(), at: at, end: end})
 			hit(at, end)
+			// Said again further on, it is another hit: "I think it's the
+			// vpn, the vpn app put me on a gateway" says vpn more than gateway.
+			for at, end = p.findAnswerFrom(t, per == 3, phrases, end); at >= 0; at, end = p.findAnswerFrom(t, per == 3, phrases, end) {
+				hit(at, end)
+			}
 		}
 	}
 	for _, re := range pats {
@@ -640,7 +645,12 @@ func (t *Text) wordAt(off int) int {
 // "no proxy"), where what it lacks occurs negated ("it doesn't show a
 // code"). It returns -1, -1 when p does neither.
 func (p phrase) findAnswer(t *Text, fuzzy bool, all []phrase) (at, end int) {
-	for from := 0; ; from++ {
+	return p.findAnswerFrom(t, fuzzy, all, 0)
+}
+
+// findAnswerFrom is findAnswer from position start on.
+func (p phrase) findAnswerFrom(t *Text, fuzzy bool, all []phrase, start int) (at, end int) {
+	for from := start; ; from++ {
 		i, e := p.findFrom(t, fuzzy, from)
 		if i < 0 {
 			break
@@ -654,7 +664,7 @@ func (p phrase) findAnswer(t *Text, fuzzy bool, all []phrase) (at, end int) {
 	}
 	if len(p) >= 2 && (p[0].s == "no" || p[0].s == "not") {
 		rest := p[1:]
-		for from := 0; ; from++ {
+		for from := start; ; from++ {
 			i, e := rest.findFrom(t, fuzzy, from)
 			if i < 0 {
 				return -1, -1
