@@ -579,10 +579,14 @@ func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy bool, pats []pat
 		if at >= 0 {
 			best = top(best, rating{score: per * p.weight(), at: at, end: end})
 			hit(at, end)
-			// Said again further on, it is another hit: "I think it's the
-			// vpn, the vpn app put me on a gateway" says vpn more than gateway.
-			for at, end = p.findAnswerFrom(t, per == 3, phrases, end); at >= 0; at, end = p.findAnswerFrom(t, per == 3, phrases, end) {
-				hit(at, end)
+			// Named again further on, it is another hit: "I think it's
+			// the vpn, the vpn app put me on a gateway" says vpn more than
+			// gateway. A code said again is the same error told on ("403
+			// but curl gives 200, then claude says 403 again").
+			if !digits(p[0].s) {
+				for at, end = p.findAnswerFrom(t, per == 3, phrases, end); at >= 0; at, end = p.findAnswerFrom(t, per == 3, phrases, end) {
+					hit(at, end)
+				}
 			}
 		}
 	}
