@@ -221,6 +221,10 @@ func TestReadVocClaudeA(t *testing.T) {
 		{"claude-code-403", "smoke-test", "I'm on the train, the laptop is in my bag", 6},
 		{"claude-code-403", "smoke-test", "curl also gives 403", 2},
 		{"claude-code-403", "plan-active", "MY CARD GOT DECLINED LAST WEEK IF THAT MATTERS", 0},
+		// The card on file replaced and never updated.
+		{"claude-code-403", "plan-active", "my bank sent me a new card in october after a fraud thing and I never put it in anywhere", 0},
+		// A share of a send is a bulk send.
+		{"twilio-sms", "wants-back", "it's our monthly newsletter, 40 different people out of 600", 3},
 		{"claude-code-403", "plan-active", "active, nothing changed", 2},
 		// "nothing about region", "no model name": choices ruled out, not
 		// an empty body.

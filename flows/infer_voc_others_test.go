@@ -259,6 +259,15 @@ func TestInferVocOthers(t *testing.T) {
 		// The Dashboard's tag and risk bubble; a code said in words.
 		{"stripe-402", "blocked-where", "the payment has a grey 'Blocked' tag and the risk bubble is red and says Highest", 0},
 		{"stripe-402", "other-code", "stripe processing error on a few charges this morning", 2},
+		// A time after the start is "works, then fails"; a share of a send
+		// that failed is a bulk send.
+		{"salesforce-401", "when-fails", "our salesforce sync gets 401 INVALID_SESSION_ID about 2 hours after it starts each morning", 1},
+		{"salesforce-401", "when-fails", "fails an hour into the nightly run", 1},
+		{"twilio-sms", "wants-back", "about 40 of our 600 twilio texts failed last night with 21610", 3},
+		// How someone pays dates no change; a named new workspace does.
+		{"claude-code-403", "what-changed", "API key, the council bought credits", -1},
+		{"claude-code-403", "what-changed", `Since we moved our API usage into a new "Production" workspace on Monday, Claude Code throws 403`, 0},
+		{"claude-code-403", "plain-changed", "we moved into a new staging workspace last week", 0},
 	})
 }
 
@@ -269,6 +278,10 @@ func TestIntakeVocOthers(t *testing.T) {
 		// Claude Code as autocorrect writes it; not Google's Cloud Code.
 		{"cloud code keeps saying invalid api key, the key is in my .zshrc", "claude-code-401"},
 		{"cloud code 429 you have hit your limit", "claude-code-429"},
+		// Anthropic's own error type names the vendor; the spend limit's
+		// message with its optional "workspace".
+		{`API Error: 401 {"type":"error","error":{"type":"authentication_error","message":"invalid x-api-k`, "claude-code-401"},
+		{"You have reached your specified workspace API usage limits. I'm not the admin, our cto set it up", "claude-code-billing"},
 		// Codes and names as dictation leaves them.
 		{"claud code 4 oh 1 in our github actions job since this morning", "claude-code-401"},
 		{"claude code keeps saying API error four oh one, something about authentication", "claude-code-401"},
