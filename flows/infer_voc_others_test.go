@@ -282,6 +282,9 @@ func TestIntakeVocOthers(t *testing.T) {
 		// message with its optional "workspace".
 		{`API Error: 401 {"type":"error","error":{"type":"authentication_error","message":"invalid x-api-k`, "claude-code-401"},
 		{"You have reached your specified workspace API usage limits. I'm not the admin, our cto set it up", "claude-code-billing"},
+		// A paste cut short inside its last word.
+		{"claude code: Your organization has disabled API key authenticat", "claude-code-403"},
+		{"claude code won't let me in, it says Your organization has disabled Claude subscr", "claude-code-403"},
 		// Codes and names as dictation leaves them.
 		{"claud code 4 oh 1 in our github actions job since this morning", "claude-code-401"},
 		{"claude code keeps saying API error four oh one, something about authentication", "claude-code-401"},

@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // lexicon is the words of one flow's intake, each once, indexed for
@@ -14,6 +15,10 @@ type lexicon struct {
 	ids   map[string]int32
 	typos []int32 // ids of the words that allow typos, shortest first
 	from  []int32 // typos[from[n]:] have n runes or more, n = 0 … longest+1
+	// starts holds, for each start of four runes or more of a word two
+	// or more runes longer ("authenticat" of "authentication"), the ids
+	// of the words it starts: what a text cut short may end with.
+	starts map[string][]int32
 }
 
 // add returns w's id, adding w when new.
@@ -49,6 +54,17 @@ func (lx *lexicon) index() {
 		}
 		lx.from[n] = i
 	}
+	lx.starts = map[string][]int32{}
+	for id, w := range lx.words {
+		if w.suffix || strings.Trim(w.s, "0123456789") == "" {
+			continue
+		}
+		for n := 4; n <= len(w.s)-2; n++ {
+			if utf8.RuneStart(w.s[n]) {
+				lx.starts[w.s[:n]] = append(lx.starts[w.s[:n]], int32(id))
+			}
+		}
+	}
 }
 
 // typosOf returns the ids of the words that may have got as a typo: those
@@ -65,6 +81,10 @@ type marks struct {
 	stride int
 	at     []uint64 // at[id*stride:][:stride]: where word id occurs, exactly or by a typo
 	exact  []uint64 // bit id: word id occurs exactly
+	// cutAt is the position of the text's last word when the text was
+	// cut inside it (Text.cut) and it starts the words cut; else -1.
+	cutAt int
+	cut   []int32
 }
 
 // mark fills m for the text t, whose length m.stride was made for, from
@@ -74,6 +94,14 @@ func (m *marks) mark(lx *lexicon, t *Text) {
 	m.exact = m.exact[:(len(lx.words)+63)/64]
 	clear(m.at)
 	clear(m.exact)
+	m.cutAt, m.cut = -1, nil
+	if last := len(t.ws) - 1; t.cut && last >= 0 {
+		if _, whole := lx.ids[t.ws[last]]; !whole {
+			if ids := lx.starts[t.ws[last]]; len(ids) > 0 {
+				m.cutAt, m.cut = last, ids
+			}
+		}
+	}
 	for i, w := range t.ws {
 		if w == clauseBreak {
 			continue
@@ -122,6 +150,41 @@ func (m *marks) find(p signal) int {
 	if len(p) == 0 {
 		return -1
 	}
+	if at := m.findWhole(p); at >= 0 || m.cutAt < 0 {
+		return at
+	}
+	return m.findCut(p)
+}
+
+// findCut finds p in a text cut short inside its last word: p's words up
+// to one that the last word starts, the rest of p cut off with it ("has
+// disabled Claude subscr" is "disabled claude subscription access"). At
+// least one whole word of p must come before.
+func (m *marks) findCut(p signal) int {
+	for j := 1; j < len(p); j++ {
+		if !slices.Contains(m.cut, p[j]) {
+			continue
+		}
+		at := m.cutAt - j
+		if at < 0 {
+			continue
+		}
+		whole := true
+		for k := range j {
+			if i := at + k; m.row(p[k])[i/64]&(1<<(i%64)) == 0 {
+				whole = false
+				break
+			}
+		}
+		if whole {
+			return at
+		}
+	}
+	return -1
+}
+
+// findWhole is find of every word of p.
+func (m *marks) findWhole(p signal) int {
 	first := m.row(p[0])
 	for b := range first {
 		c := first[b]

@@ -28,6 +28,10 @@ type Text struct {
 	sums uint64
 	// asked has bit i set when ws[i] (i < 64) ends a clause with "?".
 	asked uint64
+	// cut says the text ends inside its last word, which has four runes
+	// or more and is no number: a paste cut short may end mid-word
+	// ("disabled API key authenticat"; see marks.mark).
+	cut bool
 }
 
 // wordHash is FNV-1a of w.
@@ -253,6 +257,10 @@ func NewText(s string) Text {
 		spans = spans[:len(spans)-1]
 	}
 	t := Text{norm: b.String(), first: first, sums: sums, asked: asked}
+	if last, _ := utf8.DecodeLastRuneInString(s); len(spans) > 0 && spans[len(spans)-1].start >= 0 && (unicode.IsLetter(last) || unicode.IsDigit(last)) {
+		w := t.norm[spans[len(spans)-1].start:spans[len(spans)-1].end]
+		t.cut = utf8.RuneCountInString(w) >= 4 && strings.Trim(w, "0123456789") != ""
+	}
 	if t.first < 0 || len(spans) == 0 {
 		t.first = len(t.norm)
 	}
