@@ -282,6 +282,10 @@ func TestIntakeVocOthers(t *testing.T) {
 		// message with its optional "workspace".
 		{`API Error: 401 {"type":"error","error":{"type":"authentication_error","message":"invalid x-api-k`, "claude-code-401"},
 		{"You have reached your specified workspace API usage limits. I'm not the admin, our cto set it up", "claude-code-billing"},
+		// A connector into Salesforce that keeps losing its login; not a
+		// question about moving data into it.
+		{"our zapier to salesforce zap keeps dying, I've reconnected it twice already this month", "salesforce-401"},
+		{"how do I export contacts to salesforce", ""},
 		// A paste cut short inside its last word.
 		{"claude code: Your organization has disabled API key authenticat", "claude-code-403"},
 		{"claude code won't let me in, it says Your organization has disabled Claude subscr", "claude-code-403"},
