@@ -286,6 +286,12 @@ func TestIntakeVocOthers(t *testing.T) {
 		// question about moving data into it.
 		{"our zapier to salesforce zap keeps dying, I've reconnected it twice already this month", "salesforce-401"},
 		{"how do I export contacts to salesforce", ""},
+		// Another vendor's SMS or card reader named, and not ours, or ours
+		// denied: the catch-all's.
+		{"MessageBird SMS to our choir members show delivery_failed error 103, a few replied STOP months ago but not these", "other-error"},
+		{"SumUp card reader says declined for every card today. not stripe, our sumup", "other-error"},
+		{"we moved from vonage to twilio and now texts fail with 30007", "twilio-sms"},
+		{"not sure if it's stripe but cards get declined on our checkout", "stripe-402"},
 		// A paste cut short inside its last word.
 		{"claude code: Your organization has disabled API key authenticat", "claude-code-403"},
 		{"claude code won't let me in, it says Your organization has disabled Claude subscr", "claude-code-403"},

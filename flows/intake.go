@@ -283,7 +283,8 @@ func (ci *compiledIntake) score(m *marks, content []uint64, t *Text, spans []spa
 		}
 	}
 	for _, p := range ci.products {
-		if at := m.find(p); at >= 0 {
+		// A product denied is not the product ("not stripe, our sumup").
+		if at := m.find(p); at >= 0 && (at == 0 || !productDenials[t.ws[at-1]]) {
 			product = max(product, 2+float64(len(p)))
 			spans = append(spans, span{at: at, n: len(p), score: 2 + float64(len(p)), product: true})
 		}
@@ -587,7 +588,12 @@ func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
 		// nor its product only asked about beside another's named ("I sell
 		// through Lemon Squeezy … Is it a Stripe thing?").
 		ours := f.product > 0 && (fits[i].product == 0 || !l.onlyAsked(v.Flow, in))
-		if ours || f.ident && !l.namesOtherAPI(in) || len(v.Flow.Intake.Requires) == 0 {
+		// A flow that requires no word of its own covers its trade
+		// however it is told, unless another's product is named and
+		// nothing of its own is ("MessageBird SMS … replied STOP" is no
+		// Twilio account's).
+		bare := len(v.Flow.Intake.Requires) == 0 && (fits[i].product == 0 || f.code)
+		if ours || f.ident && !l.namesOtherAPI(in) || bare {
 			return
 		}
 		v.Flow = nil
@@ -683,6 +689,9 @@ var errorWords = set("error", "errors", "err", "fail", "fails", "failed", "faili
 	"declined", "exception", "crash", "crashes", "crashed", "crashing", "timeout", "invalid", "expired", "refused", "rejected", "broken", "exceeded",
 	"unavailable", "blocked", "limit", "limited", "throttled", "outage", "down", "wont", "cant", "doesnt", "stopped", "incorrect", "missing", "unable",
 	"offline", "stuck", "frozen", "disconnected", "disconnects")
+
+// productDenials, right before a product's name, deny it.
+var productDenials = set("not", "isnt", "no")
 
 // statusCode reports whether w is an HTTP error status (400-599).
 func statusCode(w string) bool {
