@@ -245,6 +245,11 @@ func TestInferVocOthers(t *testing.T) {
 		// other-error/ask-doing: what they did since.
 		{"other-error", "ask-doing", "Our yoga studio's Squarespace site says 'This domain isn't connected to a website yet' since I moved the domain's DNS on Monday", 0},
 		{"stripe-402", "code", "it says your card was declined, code insufficient_funds", 0},
+		// One or two words before a colon that opens the text name what
+		// shows the error; "Update:" names nothing.
+		{"other-error", "ask-product", "kahoot: players get We didn't recognize that game PIN", 0},
+		{"other-error", "ask-product", `Ecwid import: Error in line 2: unknown column "Handle"`, 0},
+		{"other-error", "ask-product", "update: the payments keep failing", -1},
 		// A share of the calls is on and off; the rest of a team is not.
 		{"salesforce-401", "when-fails", "CloudWatch shows about a third of the calls with 401 Session expired or invalid, the rest fine", 2},
 		{"salesforce-401", "when-fails", "roughly 1 in 5 requests gets INVALID_SESSION_ID", 2},

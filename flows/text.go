@@ -106,7 +106,9 @@ const clauseBreak = "|"
 // written as a name, beginning with a capital inside a sentence and not
 // all capitals ("uploads to Vimeo"; not "Our" opening a sentence or a
 // quote, not "API"), or opening one right before a word that says what
-// a thing does ("Jobber says …", reportVerbs), or anywhere with a capital
+// a thing does ("Jobber says …", reportVerbs), or one of one or two words
+// that open the text before a colon ("kahoot: players get …"; written in
+// any case), or anywhere with a capital
 // inside it after a small letter ("ClassDojo", "ezyVet"; not the devices
 // of notProper, "iPhone"), has its shape's name set (a phrase's "^"
 // matches it).
@@ -205,6 +207,12 @@ func NewText(s string) Text {
 			continue
 		case ':', '"', '“', '‘', '(', '«':
 			flush()
+			// One or two words that open the text before a colon label
+			// what shows the error ("kahoot: players get …", "Ecwid
+			// import: Error in line 2"): a name, as if written as one.
+			if r == ':' && first < 0 && (len(spans) == 1 || len(spans) == 2) && (i == len(s) || s[i] == ' ') {
+				names |= 1<<len(spans) - 1
+			}
 			opening = true
 			continue
 		case '/':

@@ -129,7 +129,8 @@ var people = set("me", "you", "he", "she", "they", "him", "her", "us", "them", "
 	"landlord")
 
 // notNames are words that name no thing of their own.
-var notNames = set("this", "these", "those", "which", "who", "what", "thing", "something", "everything", "nothing", "anything", "stuff", "screen",
+var notNames = set("update", "updates", "question", "help", "urgent", "issue", "problem", "fyi", "note", "hi", "hey", "hello", "re", "fwd", "ps", "edit",
+	"this", "these", "those", "which", "who", "what", "thing", "something", "everything", "nothing", "anything", "stuff", "screen",
 	"page", "message", "app", "apps", "site", "website", "portal", "account", "api", "desktop", "program", "software", "system", "tool", "service",
 	"still", "just", "also", "now", "then", "and", "but", "so", "when", "because", "why", "how", "does", "do", "did", "has", "have", "had", "will",
 	"would", "can", "could", "should", "really", "suddenly", "randomly", "constantly", "literally", "actually", "again", "always", "keeps", "says",
