@@ -245,6 +245,16 @@ func TestInferVocOthers(t *testing.T) {
 		// other-error/ask-doing: what they did since.
 		{"other-error", "ask-doing", "Our yoga studio's Squarespace site says 'This domain isn't connected to a website yet' since I moved the domain's DNS on Monday", 0},
 		{"stripe-402", "code", "it says your card was declined, code insufficient_funds", 0},
+		// A plan in brackets after the product is the plan they are on; a
+		// fresh key made and tested is the key login.
+		{"claude-code-403", "sign-in", "Claude Code (Max) gives Request not allowed some hours and works the others", 0},
+		{"claude-code-401", "sign-in", "Claude Code on my own laptop (Pro) is fine all day, then every morning it wants /login again", 0},
+		{"claude-code-403", "sign-in", "Claude Code gives 403. I made a fresh key, curl with it says 200", 1},
+		// An acronym written in capitals names a thing; the trade's own do not.
+		{"other-error", "ask-product", "The UKG timeclocks at the ward doors say Unauthorized when the nurses badge in", 0},
+		{"other-error", "ask-product", "the API says Unauthorized when I call it", -1},
+		{"other-error", "ask-code", "the lely horizon app wont sync with the milking robots, says connection lost", 0},
+		{"stripe-402", "who", "A cadet cannot pay the course fee, Stripe say declined with currency_not_supported. We are charging in GBP.", 0},
 		// One or two words before a colon that opens the text name what
 		// shows the error; "Update:" names nothing.
 		{"other-error", "ask-product", "kahoot: players get We didn't recognize that game PIN", 0},
@@ -297,6 +307,12 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"SumUp card reader says declined for every card today. not stripe, our sumup", "other-error"},
 		{"we moved from vonage to twilio and now texts fail with 30007", "twilio-sms"},
 		{"not sure if it's stripe but cards get declined on our checkout", "stripe-402"},
+		// The error told in the person's own words.
+		{"the claude terminal thing just says something about logging in and won't go any further. I pay for Pro", "claude-code-401"},
+		{"cc keeps kicking me out, i log in, 10 mins later its asking again", "claude-code-401"},
+		{"anthropic chat in my terminal now says I'm not allowed to make requests??", "claude-code-403"},
+		{"claude code stops and tells me to come back at 3:40. I'm on Pro", "claude-code-429"},
+		{"claude code just says thinking for 20 minutes and nothing happens", "claude-code-529"},
 		// A paste cut short inside its last word.
 		{"claude code: Your organization has disabled API key authenticat", "claude-code-403"},
 		{"claude code won't let me in, it says Your organization has disabled Claude subscr", "claude-code-403"},

@@ -84,7 +84,9 @@ func (t Text) Clauses() [][]string {
 // the word "dot" (".env" is "dot env"), and "w/" and "w/o" are "with" and
 // "without". A few emoji become the words
 // they mean (👍 → yes), and an error code or an hour said in words
-// becomes digits ("four oh three" → 403, "four PM" → 4 pm; see spoken).
+// becomes digits ("four oh three" → 403, "four PM" → 4 pm; see spoken);
+// a Claude plan in brackets is the plan they are on ("Claude Code (Max)"
+// is "claude code on max").
 // Matching always works on normalised text, so
 // "Region-not-supported!" and "region not supported" are the same.
 func Normalize(s string) string { return NewText(s).norm }
@@ -108,7 +110,9 @@ const clauseBreak = "|"
 // quote, not "API"), or opening one right before a word that says what
 // a thing does ("Jobber says …", reportVerbs), or one of one or two words
 // that open the text before a colon ("kahoot: players get …"; written in
-// any case), or anywhere with a capital
+// any case), or an acronym of three letters or more in a text not all
+// capitals ("the UKG timeclocks"; the trade's own, like API, are
+// notNames), or anywhere with a capital
 // inside it after a small letter ("ClassDojo", "ezyVet"; not the devices
 // of notProper, "iPhone"), has its shape's name set (a phrase's "^"
 // matches it).
@@ -132,6 +136,8 @@ func NewText(s string) Text {
 		camel   bool   // the word being read has a capital after a small letter
 		leading bool   // the word being read began with a capital opening a sentence
 		opens   uint64 // words that began with a capital opening a sentence
+		caps    uint64 // words of three letters or more, all capitals
+		small   bool   // the text has a small letter
 		prev    rune   // the letter or digit before, in the word being read
 	)
 	b.Grow(len(s) + 8)
@@ -159,6 +165,9 @@ func NewText(s string) Text {
 			}
 			if leading && lower && len(spans) < 64 {
 				opens |= 1 << len(spans)
+			}
+			if (capital || leading) && !lower && len(cur) >= 3 && len(spans) < 64 && strings.Trim(string(cur), "abcdefghijklmnopqrstuvwxyz") == "" {
+				caps |= 1 << len(spans)
 			}
 			opening, capital, lower, camel, leading = false, false, false, false, false
 			at := begin()
@@ -213,6 +222,11 @@ func NewText(s string) Text {
 			if r == ':' && first < 0 && (len(spans) == 1 || len(spans) == 2) && (i == len(s) || s[i] == ' ') {
 				names |= 1<<len(spans) - 1
 			}
+			// A plan in brackets is the plan the person is on: "Claude
+			// Code (Max) gives …" says "on Max".
+			if r == '(' && planInBrackets(s[i:]) {
+				emit("on")
+			}
 			opening = true
 			continue
 		case '/':
@@ -253,6 +267,7 @@ func NewText(s string) Text {
 			}
 			prev = r
 			lower = lower || unicode.IsLower(r)
+			small = small || lower
 			cur = utf8.AppendRune(cur, unicode.ToLower(r))
 			continue
 		}
@@ -261,6 +276,12 @@ func NewText(s string) Text {
 		sum = unicode.Is(unicode.Sc, r)
 	}
 	flush()
+	// An acronym in a text that is not all capitals names a thing ("The
+	// UKG timeclocks say Unauthorized", "the ECDIS fails"); the trade's
+	// own (API, SMS, IT) are notNames.
+	if small {
+		names |= caps
+	}
 	for len(spans) > 0 && spans[len(spans)-1].start < 0 {
 		spans = spans[:len(spans)-1]
 	}
@@ -293,6 +314,26 @@ func NewText(s string) Text {
 	}
 	t.indexed = true
 	return t
+}
+
+// planInBrackets reports whether rest, what follows a "(", opens with
+// the name of a Claude plan that the bracket or a comma closes ("Max)",
+// "Pro plan)", "Max 20x, paid till March)").
+func planInBrackets(rest string) bool {
+	for _, p := range []string{"max", "pro", "team", "enterprise"} {
+		if len(rest) < len(p) || !strings.EqualFold(rest[:len(p)], p) {
+			continue
+		}
+		rest = rest[len(p):]
+		for _, tail := range []string{" plan", " 5x", " 20x", " subscription"} {
+			if len(rest) >= len(tail) && strings.EqualFold(rest[:len(tail)], tail) {
+				rest = rest[len(tail):]
+				break
+			}
+		}
+		return rest != "" && (rest[0] == ')' || rest[0] == ',')
+	}
+	return false
 }
 
 // reportVerbs, right after a capital that opens a sentence, make it a

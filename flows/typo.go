@@ -130,6 +130,15 @@ var people = set("me", "you", "he", "she", "they", "him", "her", "us", "them", "
 
 // notNames are words that name no thing of their own.
 var notNames = set("update", "updates", "question", "help", "urgent", "issue", "problem", "fyi", "note", "hi", "hey", "hello", "re", "fwd", "ps", "edit",
+	// Acronyms of the trade and of daily life, written in capitals
+	// (Text marks other acronyms as names).
+	"api", "sms", "mms", "url", "http", "https", "json", "xml", "csv", "pdf", "usb", "vpn", "ssl", "tls", "dns", "cli", "sdk", "ceo", "cto", "cfo",
+	"coo", "nhs", "asap", "btw", "imo", "lol", "omg", "tbh", "idk", "wtf", "ssh", "ssd", "ram", "cpu", "gpu", "pin", "otp", "mfa", "sso", "eta",
+	"utc", "gmt", "usd", "gbp", "eur", "cad", "aud", "inr", "usa", "llm", "sql", "css", "html", "php", "ftp", "smtp", "imap", "tcp", "udp",
+	"lan", "wan", "isp", "nfc", "sim", "ach", "atm", "pos", "cvc", "cvv", "avs", "kyc", "pci", "iam", "env", "crm", "erp", "vat", "gst", "faq",
+	"ftw", "pls", "plz", "thx", "msg", "err", "null", "true", "false", "stop", "start", "unstop", "yes", "all", "the", "and", "not", "but", "now",
+	"new", "ask", "why", "how", "who", "what", "when", "any", "get", "got", "can", "cant", "dont", "wont", "its", "you", "our", "out", "off",
+	"work", "works", "still", "again", "today", "please", "really", "error",
 	"this", "these", "those", "which", "who", "what", "thing", "something", "everything", "nothing", "anything", "stuff", "screen",
 	"page", "message", "app", "apps", "site", "website", "portal", "account", "api", "desktop", "program", "software", "system", "tool", "service",
 	"still", "just", "also", "now", "then", "and", "but", "so", "when", "because", "why", "how", "does", "do", "did", "has", "have", "had", "will",
