@@ -245,6 +245,15 @@ func TestInferVocOthers(t *testing.T) {
 		// other-error/ask-doing: what they did since.
 		{"other-error", "ask-doing", "Our yoga studio's Squarespace site says 'This domain isn't connected to a website yet' since I moved the domain's DNS on Monday", 0},
 		{"stripe-402", "code", "it says your card was declined, code insufficient_funds", 0},
+		// What is ruled out ("Not funds, not expiry.") selects nothing;
+		// money missing still does.
+		{"stripe-402", "code", "Not funds, not expiry. The decline code on them is authentication_required.", 4},
+		{"stripe-402", "code", "the customer says there were no funds on the card", 0},
+		// Someone the person says they are is no third party.
+		{"stripe-402", "who", "Hi, I'm a parent trying to pay for my son's school trip on the district's payment page. Your card was declined. I'm not the school, I'm just paying.", 1},
+		{"stripe-402", "who", "a parent trying to pay for the school trip on our payment page gets declined", 0},
+		// Fine only away from the site is the site's network.
+		{"claude-code-403", "proxy-between", "No, nothing changed. It has never worked on site, only at home.", 0},
 		// A plan in brackets after the product is the plan they are on; a
 		// fresh key made and tested is the key login.
 		{"claude-code-403", "sign-in", "Claude Code (Max) gives Request not allowed some hours and works the others", 0},

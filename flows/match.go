@@ -661,7 +661,7 @@ func (p phrase) findAnswerFrom(t *Text, fuzzy bool, all []phrase, start int) (at
 		}
 		// A phrase that is itself a negation ("nothing changed") is not
 		// undone by one before it: "no, nothing changed", "no no proxy".
-		if (!negated(t.ws, i) || negations[p[0].s]) && (len(p) != 1 || !aboutOther(t.ws, i)) && !insideNegated(t, all, i, e, fuzzy) {
+		if (!negated(t.ws, i) || negations[p[0].s]) && (len(p) != 1 || !aboutOther(t.ws, i)) && !insideNegated(t, all, i, e, fuzzy) && !selfTold(p, t.ws, i) {
 			return i, e
 		}
 		from = i
@@ -673,13 +673,36 @@ func (p phrase) findAnswerFrom(t *Text, fuzzy bool, all []phrase, start int) (at
 			if i < 0 {
 				return -1, -1
 			}
-			if negated(t.ws, i) {
+			if negated(t.ws, i) && !ruledOut(t.ws, i, e) {
 				return i, e
 			}
 			from = i
 		}
 	}
 	return -1, -1
+}
+
+// selfTold reports whether phrase p, found at ws[i], opens with a word
+// for someone (a class like {party}, or any name) whom the person says
+// they are: "I'm a parent trying to pay" is the payer, not a business
+// telling of "a parent trying to pay".
+func selfTold(p phrase, ws []string, i int) bool {
+	if !p[0].suffix || p[0].alts == nil && p[0].s != "" || i < 2 {
+		return false
+	}
+	return (ws[i-1] == "a" || ws[i-1] == "an" || ws[i-1] == "the") && (ws[i-2] == "im" || ws[i-2] == "am")
+}
+
+// ruledOut reports whether ws[i:end], negated, is only ruled out: a clause
+// of "not" and it ("Not funds, not expiry."), which says what the trouble
+// is not, not that something is missing (the "no funds" of an empty
+// account).
+func ruledOut(ws []string, i, end int) bool {
+	j := i - 1
+	if j >= 0 && determiners[ws[j]] {
+		j--
+	}
+	return j >= 0 && ws[j] == "not" && (j == 0 || ws[j-1] == clauseBreak) && (end == len(ws) || ws[end] == clauseBreak)
 }
 
 // insideNegated reports whether words [at, end) of t lie inside a match

@@ -117,7 +117,7 @@ func nameLike(w string) bool {
 // of grammar, and no number.
 func thingLike(w string) bool {
 	return len(w) >= 2 && w != clauseBreak && strings.Trim(w, "0123456789") != "" && !light[w] && !negations[w] && !prepositions[w] &&
-		!people[w] && !roles[w] && !memberWords[w]
+		!people[w] && !roles[w] && !memberWords[w] && !people[strings.TrimSuffix(w, "s")] // "my son's school" is not mine
 }
 
 // people are words for a person besides roles and members of a team:
