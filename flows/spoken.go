@@ -11,6 +11,9 @@ import (
 // Only codes of 400 to 599 are read: "one oh one" or "two twenty" say
 // something else. It returns s itself when there is nothing to rewrite.
 func spoken(s string) string {
+	if !maySpeak(s) {
+		return s
+	}
 	var ws [24]wordSpan
 	words := wordSpans(s, ws[:0])
 	var b strings.Builder
@@ -50,6 +53,26 @@ func spoken(s string) string {
 	b.WriteString(s[done:])
 	return b.String()
 }
+
+// maySpeak reports whether s may hold something spoken rewrites: "four"
+// or "five" (a code's first digit), a 4 or 5 before a space, or "am" or
+// "pm" ending a word. Most texts have none, and are not read further.
+func maySpeak(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		c := s[i] | 0x20
+		switch {
+		case c == 'f' && i+4 <= len(s) && (strings.EqualFold(s[i:i+4], "four") || strings.EqualFold(s[i:i+4], "five")):
+			return true
+		case (s[i] == '4' || s[i] == '5') && s[i+1] == ' ':
+			return true
+		case (c == 'a' || c == 'p') && s[i+1]|0x20 == 'm' && (i+2 == len(s) || !isAlnum(s[i+2])):
+			return true
+		}
+	}
+	return false
+}
+
+func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
 
 // wordSpan is a word of s: a run of ASCII letters or digits.
 type wordSpan struct{ start, end int }
