@@ -206,6 +206,10 @@ func TestClosers(t *testing.T) {
 	for _, done := range []string{"re-authorized the app, working again", "I put new card and now ok, thank you", "logging out and back in did it, cheers",
 		"capped it at 4 agents and the 429s stopped. thanks", "customer called her bank and it went through", "waited a bit and it's gone",
 		"capped it at 3 agents, no more failures. thanks", "set NODE_EXTRA_CA_CERTS and claude connects. thank u!",
+		// What was done "fix it", as other Englishes write the past; God
+		// bless after something done.
+		"Logout and login again fix it! Bless up, one love",
+		"Now I understand, those ones said STOP. We have removed them from the list. God bless you",
 		// Zero of the trouble is none of it.
 		"admin turned off lock sessions to IP, 0 failures today", "moved the key, zero 403s all day",
 		"texted start and messages come through again 🎉 thanks", "it doesn't happen anymore, thanks",
@@ -261,6 +265,13 @@ func TestClosers(t *testing.T) {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)
+		}
+	}
+	// "fix it" asked or wished for is no result.
+	for _, asked := range []string{"how do I fix it?", "can you fix it", "I need to fix it before Monday"} {
+		_, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", asked)
+		if fb := rs[1].Feedback; fb != nil && fb.Answer == bot.FeedbackYes {
+			t.Errorf("%q after a fix counted as yes", asked)
 		}
 	}
 	// A thank-you or an explanation taken in, that does not say whether it

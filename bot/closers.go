@@ -25,7 +25,7 @@ var (
 	closerHeads = wordSet(`thanks thank thx ty tysm tyvm cheers great cool nice awesome perfect ok okay bye goodbye cya
 		gracias merci danke dank obrigado obrigada grazie worked works fixed solved sweet amazing brilliant legend ta appreciate appreciated
 		excellent fantastic wonderful helpful helped sorted yay lovely fab star best lifesaver hero jazakallah shukran asante salamat
-		dhanyavad dhanyavaad arigato grand brill ace gg maith respect diolch obliged`)
+		dhanyavad dhanyavaad arigato grand brill ace gg maith respect diolch obliged bless blessings`)
 )
 
 // isCloser reports whether the words ws only thank or say goodbye,
@@ -132,7 +132,7 @@ func isThanks(in flows.Text) bool {
 }
 
 // gratitude are the words of thanks alone, of closerHeads.
-var gratitude = wordSet(`thanks thx ty tysm tyvm cheers ta gracias merci danke obrigado obrigada grazie diolch obliged`)
+var gratitude = wordSet(`thanks thx ty tysm tyvm cheers ta gracias merci danke obrigado obrigada grazie diolch obliged bless blessings`)
 
 // acknowledges reports whether the text takes in what the fix page said
 // without thanks and without saying it failed ("makes sense, we'll filter
@@ -145,7 +145,7 @@ func acknowledges(in flows.Text) bool {
 }
 
 // understood are what people say when an explanation has landed.
-var understood = phrases(`makes sense|make sense|good to know|fair enough|got it|i see|understood|that explains it|that explains|
+var understood = phrases(`makes sense|make sense|good to know|fair enough|got it|i see|understood|i understand|that explains it|that explains|
 	at least i know|now i know|noted|i get it|gotcha|ah ok|ah okay|oh ok|oh okay`)
 
 // thanksFor reports whether the clause c thanks for something, in any
@@ -184,7 +184,7 @@ func clauseWorked(c []string) bool {
 	if slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) || tellsBefore(c) {
 		return false
 	}
-	if hasPhrase(c, fixed) || gotWanted(c) {
+	if hasPhrase(c, fixed) || gotWanted(c) || didFix(c) {
 		return true
 	}
 	for i, w := range c {
@@ -197,6 +197,27 @@ func clauseWorked(c []string) bool {
 	}
 	return runsNow(c)
 }
+
+// didFix reports whether the clause c says something done fixed it in
+// the present tense, as people of other Englishes write the past
+// ("logout and login again fix it!", "restart fix am"): "fix it" after
+// what was done, not after someone who will or should ("how do I fix
+// it", "can you fix it").
+func didFix(c []string) bool {
+	for i := 1; i+1 < len(c); i++ {
+		if (c[i] == "fix" || c[i] == "fixes") && (c[i+1] == "it" || c[i+1] == "am") && !fixers[c[i-1]] && !questionWords[c[0]] {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	// fixers, before "fix it", make it a question, a wish or a plan.
+	fixers = wordSet(`to i we you they he she can could will would should do does did cant cannot couldnt wont dont doesnt didnt gonna
+		going try trying need needs want wants please pls help me us not never`)
+	questionWords = wordSet(`how what why when where who which can could will would should do does did is are`)
+)
 
 // tellsBefore reports whether the clause c is about a time before the fix
 // (a word of one, or "used to"): it tells how things were ("no, the key's
@@ -531,7 +552,7 @@ var (
 		ok now|okay now|running again|working again|works again|its back|back in business|runs again|syncs again|sends again|loads again|
 		connects again|goes again|go again|posts again|run again|sync again|send again|back to work|gets the texts|get the texts|getting the texts|
 		logged in finally|finally logged in|finally works|finally working|im in|got in|good to go|runs through|now it send|now it sends|
-		coming in again|are coming in|is better now|it is better`)
+		coming in again|are coming in|is better now|it is better|fixed am`)
 )
 
 func wordSet(s string) map[string]bool {

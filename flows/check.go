@@ -84,6 +84,7 @@ func check(t *Flow, now time.Time) []Problem {
 	t.intake = compileIntake(t.Intake, t.Fallback)
 	t.index = make(map[string]*Node, len(t.Nodes))
 	t.compiled = map[string][]compiledChoice{}
+	t.asks = map[string]map[string]bool{}
 	for i := range t.Nodes {
 		n := &t.Nodes[i]
 		if !idPattern.MatchString(n.ID) {
@@ -284,6 +285,17 @@ func checkNode(t *Flow, n *Node, now time.Time) []Problem {
 			ccs = append(ccs, cc)
 		}
 		t.compiled[n.ID] = ccs
+		asks := map[string]bool{}
+		texts := []string{n.Text}
+		for _, c := range n.Choices {
+			texts = append(texts, c.Label)
+		}
+		for _, x := range texts {
+			for _, w := range contentWords(words(Normalize(x))) {
+				asks[w] = true
+			}
+		}
+		t.asks[n.ID] = asks
 		// A choice's own words must select that choice and no other.
 		for i, c := range n.Choices {
 			own := []string{c.Label}

@@ -43,6 +43,9 @@ type Flow struct {
 	File     string                      `yaml:"-"`
 	index    map[string]*Node            // node id → node, built by Load
 	compiled map[string][]compiledChoice // question id → its choices, built by Load
+	// asks holds, for each question id, the content words of its text and
+	// its choices' labels (see withoutEcho), built by Load.
+	asks   map[string]map[string]bool
 	intake   compiledIntake
 }
 

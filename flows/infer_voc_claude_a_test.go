@@ -221,6 +221,19 @@ func TestReadVocClaudeA(t *testing.T) {
 		{"claude-code-403", "smoke-test", "I'm on the train, the laptop is in my bag", 6},
 		{"claude-code-403", "smoke-test", "curl also gives 403", 2},
 		{"claude-code-403", "plan-active", "MY CARD GOT DECLINED LAST WEEK IF THAT MATTERS", 0},
+		// The question said back before the answer is the question's
+		// words, not the answer's; an answer with a question mark is an
+		// answer.
+		{"twilio-sms", "wants-back", "Does she want them? No, she was quite clear about that", 1},
+		{"claude-code-529", "proxy-vpn", "VPN or proxy? No, none. Just the new home router", 1},
+		{"claude-code-403", "sign-in", "I think it's an API key? my company gave me one, it's in my env", 1},
+		// A plan that renewed fine changed nothing; after "but", the point.
+		{"claude-code-403", "plan-active", "Is the plan active? Yes, it's active, it renewed fine on the 1st. Nothing changed there", 2},
+		{"claude-code-403", "plan-active", "The plan is active ja, nothing changed, but the 403 comes and goes", 3},
+		// One model said to fail beside a curl that works; a 403 with a
+		// block page is a 403.
+		{"claude-code-403", "smoke-test", "The curl test came back 200 with a list of models. It's only Opus that fails in claude code, Sonnet works", 7},
+		{"claude-code-403", "smoke-test", "403, but the body is an HTML page with our Netskope logo, not JSON.", 2},
 		// The card on file replaced and never updated.
 		{"claude-code-403", "plan-active", "my bank sent me a new card in october after a fraud thing and I never put it in anywhere", 0},
 		// A share of a send is a bulk send.

@@ -245,6 +245,8 @@ func TestInferVocOthers(t *testing.T) {
 		// other-error/ask-doing: what they did since.
 		{"other-error", "ask-doing", "Our yoga studio's Squarespace site says 'This domain isn't connected to a website yet' since I moved the domain's DNS on Monday", 0},
 		{"stripe-402", "code", "it says your card was declined, code insufficient_funds", 0},
+		// Spinning and "Thinking" with no error is the hang.
+		{"claude-code-529", "what-says", "the little orange star has just been spinning for 25 minutes saying Thinking. No error, nothing red", 4},
 		// What is ruled out ("Not funds, not expiry.") selects nothing;
 		// money missing still does.
 		{"stripe-402", "code", "Not funds, not expiry. The decline code on them is authentication_required.", 4},

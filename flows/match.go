@@ -501,6 +501,9 @@ type rating struct {
 	// hits counts the choice's phrases and patterns found apart from one
 	// another in the answer.
 	hits int
+	// but says the match comes after a "but": what follows it is the
+	// point ("active, nothing changed, but the 403 comes and goes").
+	but bool
 }
 
 // over reports whether r beats o: a higher score; or the same score from
@@ -508,7 +511,9 @@ type rating struct {
 // "opus limit" is the limit that was reached, "limit reached" the frame
 // around it); or, from matches apart, more of the choice's label ("an
 // api key in the anthropic console" is "API key from the Claude
-// Console", not "Console account"). Otherwise equal matches are a tie
+// Console", not "Console account"), after a match before a "but" when
+// it is a phrase after one ("active, nothing changed, but the 403 comes
+// and goes"), or from more hits. Otherwise equal matches are a tie
 // ("logged in with my console account").
 func (r rating) over(o rating) bool {
 	switch {
@@ -518,6 +523,8 @@ func (r rating) over(o rating) bool {
 		return false
 	case r.at < o.end && o.at < r.end:
 		return r.at < o.at
+	case r.but != o.but:
+		return r.but
 	case r.hits != o.hits:
 		return r.hits > o.hits
 	}
@@ -608,6 +615,10 @@ func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy bool, pats []pat
 		hit(first, first+n)
 	}
 	best.label, best.hits = cc.labelIn(t, best), hits
+	// A phrase, not a code or one word: "curl gives 200 but claude code
+	// gives 403" still answers what curl gave, and "403, but the body is
+	// an HTML page" is a 403.
+	best.but = best.end-best.at >= 2 && !digits(t.ws[best.at]) && slices.Contains(t.ws[:best.at], "but")
 	return best
 }
 
@@ -793,6 +804,7 @@ func (t *Flow) Read(n *Node, answer Text) Reading {
 		}
 		return Reading{Choice: i, By: ByNumber}
 	}
+	answer = t.withoutEcho(n, answer)
 	core, asks, hedged := answer.core(false)
 	other := -1 // readCore takes it only for a text that quotes: n.Other allocates
 	if quotes(&core) {
@@ -827,6 +839,52 @@ func (t *Flow) Read(n *Node, answer Text) Reading {
 	}
 	return none
 }
+
+// withoutEcho returns answer without a first clause that says the
+// question back before answering it ("VPN or proxy? No, none.", "Am I
+// the admin? Nah, head office does the billing"): a clause that ends
+// with "?", with more after it, whose words are mostly the question's
+// or its choices'. Its words are the question's, not the answer's.
+func (t *Flow) withoutEcho(n *Node, answer Text) Text {
+	end := slices.Index(answer.ws, clauseBreak)
+	if end <= 0 || end >= 64 || answer.asked&(1<<(end-1)) == 0 {
+		return answer
+	}
+	// A question's shape: it opens as a question does ("Am I the
+	// admin?"), or it is a few words ("VPN or proxy?"); not an answer
+	// given with a question mark ("I think it's an API key?").
+	if !echoStarts[answer.ws[0]] && end > 3 {
+		return answer
+	}
+	asks := t.asks[n.ID]
+	content, echoed := 0, 0
+	for _, w := range answer.ws[:end] {
+		if stopWords[w] {
+			continue
+		}
+		content++
+		if asks[w] || asks[strings.TrimSuffix(w, "s")] {
+			echoed++
+		}
+	}
+	if content == 0 || 2*echoed < content {
+		return answer
+	}
+	var b strings.Builder
+	for _, w := range answer.ws[end+1:] {
+		if w == clauseBreak {
+			b.WriteString(". ")
+			continue
+		}
+		b.WriteString(w)
+		b.WriteByte(' ')
+	}
+	return NewText(b.String())
+}
+
+// echoStarts open a question said back.
+var echoStarts = set("is", "are", "am", "was", "were", "do", "does", "did", "have", "has", "can", "could", "which", "what", "how", "where",
+	"when", "who", "any", "a", "an", "the", "my", "our")
 
 // readCore reads the core of an answer (see Read); other is the choice a
 // message that matches none of the others picks (see Node.Other), or -1.
