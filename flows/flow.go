@@ -46,7 +46,7 @@ type Flow struct {
 	// asks holds, for each question id, the content words of its text and
 	// its choices' labels (see withoutEcho), built by Load.
 	asks   map[string]map[string]bool
-	intake   compiledIntake
+	intake compiledIntake
 }
 
 // Intake lists the signals that say a first message belongs to this flow.

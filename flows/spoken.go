@@ -72,7 +72,9 @@ func maySpeak(s string) bool {
 	return false
 }
 
-func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
 
 // wordSpan is a word of s: a run of ASCII letters or digits.
 type wordSpan struct{ start, end int }
