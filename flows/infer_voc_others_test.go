@@ -245,6 +245,8 @@ func TestInferVocOthers(t *testing.T) {
 		// other-error/ask-doing: what they did since.
 		{"other-error", "ask-doing", "Our yoga studio's Squarespace site says 'This domain isn't connected to a website yet' since I moved the domain's DNS on Monday", 0},
 		{"stripe-402", "code", "it says your card was declined, code insufficient_funds", 0},
+		// The status page checked, then what it showed.
+		{"claude-code-529", "status-5xx", "claude code throws API Error: 504 on every long task. before you ask, YES I checked the status page, it's green", 1},
 		// Spinning and "Thinking" with no error is the hang.
 		{"claude-code-529", "what-says", "the little orange star has just been spinning for 25 minutes saying Thinking. No error, nothing red", 4},
 		// What is ruled out ("Not funds, not expiry.") selects nothing;
@@ -324,6 +326,12 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"anthropic chat in my terminal now says I'm not allowed to make requests??", "claude-code-403"},
 		{"claude code stops and tells me to come back at 3:40. I'm on Pro", "claude-code-429"},
 		{"claude code just says thinking for 20 minutes and nothing happens", "claude-code-529"},
+		// A brand that shares a Claude model's name is another's product;
+		// Claude Code's own status line is Claude Code hanging.
+		{"Opus Clip keeps failing my exports with 429 too many requests, all afternoon", "other-error"},
+		{"My Sonnet dock keeps disconnecting from my MacBook every 20 minutes", "other-error"},
+		{"Square reader at our market stall says 'Card declined' for every contactless card today. Not Stripe, it's Square", "other-error"},
+		{"Claude Code has been sitting on ✻ Thinking… (14m 32s · esc to interrupt) with nothing happening. no error", "claude-code-529"},
 		// A paste cut short inside its last word.
 		{"claude code: Your organization has disabled API key authenticat", "claude-code-403"},
 		{"claude code won't let me in, it says Your organization has disabled Claude subscr", "claude-code-403"},
