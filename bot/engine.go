@@ -579,6 +579,18 @@ func (s *step) intake(text string) {
 	}
 }
 
+// pasteNext answers a text at a question that reads as nothing and ends
+// by announcing a paste.
+const pasteNext = "Go ahead: paste it in your next text and I'll read it."
+
+// promisesPaste reports whether text ends with a colon after three words
+// or more ("Here's what curl gave me:", "Now Claude Code says:"): what
+// it introduces comes in the next text, as long pastes do.
+func promisesPaste(text string) bool {
+	t := strings.TrimSpace(text)
+	return strings.HasSuffix(t, ":") && len(strings.Fields(t)) >= 3
+}
+
 // candidates are the flows offered by the last "Is this …?".
 func (s *step) candidates() []*flows.Flow {
 	var offered []*flows.Flow
@@ -988,6 +1000,12 @@ func (s *step) answer(text string) {
 		// through a litellm proxy he set up" after "Got it: you use an
 		// API key"): on from that question with the new answer.
 		if s.correct(t, text) {
+			return
+		}
+		// "here's the curl output:": the answer is the next text. No
+		// miss; the question stays open.
+		if promisesPaste(text) {
+			s.reply(pasteNext)
 			return
 		}
 		// Away, or unable to look ("on the train, can't look the code
