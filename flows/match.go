@@ -870,16 +870,7 @@ func (t *Flow) withoutEcho(n *Node, answer Text) Text {
 	if content == 0 || 2*echoed < content {
 		return answer
 	}
-	var b strings.Builder
-	for _, w := range answer.ws[end+1:] {
-		if w == clauseBreak {
-			b.WriteString(". ")
-			continue
-		}
-		b.WriteString(w)
-		b.WriteByte(' ')
-	}
-	return NewText(b.String())
+	return fromWords(answer.ws[end+1:])
 }
 
 // echoStarts open a question said back.
@@ -979,13 +970,17 @@ func (t *Flow) Infer(n *Node, said []string) int {
 	return i
 }
 
-// Said is an earlier text read once to be read at many questions
-// ([Flow.InferFrom], [Flow.InferOpen]): entering a flow asks each
-// question on the way what the person's texts already answer.
+// Said is a text read once to be read at many questions: an earlier
+// text ([Flow.InferFrom], [Flow.InferOpen]), since entering a flow asks
+// each question on the way what the person's texts already answer, or an
+// answer read at the questions ahead (Ahead, Answers).
 type Said struct {
 	s    string
 	text Text
-	in   Text // text.core(true)
+	in   Text // text.core(true), unless the text can answer nothing (never)
+	// never: the text answers no question sent as an answer (empty, a
+	// yes/no of three words or fewer, numbers alone)
+	never bool
 }
 
 // String returns the text as it was sent.
@@ -1000,7 +995,11 @@ func ReadSaid(s string) Said {
 
 func readSaid(text Text) Said {
 	r := Said{text: text}
-	if len(text.ws) > 3 || Family(text.norm) == "" { // else inferOne never reads it
+	yesNo := len(text.ws) <= 3 && Family(text.norm) != ""
+	r.never = len(text.ws) == 0 || yesNo || strings.Trim(text.norm, "0123456789 ") == ""
+	// Neither reads a short yes/no; inferOne reads numbers alone ("403"
+	// can be an implied phrase), looseAnswer does not.
+	if !yesNo {
 		r.in, _, _ = r.text.core(true)
 	}
 	return r
@@ -1015,42 +1014,17 @@ func readSaid(text Text) Said {
 // of the text, or -1, -1.
 func (t *Flow) InferOpen(n *Node, open []*Said) (choice, from int) {
 	for k := len(open) - 1; k >= 0; k-- {
-		l := looseText{text: open[k].text, in: open[k].in, never: never(open[k].text)}
-		if i := t.looseAnswer(n, &l); i >= 0 {
+		if i := t.looseAnswer(n, open[k]); i >= 0 {
 			return i, k
 		}
 	}
 	return -1, -1
 }
 
-// looseText is a text read once as looseAnswer reads it, to read it at
-// many questions (Ahead, Answers).
-type looseText struct {
-	text Text
-	in   Text // text.core(true), unless never
-	// never: the text answers no question (empty, a yes/no of three
-	// words or fewer, numbers alone)
-	never bool
-}
-
-func readLoose(text Text) looseText {
-	l := looseText{text: text, never: never(text)}
-	if !l.never {
-		l.in, _, _ = text.core(true)
-	}
-	return l
-}
-
-// never reports whether text answers no question: empty, a yes/no of
-// three words or fewer, numbers alone.
-func never(text Text) bool {
-	return len(text.ws) == 0 || len(text.ws) <= 3 && Family(text.norm) != "" || strings.Trim(text.norm, "0123456789 ") == ""
-}
-
-// looseAnswer is inferOne for a text sent as an answer, read by
-// readLoose: match words count whatever the question's infer says. Bare
-// numbers ("403") and yes/no never count.
-func (t *Flow) looseAnswer(n *Node, l *looseText) int {
+// looseAnswer is inferOne for a text sent as an answer: match words
+// count whatever the question's infer says. Bare numbers ("403") and
+// yes/no never count.
+func (t *Flow) looseAnswer(n *Node, l *Said) int {
 	ccs := t.compiled[n.ID]
 	if l.never || choiceNumber(l.text.ws, len(ccs)) >= 0 {
 		return -1
@@ -1090,7 +1064,7 @@ func (t *Flow) InferFrom(n *Node, said []*Said) (choice, from int) {
 // 403 choice leads to. Questions are searched up to maxAhead deep.
 func (t *Flow) Ahead(n *Node, answer Text) int {
 	found := -1
-	l := readLoose(answer) // read once for every question ahead
+	l := readSaid(answer) // read once for every question ahead
 	var seen nodeSet
 	for k, ch := range n.Choices {
 		seen.reset()
@@ -1170,7 +1144,7 @@ const maxAhead = 3
 
 // answersAhead reports whether text answers a question reachable from
 // node id within depth questions, not passing a node in seen.
-func (t *Flow) answersAhead(id string, text *looseText, depth int, seen *nodeSet) bool {
+func (t *Flow) answersAhead(id string, text *Said, depth int, seen *nodeSet) bool {
 	n := t.Node(id)
 	if n == nil || depth == 0 || seen.has(id) {
 		return false
@@ -1217,7 +1191,7 @@ func (t *Flow) Unsure(n *Node) int {
 // "Is this 1) … or 2) …?" that picks neither by name but says something
 // only one of them asks about.
 func (t *Flow) Answers(text Text) bool {
-	l := readLoose(text)
+	l := readSaid(text)
 	for i := range t.Nodes {
 		if n := &t.Nodes[i]; n.Kind == Question && t.looseAnswer(n, &l) >= 0 {
 			return true

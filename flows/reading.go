@@ -183,8 +183,16 @@ func (t *Text) core(stated bool) (core Text, asks, hedged bool) {
 	if !cut {
 		return *t, false, false
 	}
+	nt := fromWords(keep)
+	nt.markNames(named)
+	return nt, asks, hedged
+}
+
+// fromWords reads again normalised words, clauseBreak between clauses,
+// that were kept of a Text.
+func fromWords(ws []string) Text {
 	var b strings.Builder
-	for _, w := range keep {
+	for _, w := range ws {
 		if w == clauseBreak {
 			b.WriteString(". ")
 			continue
@@ -192,9 +200,7 @@ func (t *Text) core(stated bool) (core Text, asks, hedged bool) {
 		b.WriteString(w)
 		b.WriteByte(' ')
 	}
-	nt := NewText(b.String())
-	nt.markNames(named)
-	return nt, asks, hedged
+	return NewText(b.String())
 }
 
 // markNames sets the name of the shapes of t's words numbered in named

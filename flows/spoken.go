@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -32,9 +33,9 @@ func spoken(s string) string {
 			}
 		}
 		if n == 0 && i+1 < len(words) && lead >= 1 && isMeridiem(s, words[i+1]) {
-			if !isDigits(s[words[i].start:words[i].end]) {
+			if !isAmount(s[words[i].start:words[i].end]) {
 				b.WriteString(s[done:words[i].start])
-				b.WriteString(itoa(lead))
+				b.WriteString(strconv.Itoa(lead))
 				done = words[i].end
 			}
 			continue
@@ -111,7 +112,7 @@ func digitWord(s string, w wordSpan) (int, bool) {
 	if len(x) > len("eleven") {
 		return 0, false
 	}
-	if isDigits(x) && len(x) <= 2 {
+	if isAmount(x) && len(x) <= 2 {
 		n := 0
 		for _, c := range x {
 			n = 10*n + int(c-'0')
@@ -148,24 +149,24 @@ func codeAfter(s string, ws []wordSpan, lead int) (string, int) {
 	switch w := word(0); w {
 	case "oh", "o", "zero", "0":
 		if u, ok := unit(1); ok {
-			return itoa(lead*100 + u), 2
+			return strconv.Itoa(lead*100 + u), 2
 		}
 	case "hundred":
 		if word(1) == "and" {
 			if u, ok := unit(2); ok && u > 0 {
-				return itoa(lead*100 + u), 3
+				return strconv.Itoa(lead*100 + u), 3
 			}
 		}
 		if u, ok := unit(1); ok && u > 0 {
-			return itoa(lead*100 + u), 2
+			return strconv.Itoa(lead*100 + u), 2
 		}
-		return itoa(lead * 100), 1
+		return strconv.Itoa(lead * 100), 1
 	default:
 		for t, tw := range tensWords {
 			if tw != "" && w == tw {
 				// The unit is needed: "four twenty" alone is as often a time.
 				if u, ok := unit(1); ok && u > 0 {
-					return itoa(lead*100 + t*10 + u), 2
+					return strconv.Itoa(lead*100 + t*10 + u), 2
 				}
 			}
 		}
@@ -179,27 +180,4 @@ func isMeridiem(s string, w wordSpan) bool {
 	}
 	x := s[w.start:w.end]
 	return strings.EqualFold(x, "am") || strings.EqualFold(x, "pm")
-}
-
-func isDigits(x string) bool {
-	for i := 0; i < len(x); i++ {
-		if x[i] < '0' || x[i] > '9' {
-			return false
-		}
-	}
-	return x != ""
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	var buf [4]byte
-	i := len(buf)
-	for n > 0 {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(buf[i:])
 }
