@@ -261,6 +261,14 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "smoke-test", "which window do i run it in?", 0, true, false, false},
 		{"claude-code-billing", "just-paid", "what card do you mean", 0, true, false, false},
 		{"salesforce-401", "which-host", "what url is that", 0, true, false, false},
+		// A yes/no question back that ends with "?" and opens with a verb
+		// that asks, or an if-clause before one; without the "?" the
+		// same words state.
+		{"claude-code-403", "plan-active", "If I renew will it charge me twice for this month?", 0, true, false, false},
+		{"claude-code-403", "smoke-test", "will it use up our credits?", 0, true, false, false},
+		{"claude-code-403", "smoke-test", "ok but am I being charged for the failed retries?", 0, true, false, false},
+		{"claude-code-403", "smoke-test", "did it twice, 403 both times", 3, false, false, false},
+		{"claude-code-403", "smoke-test", "Will it cost anything? It came back 403", 3, false, false, false},
 		// Two equal matches apart from each other: more of a choice's label
 		// decides ("API key from the Claude Console"), else they tie.
 		{"claude-code-403", "sign-in", "i created an api key in the anthropic console", 2, false, false, false},

@@ -150,7 +150,7 @@ func (t *Text) core(stated bool) (core Text, asks, hedged bool) {
 		clause := t.ws[start:end]
 		switch {
 		case len(clause) == 0:
-		case question(clause, stated) && !t.relative(start, end):
+		case (question(clause, stated) || t.endsAsking(end) && yesNoQuestion(clause)) && !t.relative(start, end):
 			asks, cut = true, true
 		default:
 			run := 0 // words kept since the last break
@@ -222,14 +222,50 @@ func (t *Text) markNames(named []int) {
 	}
 }
 
+// endsAsking reports whether the clause ending before t.ws[end] ended
+// with "?".
+func (t *Text) endsAsking(end int) bool {
+	return end > 0 && end-1 < 64 && t.asked&(1<<(end-1)) != 0
+}
+
+// yesNoQuestion reports whether a clause that ended with "?" asks a
+// yes/no question back: it opens (after a filler such as "ok" or "but")
+// with a verb that asks and whom or what it asks about ("will it wipe my
+// CLAUDE.md files if I log out?", "am I being charged for the retries?",
+// "did it corrupt anything?"), or with an if-clause before one ("if I
+// renew will it charge me twice?"). Without the "?" the same words may
+// state ("did it twice, same 403"), so the caller checks that first.
+func yesNoQuestion(c []string) bool {
+	for len(c) > 0 && (fillers[c[0]] || questionLeads[c[0]]) {
+		c = c[1:]
+	}
+	if len(c) > 0 && c[0] == "if" {
+		for i := 2; i+1 < len(c); i++ {
+			if yesNoVerbs[c[i]] && askedAbout[c[i+1]] {
+				return true
+			}
+		}
+		return false
+	}
+	return len(c) >= 3 && yesNoVerbs[c[0]] && askedAbout[c[1]]
+}
+
+var (
+	// yesNoVerbs open a yes/no question.
+	yesNoVerbs = set("do", "does", "did", "is", "are", "was", "were", "should", "can", "could", "would", "will", "am", "have", "has", "shall", "may", "might", "isnt", "arent", "wont", "doesnt", "didnt")
+	// questionLeads, like fillers, may come before a question's verb.
+	questionLeads = set("and", "but", "also", "wait", "just")
+	// askedAbout follow a verb that opens a yes/no question.
+	askedAbout = set("i", "it", "you", "we", "they", "he", "she", "that", "this", "there", "my", "our", "your", "the", "anyone", "anything", "someone", "me", "us", "its", "im")
+)
+
 // relative reports whether the clause t.ws[start:end] goes on from the
 // one before it ("/status says API key, which is weird because I pay for
 // Max"): it opens with "which" and a verb of saying what that was, comes
 // after another clause, and does not end with "?" ("which is it?").
 func (t *Text) relative(start, end int) bool {
 	c := t.ws[start:end]
-	endsAsking := end-1 < 64 && t.asked&(1<<(end-1)) != 0
-	return start > 0 && len(c) >= 3 && c[0] == "which" && relativeVerbs[c[1]] && !endsAsking
+	return start > 0 && len(c) >= 3 && c[0] == "which" && relativeVerbs[c[1]] && !t.endsAsking(end)
 }
 
 // relativeVerbs follow a "which" that goes on from the clause before.
