@@ -210,6 +210,9 @@ func TestClosers(t *testing.T) {
 		// bless after something done.
 		"Logout and login again fix it! Bless up, one love",
 		"Now I understand, those ones said STOP. We have removed them from the list. God bless you",
+		// What they feared losing, "still there": theirs, not the trouble.
+		"Logged in again, everything's still there, CLAUDE.md and all. Thank you",
+		"all my chats are still there and it works. cheers",
 		// Zero of the trouble is none of it.
 		"admin turned off lock sessions to IP, 0 failures today", "moved the key, zero 403s all day",
 		"texted start and messages come through again 🎉 thanks", "it doesn't happen anymore, thanks",
@@ -331,6 +334,8 @@ func TestClosers(t *testing.T) {
 		// "still" and the trouble after it, after something that went well.
 		{"the export is there and it loads, still invalid api key", bot.StatusFixed, bot.FeedbackNo},
 		{"still 403", bot.StatusFixed, bot.FeedbackNo},
+		{"still there", bot.StatusFixed, bot.FeedbackNo},
+		{"logged in again, the error is still there", bot.StatusFixed, bot.FeedbackNo},
 		// How it was before the fix is no result: the "no" that opens it
 		// decides.
 		{"no, the key's in zshrc same as always, it worked yesterday", bot.StatusFixed, bot.FeedbackNo},

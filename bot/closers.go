@@ -600,10 +600,22 @@ func hasPhrase(ws []string, ps [][]string) bool {
 // didn't know that was a thing".
 var asides = phrases(`didnt know|did not know|didnt realize|didnt realise|did not realize|didnt think|didnt expect|didnt notice|didnt see that`)
 
-// withoutAsides returns ws with the asides taken out.
+var (
+	// keptThings are what a person fears a fix loses, said to be kept.
+	keptThings = wordSet(`everything everythings all both history chats files projects settings memory data stuff conversations work`)
+	// stillPlaces say, after "still", that something has not gone.
+	stillPlaces = wordSet(`there here intact`)
+)
+
+// withoutAsides returns ws with the asides taken out, and the "still" of
+// what was kept ("everything's still there, CLAUDE.md and all"): the
+// person's things are still there, not the trouble.
 func withoutAsides(ws []string) []string {
 	out := make([]string, 0, len(ws))
 	for i := 0; i < len(ws); i++ {
+		if ws[i] == "still" && i+1 < len(ws) && stillPlaces[ws[i+1]] && slices.ContainsFunc(ws[:i], func(w string) bool { return keptThings[w] }) {
+			continue
+		}
 		n := 0
 		for _, p := range asides {
 			if i+len(p) <= len(ws) && slices.Equal(ws[i:i+len(p)], p) {
