@@ -140,6 +140,15 @@ func TestInferVocClaudeA(t *testing.T) {
 		// A 403 body that says the model is not available here names the model.
 		{"claude-code-403", "body-says", "403 when I pick opus: {\"type\":\"permission_error\",\"message\":\"model claude-opus-4-1 is not available for this workspace\"}", 1},
 		{"claude-code-403", "body-says", "Anthropic API is not available in your region", 0},
+		// A filter's block page told in a first text is the "no API
+		// message" answer; curl's status line told there is the curl
+		// result, and a 403 Claude Code gets beside a curl 200 is not.
+		{"claude-code-403", "body-says", "Here's what a curl from the hot desk gave me:\n\nHTTP/1.1 403 Forbidden\nServer: Zscaler/6.2\n<html><head><title>Access Denied</title></head><body>This site has been blocked by your organization's policy", 4},
+		{"claude-code-403", "body-says", "claude code 403 at work, the browser shows our FortiGate web page blocked screen for api.anthropic.com", 4},
+		{"claude-code-403", "smoke-test", "Here's what a curl from the hot desk gave me:\n\nHTTP/1.1 403 Forbidden\nServer: Zscaler/6.2", 2},
+		{"claude-code-403", "smoke-test", "I ran the curl and it returned HTTP 401, invalid x-api-key", 1},
+		{"claude-code-403", "smoke-test", "My API key works fine with curl (200) but Claude Code still gets 403", 0},
+		{"claude-code-403", "smoke-test", "curl is fine but claude code gets 403", -1},
 		// A plan changed to or renewed is a plan.
 		{"claude-code-403", "sign-in", "upgrded pro -> max yesterday and now claude code says request not allowed (403)", 0},
 		{"claude-code-403", "sign-in", "request not allowed since upgrade to max yday", 0},
