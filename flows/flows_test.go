@@ -261,6 +261,13 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "smoke-test", "which window do i run it in?", 0, true, false, false},
 		{"claude-code-billing", "just-paid", "what card do you mean", 0, true, false, false},
 		{"salesforce-401", "which-host", "what url is that", 0, true, false, false},
+		// A clause that takes back the one before it ("wait", "actually",
+		// "scratch that"): the answer is what follows.
+		{"claude-code-429", "parallel", "yes lots at once. no wait scratch that, that was last week. today it's one session, steady", 2, false, false, false},
+		{"claude-code-billing", "org-key", "no key set... hmm wait, I do have ANTHROPIC_API_KEY in my bash_profile from the old job", 1, false, false, false},
+		{"claude-code-401", "key-listed", "yeah my key is listed and active. actually no, I checked, the one claude code uses is the org key not mine, and that one's gone", 2, false, false, false},
+		{"claude-code-429", "which-window", "says resets monday. wait no 5pm, misread", 1, false, false, false},
+		{"claude-code-429", "parallel", "yes. actually no", 2, false, false, false},
 		// A yes/no question back that ends with "?" and opens with a verb
 		// that asks, or an if-clause before one; without the "?" the
 		// same words state.

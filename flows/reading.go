@@ -141,6 +141,7 @@ func (t *Text) core(stated bool) (core Text, asks, hedged bool) {
 		named   []int         // which of them are written as names
 		cut     bool
 		start   int
+		prevRun int // words of the last clause kept, for a take-back
 	)
 	for start <= len(t.ws) {
 		end := start
@@ -151,10 +152,20 @@ func (t *Text) core(stated bool) (core Text, asks, hedged bool) {
 		switch {
 		case len(clause) == 0:
 		case (question(clause, stated) || t.endsAsking(end) && yesNoQuestion(clause)) && !t.relative(start, end):
-			asks, cut = true, true
+			asks, cut, prevRun = true, true, 0
 		default:
+			from := 0
+			if n := takesBack(clause); n > 0 {
+				// "yes lots at once. no wait scratch that, …": the
+				// clause just before is taken back.
+				if prevRun > 0 {
+					keep, kept = keep[:len(keep)-prevRun-1], kept-prevRun
+					named = slices.DeleteFunc(named, func(k int) bool { return k >= kept })
+				}
+				from, cut = n, true
+			}
 			run := 0 // words kept since the last break
-			for i := 0; i < len(clause); i++ {
+			for i := from; i < len(clause); i++ {
 				if n := hedgeAt(clause, i); n > 0 {
 					hedged, cut = true, true
 					i += n
@@ -177,6 +188,7 @@ func (t *Text) core(stated bool) (core Text, asks, hedged bool) {
 			if run > 0 {
 				keep = append(keep, clauseBreak)
 			}
+			prevRun = run
 		}
 		start = end + 1
 	}
@@ -186,6 +198,49 @@ func (t *Text) core(stated bool) (core Text, asks, hedged bool) {
 	nt := fromWords(keep)
 	nt.markNames(named)
 	return nt, asks, hedged
+}
+
+// takeBacks open a clause that takes back what the text said before it
+// ("yeah it's listed. actually no, the one it uses is gone", "no key
+// set… hmm wait, I do have one in my bash_profile", "lots at once. no
+// wait scratch that, today it's one session").
+var takeBacks = [][]string{
+	{"no", "wait"}, {"wait"}, {"actually"}, {"scratch", "that"}, {"correction"}, {"never", "mind"}, {"nvm"},
+	{"on", "second", "thought"}, {"i", "meant"}, {"i", "mean"}, {"my", "bad"},
+}
+
+// takesBack returns how many words open clause c to take back what was
+// said before it (fillers, then one or more of takeBacks: "hmm wait",
+// "no wait scratch that"), or 0. A "no" right after them takes back too
+// when more follows ("wait no 5pm"); alone it is the answer ("actually
+// no").
+func takesBack(c []string) int {
+	i := 0
+	for i < len(c) && fillers[c[i]] {
+		i++
+	}
+	found := false
+	for {
+		n := 0
+		for _, p := range takeBacks {
+			if len(p) <= len(c)-i && equalWords(c[i:i+len(p)], p) {
+				n = len(p)
+				break
+			}
+		}
+		if n == 0 {
+			break
+		}
+		i += n
+		found = true
+	}
+	if !found {
+		return 0
+	}
+	if i+1 < len(c) && c[i] == "no" {
+		i++ // "wait no 5pm": the no takes back too
+	}
+	return i
 }
 
 // fromWords reads again normalised words, clauseBreak between clauses,
