@@ -320,6 +320,16 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"SumUp card reader says declined for every card today. not stripe, our sumup", "other-error"},
 		{"we moved from vonage to twilio and now texts fail with 30007", "twilio-sms"},
 		{"not sure if it's stripe but cards get declined on our checkout", "stripe-402"},
+		{"Anthropologie website declined my card twice. not a stripe thing I think?", "other-error"},
+		// A product of ours as a person's name after who they are.
+		{"our receptionist Claude keeps getting logged out of outlook since IT made him change his password", "other-error"},
+		{"my boss claude code 429 again", "claude-code-429"},
+		// A name split in two ("Sales force"); a network said as where it
+		// runs is no product of the person's own ("the office wifi"),
+		// the wifi itself failing is.
+		{"Sales force sandbox 401 since friday", "salesforce-401"},
+		{"cc 403 only when I'm on the office wifi, fine on my hotspot. proxie maybe?", "claude-code-403"},
+		{"my wifi keeps dropping with error 651", "other-error"},
 		// The error told in the person's own words.
 		{"the claude terminal thing just says something about logging in and won't go any further. I pay for Pro", "claude-code-401"},
 		{"cc keeps kicking me out, i log in, 10 mins later its asking again", "claude-code-401"},

@@ -284,7 +284,7 @@ func (ci *compiledIntake) score(m *marks, content []uint64, t *Text, spans []spa
 	}
 	for _, p := range ci.products {
 		// A product denied is not the product ("not stripe, our sumup").
-		if at := m.find(p); at >= 0 && (at == 0 || !productDenials[t.ws[at-1]]) {
+		if at := m.find(p); at >= 0 && !deniedAt(t.ws, at) {
 			product = max(product, 2+float64(len(p)))
 			spans = append(spans, span{at: at, n: len(p), score: 2 + float64(len(p)), product: true})
 		}
@@ -576,7 +576,7 @@ func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
 		return
 	}
 	i := slices.Index(l.Flows, fb)
-	if fits[i].product == 0 && !slices.ContainsFunc(in.ws, func(w string) bool { return ownThings[w] }) && !l.namesOtherAPI(in) &&
+	if fits[i].product == 0 && !namesOwnThing(in.ws) && !l.namesOtherAPI(in) &&
 		!(fits[i].signals > 0 && l.namesOther(in)) {
 		return
 	}
@@ -683,6 +683,29 @@ var tradeWords = set("rest", "graph", "graphql", "soap", "http", "https", "json"
 var ownThings = set("website", "websites", "site", "webpage", "homepage", "webshop", "app", "store", "shop", "portal", "blog", "intranet", "backend", "frontend",
 	"printer", "scanner", "router", "modem", "wifi", "email", "inbox", "database", "tv")
 
+// namesOwnThing reports whether ws names one of ownThings, other than a
+// network said as where something runs ("cc 403 only on the office
+// wifi", "fails over my home router"): that is a place, not the thing
+// that fails ("my wifi keeps dropping").
+func namesOwnThing(ws []string) bool {
+	for i, w := range ws {
+		if !ownThings[w] {
+			continue
+		}
+		if !networks[w] || !slices.ContainsFunc(ws[max(0, i-3):i], func(w string) bool { return placeWords[w] }) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	// networks are the ownThings that are also where things run.
+	networks = set("wifi", "router", "modem")
+	// placeWords, up to three words before a network, make it where.
+	placeWords = set("on", "over", "via", "through", "thru", "behind", "using", "from", "off")
+)
+
 // errorWords say something went wrong; with a product named, they make a
 // text a report of an error.
 var errorWords = set("error", "errors", "err", "fail", "fails", "failed", "failing", "failure", "denied", "forbidden", "unauthorized", "unauthorised",
@@ -690,8 +713,24 @@ var errorWords = set("error", "errors", "err", "fail", "fails", "failed", "faili
 	"unavailable", "blocked", "limit", "limited", "throttled", "outage", "down", "wont", "cant", "doesnt", "stopped", "incorrect", "missing", "unable",
 	"offline", "stuck", "frozen", "disconnected", "disconnects")
 
-// productDenials, right before a product's name, deny it.
+// staff are more of who people are at work, besides roles.
+var staff = set("receptionist", "assistant", "intern", "employee", "volunteer", "contractor", "secretary", "nurse", "cashier", "bookkeeper")
+
+// productDenials, right before a product's name or before an article
+// there, deny it ("not stripe, our sumup", "not a stripe thing I think").
 var productDenials = set("not", "isnt", "no")
+
+// deniedAt reports whether the product named at ws[at] is denied, or is
+// a person's name after who they are ("our receptionist Claude").
+func deniedAt(ws []string, at int) bool {
+	switch {
+	case at >= 1 && (productDenials[ws[at-1]] || people[ws[at-1]] || roles[ws[at-1]] || staff[ws[at-1]]):
+		return true
+	case at >= 2 && productDenials[ws[at-2]]:
+		return ws[at-1] == "a" || ws[at-1] == "an" || ws[at-1] == "the"
+	}
+	return false
+}
 
 // statusCode reports whether w is an HTTP error status (400-599).
 func statusCode(w string) bool {
