@@ -310,6 +310,9 @@ func TestIntakeVocOthers(t *testing.T) {
 		// message with its optional "workspace".
 		{`API Error: 401 {"type":"error","error":{"type":"authentication_error","message":"invalid x-api-k`, "claude-code-401"},
 		{"You have reached your specified workspace API usage limits. I'm not the admin, our cto set it up", "claude-code-billing"},
+		// Most of a plan's phrase inside the spend limit's message.
+		{"claude code says specified API usage limits reached, I set that limit myself lol", "claude-code-billing"},
+		{"claude code usage limit reached", "claude-code-429"},
 		// A connector into Salesforce that keeps losing its login; not a
 		// question about moving data into it.
 		{"our zapier to salesforce zap keeps dying, I've reconnected it twice already this month", "salesforce-401"},

@@ -263,6 +263,17 @@ func inside(a span, spans []span) bool {
 	return false
 }
 
+// mostlyInside reports whether more than half of the phrase span a lies
+// inside a longer phrase span that another flow found.
+func mostlyInside(a span, spans []span) bool {
+	for _, b := range spans {
+		if b.flow != a.flow && !b.product && b.n > a.n && 2*(min(a.at+a.n, b.at+b.n)-max(a.at, b.at)) > a.n {
+			return true
+		}
+	}
+	return false
+}
+
 // score is signals, also returning what a product and the likeness to an
 // example scored, whether a code was found, and spans with where each
 // phrase and product name was found appended.
@@ -453,8 +464,10 @@ func (l *Library) Classify(text Text) Verdict {
 	// A phrase inside a longer one another flow found says that flow's
 	// thing, not its own: "you have reached your specified API usage
 	// limits" is a spend limit, not a plan's "usage limit".
+	// Most of it inside one is as good: "specified API usage limits
+	// reached" is the spend limit's message, not "usage limit reached".
 	for _, a := range spans {
-		if !a.product && inside(a, spans) {
+		if !a.product && mostlyInside(a, spans) {
 			fits[a.flow].signals -= a.score
 		}
 	}
