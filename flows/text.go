@@ -81,8 +81,9 @@ func (t Text) Clauses() [][]string {
 
 // Normalize lowercases s and reduces it to words: letters, digits and '_'
 // survive, everything else separates words; a dot that starts a word is
-// the word "dot" (".env" is "dot env"), and "w/" and "w/o" are "with" and
-// "without". A few emoji become the words
+// the word "dot" (".env" is "dot env"), "w/" and "w/o" are "with" and
+// "without", and words as typed on a phone are what they stand for ("b4"
+// is "before", "on n off" is "on and off": textspeak). A few emoji become the words
 // they mean (👍 → yes), and an error code or an hour said in words
 // becomes digits ("four oh three" → 403, "four PM" → 4 pm; see spoken);
 // a Claude plan in brackets is the plan they are on ("Claude Code (Max)"
@@ -171,7 +172,11 @@ func NewText(s string) Text {
 			}
 			opening, capital, lower, camel, leading = false, false, false, false, false
 			at := begin()
-			b.Write(americanize(cur[:numberEnd(cur)]))
+			if full, ok := textspeak[string(cur)]; ok {
+				b.WriteString(full)
+			} else {
+				b.Write(americanize(cur[:numberEnd(cur)]))
+			}
 			end(at)
 			cur = cur[:0]
 		}
@@ -270,6 +275,10 @@ func NewText(s string) Text {
 			small = small || lower
 			cur = utf8.AppendRune(cur, unicode.ToLower(r))
 			continue
+		}
+		if r == ' ' && len(cur) == 1 && cur[0] == 'n' && len(spans) > 0 && spans[len(spans)-1].start >= 0 {
+			// "on n off": "n" between words is "and" (not the n of "n/a").
+			cur = append(cur[:0], "and"...)
 		}
 		flush()
 		// A currency sign: the word right after it is a sum ("$400").
@@ -395,6 +404,14 @@ func americanize(w []byte) []byte {
 		}
 	}
 	return w
+}
+
+// textspeak are words as people type them on a phone, and the words they
+// stand for.
+var textspeak = map[string]string{
+	"b4": "before", "u": "you", "ur": "your", "smth": "something", "sth": "something", "2day": "today", "tmrw": "tomorrow",
+	"tmr": "tomorrow", "2moro": "tomorrow", "thru": "through", "tho": "though", "ppl": "people", "abt": "about", "cuz": "because",
+	"coz": "because", "bcuz": "because", "bcoz": "because", "w": "with", "evry": "every", "sumtimes": "sometimes",
 }
 
 // numberEnd is where w ends once a number's ending is cut: "403s",
