@@ -118,7 +118,7 @@ const clauseBreak = "|"
 // of notProper, "iPhone"), has its shape's name set (a phrase's "^"
 // matches it).
 func NewText(s string) Text {
-	s = spoken(s)
+	s = spoken(starred(s))
 	type span struct{ start, end int32 } // of a word in norm; start < 0: a break
 	var (
 		b       strings.Builder
