@@ -99,6 +99,10 @@ func TestAnswersPeopleGive(t *testing.T) {
 			status: bot.StatusActive, node: "later-changed", says: []string{"No problem, let's go on without it."}},
 		{name: "I can't", texts: []string{"claude code 403, i use an api key", "I can't"},
 			status: bot.StatusActive, node: "later-changed"},
+		{name: "not able to", texts: []string{"claude code 403, i use an api key", "I'm not able to do that today, sorry"},
+			status: bot.StatusActive, node: "later-changed", never: []string{"Sorry"}},
+		{name: "wouldn't know how", texts: []string{"claude code 403, i use an api key", "I can't do that, I wouldn't know how. Not today"},
+			status: bot.StatusActive, node: "later-changed", never: []string{"Sorry"}},
 		// Every question in the library has a way on for not knowing
 		// (flows check warns otherwise): how Claude Code signs in is not
 		// needed to read the 403's message.

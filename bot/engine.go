@@ -1100,21 +1100,30 @@ func (s *step) unsure(t *flows.Flow, n *flows.Node) {
 }
 
 // cantCheck reports whether the text only says the person cannot check
-// ("can't", "I can't do that", "cannot check right now").
+// ("can't", "I can't do that", "cannot check right now", "I'm not able
+// to do that today", "I wouldn't know how. Not today"): a word of
+// inability, and nothing but words of the doing around it.
 func cantCheck(in flows.Text) bool {
 	ws := strings.Fields(in.Normalized())
 	cant := false
-	for _, w := range ws {
-		switch w {
-		case "cant", "cannot":
+	for i, w := range ws {
+		switch {
+		case w == "cant" || w == "cannot" || w == "unable":
 			cant = true
-		case "i", "can", "not", "check", "do", "that", "it", "this", "now", "right", "sorry", "unfortunately", "really":
-		default:
+		case w == "able" && i > 0 && ws[i-1] == "not",
+			w == "know" && i > 0 && (ws[i-1] == "wouldnt" || ws[i-1] == "dont") && i+1 < len(ws) && ws[i+1] == "how":
+			cant = true
+		case !cantWords[w]:
 			return false
 		}
 	}
 	return cant
 }
+
+// cantWords may stand around a word of inability in a text that only says
+// the person cannot check.
+var cantWords = wordSet(`i im can not check do that it this now right sorry unfortunately really today tonight at the moment atm rn
+	to able know how wouldnt dont run test curl a afraid here from my phone just yet`)
 
 // help answers a question back ("where do I find that?", "what's a curl
 // test?"): the help the question has (its help text, its How page), then
