@@ -333,6 +333,24 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"Sales force sandbox 401 since friday", "salesforce-401"},
 		{"cc 403 only when I'm on the office wifi, fine on my hotspot. proxie maybe?", "claude-code-403"},
 		{"my wifi keeps dropping with error 651", "other-error"},
+		// What people see, in their own words: thrown out and signing in
+		// again; a vendor message remembered with "something" in it; run
+		// out of something until a time; charges on a statement; a limit
+		// by the month or set by themselves; the key not found; one model
+		// "blocked"; "invalid number" from Twilio; a shop the work is for.
+		{"Claude Code on my laptop keeps chucking me out, I have to sign in again every morning around school drop-off. I'm on Pro", "claude-code-401"},
+		{"My company moved us onto Claude Enterprise and now Claude Code on my Mac says the organisation has disabled something about API keys?", "claude-code-403"},
+		{"Everyone in our office can use Claude Code on our Team account except me. It says my organisation has disabled something", "claude-code-403"},
+		{"It says I'm out of something until 4pm? Claude Code, I'm on the Pro subscription", "claude-code-429"},
+		{"I'm on Pro but my bank statement has charges from Anthropic for API usage from Claude Code. No errors, it just bills me", "claude-code-billing"},
+		{"Claude Code at our surgery says we've reached our usage limit for the month", "claude-code-billing"},
+		{"Claude Code stopped and says I've reached my spending limit, I think I set a limit myself", "claude-code-billing"},
+		{"The Claude helper my nephew set up on the shop computer stopped working. It says it can't find the key or something, no key found I think", "claude-code-401"},
+		{"we use Claude Code with a key from our company's Anthropic console. The cheaper models work but Opus just says blocked", "claude-code-403"},
+		{"Twilio says invalid number for all our UK customers, we put them in as 07... is that wrong?", "twilio-sms"},
+		{"Claude Code keeps saying forbidden, but only sometimes. It does lots of jobs at once for our online shop", "claude-code-403"},
+		{"the app for our shop crashes", "other-error"},
+		{"claude code usage limit reached, resets 5pm", "claude-code-429"},
 		// The error told in the person's own words.
 		{"the claude terminal thing just says something about logging in and won't go any further. I pay for Pro", "claude-code-401"},
 		{"cc keeps kicking me out, i log in, 10 mins later its asking again", "claude-code-401"},

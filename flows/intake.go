@@ -698,16 +698,19 @@ var ownThings = set("website", "websites", "site", "webpage", "homepage", "websh
 
 // namesOwnThing reports whether ws names one of ownThings, other than a
 // network said as where something runs ("cc 403 only on the office
-// wifi", "fails over my home router"): that is a place, not the thing
-// that fails ("my wifi keeps dropping").
+// wifi", "fails over my home router"), or a thing said as what the work
+// is for ("jobs at once for our online shop"): that is a place or a
+// purpose, not the thing that fails ("my wifi keeps dropping").
 func namesOwnThing(ws []string) bool {
 	for i, w := range ws {
 		if !ownThings[w] {
 			continue
 		}
-		if !networks[w] || !slices.ContainsFunc(ws[max(0, i-3):i], func(w string) bool { return placeWords[w] }) {
-			return true
+		before := ws[max(0, i-3):i]
+		if networks[w] && slices.ContainsFunc(before, func(w string) bool { return placeWords[w] }) || slices.Contains(before, "for") {
+			continue
 		}
+		return true
 	}
 	return false
 }
