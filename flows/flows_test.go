@@ -268,6 +268,8 @@ func TestRead(t *testing.T) {
 		{"claude-code-401", "key-listed", "yeah my key is listed and active. actually no, I checked, the one claude code uses is the org key not mine, and that one's gone", 2, false, false, false},
 		{"claude-code-429", "which-window", "says resets monday. wait no 5pm, misread", 1, false, false, false},
 		{"claude-code-429", "parallel", "yes. actually no", 2, false, false, false},
+		// A change told as what happened.
+		{"claude-code-403", "later-changed", "Active, the company moved us to Enterprise last week", 1, false, false, false},
 		// A yes/no question back that ends with "?" and opens with a verb
 		// that asks, or an if-clause before one; without the "?" the
 		// same words state.

@@ -140,6 +140,9 @@ func TestInferVocClaudeA(t *testing.T) {
 		// A 403 body that says the model is not available here names the model.
 		{"claude-code-403", "body-says", "403 when I pick opus: {\"type\":\"permission_error\",\"message\":\"model claude-opus-4-1 is not available for this workspace\"}", 1},
 		{"claude-code-403", "body-says", "Anthropic API is not available in your region", 0},
+		// The org's API key switch, remembered with "something" in it.
+		{"claude-code-403", "plan-says", "now Claude Code on my Mac says the organisation has disabled something about API keys?", 1},
+		{"claude-code-403", "unsure-says", "Claude Code says something about API keys being disabled for the organisation", 2},
 		// A filter's block page told in a first text is the "no API
 		// message" answer; curl's status line told there is the curl
 		// result, and a 403 Claude Code gets beside a curl 200 is not.
