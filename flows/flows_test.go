@@ -387,6 +387,12 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-429", "which-window", "usage limit reached, resets 5pm", 0},
 		{"claude-code-billing", "limit-owner", "claude code hit our spend limit and I don't have access to the console", 1},
 		{"claude-code-429", "what-says", "opus limt reached", 1},
+		// What people who are not technical say they saw.
+		{"claude-code-429", "what-says", "I do book layouts with Claude Code on Max. It says I've used up the Opus one", 1},
+		{"salesforce-401", "when-fails", "Since our Salesforce consultant refreshed the test copy on Friday, our training tool can't get in, it says 401", 4},
+		{"claude-code-401", "plan-says", "Claude Code throws me out every single morning and makes me sign in again. I'm on the Max plan", 1},
+		{"claude-code-403", "sign-in", "Claude Code keeps saying forbidden, but only sometimes. It's on my Max", 0},
+		{"claude-code-403", "unsure-proxy", "at school it says forbidden or something. The school has a web filter on the wifi", 1},
 		{"claude-code-429", "what-says", "weekly limit reachd", 0},
 		// By a match phrase, with one word misspelt, where the question
 		// infers from match words; never where it does not.
