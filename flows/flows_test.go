@@ -486,6 +486,14 @@ func TestNormalize(t *testing.T) {
 		"on n off from our lambda":         "on and off from our lambda",
 		"N/A, n":                           "n a n",
 		"worked b4 tho, did u change smth": "worked before though did you change something",
+		// Words cut short in a hurry, and a product's short name opening a
+		// text (elsewhere it may be a card or a city).
+		"opus lim hit":                "opus limit hit",
+		"stripe decl":                 "stripe declined",
+		"cc overloaded":               "claude code overloaded",
+		"sf 401 again":                "salesforce 401 again",
+		"my cc was declined":          "my cc was declined",
+		"our SF office, api.cc.email": "our sf office api cc email",
 	} {
 		if got := flows.Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)

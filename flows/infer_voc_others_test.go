@@ -350,6 +350,13 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"Twilio says invalid number for all our UK customers, we put them in as 07... is that wrong?", "twilio-sms"},
 		{"Claude Code keeps saying forbidden, but only sometimes. It does lots of jobs at once for our online shop", "claude-code-403"},
 		{"the app for our shop crashes", "other-error"},
+		// Terse texts: short names and words cut short.
+		{"cc overloaded", "claude-code-529"},
+		{"weekly lim hit on max", "claude-code-429"},
+		{"sf 401 every morning", "salesforce-401"},
+		{"anthro 403 since new workspace", "claude-code-403"},
+		{"stripe decl", "stripe-402"},
+		{"gh 401 on push", "other-error"},
 		{"claude code usage limit reached, resets 5pm", "claude-code-429"},
 		// The error told in the person's own words.
 		{"the claude terminal thing just says something about logging in and won't go any further. I pay for Pro", "claude-code-401"},

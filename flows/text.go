@@ -174,6 +174,14 @@ func NewText(s string) Text {
 			at := begin()
 			if full, ok := textspeak[string(cur)]; ok {
 				b.WriteString(full)
+			} else if full, ok := openers[string(cur)]; ok && len(spans) == 0 {
+				first, rest, two := strings.Cut(full, " ")
+				b.WriteString(first)
+				if two {
+					end(at)
+					at = begin()
+					b.WriteString(rest)
+				}
 			} else {
 				b.Write(americanize(cur[:numberEnd(cur)]))
 			}
@@ -412,7 +420,16 @@ var textspeak = map[string]string{
 	"b4": "before", "u": "you", "ur": "your", "smth": "something", "sth": "something", "2day": "today", "tmrw": "tomorrow",
 	"tmr": "tomorrow", "2moro": "tomorrow", "thru": "through", "tho": "though", "ppl": "people", "abt": "about", "cuz": "because",
 	"coz": "because", "bcuz": "because", "bcoz": "because", "w": "with", "evry": "every", "sumtimes": "sometimes",
+	// Words cut short in a hurry ("opus lim hit", "stripe decl").
+	"lim": "limit", "lims": "limits", "decl": "declined", "err": "error", "errs": "errors", "sess": "session", "anthro": "anthropic",
+	"gh": "github", "acct": "account", "pw": "password", "pwd": "password", "reqs": "requests", "perms": "permissions", "msgs": "messages",
 }
+
+// openers are short names that stand for a product when they open a
+// text ("cc overloaded", "sf 401 again"); elsewhere they may be another
+// thing ("my cc was declined", "our SF office", "api.cc.email").
+// Each stands for two words or one.
+var openers = map[string]string{"cc": "claude code", "sf": "salesforce"}
 
 // numberEnd is where w ends once a number's ending is cut: "403s",
 // "403d", "403ed", "403es", "429ing" end after the digits.
