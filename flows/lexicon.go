@@ -68,10 +68,18 @@ func (lx *lexicon) index() {
 }
 
 // typosOf returns the ids of the words that may have got as a typo: those
-// within two runes of its length.
+// whose length is within the edits they allow of got's, one rune under
+// eight runes and two from eight (see shapeOf).
 func (lx *lexicon) typosOf(gs shape) []int32 {
 	at := func(n int32) int32 { return lx.from[min(max(n, 0), int32(len(lx.from)-1))] }
-	return lx.typos[at(gs.runes-2):at(gs.runes+3)]
+	lo, hi := gs.runes-1, gs.runes+1
+	if lo-1 >= 8 {
+		lo--
+	}
+	if hi+1 >= 8 {
+		hi++
+	}
+	return lx.typos[at(lo):at(hi+1)]
 }
 
 // marks says where a text's words occur among a lexicon's: for each word
@@ -117,7 +125,8 @@ func (m *marks) mark(lx *lexicon, t *Text) {
 			continue
 		}
 		for _, id := range lx.typosOf(gs) {
-			if id != exact && lx.words[id].typo(w, gs) {
+			// near rejects most without a call (typo does not inline).
+			if wd := &lx.words[id]; id != exact && wd.near(gs) && wd.typo(w, gs) {
 				m.at[int(id)*m.stride+i/64] |= 1 << (i % 64)
 			}
 		}
