@@ -794,7 +794,7 @@ func PickCandidate(offered []*Flow, answer Text) int {
 	best, at, tie := 0.0, -1, false
 	for i, t := range offered {
 		sc := t.intake.signals(s.read(t, in), s.content, in) // the reply need not name the product again
-		if newPhrase(t.Title).find(in, true) >= 0 {
+		if t.title.find(in, true) >= 0 {
 			sc += 10
 		}
 		switch {
