@@ -1228,9 +1228,10 @@ func (s *step) fitsAlone(msg string) bool {
 	if !ok {
 		scheme, host = "https", base
 	}
-	if len(host) < linkDomain {
+	// Most replies have no page link: nothing to stretch.
+	if links := base + PagesPath; len(host) < linkDomain && strings.Contains(msg, links) {
 		long := scheme + "://" + host + strings.Repeat("x", linkDomain-len(host))
-		msg = strings.ReplaceAll(msg, base+PagesPath, long+PagesPath)
+		msg = strings.ReplaceAll(msg, links, long+PagesPath)
 	}
 	n, _ := segment.Count(msg)
 	return n <= 2

@@ -82,6 +82,7 @@ func check(t *Flow, now time.Time) []Problem {
 	}
 
 	t.intake = compileIntake(t.Intake, t.Fallback)
+	t.title = newPhrase(t.Title)
 	t.index = make(map[string]*Node, len(t.Nodes))
 	t.compiled = map[string][]compiledChoice{}
 	t.asks = map[string]map[string]bool{}

@@ -47,6 +47,7 @@ type Flow struct {
 	// its choices' labels (see withoutEcho), built by Load.
 	asks   map[string]map[string]bool
 	intake compiledIntake
+	title  phrase // newPhrase(Title), built by Load
 }
 
 // Intake lists the signals that say a first message belongs to this flow.

@@ -366,7 +366,8 @@ func newScratch(t *Text, fs []*Flow, buf *[]uint64) scratch {
 	for _, f := range fs {
 		most = max(most, len(f.intake.lex.words))
 	}
-	need := stride + most*stride + (most+63)/64
+	flags := (most + 63) / 64 // a bit per lexicon word
+	need := stride + most*stride + 2*flags
 	if need > cap(*buf) {
 		*buf = make([]uint64, need)
 	}
@@ -374,7 +375,7 @@ func newScratch(t *Text, fs []*Flow, buf *[]uint64) scratch {
 	clear(b)
 	s := scratch{content: b[:stride]}
 	b = b[stride:]
-	s.marks = marks{stride: stride, at: b[:most*stride], exact: b[most*stride:]}
+	s.marks = marks{stride: stride, at: b[:most*stride], exact: b[most*stride:][:flags], any: b[most*stride+flags:]}
 	for i, w := range t.ws {
 		if !stopWords[w] {
 			s.content[i/64] |= 1 << (i % 64)
@@ -849,7 +850,7 @@ func PickCandidate(offered []*Flow, answer Text) int {
 	best, at, tie := 0.0, -1, false
 	for i, t := range offered {
 		sc := t.intake.signals(s.read(t, in), s.content, in) // the reply need not name the product again
-		if newPhrase(t.Title).find(in, true) >= 0 {
+		if t.title.find(in, true) >= 0 {
 			sc += 10
 		}
 		switch {

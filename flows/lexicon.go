@@ -68,10 +68,18 @@ func (lx *lexicon) index() {
 }
 
 // typosOf returns the ids of the words that may have got as a typo: those
-// within two runes of its length.
+// whose length is within the edits they allow of got's, one rune under
+// eight runes and two from eight (see shapeOf).
 func (lx *lexicon) typosOf(gs shape) []int32 {
 	at := func(n int32) int32 { return lx.from[min(max(n, 0), int32(len(lx.from)-1))] }
-	return lx.typos[at(gs.runes-2):at(gs.runes+3)]
+	lo, hi := gs.runes-1, gs.runes+1
+	if lo-1 >= 8 {
+		lo--
+	}
+	if hi+1 >= 8 {
+		hi++
+	}
+	return lx.typos[at(lo):at(hi+1)]
 }
 
 // marks says where a text's words occur among a lexicon's: for each word
@@ -81,6 +89,7 @@ type marks struct {
 	stride int
 	at     []uint64 // at[id*stride:][:stride]: where word id occurs, exactly or by a typo
 	exact  []uint64 // bit id: word id occurs exactly
+	any    []uint64 // bit id: word id occurs, exactly or by a typo
 	// cutAt is the position of the text's last word when the text was
 	// cut inside it (Text.cut) and it starts the words cut; else -1.
 	cutAt int
@@ -88,12 +97,14 @@ type marks struct {
 }
 
 // mark fills m for the text t, whose length m.stride was made for, from
-// lx; m.at and m.exact must have room for lx.
+// lx; m.at, m.exact and m.any must have room for lx.
 func (m *marks) mark(lx *lexicon, t *Text) {
 	m.at = m.at[:len(lx.words)*m.stride]
 	m.exact = m.exact[:(len(lx.words)+63)/64]
+	m.any = m.any[:len(m.exact)]
 	clear(m.at)
 	clear(m.exact)
+	clear(m.any)
 	m.cutAt, m.cut = -1, nil
 	if last := len(t.ws) - 1; t.cut && last >= 0 {
 		if _, whole := lx.ids[t.ws[last]]; !whole {
@@ -111,14 +122,17 @@ func (m *marks) mark(lx *lexicon, t *Text) {
 			exact = id
 			m.at[int(id)*m.stride+i/64] |= 1 << (i % 64)
 			m.exact[id/64] |= 1 << (id % 64)
+			m.any[id/64] |= 1 << (id % 64)
 		}
 		gs := t.shapes[i]
 		if gs.digit || gs.runes < 4 { // no word of ours has this as a typo
 			continue
 		}
 		for _, id := range lx.typosOf(gs) {
-			if id != exact && lx.words[id].typo(w, gs) {
+			// near rejects most without a call (typo does not inline).
+			if wd := &lx.words[id]; id != exact && wd.near(gs) && wd.typo(w, gs) {
 				m.at[int(id)*m.stride+i/64] |= 1 << (i % 64)
+				m.any[id/64] |= 1 << (id % 64)
 			}
 		}
 	}
@@ -145,11 +159,20 @@ func (m *marks) occurs(id int32, in []uint64) bool {
 func (m *marks) exactly(id int32) bool { return m.exact[id/64]&(1<<(id%64)) != 0 }
 
 // find returns the first position where the words p occur one after the
-// other, or -1.
+// other, or -1. Most signals' first word is nowhere in the text: those
+// are rejected by one bit (see any).
 func (m *marks) find(p signal) int {
-	if len(p) == 0 {
-		return -1
+	if len(p) > 0 && m.occursAnywhere(p[0]) {
+		return m.findOccurring(p)
 	}
+	return -1
+}
+
+// occursAnywhere reports whether word id occurs, exactly or by a typo.
+func (m *marks) occursAnywhere(id int32) bool { return m.any[id/64]&(1<<(id%64)) != 0 }
+
+// findOccurring is find of a p whose first word occurs.
+func (m *marks) findOccurring(p signal) int {
 	if at := m.findWhole(p); at >= 0 || m.cutAt < 0 {
 		return at
 	}

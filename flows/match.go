@@ -1085,23 +1085,26 @@ func (t *Flow) Ahead(n *Node, answer Text) int {
 // not to take "Error: exit code 1" as a product name.
 func (t *Flow) Later(n *Node, answer Text) (*Node, int) {
 	said := readSaid(answer) // read once for every question further on
-	seen := map[string]bool{n.ID: true}
-	queue := []string{}
+	var seen nodeSet
+	seen.add(n.ID)
+	// The questions of one depth and of the next take turns in bufs.
+	var bufs [2][16]string
+	queue := bufs[0][:0]
 	for _, ch := range n.Choices {
 		queue = append(queue, ch.Next)
 	}
 	for depth := 0; depth < maxAhead && len(queue) > 0; depth++ {
-		var next []string
+		next := bufs[(depth+1)%2][:0]
 		for _, id := range queue {
 			q := t.Node(id)
-			for q != nil && q.Kind == Info && !seen[q.ID] {
-				seen[q.ID] = true
+			for q != nil && q.Kind == Info && !seen.has(q.ID) {
+				seen.add(q.ID)
 				q = t.Node(q.Next)
 			}
-			if q == nil || q.Kind != Question || seen[q.ID] {
+			if q == nil || q.Kind != Question || seen.has(q.ID) {
 				continue
 			}
-			seen[q.ID] = true
+			seen.add(q.ID)
 			if k := t.inferOne(q, &said); k >= 0 {
 				return q, k
 			}

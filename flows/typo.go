@@ -224,6 +224,12 @@ func (w *word) plural(got string) bool {
 
 // typo reports whether got (of shape gs) is within the edits w allows.
 func (w *word) typo(got string, gs shape) bool {
+	return w.near(gs) && withinEdits(w.s, got, int(w.edits))
+}
+
+// near reports whether a word of shape gs may be within the edits w
+// allows, by its length and runes: false means it is not.
+func (w *word) near(gs shape) bool {
 	k := int(w.edits)
 	if k == 0 || gs.digit {
 		return false
@@ -232,10 +238,7 @@ func (w *word) typo(got string, gs shape) bool {
 		return false
 	}
 	// Each edit removes at most one rune of w and adds at most one of got.
-	if bits.OnesCount64(w.mask&^gs.mask) > k || bits.OnesCount64(gs.mask&^w.mask) > k {
-		return false
-	}
-	return withinEdits(w.s, got, k)
+	return bits.OnesCount64(w.mask&^gs.mask) <= k && bits.OnesCount64(gs.mask&^w.mask) <= k
 }
 
 // withinEdits reports whether a and b are at most k edits apart. It
