@@ -268,6 +268,11 @@ func TestRead(t *testing.T) {
 		{"claude-code-401", "key-listed", "yeah my key is listed and active. actually no, I checked, the one claude code uses is the org key not mine, and that one's gone", 2, false, false, false},
 		{"claude-code-429", "which-window", "says resets monday. wait no 5pm, misread", 1, false, false, false},
 		{"claude-code-429", "parallel", "yes. actually no", 2, false, false, false},
+		// A menu answered by place or letter.
+		{"salesforce-401", "when-fails", "the last one", 5, false, false, false},
+		{"salesforce-401", "when-fails", "the top one", 1, false, false, false},
+		{"claude-code-403", "smoke-test", "B)", 2, false, false, false},
+		{"claude-code-403", "smoke-test", "the 8th one", 8, false, false, false},
 		// A change told as what happened.
 		{"claude-code-403", "later-changed", "Active, the company moved us to Enterprise last week", 1, false, false, false},
 		// A yes/no question back that ends with "?" and opens with a verb

@@ -1332,10 +1332,12 @@ func best(ccs []compiledChoice, rate func(*compiledChoice) rating) int {
 	return at
 }
 
-var numberWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+var numberWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+	"sixth": 6, "seventh": 7, "eighth": 8, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8}
 
-// choiceNumber reads "2", "#2", "option 2", "number two", "the 2nd one"
-// as a choice number (0-based) when in range, else -1. A number inside a
+// choiceNumber reads "2", "#2", "option 2", "number two", "the 2nd one",
+// "the last one", "the top one" and a lone letter ("b") as a choice number
+// (0-based) when in range, else -1. A number inside a
 // longer sentence is not a choice number ("curl gave me a 401").
 func choiceNumber(ws []string, n int) int {
 	rest, count := "", 0
@@ -1361,7 +1363,15 @@ func choiceNumber(ws []string, n int) int {
 	}
 	if err != nil {
 		var ok bool
-		if v, ok = numberWords[rest]; !ok {
+		switch v, ok = numberWords[rest]; {
+		case ok:
+		case rest == "last" || rest == "bottom":
+			v = n // "the last one", "the bottom one"
+		case rest == "top":
+			v = 1
+		case len(ws) == 1 && len(rest) == 1 && rest[0] >= 'a' && rest[0] <= 'h':
+			v = int(rest[0]-'a') + 1 // "b" or "B)" alone: the second, as lettered lists go
+		default:
 			return -1
 		}
 	}
