@@ -55,7 +55,9 @@
 //     from where the answer is ("on the train, can't look
 //     the code up", flows.Away: a short note, the question kept open, no
 //     miss); a paste announced ("here's what curl gave me:": "Go ahead:
-//     paste it", no miss); or a miss, a human after three. In the catch-all
+//     paste it", no miss); "?" or "hello?" ("Still here." and the
+//     question, no miss); not being able to check ("I'm not able to do
+//     that today": as "not sure"); or a miss, a human after three. In the catch-all
 //     flow, an answer that names a product of ours and, with the first
 //     text, picks its flow starts that flow instead. Fixed: YES/NO
 //     feedback on the fix page (a closer, or a text saying the trouble is

@@ -907,6 +907,12 @@ func (s *step) answer(text string) {
 		}
 	}
 	r := t.Read(n, in)
+	if r.Choice < 0 && isNudge(text, in) {
+		// "?", "hello?" while a question is open: the person is waiting
+		// on us. The question again, no miss.
+		s.reply(s.askNoted([]known{{echo: "Still here.", plain: true}}, s.question(t, n)...)...)
+		return
+	}
 	if ws := strings.Fields(in.Normalized()); r.By != flows.ByNumber && isCloser(ws) && flows.Family(in.Normalized()) == "" {
 		// "thanks!" while a question is open: a warm word, and the
 		// question again; no miss.
@@ -1099,6 +1105,23 @@ func (s *step) unsure(t *flows.Flow, n *flows.Node) {
 	s.enter(t, ch.Next, []known{{echo: lead, plain: true}})
 }
 
+// isNudge reports whether text (read as in) only asks whether anyone is
+// there: "?", "??", "hello?", "u there".
+func isNudge(text string, in flows.Text) bool {
+	ws := strings.Fields(in.Normalized())
+	if len(ws) == 0 {
+		return strings.ContainsRune(text, '?')
+	}
+	for _, w := range ws {
+		if !nudgeWords[w] {
+			return false
+		}
+	}
+	return true
+}
+
+var nudgeWords = wordSet(`hello helo hellooo hi hey yo anyone there you still are is this thing on`)
+
 // cantCheck reports whether the text only says the person cannot check
 // ("can't", "I can't do that", "cannot check right now", "I'm not able
 // to do that today", "I wouldn't know how. Not today"): a word of
@@ -1123,7 +1146,7 @@ func cantCheck(in flows.Text) bool {
 // cantWords may stand around a word of inability in a text that only says
 // the person cannot check.
 var cantWords = wordSet(`i im can not check do that it this now right sorry unfortunately really today tonight at the moment atm rn
-	to able know how wouldnt dont run test curl a afraid here from my phone just yet`)
+	to able know how wouldnt dont run test curl a afraid here from my phone just yet on away busy driving out`)
 
 // help answers a question back ("where do I find that?", "what's a curl
 // test?"): the help the question has (its help text, its How page), then

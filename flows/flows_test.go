@@ -268,6 +268,12 @@ func TestRead(t *testing.T) {
 		{"claude-code-401", "key-listed", "yeah my key is listed and active. actually no, I checked, the one claude code uses is the org key not mine, and that one's gone", 2, false, false, false},
 		{"claude-code-429", "which-window", "says resets monday. wait no 5pm, misread", 1, false, false, false},
 		{"claude-code-429", "parallel", "yes. actually no", 2, false, false, false},
+		// Yes and no in other words.
+		{"claude-code-529", "via-gateway", "neither", 2, false, false, false},
+		{"claude-code-billing", "org-key", "zero", 2, false, false, false},
+		{"claude-code-billing", "org-key", "na", 2, false, false, false},
+		{"claude-code-billing", "org-key", "defo", 1, false, false, false},
+		{"stripe-402", "who", "biz", 1, false, false, false},
 		// A menu answered by place or letter.
 		{"salesforce-401", "when-fails", "the last one", 5, false, false, false},
 		{"salesforce-401", "when-fails", "the top one", 1, false, false, false},

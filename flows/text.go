@@ -423,6 +423,7 @@ var textspeak = map[string]string{
 	// Words cut short in a hurry ("opus lim hit", "stripe decl").
 	"lim": "limit", "lims": "limits", "decl": "declined", "err": "error", "errs": "errors", "sess": "session", "anthro": "anthropic",
 	"gh": "github", "acct": "account", "pw": "password", "pwd": "password", "reqs": "requests", "perms": "permissions", "msgs": "messages",
+	"biz": "business",
 }
 
 // openers are short names that stand for a product when they open a
