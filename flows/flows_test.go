@@ -274,6 +274,10 @@ func TestRead(t *testing.T) {
 		{"claude-code-billing", "org-key", "na", 2, false, false, false},
 		{"claude-code-billing", "org-key", "defo", 1, false, false, false},
 		{"stripe-402", "who", "biz", 1, false, false, false},
+		// The org's switches said tersely, not the org disabled.
+		{"claude-code-403", "plan-says", "org disabled subscription access", 3, false, false, false},
+		{"claude-code-403", "plan-says", "org disabled api keys", 2, false, false, false},
+		{"claude-code-403", "plan-says", "org disabled", 5, false, false, false},
 		// A menu answered by place or letter.
 		{"salesforce-401", "when-fails", "the last one", 5, false, false, false},
 		{"salesforce-401", "when-fails", "the top one", 1, false, false, false},
