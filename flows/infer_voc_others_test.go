@@ -357,6 +357,10 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"anthro 403 since new workspace", "claude-code-403"},
 		{"stripe decl", "stripe-402"},
 		{"gh 401 on push", "other-error"},
+		{"sf api not enabled", "salesforce-401"},
+		{"sfdc invalid grant again is it zapier?", "salesforce-401"},
+		{"cc spend limit hit", "claude-code-billing"},
+		{"cc api usage limits reached", "claude-code-billing"},
 		{"claude code usage limit reached, resets 5pm", "claude-code-429"},
 		// The error told in the person's own words.
 		{"the claude terminal thing just says something about logging in and won't go any further. I pay for Pro", "claude-code-401"},
