@@ -250,6 +250,8 @@ func TestClosers(t *testing.T) {
 		"moved to the new host, uptime checks passing again now",
 		// What was done, then one word of how it went.
 		"rotated the key, good", "allowlisted the ip. sends", "reconnected it with the new login, fine",
+		// A thing that reads or finds what it could not.
+		"a trailing comma after the env block. ugh. it reads it now, thanks",
 		// Done, and the explanation taken in; passed on, then done by
 		// whoever got it; back up.
 		"fair enough, deleted the old key", "makes sense. switched the region",

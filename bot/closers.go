@@ -305,7 +305,7 @@ func jobVerb(w string) bool {
 var (
 	// jobVerbs are what a thing does when it works.
 	jobVerbs = wordSet(`work run send go load sync connect deliver arrive process respond answer reply come flow pass post print upload download charge pay
-		recover receive renew save open launch boot show`)
+		recover receive renew save open launch boot show read find see`)
 	jobPast = wordSet(`paid sent went ran came`)
 )
 

@@ -140,6 +140,9 @@ func TestInferVocClaudeA(t *testing.T) {
 		// A 403 body that says the model is not available here names the model.
 		{"claude-code-403", "body-says", "403 when I pick opus: {\"type\":\"permission_error\",\"message\":\"model claude-opus-4-1 is not available for this workspace\"}", 1},
 		{"claude-code-403", "body-says", "Anthropic API is not available in your region", 0},
+		// The key set "in the settings file": Claude's settings, a key.
+		{"claude-code-401", "where-set", "Claude Code on Windows 11 keeps saying Not logged in. I set the key in the settings file, so why?", 2},
+		{"claude-code-401", "sign-in", "Claude Code on Windows 11 keeps saying Not logged in. I set the key in the settings file, so why?", 1},
 		// The org's API key switch, remembered with "something" in it.
 		{"claude-code-403", "plan-says", "now Claude Code on my Mac says the organisation has disabled something about API keys?", 1},
 		{"claude-code-403", "unsure-says", "Claude Code says something about API keys being disabled for the organisation", 2},
