@@ -327,6 +327,7 @@ func TestIntakeVocOthers(t *testing.T) {
 		// A product of ours as a person's name after who they are.
 		{"our receptionist Claude keeps getting logged out of outlook since IT made him change his password", "other-error"},
 		{"my boss claude code 429 again", "claude-code-429"},
+		{"tell me claude code says 401 invalid api key", "claude-code-401"},
 		// A name split in two ("Sales force"); a network said as where it
 		// runs is no product of the person's own ("the office wifi"),
 		// the wifi itself failing is.

@@ -730,8 +730,11 @@ var errorWords = set("error", "errors", "err", "fail", "fails", "failed", "faili
 	"unavailable", "blocked", "limit", "limited", "throttled", "outage", "down", "wont", "cant", "doesnt", "stopped", "incorrect", "missing", "unable",
 	"offline", "stuck", "frozen", "disconnected", "disconnects")
 
-// staff are more of who people are at work, besides roles.
-var staff = set("receptionist", "assistant", "intern", "employee", "volunteer", "contractor", "secretary", "nurse", "cashier", "bookkeeper")
+// whoNouns say who someone is; a name may follow ("our receptionist
+// Claude", "my colleague Claude"). Not pronouns, nor "it" (IT).
+var whoNouns = set("receptionist", "assistant", "intern", "employee", "volunteer", "contractor", "secretary", "nurse", "cashier", "bookkeeper",
+	"accountant", "colleague", "coworker", "teammate", "boss", "manager", "friend", "wife", "husband", "partner", "son", "daughter", "brother",
+	"sister", "mom", "mum", "dad", "uncle", "aunt", "cousin", "nephew", "niece", "neighbour", "neighbor", "grandson", "granddaughter")
 
 // productDenials, right before a product's name or before an article
 // there, deny it ("not stripe, our sumup", "not a stripe thing I think").
@@ -741,7 +744,7 @@ var productDenials = set("not", "isnt", "no")
 // a person's name after who they are ("our receptionist Claude").
 func deniedAt(ws []string, at int) bool {
 	switch {
-	case at >= 1 && (productDenials[ws[at-1]] || people[ws[at-1]] || roles[ws[at-1]] || staff[ws[at-1]]):
+	case at >= 1 && (productDenials[ws[at-1]] || whoNouns[ws[at-1]]):
 		return true
 	case at >= 2 && productDenials[ws[at-2]]:
 		return ws[at-1] == "a" || ws[at-1] == "an" || ws[at-1] == "the"
