@@ -82,8 +82,11 @@ func (t Text) Clauses() [][]string {
 // Normalize lowercases s and reduces it to words: letters, digits and '_'
 // survive, everything else separates words; a dot that starts a word is
 // the word "dot" (".env" is "dot env"), "w/" and "w/o" are "with" and
-// "without", and words as typed on a phone are what they stand for ("b4"
-// is "before", "on n off" is "on and off": textspeak). A few emoji become the words
+// "without", words as typed on a phone or cut short are what they stand
+// for ("b4" is "before", "on n off" is "on and off", "lim" is "limit":
+// textspeak), and "cc" or "sf" opening a text is Claude Code or
+// Salesforce (openers). A starred word corrects the earlier word it is
+// closest to ("my anthropomorphic key *anthropic": starred). A few emoji become the words
 // they mean (👍 → yes), and an error code or an hour said in words
 // becomes digits ("four oh three" → 403, "four PM" → 4 pm; see spoken);
 // a Claude plan in brackets is the plan they are on ("Claude Code (Max)"
