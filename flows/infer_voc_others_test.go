@@ -328,6 +328,13 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"our receptionist Claude keeps getting logged out of outlook since IT made him change his password", "other-error"},
 		{"my boss claude code 429 again", "claude-code-429"},
 		{"tell me claude code says 401 invalid api key", "claude-code-401"},
+		// Denied through a verb of having or using; an email sent is a
+		// message, not the person's own email failing.
+		{"Patients say they never get the reminder texts from our Jane App. We don't use Twilio ourselves", ""},
+		{"twilio 21610 and we dont know why", "twilio-sms"},
+		// Told of someone else; the subscription switch in other words.
+		{"my dad uses claude code on his mac and it keeps logging him out evry day, hes on max", "claude-code-401"},
+		{"Claude Code says my org has disabled Claude Code for subscription users", "claude-code-403"},
 		// A name split in two ("Sales force"); a network said as where it
 		// runs is no product of the person's own ("the office wifi"),
 		// the wifi itself failing is.

@@ -699,16 +699,18 @@ var ownThings = set("website", "websites", "site", "webpage", "homepage", "websh
 
 // namesOwnThing reports whether ws names one of ownThings, other than a
 // network said as where something runs ("cc 403 only on the office
-// wifi", "fails over my home router"), or a thing said as what the work
-// is for ("jobs at once for our online shop"): that is a place or a
-// purpose, not the thing that fails ("my wifi keeps dropping").
+// wifi", "fails over my home router"), a thing said as what the work is
+// for ("jobs at once for our online shop"), or an email sent ("she got an
+// email"): that is a place, a purpose or a message, not the thing that
+// fails ("my wifi keeps dropping").
 func namesOwnThing(ws []string) bool {
 	for i, w := range ws {
 		if !ownThings[w] {
 			continue
 		}
 		before := ws[max(0, i-3):i]
-		if networks[w] && slices.ContainsFunc(before, func(w string) bool { return placeWords[w] }) || slices.Contains(before, "for") {
+		if networks[w] && slices.ContainsFunc(before, func(w string) bool { return placeWords[w] }) || slices.Contains(before, "for") ||
+			w == "email" && i > 0 && sentWords[ws[i-1]] {
 			continue
 		}
 		return true
@@ -719,6 +721,9 @@ func namesOwnThing(ws []string) bool {
 var (
 	// networks are the ownThings that are also where things run.
 	networks = set("wifi", "router", "modem")
+	// sentWords before "email" make it a message ("got an email", "by
+	// email"), not the person's own email that fails.
+	sentWords = set("an", "a", "by", "via", "per", "this", "that")
 	// placeWords, up to three words before a network, make it where.
 	placeWords = set("on", "over", "via", "through", "thru", "behind", "using", "from", "off")
 )
@@ -740,17 +745,31 @@ var whoNouns = set("receptionist", "assistant", "intern", "employee", "volunteer
 // there, deny it ("not stripe, our sumup", "not a stripe thing I think").
 var productDenials = set("not", "isnt", "no")
 
-// deniedAt reports whether the product named at ws[at] is denied, or is
-// a person's name after who they are ("our receptionist Claude").
+// deniedAt reports whether the product named at ws[at] is denied ("not
+// stripe", "not a stripe thing", "we don't use Twilio", "we don't have
+// Twilio"), or is a person's name after who they are ("our receptionist
+// Claude").
 func deniedAt(ws []string, at int) bool {
-	switch {
-	case at >= 1 && (productDenials[ws[at-1]] || whoNouns[ws[at-1]]):
+	if at >= 1 && whoNouns[ws[at-1]] {
 		return true
-	case at >= 2 && productDenials[ws[at-2]]:
-		return ws[at-1] == "a" || ws[at-1] == "an" || ws[at-1] == "the"
+	}
+	for i := at - 1; i >= 0 && i >= at-3; i-- {
+		switch w := ws[i]; {
+		case productDenials[w] || usingDenials[w]:
+			return i == at-1 || productDenials[w] || betweenDenial[ws[at-1]]
+		case !betweenDenial[w]:
+			return false
+		}
 	}
 	return false
 }
+
+// usingDenials deny a product through a verb of having or using ("we don't
+// use Twilio"); betweenDenial are the words that may stand between.
+var (
+	usingDenials  = set("dont", "doesnt", "didnt", "arent", "never", "wont")
+	betweenDenial = set("a", "an", "the", "use", "using", "have", "on", "with", "through", "via", "any")
+)
 
 // statusCode reports whether w is an HTTP error status (400-599).
 func statusCode(w string) bool {
