@@ -58,14 +58,14 @@ var phraseClasses = map[string][]string{
 		// what they pay ("a member's annual subs keep failing")
 		"subs", "fees", "dues", "subscription", "subscriptions", "membership", "renewal", "renewals", "instalment", "installment", "deposit", "deposits", "invoice", "invoices"},
 	// computer: a computer of the person's own, by kind or by make.
-	"computer": {"computer", "laptop", "mac", "imac", "macbook", "macbook pro", "macbook air", "mac mini", "mac studio", "pc", "desktop", "workstation",
+	"computer": {"computer", "laptop", "notebook", "mac", "imac", "macbook", "macbook pro", "macbook air", "mac mini", "mac studio", "pc", "desktop", "workstation",
 		"thinkpad", "chromebook", "surface", "dell", "lenovo", "machine", "box"},
 	// works: how people say a thing ran well, in any tense.
 	"works": {"works", "worked", "working", "works fine", "worked fine", "working fine", "is fine", "was fine", "runs fine", "ran fine"},
 	// org: whose a device or network is, when it is not the person's own.
 	"org": {"company", "work", "school", "district", "corporate", "office", "university", "uni", "college", "employer", "managed", "government", "hospital"},
 	// device: what an organisation hands out or runs.
-	"device": {"laptop", "computer", "pc", "machine", "network", "wifi", "vpn", "device", "mac", "desktop"},
+	"device": {"laptop", "notebook", "computer", "pc", "machine", "network", "wifi", "vpn", "device", "mac", "desktop"},
 	// staff: a job that runs no billing of its own ("I'm just a paralegal").
 	"staff": {"paralegal", "intern", "assistant", "volunteer", "employee", "user", "developer", "dev", "contractor", "freelancer", "temp", "receptionist",
 		"student", "associate", "member", "staffer", "clerk", "trainee", "apprentice", "secretary", "analyst", "engineer", "designer", "coordinator", "tech", "technician"},

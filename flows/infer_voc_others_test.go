@@ -8,6 +8,16 @@ import "testing"
 func TestInferVocOthers(t *testing.T) {
 	checkInfer(t, []inferCase{ // want: choice index; -1: not taken
 		// salesforce-401/when-fails: 0 every call, 1 after a while, 4 since a refresh.
+		// English as a second language: a copula inside a phrase, a
+		// laptop called a notebook, "the card of me", a keyword answered
+		// for another reason, "some days yes some days no".
+		{"claude-code-429", "what-says", "claude code pe limit aa gaya, he is saying limit is reached, resets 5pm", 0},
+		{"claude-code-401", "where-runs", "o claude code diz 401 OAuth token has expired. I am using Max plan, in my own notebook", 0},
+		{"claude-code-529", "what-says", "claude code is blocked since 20 minutes. No error, nothing, it stay on 'Thinking…' and the tool is blocked", 4},
+		{"twilio-sms", "wants-back", "the SMS are not arriving to one patient, twilio says 21610. She say she never send STOP, she only answered CANCEL for cancel one appointment", 2},
+		{"twilio-sms", "wants-back", "mandamos uma campanha pelo twilio and 300 numbers gives error 21610", 3},
+		{"stripe-402", "who", "meu cartão foi recusado num site que usa stripe. the card of me is good", 1},
+		{"claude-code-403", "smoke-test", "salam, claude code give 403 some days yes some days no", 5},
 		{"salesforce-401", "when-fails", "401 INVALID_SESSION_ID when I call the API with the access token I just got", 0},
 		{"salesforce-401", "when-fails", "we just got a new token and it is refused too", 0},
 		{"salesforce-401", "when-fails", "INVALID_SESSION_ID after approximately two hours", 1},

@@ -265,9 +265,11 @@ func amountLen(ws []string) int {
 var determiners = set("a", "an", "the", "this", "that", "these", "those")
 
 // inserts are words people put inside a phrase without changing what it
-// names: the vendor's name (see findFrom). Not "own": "my own test
-// phone" is no more "my test phone" than it is a phone owned.
-var inserts = set("anthropic")
+// names: the vendor's name (see findFrom), and a copula as speakers of
+// other languages often add one ("limit is reached", "model is not
+// enabled"). Not "own": "my own test phone" is no more "my test phone"
+// than it is a phone owned.
+var inserts = set("anthropic", "is", "was", "are", "were", "been")
 
 var amountUnits = set("dollars", "dollar", "usd", "bucks", "euros", "euro", "eur", "pounds", "gbp", "cad", "aud", "inr", "rupees", "k")
 
