@@ -4,8 +4,9 @@ import "strings"
 
 // Away reports whether the text says the person cannot look right now:
 // away from the computer or the place the answer is ("not at the office
-// pc right now", "on the train rn", "away from my desk till 3"), or
-// unable to check ("can't look it up now"), and nothing wrong said. The
+// pc right now", "on the train rn", "away from my desk till 3"), unable
+// to check ("can't look it up now"), or gone to find out ("I'll have to
+// ask him, give me a sec"), and nothing wrong said. The
 // engine answers such a text, when it answers nothing, with a short note
 // and no miss: the question stays open, the answer comes later.
 func Away(t Text) bool {
@@ -42,7 +43,9 @@ var awayPhrases = func() []string {
 		no computer|no laptop|no terminal|dont have my laptop|dont have my computer|dont have the laptop|left my laptop|laptop is at|
 		on the train|on a train|on the bus|on a bus|on a plane|at the airport|in the car|im driving|in a meeting|
 		cant check|cant look|cant get to my|cant pull it up|cant pull up|
-		when im back|when i get back|once im back|when im home|when i get home|when im at|once im at`, "|") {
+		when im back|when i get back|once im back|when im home|when i get home|when im at|once im at|
+		have to ask|need to ask|ill ask|i will ask|let me ask|ill check|i will check|let me check|
+		give me a sec|give me a second|give me a minute|one sec|one second|one minute|hold on|hang on|brb`, "|") {
 		if p = strings.TrimSpace(p); p != "" {
 			ps = append(ps, " "+p+" ")
 		}

@@ -278,6 +278,8 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "plan-says", "org disabled subscription access", 3, false, false, false},
 		{"claude-code-403", "plan-says", "org disabled api keys", 2, false, false, false},
 		{"claude-code-403", "plan-says", "org disabled", 5, false, false, false},
+		// Two places, two results, the code first.
+		{"claude-code-403", "smoke-test", "403 in the office, 200 from home", 3, false, false, false},
 		// A menu answered by place or letter.
 		{"salesforce-401", "when-fails", "the last one", 5, false, false, false},
 		{"salesforce-401", "when-fails", "the top one", 1, false, false, false},

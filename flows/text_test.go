@@ -84,6 +84,9 @@ func TestAway(t *testing.T) {
 		"at the airport, cant see the logs from here": true,
 		"yes, from my laptop":                         false,
 		"30006":                                       false,
+		"I'll have to ask him, give me a sec":         true,
+		"hang on, checking":                           true,
+		"let me check, it says 403 forbidden":         false,
 	} {
 		if got := Away(NewText(text)); got != want {
 			t.Errorf("Away(%q) = %v, want %v", text, got, want)
