@@ -511,6 +511,12 @@ func TestNormalize(t *testing.T) {
 		"sf 401 again":                "salesforce 401 again",
 		"my cc was declined":          "my cc was declined",
 		"our SF office, api.cc.email": "our sf office api cc email",
+		// Spelt as it sounds, run together, a code with hyphens.
+		"it sez organizashun has disabled subscripshun acess": "it says organization has disabled subscription access",
+		"insufishent funds":         "insufficient funds",
+		"i use a apikey, werks now": "i use a api key works now",
+		"claude code 4-0-3":         "claude code 403",
+		"the shun":                  "the shun",
 	} {
 		if got := flows.Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)

@@ -56,7 +56,8 @@ func spoken(s string) string {
 }
 
 // maySpeak reports whether s may hold something spoken rewrites: "four"
-// or "five" (a code's first digit), a 4 or 5 before a space, or "am" or
+// or "five" (a code's first digit), a 4 or 5 before a space or a hyphen
+// ("4 0 3", "4-0-3"), or "am" or
 // "pm" ending a word. Most texts have none, and are not read further.
 func maySpeak(s string) bool {
 	for i := 0; i+1 < len(s); i++ {
@@ -64,7 +65,7 @@ func maySpeak(s string) bool {
 		switch {
 		case c == 'f' && i+4 <= len(s) && (strings.EqualFold(s[i:i+4], "four") || strings.EqualFold(s[i:i+4], "five")):
 			return true
-		case (s[i] == '4' || s[i] == '5') && s[i+1] == ' ':
+		case (s[i] == '4' || s[i] == '5') && (s[i+1] == ' ' || s[i+1] == '-'):
 			return true
 		case (c == 'a' || c == 'p') && s[i+1]|0x20 == 'm' && (i+2 == len(s) || !isAlnum(s[i+2])):
 			return true

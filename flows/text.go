@@ -177,6 +177,12 @@ func NewText(s string) Text {
 			at := begin()
 			if full, ok := textspeak[string(cur)]; ok {
 				b.WriteString(full)
+			} else if full, ok := compounds[string(cur)]; ok {
+				first, rest, _ := strings.Cut(full, " ")
+				b.WriteString(first)
+				end(at)
+				at = begin()
+				b.WriteString(rest)
 			} else if full, ok := openers[string(cur)]; ok && len(spans) == 0 {
 				first, rest, two := strings.Cut(full, " ")
 				b.WriteString(first)
@@ -186,7 +192,7 @@ func NewText(s string) Text {
 					b.WriteString(rest)
 				}
 			} else {
-				b.Write(americanize(cur[:numberEnd(cur)]))
+				b.Write(americanize(bySound(cur[:numberEnd(cur)])))
 			}
 			end(at)
 			cur = cur[:0]
@@ -427,13 +433,38 @@ var textspeak = map[string]string{
 	"lim": "limit", "lims": "limits", "decl": "declined", "err": "error", "errs": "errors", "sess": "session", "anthro": "anthropic",
 	"gh": "github", "acct": "account", "pw": "password", "pwd": "password", "reqs": "requests", "perms": "permissions", "msgs": "messages",
 	"biz": "business",
+	// Spelt as it sounds ("it sez", "api kee", "werks now").
+	"sez": "says", "kee": "key", "kees": "keys", "fixt": "fixed", "aloud": "allowed", "meen": "mean", "tokin": "token", "yore": "your",
+	"eror": "error", "erors": "errors", "wen": "when", "wat": "what", "wats": "whats", "werk": "work", "werks": "works", "werked": "worked",
+	"werking": "working", "akount": "account", "declind": "declined", "anthropick": "anthropic", "clawd": "claude", "acess": "access",
 }
+
+// soundEndings are word endings spelt as they sound, and how they are
+// written ("organizashun", "insufishent"); only on words of seven letters
+// or more, so "shun" itself stays.
+var soundEndings = [...]struct{ heard, written string }{{"shun", "tion"}, {"shent", "cient"}}
+
+// compounds are words run together that stand for two ("apikey").
+var compounds = map[string]string{"apikey": "api key", "apikeys": "api keys"}
 
 // openers are short names that stand for a product when they open a
 // text ("cc overloaded", "sf 401 again"); elsewhere they may be another
 // thing ("my cc was declined", "our SF office", "api.cc.email").
 // Each stands for two words or one.
 var openers = map[string]string{"cc": "claude code", "sf": "salesforce"}
+
+// bySound rewrites a word's ending spelt as it sounds (soundEndings).
+func bySound(w []byte) []byte {
+	if len(w) < 7 {
+		return w
+	}
+	for _, e := range soundEndings {
+		if n := len(w) - len(e.heard); string(w[n:]) == e.heard {
+			return append(w[:n], e.written...)
+		}
+	}
+	return w
+}
 
 // numberEnd is where w ends once a number's ending is cut: "403s",
 // "403d", "403ed", "403es", "429ing" end after the digits.
