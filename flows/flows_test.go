@@ -513,7 +513,7 @@ func TestNormalize(t *testing.T) {
 		"our SF office, api.cc.email": "our sf office api cc email",
 		// Spelt as it sounds, run together, a code with hyphens.
 		"it sez organizashun has disabled subscripshun acess": "it says organization has disabled subscription access",
-		"insufishent funds":         "insufficient funds",
+		"insufishent funds":         "insuficient funds", // a typo of insufficient from there
 		"i use a apikey, werks now": "i use a api key works now",
 		"claude code 4-0-3":         "claude code 403",
 		"the shun":                  "the shun",
