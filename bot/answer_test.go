@@ -103,6 +103,8 @@ func TestAnswersPeopleGive(t *testing.T) {
 		// no miss.
 		{name: "nudge", texts: []string{"claude code 403, i use an api key", "??"},
 			status: bot.StatusActive, node: "smoke-test", says: []string{"Still here."}, never: []string{"Sorry"}},
+		{name: "emphasized tapback", texts: []string{"claude code 403, i use an api key", "Emphasized “Run the curl test (How page). What came back?”"},
+			status: bot.StatusActive, node: "smoke-test", says: []string{"Still here."}, never: []string{"Sorry"}},
 		{name: "hello nudge", texts: []string{"claude code 403, i use an api key", "hello?", "u there"},
 			status: bot.StatusActive, node: "smoke-test", never: []string{"Sorry"}},
 		{name: "cant on phone", texts: []string{"claude code 403, i use an api key", "cant rn on phone"},
@@ -250,6 +252,9 @@ func TestClosers(t *testing.T) {
 		"moved to the new host, uptime checks passing again now",
 		// What was done, then one word of how it went.
 		"rotated the key, good", "allowlisted the ip. sends", "reconnected it with the new login, fine",
+		// A phone's like of the fix message; what was done, then 👌.
+		"Liked “Your fix: https://textfix.test/f/x Weekly limit: wait. Did this fix it? Reply YES or NO”",
+		"admin ticked API Enabled on the profile. 👌", "🙏", "💯",
 		// A thing that reads or finds what it could not.
 		"a trailing comma after the env block. ugh. it reads it now, thanks",
 		// Done, and the explanation taken in; passed on, then done by

@@ -373,7 +373,7 @@ func clean(ws []string, in flows.Text) bool {
 }
 
 // verdictWords say in one word, after what was done, that it went well.
-var verdictWords = wordSet(`good fine great perfect sorted nice excellent awesome solved fixed`)
+var verdictWords = wordSet(`good fine great perfect sorted nice excellent awesome solved fixed yes`)
 
 // saysPlan reports whether the text tells what the person will do or has
 // passed on, with nothing said against the fix ("will see tmrw morning",

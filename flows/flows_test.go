@@ -511,6 +511,15 @@ func TestNormalize(t *testing.T) {
 		"sf 401 again":                "salesforce 401 again",
 		"my cc was declined":          "my cc was declined",
 		"our SF office, api.cc.email": "our sf office api cc email",
+		// A phone's reaction quoting the bot, and emoji that answer.
+		"Liked “Did this fix it? Reply YES or NO”":        "yes",
+		"Reacted 👍 to “Your fix: https://x.test/f/a”":     "yes",
+		"Disliked \"Your fix: https://x.test/f/a\"":       "no",
+		"Emphasized “Run the curl check on the How page”": "",
+		"Liked the new key, it works":                     "liked the new key it works",
+		"💯":                                               "yes",
+		"🙏":                                               "thanks",
+		"🤷‍♀️":                                            "dunno",
 		// Spelt as it sounds, run together, a code with hyphens.
 		"it sez organizashun has disabled subscripshun acess": "it says organization has disabled subscription access",
 		"insufishent funds":         "insuficient funds", // a typo of insufficient from there

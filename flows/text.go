@@ -86,7 +86,8 @@ func (t Text) Clauses() [][]string {
 // for ("b4" is "before", "on n off" is "on and off", "lim" is "limit":
 // textspeak), and "cc" or "sf" opening a text is Claude Code or
 // Salesforce (openers). A starred word corrects the earlier word it is
-// closest to ("my anthropomorphic key *anthropic": starred). A few emoji become the words
+// closest to ("my anthropomorphic key *anthropic": starred), and a
+// phone's reaction quoting the bot is the reaction (tapback). A few emoji become the words
 // they mean (👍 → yes), and an error code or an hour said in words
 // becomes digits ("four oh three" → 403, "four PM" → 4 pm; see spoken);
 // a Claude plan in brackets is the plan they are on ("Claude Code (Max)"
@@ -121,7 +122,7 @@ const clauseBreak = "|"
 // of notProper, "iPhone"), has its shape's name set (a phrase's "^"
 // matches it).
 func NewText(s string) Text {
-	s = spoken(starred(s))
+	s = spoken(starred(tapback(s)))
 	type span struct{ start, end int32 } // of a word in norm; start < 0: a break
 	var (
 		b       strings.Builder
@@ -218,8 +219,14 @@ func NewText(s string) Text {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		switch r {
-		case '👍', '✅', '👌', '✔':
+		case '👍', '✅', '👌', '✔', '💯':
 			emit("yes")
+			continue
+		case '🙏':
+			emit("thanks")
+			continue
+		case '🤷':
+			emit("dunno")
 			continue
 		case '👎', '❌', '✖':
 			emit("no")
