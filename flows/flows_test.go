@@ -522,10 +522,11 @@ func TestNormalize(t *testing.T) {
 		"🤷‍♀️":                                            "dunno",
 		// Spelt as it sounds, run together, a code with hyphens.
 		"it sez organizashun has disabled subscripshun acess": "it says organization has disabled subscription access",
-		"insufishent funds":         "insuficient funds", // a typo of insufficient from there
-		"i use a apikey, werks now": "i use a api key works now",
-		"claude code 4-0-3":         "claude code 403",
-		"the shun":                  "the shun",
+		"insufishent funds":                       "insuficient funds", // a typo of insufficient from there
+		"i use a apikey, werks now":               "i use a api key works now",
+		"claude code 4-0-3":                       "claude code 403",
+		"the shun":                                "the shun",
+		"our github akshuns bild, i bort credits": "our github aktions build i bought credits",
 	} {
 		if got := flows.Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)

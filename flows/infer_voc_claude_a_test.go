@@ -154,7 +154,8 @@ func TestInferVocClaudeA(t *testing.T) {
 		{"claude-code-403", "smoke-test", "Here's what a curl from the hot desk gave me:\n\nHTTP/1.1 403 Forbidden\nServer: Zscaler/6.2", 2},
 		{"claude-code-403", "smoke-test", "I ran the curl and it returned HTTP 401, invalid x-api-key", 1},
 		{"claude-code-403", "smoke-test", "My API key works fine with curl (200) but Claude Code still gets 403", 0},
-		{"claude-code-403", "smoke-test", "curl is fine but claude code gets 403", -1},
+		{"claude-code-403", "smoke-test", "claude code 4-0-3 but curl werks fine with the same kee in my terminal", 0},
+		{"claude-code-403", "smoke-test", "curl is fine but claude code gets 403", 0},
 		// A plan changed to or renewed is a plan.
 		{"claude-code-403", "sign-in", "upgrded pro -> max yesterday and now claude code says request not allowed (403)", 0},
 		{"claude-code-403", "sign-in", "request not allowed since upgrade to max yday", 0},

@@ -379,6 +379,7 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"sfdc invalid grant again is it zapier?", "salesforce-401"},
 		{"cc spend limit hit", "claude-code-billing"},
 		{"cc api usage limits reached", "claude-code-billing"},
+		{"sails force 401 since the sand box refresh", "salesforce-401"},
 		{"claude code usage limit reached, resets 5pm", "claude-code-429"},
 		// The error told in the person's own words.
 		{"the claude terminal thing just says something about logging in and won't go any further. I pay for Pro", "claude-code-401"},

@@ -444,12 +444,13 @@ var textspeak = map[string]string{
 	"sez": "says", "kee": "key", "kees": "keys", "fixt": "fixed", "aloud": "allowed", "meen": "mean", "tokin": "token", "yore": "your",
 	"eror": "error", "erors": "errors", "wen": "when", "wat": "what", "wats": "whats", "werk": "work", "werks": "works", "werked": "worked",
 	"werking": "working", "akount": "account", "declind": "declined", "anthropick": "anthropic", "clawd": "claude", "acess": "access",
+	"bild": "build", "consol": "console", "alowed": "allowed", "overloded": "overloaded", "bort": "bought", "balanse": "balance",
 }
 
 // soundEndings are word endings spelt as they sound, and how they are
 // written ("organizashun", "insufishent"); only on words of seven letters
 // or more, so "shun" itself stays.
-var soundEndings = [...]struct{ heard, written string }{{"shun", "tion"}, {"shent", "cient"}}
+var soundEndings = [...]struct{ heard, written string }{{"shun", "tion"}, {"shuns", "tions"}, {"shent", "cient"}}
 
 // compounds are words run together that stand for two ("apikey").
 var compounds = map[string]string{"apikey": "api key", "apikeys": "api keys"}
