@@ -105,6 +105,8 @@ func TestAnswersPeopleGive(t *testing.T) {
 			status: bot.StatusActive, node: "smoke-test", says: []string{"Still here."}, never: []string{"Sorry"}},
 		{name: "emphasized tapback", texts: []string{"claude code 403, i use an api key", "Emphasized “Run the curl test (How page). What came back?”"},
 			status: bot.StatusActive, node: "smoke-test", says: []string{"Still here."}, never: []string{"Sorry"}},
+		{name: "reaction without a question mark", texts: []string{"claude code 403, i use an api key", "Emphasized “Run the curl test (How page)…”"},
+			status: bot.StatusActive, node: "smoke-test", says: []string{"Still here."}, never: []string{"Sorry"}},
 		{name: "hello nudge", texts: []string{"claude code 403, i use an api key", "hello?", "u there"},
 			status: bot.StatusActive, node: "smoke-test", never: []string{"Sorry"}},
 		{name: "cant on phone", texts: []string{"claude code 403, i use an api key", "cant rn on phone"},

@@ -907,7 +907,7 @@ func (s *step) answer(text string) {
 		}
 	}
 	r := t.Read(n, in)
-	if r.Choice < 0 && isNudge(text, in) {
+	if r.Choice < 0 && !s.pictureOnly() && isNudge(text, in) {
 		// "?", "hello?" while a question is open: the person is waiting
 		// on us. The question again, no miss.
 		s.reply(s.askNoted([]known{{echo: "Still here.", plain: true}}, s.question(t, n)...)...)
@@ -1106,11 +1106,12 @@ func (s *step) unsure(t *flows.Flow, n *flows.Node) {
 }
 
 // isNudge reports whether text (read as in) only asks whether anyone is
-// there: "?", "??", "hello?", "u there".
+// there ("?", "??", "hello?", "u there") or holds no word at all ("…", a
+// phone's "Emphasized “…”" reaction).
 func isNudge(text string, in flows.Text) bool {
 	ws := strings.Fields(in.Normalized())
 	if len(ws) == 0 {
-		return strings.ContainsRune(text, '?')
+		return true
 	}
 	for _, w := range ws {
 		if !nudgeWords[w] {
