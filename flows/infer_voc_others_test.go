@@ -380,6 +380,12 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"cc spend limit hit", "claude-code-billing"},
 		{"cc api usage limits reached", "claude-code-billing"},
 		{"sails force 401 since the sand box refresh", "salesforce-401"},
+		// Claude's other surfaces are the catch-all's; Claude Code named
+		// beside claude.ai is still Claude Code's.
+		{"Claude desktop app on my Mac just says Claude will return soon", "other-error"},
+		{"claude.ai in the browser says this conversation reached its maximum length. can I get my chat back?", "other-error"},
+		{"Claude in Slack says I'm having trouble connecting right now", "other-error"},
+		{"claude code says usage limit reached but my usage page on claude.ai has loads of room", "claude-code-429"},
 		{"claude code usage limit reached, resets 5pm", "claude-code-429"},
 		// The error told in the person's own words.
 		{"the claude terminal thing just says something about logging in and won't go any further. I pay for Pro", "claude-code-401"},
