@@ -386,8 +386,6 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"claude.ai in the browser says this conversation reached its maximum length. can I get my chat back?", "other-error"},
 		{"Claude in Slack says I'm having trouble connecting right now", "other-error"},
 		{"claude code says usage limit reached but my usage page on claude.ai has loads of room", "claude-code-429"},
-		{"our github action running claude code hit the spend limit and I'm not the console admin", "claude-code-billing"},
-		{"claude code is billing my api key instead of my max plan. how do I stop it?", "claude-code-billing"},
 		{"claude code usage limit reached, resets 5pm", "claude-code-429"},
 		// The error told in the person's own words.
 		{"the claude terminal thing just says something about logging in and won't go any further. I pay for Pro", "claude-code-401"},
