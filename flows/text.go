@@ -176,21 +176,18 @@ func NewText(s string) Text {
 			}
 			opening, capital, lower, camel, leading = false, false, false, false, false
 			at := begin()
-			if full, ok := textspeak[string(cur)]; ok {
-				b.WriteString(full)
-			} else if full, ok := compounds[string(cur)]; ok {
-				first, rest, _ := strings.Cut(full, " ")
-				b.WriteString(first)
-				end(at)
-				at = begin()
-				b.WriteString(rest)
-			} else if full, ok := openers[string(cur)]; ok && len(spans) == 0 {
-				first, rest, two := strings.Cut(full, " ")
-				b.WriteString(first)
-				if two {
-					end(at)
-					at = begin()
-					b.WriteString(rest)
+			full, ok := textspeak[string(cur)]
+			if !ok && len(spans) == 0 {
+				full, ok = openers[string(cur)]
+			}
+			if ok {
+				// What it stands for, a word at a time ("apikey" is two).
+				for i, w := range strings.Fields(full) {
+					if i > 0 {
+						end(at)
+						at = begin()
+					}
+					b.WriteString(w)
 				}
 			} else {
 				b.Write(americanize(bySound(cur[:numberEnd(cur)])))
@@ -431,7 +428,7 @@ func americanize(w []byte) []byte {
 }
 
 // textspeak are words as people type them on a phone, and the words they
-// stand for.
+// stand for (one or two).
 var textspeak = map[string]string{
 	"b4": "before", "u": "you", "ur": "your", "smth": "something", "sth": "something", "2day": "today", "tmrw": "tomorrow",
 	"tmr": "tomorrow", "2moro": "tomorrow", "thru": "through", "tho": "though", "ppl": "people", "abt": "about", "cuz": "because",
@@ -445,6 +442,8 @@ var textspeak = map[string]string{
 	"eror": "error", "erors": "errors", "wen": "when", "wat": "what", "wats": "whats", "werk": "work", "werks": "works", "werked": "worked",
 	"werking": "working", "akount": "account", "declind": "declined", "anthropick": "anthropic", "clawd": "claude", "acess": "access",
 	"bild": "build", "consol": "console", "alowed": "allowed", "overloded": "overloaded", "bort": "bought", "balanse": "balance",
+	// Run together ("my apikey").
+	"apikey": "api key", "apikeys": "api keys",
 }
 
 // soundEndings are word endings spelt as they sound, and how they are
@@ -452,13 +451,9 @@ var textspeak = map[string]string{
 // or more, so "shun" itself stays.
 var soundEndings = [...]struct{ heard, written string }{{"shun", "tion"}, {"shuns", "tions"}, {"shent", "cient"}}
 
-// compounds are words run together that stand for two ("apikey").
-var compounds = map[string]string{"apikey": "api key", "apikeys": "api keys"}
-
 // openers are short names that stand for a product when they open a
 // text ("cc overloaded", "sf 401 again"); elsewhere they may be another
 // thing ("my cc was declined", "our SF office", "api.cc.email").
-// Each stands for two words or one.
 var openers = map[string]string{"cc": "claude code", "sf": "salesforce"}
 
 // bySound rewrites a word's ending spelt as it sounds (soundEndings).
