@@ -259,6 +259,9 @@ func TestClosers(t *testing.T) {
 		"admin ticked API Enabled on the profile. 👌", "🙏", "💯",
 		// A thing that reads or finds what it could not.
 		"a trailing comma after the env block. ugh. it reads it now, thanks",
+		// All of the things doing their job; an aside about the person.
+		"admin turned off lock sessions to IP for the integration user, all calls work", "renewed the cert, every page loads",
+		"there was an old key in the settings file. deleted it, works. didn't even know that file existed",
 		// Done, and the explanation taken in; passed on, then done by
 		// whoever got it; back up.
 		"fair enough, deleted the old key", "makes sense. switched the region",
@@ -410,10 +413,19 @@ func TestClosers(t *testing.T) {
 	}
 	for _, notCloser := range []string{"thanks, but it didn't work", "no luck, same error", "thanks, it was fine for an hour and now it's failing again",
 		"didnt work, it's not working since monday", "nope, didnt", "no, still not working today",
-		"it worked for an hour. now it's failing again", "makes sense, but it still says 403", "forwarded it to our admin, she said it didn't help"} {
+		"it worked for an hour. now it's failing again", "makes sense, but it still says 403", "forwarded it to our admin, she said it didn't help",
+		"did that, all calls still fail to send", "didn't even know that file existed, but it still says 403"} {
 		_, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", notCloser)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackNo {
 			t.Errorf("%q: feedback %+v, want no", notCloser, rs[1].Feedback)
+		}
+	}
+	// All of the things and a verb of their job, with trouble in it, is no
+	// yes.
+	for _, notYes := range []string{"all calls fail to send", "both numbers send nothing but errors"} {
+		_, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", notYes)
+		if fb := rs[1].Feedback; fb != nil && fb.Answer == bot.FeedbackYes {
+			t.Errorf("%q: feedback yes", notYes)
 		}
 	}
 }

@@ -184,7 +184,7 @@ func clauseWorked(c []string) bool {
 	if slices.ContainsFunc(c, func(w string) bool { return negatives[w] }) || tellsBefore(c) {
 		return false
 	}
-	if hasPhrase(c, fixed) || gotWanted(c) || didFix(c) {
+	if hasPhrase(c, fixed) || gotWanted(c) || didFix(c) || allDoTheirJob(c) {
 		return true
 	}
 	for i, w := range c {
@@ -197,6 +197,26 @@ func clauseWorked(c []string) bool {
 	}
 	return runsNow(c)
 }
+
+// allDoTheirJob reports whether the clause c says that all of the things
+// do their job, in the present: "all calls work", "both numbers send",
+// "every page loads", with no trouble in it ("all of them fail to send").
+func allDoTheirJob(c []string) bool {
+	for i, w := range c {
+		if !allWords[w] {
+			continue
+		}
+		for _, v := range c[i+1:] {
+			if jobVerb(v) && !strings.HasSuffix(v, "ing") {
+				return !flows.Troubled(flows.NewText(strings.Join(c, " ")))
+			}
+		}
+	}
+	return false
+}
+
+// allWords say that every one of the things is meant.
+var allWords = wordSet(`all every both each`)
 
 // didFix reports whether the clause c says something done fixed it in
 // the present tense, as people of other Englishes write the past
@@ -598,7 +618,7 @@ func hasPhrase(ws []string, ps [][]string) bool {
 
 // asides are "didn't" phrases about the person, not the fix: "it works,
 // didn't know that was a thing".
-var asides = phrases(`didnt know|did not know|didnt realize|didnt realise|did not realize|didnt think|didnt expect|didnt notice|didnt see that`)
+var asides = phrases(`didnt know|did not know|didnt even know|did not even know|didnt realize|didnt realise|did not realize|didnt even realize|didnt even realise|didnt think|didnt expect|didnt notice|didnt see that`)
 
 var (
 	// keptThings are what a person fears a fix loses, said to be kept.
