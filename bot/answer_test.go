@@ -430,6 +430,25 @@ func TestClosers(t *testing.T) {
 	}
 }
 
+// A fact already taken, said again where it answers nothing ("thats
+// claude code btw, im on max" after the plan was taken from the paste),
+// is said back with the question again, no miss; said a second time at
+// the same question, it is a miss.
+func TestRepeatedFactIsNoMiss(t *testing.T) {
+	e := newEngine(t)
+	paste := `API Error: 401 {"type":"error","error":{"type":"authentication_error","message":"OAuth token has expired. Please obtain a new token or refresh your existing token."}}`
+	c, rs := say(e, bot.Conversation{}, paste, "thats claude code btw, im on max", "im on max")
+	if c.Node != "where-runs" {
+		t.Fatalf("at %s, want where-runs", c.Node)
+	}
+	if r := rs[1]; r.Missed || !strings.HasPrefix(r.Replies[0], "Got it: you sign in with /login") || !strings.Contains(strings.Join(r.Replies, " "), "Where does Claude Code run") {
+		t.Errorf("the plan said again: missed %v %q", r.Missed, r.Replies)
+	}
+	if r := rs[2]; !r.Missed || !strings.HasPrefix(r.Replies[0], "Sorry") {
+		t.Errorf("said a second time: missed %v %q", r.Missed, r.Replies)
+	}
+}
+
 // While a person has the conversation, HELP says so without offering a
 // human again, and "hello?" gets one note per quiet period.
 func TestHandoffHelpAndNotes(t *testing.T) {

@@ -51,7 +51,10 @@
 //     the product alone ("claude code": the question
 //     again); a fact that changes an answer taken without asking ("we go
 //     through a litellm proxy" after "Got it: you use an API key": on
-//     from that question with the new answer, here and at a fix); away
+//     from that question with the new answer, here and at a fix); a
+//     fact already taken, said again ("thats claude code btw, im on
+//     max": said back and the question again, no miss, once per
+//     question); away
 //     from where the answer is ("on the train, can't look
 //     the code up", flows.Away: a short note, the question kept open, no
 //     miss); a paste announced ("here's what curl gave me:": "Go ahead:

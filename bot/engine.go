@@ -1008,6 +1008,12 @@ func (s *step) answer(text string) {
 		if s.correct(t, text) {
 			return
 		}
+		// A fact already taken, said again ("thats claude code btw, im
+		// on max" after the plan was taken): said back, and this
+		// question again, no miss.
+		if s.repeatsKnown(t, n, text) {
+			return
+		}
 		// "here's the curl output:": the answer is the next text. No
 		// miss; the question stays open.
 		if promisesPaste(text) {
@@ -1079,6 +1085,33 @@ func (s *step) keptForLater(t *flows.Flow, n *flows.Node, in flows.Text, open bo
 	}
 	s.reply(s.askNoted(said, s.question(t, n)...)...)
 	return true
+}
+
+// repeatsKnown handles a text that answers nothing where it was sent
+// but says again what an answer already taken says ("im on max now, left
+// my old job in october" after "Got it: you sign in with /login"): the
+// answer is said back and question n asked again, without a miss. Like
+// keptForLater, it does so once per question (AskedAt): said again, it
+// is a miss. It reports false when the text repeats no answer.
+func (s *step) repeatsKnown(t *flows.Flow, n *flows.Node, text string) bool {
+	if s.c.AskedAt == n.ID {
+		return false
+	}
+	for i := len(s.c.Answers) - 1; i >= 0; i-- {
+		a := s.c.Answers[i]
+		q := t.Node(a.Node)
+		if q == nil || q == n || q.Kind != flows.Question || a.Choice < 0 || a.Choice >= len(q.Choices) || t.Infer(q, []string{text}) != a.Choice {
+			continue
+		}
+		s.c.AskedAt = n.ID
+		said := []known{{echo: strings.TrimSuffix(strings.TrimSpace(q.Choices[a.Choice].Echo), "."), from: s.c.Texts}}
+		if said[0].echo == "" {
+			said = nil
+		}
+		s.reply(s.askNoted(said, s.question(t, n)...)...)
+		return true
+	}
+	return false
 }
 
 // unsure handles an answer that only says the person does not know, at a
