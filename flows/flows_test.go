@@ -285,6 +285,14 @@ func TestRead(t *testing.T) {
 		{"salesforce-401", "when-fails", "the top one", 1, false, false, false},
 		{"claude-code-403", "smoke-test", "B)", 2, false, false, false},
 		{"claude-code-403", "smoke-test", "the 8th one", 8, false, false, false},
+		// A menu's number with a lean of doubt is the pick; beside "not"
+		// or another number it is none.
+		{"claude-code-403", "flaky-when", "1 i think", 1, false, false, false},
+		{"salesforce-401", "when-fails", "maybe 3", 3, false, false, false},
+		{"claude-code-403", "smoke-test", "prob 2", 2, false, false, false},
+		{"claude-code-403", "smoke-test", "pretty sure its 2", 2, false, false, false},
+		{"salesforce-401", "when-fails", "not 3", 0, false, false, false},
+		{"salesforce-401", "when-fails", "2 or 3 i think", 0, false, false, false},
 		// A change told as what happened.
 		{"claude-code-403", "later-changed", "Active, the company moved us to Enterprise last week", 1, false, false, false},
 		// A yes/no question back that ends with "?" and opens with a verb

@@ -1334,17 +1334,22 @@ func best(ccs []compiledChoice, rate func(*compiledChoice) rating) int {
 	return at
 }
 
+// numberLeans are the words of a doubt around a choice number.
+var numberLeans = set("think", "guess", "reckon", "maybe", "probably", "prob", "prolly", "perhaps", "possibly", "likely", "pretty", "sure", "id", "would")
+
 var numberWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
 	"sixth": 6, "seventh": 7, "eighth": 8, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8}
 
 // choiceNumber reads "2", "#2", "option 2", "number two", "the 2nd one",
 // "the last one", "the top one" and a lone letter ("b") as a choice number
-// (0-based) when in range, else -1. A number inside a
-// longer sentence is not a choice number ("curl gave me a 401").
+// (0-based) when in range, else -1, also with a lean of doubt ("1 i
+// think", "maybe 3", "prob 2": the pick is still the number). A number
+// inside a longer sentence is not a choice number ("curl gave me a 401"),
+// nor is one beside "not" or another number ("not 3", "2 or 3").
 func choiceNumber(ws []string, n int) int {
 	rest, count := "", 0
 	for _, w := range ws {
-		if w == clauseBreak {
+		if w == clauseBreak || len(ws) > 1 && numberLeans[w] {
 			continue
 		}
 		switch w {
