@@ -127,6 +127,10 @@ func TestInferVocClaudeA(t *testing.T) {
 		{"claude-code-401", "sign-in", "claude code keeps saying invalid api key, i exported it in my bashrc", 1},
 		{"claude-code-401", "sign-in", "claude code say api key no found, i put it in env file", 1},
 		{"claude-code-401", "sign-in", "claude code wont pick up my ANTHROPIC_API_KEY from zshrc", 1},
+		// The key's state, said: a key.
+		{"claude-code-401", "sign-in", "Invalid API key on the shared PC. The key is fine, I can see it in the Console", 1},
+		{"claude-code-401", "sign-in", "claude code says invalid api key. my dev says the api key is definitely exported", 1},
+		{"claude-code-401", "sign-in", "claude code says invalid api key, is the key set?", -1},
 		// ... a login token in CI is the plan's.
 		{"claude-code-401", "sign-in", "our CI pipeline with claude code fails with 401, it used my login token", 0},
 		// Not: nothing in the profile, or only what the tool printed.
