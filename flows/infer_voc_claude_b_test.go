@@ -140,6 +140,11 @@ func TestIntakeVocClaudeB(t *testing.T) {
 		{"cc says credit balance too low", "claude-code-billing"},
 		{"my cc was declined", ""},
 		{"cc declined at checkout, stripe", "stripe-402"},
+		// Claude Code's own "Request rejected (429)" names it; a plan
+		// shouted ("I have MAX") is a tier, not another product.
+		{"API Error: Request rejected (429)", "claude-code-429"},
+		{"great, another 429, love that for me. \"Request rejected (429)\". I have MAX", "claude-code-429"},
+		{"request rejected by the firewall", "other-error"},
 	}
 	checkIntake(t, tests)
 }

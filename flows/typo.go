@@ -146,7 +146,9 @@ var notNames = set("update", "updates", "question", "help", "urgent", "issue", "
 	"he", "she", "they", "you", "me", "us", "them", "his", "her", "mine", "yours", "ours", "theirs", "new", "old", "same", "other", "web", "online",
 	"mobile", "phone", "laptop", "computer", "pc", "mac", "windows", "iphone", "android", "work", "school", "company", "wifi", "internet", "network",
 	"connection", "printer", "email", "mail", "browser", "camera", "microphone", "mic", "audio", "sound", "video", "keyboard", "mouse", "tv", "router",
-	"card", "cards", "payment", "payments", "credit", "debit", "bank", "transfer", "order", "upload", "download", "login", "password", "code")
+	"card", "cards", "payment", "payments", "credit", "debit", "bank", "transfer", "order", "upload", "download", "login", "password", "code",
+	// Plans, shouted ("I have MAX", "on PRO"): a tier of a product, not one.
+	"max", "pro", "plus", "premium", "free", "team", "enterprise")
 
 // stem is the start of words: "refus" begins "refuses" and "refused".
 // A word that begins with a typo of a stem of five runes or more (one
