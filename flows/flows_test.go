@@ -280,6 +280,8 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "plan-says", "org disabled", 5, false, false, false},
 		// Two places, two results, the code first.
 		{"claude-code-403", "smoke-test", "403 in the office, 200 from home", 3, false, false, false},
+		{"claude-code-403", "smoke-test", "403 from the office too. at home it's 200", 3, false, false, false},
+		{"claude-code-403", "smoke-test", "at home it's 200, 403 from the office", 3, false, false, false},
 		// A menu answered by place or letter.
 		{"salesforce-401", "when-fails", "the last one", 5, false, false, false},
 		{"salesforce-401", "when-fails", "the top one", 1, false, false, false},
