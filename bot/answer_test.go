@@ -262,6 +262,8 @@ func TestClosers(t *testing.T) {
 		// All of the things doing their job; an aside about the person.
 		"admin turned off lock sessions to IP for the integration user, all calls work", "renewed the cert, every page loads",
 		"there was an old key in the settings file. deleted it, works. didn't even know that file existed",
+		// After "but", the point.
+		"switched to sonnet, it's going. not thrilled but fine", "took forever. not happy but it works now",
 		// Done, and the explanation taken in; passed on, then done by
 		// whoever got it; back up.
 		"fair enough, deleted the old key", "makes sense. switched the region",
@@ -414,7 +416,7 @@ func TestClosers(t *testing.T) {
 	for _, notCloser := range []string{"thanks, but it didn't work", "no luck, same error", "thanks, it was fine for an hour and now it's failing again",
 		"didnt work, it's not working since monday", "nope, didnt", "no, still not working today",
 		"it worked for an hour. now it's failing again", "makes sense, but it still says 403", "forwarded it to our admin, she said it didn't help",
-		"did that, all calls still fail to send", "didn't even know that file existed, but it still says 403"} {
+		"did that, all calls still fail to send", "switched it, fine for a minute but still 403 now", "didn't even know that file existed, but it still says 403"} {
 		_, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", notCloser)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackNo {
 			t.Errorf("%q: feedback %+v, want no", notCloser, rs[1].Feedback)

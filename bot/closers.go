@@ -332,12 +332,20 @@ var (
 // lastSays reads the text's clauses from the last: the first that says
 // it did not work (FeedbackNo) or that it did (FeedbackYes) decides, so
 // "the profile didn't have API Enabled. ticked it and it works" is a yes
-// and "it worked for an hour, now it's failing again" a no. It returns ""
-// when no clause says either.
+// and "it worked for an hour, now it's failing again" a no; in a clause,
+// what follows its last "but" is the point ("not thrilled but fine"). It
+// returns "" when no clause says either.
 func lastSays(in flows.Text) FeedbackAnswer {
 	cs := in.Clauses()
 	for i := len(cs) - 1; i >= 0; i-- {
 		c := withoutAsides(cs[i])
+		if k := lastIndex(c, "but"); len(cs) > 1 && k >= 0 {
+			// After "but", what is said is the point: "not thrilled but
+			// fine", "slow to find but it works now".
+			if tail := c[k+1:]; !hasPhrase(tail, notFixed) && !stillTrouble(tail) && clauseWorked(tail) {
+				return FeedbackYes
+			}
+		}
 		switch {
 		case len(cs) > 1 && (hasPhrase(c, notFixed) || stillTrouble(c)):
 			return FeedbackNo
@@ -350,6 +358,16 @@ func lastSays(in flows.Text) FeedbackAnswer {
 		}
 	}
 	return ""
+}
+
+// lastIndex returns the index of the last w in ws, or -1.
+func lastIndex(ws []string, w string) int {
+	for i := len(ws) - 1; i >= 0; i-- {
+		if ws[i] == w {
+			return i
+		}
+	}
+	return -1
 }
 
 // stillTrouble reports whether the clause c says the trouble is still
