@@ -287,6 +287,9 @@ func TestRead(t *testing.T) {
 		{"salesforce-401", "when-fails", "the top one", 1, false, false, false},
 		{"claude-code-403", "smoke-test", "B)", 2, false, false, false},
 		{"claude-code-403", "smoke-test", "the 8th one", 8, false, false, false},
+		// After "but", a yes or a no of one word is the point.
+		{"claude-code-401", "key-listed", "it's listed but the status says Expired, since nov 30", 2, false, false, false},
+		{"claude-code-401", "key-listed", "it had expired, but it's active now", 1, false, false, false},
 		// A menu's number with a lean of doubt is the pick; beside "not"
 		// or another number it is none.
 		{"claude-code-403", "flaky-when", "1 i think", 1, false, false, false},
@@ -376,6 +379,25 @@ func TestInfer(t *testing.T) {
 	for _, tt := range tests {
 		if got := flow.Infer(q, tt.said); got != tt.want {
 			t.Errorf("Infer(%q) = %d, want %d", tt.said, got, tt.want)
+		}
+	}
+	// Texts with no word, or none left once hedges and questions back are
+	// set aside, at every question of every flow: nothing inferred, and
+	// no panic (a yes or no rated on no word once read past the end of
+	// the text).
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range lib.Flows {
+		for i := range f.Nodes {
+			n := &f.Nodes[i]
+			if n.Kind != flows.Question {
+				continue
+			}
+			if got := f.Infer(n, []string{"", "👍", "!!!", "   ", "maybe?", "what do you mean?", "not sure"}); got != -1 {
+				t.Errorf("%s/%s: Infer of texts with no word = %d", f.ID, n.ID, got)
+			}
 		}
 	}
 }

@@ -619,8 +619,9 @@ func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy bool, pats []pat
 	best.label, best.hits = cc.labelIn(t, best), hits
 	// A phrase, not a code or one word: "curl gives 200 but claude code
 	// gives 403" still answers what curl gave, and "403, but the body is
-	// an HTML page" is a 403.
-	best.but = best.end-best.at >= 2 && !digits(t.ws[best.at]) && slices.Contains(t.ws[:best.at], "but")
+	// an HTML page" is a 403. A yes or a no may be one word: "it's listed
+	// but expired" is the no.
+	best.but = best.end > best.at && (best.end-best.at >= 2 || cc.means != "") && !digits(t.ws[best.at]) && slices.Contains(t.ws[:best.at], "but")
 	return best
 }
 
