@@ -131,6 +131,11 @@ func TestInferVocClaudeA(t *testing.T) {
 		{"claude-code-401", "sign-in", "Invalid API key on the shared PC. The key is fine, I can see it in the Console", 1},
 		{"claude-code-401", "sign-in", "claude code says invalid api key. my dev says the api key is definitely exported", 1},
 		{"claude-code-401", "sign-in", "claude code says invalid api key, is the key set?", -1},
+		// The variable put in the profile by the person: a key; paying for
+		// a plan, the sum between: the plan.
+		{"claude-code-401", "sign-in", `claude code keeps saying "Not logged in". I put export ANTHROPIC_API_KEY=sk-ant-... in ~/.bashrc about 40 min ago`, 1},
+		{"claude-code-401", "sign-in", "Invalid API key · Fix external API key. but I don't use an API key?? I've paid $20/mo for Pro since Oct 3", 0},
+		{"claude-code-403", "sign-in", "claude code 403 since yesterday, we pay $150 a month for Team", 0},
 		// ... a login token in CI is the plan's.
 		{"claude-code-401", "sign-in", "our CI pipeline with claude code fails with 401, it used my login token", 0},
 		// Not: nothing in the profile, or only what the tool printed.
