@@ -264,6 +264,7 @@ func TestClosers(t *testing.T) {
 		"there was an old key in the settings file. deleted it, works. didn't even know that file existed",
 		// After "but", the point.
 		"switched to sonnet, it's going. not thrilled but fine", "took forever. not happy but it works now",
+		"our admin hadn't turned on Claude Code for my seat. he has now, it works. glad I didn't make a key. thanks",
 		// Done, and the explanation taken in; passed on, then done by
 		// whoever got it; back up.
 		"fair enough, deleted the old key", "makes sense. switched the region",
