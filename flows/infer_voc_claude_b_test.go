@@ -145,6 +145,11 @@ func TestIntakeVocClaudeB(t *testing.T) {
 		{"API Error: Request rejected (429)", "claude-code-429"},
 		{"great, another 429, love that for me. \"Request rejected (429)\". I have MAX", "claude-code-429"},
 		{"request rejected by the firewall", "other-error"},
+		// Two flows of ours close, the code of one said: that one. Neither
+		// said: still the offer.
+		{"Claude Code 403 since I landed in Hong Kong on Sunday night. I use an API key from the Console, about $40 credit left", "claude-code-403"},
+		{"claude code 403 since we moved our project into a new workspace on monday. Logged out and back in too", "claude-code-403"},
+		{"claude code stopped, says I reached my workspace api usage limits. I'm the owner of this org and I never set a limit. who did", ""},
 	}
 	checkIntake(t, tests)
 }

@@ -80,7 +80,8 @@ type Verdict struct {
 
 // Thresholds of intake. A flow is chosen when it scores at least Sure and
 // leads the next by Lead points; two flows within Lead of each other with
-// at least Maybe points are offered as a choice.
+// at least Maybe points are offered as a choice, unless both are ours and
+// the text has the code of one only: that one is chosen.
 const (
 	Sure  = 5.0
 	Maybe = 3.0
@@ -524,6 +525,16 @@ func (l *Library) Classify(text Text) Verdict {
 		v.Flow = v.Ranked[0].Flow
 	case sole >= 0:
 		v.Flow = l.Flows[sole]
+	case top >= Maybe && score(1) >= Maybe && top-score(2) >= Lead && v.Ranked[0].code != v.Ranked[1].code &&
+		v.Ranked[0].Flow != l.fallback && v.Ranked[1].Flow != l.fallback:
+		// Two flows of ours close, the code of one said: that one
+		// ("claude code 403 … we pay for API credits in the Console",
+		// "… logged out and back in too"). The other's words tell the
+		// story around it.
+		v.Flow = v.Ranked[0].Flow
+		if v.Ranked[1].code {
+			v.Flow = v.Ranked[1].Flow
+		}
 	case top >= Maybe && score(1) >= Maybe && top-score(2) >= Lead:
 		v.Close = []*Flow{v.Ranked[0].Flow, v.Ranked[1].Flow}
 	default:
