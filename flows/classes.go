@@ -61,7 +61,8 @@ var phraseClasses = map[string][]string{
 	"computer": {"computer", "laptop", "notebook", "mac", "imac", "macbook", "macbook pro", "macbook air", "mac mini", "mac studio", "pc", "desktop", "workstation",
 		"thinkpad", "chromebook", "surface", "dell", "lenovo", "machine", "box"},
 	// works: how people say a thing ran well, in any tense.
-	"works": {"works", "worked", "working", "works fine", "worked fine", "working fine", "is fine", "was fine", "runs fine", "ran fine"},
+	"works": {"works", "worked", "working", "works fine", "worked fine", "working fine", "is fine", "was fine", "runs fine", "ran fine",
+		"its fine", "it is fine", "it works", "it worked", "its working"},
 	// org: whose a device or network is, when it is not the person's own.
 	"org": {"company", "work", "school", "district", "corporate", "office", "university", "uni", "college", "employer", "managed", "government", "hospital"},
 	// device: what an organisation hands out or runs.

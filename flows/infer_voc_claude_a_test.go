@@ -81,6 +81,8 @@ func TestInferVocClaudeA(t *testing.T) {
 		{"claude-code-403", "smoke-test", "some requests 403 permission_error, others go through", 5},
 		{"claude-code-403", "smoke-test", "cc gives 403 every other time, works then forbidden then works again", 5},
 		{"claude-code-403", "smoke-test", "claude 403 permission_error since we moved to a new workspace", 2},
+		// "it's fine" with the model that works: one model only.
+		{"claude-code-403", "smoke-test", "I switched Claude Code to Opus and I keep getting 403 errors. If I switch back to Sonnet it's fine", 7},
 		// Not: others who can use it say nothing of on and off.
 		{"claude-code-403", "plan-says", "claude code gives me 403 with my team account but my coworkers can use it", -1},
 		// 403 plan-active: a declined card is a payment that failed.
