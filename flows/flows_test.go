@@ -287,6 +287,10 @@ func TestRead(t *testing.T) {
 		{"salesforce-401", "when-fails", "the top one", 1, false, false, false},
 		{"claude-code-403", "smoke-test", "B)", 2, false, false, false},
 		{"claude-code-403", "smoke-test", "the 8th one", 8, false, false, false},
+		// "not being allowed to do that" is any permission_error's, not
+		// the region's "Request not allowed".
+		{"claude-code-403", "body-says", "some message about the key not being allowed to do that. I can't remember it word for word", 6, false, false, false},
+		{"claude-code-403", "body-says", "request not allowed", 1, false, false, false},
 		// After "but", a yes or a no of one word is the point.
 		{"claude-code-401", "key-listed", "it's listed but the status says Expired, since nov 30", 2, false, false, false},
 		{"claude-code-401", "key-listed", "it had expired, but it's active now", 1, false, false, false},
