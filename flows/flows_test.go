@@ -291,6 +291,9 @@ func TestRead(t *testing.T) {
 		// the region's "Request not allowed".
 		{"claude-code-403", "body-says", "some message about the key not being allowed to do that. I can't remember it word for word", 6, false, false, false},
 		{"claude-code-403", "body-says", "request not allowed", 1, false, false, false},
+		// "hang on" is a wait, not curl hanging.
+		{"claude-code-401", "curl-test", "hang on, before I run it, does this send my key anywhere other than anthropic?", 0, true, false, false},
+		{"claude-code-401", "curl-test", "it just hangs", 4, false, false, false},
 		// After "but", a yes or a no of one word is the point.
 		{"claude-code-401", "key-listed", "it's listed but the status says Expired, since nov 30", 2, false, false, false},
 		{"claude-code-401", "key-listed", "it had expired, but it's active now", 1, false, false, false},

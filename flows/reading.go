@@ -203,10 +203,12 @@ func (t *Text) core(stated bool) (core Text, asks, hedged bool) {
 // takeBacks open a clause that takes back what the text said before it
 // ("yeah it's listed. actually no, the one it uses is gone", "no key
 // set… hmm wait, I do have one in my bash_profile", "lots at once. no
-// wait scratch that, today it's one session").
+// wait scratch that, today it's one session"). "hang on" and "hold on"
+// are a wait too: "hang on, before I run it, does this send my key
+// anywhere?" asks back (and does not say curl hangs).
 var takeBacks = [][]string{
 	{"no", "wait"}, {"wait"}, {"actually"}, {"scratch", "that"}, {"correction"}, {"never", "mind"}, {"nvm"},
-	{"on", "second", "thought"}, {"i", "meant"}, {"i", "mean"}, {"my", "bad"},
+	{"on", "second", "thought"}, {"i", "meant"}, {"i", "mean"}, {"my", "bad"}, {"hang", "on"}, {"hold", "on"},
 }
 
 // takesBack returns how many words open clause c to take back what was
