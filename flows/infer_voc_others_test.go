@@ -344,6 +344,8 @@ func TestIntakeVocOthers(t *testing.T) {
 		{"twilio 21610 and we dont know why", "twilio-sms"},
 		// Told of someone else; the subscription switch in other words.
 		{"my dad uses claude code on his mac and it keeps logging him out evry day, hes on max", "claude-code-401"},
+		{"my daughter says claude code logged her out again, second time this week. she's on Claude Pro (I pay)", "claude-code-401"},
+		{"my husband says claude code keeps asking him to log in, every time he opens it. I think he's on the Max plan", "claude-code-401"},
 		{"Claude Code says my org has disabled Claude Code for subscription users", "claude-code-403"},
 		// A name split in two ("Sales force"); a network said as where it
 		// runs is no product of the person's own ("the office wifi"),
