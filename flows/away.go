@@ -45,7 +45,8 @@ var awayPhrases = func() []string {
 		cant check|cant look|cant get to my|cant pull it up|cant pull up|
 		when im back|when i get back|once im back|when im home|when i get home|when im at|once im at|
 		have to ask|need to ask|ill ask|i will ask|let me ask|ill check|i will check|let me check|
-		give me a sec|give me a second|give me a minute|one sec|one second|one minute|hold on|hang on|brb`, "|") {
+		give me a sec|give me a second|give me a minute|one sec|one second|one minute|1 sec|1 second|1 min|1 minute|one moment|just a sec|
+		just a second|hold on|hang on|brb`, "|") {
 		if p = strings.TrimSpace(p); p != "" {
 			ps = append(ps, " "+p+" ")
 		}

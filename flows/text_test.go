@@ -85,6 +85,8 @@ func TestAway(t *testing.T) {
 		"yes, from my laptop":                         false,
 		"30006":                                       false,
 		"I'll have to ask him, give me a sec":         true,
+		"1 sec, walking back to my desk":              true,
+		"1 sec":                                       true,
 		"hang on, checking":                           true,
 		"let me check, it says 403 forbidden":         false,
 	} {
