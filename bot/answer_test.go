@@ -265,6 +265,8 @@ func TestClosers(t *testing.T) {
 		// After "but", the point.
 		"switched to sonnet, it's going. not thrilled but fine", "took forever. not happy but it works now",
 		"our admin hadn't turned on Claude Code for my seat. he has now, it works. glad I didn't make a key. thanks",
+		// What was done, then the thing at its job in two words.
+		"reconnected the account in zapier, zaps running", "allowed her through, order went", "platform added the permission to the role, it streams now",
 		// Done, and the explanation taken in; passed on, then done by
 		// whoever got it; back up.
 		"fair enough, deleted the old key", "makes sense. switched the region",
@@ -425,7 +427,7 @@ func TestClosers(t *testing.T) {
 	}
 	// All of the things and a verb of their job, with trouble in it, is no
 	// yes.
-	for _, notYes := range []string{"all calls fail to send", "both numbers send nothing but errors"} {
+	for _, notYes := range []string{"all calls fail to send", "both numbers send nothing but errors", "did that, errors coming", "rebooted it, we checking"} {
 		_, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", notYes)
 		if fb := rs[1].Feedback; fb != nil && fb.Answer == bot.FeedbackYes {
 			t.Errorf("%q: feedback yes", notYes)

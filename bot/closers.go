@@ -324,7 +324,7 @@ func jobVerb(w string) bool {
 
 var (
 	// jobVerbs are what a thing does when it works.
-	jobVerbs = wordSet(`work run send go load sync connect deliver arrive process respond answer reply come flow pass post print upload download charge pay
+	jobVerbs = wordSet(`work run send go load sync connect deliver arrive process respond answer reply come flow pass post print upload download charge pay stream
 		recover receive renew save open launch boot show read find see`)
 	jobPast = wordSet(`paid sent went ran came`)
 )
@@ -355,10 +355,28 @@ func lastSays(in flows.Text) FeedbackAnswer {
 			// What was done, then one word of how it went: "topped up
 			// + auto reload on. good", "allowlisted them, paid".
 			return FeedbackYes
+		case len(cs) > 1 && i == len(cs)-1 && thingDoesItsJob(c):
+			// What was done, then the thing at its job in two words:
+			// "reconnected the account in zapier, zaps running", "order
+			// went".
+			return FeedbackYes
 		}
 	}
 	return ""
 }
+
+// thingDoesItsJob reports whether the clause c is a thing and a verb of
+// it doing its job, in two words: "zaps running", "texts going", "order
+// went", "it streams"; not a person at work ("we checking") nor trouble.
+func thingDoesItsJob(c []string) bool {
+	if len(c) != 2 || people[c[0]] || negatives[c[0]] || !jobVerb(c[1]) {
+		return false
+	}
+	return !flows.Troubled(flows.NewText(strings.Join(c, " ")))
+}
+
+// people do things; a thing at its job is none of them.
+var people = wordSet(`i we you he she they me us them someone somebody everyone customer customers client clients staff team`)
 
 // lastIndex returns the index of the last w in ws, or -1.
 func lastIndex(ws []string, w string) int {
