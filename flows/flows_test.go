@@ -273,6 +273,10 @@ func TestRead(t *testing.T) {
 		{"claude-code-billing", "org-key", "zero", 2, false, false, false},
 		{"claude-code-billing", "org-key", "na", 2, false, false, false},
 		{"claude-code-billing", "org-key", "defo", 1, false, false, false},
+		// Formal yes and no, after a thanks or a greeting.
+		{"claude-code-billing", "org-key", "Good morning. I am afraid not.", 2, false, false, false},
+		{"claude-code-billing", "org-key", "That is correct.", 1, false, false, false},
+		{"twilio-sms", "wants-back", "Thank you. Yes, indeed; she telephoned to say she would like the reminders again.", 1, false, false, false},
 		{"stripe-402", "who", "biz", 1, false, false, false},
 		// The org's switches said tersely, not the org disabled.
 		{"claude-code-403", "plan-says", "org disabled subscription access", 3, false, false, false},

@@ -64,8 +64,10 @@ func isUncertain(ws []string) bool {
 
 // yesWords and noWords open a yes or a no, in the languages people text
 // in ("sí", "oui", "ja"; "non", "nein").
-var yesWords = set("yes", "yeah", "yea", "yep", "yup", "y", "ya", "yah", "yeh", "yeap", "yass", "yas", "yess", "yesss", "sure", "correct", "right", "affirmative", "true", "indeed", "definitely", "absolutely", "of course", "ok", "okay", "k", "uh huh", "mhm", "mhmm", "i am", "i do", "it did", "we are", "we do", "i think so", "i believe so", "think so", "si", "sí", "oui", "ja", "jep", "claro", "da", "aye", "def", "defo", "for sure", "bingo", "exactly", "spot on", "thats it")
-var noWords = set("no", "nope", "nah", "n", "nay", "negative", "false", "never", "not really", "no way", "none", "i am not", "im not", "i dont", "we dont", "we arent", "it didnt", "didnt", "probably not", "i doubt it", "not that i", "non", "nein", "nee", "nao", "não", "na", "naw", "nahh", "nada", "neither", "zero", "not at all")
+var yesWords = set("yes", "yeah", "yea", "yep", "yup", "y", "ya", "yah", "yeh", "yeap", "yass", "yas", "yess", "yesss", "sure", "correct", "right", "affirmative", "true", "indeed", "definitely", "absolutely", "of course", "ok", "okay", "k", "uh huh", "mhm", "mhmm", "i am", "i do", "it did", "we are", "we do", "i think so", "i believe so", "think so", "si", "sí", "oui", "ja", "jep", "claro", "da", "aye", "def", "defo", "for sure", "bingo", "exactly", "spot on", "thats it",
+	"that is correct", "thats correct", "that is right", "thats right", "i am afraid so", "im afraid so", "afraid so")
+var noWords = set("no", "nope", "nah", "n", "nay", "negative", "false", "never", "not really", "no way", "none", "i am not", "im not", "i dont", "we dont", "we arent", "it didnt", "didnt", "probably not", "i doubt it", "not that i", "non", "nein", "nee", "nao", "não", "na", "naw", "nahh", "nada", "neither", "zero", "not at all",
+	"i am afraid not", "im afraid not", "afraid not", "i fear not", "i think not")
 
 func set(ws ...string) map[string]bool {
 	m := make(map[string]bool, len(ws))
@@ -88,7 +90,7 @@ func family(ws []string) string {
 		return ""
 	}
 	var buf [maxKey]byte
-	for n := 3; n >= 1; n-- {
+	for n := 4; n >= 1; n-- {
 		if len(ws) < n {
 			continue
 		}

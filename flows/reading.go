@@ -354,18 +354,28 @@ func clauses(ws []string, fn func(c []string) bool) {
 // fillers are words that open a text without saying anything ("hmm, no").
 var fillers = set("hmm", "hmmm", "um", "umm", "uh", "uhh", "well", "oh", "ah", "so", "lol", "haha", "sorry", "hm", "ehm", "erm", "ok", "okay", "k", "alright")
 
+// courtesies are the words of a clause that only thanks or greets
+// ("Thank you.", "Good morning.", "Many thanks,") before an answer.
+var courtesies = set("thank", "thanks", "thankyou", "you", "very", "much", "many", "so", "good", "morning", "afternoon", "evening",
+	"dear", "sir", "madam", "hello", "hi", "hey", "cheers", "ta", "kind", "regards")
+
 // opening returns the family ("yes", "no" or "") of the first clause that
 // says something, and whether that clause is only the family word ("no,"
 // "yes." "nope"): an explicit answer, which a later clause's words of the
 // other family do not overturn ("no, the admin on our team does that").
 func opening(ws []string) (fam string, explicit bool) {
 	clauses(ws, func(c []string) bool {
-		allFiller := true
+		allFiller, courteous := true, true
 		for _, w := range c {
 			if !fillers[w] {
 				allFiller = false
-				break
 			}
+			if !courtesies[w] {
+				courteous = false
+			}
+		}
+		if courteous && len(c) < len(ws) {
+			return true // "Thank you. Yes, indeed; …": look on
 		}
 		if allFiller && len(c) < len(ws) { // "ok, no": look on; "ok" alone answers
 			if f := family(c); f == "no" {
