@@ -454,6 +454,21 @@ func TestRepeatedFactIsNoMiss(t *testing.T) {
 	}
 }
 
+// A code corrected mid-conversation ("it's 403 Forbidden, not 401")
+// starts the flow of the code said, before anything else in the text is
+// read; a denial that names no other code of ours does not.
+func TestCodeCorrected(t *testing.T) {
+	e := newEngine(t)
+	c, _ := say(e, bot.Conversation{}, "Claude Code 401 at the office, fine at home", "correction: it's 403 Forbidden, not 401. I always mix those two up")
+	if c.Flow != "claude-code-403" || c.Node != "sign-in" {
+		t.Errorf("403 said, 401 denied: at %s/%s, want claude-code-403/sign-in", c.Flow, c.Node)
+	}
+	c, _ = say(e, bot.Conversation{}, "Claude Code 401 at the office, fine at home", "not 401 exactly, it's the login screen again")
+	if c.Flow != "claude-code-401" {
+		t.Errorf("401 denied, nothing else said: in %s, want claude-code-401", c.Flow)
+	}
+}
+
 // While a person has the conversation, HELP says so without offering a
 // human again, and "hello?" gets one note per quiet period.
 func TestHandoffHelpAndNotes(t *testing.T) {

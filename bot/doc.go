@@ -45,7 +45,9 @@
 //     answer to a question further on (flows.Flow.Ahead: the path there is
 //     taken); a fact for a question further on by any path (flows.Flow.Later:
 //     said back, kept for that question, this one asked again, no miss);
-//     another error of ours, by its code ("wait no, it's 429 not 403")
+//     another error of ours, by its code ("wait no, it's 429 not 403";
+//     read first when the text denies this flow's code: "correction:
+//     it's 403 Forbidden, not 401")
 //     or in its own words about the same product (flows.Library.Beside:
 //     "it's the spend limit we set" in the 429 flow): that flow starts;
 //     the product alone ("claude code": the question

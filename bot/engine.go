@@ -961,6 +961,15 @@ func (s *step) answer(text string) {
 		// "I can't", "can't check right now": not knowing, by another name.
 		s.unsure(t, n)
 	default:
+		// The code corrected ("correction: it's 403 Forbidden, not
+		// 401"): the flow of the code said starts, before anything else
+		// is read from the text.
+		if deniesCode(in, t) {
+			if f := s.e.Flows.Beside(t, text); f != nil {
+				s.start(f, text)
+				return
+			}
+		}
 		// An answer to a question further on: the path there is taken,
 		// and said back.
 		if k := t.Ahead(n, in); k >= 0 {
@@ -1085,6 +1094,23 @@ func (s *step) keptForLater(t *flows.Flow, n *flows.Node, in flows.Text, open bo
 	}
 	s.reply(s.askNoted(said, s.question(t, n)...)...)
 	return true
+}
+
+// deniesCode reports whether the text says one of t's codes is not the
+// one ("not 401", "not a 401").
+func deniesCode(in flows.Text, t *flows.Flow) bool {
+	ws := strings.Fields(in.Normalized())
+	for i, w := range ws {
+		if w != "not" {
+			continue
+		}
+		for _, c := range ws[i+1 : min(len(ws), i+3)] {
+			if slices.Contains(t.Intake.Codes, c) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // repeatsKnown handles a text that answers nothing where it was sent
