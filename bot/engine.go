@@ -964,7 +964,7 @@ func (s *step) answer(text string) {
 		// The code corrected ("correction: it's 403 Forbidden, not
 		// 401"): the flow of the code said starts, before anything else
 		// is read from the text.
-		if deniesCode(in, t) {
+		if t.CodeDenied(in) {
 			if f := s.e.Flows.Beside(t, text); f != nil {
 				s.start(f, text)
 				return
@@ -1084,33 +1084,23 @@ func (s *step) keptForLater(t *flows.Flow, n *flows.Node, in flows.Text, open bo
 	if q == nil || s.c.AskedAt == n.ID {
 		return false
 	}
-	s.c.AskedAt = n.ID
 	if open && !slices.Contains(s.c.Open, s.c.Texts) {
 		s.c.Open = append(s.c.Open, s.c.Texts)
 	}
-	said := []known{{echo: strings.TrimSuffix(strings.TrimSpace(q.Choices[k].Echo), "."), from: s.c.Texts}}
-	if said[0].echo == "" {
-		said = nil
-	}
-	s.reply(s.askNoted(said, s.question(t, n)...)...)
+	s.askAgainSaying(t, n, q.Choices[k])
 	return true
 }
 
-// deniesCode reports whether the text says one of t's codes is not the
-// one ("not 401", "not a 401").
-func deniesCode(in flows.Text, t *flows.Flow) bool {
-	ws := strings.Fields(in.Normalized())
-	for i, w := range ws {
-		if w != "not" {
-			continue
-		}
-		for _, c := range ws[i+1 : min(len(ws), i+3)] {
-			if slices.Contains(t.Intake.Codes, c) {
-				return true
-			}
-		}
+// askAgainSaying asks question n again after saying back choice ch in its
+// echo's words, as "Got it", from this text; once per question, so it
+// marks n asked (AskedAt).
+func (s *step) askAgainSaying(t *flows.Flow, n *flows.Node, ch flows.Choice) {
+	s.c.AskedAt = n.ID
+	var said []known
+	if echo := strings.TrimSuffix(strings.TrimSpace(ch.Echo), "."); echo != "" {
+		said = []known{{echo: echo, from: s.c.Texts}}
 	}
-	return false
+	s.reply(s.askNoted(said, s.question(t, n)...)...)
 }
 
 // repeatsKnown handles a text that answers nothing where it was sent
@@ -1129,12 +1119,7 @@ func (s *step) repeatsKnown(t *flows.Flow, n *flows.Node, text string) bool {
 		if q == nil || q == n || q.Kind != flows.Question || a.Choice < 0 || a.Choice >= len(q.Choices) || t.Infer(q, []string{text}) != a.Choice {
 			continue
 		}
-		s.c.AskedAt = n.ID
-		said := []known{{echo: strings.TrimSuffix(strings.TrimSpace(q.Choices[a.Choice].Echo), "."), from: s.c.Texts}}
-		if said[0].echo == "" {
-			said = nil
-		}
-		s.reply(s.askNoted(said, s.question(t, n)...)...)
+		s.askAgainSaying(t, n, q.Choices[a.Choice])
 		return true
 	}
 	return false

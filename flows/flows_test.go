@@ -372,6 +372,24 @@ func TestRead(t *testing.T) {
 	}
 }
 
+func TestCodeDenied(t *testing.T) {
+	lib, _, err := flows.Load(flows.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := lib.Flow("claude-code-401")
+	for text, want := range map[string]bool{
+		"correction: it's 403 Forbidden, not 401": true,
+		"not a 401, a 403":                        true,
+		"it's a 401, not a 403":                   false,
+		"not sure, 401 I think":                   false,
+	} {
+		if got := f.CodeDenied(flows.NewText(text)); got != want {
+			t.Errorf("CodeDenied(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
 func TestInfer(t *testing.T) {
 	lib := mustLoad(t, "testdata/valid")
 	flow := lib.Flow("example-404")

@@ -756,6 +756,22 @@ var whoNouns = set("receptionist", "assistant", "intern", "employee", "volunteer
 // there, deny it ("not stripe, our sumup", "not a stripe thing I think").
 var productDenials = set("not", "isnt", "no")
 
+// CodeDenied reports whether the text says one of t's codes is not the
+// one ("correction: it's 403 Forbidden, not 401", "not a 401").
+func (t *Flow) CodeDenied(text Text) bool {
+	for i, w := range text.ws {
+		if w != "not" {
+			continue
+		}
+		for _, c := range text.ws[i+1 : min(len(text.ws), i+3)] {
+			if slices.Contains(t.Intake.Codes, c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // deniedAt reports whether the product named at ws[at] is denied ("not
 // stripe", "not a stripe thing", "we don't use Twilio", "we don't have
 // Twilio"), or is a person's name after who they are ("our receptionist
