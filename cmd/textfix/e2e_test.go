@@ -412,6 +412,29 @@ func TestReloadOnSIGHUP(t *testing.T) {
 	}
 }
 
+// TestSIGHUPAtStart: a SIGHUP sent the moment the server says it is
+// listening reloads the flows; it does not end the process (SIGHUP's
+// default action) because the handler was not yet in place.
+func TestSIGHUPAtStart(t *testing.T) {
+	for range 5 {
+		p := start(t, "TEXTFIX_DB="+filepath.Join(t.TempDir(), "t.db"))
+		_ = p.cmd.Process.Signal(syscall.SIGHUP)
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(p.logs.String(), "flows reloaded") {
+			select {
+			case <-p.exited:
+				t.Fatalf("SIGHUP at start ended the server: %v\n%s", p.waitErr, p.logs)
+			default:
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no reload after SIGHUP at start:\n%s", p.logs)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		_ = p.cmd.Process.Kill()
+	}
+}
+
 // TestBrokenConversationProcess: a conversation stored malformed (its
 // last answer names a node its flow lacks) made the engine panic on BACK
 // (issue 13), and the text failed with 500 every time it was retried. The

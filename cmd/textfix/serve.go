@@ -178,6 +178,12 @@ func (a *App) Run(ctx context.Context) error {
 		a.Log.Warn("no TEXTFIX_OPERATOR_PHONES: nobody is texted when someone asks for a human; they wait until an operator opens " +
 			a.Config.PublicURL + "/console, and the bot tells them so")
 	}
+	// SIGHUP is caught before the first text is served: its default
+	// action ends the process, so one sent just after start (a deploy's
+	// reload) must find the handler in place, not a goroutine yet to run.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	a.Log.Info("listening", "addr", a.Addr(), "public_url", a.Config.PublicURL, "db", a.db.where)
 
 	errc := make(chan error, 1)
@@ -190,7 +196,7 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	wg.Go(func() { a.outbox.Run(ctx) })
 	wg.Go(func() { a.sweepTickets(ctx) })
-	wg.Go(func() { a.reloadOnHUP(ctx) })
+	wg.Go(func() { a.reloadOnHUP(ctx, hup) })
 	if a.db.fold != nil {
 		wg.Go(func() { a.foldCounters(ctx) })
 	}
@@ -371,12 +377,10 @@ func (a *App) backups(ctx context.Context) {
 	})
 }
 
-// reloadOnHUP reloads the flows on SIGHUP. A set with any error is refused
-// with the checker's messages, and the flows already live stay live.
-func (a *App) reloadOnHUP(ctx context.Context) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+// reloadOnHUP reloads the flows on each SIGHUP that hup delivers. A set
+// with any error is refused with the checker's messages, and the flows
+// already live stay live.
+func (a *App) reloadOnHUP(ctx context.Context, hup <-chan os.Signal) {
 	for {
 		select {
 		case <-ctx.Done():
