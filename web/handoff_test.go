@@ -123,6 +123,25 @@ func TestOperatorCommands(t *testing.T) {
 }
 
 // An unknown number is a person even when it texts like an operator.
+// The webhook wakes the outbox's sender after a text that queued a
+// message (the operator's notification of a handoff), and only then: a
+// text answered in the reply alone leaves the sender asleep.
+func TestWakeOnlyWhenQueued(t *testing.T) {
+	e := stacktest.New(t, stacktest.Options{Token: testToken, Operators: []string{operator}})
+	e.Say(personA, "claude code 403")
+	e.Say(personA, "2")
+	if n := e.Wakes.Load(); n != 0 {
+		t.Errorf("%d wakes for texts that queued nothing, want 0", n)
+	}
+	e.Say(personA, "HUMAN")
+	if n := e.Wakes.Load(); n != 1 {
+		t.Errorf("%d wakes after a handoff, want 1", n)
+	}
+	if got := e.Received(1, operator); len(got) != 1 || !strings.Contains(got[0], "#1") {
+		t.Fatalf("operator notification %q", got)
+	}
+}
+
 func TestNonOperatorIsAPerson(t *testing.T) {
 	e := stacktest.New(t, stacktest.Options{Token: testToken, Operators: []string{operator}})
 	if r := e.Say(personA, "#1 close"); len(r) != 1 || strings.Contains(r[0], "closed") {

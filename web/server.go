@@ -47,7 +47,7 @@ type Config struct {
 	Store Store
 	// Desk runs people's texts and operators' commands (required).
 	Desk *bot.Desk
-	// Wake is called after a commit that may have queued outbox messages
+	// Wake is called after a commit that queued outbox messages
 	// (nil: nobody to wake).
 	Wake func()
 	Log  *slog.Logger

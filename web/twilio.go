@@ -99,7 +99,10 @@ func (s *Server) inboundSMS(c echo.Context) error {
 			return err
 		}
 	}
-	var stale *bot.Stale
+	var (
+		stale  *bot.Stale
+		queued bool // the text queued an outbox message: wake the sender
+	)
 	if !replayed {
 		// The picture is read here, before the transaction: a retry was
 		// answered above from its claim and never reads it again.
@@ -119,8 +122,9 @@ func (s *Server) inboundSMS(c echo.Context) error {
 			if later != nil {
 				return s.cfg.Desk.Reading(t, from, now)
 			}
-			h, err := s.cfg.Desk.Receive(t, engine, in, now)
-			stale = h.Stale
+			tx := &noting{Tx: t}
+			h, err := s.cfg.Desk.Receive(tx, engine, in, now)
+			stale, queued = h.Stale, tx.queued
 			return h.Replies, err
 		})
 		if err != nil {
@@ -147,7 +151,9 @@ func (s *Server) inboundSMS(c echo.Context) error {
 	} else {
 		s.metrics.inbound.Add(1)
 		s.staleConversation(c, from, stale)
-		s.cfg.Wake()
+		if queued {
+			s.cfg.Wake()
+		}
 	}
 	return c.Blob(http.StatusOK, twilio.TwiMLContentType, doc)
 }
@@ -238,4 +244,19 @@ func (s *Server) optOut(c echo.Context, phone string) error {
 	s.cfg.Log.Info("twilio: number opted out", "code", twilio.CodeOptedOut, "from", bot.Mask(phone))
 	s.cfg.Wake()
 	return nil
+}
+
+// noting is a transaction that notes whether the text queued an outbox
+// message (an operator's notification, say), so that the sender is woken
+// only then: most texts are answered in the webhook's reply alone, and a
+// wake costs the sender a look at the outbox (on PostgreSQL a query).
+type noting struct {
+	bot.Tx
+	queued bool
+}
+
+// Enqueue implements bot.Tx.
+func (n *noting) Enqueue(m *bot.OutMsg) error {
+	n.queued = true
+	return n.Tx.Enqueue(m)
 }

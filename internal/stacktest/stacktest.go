@@ -104,6 +104,8 @@ type Stack struct {
 	Outbox *twilio.Outbox
 	// Skew is added to the default clock of the server and the outbox.
 	Skew atomic.Int64
+	// Wakes counts the server's calls of its Wake (the outbox's).
+	Wakes atomic.Int64
 
 	mu  sync.Mutex
 	sid int
@@ -177,7 +179,7 @@ func New(t testing.TB, o Options) *Stack {
 		ws = o.Store(db)
 	}
 	s.Server, err = web.New(web.Config{
-		PublicURL: base, AuthToken: o.Token, Store: ws, Wake: s.Outbox.Wake, Now: now, Log: log,
+		PublicURL: base, AuthToken: o.Token, Store: ws, Wake: func() { s.Wakes.Add(1); s.Outbox.Wake() }, Now: now, Log: log,
 		SMSNumber: o.SMSNumber, Templates: o.Templates,
 		Desk:         desk,
 		ConsoleStore: db, Backup: db, ConsolePassword: o.Password, ClientIPHeader: o.ClientIPHeader,
