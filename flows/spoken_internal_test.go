@@ -28,3 +28,45 @@ func TestSpoken(t *testing.T) {
 		}
 	}
 }
+
+func TestDictated(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		// Punctuation said as a word.
+		{"invalid A P I key comma please run slash login", "invalid API key, please run /login"},
+		{"its fine now period thanks", "its fine now. thanks"},
+		{"it works full stop", "it works."},
+		{"is it down question mark", "is it down?"},
+		{"the grace period ended", "the grace period ended"},
+		{"a period of an hour", "a period of an hour"},
+		{"the billing period", "the billing period"},
+		// Paths, hosts and files said aloud.
+		{"calling login dot salesforce dot com slash services slash data", "calling login.salesforce.com/services/data"},
+		{"E N O T found api dot anthropic dot com", "ENOTfound api.anthropic.com"},
+		{"i put it in the dot env file", "i put it in the .env file"},
+		{"bash RC. dot bash RC in my home folder", "bashRC. .bashRC in my home folder"},
+		{"my Z S H RC file", "my ZSHRC file"},
+		{"the dot com bubble", "the .com bubble"},
+		{"a dot in the name", "a dot in the name"},
+		// Words spelled out, Node's error codes in parts.
+		{"ten D L C registration", "ten DLC registration"},
+		{"E CONN reset on long answers", "ECONNreset on long answers"},
+		{"E timed out", "Etimedout"},
+		{"I TOLD you", "I TOLD you"},
+		{"I AM ANGRY", "I AM ANGRY"},
+		{"Plan A or B", "Plan A or B"},
+		// Five-digit codes read out.
+		{"three zero zero three four", "30034"},
+		{"twilio twenty one two eleven invalid", "twilio 21211 invalid"},
+		{"came back twenty one six ten.", "came back 21610."},
+		{"two one six one oh", "21610"},
+		{"one one one one", "one one one one"},                         // four digits: DNS, not a code
+		{"one two three four five six", "one two three four five six"}, // six
+		{"oh three zero zero three", "oh three zero zero three"},       // "oh" opening is a word
+		{"someone said it's done", "someone said it's done"},
+		{"", ""},
+	} {
+		if got := dictated(c.in); got != c.want {
+			t.Errorf("dictated(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
