@@ -293,7 +293,10 @@ func TestClosers(t *testing.T) {
 		// Done, and a word to come back if it does ("if … again"); what a
 		// page shows now, then a question.
 		"CRM volunteer changed the refresh token policy and reconnected. Will let you know if it drops again",
-		"removed the key, /status shows Max now. can I get a refund for the API charges?"} {
+		"removed the key, /status shows Max now. can I get a refund for the API charges?",
+		// An arrow to what it gave: a state of working, a 2xx, "through".
+		"IT allowlisted api.anthropic.com in zscaler → 200. closing this out", "/model sonnet -> through",
+		"ANTHROPIC_BASE_URL was still in ~/.zshrc. unset → works"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)
@@ -363,6 +366,8 @@ func TestClosers(t *testing.T) {
 		// "still" and the trouble after it, after something that went well.
 		{"the export is there and it loads, still invalid api key", bot.StatusFixed, bot.FeedbackNo},
 		{"still 403", bot.StatusFixed, bot.FeedbackNo},
+		// An arrow to the trouble again.
+		{"unset the key → still 403", bot.StatusFixed, bot.FeedbackNo},
 		{"still there", bot.StatusFixed, bot.FeedbackNo},
 		{"logged in again, the error is still there", bot.StatusFixed, bot.FeedbackNo},
 		// How it was before the fix is no result: the "no" that opens it

@@ -191,7 +191,7 @@ func clauseWorked(c []string) bool {
 		if goneWords[w] || w == "again" && doingAgain(c[:i]) {
 			return true
 		}
-		if i+1 < len(c) && (gonePairs[w+" "+c[i+1]] || w == "now" && okWords[c[i+1]] || okWords[w] && c[i+1] == "now") {
+		if i+1 < len(c) && (gonePairs[w+" "+c[i+1]] || w == "now" && okWords[c[i+1]] || okWords[w] && c[i+1] == "now" || w == "gives" && gaveWell(c[i+1])) {
 			return true
 		}
 	}
@@ -238,6 +238,13 @@ var (
 		going try trying need needs want wants please pls help me us not never`)
 	questionWords = wordSet(`how what why when where who which can could will would should do does did is are`)
 )
+
+// gaveWell reports whether w, after "gives" (an arrow: "unset → works",
+// "allowlisted it → 200", "/model sonnet → through"), says it went well:
+// a state of working, a 2xx status or "through".
+func gaveWell(w string) bool {
+	return okWords[w] || goneWords[w] || w == "through" || w == "thru" || len(w) == 3 && w[0] == '2' && w[1] >= '0' && w[1] <= '9' && w[2] >= '0' && w[2] <= '9'
+}
 
 // tellsBefore reports whether the clause c is about a time before the fix
 // (a word of one, or "used to"): it tells how things were ("no, the key's

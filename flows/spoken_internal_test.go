@@ -70,3 +70,20 @@ func TestDictated(t *testing.T) {
 		}
 	}
 }
+
+func TestShorthand(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"curl w/ the key → 200", "curl w/ the key  gives  200"},
+		{"curl -> 200, claude => 403", "curl  gives  200, claude  gives  403"},
+		{"on ~30% of calls", "on ~30 percent of calls"},
+		{"100%. sure", "100 percent. sure"},
+		{"% off", "% off"},
+		{"fails every AM since this am.", "fails every morning since this morning."},
+		{"I am on Max, am I?", "I am on Max, am I?"},
+		{"no arrows here", "no arrows here"},
+	} {
+		if got := shorthand(c.in); got != c.want {
+			t.Errorf("shorthand(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -104,9 +104,11 @@ func FirstClause(s string) string { return NewText(s).FirstClause() }
 // or a negation never reaches across "didn't work, got 403".
 const clauseBreak = "|"
 
-// NewText reads s: first it rewrites what dictation leaves and codes said
-// as words (dictated, spoken: "A P I key comma" → "API key,", "four oh
-// three" → "403"); then it splits s into normalised words with a clause break
+// NewText reads s: first it rewrites signs typed for words, what
+// dictation leaves and codes said as words (shorthand, dictated, spoken:
+// "curl → 200" → "curl gives 200", "A P I key comma" → "API key,", "four
+// oh three" → "403"); then it splits s into normalised words with a
+// clause break
 // where s has , ; . ! ? or a new line followed by a space (so "4.5" is
 // two words, not two clauses). A number with a plural or past ending
 // counts as the number ("403s", "403'd" → "403"). It notes what the
@@ -124,7 +126,7 @@ const clauseBreak = "|"
 // of notProper, "iPhone"), has its shape's name set (a phrase's "^"
 // matches it).
 func NewText(s string) Text {
-	s = spoken(dictated(starred(tapback(s))))
+	s = spoken(dictated(shorthand(starred(tapback(s)))))
 	type span struct{ start, end int32 } // of a word in norm; start < 0: a break
 	var (
 		b       strings.Builder
