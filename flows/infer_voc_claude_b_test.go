@@ -145,6 +145,11 @@ func TestIntakeVocClaudeB(t *testing.T) {
 		{"API Error: Request rejected (429)", "claude-code-429"},
 		{"great, another 429, love that for me. \"Request rejected (429)\". I have MAX", "claude-code-429"},
 		{"request rejected by the firewall", "other-error"},
+		// Where code runs, in a developer's capitals ("GHA", "PROD") is no
+		// product of its own: no catch-all for Claude Code there.
+		{"cc in GHA failing since this am:", ""},
+		{"claude code 401 in GHA since this morning", "claude-code-401"},
+		{"claude code 403 on PROD only", "claude-code-403"},
 		// Two flows of ours close, the code of one said: that one. Neither
 		// said: still the offer.
 		{"Claude Code 403 since I landed in Hong Kong on Sunday night. I use an API key from the Console, about $40 credit left", "claude-code-403"},

@@ -136,6 +136,8 @@ var notNames = set("update", "updates", "question", "help", "urgent", "issue", "
 	"coo", "nhs", "asap", "btw", "imo", "lol", "omg", "tbh", "idk", "wtf", "ssh", "ssd", "ram", "cpu", "gpu", "pin", "otp", "mfa", "sso", "eta",
 	"utc", "gmt", "usd", "gbp", "eur", "cad", "aud", "inr", "usa", "llm", "sql", "css", "html", "php", "ftp", "smtp", "imap", "tcp", "udp",
 	"lan", "wan", "isp", "nfc", "sim", "ach", "atm", "pos", "cvc", "cvv", "avs", "kyc", "pci", "iam", "env", "crm", "erp", "vat", "gst", "faq",
+	// Where code runs, as developers write it.
+	"gha", "cicd", "vpc", "pat", "jwt", "ttl", "tbd", "wip", "prod", "dev", "qa", "uat",
 	"ftw", "pls", "plz", "thx", "msg", "err", "null", "true", "false", "stop", "start", "unstop", "yes", "all", "the", "and", "not", "but", "now",
 	"new", "ask", "why", "how", "who", "what", "when", "any", "get", "got", "can", "cant", "dont", "wont", "its", "you", "our", "out", "off",
 	"work", "works", "still", "again", "today", "please", "really", "error",
