@@ -55,11 +55,15 @@
 //     through a litellm proxy" after "Got it: you use an API key": on
 //     from that question with the new answer, here and at a fix); a
 //     fact already taken, said again ("thats claude code btw, im on
-//     max": said back and the question again, no miss, once per
-//     question); away
+//     max", or the question just before answered late in the words of
+//     the answer taken there: said back and the question again, no miss,
+//     once per question); away
 //     from where the answer is ("on the train, can't look
-//     the code up", flows.Away: a short note, the question kept open, no
-//     miss); a paste announced ("here's what curl gave me:": "Go ahead:
+//     the code up", "checking", flows.Away: a short note, the question
+//     kept open, no miss); back ("sorry got a customer, back now",
+//     flows.Back: the question again, no miss); a text sent too early
+//     ("i log in with the", flows.CutShort: a note asking for the rest,
+//     no miss); a paste announced ("here's what curl gave me:": "Go ahead:
 //     paste it", no miss); "?" or "hello?" ("Still here." and the
 //     question, no miss); not being able to check ("I'm not able to do
 //     that today": as "not sure"); or a miss, a human after three. In the catch-all

@@ -583,6 +583,9 @@ func (s *step) intake(text string) {
 // by announcing a paste.
 const pasteNext = "Go ahead: paste it in your next text and I'll read it."
 
+// cutShort answers a text that stops mid-sentence.
+const cutShort = "Looks like that got cut off. Reply with the rest and I'll read it."
+
 // promisesPaste reports whether text ends with a colon after three words
 // or more ("Here's what curl gave me:", "Now Claude Code says:"): what
 // it introduces comes in the next text, as long pastes do.
@@ -1041,6 +1044,18 @@ func (s *step) answer(text string) {
 			}
 			return
 		}
+		// Back ("sorry got a customer, back now"): the question again, no
+		// miss.
+		if flows.Back(in) {
+			s.reply(s.fitting(s.question(t, n)...))
+			return
+		}
+		// Sent too early ("i log in with the"): the rest will come. One
+		// short text, no miss.
+		if flows.CutShort(in) {
+			s.reply(cutShort)
+			return
+		}
 		s.miss(t, n, missPlain)
 	}
 }
@@ -1116,7 +1131,15 @@ func (s *step) repeatsKnown(t *flows.Flow, n *flows.Node, text string) bool {
 	for i := len(s.c.Answers) - 1; i >= 0; i-- {
 		a := s.c.Answers[i]
 		q := t.Node(a.Node)
-		if q == nil || q == n || q.Kind != flows.Question || a.Choice < 0 || a.Choice >= len(q.Choices) || t.Infer(q, []string{text}) != a.Choice {
+		if q == nil || q == n || q.Kind != flows.Question || a.Choice < 0 || a.Choice >= len(q.Choices) {
+			continue
+		}
+		// The question just before this one is answered late in the
+		// words of an answer there too ("every single call" after "every
+		// call fails, even with a new token" was taken from the first
+		// text).
+		late := i == len(s.c.Answers)-1 && t.Read(q, flows.NewText(text)).Choice == a.Choice
+		if !late && t.Infer(q, []string{text}) != a.Choice {
 			continue
 		}
 		s.askAgainSaying(t, n, q.Choices[a.Choice])

@@ -44,7 +44,8 @@ var awayPhrases = func() []string {
 		on the train|on a train|on the bus|on a bus|on a plane|at the airport|in the car|im driving|in a meeting|
 		cant check|cant look|cant get to my|cant pull it up|cant pull up|
 		when im back|when i get back|once im back|when im home|when i get home|when im at|once im at|
-		have to ask|need to ask|ill ask|i will ask|let me ask|ill check|i will check|let me check|
+		have to ask|need to ask|ill ask|i will ask|let me ask|ill check|i will check|let me check|lemme check|let me look|lemme look|
+		checking|checking now|looking now|
 		give me a sec|give me a second|give me a minute|one sec|one second|one minute|1 sec|1 second|1 min|1 minute|one moment|just a sec|
 		just a second|hold on|hang on|brb`, "|") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -53,3 +54,43 @@ var awayPhrases = func() []string {
 	}
 	return ps
 }()
+
+// Back reports whether the text says the person is back, and no more:
+// "back now", "sorry got a customer, back now", "ok im at my laptop now".
+// The engine asks the open question again, with no miss.
+func Back(t Text) bool {
+	norm := " " + t.norm + " "
+	if len(strings.Fields(t.norm)) > 8 {
+		return false
+	}
+	for _, p := range backPhrases {
+		if strings.Contains(norm, p) {
+			return !Troubled(t)
+		}
+	}
+	return false
+}
+
+// backPhrases say the person is back where the answer is; each is padded
+// with spaces.
+var backPhrases = func() []string {
+	var ps []string
+	for p := range strings.SplitSeq(`back now|im back|i am back|ok back|okay back|back sorry|sorry back|back again|back here|
+		at my laptop now|at my computer now|at my desk now|at the computer now|at my pc now|in front of it now|home now|im home`, "|") {
+		if p = strings.TrimSpace(p); p != "" {
+			ps = append(ps, " "+p+" ")
+		}
+	}
+	return ps
+}()
+
+// CutShort reports whether the text stops where a sentence cannot:
+// after "the", "with", "my" or the like ("i log in with the"), as a text
+// sent too early does. The engine asks for the rest, with no miss.
+func CutShort(t Text) bool {
+	ws := strings.Fields(t.norm)
+	return len(ws) >= 2 && dangling[ws[len(ws)-1]]
+}
+
+// dangling are words no sentence ends on.
+var dangling = set("the", "a", "an", "my", "our", "your", "their", "his", "her", "with", "to", "from", "of", "for", "and", "but", "or", "via", "using", "through", "into", "at")

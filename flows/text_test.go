@@ -89,9 +89,37 @@ func TestAway(t *testing.T) {
 		"1 sec":                                       true,
 		"hang on, checking":                           true,
 		"let me check, it says 403 forbidden":         false,
+		"checking":                                    true,
+		"lemme look":                                  true,
 	} {
 		if got := Away(NewText(text)); got != want {
 			t.Errorf("Away(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+func TestBackAndCutShort(t *testing.T) {
+	for _, c := range []struct {
+		text      string
+		back, cut bool
+	}{
+		{"back now", true, false},
+		{"sorry got a customer, back now", true, false},
+		{"ok im at my laptop now", true, false},
+		{"back now, still 403 though", false, false},
+		{"I came back now and the key is there", false, false},
+		{"i log in with the", false, true},
+		{"it's the", false, true},
+		{"the", false, false},
+		{"i use the console", false, false},
+		{"we call", false, false},
+	} {
+		in := NewText(c.text)
+		if got := Back(in); got != c.back {
+			t.Errorf("Back(%q) = %v, want %v", c.text, got, c.back)
+		}
+		if got := CutShort(in); got != c.cut {
+			t.Errorf("CutShort(%q) = %v, want %v", c.text, got, c.cut)
 		}
 	}
 }
