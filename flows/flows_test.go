@@ -251,6 +251,11 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "smoke-test", "Where do I find that?", 0, true, false, false},
 		{"claude-code-403", "smoke-test", "how do I check?", 0, true, false, false},
 		{"claude-code-403", "smoke-test", "what's a curl test?", 0, true, false, false},
+		// A question about doing what was asked, its subject a doing; a
+		// word in "-thing" is none.
+		{"claude-code-401", "curl-test", "will running that use up my credits?", 0, true, false, false},
+		{"claude-code-401", "curl-test", "is running it safe?", 0, true, false, false},
+		{"claude-code-401", "curl-test", "is nothing printed?", 3, false, false, false},
 		{"claude-code-403", "smoke-test", "which terminal?", 0, true, false, false},
 		{"claude-code-403", "smoke-test", "what? i don't understand", 0, true, false, false},
 		{"claude-code-403", "sign-in", "how do i tell? I think it's an api key", 2, false, false, false},

@@ -145,6 +145,9 @@ func TestIntakeVocClaudeB(t *testing.T) {
 		{"API Error: Request rejected (429)", "claude-code-429"},
 		{"great, another 429, love that for me. \"Request rejected (429)\". I have MAX", "claude-code-429"},
 		{"request rejected by the firewall", "other-error"},
+		// On a plan, billed for API usage: billing's, not a usage limit.
+		{"Hi, I'm on Claude Pro but I just got an email receipt from the Anthropic Console for $38 of API usage from Claude Code. Am I being double charged?", "claude-code-billing"},
+		{"claude code says I hit my usage limit, am I being charged extra?", "claude-code-429"},
 		// Where code runs, in a developer's capitals ("GHA", "PROD") is no
 		// product of its own: no catch-all for Claude Code there.
 		{"cc in GHA failing since this am:", ""},

@@ -304,8 +304,13 @@ func yesNoQuestion(c []string) bool {
 		}
 		return false
 	}
-	return len(c) >= 3 && yesNoVerbs[c[0]] && askedAbout[c[1]]
+	// The thing asked about may be a doing: "will running that use up my
+	// credits", "is doing this safe".
+	return len(c) >= 3 && yesNoVerbs[c[0]] && (askedAbout[c[1]] || len(c[1]) > 4 && strings.HasSuffix(c[1], "ing") && !notDoings[c[1]])
 }
+
+// notDoings end in "ing" and are no doing.
+var notDoings = set("nothing", "something", "anything", "everything", "morning", "evening", "during", "string", "bring", "spring", "ceiling", "building", "setting", "settings", "pricing", "billing", "thing")
 
 var (
 	// yesNoVerbs open a yes/no question.
