@@ -20,7 +20,9 @@ import (
 //     last part is a domain's or a file's ending: "the dot env" keeps
 //     "the");
 //   - a word spelled out in capitals, letter by letter: "A P I" → "API",
-//     "ten D L C" → "ten DLC";
+//     "ten D L C" → "ten DLC"; a shell's start-up file said in parts
+//     ("bash RC" → "bashRC", "Z S H RC" → "ZSHRC") and Node's network
+//     error codes ("E CONN reset" → "ECONNreset");
 //   - a five-digit code read out digit by digit or in pairs, as Twilio's
 //     are: "three zero zero three four" → "30034", "twenty one six ten" →
 //     "21610". Codes of three digits are spoken's.
@@ -30,9 +32,8 @@ func dictated(s string) string {
 	if !mayDictate(s) {
 		return s
 	}
-	in := joinRC(strings.Fields(s))
+	in, changed := joinRC(strings.Fields(s))
 	out := make([]string, 0, len(in))
-	changed := false
 	lower := func(k int) string {
 		if k < 0 || k >= len(in) {
 			return ""
@@ -158,17 +159,20 @@ var errnoNames = set("econnreset", "econnrefused", "econnaborted", "enotfound", 
 
 // joinRC joins "RC" to the word before it, as dictation splits a shell's
 // start-up file ("bash RC" → "bashRC", so "dot bash RC" is ".bashRC"); a
-// letter spelled before it is left for the spelled word ("Z S H RC").
-func joinRC(ws []string) []string {
+// letter spelled before it is left for the spelled word ("Z S H RC"),
+// and a word that already ends in "rc" keeps it apart ("bashrc RC", left
+// by a starred correction).
+func joinRC(ws []string) (_ []string, joined bool) {
 	out := ws[:0]
 	for _, w := range ws {
-		if n := len(out); n > 0 && isRC(w) && len(out[n-1]) > 1 && isWord(out[n-1]) {
+		if n := len(out); n > 0 && isRC(w) && len(out[n-1]) > 1 && isWord(out[n-1]) && !strings.HasSuffix(strings.ToLower(out[n-1]), "rc") {
 			out[n-1] += w
+			joined = true
 			continue
 		}
 		out = append(out, w)
 	}
-	return out
+	return out, joined
 }
 
 func isRC(w string) bool { return strings.EqualFold(strings.TrimRight(w, ",.!?;:"), "rc") }

@@ -19,7 +19,7 @@ func shorthand(s string) string {
 	if i := strings.IndexByte(s, '%'); i > 0 {
 		var b strings.Builder
 		done := 0
-		for ; i >= 0 && i < len(s); i = next(s, '%', i+1) {
+		for ; i >= 0 && i < len(s); i = indexFrom(s, '%', i+1) {
 			if i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
 				b.WriteString(s[done:i])
 				b.WriteString(" percent")
@@ -37,8 +37,8 @@ func shorthand(s string) string {
 	return s
 }
 
-// next is the index of c in s from i on, or -1.
-func next(s string, c byte, i int) int {
+// indexFrom is the index of c in s from i on, or -1.
+func indexFrom(s string, c byte, i int) int {
 	if j := strings.IndexByte(s[i:], c); j >= 0 {
 		return i + j
 	}

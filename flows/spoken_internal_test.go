@@ -45,6 +45,8 @@ func TestDictated(t *testing.T) {
 		{"i put it in the dot env file", "i put it in the .env file"},
 		{"bash RC. dot bash RC in my home folder", "bashRC. .bashRC in my home folder"},
 		{"my Z S H RC file", "my ZSHRC file"},
+		{"its in my bash RC", "its in my bashRC"},
+		{"its in my bashrc RC.", "its in my bashrc RC."},
 		{"the dot com bubble", "the .com bubble"},
 		{"a dot in the name", "a dot in the name"},
 		// Words spelled out, Node's error codes in parts.
