@@ -81,6 +81,15 @@ func check(t *Flow, now time.Time) []Problem {
 		add("", Error, "intake has no signals (codes, products, keywords, phrases or examples)")
 	}
 
+	for _, h := range t.Intake.Hosts {
+		switch {
+		case !t.Fallback:
+			add("", Error, "intake: hosts (%q) are for the fallback flow only", h)
+		case !slices.Contains(t.Intake.Products, h):
+			add("", Error, "intake: host %q is not one of the products", h)
+		}
+	}
+
 	t.intake = compileIntake(t.Intake, t.Fallback)
 	t.title = newPhrase(t.Title)
 	t.index = make(map[string]*Node, len(t.Nodes))
@@ -177,7 +186,7 @@ func checkTODOs(t *Flow) []Problem {
 	}
 	found("", "title", t.Title)
 	in := t.Intake
-	found("", "intake", slices.Concat(in.Codes, in.Products, in.Keywords, in.Phrases, in.Examples, in.Requires)...)
+	found("", "intake", slices.Concat(in.Codes, in.Products, in.Keywords, in.Phrases, in.Examples, in.Requires, in.Hosts)...)
 	for i := range t.Nodes {
 		n := &t.Nodes[i]
 		found(n.ID, "text", n.Text)

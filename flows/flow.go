@@ -66,6 +66,11 @@ type Intake struct {
 	// Requires, when set, lists words of which at least one must appear for
 	// the flow to be chosen at all (e.g. a product family).
 	Requires []string `yaml:"requires"`
+	// Hosts, in the fallback flow only, are those of its Products where
+	// code of ours runs (a CI service, a container): named beside a
+	// product of ours, with no error, they do not make the text the
+	// fallback's.
+	Hosts []string `yaml:"hosts"`
 }
 
 // Node is one step of a flow. Which fields apply depends on Kind.

@@ -33,6 +33,7 @@ func TestCheckBrokenFlows(t *testing.T) {
 		"duplicate-tree":     {"", `duplicate flow id "example-404"`},
 		"overlapping-choice": {"which-url", `also select choice 2`},
 		"two-fallbacks":      {"", "catch-all-a is the fallback flow already"},
+		"host-not-product":   {"", `host "docker" is not one of the products`},
 		"help-not-question":  {"fix-key", "help is for questions"},
 		"unknown-class":      {"which-url", "no word class {has}"},
 	}

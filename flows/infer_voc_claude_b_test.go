@@ -148,6 +148,16 @@ func TestIntakeVocClaudeB(t *testing.T) {
 		// On a plan, billed for API usage: billing's, not a usage limit.
 		{"Hi, I'm on Claude Pro but I just got an email receipt from the Anthropic Console for $38 of API usage from Claude Code. Am I being double charged?", "claude-code-billing"},
 		{"claude code says I hit my usage limit, am I being charged extra?", "claude-code-429"},
+		// A place where Claude Code runs (the catch-all's hosts) beside
+		// it, with no error: the error is asked for, not the catch-all;
+		// with a code, that code's flow. Another product is still the
+		// catch-all's.
+		{"our github action that runs claude code started failing overnight", ""},
+		{"claude code in docker fails", ""},
+		{"claude code in github actions 401", "claude-code-401"},
+		{"github actions failing", "other-error"},
+		{"claude code on github fails", "other-error"},
+		{"claude code in cursor keeps failing", "other-error"},
 		// Where code runs, in a developer's capitals ("GHA", "PROD") is no
 		// product of its own: no catch-all for Claude Code there.
 		{"cc in GHA failing since this am:", ""},

@@ -597,15 +597,35 @@ func pastedError(in *Text) bool {
 // rather than asking for the error again.
 func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
 	fb := l.fallback
-	if fb == nil || v.Flow == fb {
+	if fb == nil {
 		return
 	}
 	i := slices.Index(l.Flows, fb)
+	// Only a place where ours runs, beside a product of ours, with no
+	// code of the catch-all's and no flow of ours chosen ("our github
+	// action that runs claude code started failing"): the text is about
+	// ours, and its error is asked for.
+	if (v.Flow == nil || v.Flow == fb) && fits[i].product > 0 && !fits[i].code && oursNamed(fits, i) && l.namesOnlyHosts(in) {
+		notFallback := func(f *Flow) bool { return f == fb }
+		v.Flow = nil
+		v.Close = slices.DeleteFunc(v.Close, notFallback)
+		v.Maybe = slices.DeleteFunc(v.Maybe, notFallback)
+		if len(v.Close) == 1 {
+			v.Flow, v.Close = v.Close[0], nil
+		}
+		return
+	}
+	if v.Flow == fb {
+		return
+	}
 	if fits[i].product == 0 && !namesOwnThing(in.ws) && !l.namesOtherAPI(in) &&
 		!(fits[i].signals > 0 && l.namesOther(in)) {
 		return
 	}
 	if v.Flow != nil {
+		if fits[i].product > 0 && l.namesOnlyHosts(in) {
+			return // a place where ours runs does not overturn ours
+		}
 		f := fits[slices.Index(l.Flows, v.Flow)]
 		// Its own product or identifier is named too; not an identifier
 		// that another's API answered with ("the Airtable API returns 401
@@ -634,6 +654,39 @@ func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
 	if evidence || Troubled(*in) {
 		v.Flow, v.Close = fb, nil
 	}
+}
+
+// oursNamed reports whether a flow other than the fallback (the fit at
+// fb) found its product in the text.
+func oursNamed(fits []fit, fb int) bool {
+	for k, f := range fits {
+		if k != fb && f.product > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// namesOnlyHosts reports whether the fallback's products the text names
+// are all hosts (Intake.Hosts): "github" inside "github action" is the
+// host's word, not GitHub named.
+func (l *Library) namesOnlyHosts(in *Text) bool {
+	norm := " " + in.norm + " "
+	host := false
+	for _, h := range l.hosts {
+		if strings.Contains(norm, h) {
+			norm, host = strings.ReplaceAll(norm, h, "  "), true
+		}
+	}
+	if !host {
+		return false
+	}
+	for _, o := range l.others {
+		if strings.Contains(norm, o) {
+			return false
+		}
+	}
+	return true
 }
 
 // namesOtherAPI reports whether the text names an API, SDK or

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -36,6 +37,10 @@ type Library struct {
 	// fallback cover (see namesOtherAPI); known, every word of their
 	// intake (see namesOther).
 	ours, known map[string]bool
+	// hosts and others split the fallback's products, normalised and
+	// padded with spaces: where code of ours runs (Intake.Hosts), and the
+	// rest (see namesOnlyHosts).
+	hosts, others []string
 }
 
 // Flow returns the flow with the given id or alias (a former id, see
@@ -131,6 +136,16 @@ func LoadAt(fsys fs.FS, now time.Time) (*Library, []Problem, error) {
 			}
 			for _, w := range t.intake.lex.words {
 				lib.known[w.s] = true
+			}
+		}
+	}
+	if fb := lib.fallback; fb != nil {
+		for _, p := range fb.Intake.Products {
+			padded := " " + Normalize(p) + " "
+			if slices.Contains(fb.Intake.Hosts, p) {
+				lib.hosts = append(lib.hosts, padded)
+			} else {
+				lib.others = append(lib.others, padded)
 			}
 		}
 	}
