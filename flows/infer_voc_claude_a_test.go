@@ -7,6 +7,14 @@ import "testing"
 // people state those facts in, and what it must not be taken to say.
 func TestInferVocClaudeA(t *testing.T) {
 	tests := []inferCase{ // want: 0-based; -1 = not taken from the text
+		// curl -v or -i pasted: the status line with its HTTP version is
+		// what curl got; "HTTP 401" said of Claude Code is not. The Host
+		// header of a pasted Salesforce request is the host called.
+		{"claude-code-401", "curl-test", "> GET /v1/models HTTP/2\n> Host: api.anthropic.com\n< HTTP/2 401\n< request-id: req_011", 1},
+		{"claude-code-401", "curl-test", "claude code says HTTP 401", -1},
+		{"claude-code-403", "smoke-test", "claude code 403 at the office. curl -v:\n< HTTP/1.1 403 Forbidden\n< Server: Zscaler/6.2", 2},
+		{"claude-code-403", "smoke-test", "< HTTP/2 200\n< content-type: application/json", 0},
+		{"salesforce-401", "which-host", "> GET /services/data/v60.0/sobjects/Account HTTP/1.1\n> Host: login.salesforce.com\n< HTTP/1.1 401 Unauthorized", 0},
 		// 401 sign-in: a plan login told as the account or the browser.
 		{"claude-code-401", "sign-in", "I sign in with my Max account and claude code still says not logged in", 0},
 		// Someone made, set up or removed the API key, or made it in the
