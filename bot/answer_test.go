@@ -298,7 +298,10 @@ func TestClosers(t *testing.T) {
 		"removed the key, /status shows Max now. can I get a refund for the API charges?",
 		// An arrow to what it gave: a state of working, a 2xx, "through".
 		"IT allowlisted api.anthropic.com in zscaler → 200. closing this out", "/model sonnet -> through",
-		"ANTHROPIC_BASE_URL was still in ~/.zshrc. unset → works"} {
+		"ANTHROPIC_BASE_URL was still in ~/.zshrc. unset → works",
+		// Two things with one cause, said after it worked.
+		"unset the key, /login with the company account, works. So the SSO email was the same thing. thanks",
+		"used the instance_url from the token response, works. the stripe webhooks work again too, so same thing. thanks!"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)
@@ -370,6 +373,7 @@ func TestClosers(t *testing.T) {
 		{"still 403", bot.StatusFixed, bot.FeedbackNo},
 		// An arrow to the trouble again.
 		{"unset the key → still 403", bot.StatusFixed, bot.FeedbackNo},
+		{"tried it, same thing", bot.StatusFixed, bot.FeedbackNo},
 		{"still there", bot.StatusFixed, bot.FeedbackNo},
 		{"logged in again, the error is still there", bot.StatusFixed, bot.FeedbackNo},
 		// How it was before the fix is no result: the "no" that opens it

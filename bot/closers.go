@@ -346,6 +346,9 @@ func lastSays(in flows.Text) FeedbackAnswer {
 	cs := in.Clauses()
 	for i := len(cs) - 1; i >= 0; i-- {
 		c := withoutAsides(cs[i])
+		if sameCause(c) {
+			continue // "so the SSO email was the same thing": the cause, not the result
+		}
 		if k := lastIndex(c, "but"); len(cs) > 1 && k >= 0 {
 			// After "but", what is said is the point: "not thrilled but
 			// fine", "slow to find but it works now".
@@ -371,6 +374,28 @@ func lastSays(in flows.Text) FeedbackAnswer {
 	}
 	return ""
 }
+
+// sameCause reports whether the clause c says two things had one cause
+// ("so the SSO email was the same thing", "same thing then", "so same
+// problem"): "same thing" after "was the" or "so", which says nothing of
+// whether the fix worked, unlike "same thing" alone ("still failing, same
+// thing").
+func sameCause(c []string) bool {
+	for i := 0; i+1 < len(c); i++ {
+		if c[i] != "same" || !sameWhat[c[i+1]] {
+			continue
+		}
+		if i >= 2 && c[i-1] == "the" && beForms[c[i-2]] || i >= 1 && c[i-1] == "so" || i == 0 && i+2 < len(c) && c[i+2] == "then" {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	sameWhat = wordSet(`thing problem issue cause`)
+	beForms  = wordSet(`was were is are its thats`)
+)
 
 // thingDoesItsJob reports whether the clause c is a thing and a verb of
 // it doing its job, in two words: "zaps running", "texts going", "order

@@ -158,6 +158,7 @@ func TestIntakeVocClaudeB(t *testing.T) {
 		{"github actions failing", "other-error"},
 		{"claude code on github fails", "other-error"},
 		{"claude code in cursor keeps failing", "other-error"},
+		{"Heroku app crashed H10 after the deploy and the Twilio webhooks to it fail with 11200. root cause is Heroku I guess", "other-error"},
 		// Where code runs, in a developer's capitals ("GHA", "PROD") is no
 		// product of its own: no catch-all for Claude Code there.
 		{"cc in GHA failing since this am:", ""},

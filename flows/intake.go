@@ -668,15 +668,24 @@ func oursNamed(fits []fit, fb int) bool {
 }
 
 // namesOnlyHosts reports whether the fallback's products the text names
-// are all hosts (Intake.Hosts): "github" inside "github action" is the
-// host's word, not GitHub named.
+// are all hosts (Intake.Hosts), each told as where a product of ours runs
+// ("claude code in our github actions", "our github action that runs
+// claude code": a word of ours and a word of running within four words of
+// it); "github" inside "github action" is the host's word, not GitHub
+// named. A host told as a thing of its own ("Heroku app crashed H10 …
+// the Twilio webhooks to it fail") is not.
 func (l *Library) namesOnlyHosts(in *Text) bool {
 	norm := " " + in.norm + " "
 	host := false
 	for _, h := range l.hosts {
-		if strings.Contains(norm, h) {
-			norm, host = strings.ReplaceAll(norm, h, "  "), true
+		k := strings.Index(norm, h)
+		if k < 0 {
+			continue
 		}
+		if !l.runsOurs(norm, k, k+len(h)) {
+			return false
+		}
+		norm, host = strings.ReplaceAll(norm, h, "  "), true
 	}
 	if !host {
 		return false
@@ -688,6 +697,24 @@ func (l *Library) namesOnlyHosts(in *Text) bool {
 	}
 	return true
 }
+
+// runsOurs reports whether the host at norm[start:end] has, within four
+// words either side, a word of a product of ours and a word that says it
+// runs there ("in", "on", "runs" …).
+func (l *Library) runsOurs(norm string, start, end int) bool {
+	before := strings.Fields(norm[:start])
+	after := strings.Fields(norm[end:])
+	near := append(before[max(0, len(before)-4):len(before):len(before)], after[:min(4, len(after))]...)
+	ours, runs := false, false
+	for _, w := range near {
+		ours = ours || l.ours[w]
+		runs = runs || runsOn[w]
+	}
+	return ours && runs
+}
+
+// runsOn are the words that put a thing in the place it runs.
+var runsOn = set("in", "on", "inside", "within", "runs", "run", "running", "ran", "uses", "using", "calls", "with")
 
 // namesOtherAPI reports whether the text names an API, SDK or
 // integration by a name that is no product of ours and no plain word of
