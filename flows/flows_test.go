@@ -255,6 +255,10 @@ func TestRead(t *testing.T) {
 		// A question about doing what was asked, its subject a doing; a
 		// word in "-thing" is none.
 		{"claude-code-401", "curl-test", "will running that use up my credits?", 0, true, false, false},
+		// The main answer beside one that happens now and then.
+		{"twilio-sms", "error-code", "21610 mostly, some 30007", 1, false, false, false},
+		{"twilio-sms", "error-code", "a few 30007, mostly 21610", 1, false, false, false},
+		{"twilio-sms", "error-code", "21610 and 30007", 0, false, false, false},
 		{"claude-code-401", "curl-test", "is running it safe?", 0, true, false, false},
 		{"claude-code-401", "curl-test", "is nothing printed?", 3, false, false, false},
 		{"claude-code-403", "smoke-test", "which terminal?", 0, true, false, false},

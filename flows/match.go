@@ -810,6 +810,9 @@ func (t *Flow) Read(n *Node, answer Text) Reading {
 		return Reading{Choice: i, By: ByNumber}
 	}
 	answer = t.withoutEcho(n, answer)
+	if main, ok := mainPart(answer); ok {
+		answer = main
+	}
 	core, asks, hedged := answer.core(false)
 	other := -1 // readCore takes it only for a text that quotes: n.Other allocates
 	if quotes(&core) {
@@ -844,6 +847,34 @@ func (t *Flow) Read(n *Node, answer Text) Reading {
 	}
 	return none
 }
+
+// mainPart returns the clause of answer that says what mostly happens
+// when another only adds what happens now and then ("21610 mostly, some
+// 30007", "mostly on opus. sometimes sonnet too"): the answer is the main
+// one. It reports false when the text has no such pair.
+func mainPart(answer Text) (Text, bool) {
+	if !slices.ContainsFunc(answer.ws, func(w string) bool { return mainWords[w] }) {
+		return answer, false
+	}
+	cs := answer.Clauses()
+	m := slices.IndexFunc(cs, func(c []string) bool { return slices.ContainsFunc(c, func(w string) bool { return mainWords[w] }) })
+	if m < 0 || len(cs) < 2 {
+		return answer, false
+	}
+	for k, c := range cs {
+		if k != m && minorWords[c[0]] {
+			return NewText(strings.Join(cs[m], " ")), true
+		}
+	}
+	return answer, false
+}
+
+var (
+	// mainWords say what happens most of the time.
+	mainWords = set("mostly", "mainly", "primarily", "largely", "usually", "generally")
+	// minorWords open a clause about what happens now and then.
+	minorWords = set("some", "few", "occasionally", "sometimes", "rarely", "also", "plus", "one", "a")
+)
 
 // withoutEcho returns answer without a first clause that says the
 // question back before answering it ("VPN or proxy? No, none.", "Am I
