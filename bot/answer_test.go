@@ -301,7 +301,9 @@ func TestClosers(t *testing.T) {
 		"ANTHROPIC_BASE_URL was still in ~/.zshrc. unset → works",
 		// Two things with one cause, said after it worked.
 		"unset the key, /login with the company account, works. So the SSO email was the same thing. thanks",
-		"used the instance_url from the token response, works. the stripe webhooks work again too, so same thing. thanks!"} {
+		"used the instance_url from the token response, works. the stripe webhooks work again too, so same thing. thanks!",
+		// A privacy aside after it worked.
+		"raised the quota in service quotas, it runs now. thanks, and I didn't send anything sensitive"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)
 		if fb := rs[1].Feedback; fb == nil || fb.Answer != bot.FeedbackYes || c.Status != bot.StatusIdle {
 			t.Errorf("%q after a fix: %s feedback %+v, want yes", done, c.Status, rs[1].Feedback)

@@ -685,8 +685,10 @@ func hasPhrase(ws []string, ps [][]string) bool {
 }
 
 // asides are "didn't" phrases about the person, not the fix: "it works,
-// didn't know that was a thing", "glad I didn't make a key".
+// didn't know that was a thing", "glad I didn't make a key", "I didn't
+// send anything sensitive".
 var asides = phrases(`didnt know|did not know|didnt even know|did not even know|didnt realize|didnt realise|did not realize|didnt even realize|didnt even realise|didnt think|didnt expect|didnt notice|didnt see that|
+	didnt send anything|did not send anything|didnt share anything|did not share anything|didnt paste anything|did not paste anything|didnt give you|did not give you|
 	glad i didnt|glad i did not|glad we didnt|glad we did not|good thing i didnt|good thing we didnt|lucky i didnt|lucky we didnt|glad i never|glad we never`)
 
 var (

@@ -46,7 +46,9 @@ var phraseClasses = map[string][]string{
 	// Not "website", "app" or "checkout": "my gym's website" is where a
 	// payer pays.
 	"biz": {"business", "shop", "store", "company", "firm", "office", "practice", "clinic", "salon", "studio", "school", "restaurant", "cafe",
-		"online shop", "web shop", "webshop"},
+		"online shop", "web shop", "webshop",
+		// Those that take money without selling: donations, fees, dues.
+		"charity", "charitys", "nonprofit", "non profit", "church", "club", "gym", "society", "foundation", "association", "organisation", "organization"},
 	// party: someone else who pays a business.
 	"party": {"customer", "customers", "client", "clients", "guest", "guests", "patient", "patients", "member", "members", "donor", "donors", "student", "students", "parent", "parents", "subscriber", "subscribers", "buyer", "buyers",
 		"devotee", "devotees", "congregant", "parishioner", "tenant", "tenants",

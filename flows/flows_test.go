@@ -238,6 +238,7 @@ func TestRead(t *testing.T) {
 		// A plural is its word ("api keys" is "api key").
 		{"claude-code-403", "sign-in", "api keys, via apiKeyHelper", 2, false, false, false},
 		{"stripe-402", "who", "we're the shop", 1, false, false, false},
+		{"salesforce-401", "when-fails", "Works during the day, then the 02:00 run fails with the token from the evening before", 2, false, false, false},
 		// A phrase that is a negation itself survives a "no" before it.
 		{"claude-code-403", "what-changed", "no nothing changed on billing", 2, false, false, false},
 		{"claude-code-403", "proxy-between", "no no proxy", 2, false, false, false},
@@ -511,6 +512,10 @@ func TestInferLibrary(t *testing.T) {
 		// Many at once, one agent per task; a customer who could not pay.
 		{"claude-code-429", "parallel", "I asked Claude Code to go through 40 old scripts with a subagent each, and now 429 rate_limit_error", 0},
 		{"stripe-402", "who", "A regular customer couldn't pay for a big order. The payment's page in Stripe says Blocked, highest risk", 0},
+		// Those who pay them, told from their side; a charity's donations.
+		{"stripe-402", "who", "stripe blocked a real customer, she's been buying from us for years", 0},
+		{"stripe-402", "who", "Stripe declines some of our charity's A$30 monthly donations, decline code insufficient_funds", 0},
+		{"stripe-402", "who", "my donation to the charity was declined", 1},
 		{"twilio-sms", "wants-back", "We sent the match-day text to all 140 parents through Twilio and 9 of them failed with 21610", 3},
 		// START after a STOP by mistake: they want the texts back.
 		{"twilio-sms", "wants-back", "One customer replied STOP by mistake, then texted START, but we still get 21610", 0},
