@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/textfix/textfix/bot"
+	"github.com/textfix/textfix/segment"
 )
 
 // convo is a scripted conversation and what must hold after its last text.
@@ -571,6 +572,29 @@ func TestBackAndCutShortAtAQuestion(t *testing.T) {
 	}
 	if c, _ = say(e, c, "30006 landline"); c.Status != bot.StatusFixed || c.Node != "fix-landline" {
 		t.Errorf("30006 after a text cut short: %s %s", c.Status, c.Node)
+	}
+}
+
+// A question about the bot ("are you a bot?", "who is this? my coworker
+// gave me this number"): one short text of what textfix is and keeps, then
+// what the person was asked, with no miss; an answer beside it is read.
+func TestAboutTheBot(t *testing.T) {
+	e := newEngine(t)
+	c, rs := say(e, bot.Conversation{}, "who is this? my coworker gave me this number for claude code help")
+	if c.Misses != 0 || rs[0].Missed || len(rs[0].Replies) != 2 || !strings.HasPrefix(rs[0].Replies[0], "This is textfix, an automated helper") ||
+		!strings.HasPrefix(rs[0].Replies[1], "Text me the error") {
+		t.Errorf("at intake: misses %d %q", c.Misses, rs[0].Replies)
+	}
+	if n, enc := segment.Count(rs[0].Replies[0]); n > 2 || enc != segment.EncodingGSM7 {
+		t.Errorf("about text: %d segments, %v", n, enc)
+	}
+	c, rs = say(e, bot.Conversation{}, "claude code 403", "are you a bot?")
+	if c.Node != "sign-in" || c.Misses != 0 || rs[1].Missed || len(rs[1].Replies) != 2 || !strings.HasPrefix(rs[1].Replies[0], "This is textfix") ||
+		!strings.Contains(rs[1].Replies[1], "How does Claude Code sign in?") {
+		t.Errorf("at a question: node %s misses %d %q", c.Node, c.Misses, rs[1].Replies)
+	}
+	if c, _ = say(e, bot.Conversation{}, "claude code 403", "is this a real person? anyway its an api key"); c.Node == "sign-in" {
+		t.Errorf("the answer beside a question about the bot was not read: node %s", c.Node)
 	}
 }
 

@@ -567,6 +567,13 @@ func (s *step) intake(text string) {
 		if s.c.FirstText == "" {
 			s.c.FirstText = s.first
 		}
+		if flows.AsksAboutBot(in) {
+			// "who is this? my coworker gave me this number": who we are,
+			// then what to send. No miss.
+			s.c.Misses--
+			s.reply(aboutBot, greeting)
+			return
+		}
 		if s.c.Misses < 2 {
 			s.reply("I couldn't tell which error that is. Text the exact error message or the status code (like 403 or 429). Or reply HUMAN for a person.")
 			return
@@ -582,6 +589,11 @@ func (s *step) intake(text string) {
 // pasteNext answers a text at a question that reads as nothing and ends
 // by announcing a paste.
 const pasteNext = "Go ahead: paste it in your next text and I'll read it."
+
+// aboutBot answers a question about the bot or what it keeps: true of
+// every deployment (what is kept is deleted after TEXTFIX_RETAIN; fix
+// pages hold no number and redact secrets; HUMAN reaches an operator).
+const aboutBot = "This is textfix, an automated helper, not a person. Chats are kept only to help you and deleted after a while; fix pages never show your number and hide keys you paste. Reply HUMAN for a person."
 
 // cutShort answers a text that stops mid-sentence.
 const cutShort = "Looks like that got cut off. Reply with the rest and I'll read it."
@@ -951,6 +963,12 @@ func (s *step) answer(text string) {
 		s.event(EventEdge, n.ID, ch.Next, "")
 		s.c.Misses = 0
 		s.enter(t, ch.Next, nil)
+	case r.Choice < 0 && flows.AsksAboutBot(in):
+		// A question about the bot ("are you a bot?", "do you store what
+		// I send?"): what textfix is and keeps, then the question again,
+		// no miss.
+		s.reply(aboutBot)
+		s.reply(s.fitting(s.question(t, n)...))
 	case r.Asks && t.CheckID(n.ID) == "" && s.c.AskedAt == n.ID:
 		// A second question back where the question has no How page to
 		// show ("I don't know how it signs in, a colleague set it up"),

@@ -94,3 +94,32 @@ func CutShort(t Text) bool {
 
 // dangling are words no sentence ends on.
 var dangling = set("the", "a", "an", "my", "our", "your", "their", "his", "her", "with", "to", "from", "of", "for", "and", "but", "or", "via", "using", "through", "into", "at")
+
+// AsksAboutBot reports whether the text asks who or what is answering, or
+// what becomes of what is sent: "are you a bot?", "who is this?", "how
+// did you get my number?", "do you store what I send here?", "is it safe
+// to send you my key?". The engine answers it in a short text (what
+// textfix is, what it keeps, that HUMAN reaches a person), and goes on.
+func AsksAboutBot(t Text) bool {
+	norm := " " + t.norm + " "
+	for _, p := range aboutBotPhrases {
+		if strings.Contains(norm, p) {
+			return true
+		}
+	}
+	return false
+}
+
+var aboutBotPhrases = func() []string {
+	var ps []string
+	for p := range strings.SplitSeq(`are you a bot|are you a robot|are you a person|are you a real person|are you human|are you a human|are you real|
+		are you ai|are you an ai|is this a bot|is this automated|is this an automated|is this a real person|is this a person|is this ai|is this an ai|
+		who is this|who are you|whos this|what is this number|whose number is this|how did you get my number|how do you have my number|
+		do you store|do you keep|do you save|do you log|are these texts stored|is this logged|is this chat logged|is this conversation logged|
+		will you see my|can you see my|is it safe to send|is it safe to paste|is it safe to share|is this private|is this secure|who can see this`, "|") {
+		if p = strings.TrimSpace(p); p != "" {
+			ps = append(ps, " "+p+" ")
+		}
+	}
+	return ps
+}()

@@ -98,6 +98,22 @@ func TestAway(t *testing.T) {
 	}
 }
 
+func TestAsksAboutBot(t *testing.T) {
+	for text, want := range map[string]bool{
+		"are you a bot?": true,
+		"who is this? my coworker gave me this number for claude code help": true,
+		"Do you store what I send here? asking before I paste anything":     true,
+		"is it safe to send you my key":                                     true,
+		"claude code says 403":                                              false,
+		"the bot in our slack is down":                                      false,
+		"who is the admin? not me":                                          false,
+	} {
+		if got := AsksAboutBot(NewText(text)); got != want {
+			t.Errorf("AsksAboutBot(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
 func TestBackAndCutShort(t *testing.T) {
 	for _, c := range []struct {
 		text      string
