@@ -63,7 +63,9 @@
 //     kept open, no miss); back ("sorry got a customer, back now",
 //     flows.Back: the question again, no miss); a text sent too early
 //     ("i log in with the", flows.CutShort: a note asking for the rest,
-//     no miss); a paste announced ("here's what curl gave me:": "Go ahead:
+//     no miss); a question about the bot ("are you a bot?",
+//     flows.AsksAboutBot: what textfix is and keeps, then the question
+//     again, no miss; at intake, then the greeting); a paste announced ("here's what curl gave me:": "Go ahead:
 //     paste it", no miss); "?" or "hello?" ("Still here." and the
 //     question, no miss); not being able to check ("I'm not able to do
 //     that today": as "not sure"); or a miss, a human after three. In the catch-all
