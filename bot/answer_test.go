@@ -303,6 +303,11 @@ func TestClosers(t *testing.T) {
 		// Two things with one cause, said after it worked.
 		"unset the key, /login with the company account, works. So the SSO email was the same thing. thanks",
 		"used the instance_url from the token response, works. the stripe webhooks work again too, so same thing. thanks!",
+		// The result in the person's language: Portuguese, Hindi, Tagalog,
+		// Spanish, French, German.
+		"renovei o Max e fiz login de novo, voltou. valeu!", "workspace mein opus enable karwaya, ab chal raha hai. shukriya",
+		"pinalitan ko yung card, okay na. salamat po!", "cambié la tarjeta y ya funciona, gracias", "j'ai changé la clé, ça marche. merci",
+		"neuer Key, funktioniert. danke",
 		// A privacy aside after it worked.
 		"raised the quota in service quotas, it runs now. thanks, and I didn't send anything sensitive"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)

@@ -21,11 +21,12 @@ var (
 		done sorted excellent fantastic wonderful super have a great day good night morning man dude mate again for the help
 		your youre re now all set i we are well much thanks really totally thumbs up lovely fab top ah ahh oh ohh haha
 		star best lifesaver hero evening weekend enjoy boss jazakallah khair shukran asante salamat dhanyavad dhanyavaad arigato
-		grand brill ace gg pal bro lad lads buddy aye million bunch ton lot lots loads heaps go raibh maith agat respect diolch obliged righto`)
+		grand brill ace gg pal bro lad lads buddy aye million bunch ton lot lots loads heaps go raibh maith agat respect diolch obliged righto
+		valeu demais shukriya bhai po igual`)
 	closerHeads = wordSet(`thanks thank thx ty tysm tyvm cheers great cool nice awesome perfect ok okay bye goodbye cya
 		gracias merci danke dank obrigado obrigada grazie worked works fixed solved sweet amazing brilliant legend ta appreciate appreciated
 		excellent fantastic wonderful helpful helped sorted yay lovely fab star best lifesaver hero jazakallah shukran asante salamat
-		dhanyavad dhanyavaad arigato grand brill ace gg maith respect diolch obliged bless blessings`)
+		dhanyavad dhanyavaad arigato grand brill ace gg maith respect diolch obliged bless blessings valeu shukriya`)
 )
 
 // isCloser reports whether the words ws only thank or say goodbye,
@@ -640,7 +641,13 @@ var (
 		ok now|okay now|running again|working again|works again|its back|back in business|runs again|syncs again|sends again|loads again|
 		connects again|goes again|go again|posts again|run again|sync again|send again|back to work|gets the texts|get the texts|getting the texts|
 		logged in finally|finally logged in|finally works|finally working|im in|got in|good to go|runs through|now it send|now it sends|
-		coming in again|are coming in|is better now|it is better|fixed am`)
+		coming in again|are coming in|is better now|it is better|fixed am|
+		funcionou|deu certo|voltou|resolveu|resolvido|funciona agora|ja funciona|já funciona|
+		funcionó|funciono|ya funciona|se arregló|se arreglo|resuelto|quedó|
+		ça marche|ca marche|ça fonctionne|ca fonctionne|ça remarche|réglé|regle|résolu|resolu|
+		chal raha hai|chal gaya|ho gaya|theek ho gaya|thik ho gaya|
+		okay na|ok na|ayos na|gumana na|gumagana na|pumasok na|
+		funktioniert|klappt|geht wieder|läuft wieder|lauft wieder|gelöst|gelost`)
 )
 
 func wordSet(s string) map[string]bool {
