@@ -9,10 +9,14 @@ import "strings"
 //     key → 200" reads as "curl w/ the key gives 200"; ->, =>, →, ⇒);
 //   - a per cent sign after a number is "percent" ("~30% of calls");
 //   - "AM" after every, each, this, next or by is the morning ("fails
-//     every AM", "since this am").
+//     every AM", "since this am");
+//   - a code as a screenshot's OCR misreads it, a letter O or o for a
+//     zero and I or l for a one in a number ("API Error: 4O3", "2l6l0"),
+//     is the code.
 //
 // It returns s itself when there is nothing to rewrite.
 func shorthand(s string) string {
+	s = ocrDigits(s)
 	if strings.Contains(s, "->") || strings.Contains(s, "=>") || strings.ContainsAny(s, "→⇒⟶") {
 		s = arrowWords.Replace(s)
 	}
@@ -77,4 +81,56 @@ func morning(s string) string {
 		return s
 	}
 	return strings.Join(ws, " ")
+}
+
+// ocrDigits rewrites a word that starts with a digit and holds only
+// digits and the letters OCR takes for them (O, o for 0; I, l for 1), three
+// to six long (and perhaps a plural "s"), as the number ("4O3" → "403",
+// "4O3s" → "403s"). Most texts have none.
+func ocrDigits(s string) string {
+	var b []byte
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && isAlnum(s[j]) {
+			j++
+		}
+		if j == i {
+			i++
+			continue
+		}
+		w := s[i:j]
+		if len(w) > 3 && w[len(w)-1] == 's' {
+			w = w[:len(w)-1] // "4O3s"
+		}
+		if len(w) >= 3 && len(w) <= 6 && w[0] >= '0' && w[0] <= '9' && (i == 0 || s[i-1] < 0x80) && (j == len(s) || s[j] < 0x80) {
+			misread, ok := false, true
+			for k := 0; k < len(w) && ok; k++ {
+				switch c := w[k]; {
+				case c >= '0' && c <= '9':
+				case c == 'O' || c == 'o' || c == 'I' || c == 'l':
+					misread = true
+				default:
+					ok = false
+				}
+			}
+			if ok && misread {
+				if b == nil {
+					b = []byte(s)
+				}
+				for k := i; k < i+len(w); k++ {
+					switch b[k] {
+					case 'O', 'o':
+						b[k] = '0'
+					case 'I', 'l':
+						b[k] = '1'
+					}
+				}
+			}
+		}
+		i = j
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
 }

@@ -83,6 +83,10 @@ func TestShorthand(t *testing.T) {
 		{"fails every AM since this am.", "fails every morning since this morning."},
 		{"I am on Max, am I?", "I am on Max, am I?"},
 		{"no arrows here", "no arrows here"},
+		{"API Error: 4O3 Forbidden", "API Error: 403 Forbidden"},
+		{"claude code 4O3s on every request", "claude code 403s on every request"},
+		{"twilio 2l6l0", "twilio 21610"},
+		{"a 2FA code, 10 ok, lol, 4oz", "a 2FA code, 10 ok, lol, 4oz"},
 	} {
 		if got := shorthand(c.in); got != c.want {
 			t.Errorf("shorthand(%q) = %q, want %q", c.in, got, c.want)
