@@ -561,18 +561,16 @@ func (s *step) intake(text string) {
 			second = "something else"
 		}
 		s.reply(fmt.Sprintf("Sorry, which is it: 1) %s or 2) %s? Reply 1 or 2, or HUMAN for a person.", offered[0].ShortTitle(), second))
+	case flows.AsksAboutBot(in):
+		// "who is this? my coworker gave me this number": who we are,
+		// then what to send. No miss.
+		s.c.Candidates = nil
+		s.reply(aboutBot, greeting)
 	default:
 		s.c.Misses++
 		s.c.Candidates = nil
 		if s.c.FirstText == "" {
 			s.c.FirstText = s.first
-		}
-		if flows.AsksAboutBot(in) {
-			// "who is this? my coworker gave me this number": who we are,
-			// then what to send. No miss.
-			s.c.Misses--
-			s.reply(aboutBot, greeting)
-			return
 		}
 		if s.c.Misses < 2 {
 			s.reply("I couldn't tell which error that is. Text the exact error message or the status code (like 403 or 429). Or reply HUMAN for a person.")

@@ -606,10 +606,10 @@ func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
 	// action that runs claude code started failing"): the text is about
 	// ours, and its error is asked for.
 	if (v.Flow == nil || v.Flow == fb) && fits[i].product > 0 && !fits[i].code && oursNamed(fits, i) && l.namesOnlyHosts(in) {
-		notFallback := func(f *Flow) bool { return f == fb }
+		isFallback := func(f *Flow) bool { return f == fb }
 		v.Flow = nil
-		v.Close = slices.DeleteFunc(v.Close, notFallback)
-		v.Maybe = slices.DeleteFunc(v.Maybe, notFallback)
+		v.Close = slices.DeleteFunc(v.Close, isFallback)
+		v.Maybe = slices.DeleteFunc(v.Maybe, isFallback)
 		if len(v.Close) == 1 {
 			v.Flow, v.Close = v.Close[0], nil
 		}
