@@ -598,6 +598,10 @@ func TestAboutTheBot(t *testing.T) {
 		!strings.Contains(rs[1].Replies[1], "How does Claude Code sign in?") {
 		t.Errorf("at a question: node %s misses %d %q", c.Node, c.Misses, rs[1].Replies)
 	}
+	c, rs = say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", "are you a bot?")
+	if c.Status != bot.StatusFixed || len(rs[1].Replies) != 2 || !strings.HasPrefix(rs[1].Replies[0], "This is textfix") || !strings.HasPrefix(rs[1].Replies[1], "Did the fix work?") {
+		t.Errorf("after a fix: %s %q", c.Status, rs[1].Replies)
+	}
 	if c, _ = say(e, bot.Conversation{}, "claude code 403", "is this a real person? anyway its an api key"); c.Node == "sign-in" {
 		t.Errorf("the answer beside a question about the bot was not read: node %s", c.Node)
 	}

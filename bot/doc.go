@@ -65,7 +65,8 @@
 //     ("i log in with the", flows.CutShort: a note asking for the rest,
 //     no miss); a question about the bot ("are you a bot?",
 //     flows.AsksAboutBot: what textfix is and keeps, then the question
-//     again, no miss; at intake, then the greeting); a paste announced ("here's what curl gave me:": "Go ahead:
+//     again, no miss; at intake, then the greeting; after a fix, "Did the
+//     fix work?"); a paste announced ("here's what curl gave me:": "Go ahead:
 //     paste it", no miss); "?" or "hello?" ("Still here." and the
 //     question, no miss); not being able to check ("I'm not able to do
 //     that today": as "not sure"); or a miss, a human after three. In the catch-all

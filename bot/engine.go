@@ -1426,6 +1426,12 @@ func (s *step) feedback(text string) {
 			s.reply("OK! Reply YES once it works, or NO if it doesn't and I'll find the next fix.")
 			return
 		}
+		if flows.AsksAboutBot(in) && !elsewhere {
+			// "are you a bot?" after a fix: what textfix is and keeps,
+			// and the fix question again.
+			s.reply(aboutBot, "Did the fix work? Reply YES or NO.")
+			return
+		}
 		if in.Asks() {
 			s.reply(s.fitting(
 				fmt.Sprintf("Your fix page has the steps and commands: %s\nDid it fix it? Reply YES or NO, or HUMAN for a person.", s.link(s.c.PageID)),
