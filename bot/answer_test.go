@@ -354,7 +354,12 @@ func TestClosers(t *testing.T) {
 		// Trouble words that name what they work on ("the failed ones")
 		// say nothing against the fix.
 		"setting cards up with setup_future_usage now and emailing the failed ones. thanks",
-		"retrying those declined cards now, thanks"} {
+		"retrying those declined cards now, thanks",
+		// Through the fix page's steps, one still to be done by someone
+		// else or later, whatever the ones before gave.
+		"ok so step 1 and 2 I did and still the same, and step 3 is the org admin turning it on for my seat. I've pinged her. thanks, makes sense now",
+		"updated the card in step 1 fine but step 2 says payment failed again. I'll call the bank tomorrow like step 3 says, probably the fraud block. thanks",
+		"ran setup-token like step 1 says, but step 3 is the repo secret and only our admin can edit it. I've messaged him, will let you know if it's still broken after"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", partial)
 		if c.Status != bot.StatusIdle || c.Prev == nil || rs[1].Feedback != nil || !strings.HasPrefix(rs[1].Replies[0], "You're welcome! If it still fails, reply NO") {
 			t.Errorf("partial thanks %q after a fix: %s prev %v feedback %v %q", partial, c.Status, c.Prev != nil, rs[1].Feedback, rs[1].Replies)
@@ -381,6 +386,7 @@ func TestClosers(t *testing.T) {
 		{"still 403", bot.StatusFixed, bot.FeedbackNo},
 		// An arrow to the trouble again.
 		{"unset the key → still 403", bot.StatusFixed, bot.FeedbackNo},
+		{"did step 1 and step 2, still the same", bot.StatusFixed, bot.FeedbackNo},
 		{"tried it, same thing", bot.StatusFixed, bot.FeedbackNo},
 		{"still there", bot.StatusFixed, bot.FeedbackNo},
 		{"logged in again, the error is still there", bot.StatusFixed, bot.FeedbackNo},

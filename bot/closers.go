@@ -376,6 +376,58 @@ func lastSays(in flows.Text) FeedbackAnswer {
 	return ""
 }
 
+// stepPending reports whether the text goes through the fix page's steps
+// ("step 1", "the last step") and ends on one still to be done, by
+// someone else or later ("step 3 is the org admin's, I've pinged her",
+// "I'll call the bank tomorrow like step 3 says"): no result yet, however
+// the steps before went.
+func stepPending(in flows.Text) bool {
+	cs := in.Clauses()
+	if len(cs) == 0 || !slices.ContainsFunc(cs, namesStep) {
+		return false
+	}
+	for k := len(cs) - 1; k >= 0; k-- {
+		c := cs[k]
+		if isThanksOnly(c) || hasPhrase(c, understood) || guesses[c[0]] {
+			continue // "thanks", "makes sense now", "probably the fraud block" after it
+		}
+		said := c
+		if k := slices.Index(c, "if"); k >= 0 {
+			said = c[:k] // "will let you know if it's still broken"
+		}
+		return !hasPhrase(said, notFixed) && (plans(c) || slices.ContainsFunc(c, func(w string) bool { return handedOn[w] }))
+	}
+	return false
+}
+
+// namesStep reports whether the clause c names a step of the fix page:
+// "step" with a number or an order word ("step 2", "step three", "the
+// last step", "the next step").
+func namesStep(c []string) bool {
+	for i, w := range c {
+		if w != "step" && w != "steps" {
+			continue
+		}
+		if i+1 < len(c) && (digitsOnly(c[i+1]) || stepOrders[c[i+1]]) || i > 0 && stepOrders[c[i-1]] {
+			return true
+		}
+	}
+	return false
+}
+
+// guesses open a clause that only guesses at the cause.
+var guesses = wordSet(`probably maybe perhaps likely prob`)
+
+var stepOrders = wordSet(`one two three four five 1st 2nd 3rd first second third fourth last next final`)
+
+func digitsOnly(w string) bool { return w != "" && strings.Trim(w, "0123456789") == "" }
+
+// isThanksOnly reports whether the clause c only thanks ("thanks",
+// "thanks, makes sense now").
+func isThanksOnly(c []string) bool {
+	return len(c) > 0 && slices.ContainsFunc(c, func(w string) bool { return gratitude[w] }) && len(c) <= 4
+}
+
 // sameCause reports whether the clause c says two things had one cause
 // ("so the SSO email was the same thing", "same thing then", "so same
 // problem"): "same thing" after "was the" or "so", which says nothing of

@@ -74,7 +74,9 @@
 //     text, picks its flow starts that flow instead. Fixed: YES/NO
 //     feedback on the fix page (a closer, or a text saying the trouble is
 //     gone, is a YES; a thank-you, an explanation taken in or an "ok" to
-//     a plan that says no result closes the conversation with no YES,
+//     a plan that says no result, or the fix page's steps gone through
+//     with one still to be done by someone else or later ("step 3 is our
+//     admin's, I've pinged her"), closes the conversation with no YES,
 //     keeping the fix in Conversation.Prev so that the next text, within
 //     IdleAfter, can say NO or YES to it; a plan alone keeps the question
 //     open),

@@ -1410,7 +1410,7 @@ func (s *step) feedback(text string) {
 		// "emailing the failed ones. thanks": what they work on is no
 		// trouble with the fix.
 		calm := described(in)
-		if (isThanks(calm) || acknowledges(calm) || okPlan(calm)) && (!elsewhere || v.Flow == s.e.Flows.Fallback() && !flows.Troubled(calm)) {
+		if (isThanks(calm) || acknowledges(calm) || okPlan(calm) || stepPending(in)) && (!elsewhere || v.Flow == s.e.Flows.Fallback() && !flows.Troubled(calm)) {
 			// "ok will tell the customer to use another card. thanks",
 			// "makes sense, good to know": a warm close that counts no
 			// YES, with the fix kept for the next text (reopen).
@@ -1481,6 +1481,11 @@ const (
 // left").
 func feedbackOf(in flows.Text) FeedbackAnswer {
 	ws := strings.Fields(in.Normalized())
+	if stepPending(in) {
+		// "did step 1 and 2, still the same; step 3 is our admin's,
+		// I've pinged her": a step of the fix is still to be done.
+		return ""
+	}
 	if a := lastSays(in); a != "" {
 		return a
 	}
