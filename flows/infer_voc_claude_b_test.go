@@ -145,6 +145,10 @@ func TestIntakeVocClaudeB(t *testing.T) {
 		{"API Error: Request rejected (429)", "claude-code-429"},
 		{"great, another 429, love that for me. \"Request rejected (429)\". I have MAX", "claude-code-429"},
 		{"request rejected by the firewall", "other-error"},
+		// Salesforce's API_DISABLED_FOR_ORG (REST API "Supported Editions
+		// and Required Permissions") and Stripe said to block an order.
+		{"salesforce says API_DISABLED_FOR_ORG for the integration user", "salesforce-401"},
+		{"stripe blocked a regular customer's $1,200 order, he's bought from us 5 times", "stripe-402"},
 		// On a plan, billed for API usage: billing's, not a usage limit.
 		{"Hi, I'm on Claude Pro but I just got an email receipt from the Anthropic Console for $38 of API usage from Claude Code. Am I being double charged?", "claude-code-billing"},
 		{"claude code says I hit my usage limit, am I being charged extra?", "claude-code-429"},
