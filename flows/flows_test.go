@@ -292,7 +292,8 @@ func TestRead(t *testing.T) {
 		// The org's switches said tersely, not the org disabled.
 		{"claude-code-403", "plan-says", "org disabled subscription access", 3, false, false, false},
 		{"claude-code-403", "plan-says", "org disabled api keys", 2, false, false, false},
-		{"claude-code-403", "plan-says", "org disabled", 5, false, false, false},
+		{"claude-code-403", "plan-says", "org disabled", 6, false, false, false},
+		{"claude-code-403", "plan-says", "This country, region or territory is not supported", 4, false, false, false},
 		// Two places, two results, the code first.
 		{"claude-code-403", "smoke-test", "403 in the office, 200 from home", 3, false, false, false},
 		{"claude-code-403", "smoke-test", "403 from the office too. at home it's 200", 3, false, false, false},
@@ -339,7 +340,7 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "smoke-test", "it says region not supported", 3, false, false, false},
 		// An unlisted message at a question that asks to paste one is its
 		// "Something else"; a text that reads as no message is not.
-		{"claude-code-403", "plan-says", "it says my organization cannot use this feature", 5, false, false, false},
+		{"claude-code-403", "plan-says", "it says my organization cannot use this feature", 6, false, false, false},
 		{"claude-code-403", "plan-says", "purple monkey dishwasher", 0, false, false, false},
 		// Free text: no numbers shown, so a bare number is no name.
 		{"other-error", "ask-product", "1", 0, false, false, true},

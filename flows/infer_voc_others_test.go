@@ -288,7 +288,7 @@ func TestInferVocOthers(t *testing.T) {
 		{"salesforce-401", "when-fails", "roughly 1 in 5 requests gets INVALID_SESSION_ID", 2},
 		{"salesforce-401", "when-fails", "3 out of 10 syncs fail with 401", 2},
 		{"salesforce-401", "when-fails", "a third of our users get 401 session expired", -1},
-		{"claude-code-403", "plan-says", "claude code gives 403 on about half of my requests", 3},
+		{"claude-code-403", "plan-says", "claude code gives 403 on about half of my requests", 4},
 		{"claude-code-403", "plan-says", "one person's claude code says 403, the others are fine", -1},
 		// The status page described, not named as an incident.
 		{"claude-code-529", "status-5xx", "when I open status.claude.com there's an orange bar saying Elevated errors on Claude Opus, Investigating", 0},
