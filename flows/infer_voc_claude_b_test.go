@@ -148,6 +148,12 @@ func TestIntakeVocClaudeB(t *testing.T) {
 		// Salesforce's API_DISABLED_FOR_ORG (REST API "Supported Editions
 		// and Required Permissions") and Stripe said to block an order.
 		{"salesforce says API_DISABLED_FOR_ORG for the integration user", "salesforce-401"},
+		// A word only one vendor's product uses names it: Claude Code's
+		// subagents, Stripe's 4242 test card, Salesforce's
+		// API_DISABLED_FOR_ORG.
+		{"since I started running subagents in parallel some of them fail with 403 forbidden", "claude-code-403"},
+		{"since we switched to live keys our 4242 test card gets declined", "stripe-402"},
+		{"since we created the new integration user: 401 API_DISABLED_FOR_ORG The REST API is not enabled for this Organization", "salesforce-401"},
 		{"stripe blocked a regular customer's $1,200 order, he's bought from us 5 times", "stripe-402"},
 		// On a plan, billed for API usage: billing's, not a usage limit.
 		{"Hi, I'm on Claude Pro but I just got an email receipt from the Anthropic Console for $38 of API usage from Claude Code. Am I being double charged?", "claude-code-billing"},
