@@ -308,6 +308,10 @@ func TestClosers(t *testing.T) {
 		"renovei o Max e fiz login de novo, voltou. valeu!", "workspace mein opus enable karwaya, ab chal raha hai. shukriya",
 		"pinalitan ko yung card, okay na. salamat po!", "cambié la tarjeta y ya funciona, gracias", "j'ai changé la clé, ça marche. merci",
 		"neuer Key, funktioniert. danke",
+		// Doubt, then the fix conceded ("you were right"); a tag question
+		// and what was said before are no NO.
+		"I made the new key in the OLD workspace, didn't I. yes. made it in the new one, 200. ok you were right, thanks",
+		"I said we didn't change settings. well, someone ticked lock sessions to IP for the audit. unticked for the integration. thanks",
 		// A privacy aside after it worked.
 		"raised the quota in service quotas, it runs now. thanks, and I didn't send anything sensitive"} {
 		c, rs := say(e, bot.Conversation{}, "claude code 403 model not enabled for my api key", done)

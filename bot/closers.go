@@ -694,6 +694,7 @@ var (
 		connects again|goes again|go again|posts again|run again|sync again|send again|back to work|gets the texts|get the texts|getting the texts|
 		logged in finally|finally logged in|finally works|finally working|im in|got in|good to go|runs through|now it send|now it sends|
 		coming in again|are coming in|is better now|it is better|fixed am|
+		you were right|you are right|youre right|you was right|you were spot on|
 		funcionou|deu certo|voltou|resolveu|resolvido|funciona agora|ja funciona|já funciona|
 		funcionó|funciono|ya funciona|se arregló|se arreglo|resuelto|quedó|
 		ça marche|ca marche|ça fonctionne|ca fonctionne|ça remarche|réglé|regle|résolu|resolu|
@@ -745,9 +746,11 @@ func hasPhrase(ws []string, ps [][]string) bool {
 
 // asides are "didn't" phrases about the person, not the fix: "it works,
 // didn't know that was a thing", "glad I didn't make a key", "I didn't
-// send anything sensitive".
+// send anything sensitive", a tag question ("in the old workspace,
+// didn't I") and what the person said before ("I said we didn't change
+// settings").
 var asides = phrases(`didnt know|did not know|didnt even know|did not even know|didnt realize|didnt realise|did not realize|didnt even realize|didnt even realise|didnt think|didnt expect|didnt notice|didnt see that|
-	didnt send anything|did not send anything|didnt share anything|did not share anything|didnt paste anything|did not paste anything|didnt give you|did not give you|
+	didnt send anything|did not send anything|didnt i|did not i|i said we didnt|i said i didnt|i told you we didnt|i told you i didnt|didnt share anything|did not share anything|didnt paste anything|did not paste anything|didnt give you|did not give you|
 	glad i didnt|glad i did not|glad we didnt|glad we did not|good thing i didnt|good thing we didnt|lucky i didnt|lucky we didnt|glad i never|glad we never`)
 
 var (
