@@ -294,6 +294,8 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "plan-says", "org disabled api keys", 2, false, false, false},
 		{"claude-code-403", "plan-says", "org disabled", 6, false, false, false},
 		{"claude-code-403", "plan-says", "This country, region or territory is not supported", 4, false, false, false},
+		{"claude-code-403", "plan-says", "Your subscription is not active. Please check your plan at claude.ai", 1, false, false, false},
+		{"claude-code-403", "smoke-test", "403 at the practice, 200 at home", 3, false, false, false},
 		// Two places, two results, the code first.
 		{"claude-code-403", "smoke-test", "403 in the office, 200 from home", 3, false, false, false},
 		{"claude-code-403", "smoke-test", "403 from the office too. at home it's 200", 3, false, false, false},
