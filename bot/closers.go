@@ -388,7 +388,7 @@ func stepPending(in flows.Text) bool {
 	}
 	for k := len(cs) - 1; k >= 0; k-- {
 		c := cs[k]
-		if isThanksOnly(c) || hasPhrase(c, understood) || guesses[c[0]] {
+		if isCloser(c) || hasPhrase(c, understood) || guesses[c[0]] {
 			continue // "thanks", "makes sense now", "probably the fraud block" after it
 		}
 		said := c
@@ -408,7 +408,7 @@ func namesStep(c []string) bool {
 		if w != "step" && w != "steps" {
 			continue
 		}
-		if i+1 < len(c) && (digitsOnly(c[i+1]) || stepOrders[c[i+1]]) || i > 0 && stepOrders[c[i-1]] {
+		if i+1 < len(c) && (c[i+1] != "" && allDigits(c[i+1]) || stepOrders[c[i+1]]) || i > 0 && stepOrders[c[i-1]] {
 			return true
 		}
 	}
@@ -419,14 +419,6 @@ func namesStep(c []string) bool {
 var guesses = wordSet(`probably maybe perhaps likely prob`)
 
 var stepOrders = wordSet(`one two three four five 1st 2nd 3rd first second third fourth last next final`)
-
-func digitsOnly(w string) bool { return w != "" && strings.Trim(w, "0123456789") == "" }
-
-// isThanksOnly reports whether the clause c only thanks ("thanks",
-// "thanks, makes sense now").
-func isThanksOnly(c []string) bool {
-	return len(c) > 0 && slices.ContainsFunc(c, func(w string) bool { return gratitude[w] }) && len(c) <= 4
-}
 
 // sameCause reports whether the clause c says two things had one cause
 // ("so the SSO email was the same thing", "same thing then", "so same

@@ -33,10 +33,8 @@ func Away(t Text) bool {
 // that something is wrong ("not at the office pc, can't see the code").
 var unseen = []string{" cant see ", " cannot see ", " cant find ", " cant read "}
 
-// awayPhrases say it in several words; each is padded with spaces.
-var awayPhrases = func() []string {
-	var ps []string
-	for p := range strings.SplitSeq(`not at my computer|not at the computer|not at my pc|not at the pc|not at my desk|not at the desk|
+// awayPhrases say it in several words (padded).
+var awayPhrases = padded(`not at my computer|not at the computer|not at my pc|not at the pc|not at my desk|not at the desk|
 		not at my laptop|not at the laptop|not at the office|not at work|not in the office|not in front of|not near a computer|not near my computer|
 		away from my computer|away from the computer|away from my desk|away from the desk|away from my laptop|away from the laptop|
 		away from the office|out of the office|out of office|on my phone|from my phone|only my phone|only have my phone|phone only|
@@ -47,13 +45,7 @@ var awayPhrases = func() []string {
 		have to ask|need to ask|ill ask|i will ask|let me ask|ill check|i will check|let me check|lemme check|let me look|lemme look|
 		checking|checking now|looking now|
 		give me a sec|give me a second|give me a minute|one sec|one second|one minute|1 sec|1 second|1 min|1 minute|one moment|just a sec|
-		just a second|hold on|hang on|brb`, "|") {
-		if p = strings.TrimSpace(p); p != "" {
-			ps = append(ps, " "+p+" ")
-		}
-	}
-	return ps
-}()
+		just a second|hold on|hang on|brb`)
 
 // Back reports whether the text says the person is back, and no more:
 // "back now", "sorry got a customer, back now", "ok im at my laptop now".
@@ -63,26 +55,12 @@ func Back(t Text) bool {
 	if len(strings.Fields(t.norm)) > 8 {
 		return false
 	}
-	for _, p := range backPhrases {
-		if strings.Contains(norm, p) {
-			return !Troubled(t)
-		}
-	}
-	return false
+	return hasAny(norm, backPhrases) && !Troubled(t)
 }
 
-// backPhrases say the person is back where the answer is; each is padded
-// with spaces.
-var backPhrases = func() []string {
-	var ps []string
-	for p := range strings.SplitSeq(`back now|im back|i am back|ok back|okay back|back sorry|sorry back|back again|back here|
-		at my laptop now|at my computer now|at my desk now|at the computer now|at my pc now|in front of it now|home now|im home`, "|") {
-		if p = strings.TrimSpace(p); p != "" {
-			ps = append(ps, " "+p+" ")
-		}
-	}
-	return ps
-}()
+// backPhrases say the person is back where the answer is (padded).
+var backPhrases = padded(`back now|im back|i am back|ok back|okay back|back sorry|sorry back|back again|back here|
+		at my laptop now|at my computer now|at my desk now|at the computer now|at my pc now|in front of it now|home now|im home`)
 
 // CutShort reports whether the text stops where a sentence cannot:
 // after "the", "with", "my" or the like ("i log in with the"), as a text
@@ -100,26 +78,34 @@ var dangling = set("the", "a", "an", "my", "our", "your", "their", "his", "her",
 // did you get my number?", "do you store what I send here?", "is it safe
 // to send you my key?". The engine answers it in a short text (what
 // textfix is, what it keeps, that HUMAN reaches a person), and goes on.
-func AsksAboutBot(t Text) bool {
-	norm := " " + t.norm + " "
-	for _, p := range aboutBotPhrases {
+func AsksAboutBot(t Text) bool { return hasAny(" "+t.norm+" ", aboutBotPhrases) }
+
+// aboutBotPhrases ask about the bot or what becomes of a text (padded).
+var aboutBotPhrases = padded(`are you a bot|are you a robot|are you a person|are you a real person|are you human|are you a human|are you real|
+		are you ai|are you an ai|is this a bot|is this automated|is this an automated|is this a real person|is this a person|is this ai|is this an ai|
+		who is this|who are you|whos this|what is this number|whose number is this|how did you get my number|how do you have my number|
+		do you store|do you keep|do you save|do you log|are these texts stored|is this logged|is this chat logged|is this conversation logged|
+		will you see my|can you see my|is it safe to send|is it safe to paste|is it safe to share|is this private|is this secure|who can see this`)
+
+// padded splits a "|"-separated list of phrases (newlines and indents
+// ignored) and pads each with spaces, to be found whole in a text's
+// normalised words padded the same way.
+func padded(list string) []string {
+	var ps []string
+	for p := range strings.SplitSeq(list, "|") {
+		if p = strings.TrimSpace(p); p != "" {
+			ps = append(ps, " "+p+" ")
+		}
+	}
+	return ps
+}
+
+// hasAny reports whether norm holds one of the padded phrases ps.
+func hasAny(norm string, ps []string) bool {
+	for _, p := range ps {
 		if strings.Contains(norm, p) {
 			return true
 		}
 	}
 	return false
 }
-
-var aboutBotPhrases = func() []string {
-	var ps []string
-	for p := range strings.SplitSeq(`are you a bot|are you a robot|are you a person|are you a real person|are you human|are you a human|are you real|
-		are you ai|are you an ai|is this a bot|is this automated|is this an automated|is this a real person|is this a person|is this ai|is this an ai|
-		who is this|who are you|whos this|what is this number|whose number is this|how did you get my number|how do you have my number|
-		do you store|do you keep|do you save|do you log|are these texts stored|is this logged|is this chat logged|is this conversation logged|
-		will you see my|can you see my|is it safe to send|is it safe to paste|is it safe to share|is this private|is this secure|who can see this`, "|") {
-		if p = strings.TrimSpace(p); p != "" {
-			ps = append(ps, " "+p+" ")
-		}
-	}
-	return ps
-}()

@@ -220,29 +220,16 @@ func mayDictate(s string) bool {
 			break
 		}
 		w := s[i:j]
-		switch len(w) {
-		case 1:
+		if len(w) == 1 {
 			if letter(w) && j+2 <= len(s) && s[j] == ' ' && (w == "E" || s[j+1] >= 'A' && s[j+1] <= 'Z') {
 				return true
 			}
-		case 2:
-			if strings.EqualFold(w, "rc") {
-				return true
+		} else if len(w) <= len("thirty") {
+			var low [6]byte
+			for k := range len(w) {
+				low[k] = w[k] | 0x20
 			}
-		case 3:
-			if strings.EqualFold(w, "dot") || strings.EqualFold(w, "two") || strings.EqualFold(w, "one") || strings.EqualFold(w, "six") {
-				return true
-			}
-		case 4:
-			if strings.EqualFold(w, "stop") || strings.EqualFold(w, "mark") || strings.EqualFold(w, "zero") {
-				return true
-			}
-		case 5:
-			if strings.EqualFold(w, "comma") || strings.EqualFold(w, "slash") || strings.EqualFold(w, "point") || strings.EqualFold(w, "three") {
-				return true
-			}
-		case 6:
-			if strings.EqualFold(w, "period") || strings.EqualFold(w, "twenty") || strings.EqualFold(w, "thirty") {
+			if dictateCues[string(low[:len(w)])] {
 				return true
 			}
 		}
@@ -250,6 +237,9 @@ func mayDictate(s string) bool {
 	}
 	return false
 }
+
+// dictateCues are the words mayDictate looks for, lowercased.
+var dictateCues = set("rc", "dot", "one", "two", "six", "stop", "mark", "zero", "comma", "slash", "point", "three", "period", "twenty", "thirty", "sixty")
 
 var teenWords = []string{"ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"}
 

@@ -141,11 +141,11 @@ func LoadAt(fsys fs.FS, now time.Time) (*Library, []Problem, error) {
 	}
 	if fb := lib.fallback; fb != nil {
 		for _, p := range fb.Intake.Products {
-			padded := " " + Normalize(p) + " "
+			w := " " + Normalize(p) + " "
 			if slices.Contains(fb.Intake.Hosts, p) {
-				lib.hosts = append(lib.hosts, padded)
+				lib.hosts = append(lib.hosts, w)
 			} else {
-				lib.others = append(lib.others, padded)
+				lib.others = append(lib.others, w)
 			}
 		}
 	}
