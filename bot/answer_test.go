@@ -126,6 +126,12 @@ func TestAnswersPeopleGive(t *testing.T) {
 		// "Not sure" is never taken from an earlier text.
 		{name: "not sure in a first text", texts: []string{"claude code 403, not sure why, i use an api key"},
 			status: bot.StatusActive, node: "smoke-test"},
+		// An answer passed on from someone else ("she says yes, …",
+		// "he says curl gives 401 too") is that person's answer.
+		{name: "relayed yes", texts: []string{"texting for a colleague, claude code says this organization has been disabled", "she says yes, the key from her old job is still in her profile"},
+			status: bot.StatusFixed, node: "fix-stale-org-key", never: []string{"Sorry"}},
+		{name: "relayed no", texts: []string{"texting for a colleague, claude code says this organization has been disabled", "he says no, he only uses his claude login"},
+			status: bot.StatusFixed, node: "fix-org-disabled", never: []string{"Sorry"}},
 		// 2. Who does what binds to its clause.
 		{name: "role", texts: []string{"our anthropic workspace hit its spend limit", "no, the admin on our team does that"},
 			status: bot.StatusFixed, node: "fix-ask-admin"},

@@ -5,10 +5,12 @@ import "strings"
 // Away reports whether the text says the person cannot look right now:
 // away from the computer or the place the answer is ("not at the office
 // pc right now", "on the train rn", "away from my desk till 3"), unable
-// to check ("can't look it up now"), or gone to find out ("I'll have to
-// ask him, give me a sec"), and nothing wrong said. The
-// engine answers such a text, when it answers nothing, with a short note
-// and no miss: the question stays open, the answer comes later.
+// to check ("can't look it up now"), gone to find out ("I'll have to ask
+// him, give me a sec", "asking him now", "I'll have to find out"), or
+// passing on another's answers ("I'm passing on what he tells me"), and
+// nothing wrong said. The engine answers such a text, when it answers
+// nothing, with a short note and no miss: the question stays open, the
+// answer comes later.
 func Away(t Text) bool {
 	norm := " " + t.norm + " "
 	rest, away := norm, false
@@ -43,7 +45,8 @@ var awayPhrases = padded(`not at my computer|not at the computer|not at my pc|no
 		cant check|cant look|cant get to my|cant pull it up|cant pull up|
 		when im back|when i get back|once im back|when im home|when i get home|when im at|once im at|
 		have to ask|need to ask|ill ask|i will ask|let me ask|ill check|i will check|let me check|lemme check|let me look|lemme look|
-		checking|checking now|looking now|
+		checking|checking now|looking now|asking him|asking her|asking them|asking now|ill ask him|ill ask her|
+		find out|passing on what|passing it on|ill pass it on|relaying|
 		give me a sec|give me a second|give me a minute|one sec|one second|one minute|1 sec|1 second|1 min|1 minute|one moment|just a sec|
 		just a second|hold on|hang on|brb`)
 

@@ -38,8 +38,9 @@
 // answer clause by clause first: a clause that asks back ("where do I find
 // that?") answers nothing, a hedge ("maybe somebody removed it") reaches
 // only the rest of its clause, a role someone else holds ("our admin does
-// that") is no "I", and an explicit yes or no in a clause of its own is
-// the answer. Inference uses a choice's implied_by phrases and match words
+// that") is no "I", an answer passed on ("she says yes, …", "my son told
+// me it's in a .env file") is read without its "she says", and an
+// explicit yes or no in a clause of its own is the answer. Inference uses a choice's implied_by phrases and match words
 // only, never a bare number or yes/no.
 //
 // Intake is on the engine's hot path, so its work is done when flows

@@ -164,6 +164,13 @@ func (t *Text) core(stated bool) (core Text, asks, hedged bool) {
 				}
 				from, cut = n, true
 			}
+			if n := relayed(clause[from:]); n > 0 && !stated {
+				// "she says yes, the key from her old job is still
+				// there": what someone else answered, passed on. (An
+				// earlier text keeps it: "she says there's money on
+				// the card" tells who she is.)
+				from, cut = from+n, true
+			}
 			run := 0 // words kept since the last break
 			for i := from; i < len(clause); i++ {
 				if n := hedgeAt(clause, i); n > 0 {
@@ -243,6 +250,51 @@ func takesBack(c []string) int {
 		i++ // "wait no 5pm": the no takes back too
 	}
 	return i
+}
+
+// relayers are people whose answers are passed on ("my son says …", "our
+// dev said …"); roles are not among them: "our admin says no" at "are
+// you the admin?" says who holds the role, and is read as it stands.
+var relayers = set("he", "she", "they", "son", "daughter", "dad", "mom", "mum", "father", "mother", "husband", "wife", "partner",
+	"friend", "brother", "sister", "kid", "dev", "developer", "engineer", "consultant", "contractor", "client", "assistant", "guy")
+
+// relayVerbs pass an answer on: "he says", "she told me", "he emailed
+// back". Not "replied" or "texted" alone: "she replied YES" is what a
+// customer did.
+var relayVerbs = [][]string{
+	{"says"}, {"said"}, {"tells", "me"}, {"told", "me"}, {"confirms"}, {"confirmed"},
+	{"texted", "back"}, {"emailed", "back"}, {"wrote", "back"}, {"messaged", "back"},
+}
+
+// relayed returns how many words open clause c to pass on someone else's
+// answer ("he says", "my son told me", "our developer replied that"), or
+// 0. The answer is what follows. A name is not read as a relayer: "Tom
+// says" and "GlobalProtect says" look the same.
+func relayed(c []string) int {
+	i := 0
+	switch {
+	case len(c) == 0:
+		return 0
+	case relayers[c[0]]:
+		i = 1
+	case (c[0] == "my" || c[0] == "our" || c[0] == "the") && len(c) > 1 && relayers[c[1]]:
+		i = 2
+	default:
+		return 0
+	}
+	for _, v := range relayVerbs {
+		if len(v) <= len(c)-i && equalWords(c[i:i+len(v)], v) {
+			n := i + len(v)
+			if n < len(c) && c[n] == "that" {
+				n++
+			}
+			if n == len(c) {
+				return 0 // "he said": nothing passed on
+			}
+			return n
+		}
+	}
+	return 0
 }
 
 // fromWords reads again normalised words, clauseBreak between clauses,
