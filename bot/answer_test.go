@@ -361,6 +361,9 @@ func TestClosers(t *testing.T) {
 		// The cause found, one thing set against another (no trouble), and
 		// a plan that ends with thanks.
 		"thats it, it was zsh not bash. going to bed now cheers",
+		// Thanks for something after closer words, and a "didn't" about
+		// the person, not the fix.
+		"rip. ok thx for explaining", "I'll ask the other admin in finance, didn't know she could. thanks",
 		// Trouble words that name what they work on ("the failed ones")
 		// say nothing against the fix.
 		"setting cards up with setup_future_usage now and emailing the failed ones. thanks",

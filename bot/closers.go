@@ -115,8 +115,8 @@ func isThanks(in flows.Text) bool {
 	if isCloser(ws) {
 		return true
 	}
-	if len(ws) == 0 || hasPhrase(ws, notFixed) || slices.ContainsFunc(ws, func(w string) bool { return troubleWords[w] }) {
-		return false
+	if len(ws) == 0 || hasPhrase(withoutAsides(ws), notFixed) || slices.ContainsFunc(ws, func(w string) bool { return troubleWords[w] }) {
+		return false // not "didn't know she could": an aside
 	}
 	if hasPhrase(ws, fixed) && slices.ContainsFunc(ws, func(w string) bool { return closerHeads[w] }) {
 		return true
@@ -150,8 +150,14 @@ var understood = phrases(`makes sense|make sense|good to know|fair enough|got it
 	at least i know|now i know|noted|i get it|gotcha|ah ok|ah okay|oh ok|oh okay`)
 
 // thanksFor reports whether the clause c thanks for something, in any
-// words ("thanks for explaining", "thank you for the quick answer").
+// words, maybe after closer words ("thanks for explaining", "ok thx for
+// explaining", "great, thank you for the quick answer").
 func thanksFor(c []string) bool {
+	i := 0
+	for i < len(c) && closerWords[c[i]] && !gratitude[c[i]] && c[i] != "thank" {
+		i++
+	}
+	c = c[i:]
 	for _, p := range [][]string{{"thanks", "for"}, {"thank", "you", "for"}, {"thx", "for"}, {"ty", "for"}, {"thank", "u", "for"}} {
 		if len(c) > len(p) && slices.Equal(c[:len(p)], p) {
 			return true
