@@ -657,6 +657,10 @@ func TestClassify(t *testing.T) {
 		{text: "invalid api key please run /login", flow: "claude-code-401"},
 		{text: "credit balance too low", flow: "claude-code-billing"},
 		{text: "401", maybe: "claude-code-401,salesforce-401"},
+		// What the person did not do is not what happened; a message
+		// that denies something is.
+		{text: `Dear Sirs, 1. Yesterday I upgraded from Claude Pro to Max. 2. Today Claude Code says "Request not allowed". 3. I have not logged out or in since.`, flow: "claude-code-403"},
+		{text: "our Team plan admin says I have a seat, but claude code says my org doesn't allow subscription access", flow: "claude-code-403"},
 		{text: "403", maybe: "claude-code-403"},
 		{text: "hi", greeting: true},
 		{text: "hello there", greeting: true},

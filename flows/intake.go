@@ -303,7 +303,10 @@ func (ci *compiledIntake) score(m *marks, content []uint64, t *Text, spans []spa
 	}
 	s += product
 	for _, p := range ci.phrases {
-		if at := m.find(p); at >= 0 {
+		// What a person says they did not do is not what happened ("I
+		// have not logged out or in since"); a message that denies
+		// something is ("my org doesn't allow subscription access").
+		if at := m.find(p); at >= 0 && !deniedAct(t.ws, at) {
 			sc := 1 + 1.5*float64(len(p))
 			s += sc
 			spans = append(spans, span{at: at, n: len(p), score: sc})
@@ -870,6 +873,29 @@ func deniedAt(ws []string, at int) bool {
 	}
 	return false
 }
+
+// deniedAct reports whether the words at ws[at] are something a person
+// says they did not do: a negation reaches them (negated) and a person
+// opens it ("I have not logged out", "we never changed", "he didn't
+// log in"), maybe with "have" or "had" between ("I have not").
+func deniedAct(ws []string, at int) bool {
+	if !negated(ws, at) {
+		return false
+	}
+	for k := at - 1; k >= 1 && ws[k] != clauseBreak; k-- {
+		if negations[ws[k]] {
+			j := k - 1
+			if j >= 1 && (ws[j] == "have" || ws[j] == "had" || ws[j] == "has") {
+				j--
+			}
+			return persons[ws[j]]
+		}
+	}
+	return false
+}
+
+// persons are the words for people who act, as subjects.
+var persons = set("i", "we", "he", "she", "they", "you", "ive", "weve", "hes", "shes", "theyve", "id", "wed")
 
 // usingDenials deny a product through a verb of having or using ("we don't
 // use Twilio"); betweenDenial are the words that may stand between.
