@@ -132,6 +132,16 @@ func TestAnswersPeopleGive(t *testing.T) {
 			status: bot.StatusFixed, node: "fix-stale-org-key", never: []string{"Sorry"}},
 		{name: "relayed no", texts: []string{"texting for a colleague, claude code says this organization has been disabled", "he says no, he only uses his claude login"},
 			status: bot.StatusFixed, node: "fix-org-disabled", never: []string{"Sorry"}},
+		// A text that takes back the one before: alone, the question
+		// again; with an error of its own, the flow again from it.
+		{name: "wrong chat first", texts: []string{"oops wrong chat sorry"},
+			status: bot.StatusIdle, says: []string{"No problem. If you hit an error"}, never: []string{"person"}},
+		{name: "wrong chat at a question", texts: []string{"claude code 403, i use an api key", "oops wrong chat, ignore that"},
+			status: bot.StatusActive, node: "smoke-test", says: []string{"No problem."}, never: []string{"Sorry"}},
+		{name: "the real error instead", texts: []string{"claude code says overloaded at work", "ignore that, I scrolled up and the real error is: unable to get local issuer certificate / SELF_SIGNED_CERT_IN_CHAIN"},
+			status: bot.StatusFixed, node: "fix-corp-ca"},
+		{name: "a word corrected with an asterisk", texts: []string{"claude cod says 403 since yesterday, i'm on max", "*code"},
+			status: bot.StatusActive, node: "plan-says", never: []string{"Sorry"}},
 		// 2. Who does what binds to its clause.
 		{name: "role", texts: []string{"our anthropic workspace hit its spend limit", "no, the admin on our team does that"},
 			status: bot.StatusFixed, node: "fix-ask-admin"},

@@ -522,6 +522,13 @@ func (s *step) intake(text string) {
 			return
 		}
 	}
+	if taken, more := flows.Retracts(in); taken && !more {
+		// "oops wrong chat, ignore that": nothing to help with, and
+		// nothing kept of it.
+		s.c.Said, s.c.Texts, s.c.Open, s.c.Pictures = nil, 0, nil, nil
+		s.reply(retracted)
+		return
+	}
 	v := lib.Classify(in)
 	if s.c.Misses > 0 && s.c.FirstText != "" && (v.Flow == nil || v.Flow == lib.Fallback()) && len(v.Close) == 0 {
 		// A story told in bursts ("claude code wont work on my laptop",
@@ -587,6 +594,18 @@ func (s *step) intake(text string) {
 // pasteNext answers a text at a question that reads as nothing and ends
 // by announcing a paste.
 const pasteNext = "Go ahead: paste it in your next text and I'll read it."
+
+// starCorrection reports whether text only corrects a word of the text
+// before, as people mark it: an asterisk and a few words ("*code",
+// "*Console").
+func starCorrection(text string) bool {
+	t := strings.TrimSpace(text)
+	return strings.HasPrefix(t, "*") && !strings.HasPrefix(t, "**") && len(strings.Fields(t)) <= 3
+}
+
+// retracted answers a first text that only takes itself back ("oops
+// wrong chat").
+const retracted = "No problem. If you hit an error, text it to me here."
 
 // aboutBot answers a question about the bot or what it keeps: true of
 // every deployment (what is kept is deleted after TEXTFIX_RETAIN; fix
@@ -932,6 +951,26 @@ func (s *step) answer(text string) {
 		s.reply(s.askNoted([]known{{echo: "You're welcome!", plain: true}}, s.question(t, n)...)...)
 		return
 	}
+	if taken, more := flows.Retracts(in); taken && r.By != flows.ByNumber {
+		if !more {
+			// "oops wrong chat, ignore that": the question again, no
+			// miss.
+			s.reply(s.askNoted([]known{{echo: "No problem.", plain: true}}, s.question(t, n)...)...)
+			return
+		}
+		// "ignore that, the real error is SELF_SIGNED_CERT_IN_CHAIN":
+		// the error before is taken back, and the flow starts again
+		// from this text, in the flow it names, or in this one (the
+		// product is the same) when it names none of ours.
+		f := t
+		if v := s.e.Flows.Classify(in); v.Flow != nil && v.Flow != s.e.Flows.Fallback() {
+			f = v.Flow
+		} else if b := s.e.Flows.Beside(t, text); b != nil {
+			f = b
+		}
+		s.start(f, s.first)
+		return
+	}
 	switch {
 	case r.By == flows.ByOther:
 		// A message none of the listed ones: "Something else", unless it
@@ -1063,6 +1102,12 @@ func (s *step) answer(text string) {
 		// Back ("sorry got a customer, back now"): the question again, no
 		// miss.
 		if flows.Back(in) {
+			s.reply(s.fitting(s.question(t, n)...))
+			return
+		}
+		// A word of the text before corrected with an asterisk
+		// ("*code"): kept with the texts; the question again, no miss.
+		if starCorrection(text) {
 			s.reply(s.fitting(s.question(t, n)...))
 			return
 		}

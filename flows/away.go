@@ -112,3 +112,62 @@ func hasAny(norm string, ps []string) bool {
 	}
 	return false
 }
+
+// Retracts reports whether the text takes back the one before it: it
+// opens, maybe after a filler ("oops", "sorry"), with "ignore that",
+// "ignore my last text", "scratch that", "disregard that", "forget what I
+// said" or "wrong chat" ("correction: Max 20x" corrects a detail, and is
+// read as an answer). more is true when something of its
+// own follows ("ignore that, the real error is SELF_SIGNED_CERT_IN_CHAIN"),
+// false for the take-back alone ("oops wrong chat, ignore that").
+func Retracts(t Text) (ok, more bool) {
+	ws := t.ws
+	i := 0
+	skip := func() {
+		for i < len(ws) && (ws[i] == clauseBreak || fillers[ws[i]] || ws[i] == "oops" || ws[i] == "whoops" || ws[i] == "my" && i+1 < len(ws) && ws[i+1] == "bad") {
+			if ws[i] == "my" {
+				i++
+			}
+			i++
+		}
+	}
+	skip()
+	for {
+		n := 0
+		for _, p := range retractions {
+			if len(p) <= len(ws)-i && equalWords(ws[i:i+len(p)], p) {
+				n = len(p)
+				break
+			}
+		}
+		if n == 0 {
+			break
+		}
+		i += n
+		ok = true
+		skip()
+	}
+	if !ok {
+		return false, false
+	}
+	for _, w := range ws[i:] {
+		if w != clauseBreak && !stopWords[w] && !fillers[w] && !retractWords[w] {
+			return true, true
+		}
+	}
+	return true, false
+}
+
+// retractions take back the text before (in words, as a Text has them).
+var retractions = [][]string{
+	{"ignore", "that"}, {"ignore", "this"}, {"ignore", "me"}, {"ignore", "my", "last", "text"}, {"ignore", "my", "last", "message"},
+	{"ignore", "my", "last", "msg"}, {"ignore", "my", "last", "one"}, {"ignore", "the", "last", "one"}, {"ignore", "the", "last", "text"},
+	{"ignore", "what", "i", "said"}, {"ignore", "what", "i", "said", "before"}, {"ignore", "previous"}, {"ignore", "the", "previous", "text"},
+	{"scratch", "that"}, {"disregard", "that"}, {"disregard", "this"}, {"disregard", "my", "last", "text"}, {"disregard", "my", "last", "message"},
+	{"forget", "that"}, {"forget", "what", "i", "said"}, {"never", "mind", "that"}, {"wrong", "chat"}, {"wrong", "number"}, {"wrong", "thread"},
+	{"wrong", "person"}, {"sent", "to", "the", "wrong", "number"}, {"sent", "that", "by", "mistake"},
+}
+
+// retractWords may follow a take-back without saying anything of their
+// own ("oops wrong chat, sorry, ignore that").
+var retractWords = set("sorry", "oops", "whoops", "ignore", "that", "wrong", "chat", "mistake", "lol", "haha", "pls", "please", "thanks", "thx", "mb", "bad")

@@ -103,6 +103,26 @@ func TestAway(t *testing.T) {
 	}
 }
 
+func TestRetracts(t *testing.T) {
+	for _, tt := range []struct {
+		text     string
+		ok, more bool
+	}{
+		{"oops wrong chat, ignore that", true, false},
+		{"oops wrong chat sorry", true, false},
+		{"ignore my last text, it's a 401 not 403", true, true},
+		{"ignore that, I scrolled up and the real error is SELF_SIGNED_CERT_IN_CHAIN", true, true},
+		{"scratch that", true, false},
+		{"correction, Max 20x", false, false}, // a detail corrected: an answer
+		{"ignore the warning, it still says 403", false, false},
+		{"claude code says 403", false, false},
+	} {
+		if ok, more := Retracts(NewText(tt.text)); ok != tt.ok || more != tt.more {
+			t.Errorf("Retracts(%q) = %v, %v, want %v, %v", tt.text, ok, more, tt.ok, tt.more)
+		}
+	}
+}
+
 func TestAsksAboutBot(t *testing.T) {
 	for text, want := range map[string]bool{
 		"are you a bot?": true,
