@@ -134,6 +134,14 @@ func TestAnswersPeopleGive(t *testing.T) {
 			status: bot.StatusFixed, node: "fix-org-disabled", never: []string{"Sorry"}},
 		// A text that takes back the one before: alone, the question
 		// again; with an error of its own, the flow again from it.
+		// Trouble told about a product of ours, with no thanks, is no
+		// closer, whatever works beside it.
+		{name: "works beside trouble", texts: []string{"claude code says something like the model isn't allowed when I pick opus, sonnet works. is opus switched off for us?"},
+			status: bot.StatusIdle, says: []string{"exact error"}, never: []string{"welcome"}},
+		// Asked for the exact error once and told in other words again:
+		// the product's flows to pick from, and something else.
+		{name: "vague twice", texts: []string{"claude code says something like my subscription isn't active? I pay for Pro", "it's red and won't let me type", "2"},
+			status: bot.StatusActive, node: "plan-says", never: []string{"pass it to a person"}},
 		{name: "wrong chat first", texts: []string{"oops wrong chat sorry"},
 			status: bot.StatusIdle, says: []string{"No problem. If you hit an error"}, never: []string{"person"}},
 		{name: "wrong chat at a question", texts: []string{"claude code 403, i use an api key", "oops wrong chat, ignore that"},

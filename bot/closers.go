@@ -132,6 +132,14 @@ func isThanks(in flows.Text) bool {
 	return closerHeads[ws[0]] || closerHeads[ws[len(ws)-1]] || len(ws) > 1 && closerWords[ws[0]] && closerHeads[ws[1]]
 }
 
+// thanked reports whether the text has a word of thanks (gratitude, or
+// "thank", "appreciate").
+func thanked(in flows.Text) bool {
+	return slices.ContainsFunc(strings.Fields(in.Normalized()), func(w string) bool {
+		return gratitude[w] || w == "thank" || w == "appreciate" || w == "appreciated"
+	})
+}
+
 // gratitude are the words of thanks alone, of closerHeads.
 var gratitude = wordSet(`thanks thx ty tysm tyvm cheers ta gracias merci danke obrigado obrigada grazie diolch obliged bless blessings`)
 

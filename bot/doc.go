@@ -36,9 +36,14 @@
 //     one "a person has this" note per quiet period.
 //  4. After IdleAfter of silence the conversation starts fresh.
 //  5. Idle: intake picks a flow (flows.Library.Classify) and walks into it;
-//     a thank-you or goodbye gets a warm word and nothing else. After
-//     "I couldn't tell which error that is", the next text is read with
-//     the one before it too (a story told in bursts).
+//     a thank-you or goodbye gets a warm word and nothing else (not
+//     trouble told without thanks: "…isn't allowed, sonnet works"); a
+//     text that only takes itself back ("oops wrong chat") gets "No
+//     problem". After "I couldn't tell which error that is", the next
+//     text is read with the one before it too (a story told in bursts);
+//     if the two still place no flow but name a product several flows
+//     share ("claude code"), those flows are offered to pick from, with
+//     something else, before the catch-all.
 //     Active: flows.Flow.Read reads the answer: a choice; a question back
 //     (its help text and How page, then the question again, no miss;
 //     where there is no page, a second there is taken as "not sure"); an
@@ -63,7 +68,11 @@
 //     kept open, no miss); back ("sorry got a customer, back now",
 //     flows.Back: the question again, no miss); a text sent too early
 //     ("i log in with the", flows.CutShort: a note asking for the rest,
-//     no miss); a question about the bot ("are you a bot?",
+//     no miss); a text that takes back the one before ("oops wrong
+//     chat": the question again, no miss; "ignore that, the real error
+//     is …": the flow it names, or this one, starts again from it,
+//     flows.Retracts); a word corrected with an asterisk ("*code": the
+//     question again, no miss); a question about the bot ("are you a bot?",
 //     flows.AsksAboutBot: what textfix is and keeps, then the question
 //     again, no miss; at intake, then the greeting; after a fix, "Did the
 //     fix work?"); a paste announced ("here's what curl gave me:": "Go ahead:

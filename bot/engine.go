@@ -529,6 +529,9 @@ func (s *step) intake(text string) {
 		s.reply(retracted)
 		return
 	}
+	named := func(texts ...string) []*flows.Flow {
+		return namedFlows(lib.Classify(flows.NewText(strings.Join(texts, "\n"))), lib)
+	}
 	v := lib.Classify(in)
 	if s.c.Misses > 0 && s.c.FirstText != "" && (v.Flow == nil || v.Flow == lib.Fallback()) && len(v.Close) == 0 {
 		// A story told in bursts ("claude code wont work on my laptop",
@@ -540,13 +543,22 @@ func (s *step) intake(text string) {
 		}
 	}
 	switch {
-	case (v.Flow == nil || v.Flow == lib.Fallback() && !v.Names(v.Flow)) && len(v.Close) == 0 && isThanks(in):
+	case (v.Flow == nil || v.Flow == lib.Fallback() && !v.Names(v.Flow)) && len(v.Close) == 0 && isThanks(in) && (!flows.Troubled(in) || thanked(in)):
 		// "thanks!" after a fix or a human: no new problem, even when it
 		// says what was wrong ("found it, the key was wrong. thanks"),
 		// unless it names a product ("my vercel deploy works locally but
-		// …").
+		// …") or tells trouble without a word of thanks ("claude code
+		// says the model isn't allowed when I pick opus, sonnet works").
 		s.c.Said, s.c.Texts, s.c.Open, s.c.Pictures = nil, 0, nil, nil
 		s.reply(closing)
+	case s.c.Misses == 1 && len(offered) == 0 && (v.Flow == nil || v.Flow == lib.Fallback() && !v.Names(v.Flow)) && len(v.Close) == 0 && len(named(s.c.FirstText, text)) >= 3:
+		// Asked for the exact error once, and still told in other words
+		// ("claude code says something like my subscription isn't
+		// active?", then "it's red and won't let me type"): the product
+		// is clear. Its flows, to pick from, with something else, before
+		// a person.
+		s.c.Misses++
+		s.offer(append(named(s.c.FirstText, text), lib.Fallback()))
 	case v.Flow != nil:
 		s.start(v.Flow, s.first)
 	case len(v.Close) == 2:
@@ -654,7 +666,36 @@ func (s *step) offer(offered []*flows.Flow) {
 	if offered[1] == fb {
 		second = "something else"
 	}
+	if len(offered) > 2 {
+		var b strings.Builder
+		b.WriteString("Which is closest?")
+		for i, t := range offered {
+			title := t.ShortTitle()
+			if t == fb {
+				title = "Something else"
+			}
+			fmt.Fprintf(&b, "\n%d) %s", i+1, title)
+		}
+		fmt.Fprintf(&b, "\nReply 1-%d, or text the exact error.", len(offered))
+		s.reply(b.String())
+		return
+	}
 	s.reply(fmt.Sprintf("Is this 1) %s or 2) %s? Reply 1 or 2.", offered[0].ShortTitle(), second))
+}
+
+// namedFlows are the flows of ours whose product the text names, in
+// library order, when no flow fits ("claude code says something like …"
+// names five).
+func namedFlows(v flows.Verdict, lib *flows.Library) []*flows.Flow {
+	var named []*flows.Flow
+	for _, t := range lib.Flows {
+		for _, c := range v.Ranked {
+			if c.Flow == t && t != lib.Fallback() && c.Named() {
+				named = append(named, t)
+			}
+		}
+	}
+	return named
 }
 
 // start begins flow t; first is the (redacted) text that chose it.
