@@ -657,6 +657,18 @@ func TestClassify(t *testing.T) {
 		{text: "invalid api key please run /login", flow: "claude-code-401"},
 		{text: "credit balance too low", flow: "claude-code-billing"},
 		{text: "401", maybe: "claude-code-401,salesforce-401"},
+		// A code told as gone or before is not the error now.
+		{text: "that fixed the 401 but now I get 403 in claude code", flow: "claude-code-403"},
+		{text: "wait now claude code says 403 instead of the 401 from before", flow: "claude-code-403"},
+		{text: "the 429s stopped but now I think claude code says something about credits being too low", flow: "claude-code-billing"},
+		{text: "on my phone rn. claude code started giving 403 yesterday after we moved to a new workspace", flow: "claude-code-403"},
+		// A limit set in the Console is a spend limit, not a plan's.
+		{text: "I set a monthly spend limit for my students in the console and now it says usage limit reached. I'm the owner", flow: "claude-code-billing"},
+		{text: "i set a $50 limit on my own console org n claude code stopped lol", flow: "claude-code-billing"},
+		{text: "I'm the admin of our football club's Google Workspace. When the secretary emails all the parents she gets a bounce: 550 5.4.5 Daily user sending limit exceeded.", flow: "other-error"},
+		// The vendors' messages as people reorder or quote them.
+		{text: "Claude in VS Code says API key authentication is disabled for your organization, I log in with our Enterprise account", flow: "claude-code-403"},
+		{text: "API Error: 429 This request would exceed the rate limit for your organization of 50,000 input tokens per minute", flow: "claude-code-429"},
 		// What the person did not do is not what happened; a message
 		// that denies something is.
 		{text: `Dear Sirs, 1. Yesterday I upgraded from Claude Pro to Max. 2. Today Claude Code says "Request not allowed". 3. I have not logged out or in since.`, flow: "claude-code-403"},

@@ -259,10 +259,40 @@ func (m *marks) plainAt(id int32, t *Text) bool {
 	for b, x := range m.row(id) {
 		for x != 0 {
 			i := b*64 + bits.TrailingZeros64(x)
-			if !negated(t.ws, i) && !isCount(t, i) {
+			if !negated(t.ws, i) && !isCount(t, i) && !pastCode(t.ws, i) {
 				return true
 			}
 			x &= x - 1
+		}
+	}
+	return false
+}
+
+// pastCode reports whether the code at ws[i] is told as gone or before:
+// "that fixed the 401 but now …", "403 instead of the 401", "the 401
+// from yesterday is fixed", "earlier it was a 529", "the 429s stopped":
+// not the error now.
+func pastCode(ws []string, i int) bool {
+	at := func(k int, w ...string) bool {
+		return k >= 0 && k+len(w) <= len(ws) && equalWords(ws[k:k+len(w)], w)
+	}
+	b := i
+	if b > 0 && (ws[b-1] == "the" || ws[b-1] == "that" || ws[b-1] == "my" || ws[b-1] == "a" || ws[b-1] == "an") {
+		b--
+	}
+	if at(b-2, "instead", "of") || at(b-1, "fixed") || at(b-1, "solved") || at(b-1, "sorted") ||
+		at(b-3, "earlier", "it", "was") || at(b-3, "before", "it", "was") || at(b-3, "yesterday", "it", "was") || at(b-2, "it", "was") && at(b-3, "before") {
+		return true
+	}
+	a := i + 1
+	if a < len(ws) && (ws[a] == "s" || ws[a] == "error" || ws[a] == "errors") {
+		a++
+	}
+	for _, w := range [][]string{{"from", "before"}, {"from", "yesterday"}, {"from", "earlier"}, {"from", "last"}, {"from", "this", "morning"},
+		{"is", "fixed"}, {"was", "fixed"}, {"got", "fixed"}, {"is", "gone"}, {"went", "away"}, {"fixed", "itself"}, {"stopped"}, {"is", "solved"},
+		{"is", "sorted"}, {"are", "gone"}, {"are", "fixed"}} {
+		if at(a, w...) {
+			return true
 		}
 	}
 	return false
