@@ -657,6 +657,10 @@ func TestClassify(t *testing.T) {
 		{text: "invalid api key please run /login", flow: "claude-code-401"},
 		{text: "credit balance too low", flow: "claude-code-billing"},
 		{text: "401", maybe: "claude-code-401,salesforce-401"},
+		// A host named beside a flow's own required words keeps that
+		// flow; a host told as a thing of its own is the catch-all's.
+		{text: "bought credits 20 min ago, github action still says credit balance too low. I'm the billing admin", flow: "claude-code-billing"},
+		{text: "Heroku app crashed H10, the twilio webhooks to it fail", flow: "other-error"},
 		// A code told as gone or before is not the error now.
 		{text: "that fixed the 401 but now I get 403 in claude code", flow: "claude-code-403"},
 		{text: "wait now claude code says 403 instead of the 401 from before", flow: "claude-code-403"},

@@ -626,10 +626,13 @@ func (l *Library) otherProduct(v *Verdict, in *Text, fits []fit) {
 		return
 	}
 	if v.Flow != nil {
-		if fits[i].product > 0 && l.namesOnlyHosts(in) {
-			return // a place where ours runs does not overturn ours
-		}
 		f := fits[slices.Index(l.Flows, v.Flow)]
+		if fits[i].product > 0 && (l.namesOnlyHosts(in) || len(v.Flow.Intake.Requires) > 0 && f.required && l.namesHostsAlone(in)) {
+			// A place where ours runs does not overturn ours, nor does
+			// a host named beside a flow's own required words ("github
+			// action still says credit balance too low").
+			return
+		}
 		// Its own product or identifier is named too; not an identifier
 		// that another's API answered with ("the Airtable API returns 401
 		// AUTHENTICATION_REQUIRED": a code in plain words, a Stripe one too),
@@ -668,6 +671,27 @@ func oursNamed(fits []fit, fb int) bool {
 		}
 	}
 	return false
+}
+
+// namesHostsAlone reports whether the fallback's products the text names
+// are all hosts (Intake.Hosts), however they are told.
+func (l *Library) namesHostsAlone(in *Text) bool {
+	norm := " " + in.norm + " "
+	host := false
+	for _, h := range l.hosts {
+		if strings.Contains(norm, h) {
+			norm, host = strings.ReplaceAll(norm, h, "  "), true
+		}
+	}
+	if !host {
+		return false
+	}
+	for _, o := range l.others {
+		if strings.Contains(norm, o) {
+			return false
+		}
+	}
+	return true
 }
 
 // namesOnlyHosts reports whether the fallback's products the text names
