@@ -132,6 +132,10 @@ func TestAnswersPeopleGive(t *testing.T) {
 			status: bot.StatusFixed, node: "fix-stale-org-key", never: []string{"Sorry"}},
 		{name: "relayed no", texts: []string{"texting for a colleague, claude code says this organization has been disabled", "he says no, he only uses his claude login"},
 			status: bot.StatusFixed, node: "fix-org-disabled", never: []string{"Sorry"}},
+		// A question back with a guess of its own ("which body? the json
+		// thing?") is a question back, no miss.
+		{name: "question and a guess", texts: []string{"claude code 403 after I moved my key to another workspace", "403", "which body? the json thing?"},
+			status: bot.StatusActive, node: "body-says", never: []string{"Sorry"}},
 		// A text that takes back the one before: alone, the question
 		// again; with an error of its own, the flow again from it.
 		// Trouble told about a product of ours, with no thanks, is no

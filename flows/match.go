@@ -892,6 +892,11 @@ func (t *Flow) withoutEcho(n *Node, answer Text) Text {
 	if !echoStarts[answer.ws[0]] && end > 3 {
 		return answer
 	}
+	// What follows asks too ("which body? the json thing?"): no answer
+	// after a question said back, but questions.
+	if last := len(answer.ws) - 1; last < 64 && answer.asked&(1<<last) != 0 {
+		return answer
+	}
 	asks := t.asks[n.ID]
 	content, echoed := 0, 0
 	for _, w := range answer.ws[:end] {
