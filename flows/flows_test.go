@@ -657,6 +657,10 @@ func TestClassify(t *testing.T) {
 		{text: "invalid api key please run /login", flow: "claude-code-401"},
 		{text: "credit balance too low", flow: "claude-code-billing"},
 		{text: "401", maybe: "claude-code-401,salesforce-401"},
+		// A sandbox refreshed is Salesforce's, named or not; another
+		// vendor's sandbox named is that vendor's.
+		{text: "after they refreshed the sandbox the integration gets 401 on everything", flow: "salesforce-401"},
+		{text: "our stripe sandbox keeps declining test cards", flow: "stripe-402"},
 		// A host named beside a flow's own required words keeps that
 		// flow; a host told as a thing of its own is the catch-all's.
 		{text: "bought credits 20 min ago, github action still says credit balance too low. I'm the billing admin", flow: "claude-code-billing"},
