@@ -234,7 +234,7 @@ func TestRead(t *testing.T) {
 		{"stripe-402", "code", "It's not one of the usual ones", 7, false, false, false},
 		// An error's identifier says as much as its parts.
 		{"claude-code-529", "what-says", "Connection error (cause: SELF_SIGNED_CERT_IN_CHAIN)", 6, false, false, false},
-		{"claude-code-403", "body-says", "just permission_error, nothing else in it", 5, false, false, false},
+		{"claude-code-403", "body-says", "just permission_error, nothing else in it", 6, false, false, false},
 		// A plural is its word ("api keys" is "api key").
 		{"claude-code-403", "sign-in", "api keys, via apiKeyHelper", 2, false, false, false},
 		{"stripe-402", "who", "we're the shop", 1, false, false, false},
@@ -307,7 +307,7 @@ func TestRead(t *testing.T) {
 		{"claude-code-403", "smoke-test", "the 8th one", 8, false, false, false},
 		// "not being allowed to do that" is any permission_error's, not
 		// the region's "Request not allowed".
-		{"claude-code-403", "body-says", "some message about the key not being allowed to do that. I can't remember it word for word", 6, false, false, false},
+		{"claude-code-403", "body-says", "some message about the key not being allowed to do that. I can't remember it word for word", 7, false, false, false},
 		{"claude-code-403", "body-says", "request not allowed", 1, false, false, false},
 		// "hang on" is a wait, not curl hanging.
 		{"claude-code-401", "curl-test", "hang on, before I run it, does this send my key anywhere other than anthropic?", 0, true, false, false},

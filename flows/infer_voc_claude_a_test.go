@@ -168,8 +168,8 @@ func TestInferVocClaudeA(t *testing.T) {
 		// A filter's block page told in a first text is the "no API
 		// message" answer; curl's status line told there is the curl
 		// result, and a 403 Claude Code gets beside a curl 200 is not.
-		{"claude-code-403", "body-says", "Here's what a curl from the hot desk gave me:\n\nHTTP/1.1 403 Forbidden\nServer: Zscaler/6.2\n<html><head><title>Access Denied</title></head><body>This site has been blocked by your organization's policy", 4},
-		{"claude-code-403", "body-says", "claude code 403 at work, the browser shows our FortiGate web page blocked screen for api.anthropic.com", 4},
+		{"claude-code-403", "body-says", "Here's what a curl from the hot desk gave me:\n\nHTTP/1.1 403 Forbidden\nServer: Zscaler/6.2\n<html><head><title>Access Denied</title></head><body>This site has been blocked by your organization's policy", 5},
+		{"claude-code-403", "body-says", "claude code 403 at work, the browser shows our FortiGate web page blocked screen for api.anthropic.com", 5},
 		{"claude-code-403", "smoke-test", "Here's what a curl from the hot desk gave me:\n\nHTTP/1.1 403 Forbidden\nServer: Zscaler/6.2", 2},
 		{"claude-code-403", "smoke-test", "I ran the curl and it returned HTTP 401, invalid x-api-key", 1},
 		{"claude-code-403", "smoke-test", "My API key works fine with curl (200) but Claude Code still gets 403", 0},
@@ -230,7 +230,7 @@ func TestInferVocClaudeA(t *testing.T) {
 		{"claude-code-529", "proxy-vpn", "claude code ETIMEDOUT on the company wifi, fine on my phone", 0},
 		// claude-code-403: on and off told by the days; a change told in
 		// the first text answers whether one came before a plain 403.
-		{"claude-code-403", "body-says", "Claude Code with my API key gives 403 on some days and works fine on others", 3},
+		{"claude-code-403", "body-says", "Claude Code with my API key gives 403 on some days and works fine on others", 4},
 		{"claude-code-403", "plain-changed", "claude code 403 since we moved everything to a new workspace on Monday", 0},
 		{"claude-code-403", "plain-changed", "claude code 403 unusual activity on my api key", 2},
 		// Windows' setx sets the key in the environment, as a profile does.
@@ -277,10 +277,10 @@ func TestReadVocClaudeA(t *testing.T) {
 		// "nothing about region", "no model name": choices ruled out, not
 		// an empty body.
 		{"claude-code-403", "body-says", "just permission_error, no model name, nothing about region", 2},
-		{"claude-code-403", "body-says", "nothing", 4},
+		{"claude-code-403", "body-says", "nothing", 5},
 		{"claude-code-403", "body-says", "no mention of the region, just permission_error", 2},
 		// A filter's block page is no API body.
-		{"claude-code-403", "body-says", "it's not json at all, it's our own FortiGate 'Web Page Blocked' page", 4},
+		{"claude-code-403", "body-says", "it's not json at all, it's our own FortiGate 'Web Page Blocked' page", 5},
 		{"claude-code-403", "smoke-test", "can't do it till tonight sorry", 6},
 		{"claude-code-403", "smoke-test", "haven't been able to run it yet", 6},
 		{"claude-code-401", "curl-test", "can't really run curl in the runner", 4},
