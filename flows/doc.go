@@ -20,7 +20,9 @@
 // returns a [Verdict]: one clear flow, two close ones to offer, a likely
 // one missing its product, or a greeting. Another vendor's product (the
 // catch-all's products) with an error, or trouble told in words that no
-// other flow takes ([Troubled]), is the catch-all, never a guess. [Flow.Match] picks the choice
+// other flow takes ([Troubled]), is the catch-all, never a guess; trouble
+// with a product only one flow of ours names ("twilio wont send to my
+// test phone") is that flow, which asks for the error. [Flow.Match] picks the choice
 // an answer selects; [Flow.Infer] answers a question from what the person
 // already said. [Flow.Mermaid] and [Flow.DOT] draw a flow; [Flow.Graph]
 // gives its boxes and arrows to drawings made elsewhere (package graphsvg

@@ -657,6 +657,12 @@ func TestClassify(t *testing.T) {
 		{text: "invalid api key please run /login", flow: "claude-code-401"},
 		{text: "credit balance too low", flow: "claude-code-billing"},
 		{text: "401", maybe: "claude-code-401,salesforce-401"},
+		// Trouble with a product only one flow covers, in words none of
+		// its signals has: that flow; a how-to question, or a product
+		// several flows share, is not.
+		{text: "twilio wont send to my test phone anymore", flow: "twilio-sms"},
+		{text: "Our monthly promo send through Twilio had about 200 failures.", flow: "twilio-sms"},
+		{text: "claudecode 429 on bedrock throttlingexception", flow: "claude-code-429"}, // run together
 		// A sandbox refreshed is Salesforce's, named or not; another
 		// vendor's sandbox named is that vendor's.
 		{text: "after they refreshed the sandbox the integration gets 401 on everything", flow: "salesforce-401"},

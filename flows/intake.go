@@ -544,6 +544,14 @@ func (l *Library) Classify(text Text) Verdict {
 		v.Maybe = l.maybe(fits, s.content)
 	}
 	l.otherProduct(&v, in, fits)
+	if v.Flow == nil && len(v.Close) == 0 && len(v.Maybe) == 0 && Troubled(*in) && !in.Asks() {
+		// Trouble with a product only one flow of ours covers, told in
+		// words none of its signals has ("twilio wont send to my test
+		// phone anymore"): that flow, which asks for the error.
+		if f := l.soleNamed(fits); f != nil {
+			v.Flow = f
+		}
+	}
 	if v.Flow == nil && len(v.Close) == 0 && len(v.Maybe) == 0 && l.fallback != nil && (pastedError(in) || l.othersTrouble(in, fits, s.content)) {
 		// "TypeError: cannot read properties of undefined": an error no
 		// flow knows, quoted exactly; asking for it again would not help.
@@ -553,6 +561,25 @@ func (l *Library) Classify(text Text) Verdict {
 		v.Flow = l.fallback
 	}
 	return v
+}
+
+// soleNamed returns the one flow whose product the text names (with its
+// required words), when no other flow (the catch-all included) names
+// one, or nil.
+func (l *Library) soleNamed(fits []fit) *Flow {
+	var named *Flow
+	for i, f := range fits {
+		if f.product > 0 && f.required {
+			if named != nil {
+				return nil
+			}
+			named = l.Flows[i]
+		}
+	}
+	if named == l.fallback {
+		return nil
+	}
+	return named
 }
 
 // othersTrouble reports whether the text tells of trouble in a sentence

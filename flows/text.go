@@ -447,7 +447,7 @@ var textspeak = map[string]string{
 	"werking": "working", "akount": "account", "declind": "declined", "anthropick": "anthropic", "clawd": "claude", "acess": "access",
 	"bild": "build", "consol": "console", "alowed": "allowed", "overloded": "overloaded", "bort": "bought", "balanse": "balance",
 	// Run together ("my apikey").
-	"apikey": "api key", "apikeys": "api keys",
+	"apikey": "api key", "apikeys": "api keys", "claudecode": "claude code",
 }
 
 // soundEndings are word endings spelt as they sound, and how they are
