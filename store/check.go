@@ -239,6 +239,9 @@ func CheckFile(path string, budget time.Duration) error {
 	if err := checkMeta(path); err != nil {
 		return err
 	}
+	if why := checkPages(path, time.Now().Add(budget)); why != "" {
+		return damaged(path, why)
+	}
 	b, err := openChecked(path, &bolt.Options{Timeout: lockTimeout, ReadOnly: true})
 	if err != nil {
 		return err
@@ -281,4 +284,143 @@ func copyFile(dst string, src io.Reader) error {
 		return err
 	}
 	return f.Close()
+}
+
+// bbolt's page layout: a 16-byte header (id, flags, count, overflow),
+// then count elements of 16 bytes, their keys and values after them at
+// offsets from each element. A branch element points at a child page; a
+// leaf element whose flags say bucket holds the bucket's root page, or,
+// with root 0, its pages inline after a 16-byte bucket header.
+const (
+	branchPage   = 0x01
+	leafPage     = 0x02
+	elementSize  = 16
+	bucketHeader = 16
+	bucketLeaf   = 0x01
+	maxDepth     = 64 // far deeper than any real tree
+)
+
+// checkPages walks every bucket's tree from the meta page's root,
+// reading the pages from the file, not through bbolt's map: each page
+// reached once, within the data, of a branch or leaf kind, its elements
+// within it. A page reached twice is a loop that bbolt's cursor would
+// follow forever, growing its stack. It stops at deadline (what it has
+// not reached is not checked) and returns what is wrong, or "".
+func checkPages(path string, deadline time.Time) string {
+	f, err := os.Open(path) //nolint:gosec // the store's own file
+	if err != nil {
+		return ""
+	}
+	defer f.Close() //nolint:errcheck // read only
+	m0, why0 := readMeta(f, 0)
+	ps := int64(m0.pageSize)
+	if why0 != "" {
+		ps = int64(os.Getpagesize())
+	}
+	m1, why1 := readMeta(f, ps)
+	m := m0
+	if why0 != "" || (why1 == "" && m1.txid > m0.txid) {
+		m = m1
+	}
+	if why0 != "" && why1 != "" {
+		return "" // checkMeta says so
+	}
+	w := pageWalk{f: f, m: m, seen: map[uint64]bool{}, deadline: deadline}
+	return w.page(m.root, 0)
+}
+
+type pageWalk struct {
+	f        *os.File
+	m        metaPage
+	seen     map[uint64]bool
+	deadline time.Time
+	n        int
+}
+
+// page reads and checks the page id, reached at depth.
+func (w *pageWalk) page(id uint64, depth int) string {
+	if w.n++; w.n%1024 == 0 && time.Now().After(w.deadline) {
+		return ""
+	}
+	switch {
+	case id < 2 || id >= w.m.hwm:
+		return fmt.Sprintf("page %d points past the end of the data", id)
+	case w.seen[id]:
+		return fmt.Sprintf("page %d is reached twice: its tree loops", id)
+	case depth > maxDepth:
+		return "a tree is deeper than any real one"
+	}
+	w.seen[id] = true
+	ps := uint64(w.m.pageSize)
+	head := make([]byte, pageHeaderSize)
+	if _, err := w.f.ReadAt(head, int64(id*ps)); err != nil {
+		return fmt.Sprintf("page %d cannot be read", id)
+	}
+	overflow := uint64(binary.LittleEndian.Uint32(head[12:]))
+	if id+overflow >= w.m.hwm {
+		return fmt.Sprintf("page %d runs past the end of the data", id)
+	}
+	buf := make([]byte, (overflow+1)*ps)
+	if _, err := w.f.ReadAt(buf, int64(id*ps)); err != nil {
+		return fmt.Sprintf("page %d cannot be read", id)
+	}
+	return w.node(buf, id, depth)
+}
+
+// node checks the elements of one page's bytes (a page, or a bucket's
+// inline page) and the pages they reach.
+func (w *pageWalk) node(buf []byte, id uint64, depth int) string {
+	le := binary.LittleEndian
+	if len(buf) < pageHeaderSize {
+		return fmt.Sprintf("page %d is cut short", id)
+	}
+	flags, count := le.Uint16(buf[8:]), int(le.Uint16(buf[10:]))
+	if pageHeaderSize+count*elementSize > len(buf) {
+		return fmt.Sprintf("page %d has elements past its end", id)
+	}
+	switch {
+	case flags != branchPage && flags != leafPage:
+		// bbolt takes any page without the leaf flag for a branch.
+		return fmt.Sprintf("page %d is neither a branch nor a leaf", id)
+	case flags == branchPage && count == 0:
+		// bbolt reads a branch's first element whatever its count.
+		return fmt.Sprintf("page %d is a branch with nothing in it", id)
+	}
+	for i := range count {
+		at := pageHeaderSize + i*elementSize
+		e := buf[at : at+elementSize]
+		switch flags {
+		case branchPage:
+			pos, ksize := int(le.Uint32(e[0:])), int(le.Uint32(e[4:]))
+			if at+pos+ksize > len(buf) {
+				return fmt.Sprintf("page %d has a key past its end", id)
+			}
+			if why := w.page(le.Uint64(e[8:]), depth+1); why != "" {
+				return why
+			}
+		case leafPage:
+			kind, pos, ksize, vsize := le.Uint32(e[0:]), int(le.Uint32(e[4:])), int(le.Uint32(e[8:])), int(le.Uint32(e[12:]))
+			end := at + pos + ksize + vsize
+			if end > len(buf) || end < at {
+				return fmt.Sprintf("page %d has a value past its end", id)
+			}
+			if kind&bucketLeaf == 0 {
+				continue
+			}
+			v := buf[at+pos+ksize : end]
+			if len(v) < bucketHeader {
+				return fmt.Sprintf("page %d has a bucket too short to be one", id)
+			}
+			var why string
+			if root := le.Uint64(v); root == 0 {
+				why = w.node(v[bucketHeader:], id, depth+1) // inline
+			} else {
+				why = w.page(root, depth+1)
+			}
+			if why != "" {
+				return why
+			}
+		}
+	}
+	return ""
 }

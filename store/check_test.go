@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -154,5 +156,123 @@ func flippedBits(t *testing.T, path string, phones []string) {
 	t.Logf("%d of 8 files with 200 flipped bits refused at Open", refusedN)
 	if refusedN == 0 {
 		t.Error("no file with 200 flipped bits was refused")
+	}
+}
+
+// A branch page that points back at itself is a tree that loops: bbolt's
+// cursor would follow it for ever, growing its stack. Open and CheckFile
+// refuse the file at once, before bbolt reads a page.
+func TestLoopingTreeRefused(t *testing.T) {
+	path, _ := filled(t, 200)
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second}) // not read-only: Page needs the freelist
+	if err != nil {
+		t.Fatal(err)
+	}
+	var branch uint64
+	var pageSize int
+	_ = b.View(func(tx *bolt.Tx) error {
+		pageSize = tx.DB().Info().PageSize
+		for id := 2; id < int(tx.Size())/pageSize; id++ {
+			if p, err := tx.Page(id); err == nil && p != nil && p.Type == "branch" {
+				branch = uint64(id)
+				return nil
+			}
+		}
+		return nil
+	})
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if branch == 0 {
+		t.Fatal("no branch page in the file")
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first element's child page id, 8 bytes at 16+8 of the page.
+	var id [8]byte
+	for i := range 8 {
+		id[i] = byte(branch >> (8 * i))
+	}
+	if _, err := f.WriteAt(id[:], int64(branch)*int64(pageSize)+16+8); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for name, check := range map[string]func() error{
+		"CheckFile": func() error { return store.CheckFile(path, time.Minute) },
+		"Open": func() error {
+			db, err := store.Open(path)
+			if err == nil {
+				_ = db.Close()
+			}
+			return err
+		},
+	} {
+		done := make(chan error, 1)
+		go func() { done <- check() }()
+		select {
+		case err := <-done:
+			if !errors.Is(err, store.ErrDamaged) || !strings.Contains(err.Error(), "loops") {
+				t.Errorf("%s: %v, want damaged: loops", name, err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s still running after 30 s on a looping tree", name)
+		}
+	}
+}
+
+// A bucket small enough to live inline in its parent's page, whose page
+// has lost its leaf flag: bbolt would take it for a branch pointing at
+// itself, for ever. CheckFile refuses it at once.
+func TestInlinePageWithoutLeafFlagRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "inline.db")
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Update(func(tx *bolt.Tx) error {
+		top, err := tx.CreateBucket([]byte("top"))
+		if err != nil {
+			return err
+		}
+		in, err := top.CreateBucket([]byte("in"))
+		if err != nil {
+			return err
+		}
+		return in.Put([]byte("needle"), []byte("v"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The inline value: bucket header (root 0, sequence 0), then a page
+	// header with id 0, the leaf flag and one element.
+	inline := append(make([]byte, 16+8), 0x02, 0x00, 0x01, 0x00, 0, 0, 0, 0)
+	at := bytes.Index(raw, inline)
+	if at < 0 {
+		t.Fatal("no inline bucket page in the file")
+	}
+	raw[at+16+8] = 0 // flags: neither leaf nor branch
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- store.CheckFile(path, time.Minute) }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, store.ErrDamaged) || !strings.Contains(err.Error(), "neither a branch nor a leaf") {
+			t.Errorf("CheckFile: %v, want damaged: neither a branch nor a leaf", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("CheckFile still running after 30 s")
 	}
 }

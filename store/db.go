@@ -107,6 +107,13 @@ func Open(path string, opts ...Option) (*DB, error) {
 	if err := checkMeta(path); err != nil {
 		return nil, err
 	}
+	if !o.skipCheck {
+		// Before bbolt reads a page: a tree that loops would keep its
+		// cursor (and the check below) going for ever.
+		if why := checkPages(path, time.Now().Add(checkBudget)); why != "" {
+			return nil, damaged(path, why)
+		}
+	}
 	b, err := openChecked(path, &bolt.Options{Timeout: lockTimeout, InitialMmapSize: initialMmap})
 	if err != nil {
 		return nil, err
