@@ -250,7 +250,7 @@ func TestClosers(t *testing.T) {
 		}
 	}
 	// That it works again, or that the trouble is gone, in any words: a YES.
-	for _, done := range []string{"re-authorized the app, working again", "I put new card and now ok, thank you", "logging out and back in did it, cheers",
+	for _, done := range []string{"re-authorized the app, working again", "topped up, agents running. phew", "I put new card and now ok, thank you", "logging out and back in did it, cheers",
 		"capped it at 4 agents and the 429s stopped. thanks", "customer called her bank and it went through", "waited a bit and it's gone",
 		"capped it at 3 agents, no more failures. thanks", "set NODE_EXTRA_CA_CERTS and claude connects. thank u!",
 		// What was done "fix it", as other Englishes write the past; God
@@ -386,6 +386,8 @@ func TestClosers(t *testing.T) {
 		// Thanks for something after closer words, and a "didn't" about
 		// the person, not the fix.
 		"rip. ok thx for explaining", "I'll ask the other admin in finance, didn't know she could. thanks",
+		// Praise that says it held.
+		"two days and it hasn't logged me out. nice one",
 		// Trouble words that name what they work on ("the failed ones")
 		// say nothing against the fix.
 		"setting cards up with setup_future_usage now and emailing the failed ones. thanks",

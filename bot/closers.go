@@ -22,11 +22,11 @@ var (
 		your youre re now all set i we are well much thanks really totally thumbs up lovely fab top ah ahh oh ohh haha
 		star best lifesaver hero evening weekend enjoy boss jazakallah khair shukran asante salamat dhanyavad dhanyavaad arigato
 		grand brill ace gg pal bro lad lads buddy aye million bunch ton lot lots loads heaps go raibh maith agat respect diolch obliged righto
-		valeu demais shukriya bhai po igual`)
+		valeu demais shukriya bhai po igual phew whew one`)
 	closerHeads = wordSet(`thanks thank thx ty tysm tyvm cheers great cool nice awesome perfect ok okay bye goodbye cya
 		gracias merci danke dank obrigado obrigada grazie worked works fixed solved sweet amazing brilliant legend ta appreciate appreciated
 		excellent fantastic wonderful helpful helped sorted yay lovely fab star best lifesaver hero jazakallah shukran asante salamat
-		dhanyavad dhanyavaad arigato grand brill ace gg maith respect diolch obliged bless blessings valeu shukriya`)
+		dhanyavad dhanyavaad arigato grand brill ace gg maith respect diolch obliged bless blessings valeu shukriya phew whew`)
 )
 
 // isCloser reports whether the words ws only thank or say goodbye,
