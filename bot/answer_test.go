@@ -250,7 +250,8 @@ func TestClosers(t *testing.T) {
 		}
 	}
 	// That it works again, or that the trouble is gone, in any words: a YES.
-	for _, done := range []string{"re-authorized the app, working again", "topped up, agents running. phew", "I put new card and now ok, thank you", "logging out and back in did it, cheers",
+	for _, done := range []string{"re-authorized the app, working again", "topped up, agents running. phew",
+		"The old firm's key was still there. Removed it and I am on my Pro plan now. Many thanks, Simon", "I put new card and now ok, thank you", "logging out and back in did it, cheers",
 		"capped it at 4 agents and the 429s stopped. thanks", "customer called her bank and it went through", "waited a bit and it's gone",
 		"capped it at 3 agents, no more failures. thanks", "set NODE_EXTRA_CA_CERTS and claude connects. thank u!",
 		// What was done "fix it", as other Englishes write the past; God

@@ -754,10 +754,12 @@ func hasPhrase(ws []string, ps [][]string) bool {
 // didn't know that was a thing", "glad I didn't make a key", "I didn't
 // send anything sensitive", a tag question ("in the old workspace,
 // didn't I") and what the person said before ("I said we didn't change
-// settings").
+// settings"); and the cause found as it was ("the old firm's key was
+// still there. Removed it").
 var asides = phrases(`didnt know|did not know|didnt even know|did not even know|didnt realize|didnt realise|did not realize|didnt even realize|didnt even realise|didnt think|didnt expect|didnt notice|didnt see that|
 	didnt send anything|did not send anything|didnt i|did not i|i said we didnt|i said i didnt|i told you we didnt|i told you i didnt|didnt share anything|did not share anything|didnt paste anything|did not paste anything|didnt give you|did not give you|
-	glad i didnt|glad i did not|glad we didnt|glad we did not|good thing i didnt|good thing we didnt|lucky i didnt|lucky we didnt|glad i never|glad we never`)
+	glad i didnt|glad i did not|glad we didnt|glad we did not|good thing i didnt|good thing we didnt|lucky i didnt|lucky we didnt|glad i never|glad we never|
+	was still there|were still there|was still in|were still in|was still set|were still set|was still exported|was still in my`)
 
 var (
 	// keptThings are what a person fears a fix loses, said to be kept.
