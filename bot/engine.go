@@ -529,9 +529,6 @@ func (s *step) intake(text string) {
 		s.reply(retracted)
 		return
 	}
-	named := func(texts ...string) []*flows.Flow {
-		return namedFlows(lib.Classify(flows.NewText(strings.Join(texts, "\n"))), lib)
-	}
 	v := lib.Classify(in)
 	if s.c.Misses > 0 && s.c.FirstText != "" && (v.Flow == nil || v.Flow == lib.Fallback()) && len(v.Close) == 0 {
 		// A story told in bursts ("claude code wont work on my laptop",
@@ -542,6 +539,15 @@ func (s *step) intake(text string) {
 			return
 		}
 	}
+	// Asked for the exact error once, and still told in other words
+	// ("claude code says something like my subscription isn't active?",
+	// then "it's red and won't let me type"): when the two texts name a
+	// product several flows share, its flows are offered below, with
+	// something else, before a person.
+	var menu []*flows.Flow
+	if s.c.Misses == 1 && len(offered) == 0 && (v.Flow == nil || v.Flow == lib.Fallback() && !v.Names(v.Flow)) && len(v.Close) == 0 {
+		menu = namedFlows(lib.Classify(flows.NewText(s.c.FirstText+"\n"+text)), lib)
+	}
 	switch {
 	case (v.Flow == nil || v.Flow == lib.Fallback() && !v.Names(v.Flow)) && len(v.Close) == 0 && isThanks(in) && (!flows.Troubled(in) || thanked(in)):
 		// "thanks!" after a fix or a human: no new problem, even when it
@@ -551,14 +557,9 @@ func (s *step) intake(text string) {
 		// says the model isn't allowed when I pick opus, sonnet works").
 		s.c.Said, s.c.Texts, s.c.Open, s.c.Pictures = nil, 0, nil, nil
 		s.reply(closing)
-	case s.c.Misses == 1 && len(offered) == 0 && (v.Flow == nil || v.Flow == lib.Fallback() && !v.Names(v.Flow)) && len(v.Close) == 0 && len(named(s.c.FirstText, text)) >= 3:
-		// Asked for the exact error once, and still told in other words
-		// ("claude code says something like my subscription isn't
-		// active?", then "it's red and won't let me type"): the product
-		// is clear. Its flows, to pick from, with something else, before
-		// a person.
+	case len(menu) >= 3:
 		s.c.Misses++
-		s.offer(append(named(s.c.FirstText, text), lib.Fallback()))
+		s.offer(append(menu, lib.Fallback()))
 	case v.Flow != nil:
 		s.start(v.Flow, s.first)
 	case len(v.Close) == 2:

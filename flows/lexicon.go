@@ -288,15 +288,19 @@ func pastCode(ws []string, i int) bool {
 	if a < len(ws) && (ws[a] == "s" || ws[a] == "error" || ws[a] == "errors") {
 		a++
 	}
-	for _, w := range [][]string{{"from", "before"}, {"from", "yesterday"}, {"from", "earlier"}, {"from", "last"}, {"from", "this", "morning"},
-		{"is", "fixed"}, {"was", "fixed"}, {"got", "fixed"}, {"is", "gone"}, {"went", "away"}, {"fixed", "itself"}, {"stopped"}, {"is", "solved"},
-		{"is", "sorted"}, {"are", "gone"}, {"are", "fixed"}} {
+	for _, w := range goneAfter {
 		if at(a, w...) {
 			return true
 		}
 	}
 	return false
 }
+
+// goneAfter, after a code, say it is gone or was before ("the 401 from
+// yesterday is fixed", "the 429s stopped").
+var goneAfter = [][]string{{"from", "before"}, {"from", "yesterday"}, {"from", "earlier"}, {"from", "last"}, {"from", "this", "morning"},
+	{"is", "fixed"}, {"was", "fixed"}, {"got", "fixed"}, {"is", "gone"}, {"went", "away"}, {"fixed", "itself"}, {"stopped"}, {"is", "solved"},
+	{"is", "sorted"}, {"are", "gone"}, {"are", "fixed"}}
 
 func (m *marks) negatedAt(id int32, t *Text) bool {
 	for b, x := range m.row(id) {
