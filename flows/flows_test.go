@@ -667,6 +667,8 @@ func TestClassify(t *testing.T) {
 		// vendor's sandbox named is that vendor's.
 		{text: "after they refreshed the sandbox the integration gets 401 on everything", flow: "salesforce-401"},
 		{text: "our stripe sandbox keeps declining test cards", flow: "stripe-402"},
+		// The org's message turned round.
+		{text: "Team plan. Claude Code says my organization hasn't enabled Claude Code for my account. Our admin is away", flow: "claude-code-403"},
 		// A host named beside a flow's own required words keeps that
 		// flow; a host told as a thing of its own is the catch-all's.
 		{text: "bought credits 20 min ago, github action still says credit balance too low. I'm the billing admin", flow: "claude-code-billing"},
