@@ -2,7 +2,7 @@ package bot_test
 
 // The probe: an out-of-sample measure of how textfix does with people who
 // text like people. Each probe set is a folder (flows/testdata/probe, the
-// later probe2 … probe108; see the README
+// later probe2 … probe110; see the README
 // in each): first texts with the flow a support engineer would pick, and
 // simulated personas that answer whatever the bot asks by the question's
 // topic. TestProbe plays every set through the real engine, one subtest
@@ -76,7 +76,8 @@ var probeDirs = []string{"../flows/testdata/probe", "../flows/testdata/probe2", 
 	"../flows/testdata/probe93", "../flows/testdata/probe94", "../flows/testdata/probe95", "../flows/testdata/probe96",
 	"../flows/testdata/probe97", "../flows/testdata/probe98", "../flows/testdata/probe99", "../flows/testdata/probe100",
 	"../flows/testdata/probe101", "../flows/testdata/probe102", "../flows/testdata/probe103", "../flows/testdata/probe104",
-	"../flows/testdata/probe105", "../flows/testdata/probe106", "../flows/testdata/probe107", "../flows/testdata/probe108"}
+	"../flows/testdata/probe105", "../flows/testdata/probe106", "../flows/testdata/probe107", "../flows/testdata/probe108",
+	"../flows/testdata/probe109", "../flows/testdata/probe110"}
 
 const (
 	probeMaxTexts = 15 // texts a persona sends at most
