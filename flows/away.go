@@ -132,17 +132,7 @@ func Retracts(t Text) (ok, more bool) {
 		}
 	}
 	skip()
-	for {
-		n := 0
-		for _, p := range retractions {
-			if len(p) <= len(ws)-i && equalWords(ws[i:i+len(p)], p) {
-				n = len(p)
-				break
-			}
-		}
-		if n == 0 {
-			break
-		}
+	for n := phraseAt(ws, i, retractions); n > 0; n = phraseAt(ws, i, retractions) {
 		i += n
 		ok = true
 		skip()

@@ -700,27 +700,6 @@ func oursNamed(fits []fit, fb int) bool {
 	return false
 }
 
-// namesHostsAlone reports whether the fallback's products the text names
-// are all hosts (Intake.Hosts), however they are told.
-func (l *Library) namesHostsAlone(in *Text) bool {
-	norm := " " + in.norm + " "
-	host := false
-	for _, h := range l.hosts {
-		if strings.Contains(norm, h) {
-			norm, host = strings.ReplaceAll(norm, h, "  "), true
-		}
-	}
-	if !host {
-		return false
-	}
-	for _, o := range l.others {
-		if strings.Contains(norm, o) {
-			return false
-		}
-	}
-	return true
-}
-
 // namesOnlyHosts reports whether the fallback's products the text names
 // are all hosts (Intake.Hosts), each told as where a product of ours runs
 // ("claude code in our github actions", "our github action that runs
@@ -728,7 +707,16 @@ func (l *Library) namesHostsAlone(in *Text) bool {
 // it); "github" inside "github action" is the host's word, not GitHub
 // named. A host told as a thing of its own ("Heroku app crashed H10 …
 // the Twilio webhooks to it fail") is not.
-func (l *Library) namesOnlyHosts(in *Text) bool {
+func (l *Library) namesOnlyHosts(in *Text) bool { return l.hostsOnly(in, true) }
+
+// namesHostsAlone reports whether the fallback's products the text names
+// are all hosts, however they are told.
+func (l *Library) namesHostsAlone(in *Text) bool { return l.hostsOnly(in, false) }
+
+// hostsOnly reports whether the text names a host and no other product
+// of the fallback's; with told, each host must be told as where a product
+// of ours runs (runsOurs).
+func (l *Library) hostsOnly(in *Text, told bool) bool {
 	norm := " " + in.norm + " "
 	host := false
 	for _, h := range l.hosts {
@@ -736,7 +724,7 @@ func (l *Library) namesOnlyHosts(in *Text) bool {
 		if k < 0 {
 			continue
 		}
-		if !l.runsOurs(norm, k, k+len(h)) {
+		if told && !l.runsOurs(norm, k, k+len(h)) {
 			return false
 		}
 		norm, host = strings.ReplaceAll(norm, h, "  "), true

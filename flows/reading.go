@@ -229,17 +229,7 @@ func takesBack(c []string) int {
 		i++
 	}
 	found := false
-	for {
-		n := 0
-		for _, p := range takeBacks {
-			if len(p) <= len(c)-i && equalWords(c[i:i+len(p)], p) {
-				n = len(p)
-				break
-			}
-		}
-		if n == 0 {
-			break
-		}
+	for n := phraseAt(c, i, takeBacks); n > 0; n = phraseAt(c, i, takeBacks) {
 		i += n
 		found = true
 	}
@@ -282,16 +272,25 @@ func relayed(c []string) int {
 	default:
 		return 0
 	}
-	for _, v := range relayVerbs {
-		if len(v) <= len(c)-i && equalWords(c[i:i+len(v)], v) {
-			n := i + len(v)
-			if n < len(c) && c[n] == "that" {
-				n++
-			}
-			if n == len(c) {
-				return 0 // "he said": nothing passed on
-			}
-			return n
+	v := phraseAt(c, i, relayVerbs)
+	if v == 0 {
+		return 0
+	}
+	n := i + v
+	if n < len(c) && c[n] == "that" {
+		n++
+	}
+	if n == len(c) {
+		return 0 // "he said": nothing passed on
+	}
+	return n
+}
+
+// phraseAt returns the length of the first of ps that ws holds at i, or 0.
+func phraseAt(ws []string, i int, ps [][]string) int {
+	for _, p := range ps {
+		if len(p) <= len(ws)-i && equalWords(ws[i:i+len(p)], p) {
+			return len(p)
 		}
 	}
 	return 0
