@@ -498,6 +498,16 @@ func TestInferLibrary(t *testing.T) {
 		// Implied patterns: a curl result told in passing.
 		{"claude-code-403", "smoke-test", "curl with my api key returns 200 but claude code stil says 403. no idea why", 0},
 		{"claude-code-403", "smoke-test", "claude code gets 403 since I updated curl and node", -1},
+		// Curl said to work in other words, or its code right after its verb.
+		{"claude-code-403", "smoke-test", "cc 403 but curl fine", 0},
+		{"claude-code-403", "smoke-test", "claude code gets 403 but curl with the new key from my terminal is fine", 0},
+		{"claude-code-403", "smoke-test", "the key works when I curl it but inside claude code I get 403", 0},
+		{"claude-code-403", "smoke-test", "claude code gets 403 forbidden but curl with my key from the same terminal returns 200", 0},
+		{"claude-code-403", "smoke-test", "the curl test you gave me prints 200 now. but claude code itself still says 403", 0},
+		{"claude-code-403", "smoke-test", "my key gets 403 in Claude Code. curl gives 403 too.", 2},
+		{"claude-code-403", "smoke-test", "he says: 'curl gave 403'", 2},
+		{"claude-code-403", "smoke-test", "claude code 403, curl isn't fine either", -1},
+		{"claude-code-403", "smoke-test", "curl doesn't work on this laptop, claude code gets 403", -1},
 		{"claude-code-529", "curl-conn", "Claude Code says Unable to connect to API (ECONNREFUSED). curl https://api.anthropic.com answers straight away", 0},
 		// A role with a possessive: someone else's.
 		{"claude-code-billing", "limit-owner", "it says you have reached your specified API usage limits. The principal's office handles the billing, not me.", 1},
