@@ -498,6 +498,11 @@ func TestInferLibrary(t *testing.T) {
 		// Implied patterns: a curl result told in passing.
 		{"claude-code-403", "smoke-test", "curl with my api key returns 200 but claude code stil says 403. no idea why", 0},
 		{"claude-code-403", "smoke-test", "claude code gets 403 since I updated curl and node", -1},
+		// A pattern's match negated at its start says the opposite, as a
+		// phrase's does; a shell's file is named with or without its dot.
+		{"claude-code-401", "sign-in", "I never set up an API key, I log in with my claude.ai account", 0},
+		{"claude-code-401", "sign-in", "I set up an API key in the console last week", 1},
+		{"claude-code-401", "sign-in", "The key is in my ~/.bashrc", 1},
 		// Curl said to work in other words, or its code right after its verb.
 		{"claude-code-403", "smoke-test", "cc 403 but curl fine", 0},
 		{"claude-code-403", "smoke-test", "claude code gets 403 but curl with the new key from my terminal is fine", 0},
@@ -584,7 +589,9 @@ func TestNormalize(t *testing.T) {
 		"it 403'd again":                   "it 403 again",
 		"opus 4.5 and v1.2":                "opus 4 5 and v1 2",
 		"it's in my .env":                  "its in my dot env", // a dotfile keeps its dot
-		"~/.zshrc and app.env":             "dot zshrc and app env",
+		"~/.zshrc and app.env":             "zshrc and app env", // a shell's file needs no dot
+		"in ~/.bash_profile.":              "in bash_profile",
+		"a .bashrcx file":                  "a dot bashrcx file",
 		"...and then":                      "and then",
 		"claude code w/ an api key":        "claude code with an api key",
 		"W/o a proxy":                      "without a proxy",

@@ -610,8 +610,13 @@ func (cc *compiledChoice) rate(t *Text, phrases []phrase, fuzzy bool, pats []pat
 		for range strings.FieldsSeq(t.norm[loc[0]:loc[1]]) {
 			n++
 		}
-		// A match whose last word is negated ("active and nothing
-		// changed") says the opposite of what the pattern looks for.
+		// A match whose first or last word is negated ("I never set up
+		// an API key", "active and nothing changed") says the opposite of
+		// what the pattern looks for, as for a phrase, unless it opens
+		// with the negation itself.
+		if first >= 0 && negated(t.ws, first) && !negations[t.ws[first]] {
+			continue
+		}
 		if last := t.wordAt(loc[1] - 1); last >= 0 && negated(t.ws, last) {
 			continue
 		}

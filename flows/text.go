@@ -283,8 +283,12 @@ func NewText(s string) Text {
 			}
 			if r == '.' && len(cur) == 0 && unicode.IsLetter(next) && (i < 2 || s[i-2] != '.') {
 				// A dotfile keeps its dot as a word: ".env" is "dot env",
-				// not the "env" of "env var" (an ellipsis is no dot).
-				emit("dot")
+				// not the "env" of "env var" (an ellipsis is no dot). A
+				// shell's own file needs none: "~/.zshrc" is "zshrc", as
+				// people also write it.
+				if !shellFile(s[i:]) {
+					emit("dot")
+				}
 				continue
 			}
 		}
@@ -488,4 +492,25 @@ func numberEnd(w []byte) int {
 		return i
 	}
 	return len(w)
+}
+
+// shellFiles are the dotfiles a shell reads, whose names say so without
+// their dot.
+var shellFiles = []string{"bashrc", "bash_profile", "bash_login", "zshrc", "zprofile", "zshenv", "zlogin"}
+
+// shellFile says s starts with the name of one of shellFiles, in any case,
+// ending there.
+func shellFile(s string) bool {
+	for _, f := range shellFiles {
+		if len(s) >= len(f) && strings.EqualFold(s[:len(f)], f) {
+			if rest := s[len(f):]; rest == "" || !isWordByte(rest[0]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isWordByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= 0x80
 }
