@@ -765,6 +765,11 @@ func TestClassify(t *testing.T) {
 		// An error quoted by its own name, no flow's: the catch-all.
 		{text: "my react app throws TypeError cannot read properties of undefined", flow: "other-error"},
 		{text: "kubernetes pod crashloopbackoff", flow: "other-error"},
+		// An error's own name, or a word opening a sentence that ended
+		// inside a bracket, is no other product's name: Claude Code's
+		// retry line with the error Node printed under it.
+		{text: "API Error (Connection error.) · Retrying in 8 seconds… (attempt 4/10)\n  ⎿ TypeError (fetch failed) ECONNRESET", flow: "claude-code-529"},
+		{text: "API Error (Connection error.) · Retrying in 8 seconds… (attempt 4/10) fetch failed", flow: "claude-code-529"},
 		// One flow's word over the product name every Claude flow shares.
 		{text: "claude code says forbidden", flow: "claude-code-403"},
 		{text: "claude code charging my api account not my max plan", flow: "claude-code-billing"},

@@ -244,6 +244,12 @@ func NewText(s string) Text {
 			}
 			opening = true
 			continue
+		case '·', '•':
+			// A status line's separator ("Invalid API key · Please run
+			// /login"): a capital after it opens a part, like a sentence.
+			flush()
+			opening = true
+			continue
 		case ':', '"', '“', '‘', '(', '«':
 			flush()
 			// One or two words that open the text before a colon label
@@ -275,10 +281,18 @@ func NewText(s string) Text {
 			if r == ',' && thousands(cur, s[i:]) {
 				continue // "2,300 runners" is 2300 runners
 			}
-			next, _ := utf8.DecodeRuneInString(s[i:])
+			next, size := utf8.DecodeRuneInString(s[i:])
 			if i == len(s) || unicode.IsSpace(next) {
 				brk()
 				opening = opening || r == '.'
+				continue
+			}
+			// A sentence may end inside a bracket or a quote: "(Connection
+			// error.) Retrying …" opens a new one as ". " does.
+			if after, _ := utf8.DecodeRuneInString(s[i+size:]); r == '.' && strings.ContainsRune(`)]"”'’`, next) && (i+size == len(s) || unicode.IsSpace(after)) {
+				brk()
+				opening = true
+				i += size
 				continue
 			}
 			if r == '.' && len(cur) == 0 && unicode.IsLetter(next) && (i < 2 || s[i-2] != '.') {

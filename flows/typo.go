@@ -104,12 +104,19 @@ func (w *word) matches(got string, gs shape, fuzzy bool) bool {
 
 // nameLike reports whether w can name a thing ("figma", "pharmacy",
 // "charger"): no article, pronoun or other word of grammar, no trouble
-// word, no number, and no word for a kind of thing that leaves which
-// one it is to ask ("app", "site").
+// word, no error's own name ("TypeError", "ECONNRESET"), no number, and
+// no word for a kind of thing that leaves which one it is to ask ("app",
+// "site").
 func nameLike(w string) bool {
 	return len(w) >= 2 && strings.Trim(w, "0123456789") != "" && !light[w] && !negations[w] && !prepositions[w] && !errorWords[w] &&
-		!troubleWords[w] && !notNames[w]
+		!troubleWords[w] && !notNames[w] && !failureName(w) && !errnos[w]
 }
+
+// errnos are the system's names for failed calls, as Node and curl print
+// them ("ECONNRESET", "getaddrinfo ENOTFOUND"): written in capitals, they
+// are no acronym of a product.
+var errnos = set("econnreset", "econnrefused", "econnaborted", "etimedout", "enotfound", "eai_again", "ehostunreach", "enetunreach", "epipe",
+	"eacces", "eperm", "enoent", "eaddrinuse", "eproto", "ecanceled", "enetdown")
 
 // thingLike reports whether w can be a thing that says something ("the
 // card reader says …"): a word that is no person (people, or a role or
