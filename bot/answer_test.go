@@ -624,6 +624,23 @@ func TestBackAndCutShortAtAQuestion(t *testing.T) {
 	}
 }
 
+// A thought's opening alone ("wait") gets a note asking for the rest, and
+// "what was the question again?" the question again; neither is a miss,
+// and the answer after them is read.
+func TestMidThoughtAndQuestionAgain(t *testing.T) {
+	e := newEngine(t)
+	c, rs := say(e, bot.Conversation{}, "claude code 403", "wait", "what was the question again sorry", "api key")
+	if rs[1].Missed || len(rs[1].Replies) != 1 || !strings.Contains(rs[1].Replies[0], "Reply with the rest") {
+		t.Errorf("wait: missed %v %q", rs[1].Missed, rs[1].Replies)
+	}
+	if rs[2].Missed || len(rs[2].Replies) == 0 || !strings.HasPrefix(rs[2].Replies[0], "Here it is again.") || !strings.Contains(strings.Join(rs[2].Replies, "\n"), "How does Claude Code sign in?") {
+		t.Errorf("question again: missed %v %q", rs[2].Missed, rs[2].Replies)
+	}
+	if c.Misses != 0 || c.Node == "sign-in" {
+		t.Errorf("after both: misses %d, node %s", c.Misses, c.Node)
+	}
+}
+
 // A question about the bot ("are you a bot?", "who is this? my coworker
 // gave me this number"): one short text of what textfix is and keeps, then
 // what the person was asked, with no miss; an answer beside it is read.

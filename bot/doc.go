@@ -77,7 +77,10 @@
 //     again, no miss; at intake, then the greeting; after a fix, "Did the
 //     fix work?"); a paste announced ("here's what curl gave me:": "Go ahead:
 //     paste it", no miss); "?" or "hello?" ("Still here." and the
-//     question, no miss); not being able to check ("I'm not able to do
+//     question, no miss); the question asked for again ("what was the
+//     question again?", flows.AsksAgain: "Here it is again." and the
+//     question, no miss); a thought's opening alone ("wait", "oh",
+//     flows.MidThought: a note asking for the rest, no miss); not being able to check ("I'm not able to do
 //     that today": as "not sure"); or a miss, a human after three. In the catch-all
 //     flow, an answer that names a product of ours and, with the first
 //     text, picks its flow starts that flow instead. Fixed: YES/NO

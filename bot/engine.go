@@ -628,6 +628,9 @@ const aboutBot = "This is textfix, an automated helper, not a person. Chats are 
 // cutShort answers a text that stops mid-sentence.
 const cutShort = "Looks like that got cut off. Reply with the rest and I'll read it."
 
+// midThought answers a text that only opens a thought ("wait", "oh").
+const midThought = "Go on, I'm reading. Reply with the rest when you're ready."
+
 // promisesPaste reports whether text ends with a colon after three words
 // or more ("Here's what curl gave me:", "Now Claude Code says:"): what
 // it introduces comes in the next text, as long pastes do.
@@ -987,6 +990,12 @@ func (s *step) answer(text string) {
 		s.reply(s.askNoted([]known{{echo: "Still here.", plain: true}}, s.question(t, n)...)...)
 		return
 	}
+	if r.Choice < 0 && flows.AsksAgain(in) {
+		// "what was the question again, sorry": the question again, no
+		// miss.
+		s.reply(s.askNoted([]known{{echo: "Here it is again.", plain: true}}, s.question(t, n)...)...)
+		return
+	}
 	if ws := strings.Fields(in.Normalized()); r.By != flows.ByNumber && isCloser(ws) && flows.Family(in.Normalized()) == "" {
 		// "thanks!" while a question is open: a warm word, and the
 		// question again; no miss.
@@ -1157,6 +1166,12 @@ func (s *step) answer(text string) {
 		// short text, no miss.
 		if flows.CutShort(in) {
 			s.reply(cutShort)
+			return
+		}
+		// Only a thought's opening ("wait", "oh", "hmm"): the rest will
+		// come. One short text, no miss.
+		if flows.MidThought(in) {
+			s.reply(midThought)
 			return
 		}
 		s.miss(t, n, missPlain)

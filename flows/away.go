@@ -65,6 +65,44 @@ func Back(t Text) bool {
 var backPhrases = padded(`back now|im back|i am back|ok back|okay back|back sorry|sorry back|back again|back here|
 		at my laptop now|at my computer now|at my desk now|at the computer now|at my pc now|in front of it now|home now|im home`)
 
+// MidThought reports whether the text only opens a thought: a word of
+// thinking or a wait, and nothing after it ("wait", "oh", "hmm", "oh
+// wait", "also"), as people send before the rest. The engine asks for
+// the rest, with no miss.
+func MidThought(t Text) bool {
+	ws := strings.Fields(t.norm)
+	if len(ws) == 0 || len(ws) > 3 {
+		return false
+	}
+	for _, w := range ws {
+		if !thinking[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// thinking are the words a thought opens with before its point. Not
+// "ok", "sorry" or "lol", which answer or close something themselves.
+var thinking = set("wait", "waitt", "hmm", "hmmm", "hm", "um", "umm", "uh", "uhh", "ehm", "erm", "well", "oh", "ah", "so", "also", "and", "actually", "btw", "plus")
+
+// AsksAgain reports whether the text asks for the question again ("what
+// was the question again, sorry", "wait what did you ask", "can you
+// repeat that"), and no more. The engine asks it again, with no miss.
+func AsksAgain(t Text) bool {
+	norm := " " + t.norm + " "
+	if len(strings.Fields(t.norm)) > 9 || !hasAny(norm, againPhrases) {
+		return false
+	}
+	return !Troubled(t)
+}
+
+// againPhrases ask for the question just sent (padded).
+var againPhrases = padded(`what was the question|whats the question|what is the question|what did you ask|what did u ask|what are you asking|
+		what were you asking|what was that question|what was your question|repeat the question|repeat that|repeat it|say that again|
+		ask again|ask me again|what were the options|what are the options|what were my options|what were the choices|what are the choices|
+		missed the question|missed your question|lost the question|didnt see the question|didnt get the question`)
+
 // CutShort reports whether the text stops where a sentence cannot:
 // after "the", "with", "my" or the like ("i log in with the"), as a text
 // sent too early does. The engine asks for the rest, with no miss.

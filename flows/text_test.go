@@ -165,6 +165,37 @@ func TestBackAndCutShort(t *testing.T) {
 	}
 }
 
+// A thought's opening alone ("wait", "oh") is mid-thought; with its
+// point, or a word that answers ("ok", "sorry"), it is not. The question
+// asked for again is that, and no more.
+func TestMidThoughtAndAsksAgain(t *testing.T) {
+	for _, c := range []struct {
+		text       string
+		mid, again bool
+	}{
+		{"wait", true, false},
+		{"oh", true, false},
+		{"hmm wait", true, false},
+		{"also", true, false},
+		{"oh wait, it's an api key", false, false},
+		{"ok", false, false},
+		{"sorry", false, false},
+		{"what was the question again sorry", false, true},
+		{"wait what did you ask", false, true},
+		{"can you repeat that?", false, true},
+		{"what was the question? it says 403 forbidden now", false, false},
+		{"what are the options for fixing a 401 on my salesforce integration with our partner portal", false, false},
+	} {
+		in := NewText(c.text)
+		if got := MidThought(in); got != c.mid {
+			t.Errorf("MidThought(%q) = %v, want %v", c.text, got, c.mid)
+		}
+		if got := AsksAgain(in); got != c.again {
+			t.Errorf("AsksAgain(%q) = %v, want %v", c.text, got, c.again)
+		}
+	}
+}
+
 // A phrase that names word classes stands for every phrase they make;
 // one that names none is itself; an unknown or unclosed class is an
 // error that names it.
