@@ -158,6 +158,9 @@ func TestMatch(t *testing.T) {
 		// Yes and no in the languages people text in, doubled, as emoji.
 		{"sí", 0}, {"si", 0}, {"Oui", 0}, {"ja", 0}, {"yep yep", 0}, {"non", 1}, {"nein", 1}, {"nope nope", 1},
 		{"not that I know of", 1}, {"not that i can see", 1},
+		// A strong yes, and the same word before "not" a strong no.
+		{"100%", 0}, {"certainly", 0}, {"ofc", 0}, {"absolutely", 0},
+		{"definitely not", 1}, {"absolutely not", 1}, {"of course not", 1}, {"certainly not", 1}, {"100% not", 1},
 		// A hedge beside a clear answer does not veto it.
 		{"no it doesnt, maybe somebody changed it", 1},
 		{"yes it does. not 100% sure though", 0},

@@ -65,9 +65,13 @@ func isUncertain(ws []string) bool {
 // yesWords and noWords open a yes or a no, in the languages people text
 // in ("sí", "oui", "ja"; "non", "nein").
 var yesWords = set("yes", "yeah", "yea", "yep", "yup", "y", "ya", "yah", "yeh", "yeap", "yass", "yas", "yess", "yesss", "sure", "correct", "right", "affirmative", "true", "indeed", "definitely", "absolutely", "of course", "ok", "okay", "k", "uh huh", "mhm", "mhmm", "i am", "i do", "it did", "we are", "we do", "i think so", "i believe so", "think so", "si", "sí", "oui", "ja", "jep", "claro", "da", "aye", "def", "defo", "for sure", "bingo", "exactly", "spot on", "thats it",
-	"that is correct", "thats correct", "that is right", "thats right", "i am afraid so", "im afraid so", "afraid so")
+	"that is correct", "thats correct", "that is right", "thats right", "i am afraid so", "im afraid so", "afraid so",
+	"certainly", "ofc", "100 percent", "yes yes", "totally", "you bet", "yessir", "yes sir", "yes maam")
 var noWords = set("no", "nope", "nah", "n", "nay", "negative", "false", "never", "not really", "no way", "none", "i am not", "im not", "i dont", "we dont", "we arent", "it didnt", "didnt", "probably not", "i doubt it", "not that i", "non", "nein", "nee", "nao", "não", "na", "naw", "nahh", "nada", "neither", "zero", "not at all",
 	"i am afraid not", "im afraid not", "afraid not", "i fear not", "i think not")
+
+// intensifiers are the yesWords that say "not" strongly after them.
+var intensifiers = set("definitely", "absolutely", "of course", "certainly", "def", "defo", "for sure", "totally", "100 percent", "indeed", "ofc")
 
 func set(ws ...string) map[string]bool {
 	m := make(map[string]bool, len(ws))
@@ -100,6 +104,11 @@ func family(ws []string) string {
 		case noWords[string(head)]:
 			return "no"
 		case yesWords[string(head)]:
+			// "definitely not", "of course not": the word that makes a
+			// yes strong makes a no strong too.
+			if len(ws) > n && ws[n] == "not" && intensifiers[string(head)] {
+				return "no"
+			}
 			return "yes"
 		}
 	}
