@@ -464,6 +464,13 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-529", "timeout-when", "claude code times out on long tasks", 0},
 		{"claude-code-529", "timeout-when", "claude code times out", -1},
 		{"claude-code-429", "which-window", "usage limit reached but I have two accounts", 2},
+		// Room left, or another account signed in, in other words.
+		{"claude-code-429", "which-window", "claude code says usage limit reached but my usage page on claude.ai has loads of room", 2},
+		{"claude-code-429", "which-window", "claude says out of usage till 4pm, but my max account has loads left, I think it's logged into my work pro account", 2},
+		{"claude-code-429", "which-window", "claude code says limit reached but my usage page disagrees", 2},
+		{"claude-code-429", "which-window", "limit reached on the shared server, it's logged in as my colleague", 2},
+		{"claude-code-429", "which-window", "limit reached, resets 6pm, and I'm not logged in as my colleague", 0},
+		{"claude-code-429", "which-window", "usage limit reached, I only used it for an hour", 0}, // the session's complaint, not room left
 		{"claude-code-403", "sign-in", "upgraded to max last week and claude code 403s", 0},
 		{"claude-code-403", "sign-in", "I log in with my Console account (platform.claude.com), not a Pro subscription", 2},
 		{"claude-code-403", "sign-in", "claude code 403 after /login", -1}, // plan and Console accounts both /login
