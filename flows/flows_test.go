@@ -547,6 +547,13 @@ func TestInferLibrary(t *testing.T) {
 		{"twilio-sms", "wants-back", "We sent the match-day text to all 140 parents through Twilio and 9 of them failed with 21610", 3},
 		// START after a STOP by mistake: they want the texts back.
 		{"twilio-sms", "wants-back", "One customer replied STOP by mistake, then texted START, but we still get 21610", 0},
+		// STOP sent by mistake, or an opt-out by accident: the word is
+		// known and the texts are wanted; an opt-out nobody can explain is
+		// choice 3's.
+		{"twilio-sms", "wants-back", "customer replied STOP to our toll free twilio number by mistake and now we get 21610", 0},
+		{"twilio-sms", "wants-back", "I think a customer opted out of our texts by accident, Twilio gives 21610 when we send to her", 0},
+		{"twilio-sms", "wants-back", "A customer opted out last month and now wants the updates again", 0},
+		{"twilio-sms", "wants-back", "21610 for a patient who never sent stop, no idea why", 2},
 		{"claude-code-billing", "limit-owner", "You have reached your specified API usage limits. Franchise HQ pays for the Console account and sets the limits, not me.", 1},
 		// A send to a count of people is a bulk send (an implied pattern).
 		{"twilio-sms", "wants-back", "sent our season announcement to 600 people through twilio and about 40 failed with 21610", 3},

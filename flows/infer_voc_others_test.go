@@ -245,7 +245,9 @@ func TestInferVocOthers(t *testing.T) {
 		{"other-error", "ask-code", "tide app keeps sayin somethin went wrong when i try log in", 0},
 		// twilio-sms/wants-back: START sent back after a STOP by mistake.
 		{"twilio-sms", "wants-back", "A patient texted STOP by mistake, then yesterday texted back \"Start please\" and it's still 21610.", 0},
-		{"twilio-sms", "wants-back", "A patient texted STOP by mistake", 2},
+		// … and STOP by mistake alone: the word is known, and the texts
+		// are wanted back (was choice 3, "find the word", until 2026-12-03).
+		{"twilio-sms", "wants-back", "A patient texted STOP by mistake", 0},
 		// twilio-sms/send-via: START sent to another of their numbers.
 		{"twilio-sms", "send-via", "She texted START, but to the clinic's main number, not the reminder number.", 0},
 		{"twilio-sms", "send-via", "she sent START to our office line, not the number the reminders come from", 0},
