@@ -513,6 +513,10 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-401", "sign-in", "I never set up an API key, I log in with my claude.ai account", 0},
 		{"claude-code-401", "sign-in", "I set up an API key in the console last week", 1},
 		{"claude-code-401", "sign-in", "The key is in my ~/.bashrc", 1},
+		// One model fails, told by the pick ("only when I switch to opus")
+		// or by another model said to be fine ("sonnet is totally fine").
+		{"claude-code-403", "smoke-test", "claude code 403 but only when I switch to opus, we use api keys from the console", 7},
+		{"claude-code-403", "smoke-test", "claude code says 403, sonnet is totally fine", 7},
 		// Curl said to work in other words, or its code right after its verb.
 		{"claude-code-403", "smoke-test", "cc 403 but curl fine", 0},
 		{"claude-code-403", "smoke-test", "claude code gets 403 but curl with the new key from my terminal is fine", 0},
