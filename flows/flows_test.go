@@ -471,6 +471,9 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-429", "which-window", "limit reached on the shared server, it's logged in as my colleague", 2},
 		{"claude-code-429", "which-window", "limit reached, resets 6pm, and I'm not logged in as my colleague", 0},
 		{"claude-code-429", "which-window", "usage limit reached, I only used it for an hour", 0}, // the session's complaint, not room left
+		{"claude-code-429", "which-window", "claude.ai shows I've used 20% this week but claude code says usage limit reached", 2},
+		{"claude-code-429", "which-window", "limit reached but the usage page on the website says I've barely used any this week", 2},
+		{"claude-code-429", "which-window", "weekly limit reached, I barely used it this week", 1},
 		{"claude-code-403", "sign-in", "upgraded to max last week and claude code 403s", 0},
 		{"claude-code-403", "sign-in", "I log in with my Console account (platform.claude.com), not a Pro subscription", 2},
 		{"claude-code-403", "sign-in", "claude code 403 after /login", -1}, // plan and Console accounts both /login
