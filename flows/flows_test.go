@@ -516,6 +516,9 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-401", "sign-in", "I never set up an API key, I log in with my claude.ai account", 0},
 		{"claude-code-401", "sign-in", "I set up an API key in the console last week", 1},
 		{"claude-code-401", "sign-in", "The key is in my ~/.bashrc", 1},
+		// The key only in bash's files, the shell zsh: nothing loaded.
+		{"claude-code-401", "curl-test", "the key is in my bashrc but i use zsh now i think", 2},
+		{"claude-code-401", "curl-test", "I moved the key from bashrc to zshrc", -1},
 		// One model fails, told by the pick ("only when I switch to opus")
 		// or by another model said to be fine ("sonnet is totally fine").
 		{"claude-code-403", "smoke-test", "claude code 403 but only when I switch to opus, we use api keys from the console", 7},
