@@ -516,6 +516,8 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-401", "sign-in", "I never set up an API key, I log in with my claude.ai account", 0},
 		{"claude-code-401", "sign-in", "I set up an API key in the console last week", 1},
 		{"claude-code-401", "sign-in", "The key is in my ~/.bashrc", 1},
+		{"claude-code-401", "plan-says", "why does claude code log me out every single morning?? i'm on max", 1},
+		{"claude-code-401", "plan-says", "why does claude code keep logging me out?", 1},
 		// The key only in bash's files, the shell zsh: nothing loaded.
 		{"claude-code-401", "curl-test", "the key is in my bashrc but i use zsh now i think", 2},
 		{"claude-code-401", "curl-test", "I moved the key from bashrc to zshrc", -1},
@@ -792,6 +794,13 @@ func TestClassify(t *testing.T) {
 		// An error quoted by its own name, no flow's: the catch-all.
 		{text: "my react app throws TypeError cannot read properties of undefined", flow: "other-error"},
 		{text: "kubernetes pod crashloopbackoff", flow: "other-error"},
+		// Sign-in trouble told with the verb in another form, or the key
+		// named otherwise.
+		{text: "why does claude code ask me to log in every single morning? is that normal with a max plan?", flow: "claude-code-401"},
+		{text: "claude code wants /login every time i open it. max 20x", flow: "claude-code-401"},
+		{text: "im on max btw why is claude code asking for an api key?", flow: "claude-code-401"},
+		{text: "claude code wont take my anthropic api key", flow: "claude-code-401"},
+		{text: "claude code can't authenticate, I think my api key is wrong?", flow: "claude-code-401"},
 		// An error's own name, or a word opening a sentence that ended
 		// inside a bracket, is no other product's name: Claude Code's
 		// retry line with the error Node printed under it.
