@@ -553,6 +553,9 @@ func TestInferLibrary(t *testing.T) {
 		{"claude-code-429", "parallel", "I asked Claude Code to go through 40 old scripts with a subagent each, and now 429 rate_limit_error", 0},
 		{"stripe-402", "who", "A regular customer couldn't pay for a big order. The payment's page in Stripe says Blocked, highest risk", 0},
 		{"stripe-402", "who", "stripe payment for tuition failed, decline code insufficient_funds. we're the school", 0},
+		{"salesforce-401", "same-machine", "Salesforce API 401 INVALID_SESSION_ID only from our server, the same token works from my laptop", 1},
+		{"salesforce-401", "same-machine", "our integration gets 401 when it runs from the cloud server but works from my laptop", 1},
+		{"salesforce-401", "same-machine", "it doesn't work from my laptop either", -1},
 		{"stripe-402", "who", "with 4242 4242 4242 4242 it says Your card was declined. we just switched to live keys", 0},
 		// Those who pay them, told from their side; a charity's donations.
 		{"stripe-402", "who", "stripe blocked a real customer, she's been buying from us for years", 0},
